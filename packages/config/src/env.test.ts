@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("applies the contract's defaults and simulator mode without Meta credentials", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBe("postgresql://postgres:postgres@127.0.0.1:5432/inbox");
+    expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(env.PORT).toBe(3000);
+    expect(env.SIMULATOR_PORT).toBe(3001);
+    expect(env.DATA_REGION).toBe("DE");
+    expect(env.isSimulatorMode).toBe(true);
+    expect(env.GRAPH_API_URL).toBe("http://127.0.0.1:3001/v25.0");
+    expect(env.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(env.WHATSAPP_APP_SECRET).toMatch(/^dev-app-secret-/);
+  });
+
+  it("uses WhatsApp values that are set, even in simulator mode", () => {
+    const env = parseEnv({ WHATSAPP_APP_SECRET: "s3cret", WHATSAPP_PHONE_NUMBER_ID: "123", SIMULATOR_PORT: "4001" });
+    expect(env.WHATSAPP_APP_SECRET).toBe("s3cret");
+    expect(env.WHATSAPP_PHONE_NUMBER_ID).toBe("123");
+    expect(env.GRAPH_API_URL).toBe("http://127.0.0.1:4001/v25.0");
+  });
+
+  it("names each bad variable and what is wrong with it", () => {
+    let error: unknown;
+    try {
+      parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc", REDIS_URL: "nope", SESSION_SECRET: "short" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const problems = (error as EnvError).problems.join("\n");
+    expect(problems).toMatch(/DATABASE_URL must be a postgresql: or postgres: URL/);
+    expect(problems).toMatch(/PORT must be a number/);
+    expect(problems).toMatch(/REDIS_URL must be a redis: or rediss: URL/);
+    expect(problems).toMatch(/SESSION_SECRET must be at least 32 characters/);
+  });
+
+  it("refuses production without a session secret and Meta mode without its secrets", () => {
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET is required in production/);
+    expect(() => parseEnv({ WHATSAPP_ACCESS_TOKEN: "EAAB" })).toThrow(/WHATSAPP_APP_SECRET is required/);
+  });
+
+  it("pins the Graph API version and strips a trailing slash", () => {
+    expect(parseEnv({ GRAPH_API_URL: "https://graph.facebook.com/v26.0/", WHATSAPP_ACCESS_TOKEN: "t", WHATSAPP_APP_SECRET: "a", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: "1" }).GRAPH_API_URL).toBe(
+      "https://graph.facebook.com/v26.0",
+    );
+    expect(() => parseEnv({ GRAPH_API_URL: "https://graph.facebook.com" })).toThrow(/must end with the Graph API version/);
+  });
+});

@@ -1,0 +1,156 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+/** Defaults from the operator contract; every variable is documented in .env.example. */
+export const DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:5432/inbox";
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+export const DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0";
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a ${protocols.join(" or ")} URL, e.g. ${example}` },
+    );
+
+const port = z.coerce
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be between 1 and 65535")
+  .max(65535, "must be between 1 and 65535");
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["postgresql:", "postgres:"], DEFAULT_DATABASE_URL).default(DEFAULT_DATABASE_URL),
+    ),
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["redis:", "rediss:"], DEFAULT_REDIS_URL).default(DEFAULT_REDIS_URL),
+    ),
+    PORT: z.preprocess(emptyAsUndefined, port.default(3000)),
+    SIMULATOR_PORT: z.preprocess(emptyAsUndefined, port.default(3001)),
+    PUBLIC_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["http:", "https:"], "https://inbox.example.de").default("http://localhost:3000"),
+    ),
+    SESSION_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(32, "must be at least 32 characters (generate one with: openssl rand -hex 32)").optional(),
+    ),
+    WHATSAPP_APP_SECRET: optionalString,
+    WHATSAPP_VERIFY_TOKEN: optionalString,
+    WHATSAPP_ACCESS_TOKEN: optionalString,
+    WHATSAPP_PHONE_NUMBER_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(/^\d+$/, "must be the numeric phone number id from Meta's App Dashboard").optional(),
+    ),
+    WHATSAPP_BUSINESS_ACCOUNT_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(/^\d+$/, "must be the numeric WhatsApp Business Account id").optional(),
+    ),
+    WHATSAPP_DISPLAY_NUMBER: optionalString,
+    GRAPH_API_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["http:", "https:"], DEFAULT_GRAPH_API_URL)
+        .refine((v) => /\/v\d+\.\d+\/?$/.test(v), {
+          message: "must end with the Graph API version, e.g. https://graph.facebook.com/v25.0",
+        })
+        .transform((v) => v.replace(/\/+$/, ""))
+        .default(DEFAULT_GRAPH_API_URL),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUndefined,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+    DATA_REGION: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, "must be a two-letter region code such as DE")
+        .default("DE"),
+    ),
+    MEDIA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data/media")),
+    /** Upper bound for outbound documents in MB (Meta allows 100; a lower default keeps disk and uploads small). */
+    MEDIA_MAX_DOCUMENT_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(25)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_SECRET"],
+        message: "is required in production (generate one with: openssl rand -hex 32)",
+      });
+    }
+    if (env.WHATSAPP_ACCESS_TOKEN) {
+      for (const key of ["WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"] as const) {
+        if (!env[key]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "is required when WHATSAPP_ACCESS_TOKEN is set (Meta App Dashboard → WhatsApp → API setup)",
+          });
+        }
+      }
+    }
+  });
+
+export type RawEnv = z.infer<typeof EnvSchema>;
+
+export interface Env extends RawEnv {
+  SESSION_SECRET: string;
+  /** True when no Meta access token is configured: the Cloud API simulator stands in for Meta. */
+  isSimulatorMode: boolean;
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/**
+ * Parses the environment once. In simulator mode the WhatsApp secrets that are unset get development values
+ * (shared with the simulator, which runs in the same process tree); values that are set are used as given.
+ */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
+  }
+  const env = result.data;
+  const isSimulatorMode = !env.WHATSAPP_ACCESS_TOKEN;
+  const dev = (name: string) => `dev-${name}-${randomBytes(12).toString("hex")}`;
+  return {
+    ...env,
+    SESSION_SECRET: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    WHATSAPP_APP_SECRET: env.WHATSAPP_APP_SECRET ?? (isSimulatorMode ? dev("app-secret") : undefined),
+    WHATSAPP_VERIFY_TOKEN: env.WHATSAPP_VERIFY_TOKEN ?? (isSimulatorMode ? dev("verify-token") : undefined),
+    WHATSAPP_ACCESS_TOKEN: env.WHATSAPP_ACCESS_TOKEN ?? dev("access-token"),
+    WHATSAPP_PHONE_NUMBER_ID: env.WHATSAPP_PHONE_NUMBER_ID ?? (isSimulatorMode ? "100000000000001" : undefined),
+    WHATSAPP_BUSINESS_ACCOUNT_ID:
+      env.WHATSAPP_BUSINESS_ACCOUNT_ID ?? (isSimulatorMode ? "200000000000001" : undefined),
+    WHATSAPP_DISPLAY_NUMBER: env.WHATSAPP_DISPLAY_NUMBER ?? (isSimulatorMode ? "+49 30 1234567" : undefined),
+    GRAPH_API_URL:
+      isSimulatorMode && !source.GRAPH_API_URL
+        ? `http://127.0.0.1:${env.SIMULATOR_PORT}/v25.0`
+        : env.GRAPH_API_URL,
+    isSimulatorMode,
+  };
+}

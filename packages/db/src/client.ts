@@ -1,0 +1,16 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client";
+
+export type Db = PrismaClient;
+/** A client or an interactive transaction's client: what use cases take so they compose into one transaction. */
+export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+export interface CreateDbOptions {
+  /** Pool size; the console API and webhook receiver share one pool per process. */
+  max?: number;
+}
+
+export function createDb(databaseUrl: string, { max = 10 }: CreateDbOptions = {}): Db {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,5 @@
+export * from "./client";
+export * from "./errors";
+export * from "./ensure-database";
+export * from "./generated/client";
+export * from "./pg-pool";

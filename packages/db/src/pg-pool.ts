@@ -1,0 +1,32 @@
+import pg from "pg";
+
+export type PgPool = pg.Pool;
+export type PgClient = pg.PoolClient;
+
+const TIMESTAMP_OID = 1114;
+
+const parseUtcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
+
+/** pg's parsers, except `timestamp without time zone`, which is read as UTC. */
+const utcTimestampParser = ((oid: number, format?: "text" | "binary"): unknown => {
+  if (oid === TIMESTAMP_OID && format !== "binary") return parseUtcTimestamp;
+  return pg.types.getTypeParser(oid, format) as unknown;
+}) as typeof pg.types.getTypeParser;
+
+/**
+ * A plain `pg` pool for hot paths that run raw SQL in short transactions (the webhook receiver): no Prisma
+ * interactive-transaction overhead per statement. `timestamp without time zone` columns hold UTC (as Prisma
+ * writes them), so they are parsed as UTC whatever the process time zone is.
+ */
+export function createPgPool(databaseUrl: string, { max = 4 }: { max?: number } = {}): PgPool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5_000,
+    types: { getTypeParser: utcTimestampParser },
+  });
+  // An idle connection that breaks (Postgres restarted) is dropped by the pool and the next query reconnects;
+  // without a listener the 'error' event would end the process.
+  pool.on("error", () => undefined);
+  return pool;
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+/** No Docker engine runs in CI: the compose file is kept correct by reading it. */
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+}
+
+const compose = parse(readFileSync(new URL("../docker-compose.yml", import.meta.url), "utf8"), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const envExample = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+
+describe("docker-compose.yml", () => {
+  it("runs postgres 16 and redis 7 with volumes and health checks", () => {
+    expect(compose.services.postgres?.image).toBe("postgres:16");
+    expect(compose.services.redis?.image).toBe("redis:7");
+    for (const name of ["postgres", "redis"]) {
+      expect(compose.services[name]?.healthcheck?.test.length).toBeGreaterThan(0);
+      const volume = compose.services[name]?.volumes?.[0]?.split(":")[0];
+      expect(compose.volumes).toHaveProperty(volume!);
+    }
+  });
+
+  it("builds api, worker and console from the repository's Dockerfile", () => {
+    for (const name of ["api", "worker", "console"]) expect(compose.services[name]?.build).toBe(".");
+    expect(compose.services.api?.command).toEqual(["pnpm", "inbox", "serve", "api"]);
+    expect(compose.services.worker?.command).toEqual(["pnpm", "inbox", "serve", "worker"]);
+    expect(readFileSync(new URL("../Dockerfile", import.meta.url), "utf8")).toMatch(/pnpm --filter @inbox\/console build/);
+  });
+
+  it("wires the app services to the compose postgres and redis, waiting until they are healthy", () => {
+    const api = compose.services.api!;
+    expect(api.environment?.DATABASE_URL).toBe("postgresql://inbox:inbox@postgres:5432/inbox");
+    expect(api.environment?.REDIS_URL).toBe("redis://redis:6379");
+    expect(api.depends_on).toEqual({ postgres: { condition: "service_healthy" }, redis: { condition: "service_healthy" } });
+    expect(compose.services.worker?.environment).toEqual(api.environment);
+    expect(api.environment?.NODE_ENV).toBe("production");
+    expect(api.environment?.SESSION_SECRET).toMatch(/\$\{SESSION_SECRET:\?/);
+  });
+
+  it("passes every setting of .env.example that the app reads", () => {
+    const documented = [...envExample.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!);
+    const passed = Object.keys(compose.services.api!.environment!);
+    // Simulator settings: compose runs against Meta, never the simulator.
+    const composeManaged = ["SIMULATOR_PORT", "SIMULATOR_WEBHOOK_URL"];
+    for (const name of documented) if (!composeManaged.includes(name)) expect(passed).toContain(name);
+  });
+});
