@@ -1,0 +1,5 @@
+export * from "./webhook/schemas";
+export * from "./signature";
+export * from "./graph/schemas";
+export * from "./graph/errors";
+export * from "./graph/client";

@@ -1,0 +1,24 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+export const SIGNATURE_HEADER = "x-hub-signature-256";
+
+/** `sha256=<64 lowercase hex>`: HMAC-SHA256 of the raw body keyed with the app secret (X-Hub-Signature-256). */
+export function signPayload(rawBody: Buffer | string, appSecret: string): string {
+  return `sha256=${createHmac("sha256", appSecret).update(rawBody).digest("hex")}`;
+}
+
+/**
+ * Checks an X-Hub-Signature-256 header against the raw bytes as received (never re-serialised JSON).
+ * Constant-time comparison; a missing, malformed or wrong-length header is simply false.
+ */
+export function verifySignature(
+  rawBody: Buffer | string,
+  header: string | string[] | undefined | null,
+  appSecret: string,
+): boolean {
+  if (typeof header !== "string" || !appSecret) return false;
+  const expected = Buffer.from(signPayload(rawBody, appSecret), "utf8");
+  const given = Buffer.from(header.trim().toLowerCase(), "utf8");
+  if (given.length !== expected.length) return false;
+  return timingSafeEqual(given, expected);
+}
