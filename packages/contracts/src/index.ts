@@ -1,0 +1,6 @@
+export * from "./common";
+export * from "./conversations";
+export * from "./events";
+export * from "./templates";
+export * from "./auth";
+export * from "./admin";

@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "@inbox/db";
+import { enqueueInTransaction } from "@inbox/jobs";
+import { loadConsentKeywordSettings } from "../inbound/consent-keywords";
+
+export interface ConfirmConsentKeywordInput {
+  contactId: string;
+  conversationId: string;
+  kind: "opt_in" | "opt_out";
+}
+
+/**
+ * Queues the configured confirmation after a chat opt-in / opt-out keyword: an outbound text Message (status
+ * queued) and its `message.send` job in one transaction. Idempotent per consent record: the clientId is derived
+ * from the newest keyword consent, so a retried job does not queue a second confirmation. The payload marks it
+ * as the opt-out confirmation, which the send policy lets through even to an opted-out contact.
+ */
+export async function confirmConsentKeyword(db: Db, input: ConfirmConsentKeywordInput): Promise<{ messageId: string | null }> {
+  return db.$transaction(async (tx) => {
+    const consent = await tx.consent.findFirst({
+      where: { contactId: input.contactId, source: "chat_keyword", status: input.kind === "opt_in" ? "granted" : "withdrawn" },
+      orderBy: { occurredAt: "desc" },
+    });
+    const conversation = await tx.conversation.findUnique({ where: { id: input.conversationId }, select: { id: true, channelId: true } });
+    if (!consent || !conversation) return { messageId: null };
+    const settings = await loadConsentKeywordSettings(tx);
+    const text = input.kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
+    const clientId = `consent-confirm-${consent.id}`;
+    const id = randomUUID();
+    const created = await tx.message.createManyAndReturn({
+      data: [
+        {
+          id,
+          conversationId: conversation.id,
+          channelId: conversation.channelId,
+          direction: "outbound",
+          type: "text",
+          text,
+          payload: { kind: "consent_confirmation", consentKind: input.kind, consentId: consent.id, isOptOutConfirmation: input.kind === "opt_out" },
+          clientId,
+          status: "queued",
+        },
+      ],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (created.length === 0) return { messageId: null };
+    await enqueueInTransaction(tx, [{ name: "message.send", payload: { messageId: id }, jobId: `message.send-${id}` }]);
+    return { messageId: id };
+  });
+}

@@ -1,0 +1,36 @@
+import type { DbTx } from "@inbox/db";
+import { AppError } from "../errors/app-error";
+
+export interface AccessUser {
+  id: string;
+  role: "agent" | "lead" | "admin";
+  teamIds: string[];
+}
+
+export interface ConversationScope {
+  teamId: string | null;
+  assigneeId: string | null;
+}
+
+/**
+ * Who may see and answer a conversation (CONTRACT "Roles"): admins everything; agents the conversations of
+ * their teams and those assigned to them; leads the same, plus conversations no team owns yet (they triage).
+ */
+export function canAccessConversation(user: AccessUser, conversation: ConversationScope): boolean {
+  if (user.role === "admin") return true;
+  if (conversation.assigneeId === user.id) return true;
+  if (conversation.teamId && user.teamIds.includes(conversation.teamId)) return true;
+  return user.role === "lead" && conversation.teamId === null;
+}
+
+/** Loads the conversation's scope or throws not_found (unknown) / forbidden (not the user's). */
+export async function assertConversationAccess(db: DbTx, user: AccessUser, conversationId: string): Promise<void> {
+  const conversation = await db.conversation.findUnique({
+    where: { id: conversationId },
+    select: { teamId: true, assigneeId: true },
+  });
+  if (!conversation) throw new AppError("not_found", "Conversation not found.");
+  if (!canAccessConversation(user, conversation)) {
+    throw new AppError("forbidden", "You do not have access to this conversation.");
+  }
+}

@@ -1,0 +1,51 @@
+import type { ContactDetailsDto } from "@inbox/contracts";
+import type { DbTx } from "@inbox/db";
+import { AppError } from "../errors/app-error";
+import { assertConversationAccess, type AccessUser } from "./can-access-conversation";
+import { isUuid } from "./conversation-scope";
+
+/** The contact panel of a conversation (access checked like the conversation itself). */
+export async function getConversationContact(db: DbTx, user: AccessUser, conversationId: string): Promise<ContactDetailsDto> {
+  if (!isUuid(conversationId)) throw new AppError("not_found", "Conversation not found.");
+  await assertConversationAccess(db, user, conversationId);
+  const conversation = await db.conversation.findUniqueOrThrow({
+    where: { id: conversationId },
+    include: {
+      contact: {
+        include: {
+          consents: { orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }], take: 50 },
+          labels: { include: { label: true } },
+          conversations: { orderBy: { createdAt: "desc" }, take: 20, select: { id: true, status: true, createdAt: true, lastMessageAt: true } },
+        },
+      },
+    },
+  });
+  const c = conversation.contact;
+  const serviceNow = c.consents.find((x) => x.purpose === "service");
+  return {
+    contact: {
+      id: c.id,
+      waId: c.waId,
+      userId: c.userId,
+      username: c.username,
+      profileName: c.profileName,
+      displayName: c.displayName,
+      locale: c.locale,
+      countryCode: c.countryCode,
+    },
+    consents: c.consents.map((x) => ({
+      purpose: x.purpose,
+      status: x.status,
+      source: x.source,
+      wordingVersion: x.wordingVersion,
+      wordingText: x.wordingText,
+      evidence: (x.evidence ?? {}) as Record<string, unknown>,
+      occurredAt: x.occurredAt.toISOString(),
+    })),
+    isOptedOut: serviceNow?.status === "withdrawn",
+    labels: c.labels.map((l) => ({ id: l.label.id, name: l.label.name, color: l.label.color })),
+    pastConversations: c.conversations
+      .filter((x) => x.id !== conversationId)
+      .map((x) => ({ id: x.id, status: x.status, createdAt: x.createdAt.toISOString(), lastMessageAt: x.lastMessageAt.toISOString() })),
+  };
+}

@@ -1,0 +1,67 @@
+import type { ConversationDto, ConversationListQuery } from "@inbox/contracts";
+import type { DbTx, Prisma } from "@inbox/db";
+import { AppError } from "../errors/app-error";
+import { loadConversationDtos } from "../realtime/live-dtos";
+import type { AccessUser } from "./can-access-conversation";
+import { accessibleConversationsWhere, decodeCursor, encodeCursor, isUuid } from "./conversation-scope";
+
+const NOTHING: Prisma.ConversationWhereInput = { id: { in: [] } };
+
+/**
+ * The inbox lists: only conversations the user may see, filtered (assignee me|none|<id>, team mine|<id>, channel,
+ * label id or name, q over contact name/number and message text), newest activity first, keyset-paged.
+ */
+export async function listConversations(
+  db: DbTx,
+  user: AccessUser,
+  query: ConversationListQuery,
+): Promise<{ items: ConversationDto[]; nextCursor: string | null }> {
+  const and: Prisma.ConversationWhereInput[] = [accessibleConversationsWhere(user)];
+  if (query.status !== "all") and.push({ status: query.status });
+  if (query.assignee) {
+    if (query.assignee === "me") and.push({ assigneeId: user.id });
+    else if (query.assignee === "none") and.push({ assigneeId: null });
+    else and.push(isUuid(query.assignee) ? { assigneeId: query.assignee } : NOTHING);
+  }
+  if (query.team) {
+    if (query.team === "mine") and.push({ teamId: { in: user.teamIds } });
+    else if (query.team === "none") and.push({ teamId: null });
+    else and.push(isUuid(query.team) ? { teamId: query.team } : NOTHING);
+  }
+  if (query.channel) and.push(isUuid(query.channel) ? { channelId: query.channel } : NOTHING);
+  if (query.label) {
+    and.push({ labels: { some: isUuid(query.label) ? { labelId: query.label } : { label: { name: query.label } } } });
+  }
+  if (query.q) {
+    const q = query.q;
+    const contains = { contains: q, mode: "insensitive" as const };
+    const digits = q.replace(/[^\d]/g, "");
+    and.push({
+      OR: [
+        { contact: { displayName: contains } },
+        { contact: { profileName: contains } },
+        ...(digits.length >= 3 ? [{ contact: { waId: { contains: digits } } }] : []),
+        { messages: { some: { text: contains, isPrivate: false } } },
+      ],
+    });
+  }
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    if (!c) throw new AppError("bad_request", "Invalid cursor.");
+    and.push({ OR: [{ lastMessageAt: { lt: c.at } }, { lastMessageAt: c.at, id: { lt: c.id } }] });
+  }
+  const rows = await db.conversation.findMany({
+    where: { AND: and },
+    orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    select: { id: true, lastMessageAt: true },
+  });
+  const page = rows.slice(0, query.limit);
+  const dtos = await loadConversationDtos(db, page.map((r) => r.id));
+  const byId = new Map(dtos.map((d) => [d.id, d]));
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => byId.get(r.id)).filter((d): d is ConversationDto => d !== undefined),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
+  };
+}

@@ -1,0 +1,108 @@
+import { Prisma, type DbTx, type MessageStatus } from "@inbox/db";
+
+
+/** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
+export const STATUS_RANK: Record<MessageStatus, number> = {
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+  played: 5,
+  failed: 6,
+  received: -1,
+};
+
+/** True when `next` may replace `current` (monotonic; nothing leaves failed; inbound messages keep received). */
+export function isStatusAdvance(current: MessageStatus, next: MessageStatus): boolean {
+  if (current === "failed" || current === "received") return false;
+  return STATUS_RANK[next] > STATUS_RANK[current];
+}
+
+export interface StatusReport {
+  externalId: string;
+  status: "sent" | "delivered" | "read" | "played" | "failed";
+  occurredAt: Date;
+  recipientId: string | null;
+  errors: Prisma.InputJsonValue | null;
+  pricing: Prisma.InputJsonValue | null;
+}
+
+/** Stores status reports, deduplicated by (channel, wamid, status) with the unique index. Returns how many were new. */
+export async function recordStatusEvents(tx: DbTx, channelId: string, reports: StatusReport[]): Promise<number> {
+  if (reports.length === 0) return 0;
+  const { count } = await tx.messageStatusEvent.createMany({
+    data: reports.map((r) => ({
+      channelId,
+      externalId: r.externalId,
+      status: r.status,
+      occurredAt: r.occurredAt,
+      recipientId: r.recipientId,
+      errors: r.errors ?? Prisma.DbNull,
+      pricing: r.pricing ?? Prisma.DbNull,
+    })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+const RANK_SQL = (col: Prisma.Sql) =>
+  Prisma.sql`array_position(ARRAY['queued','sending','sent','delivered','read','played','failed']::text[], ${col}::text)`;
+
+/**
+ * Applies every stored status report of the given wamids to their messages, monotonically: the best status
+ * reported so far wins unless the message already has a better one or failed; each *At column keeps the earliest
+ * report. Messages not known yet are skipped — their reports stay (messageId null) until the message appears,
+ * so whoever stores a message with an externalId calls this again (the outbound sender after Meta's answer).
+ * Returns the ids of messages whose row changed.
+ */
+export async function applyStatusEvents(tx: DbTx, channelId: string, externalIds: string[]): Promise<string[]> {
+  if (externalIds.length === 0) return [];
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH agg AS (
+      SELECT e."externalId",
+        (array_agg(e.status ORDER BY ${RANK_SQL(Prisma.sql`e.status`)} DESC, e."occurredAt"))[1] AS best,
+        min(e."occurredAt") FILTER (WHERE e.status = 'sent') AS sent_at,
+        min(e."occurredAt") FILTER (WHERE e.status = 'delivered') AS delivered_at,
+        min(e."occurredAt") FILTER (WHERE e.status IN ('read', 'played')) AS read_at,
+        min(e."occurredAt") FILTER (WHERE e.status = 'failed') AS failed_at,
+        (array_agg(e.errors ORDER BY e."occurredAt") FILTER (WHERE e.status = 'failed' AND e.errors IS NOT NULL))[1] AS errors,
+        (array_agg(e.pricing->>'category' ORDER BY e."occurredAt" DESC) FILTER (WHERE e.pricing IS NOT NULL))[1] AS pricing_category,
+        (array_agg(e."occurredAt" ORDER BY ${RANK_SQL(Prisma.sql`e.status`)} DESC, e."occurredAt"))[1] AS best_at
+      FROM "MessageStatusEvent" e
+      WHERE e."channelId" = ${channelId}::uuid AND e."externalId" = ANY(${externalIds}::text[])
+      GROUP BY e."externalId"
+    ), upd AS (
+      UPDATE "Message" m SET
+        status = CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)}
+                      THEN agg.best ELSE m.status END,
+        "statusAt" = CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)}
+                      THEN agg.best_at ELSE m."statusAt" END,
+        "sentAt" = COALESCE(m."sentAt", agg.sent_at),
+        "deliveredAt" = COALESCE(m."deliveredAt", agg.delivered_at),
+        "readAt" = COALESCE(m."readAt", agg.read_at),
+        "failedAt" = CASE WHEN m.status IN ('read', 'played') THEN m."failedAt" ELSE COALESCE(m."failedAt", agg.failed_at) END,
+        "errorCode" = COALESCE(m."errorCode", (agg.errors->0->>'code')::int),
+        "errorTitle" = COALESCE(m."errorTitle", agg.errors->0->>'title'),
+        "errorDetails" = COALESCE(m."errorDetails", agg.errors->0->'error_data'->>'details', agg.errors->0->>'message'),
+        "pricingCategory" = COALESCE(agg.pricing_category, m."pricingCategory"),
+        "updatedAt" = (now() AT TIME ZONE 'UTC')
+      FROM agg
+      WHERE m."channelId" = ${channelId}::uuid AND m."externalId" = agg."externalId" AND m.direction = 'outbound'
+        AND (m.status IS DISTINCT FROM (CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)} THEN agg.best ELSE m.status END)
+          OR m."sentAt" IS DISTINCT FROM COALESCE(m."sentAt", agg.sent_at)
+          OR m."deliveredAt" IS DISTINCT FROM COALESCE(m."deliveredAt", agg.delivered_at)
+          OR m."readAt" IS DISTINCT FROM COALESCE(m."readAt", agg.read_at)
+          OR m."pricingCategory" IS DISTINCT FROM COALESCE(agg.pricing_category, m."pricingCategory"))
+      RETURNING m.id, m."externalId"
+    ), marked AS (
+      UPDATE "MessageStatusEvent" e SET "messageId" = m.id, "appliedAt" = (now() AT TIME ZONE 'UTC')
+      FROM "Message" m
+      WHERE e."channelId" = ${channelId}::uuid AND e."externalId" = ANY(${externalIds}::text[]) AND e."appliedAt" IS NULL
+        AND m."channelId" = e."channelId" AND m."externalId" = e."externalId"
+      RETURNING e.id
+    )
+    SELECT id FROM upd`;
+  return rows.map((r) => r.id);
+}
+

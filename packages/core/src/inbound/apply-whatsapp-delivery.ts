@@ -1,0 +1,492 @@
+import { randomUUID } from "node:crypto";
+import { Prisma, type Contact, type Db, type DbTx, type PgPool } from "@inbox/db";
+import { enqueueInTransaction, type OutboxEntry } from "@inbox/jobs";
+import type { Logger } from "@inbox/logger";
+import {
+  isMessagesChange,
+  isUserPreferencesChange,
+  type InboundMessage,
+  type MessagesValue,
+  type UserPreferencesValue,
+  type WebhookPayload,
+} from "@inbox/whatsapp";
+import { ChannelDirectory, type InboundChannel } from "./channel-directory";
+import { ConsentKeywordCache, matchConsentKeyword, type ConsentKeywordSettings } from "./consent-keywords";
+import { describeInboundMessage } from "./describe-inbound-message";
+import { openConversation, type OpenedConversation } from "./open-conversation";
+import { openConversations, resolveContactsByWaId } from "./bulk-contacts";
+import { prismaSql } from "./sql";
+import { applyFastDelivery, planFastDelivery } from "./pg-fast-path";
+import { changeContactIdentifier, identityKey, resolveContact, type ContactIdentity } from "./resolve-contact";
+import { applyStatusEvents, recordStatusEvents, type StatusReport } from "./apply-status-events";
+
+export interface ApplyDeliveryDeps {
+  db: Db;
+  log?: Logger | undefined;
+  /** Shared across deliveries so the channel lookup is not a query per webhook. */
+  channels?: ChannelDirectory | undefined;
+  /** Keyword settings cache shared across deliveries; a fresh read per delivery when absent. */
+  keywords?: ConsentKeywordCache | undefined;
+  /**
+   * Plain pg pool for the hot path (phone-only senders' customer messages): one short raw-SQL transaction
+   * instead of a Prisma interactive transaction. Without it every delivery takes the full path.
+   */
+  pool?: PgPool | undefined;
+}
+
+/** What a committed delivery changed: the api acknowledges, pokes the outbox relay and publishes live events. */
+export interface DeliveryResult {
+  outboxWritten: boolean;
+  createdMessageIds: string[];
+  updatedMessageIds: string[];
+  conversationIds: string[];
+  counts: { messages: number; duplicates: number; statuses: number; webhookEvents: number; consents: number };
+}
+
+const RETRYABLE = new Set(["P2002", "P2034", "40001", "40P01", "23505"]);
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return RETRYABLE.has(error.code);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && RETRYABLE.has(code)) return true;
+  const text = error instanceof Error ? error.message : "";
+  return /deadlock|could not serialize|concurrent conversation|unique constraint/i.test(text);
+}
+
+const defaultChannels = new ChannelDirectory();
+
+/**
+ * Applies one verified webhook delivery in ONE transaction: every entry, change, contact, message and status.
+ * Either all of it is stored (with its outbox jobs) or nothing is, so the 200 Meta gets means "durable".
+ * Redeliveries are harmless: messages are unique on (channel, wamid), statuses on (channel, wamid, status).
+ * Concurrency conflicts (two deliveries creating the same contact, deadlocks) retry the whole transaction.
+ */
+export async function applyWhatsAppDelivery(deps: ApplyDeliveryDeps, payload: WebhookPayload): Promise<DeliveryResult> {
+  const channels = deps.channels ?? defaultChannels;
+  const keywords = deps.keywords ?? new ConsentKeywordCache(0);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const clean = stripNul(payload);
+      const fast = deps.pool ? await planFastDelivery(deps.db, channels, keywords, clean) : null;
+      if (fast && deps.pool) {
+        const r = await applyFastDelivery(deps.pool, fast);
+        return {
+          outboxWritten: r.outboxWritten,
+          createdMessageIds: r.createdMessageIds,
+          updatedMessageIds: [],
+          conversationIds: r.conversationIds,
+          counts: { messages: r.messages, duplicates: r.duplicates, statuses: 0, webhookEvents: 0, consents: 0 },
+        };
+      }
+      return await deps.db.$transaction((tx) => applyInTransaction(tx, channels, keywords, clean), { timeout: 20_000, maxWait: 10_000 });
+    } catch (error) {
+      if (attempt >= 4 || !isRetryable(error)) throw error;
+      deps.log?.debug({ err: error, attempt }, "delivery conflicted with a concurrent one; retrying");
+    }
+  }
+}
+
+interface Work {
+  tx: DbTx;
+  keywords: ConsentKeywordCache;
+  jobs: OutboxEntry[];
+  result: DeliveryResult;
+  conversationIds: Set<string>;
+  settings?: ConsentKeywordSettings;
+}
+
+async function applyInTransaction(
+  tx: DbTx,
+  channels: ChannelDirectory,
+  keywords: ConsentKeywordCache,
+  payload: WebhookPayload,
+): Promise<DeliveryResult> {
+  const work: Work = {
+    tx,
+    keywords,
+    jobs: [],
+    conversationIds: new Set(),
+    result: {
+      outboxWritten: false,
+      createdMessageIds: [],
+      updatedMessageIds: [],
+      conversationIds: [],
+      counts: { messages: 0, duplicates: 0, statuses: 0, webhookEvents: 0, consents: 0 },
+    },
+  };
+  const webhookEvents: Prisma.WebhookEventCreateManyInput[] = [];
+  for (const entry of payload.entry) {
+    for (const change of entry.changes) {
+      if (isMessagesChange(change)) {
+        const channel = await channels.findWhatsApp(tx, change.value.metadata.phone_number_id);
+        if (!channel) {
+          webhookEvents.push({ field: "messages", payload: toJson({ reason: "unknown_channel", wabaId: entry.id, value: change.value }) });
+          continue;
+        }
+        const unattributed = await applyMessagesValue(work, channel, change.value);
+        if (unattributed.length) {
+          webhookEvents.push({ channelId: channel.id, field: "messages.unattributed", payload: toJson({ wabaId: entry.id, messages: unattributed }) });
+        }
+        if (change.value.errors?.length) {
+          webhookEvents.push({ channelId: channel.id, field: "messages.errors", payload: toJson({ wabaId: entry.id, errors: change.value.errors }) });
+        }
+      } else if (isUserPreferencesChange(change)) {
+        const channel = await channels.findWhatsApp(tx, change.value.metadata.phone_number_id);
+        const handled = channel ? await applyUserPreferences(work, channel, change.value) : false;
+        webhookEvents.push({
+          channelId: channel?.id ?? null,
+          field: "user_preferences",
+          payload: toJson({ wabaId: entry.id, value: change.value }),
+          handledAt: handled ? new Date() : null,
+        });
+      } else {
+        webhookEvents.push({ field: change.field, payload: toJson({ wabaId: entry.id, value: change.value ?? null }) });
+      }
+    }
+  }
+  if (webhookEvents.length > 0) {
+    await tx.webhookEvent.createMany({ data: webhookEvents });
+    work.result.counts.webhookEvents = webhookEvents.length;
+  }
+  await enqueueInTransaction(tx, work.jobs);
+  work.result.outboxWritten = work.jobs.length > 0;
+  work.result.conversationIds = [...work.conversationIds];
+  return work.result;
+}
+
+function toJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
+/**
+ * Meta's unix-seconds timestamp as a Date. A timestamp more than a day in the future (a clock error, or a
+ * crafted value) is capped at now + 1 day so it cannot hold the 24 h window open for years.
+ */
+const unixSeconds = (s: string | number) => new Date(Math.max(0, Math.min(Number(s) * 1000, Date.now() + 24 * 3600 * 1000)));
+
+/** Postgres text and jsonb cannot hold U+0000; Meta never sends it, but a signed payload must not cause a 500. */
+function stripNul<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", "") as T;
+  if (Array.isArray(value)) return value.map(stripNul) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll("\u0000", ""), stripNul(v)])) as T;
+  }
+  return value;
+}
+
+function contactIdentities(value: MessagesValue): Map<string, ContactIdentity> {
+  const identities = new Map<string, ContactIdentity>();
+  const add = (identity: ContactIdentity) => {
+    const key = identityKey(identity);
+    if (!key) return;
+    const prev = identities.get(key) ?? {};
+    identities.set(key, { ...prev, ...Object.fromEntries(Object.entries(identity).filter(([, v]) => v)) });
+  };
+  for (const c of value.contacts ?? []) {
+    add({
+      waId: c.wa_id,
+      userId: c.user_id,
+      parentUserId: c.parent_user_id,
+      username: c.profile?.username,
+      profileName: c.profile?.name,
+      countryCode: c.profile?.country_code,
+    });
+  }
+  for (const m of value.messages ?? []) add({ waId: m.from, userId: m.from_user_id });
+  return identities;
+}
+
+/** The identity of a message's sender, matched against the delivery's contacts[] by phone or user id. */
+function senderIdentity(message: InboundMessage, identities: Map<string, ContactIdentity>): ContactIdentity {
+  const own = { waId: message.from || null, userId: message.from_user_id ?? null };
+  for (const identity of identities.values()) {
+    if ((own.waId && identity.waId === own.waId) || (own.userId && identity.userId === own.userId)) return { ...identity, ...stripEmpty(own) };
+  }
+  return own;
+}
+
+const stripEmpty = (o: Record<string, string | null | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v));
+
+async function applyMessagesValue(work: Work, channel: InboundChannel, value: MessagesValue): Promise<Prisma.InputJsonValue[]> {
+  const { tx } = work;
+  const unattributed: Prisma.InputJsonValue[] = [];
+  const messages = value.messages ?? [];
+  if (messages.length > 0) {
+    const identities = contactIdentities(value);
+    // Known wamids skip all work (a redelivery must not reopen a resolved conversation); the insert below is
+    // still ON CONFLICT DO NOTHING, so a concurrent duplicate is stopped by the unique index, not by this read.
+    const ids = [...new Set(messages.map((m) => m.id))];
+    const known = await tx.message.findMany({ where: { channelId: channel.id, externalId: { in: ids } }, select: { externalId: true } });
+    const knownIds = new Set(known.map((k) => k.externalId));
+    const seen = new Set<string>();
+    const fresh = messages.filter((m) => {
+      if (knownIds.has(m.id) || seen.has(m.id)) return false;
+      seen.add(m.id);
+      return true;
+    });
+    work.result.counts.duplicates += messages.length - fresh.length;
+
+    // Lock contacts in a stable order (by identity key) so concurrent deliveries cannot deadlock.
+    const bySender = new Map<string, { identity: ContactIdentity; messages: InboundMessage[] }>();
+    for (const m of fresh) {
+      const identity = senderIdentity(m, identities);
+      const key = identityKey(identity);
+      if (!key) {
+        // No usable sender id (blank from/from_user_id): kept as a webhook event instead of guessing a contact.
+        unattributed.push(toJson(m));
+        continue;
+      }
+      const group = bySender.get(key) ?? { identity, messages: [] };
+      group.messages.push(m);
+      bySender.set(key, group);
+    }
+    const groups = [...bySender.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+    // Senders known by phone only, without system messages: resolved and given their conversations set-based,
+    // a few statements for all of them (group commit merges many deliveries into one value).
+    const simple = groups.filter(isSimpleSender);
+    if (simple.length > 1) {
+      await storeSimpleSenders(work, channel, simple);
+    }
+    const toStore: ContactMessages[] = [];
+    for (const group of groups) {
+      if (simple.length > 1 && isSimpleSender(group)) continue;
+      const newest = group.messages.reduce((max, m) => Math.max(max, Number(m.timestamp)), 0);
+      let contact = await resolveContact(tx, channel.id, group.identity, unixSeconds(newest));
+      contact = await applyIdentityChanges(tx, contact, group.messages);
+      const conversation = await openContactConversation(work, channel, contact, group.messages);
+      toStore.push({ contact, conversation, messages: group.messages });
+    }
+    if (toStore.length > 0) await storeMessages(work, channel, toStore);
+  }
+
+  const statuses = value.statuses ?? [];
+  if (statuses.length > 0) {
+    const reports: StatusReport[] = statuses.map((s) => ({
+      externalId: s.id,
+      status: s.status,
+      occurredAt: unixSeconds(s.timestamp),
+      recipientId: s.recipient_id || s.recipient_user_id || null,
+      errors: s.errors ? toJson(s.errors) : null,
+      pricing: s.pricing ? toJson(s.pricing) : null,
+    }));
+    await linkCallbackWamids(tx, channel.id, statuses);
+    work.result.counts.statuses += await recordStatusEvents(tx, channel.id, reports);
+    const updated = await applyStatusEvents(tx, channel.id, [...new Set(statuses.map((s) => s.id))]);
+    work.result.updatedMessageIds.push(...updated);
+  }
+  return unattributed;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Our sends carry the message id as biz_opaque_callback_data. When the worker died after Meta accepted a send but
+ * before it stored the wamid, the first status webhook links them, so the message is not reported unconfirmed.
+ */
+async function linkCallbackWamids(
+  tx: DbTx,
+  channelId: string,
+  statuses: { id: string; biz_opaque_callback_data?: string | undefined }[],
+): Promise<void> {
+  for (const s of statuses) {
+    const messageId = s.biz_opaque_callback_data;
+    if (!messageId || !UUID_RE.test(messageId)) continue;
+    await tx.message.updateMany({
+      where: { id: messageId, channelId, direction: "outbound", externalId: null },
+      data: { externalId: s.id },
+    });
+  }
+}
+
+/** user_changed_number / user_changed_user_id move the contact's identifier so history stays with the person. */
+async function applyIdentityChanges(tx: DbTx, contact: Contact, messages: InboundMessage[]): Promise<Contact> {
+  let current = contact;
+  for (const m of messages) {
+    if (m.type !== "system" || !m.system) continue;
+    if (m.system.type === "user_changed_number") {
+      const newWaId = m.system.wa_id ?? m.system.new_wa_id;
+      if (newWaId) current = await changeContactIdentifier(tx, current, "waId", newWaId);
+    } else if (m.system.type === "user_changed_user_id" && m.system.user_id) {
+      current = await changeContactIdentifier(tx, current, "userId", m.system.user_id);
+    }
+  }
+  return current;
+}
+
+interface SenderGroup {
+  identity: ContactIdentity;
+  messages: InboundMessage[];
+}
+
+interface ContactMessages {
+  contact: Contact;
+  conversation: OpenedConversation;
+  messages: InboundMessage[];
+}
+
+function isSimpleSender(group: SenderGroup): group is SenderGroup & { identity: { waId: string } } {
+  return !!group.identity.waId && !group.identity.userId && group.messages.every((m) => m.type !== "system");
+}
+
+const newestTimestamp = (messages: InboundMessage[]): Date | null =>
+  messages.reduce<Date | null>((max, m) => {
+    const t = unixSeconds(m.timestamp);
+    return !max || t > max ? t : max;
+  }, null);
+
+function noteConversation(work: Work, conversation: OpenedConversation): void {
+  work.conversationIds.add(conversation.id);
+  if (conversation.isNew) {
+    work.jobs.push({ name: "conversation.route", payload: { conversationId: conversation.id }, jobId: `conversation.route-${conversation.id}` });
+  }
+}
+
+async function openContactConversation(work: Work, channel: InboundChannel, contact: Contact, messages: InboundMessage[]): Promise<OpenedConversation> {
+  const customerMessages = messages.filter((m) => m.type !== "system");
+  const conversation = await openConversation(work.tx, {
+    channelId: channel.id,
+    contactId: contact.id,
+    defaultTeamId: channel.defaultTeamId,
+    lastInboundAt: newestTimestamp(customerMessages),
+    unread: customerMessages.length,
+  });
+  noteConversation(work, conversation);
+  return conversation;
+}
+
+/** Many phone-only senders: contacts locked/created and conversations found/opened in one statement each. */
+async function storeSimpleSenders(work: Work, channel: InboundChannel, groups: (SenderGroup & { identity: { waId: string } })[]): Promise<void> {
+  const contacts = await resolveContactsByWaId(
+    prismaSql(work.tx),
+    channel.id,
+    groups.map((g) => ({ identity: g.identity, seenAt: newestTimestamp(g.messages)! })),
+  );
+  const conversations = await openConversations(
+    prismaSql(work.tx),
+    channel.id,
+    channel.defaultTeamId,
+    groups.map((g) => ({ contactId: contacts.get(g.identity.waId)!.id, lastInboundAt: newestTimestamp(g.messages)!, unread: g.messages.length })),
+  );
+  const toStore: ContactMessages[] = groups.map((g) => {
+    const contact = contacts.get(g.identity.waId)!;
+    const conversation = conversations.get(contact.id)!;
+    noteConversation(work, conversation);
+    return { contact, conversation, messages: g.messages };
+  });
+  await storeMessages(work, channel, toStore);
+}
+
+/** Inserts the messages of every contact in one statement (ON CONFLICT DO NOTHING), then media and keywords. */
+async function storeMessages(work: Work, channel: InboundChannel, groups: ContactMessages[]): Promise<void> {
+  const { tx } = work;
+  const described = groups.flatMap((g) => g.messages.map((m) => ({ g, m, d: describeInboundMessage(m), id: randomUUID() })));
+  const inserted = await tx.message.createManyAndReturn({
+    data: described.map(({ g, m, d, id }) => ({
+      id,
+      conversationId: g.conversation.id,
+      channelId: channel.id,
+      direction: "inbound" as const,
+      type: m.type,
+      text: d.text,
+      payload: toJson(m),
+      externalId: m.id,
+      status: "received" as const,
+      statusAt: unixSeconds(m.timestamp),
+      providerTimestamp: unixSeconds(m.timestamp),
+      replyToExternalId: d.replyToExternalId,
+    })),
+    skipDuplicates: true,
+    select: { id: true, externalId: true },
+  });
+  const insertedIds = new Set(inserted.map((r) => r.id));
+  work.result.counts.messages += inserted.length;
+  work.result.createdMessageIds.push(...inserted.map((r) => r.id));
+  work.result.counts.duplicates += described.length - inserted.length;
+  for (const g of groups) {
+    const lost = described.filter((x) => x.g === g && !insertedIds.has(x.id) && x.m.type !== "system").length;
+    if (lost > 0) {
+      // A concurrent delivery stored some of these first: they were counted as unread there.
+      await tx.conversation.update({ where: { id: g.conversation.id }, data: { unreadCount: { decrement: lost } } });
+    }
+  }
+
+  const media = described.filter(({ id, d }) => insertedIds.has(id) && d.media);
+  if (media.length > 0) {
+    const assets = media.map(({ id, d }) => ({
+      id: randomUUID(),
+      channelId: channel.id,
+      messageId: id,
+      providerMediaId: d.media!.providerMediaId,
+      mimeType: d.media!.mimeType,
+      filename: d.media!.filename,
+      status: "pending" as const,
+    }));
+    await tx.mediaAsset.createMany({ data: assets });
+    for (const a of assets) work.jobs.push({ name: "media.download", payload: { mediaAssetId: a.id }, jobId: `media.download-${a.id}` });
+  }
+
+  for (const { g, m, d, id } of described) {
+    if (!insertedIds.has(id) || !d.keywordText) continue;
+    work.settings ??= await work.keywords.get(tx);
+    const match = matchConsentKeyword(d.keywordText, work.settings);
+    if (!match) continue;
+    await recordKeywordConsent(work, g.contact, g.conversation.id, match, { messageId: id, wamid: m.id, text: d.keywordText, timestamp: m.timestamp });
+  }
+}
+
+async function recordKeywordConsent(
+  work: Work,
+  contact: Contact,
+  conversationId: string,
+  kind: "opt_in" | "opt_out",
+  evidence: { messageId: string; wamid: string; text: string; timestamp: string },
+): Promise<void> {
+  const { tx } = work;
+  const purpose = kind === "opt_out" ? "marketing" : work.settings!.optInPurpose;
+  const wording =
+    kind === "opt_in"
+      ? await tx.consentText.findFirst({ where: { purpose, isActive: true }, orderBy: [{ version: "desc" }] })
+      : null;
+  const consent = await tx.consent.create({
+    data: {
+      contactId: contact.id,
+      purpose,
+      status: kind === "opt_in" ? "granted" : "withdrawn",
+      source: "chat_keyword",
+      wordingVersion: wording?.version ?? null,
+      wordingText: wording?.text ?? null,
+      evidence: { ...evidence, keyword: kind, conversationId },
+      occurredAt: unixSeconds(evidence.timestamp),
+    },
+  });
+  work.result.counts.consents++;
+  work.jobs.push({
+    name: "consent.confirm",
+    payload: { contactId: contact.id, conversationId, kind },
+    jobId: `consent.confirm-${consent.id}`,
+  });
+}
+
+/** A marketing opt-out made inside WhatsApp withdraws marketing consent; "resume" is stored, not treated as opt-in. */
+async function applyUserPreferences(work: Work, channel: InboundChannel, value: UserPreferencesValue): Promise<boolean> {
+  let handled = false;
+  for (const pref of value.user_preferences) {
+    if (pref.category !== "marketing_messages" || pref.value !== "stop") continue;
+    if (!pref.wa_id && !pref.user_id) continue;
+    const occurredAt = unixSeconds(pref.timestamp);
+    const contact = await resolveContact(work.tx, channel.id, { waId: pref.wa_id, userId: pref.user_id }, occurredAt);
+    await work.tx.consent.create({
+      data: {
+        contactId: contact.id,
+        purpose: "marketing",
+        status: "withdrawn",
+        source: "whatsapp",
+        evidence: toJson({ webhook: "user_preferences", preference: pref }),
+        occurredAt,
+      },
+    });
+    work.result.counts.consents++;
+    handled = true;
+  }
+  return handled;
+}

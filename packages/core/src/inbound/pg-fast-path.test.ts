@@ -1,0 +1,133 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPgPool, type PgPool } from "@inbox/db";
+import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { parseWebhookPayload, type WebhookPayload } from "@inbox/whatsapp";
+import * as fx from "@inbox/whatsapp/fixtures";
+import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
+import { ChannelDirectory } from "./channel-directory";
+import { ConsentKeywordCache } from "./consent-keywords";
+import { mergePayloads } from "./delivery-batcher";
+import { planFastDelivery } from "./pg-fast-path";
+
+// The pg hot path must behave exactly like the full (Prisma) path for the deliveries it takes.
+let t: TestDatabase;
+let pool: PgPool;
+let teamId: string;
+let seq = 0;
+
+const parse = (v: unknown): WebhookPayload => {
+  const r = parseWebhookPayload(v);
+  if (!r.ok) throw new Error(r.issues.join("; "));
+  return r.payload;
+};
+const channels = new ChannelDirectory(0);
+const apply = (v: unknown) => applyWhatsAppDelivery({ db: t.db, channels, pool }, parse(v));
+const text = (body: string, opts: { from: string; timestamp?: number; id?: string; name?: string }) => {
+  const p = JSON.parse(JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK));
+  const v = p.entry[0].changes[0].value;
+  v.metadata = fx.META_METADATA;
+  v.contacts[0].wa_id = opts.from;
+  if (opts.name) v.contacts[0].profile.name = opts.name;
+  v.messages[0].from = opts.from;
+  v.messages[0].id = opts.id ?? `wamid.fast-${++seq}`;
+  v.messages[0].text.body = body;
+  if (opts.timestamp) v.messages[0].timestamp = String(opts.timestamp);
+  return p;
+};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  pool = createPgPool(t.url, { max: 4 });
+  const team = await t.db.team.create({ data: { name: "Support" } });
+  teamId = team.id;
+  await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
+});
+afterAll(async () => {
+  await pool.end();
+  await t.drop();
+});
+
+describe("applyWhatsAppDelivery on the pg hot path", () => {
+  it("takes only phone-only customer messages without media, keywords or statuses", async () => {
+    const kw = new ConsentKeywordCache(0);
+    const plan = (v: unknown) => planFastDelivery(t.db, channels, kw, parse(v));
+    expect(await plan(text("hello", { from: "491710000000" }))).not.toBeNull();
+    expect(await plan(text("STOP", { from: "491710000000" }))).toBeNull();
+    expect(await plan(fx.IMAGE_MESSAGE_WEBHOOK)).toBeNull();
+    expect(await plan(fx.USER_CHANGED_NUMBER_WEBHOOK)).toBeNull();
+    expect(await plan(fx.BSUID_TEXT_MESSAGE_WEBHOOK)).toBeNull();
+    expect(await plan(fx.envelope({ messaging_product: "whatsapp", metadata: fx.META_METADATA, statuses: [] }))).toBeNull();
+  });
+
+  it("opens a conversation in the default team, routes it once, counts unread, reopens a resolved one", async () => {
+    const from = "491710000001";
+    const ts = 1_763_800_000;
+    const r1 = await apply(text("one", { from, timestamp: ts, name: "Erika" }));
+    expect(r1.counts).toMatchObject({ messages: 1, duplicates: 0 });
+    const conv = await t.db.conversation.findUniqueOrThrow({ where: { id: r1.conversationIds[0]! } });
+    expect(conv).toMatchObject({ status: "open", teamId, assigneeId: null, unreadCount: 1 });
+    expect(conv.lastInboundAt?.getTime()).toBe(ts * 1000);
+    expect(conv.windowExpiresAt?.getTime()).toBe((ts + 24 * 3600) * 1000);
+    const contact = await t.db.contact.findFirstOrThrow({ where: { waId: from } });
+    expect(contact).toMatchObject({ profileName: "Erika" });
+    expect(contact.lastSeenAt?.getTime()).toBe(ts * 1000);
+    expect(await t.db.outboxJob.count({ where: { jobId: `conversation.route-${conv.id}` } })).toBe(1);
+    const msg = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id } });
+    expect(msg).toMatchObject({ direction: "inbound", type: "text", text: "one", status: "received" });
+    expect(msg.providerTimestamp?.getTime()).toBe(ts * 1000);
+    expect((msg.payload as any).text.body).toBe("one");
+
+    // a late delivery never moves the window backwards; a new profile name is taken over
+    await apply(text("late", { from, timestamp: ts - 3600 * 30, name: "Erika M." }));
+    const after = await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } });
+    expect(after.lastInboundAt?.getTime()).toBe(ts * 1000);
+    expect(after.unreadCount).toBe(2);
+    expect((await t.db.contact.findUniqueOrThrow({ where: { id: contact.id } })).profileName).toBe("Erika M.");
+
+    await t.db.conversation.update({ where: { id: conv.id }, data: { status: "resolved", activeContactId: null, resolvedAt: new Date() } });
+    const r3 = await apply(text("three", { from, timestamp: ts + 60 }));
+    expect(r3.conversationIds).toEqual([conv.id]);
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).toMatchObject({
+      status: "open",
+      activeContactId: contact.id,
+      resolvedAt: null,
+    });
+    expect(await t.db.conversation.count({ where: { contactId: contact.id } })).toBe(1);
+    expect(await t.db.outboxJob.count({ where: { name: "conversation.route" } })).toBe(1);
+  });
+
+  it("a redelivered wamid is stored once and does not reopen the conversation", async () => {
+    const payload = text("hello", { from: "491710000002" });
+    expect((await apply(payload)).counts.messages).toBe(1);
+    const conv = await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "491710000002" } } });
+    await t.db.conversation.update({ where: { id: conv.id }, data: { status: "resolved", activeContactId: null, unreadCount: 0 } });
+    expect((await apply(payload)).counts).toMatchObject({ messages: 0, duplicates: 1 });
+    expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).status).toBe("resolved");
+  });
+
+  it("concurrent identical deliveries store the message once", async () => {
+    const payload = text("race", { from: "491710000003" });
+    const results = await Promise.all(Array.from({ length: 5 }, () => apply(payload)));
+    expect(results.reduce((n, r) => n + r.counts.messages, 0)).toBe(1);
+    const conv = await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "491710000003" } } });
+    expect(conv.unreadCount).toBe(1);
+  });
+
+  it("a merged delivery of many senders (with a duplicate) creates each contact and conversation once", async () => {
+    const payloads = Array.from({ length: 30 }, (_, i) => parse(text(`m${i}`, { from: `49172000000${i % 6}`, id: `wamid.merge-${i}` })));
+    payloads.push(parse(text("m3", { from: "491720000003", id: "wamid.merge-3" })));
+    const result = await applyWhatsAppDelivery({ db: t.db, channels, pool }, mergePayloads(payloads));
+    expect(result.counts).toMatchObject({ messages: 30, duplicates: 1 });
+    expect(await t.db.contact.count({ where: { waId: { startsWith: "49172" } } })).toBe(6);
+    const convs = await t.db.conversation.findMany({ where: { contact: { waId: { startsWith: "49172" } } } });
+    expect(convs).toHaveLength(6);
+    expect(convs.reduce((n, c) => n + c.unreadCount, 0)).toBe(30);
+  });
+
+  it("a keyword still records consent (full path)", async () => {
+    const r = await apply(text("Stopp!", { from: "491710000004" }));
+    expect(r.counts.consents).toBe(1);
+    expect(await t.db.outboxJob.count({ where: { name: "consent.confirm" } })).toBe(1);
+  });
+});

@@ -1,0 +1,19 @@
+import { Prisma, type DbTx, type PgClient } from "@inbox/db";
+
+/** A UTC timestamp parameter for raw SQL against TIMESTAMP(3) columns (Prisma stores UTC without zone). */
+export function sqlTimestamp(date: Date | null | undefined): Prisma.Sql {
+  return date ? Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`NULL::timestamp`;
+}
+
+/** Runs one raw statement: inside a Prisma transaction, or on a plain pg client (same SQL, `$n` parameters). */
+export type RunSql = <T>(query: Prisma.Sql) => Promise<T[]>;
+
+export const prismaSql =
+  (tx: DbTx): RunSql =>
+  <T>(query: Prisma.Sql) =>
+    tx.$queryRaw<T[]>(query);
+
+export const pgSql =
+  (client: PgClient): RunSql =>
+  async <T>(query: Prisma.Sql) =>
+    (await client.query(query.text, query.values)).rows as T[];

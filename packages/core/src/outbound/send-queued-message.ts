@@ -1,0 +1,458 @@
+import type { Db, Message, Prisma } from "@inbox/db";
+import type { Logger } from "@inbox/logger";
+import {
+  describeCloudApiError,
+  getCloudApiError,
+  isGraphApiError,
+  type GraphApiError,
+  type SendMessageRequest,
+  type SendMessageResponse,
+} from "@inbox/whatsapp";
+import { recordAudit } from "../audit/record-audit";
+import { isAppError } from "../errors/app-error";
+import { buildSendRequest } from "./build-send-request";
+import type { LivePublisher } from "../realtime/live-publisher";
+import { publishMessageEvent } from "./publish-message-event";
+import { evaluateSendPolicy } from "./evaluate-send-policy";
+import type { ConsentState } from "../consent/consent-rules";
+import { POLICY_REASONS_DE, RetryableSendError, UNCONFIRMED_REASON, type FailureReason } from "./send-errors";
+import { uploadOutboundMedia, type UploadOutboundMediaDeps } from "./upload-outbound-media";
+
+/** What the use case needs of the Graph API client (GraphClient from @inbox/whatsapp satisfies it). */
+export interface MessageSender {
+  sendMessage(phoneNumberId: string, body: SendMessageRequest): Promise<SendMessageResponse>;
+}
+
+export interface ThrottleRequest {
+  channelId: string;
+  /** Channel.throughputLimit: messages per second for the phone number. */
+  limitPerSecond: number;
+  /** Pair-rate key: the recipient's identity on the channel. */
+  recipientKey: string;
+  /** Book a slot only if it is at most this far away. */
+  maxWaitMs: number;
+  /** The recipient already holds a pair slot (re-booking a number slot that was missed): do not charge it again. */
+  isPairHeld?: boolean;
+}
+
+/**
+ * Books the number's earliest send slot if the recipient's pair limit allows a message now. Booked → wait
+ * `waitMs`, then send; not booked → ask again after `waitMs` (or retry the job later when that is too long).
+ */
+export type Throttle = (request: ThrottleRequest) => Promise<{
+  isBooked: boolean;
+  waitMs: number;
+  /** The booked slot on this process's clock (Date.now()); when given, a send later than the slot + tolerance re-books. */
+  dueAt?: number;
+}>;
+
+export interface SendQueuedMessageDeps {
+  db: Db;
+  graph: MessageSender;
+  log: Logger;
+  clock?: () => Date;
+  throttle?: Throttle;
+  /** How long a message left `sending` without a wamid waits for a status webhook before it is given up. */
+  reconcileGraceMs?: number;
+  /** Live updates to consoles (message.updated) after each state change. */
+  live?: LivePublisher;
+  /** Waits up to this long inline for a rate-limit token; longer waits become a delayed retry. */
+  maxInlineWaitMs?: number;
+  /**
+   * A request that would leave more than this long after its booked slot (event-loop stall, slow timer) books a
+   * new slot instead: late requests bunch up with the following ones and overrun Meta's sliding second.
+   */
+  maxSlotLatenessMs?: number;
+  /**
+   * Called right before each Graph request, after the slot: holds the request while this process already sent
+   * the number's limit within the last second (+ margin), counted on actual send times. Catches the bunching
+   * that event-loop stalls cause among one process's sends.
+   */
+  dispatchGate?: (channelId: string, limitPerSecond: number) => Promise<void>;
+  /** Media store and uploader: a media message's file goes to Meta (`/media`) right before its send. */
+  media?: Omit<UploadOutboundMediaDeps, "db" | "log">;
+}
+
+export interface SendQueuedMessageInput {
+  messageId: string;
+  /** The job's last try: a retryable failure now fails the message instead of vanishing. */
+  isLastAttempt: boolean;
+}
+
+export type SendOutcome =
+  | { outcome: "sent"; externalId: string }
+  | { outcome: "skipped"; reason: "not_found" | "not_outbound" | "already_sent" | "claimed_elsewhere" }
+  | { outcome: "failed"; code: string }
+  | { outcome: "channel_paused" };
+
+export const DEFAULT_RECONCILE_GRACE_MS = 120_000;
+const TOKEN_ERROR_CODES = new Set([190]);
+const MARKETING_OPT_OUT_CODE = 131050;
+
+const DEFAULT_MAX_SLOT_LATENESS_MS = 50;
+/** A process that keeps missing its slots still sends eventually (on the last re-booked slot). */
+const MAX_REBOOKS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The worker's half of the outbound pipeline, for one stored message:
+ *
+ * 1. Claim and load in one statement (`queued` → `sending`, sendStartedAt, attempts + 1; only without a wamid and
+ *    on an active channel). Not claimable → the slow path reconciles with the stored state: a message with a
+ *    wamid or past `sending` is never sent again; a message left in `sending` without a wamid (the worker died
+ *    before Graph answered or before our commit, or Graph timed out) waits `reconcileGraceMs` for a status
+ *    webhook — which carries our message id in `biz_opaque_callback_data` — and is then marked failed as
+ *    "unconfirmed", never re-sent (no double sends); a paused channel leaves it queued.
+ * 2. Re-check the rules (consent, window, template) — they may have changed since queuing.
+ * 3. Book the number's send slot and the recipient's pair slot and wait for it (no slot soon enough → back to
+ *    `queued`, delayed retry).
+ * 4. Call Graph; record the wamid and `sent` in one statement.
+ * 5. Map Graph errors: retryable → back to `queued` and RetryableSendError (failed on the last attempt);
+ *    190 → pause the channel, message stays queued; permanent → failed with Meta's code and reason;
+ *    131050 also records the marketing opt-out.
+ */
+export async function sendQueuedMessage(deps: SendQueuedMessageDeps, input: SendQueuedMessageInput): Promise<SendOutcome> {
+  const outcome = await sendOnce(deps, input);
+  if (outcome.outcome === "sent" || outcome.outcome === "failed") {
+    await publishMessageEvent(deps.db, deps.live, input.messageId, "message.updated");
+  }
+  return outcome;
+}
+
+/** A claimed message with what the send needs, loaded by the claim statement itself. */
+type ClaimedMessage = Message & {
+  _channelExternalId: string;
+  _throughputLimit: number;
+  _lastInboundAt: Date | null;
+  _contactId: string;
+  _waId: string | null;
+  _userId: string | null;
+  _consents: ConsentState[];
+};
+
+/**
+ * One round trip: claims the message (`queued` → `sending`, sendStartedAt, attempts + 1) if it is an outbound,
+ * non-private message without a wamid on an active channel, and returns it with its channel, window, recipient
+ * and current consents (newest record per purpose).
+ */
+async function claimAndLoad(db: Db, messageId: string, now: Date): Promise<ClaimedMessage | undefined> {
+  const rows = await db.$queryRaw<ClaimedMessage[]>`
+    WITH claimed AS (
+      UPDATE "Message" AS m
+      SET "status" = 'sending', "sendStartedAt" = ${now}, "statusAt" = ${now}, "attempts" = m."attempts" + 1, "updatedAt" = ${now}
+      FROM "Channel" AS c
+      WHERE m."id" = ${messageId}::uuid AND m."status" = 'queued' AND m."externalId" IS NULL
+        AND m."direction" = 'outbound' AND m."isPrivate" = false
+        AND c."id" = m."channelId" AND c."status" = 'active'
+      RETURNING m.*
+    )
+    SELECT claimed.*,
+      ch."externalId" AS "_channelExternalId", ch."throughputLimit" AS "_throughputLimit",
+      conv."lastInboundAt" AS "_lastInboundAt",
+      ct."id" AS "_contactId", ct."waId" AS "_waId", ct."userId" AS "_userId",
+      COALESCE((
+        SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status"))
+        FROM (
+          SELECT DISTINCT ON ("purpose") "purpose", "status" FROM "Consent"
+          WHERE "contactId" = ct."id" ORDER BY "purpose", "occurredAt" DESC, "createdAt" DESC
+        ) AS x
+      ), '[]'::json) AS "_consents"
+    FROM claimed
+    JOIN "Channel" AS ch ON ch."id" = claimed."channelId"
+    JOIN "Conversation" AS conv ON conv."id" = claimed."conversationId"
+    JOIN "Contact" AS ct ON ct."id" = conv."contactId"`;
+  return rows[0];
+}
+
+/** Puts a claimed message back to `queued` (nothing was sent). */
+async function unclaim(db: Db, messageId: string, now: Date): Promise<void> {
+  await db.message.updateMany({
+    where: { id: messageId, status: "sending", externalId: null },
+    data: { status: "queued", sendStartedAt: null, statusAt: now },
+  });
+}
+
+/** Why a message could not be claimed: the slow path, one more read. */
+async function explainUnclaimed(
+  deps: SendQueuedMessageDeps,
+  input: SendQueuedMessageInput,
+  clock: () => Date,
+  log: Logger,
+): Promise<SendOutcome> {
+  const { db } = deps;
+  const message = await db.message.findUnique({ where: { id: input.messageId }, include: { channel: true } });
+  if (!message) return { outcome: "skipped", reason: "not_found" };
+  if (message.direction !== "outbound" || message.isPrivate) return { outcome: "skipped", reason: "not_outbound" };
+  if (message.externalId || (message.status !== "queued" && message.status !== "sending")) {
+    return { outcome: "skipped", reason: "already_sent" };
+  }
+  if (message.status === "sending") {
+    const startedAt = message.sendStartedAt?.getTime() ?? message.statusAt.getTime();
+    const waited = clock().getTime() - startedAt;
+    const grace = deps.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS;
+    if (waited < grace && !input.isLastAttempt) {
+      throw new RetryableSendError("awaiting_status", "send outcome unknown; waiting for a status webhook", grace - waited);
+    }
+    log.warn({ messageId: message.id }, "send outcome unknown after the grace period; marked failed, not re-sent");
+    await markFailed(db, message, { code: null, title: "delivery_unconfirmed", reason: UNCONFIRMED_REASON }, clock());
+    return { outcome: "failed", code: "delivery_unconfirmed" };
+  }
+  if (message.channel.status !== "active") {
+    // Left queued: resumeChannel re-enqueues it when an admin fixed the token. Nothing burns retries meanwhile.
+    log.info({ messageId: message.id, channelId: message.channel.id }, "channel paused; message stays queued");
+    return { outcome: "channel_paused" };
+  }
+  return { outcome: "skipped", reason: "claimed_elsewhere" };
+}
+
+async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInput): Promise<SendOutcome> {
+  const { db, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  // Hot path: claim and load in one statement. Anything unusual (sent, sending, paused, gone) takes the slow path.
+  const message = await claimAndLoad(db, input.messageId, clock());
+  if (!message) return explainUnclaimed(deps, input, clock, log);
+
+  const contact = { id: message._contactId, waId: message._waId, userId: message._userId };
+  const payload = (message.payload ?? {}) as { template?: { name: string; language: string }; isOptOutConfirmation?: boolean };
+  try {
+    const { decision } = await evaluateSendPolicy(db, {
+      channelId: message.channelId,
+      contactId: contact.id,
+      lastInboundAt: message._lastInboundAt,
+      now: clock(),
+      kind: message.type === "template" ? "template" : "free_form",
+      template: message.type === "template" ? payload.template : undefined,
+      isOptOutConfirmation: payload.isOptOutConfirmation,
+      consents: message._consents,
+    });
+    if (!decision.ok) {
+      log.info({ messageId: message.id, code: decision.code }, "send refused by the rules at send time");
+      await markFailed(
+        db,
+        message,
+        { code: null, title: decision.code, reason: { de: POLICY_REASONS_DE[decision.code], en: decision.reason } },
+        clock(),
+      );
+      return { outcome: "failed", code: decision.code };
+    }
+  } catch (error) {
+    if (isAppError(error) && (error.code === "template_not_found" || error.code === "template_not_approved")) {
+      const de = error.code === "template_not_found" ? "Die Vorlage ist nicht (mehr) vorhanden." : "Die Vorlage ist nicht (mehr) freigegeben.";
+      await markFailed(db, message, { code: null, title: error.code, reason: { de, en: error.message } }, clock());
+      return { outcome: "failed", code: error.code };
+    }
+    await unclaim(db, message.id, clock());
+    throw error;
+  }
+
+  if (deps.media) {
+    const media = await uploadOutboundMedia({ ...deps.media, db, log }, message, { phoneNumberId: message._channelExternalId, isLastAttempt: input.isLastAttempt, now: clock() });
+    if (media.outcome === "failed") return media;
+    message.payload = media.payload;
+  }
+
+  let request: SendMessageRequest;
+  try {
+    request = buildSendRequest(message, contact);
+  } catch (error) {
+    const en = error instanceof Error ? error.message : String(error);
+    await markFailed(db, message, { code: null, title: "not_sendable", reason: { de: "Die Nachricht kann so nicht gesendet werden.", en } }, clock());
+    return { outcome: "failed", code: "not_sendable" };
+  }
+
+  if (deps.throttle) {
+    try {
+      await waitForSlot(deps, input, message, contact);
+    } catch (error) {
+      await unclaim(db, message.id, clock());
+      throw error;
+    }
+  }
+
+  if (deps.dispatchGate) await deps.dispatchGate(message.channelId, message._throughputLimit);
+  let response: SendMessageResponse;
+  try {
+    response = await deps.graph.sendMessage(message._channelExternalId, request);
+  } catch (error) {
+    return handleGraphError(deps, message, error, input.isLastAttempt, clock);
+  }
+  const externalId = response.messages[0]!.id;
+  await recordAccepted(db, message, externalId, clock());
+  return { outcome: "sent", externalId };
+}
+
+/**
+ * Books the number's next slot (and the recipient's pair slot) and sleeps until it. A slot missed by more than
+ * `maxSlotLatenessMs` (the process stalled) is not used: late requests would arrive bunched with the following
+ * ones and overrun Meta's sliding second, so a fresh slot is booked (the recipient keeps its pair slot).
+ */
+async function waitForSlot(
+  deps: SendQueuedMessageDeps,
+  input: SendQueuedMessageInput,
+  message: ClaimedMessage,
+  contact: { id: string; waId: string | null; userId: string | null },
+): Promise<void> {
+  const throttle = deps.throttle!;
+  const recipientKey = contact.waId ?? contact.userId ?? contact.id;
+  // On the last attempt wait inline however long it takes: a retry would not exist to pick it up.
+  const maxWaitMs = input.isLastAttempt ? Number.POSITIVE_INFINITY : (deps.maxInlineWaitMs ?? 2_000);
+  const maxLateness = deps.maxSlotLatenessMs ?? DEFAULT_MAX_SLOT_LATENESS_MS;
+  let isPairHeld = false;
+  for (let waited = 0, rebooked = 0; ; ) {
+    const slot = await throttle({ channelId: message.channelId, limitPerSecond: message._throughputLimit, recipientKey, maxWaitMs, isPairHeld });
+    if (slot.isBooked) {
+      isPairHeld = true;
+      if (slot.dueAt === undefined) {
+        if (slot.waitMs > 0) await sleep(slot.waitMs);
+        return;
+      }
+      const remaining = slot.dueAt - Date.now();
+      if (remaining > 0) await sleep(remaining);
+      if (Date.now() - slot.dueAt <= maxLateness || rebooked >= MAX_REBOOKS) return;
+      rebooked++;
+      continue;
+    }
+    if (waited + slot.waitMs > maxWaitMs) throw new RetryableSendError("rate_limited", "rate limit: sending later", slot.waitMs);
+    await sleep(slot.waitMs);
+    waited += slot.waitMs;
+  }
+}
+
+/**
+ * Records the wamid and `sent` in one statement (a status webhook that linked the wamid first wins; a message
+ * already failed keeps its state but gets the wamid), and links status reports that arrived before we knew the
+ * wamid (kept unlinked by the receiver) — one statement, no interactive transaction.
+ */
+async function recordAccepted(db: Db, message: Message, externalId: string, now: Date): Promise<void> {
+  await db.$executeRaw`
+    WITH recorded AS (
+      UPDATE "Message"
+      SET "externalId" = ${externalId},
+        "status" = CASE WHEN "status" = 'sending' THEN 'sent' ELSE "status" END,
+        "statusAt" = CASE WHEN "status" = 'sending' THEN ${now} ELSE "statusAt" END,
+        "sentAt" = CASE WHEN "status" = 'sending' THEN ${now} ELSE "sentAt" END,
+        "updatedAt" = ${now}
+      WHERE "id" = ${message.id}::uuid AND "externalId" IS NULL
+      RETURNING "id"
+    )
+    UPDATE "MessageStatusEvent" SET "messageId" = ${message.id}::uuid
+    WHERE "channelId" = ${message.channelId}::uuid AND "externalId" = ${externalId} AND "messageId" IS NULL`;
+}
+
+async function markFailed(
+  db: Prisma.TransactionClient | Db,
+  message: Message,
+  failure: { code: number | null; title: string; reason: FailureReason },
+  now: Date,
+): Promise<void> {
+  await db.message.updateMany({
+    where: { id: message.id, externalId: null, status: { in: ["queued", "sending"] } },
+    data: {
+      status: "failed",
+      statusAt: now,
+      failedAt: now,
+      errorCode: failure.code,
+      errorTitle: failure.title,
+      errorDetails: `${failure.reason.de}\n${failure.reason.en}`,
+    },
+  });
+}
+
+/** Graph never received the request (connection refused, DNS): safe to send again. */
+function neverReachedGraph(error: GraphApiError): boolean {
+  const cause = error.cause as { code?: string; cause?: { code?: string } } | undefined;
+  const code = cause?.code ?? cause?.cause?.code;
+  return !error.isTimeout && error.httpStatus === undefined && (code === "ECONNREFUSED" || code === "ENOTFOUND");
+}
+
+async function handleGraphError(
+  deps: SendQueuedMessageDeps,
+  message: Message,
+  error: unknown,
+  isLastAttempt: boolean,
+  clock: () => Date,
+): Promise<SendOutcome> {
+  const { db } = deps;
+  const log = deps.log.child({ messageId: message.id });
+  if (!isGraphApiError(error)) throw error;
+
+  const isAmbiguous =
+    (error.httpStatus === undefined && !neverReachedGraph(error)) ||
+    (error.httpStatus !== undefined && error.httpStatus < 300);
+  if (isAmbiguous) {
+    // Timeout / connection cut / a 2xx we could not read: Meta may have accepted it. Stay `sending`; the retry
+    // reconciles (status webhook or "unconfirmed") instead of sending a second copy.
+    log.warn({ isTimeout: error.isTimeout, httpStatus: error.httpStatus }, "send outcome unknown");
+    if (isLastAttempt) {
+      await markFailed(db, message, { code: null, title: "delivery_unconfirmed", reason: UNCONFIRMED_REASON }, clock());
+      return { outcome: "failed", code: "delivery_unconfirmed" };
+    }
+    throw new RetryableSendError(
+      "awaiting_status",
+      error.message,
+      deps.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
+    );
+  }
+
+  const code = error.code;
+  const info = code === undefined ? undefined : getCloudApiError(code);
+  const reason: FailureReason = { de: describeCloudApiError(code, "de"), en: describeCloudApiError(code, "en") };
+  const title = info?.title ?? error.message;
+
+  if (code !== undefined && TOKEN_ERROR_CODES.has(code)) {
+    await db.$transaction(async (tx) => {
+      await tx.channel.update({
+        where: { id: message.channelId },
+        data: { status: "paused", statusReason: `${code}: ${reason.en}` },
+      });
+      await tx.message.updateMany({
+        where: { id: message.id, status: "sending", externalId: null },
+        data: { status: "queued", sendStartedAt: null, statusAt: clock() },
+      });
+      await recordAudit(tx, { type: "system" }, "channel.paused", "channel", message.channelId, {
+        errorCode: code,
+        reason: reason.en,
+      });
+    });
+    log.error({ channelId: message.channelId, errorCode: code }, "access token rejected; channel paused, admins must renew it");
+    return { outcome: "channel_paused" };
+  }
+
+  if (error.isRetryable || (code === undefined && neverReachedGraph(error))) {
+    if (isLastAttempt) {
+      log.warn({ errorCode: code }, "retryable send error on the last attempt; message failed");
+      await markFailed(db, message, { code: code ?? null, title, reason }, clock());
+      return { outcome: "failed", code: String(code ?? "unreachable") };
+    }
+    await db.message.updateMany({
+      where: { id: message.id, status: "sending", externalId: null },
+      data: { status: "queued", sendStartedAt: null, statusAt: clock() },
+    });
+    throw new RetryableSendError("graph", error.message, undefined, code);
+  }
+
+  await db.$transaction(async (tx) => {
+    await markFailed(tx, message, { code: code ?? null, title, reason }, clock());
+    if (code === MARKETING_OPT_OUT_CODE) {
+      const contact = await tx.message.findUnique({
+        where: { id: message.id },
+        select: { conversation: { select: { contactId: true } } },
+      });
+      if (contact) {
+        await tx.consent.create({
+          data: {
+            contactId: contact.conversation.contactId,
+            purpose: "marketing",
+            status: "withdrawn",
+            source: "whatsapp",
+            evidence: { messageId: message.id, errorCode: code, details: error.details ?? null },
+            occurredAt: clock(),
+          },
+        });
+      }
+    }
+  });
+  log.info({ errorCode: code }, "send failed permanently");
+  return { outcome: "failed", code: String(code ?? error.httpStatus ?? "unknown") };
+}

@@ -1,0 +1,72 @@
+import type { Db } from "@inbox/db";
+import { enqueueInTransaction } from "@inbox/jobs";
+import { DEFAULT_RECONCILE_GRACE_MS } from "./send-queued-message";
+
+export interface SweepStuckMessagesDeps {
+  db: Db;
+  /**
+   * Of these message ids, the ones that still have a live `message.send` job (waiting, delayed, active) — the
+   * worker asks BullMQ. Those are left alone: they are merely waiting their turn.
+   */
+  withLiveJob: (messageIds: string[]) => Promise<Set<string>>;
+  onOutboxWritten?: () => void;
+  clock?: () => Date;
+}
+
+export interface SweepStuckMessagesOptions {
+  /** A `queued` message untouched this long is a candidate (default 10 min: twice the longest retry backoff). */
+  queuedForMs?: number;
+  /** A `sending` message without a wamid this long is a candidate (default the reconcile grace + 1 min). */
+  sendingForMs?: number;
+  /** At most this many messages per sweep (oldest first). */
+  limit?: number;
+}
+
+export const DEFAULT_SWEEP_QUEUED_MS = 10 * 60_000;
+export const DEFAULT_SWEEP_SENDING_MS = DEFAULT_RECONCILE_GRACE_MS + 60_000;
+
+/**
+ * Finds outbound messages no job will ever pick up again and gives each a fresh `message.send` job (outbox, so it
+ * survives a Redis outage):
+ * - `queued` on an active channel for `queuedForMs` — e.g. its job failed all attempts for a non-Graph reason
+ *   (Postgres down) or was lost with Redis; the new job sends it normally;
+ * - `sending` without a wamid for `sendingForMs` — the job died mid-send and is gone; the new job reconciles it
+ *   exactly as a retry would (status webhook linked meanwhile → done; otherwise `failed` / delivery_unconfirmed,
+ *   never re-sent).
+ * Messages of paused channels stay for resumeChannel; messages with a live job or an undispatched outbox row are
+ * left alone. Idempotent: the job id carries the sweep time, and a message sent by a duplicate job is skipped.
+ */
+export async function sweepStuckMessages(
+  deps: SweepStuckMessagesDeps,
+  options: SweepStuckMessagesOptions = {},
+): Promise<{ requeued: string[] }> {
+  const now = (deps.clock ?? (() => new Date()))();
+  const queuedBefore = new Date(now.getTime() - (options.queuedForMs ?? DEFAULT_SWEEP_QUEUED_MS));
+  const sendingBefore = new Date(now.getTime() - (options.sendingForMs ?? DEFAULT_SWEEP_SENDING_MS));
+  const limit = options.limit ?? 500;
+  const candidates = await deps.db.$queryRaw<{ id: string }[]>`
+    SELECT m."id" FROM "Message" AS m JOIN "Channel" AS c ON c."id" = m."channelId"
+    WHERE m."direction" = 'outbound' AND m."isPrivate" = false AND m."externalId" IS NULL
+      AND (
+        (m."status" = 'queued' AND c."status" = 'active' AND m."statusAt" < ${queuedBefore})
+        OR (m."status" = 'sending' AND COALESCE(m."sendStartedAt", m."statusAt") < ${sendingBefore})
+      )
+      AND NOT EXISTS (
+        SELECT 1 FROM "OutboxJob" AS o
+        WHERE o."dispatchedAt" IS NULL AND o."name" = 'message.send' AND o."payload"->>'messageId' = m."id"::text
+      )
+    ORDER BY m."statusAt" LIMIT ${limit}`;
+  if (candidates.length === 0) return { requeued: [] };
+  const live = await deps.withLiveJob(candidates.map((c) => c.id));
+  const orphans = candidates.map((c) => c.id).filter((id) => !live.has(id));
+  if (orphans.length === 0) return { requeued: [] };
+  const stamp = now.getTime();
+  await deps.db.$transaction(async (tx) => {
+    await enqueueInTransaction(
+      tx,
+      orphans.map((id) => ({ name: "message.send" as const, payload: { messageId: id }, jobId: `message.send-${id}-sweep-${stamp}` })),
+    );
+  });
+  deps.onOutboxWritten?.();
+  return { requeued: orphans };
+}

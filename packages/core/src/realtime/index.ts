@@ -1,0 +1,4 @@
+export * from "./live-publisher";
+export * from "./live-dtos";
+export * from "./live-change-batcher";
+export * from "./live-backlog";

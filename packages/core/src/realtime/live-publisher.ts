@@ -1,0 +1,102 @@
+import type { Redis } from "ioredis";
+import { LIVE_CHANNEL, LiveEnvelopeSchema, type LiveEnvelope, type LiveEvent } from "@inbox/contracts";
+import type { Logger } from "@inbox/logger";
+
+/** `${prefix}:live-events`: the pub/sub channel every api instance subscribes to. */
+export function liveChannelName(prefix: string): string {
+  return `${prefix}:${LIVE_CHANNEL}`;
+}
+
+export function liveSeqKey(prefix: string): string {
+  return `${prefix}:live-seq`;
+}
+
+export interface LivePublisher {
+  /** Publishes after commit; never throws (live updates are best effort, the database is the truth). */
+  publish(events: LiveEvent[]): Promise<void>;
+}
+
+/**
+ * Publishes LiveEvent envelopes on Redis pub/sub. Each envelope gets a sequence number from one Redis counter
+ * (INCRBY for the batch), so consoles can tell order and notice gaps. When Redis is not connected the events are
+ * dropped at once (with a warning) instead of piling up in the client's offline queue.
+ */
+export function createLivePublisher(redis: Redis, prefix: string, log?: Logger): LivePublisher {
+  const channel = liveChannelName(prefix);
+  const seqKey = liveSeqKey(prefix);
+  return {
+    async publish(events) {
+      if (events.length === 0) return;
+      if (redis.status !== "ready") {
+        log?.warn({ count: events.length }, "live events dropped: Redis not connected");
+        return;
+      }
+      try {
+        const last = await redis.incrby(seqKey, events.length);
+        const first = last - events.length + 1;
+        const at = new Date().toISOString();
+        const pipeline = redis.pipeline();
+        events.forEach((event, i) => {
+          const envelope: LiveEnvelope = { seq: first + i, at, event };
+          pipeline.publish(channel, JSON.stringify(envelope));
+        });
+        await pipeline.exec();
+      } catch (err) {
+        log?.warn({ err, count: events.length }, "live events not published");
+      }
+    },
+  };
+}
+
+export interface LiveSubscription {
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribes to the live-event channel on a connection of its own (a subscribed Redis connection can do
+ * nothing else; pass `redis.duplicate()`), validating each envelope. The websocket route calls this once per
+ * process and fans out to its sockets. Invalid messages are skipped with a warning.
+ */
+export async function subscribeLiveEvents(
+  subscriber: Redis,
+  prefix: string,
+  onEnvelope: (envelope: LiveEnvelope) => void,
+  log?: Logger,
+): Promise<LiveSubscription> {
+  const channel = liveChannelName(prefix);
+  const listener = (ch: string, message: string) => {
+    if (ch !== channel) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch {
+      log?.warn("live event is not JSON; skipped");
+      return;
+    }
+    const parsed = LiveEnvelopeSchema.safeParse(json);
+    if (!parsed.success) {
+      log?.warn({ issues: parsed.error.issues.length }, "invalid live event; skipped");
+      return;
+    }
+    onEnvelope(parsed.data);
+  };
+  subscriber.on("message", listener);
+  // Never fails the caller when Redis is down (the api must boot and answer webhooks without it): subscribe now
+  // if connected, and again whenever the connection becomes ready (SUBSCRIBE twice is harmless).
+  const subscribe = () =>
+    subscriber.subscribe(channel).then(
+      () => undefined,
+      (err: unknown) => log?.warn({ err }, "live events: subscribe failed; retrying when Redis is back"),
+    );
+  const onReady = () => void subscribe();
+  subscriber.on("ready", onReady);
+  if (subscriber.status === "ready") await subscribe();
+  else void subscribe();
+  return {
+    async close() {
+      subscriber.off("message", listener);
+      subscriber.off("ready", onReady);
+      if (subscriber.status === "ready") await subscriber.unsubscribe(channel).catch(() => undefined);
+    },
+  };
+}

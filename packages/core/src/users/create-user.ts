@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { isUniqueViolation, type DbTx, type User } from "@inbox/db";
+import { AppError } from "../errors/app-error";
+import { recordAudit, type Actor } from "../audit/record-audit";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
+
+export const CreateUserInputSchema = z.object({
+  email: z.email("must be an e-mail address").transform((e) => e.toLowerCase()),
+  name: z.string().trim().min(1).max(120).optional(),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
+  role: z.enum(["admin", "lead", "agent"]),
+  /** Team names; created when missing. */
+  teams: z.array(z.string().trim().min(1)).default([]),
+  locale: z.enum(["de", "en"]).default("de"),
+});
+export type CreateUserInput = z.input<typeof CreateUserInputSchema>;
+
+export async function createUser(db: DbTx, input: CreateUserInput, actor: Actor): Promise<User> {
+  const parsed = CreateUserInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError(
+      "validation_failed",
+      parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "),
+    );
+  }
+  const data = parsed.data;
+  let user: User;
+  try {
+    user = await db.user.create({
+      data: {
+        email: data.email,
+        name: data.name ?? data.email.split("@")[0]!,
+        passwordHash: await hashPassword(data.password),
+        role: data.role,
+        locale: data.locale,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("conflict", `A user with e-mail ${data.email} already exists.`);
+    throw error;
+  }
+  for (const teamName of data.teams) {
+    const team = await db.team.upsert({ where: { name: teamName }, create: { name: teamName }, update: {} });
+    await db.teamMembership.create({
+      data: { userId: user.id, teamId: team.id, role: data.role === "agent" ? "member" : "lead" },
+    });
+  }
+  await recordAudit(db, actor, "user.created", "user", user.id, { email: user.email, role: user.role, teams: data.teams });
+  return user;
+}

@@ -1,0 +1,5 @@
+export * from "./names";
+export * from "./options";
+export * from "./outbox";
+export * from "./queues";
+export * from "./outbox-relay";

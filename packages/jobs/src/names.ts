@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/** Every background job: `<domain>.<verb>`, with the payload schema the worker parses before handling. */
+export const JOB_SCHEMAS = {
+  /** Send one stored outbound message through its channel. */
+  "message.send": z.object({ messageId: z.uuid() }),
+  /** Download an inbound media file from the provider into the media store. */
+  "media.download": z.object({ mediaAssetId: z.uuid() }),
+  /** Route a new conversation to a team / agent. */
+  "conversation.route": z.object({ conversationId: z.uuid() }),
+  /** Send the configured confirmation after a chat opt-out / opt-in keyword. */
+  "consent.confirm": z.object({ contactId: z.uuid(), conversationId: z.uuid(), kind: z.enum(["opt_in", "opt_out"]) }),
+  /** Sync approved templates of a channel from the provider. */
+  "template.sync": z.object({ channelId: z.uuid() }),
+  /** Run the deletion schedules. */
+  "retention.run": z.object({ dryRun: z.boolean().default(false) }),
+} as const;
+
+export type JobName = keyof typeof JOB_SCHEMAS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
+export const JOB_NAMES = Object.keys(JOB_SCHEMAS) as JobName[];
+
+/** Queues by workload, so a burst of sends does not hold up media downloads or routing. */
+export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
+  "message.send": "outbound",
+  "media.download": "inbound",
+  "conversation.route": "inbound",
+  "consent.confirm": "inbound",
+  "template.sync": "maintenance",
+  "retention.run": "maintenance",
+};
+export const QUEUE_NAMES = ["outbound", "inbound", "maintenance"] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_SCHEMAS, name);
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import type { Db, DbTx } from "@inbox/db";
+import type { Logger } from "@inbox/logger";
+import { JOB_SCHEMAS, type JobName, type JobPayload } from "./names";
+import type { JobQueues } from "./queues";
+
+export interface OutboxEntry<N extends JobName = JobName> {
+  name: N;
+  payload: JobPayload<N>;
+  /** Stable id (no ":"), so the same logical job is enqueued once even when drained twice; random when omitted. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+/**
+ * Records jobs in the caller's transaction. They reach Redis only after the transaction commits, via
+ * `drainOutbox`; if Redis is down they wait in Postgres, so nothing the webhook acknowledged is lost.
+ */
+export async function enqueueInTransaction(tx: DbTx, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const now = Date.now();
+  await tx.outboxJob.createMany({
+    data: entries.map((e) => ({
+      name: e.name,
+      payload: JOB_SCHEMAS[e.name].parse(e.payload),
+      jobId: e.jobId ?? `${e.name}-${randomUUID()}`,
+      availableAt: new Date(now + (e.delayMs ?? 0)),
+    })),
+    skipDuplicates: true,
+  });
+}
+
+export interface DrainResult {
+  dispatched: number;
+  failed: number;
+}
+
+/** Moves due outbox rows to BullMQ. Safe to run from several processes: rows are claimed with SKIP LOCKED. */
+export async function drainOutbox(db: Db, queues: JobQueues, log: Logger, batchSize = 500): Promise<DrainResult> {
+  return db.$transaction(
+    async (tx) => {
+      const rows = await tx.$queryRaw<{ id: bigint; name: string; payload: unknown; jobId: string; availableAt: Date }[]>`
+        SELECT id, name, payload, "jobId", "availableAt" FROM "OutboxJob"
+        WHERE "dispatchedAt" IS NULL AND "availableAt" <= now() + interval '5 minutes'
+        ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+      if (rows.length === 0) return { dispatched: 0, failed: 0 };
+      try {
+        await queues.addBulk(
+          rows.map((r) => ({
+            name: r.name as JobName,
+            payload: r.payload as JobPayload<JobName>,
+            jobId: r.jobId,
+            delayMs: Math.max(0, r.availableAt.getTime() - Date.now()),
+          })),
+        );
+      } catch (error) {
+        log.warn({ err: error, count: rows.length }, "outbox: Redis unavailable, jobs stay in Postgres");
+        await tx.outboxJob.updateMany({
+          where: { id: { in: rows.map((r) => r.id) } },
+          data: { attempts: { increment: 1 }, lastError: error instanceof Error ? error.message : String(error) },
+        });
+        return { dispatched: 0, failed: rows.length };
+      }
+      await tx.outboxJob.updateMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        data: { dispatchedAt: new Date() },
+      });
+      return { dispatched: rows.length, failed: 0 };
+    },
+    { timeout: 30_000 },
+  );
+}
+
+/** Deletes dispatched rows older than a day (they are BullMQ's business by then). */
+export async function pruneOutbox(db: Db, olderThanMs = 24 * 3600 * 1000): Promise<number> {
+  const { count } = await db.outboxJob.deleteMany({
+    where: { dispatchedAt: { lt: new Date(Date.now() - olderThanMs) } },
+  });
+  return count;
+}

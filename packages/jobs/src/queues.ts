@@ -1,0 +1,62 @@
+import { Queue } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import { DEFAULT_JOB_OPTIONS, JOB_OPTIONS } from "./options";
+import { QUEUE_FOR_JOB, QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from "./names";
+
+export interface RedisConnectionOptions {
+  url: string;
+  /** Key prefix (BullMQ `prefix`); tests use one of their own. */
+  prefix?: string;
+}
+
+/** BullMQ wants maxRetriesPerRequest null on connections used by workers / blocking commands. */
+export function createRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });
+}
+
+export class JobQueues {
+  readonly queues: Record<QueueName, Queue>;
+
+  constructor(
+    readonly connection: Redis,
+    readonly prefix = "inbox",
+  ) {
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [
+        name,
+        new Queue(name, { connection, prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS } }),
+      ]),
+    ) as Record<QueueName, Queue>;
+  }
+
+  async add<N extends JobName>(name: N, payload: JobPayload<N>, opts: { jobId?: string; delayMs?: number } = {}) {
+    await this.queues[QUEUE_FOR_JOB[name]].add(name, payload, {
+      ...JOB_OPTIONS[name],
+      ...(opts.jobId ? { jobId: opts.jobId } : {}),
+      ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+    });
+  }
+
+  async addBulk(jobs: { name: JobName; payload: JobPayload<JobName>; jobId: string; delayMs?: number }[]) {
+    const byQueue = new Map<QueueName, typeof jobs>();
+    for (const job of jobs) {
+      const q = QUEUE_FOR_JOB[job.name];
+      byQueue.set(q, [...(byQueue.get(q) ?? []), job]);
+    }
+    await Promise.all(
+      [...byQueue].map(([q, list]) =>
+        this.queues[q].addBulk(
+          list.map((j) => ({
+            name: j.name,
+            data: j.payload,
+            opts: { ...JOB_OPTIONS[j.name], jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) },
+          })),
+        ),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+  }
+}
