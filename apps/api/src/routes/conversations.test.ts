@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLivePublisher, buildLiveEvents } from "@inbox/core";
+import { LiveEnvelopeSchema, type ConversationDto } from "@inbox/contracts";
+import { createTestApp, login, makeUser, seedConversations, type Agent, type TestApp } from "../test/test-app";
+
+describe("conversation, admin and live routes", () => {
+  let t: TestApp;
+  let support: string;
+  let sales: string;
+  let agent: Agent;
+  let agentId: string;
+  let lead: Agent;
+  let admin: Agent;
+  let ids: string[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const a = await makeUser(t, "agent@example.com", "agent", ["Support"]);
+    agentId = a.id;
+    await makeUser(t, "lead@example.com", "lead", ["Support"]);
+    await makeUser(t, "admin@example.com", "admin");
+    await makeUser(t, "sales@example.com", "agent", ["Sales"]);
+    support = (await t.deps.db.team.findUniqueOrThrow({ where: { name: "Support" } })).id;
+    sales = (await t.deps.db.team.findUniqueOrThrow({ where: { name: "Sales" } })).id;
+    // 0,3,6… Support; 1,4,7… Sales; 2,5,8… no team
+    ({ ids } = await seedConversations(t, { count: 30, teamIds: [support, sales, null] }));
+    agent = await login(t, "agent@example.com");
+    lead = await login(t, "lead@example.com");
+    admin = await login(t, "admin@example.com");
+  });
+  afterAll(async () => t.close());
+
+  const list = async (who: Agent, qs: string) => {
+    const res = await t.app.inject({ method: "GET", url: `/api/conversations?${qs}`, headers: { cookie: who.cookie } });
+    expect(res.statusCode).toBe(200);
+    return res.json<{ items: ConversationDto[]; nextCursor: string | null }>();
+  };
+
+  it("lists only what the role may see, newest activity first", async () => {
+    const mine = await list(agent, "status=all&limit=500");
+    expect(mine.items).toHaveLength(10);
+    expect(mine.items.every((c) => c.teamId === support)).toBe(true);
+    const times = mine.items.map((c) => c.lastMessageAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect((await list(lead, "limit=500")).items).toHaveLength(20); // Support + untriaged
+    expect((await list(admin, "limit=500")).items).toHaveLength(30);
+    expect(mine.items[0]).toMatchObject({ contact: { waId: expect.any(String) }, channel: { type: "whatsapp" }, lastMessagePreview: expect.stringMatching(/^Hallo/) });
+  });
+
+  it("pages with a keyset cursor without gaps or repeats", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(admin, `limit=7${cursor ? `&cursor=${cursor}` : ""}`);
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(30);
+    expect(new Set(seen).size).toBe(30);
+    const bad = await t.app.inject({ method: "GET", url: "/api/conversations?limit=501", headers: { cookie: admin.cookie } });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it("filters by assignee, team, channel, label and search", async () => {
+    await t.deps.db.conversation.update({ where: { id: ids[0]! }, data: { assigneeId: agentId } });
+    expect((await list(agent, "assignee=me")).items.map((c) => c.id)).toEqual([ids[0]]);
+    expect((await list(agent, "assignee=none")).items).toHaveLength(9);
+    expect((await list(admin, `team=${sales}&limit=500`)).items).toHaveLength(10);
+    expect((await list(agent, "team=mine&limit=500")).items).toHaveLength(10);
+    expect((await list(admin, "q=Kunde 12")).items.map((c) => c.contact.displayName)).toEqual(["Kunde 12"]);
+    expect((await list(admin, "q=Nummer 13")).items).toHaveLength(1);
+    expect((await list(admin, "channel=not-a-uuid")).items).toHaveLength(0);
+    const label = await t.app.inject({ method: "POST", url: "/api/admin/labels", headers: admin.headers, payload: { name: "VIP", color: "#ff0000" } });
+    expect(label.statusCode).toBe(201);
+    const labelId = label.json<{ id: string }>().id;
+    const set = await t.app.inject({ method: "PUT", url: `/api/conversations/${ids[3]}/labels`, headers: agent.headers, payload: { labelIds: [labelId] } });
+    expect(set.statusCode).toBe(200);
+    expect((await list(agent, `label=${labelId}`)).items.map((c) => c.id)).toEqual([ids[3]]);
+    expect((await list(agent, "label=VIP")).items.map((c) => c.id)).toEqual([ids[3]]);
+  });
+
+  it("an agent gets 403 on another team's conversation, its messages and its actions", async () => {
+    const other = ids[1]!; // Sales
+    for (const [method, url] of [
+      ["GET", `/api/conversations/${other}`],
+      ["GET", `/api/conversations/${other}/messages`],
+      ["POST", `/api/conversations/${other}/read`],
+    ] as const) {
+      const res = await t.app.inject({ method, url, headers: agent.headers });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json()).toMatchObject({ code: "forbidden" });
+    }
+    expect((await t.app.inject({ method: "GET", url: `/api/conversations/${ids[3]}/messages`, headers: agent.headers })).statusCode).toBe(200);
+  });
+
+  it("actions: assign, resolve/reopen, read — audited; agents may not assign to others", async () => {
+    const id = ids[6]!;
+    const assign = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: agent.headers, payload: { assigneeId: agentId } });
+    expect(assign.json()).toMatchObject({ assigneeId: agentId });
+    const other = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: agent.headers, payload: { assigneeId: null } });
+    expect(other.statusCode).toBe(200);
+    const leadUser = await t.deps.db.user.findUniqueOrThrow({ where: { email: "lead@example.com" } });
+    const refused = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: agent.headers, payload: { assigneeId: leadUser.id } });
+    expect(refused.statusCode).toBe(403);
+    const byLead = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: lead.headers, payload: { assigneeId: agentId } });
+    expect(byLead.statusCode).toBe(200);
+    const resolved = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/status`, headers: agent.headers, payload: { status: "resolved" } });
+    expect(resolved.json()).toMatchObject({ status: "resolved" });
+    const reopened = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/status`, headers: agent.headers, payload: { status: "open" } });
+    expect(reopened.json()).toMatchObject({ status: "open" });
+    const read = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/read`, headers: agent.headers });
+    expect(read.json()).toMatchObject({ unreadCount: 0 });
+    const audit = await t.deps.db.auditLog.findMany({ where: { entityId: id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual([
+      "conversation.assign",
+      "conversation.assign",
+      "conversation.assign",
+      "conversation.status",
+      "conversation.status",
+      "conversation.read",
+    ]);
+  });
+
+  it("admin routes refuse agents and leads", async () => {
+    for (const who of [agent, lead]) {
+      const res = await t.app.inject({ method: "GET", url: "/api/admin/users", headers: who.headers });
+      expect(res.statusCode).toBe(403);
+      const create = await t.app.inject({
+        method: "POST",
+        url: "/api/admin/users",
+        headers: who.headers,
+        payload: { email: "x@example.com", password: "long enough pw", role: "admin" },
+      });
+      expect(create.statusCode).toBe(403);
+    }
+    expect((await t.app.inject({ method: "GET", url: "/api/admin/users", headers: admin.headers })).statusCode).toBe(200);
+  });
+
+  it("admins create, deactivate users and reset passwords", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/admin/users",
+      headers: admin.headers,
+      payload: { email: "new@example.com", password: "first password", role: "agent", teamIds: [support] },
+    });
+    expect(res.statusCode).toBe(201);
+    const id = res.json<{ id: string }>().id;
+    const newbie = await login(t, "new@example.com", "first password");
+    const reset = await t.app.inject({ method: "POST", url: `/api/admin/users/${id}/password`, headers: admin.headers, payload: { password: "second password" } });
+    expect(reset.statusCode).toBe(204);
+    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: newbie.cookie } })).statusCode).toBe(401);
+    const again = await login(t, "new@example.com", "second password");
+    const off = await t.app.inject({ method: "PATCH", url: `/api/admin/users/${id}`, headers: admin.headers, payload: { isActive: false } });
+    expect(off.json()).toMatchObject({ isActive: false });
+    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: again.cookie } })).statusCode).toBe(401);
+  });
+
+  it("/api/ws forwards only visible events and catches up from the last seq", async () => {
+    const live = createLivePublisher(t.deps.redis, t.deps.queues.prefix);
+    const ws = await t.app.injectWS("/api/ws", { headers: { cookie: agent.cookie } });
+    const received: unknown[] = [];
+    ws.on("message", (data: Buffer) => received.push(JSON.parse(data.toString())));
+    await waitFor(() => received.some((m) => (m as { control?: string }).control === "hello"));
+    await live.publish(await buildLiveEvents(t.deps.db, { conversationIds: [ids[1]!] })); // Sales: hidden
+    await live.publish(await buildLiveEvents(t.deps.db, { conversationIds: [ids[3]!] })); // Support: visible
+    await waitFor(() => received.some((m) => LiveEnvelopeSchema.safeParse(m).success));
+    const envelopes = received.flatMap((m) => {
+      const p = LiveEnvelopeSchema.safeParse(m);
+      return p.success ? [p.data] : [];
+    });
+    expect(envelopes.map((e) => e.event.conversationId)).toEqual([ids[3]]);
+    const lastSeq = envelopes[0]!.seq;
+    ws.terminate();
+
+    // Missed while disconnected, replayed on reconnect with ?since.
+    await live.publish(await buildLiveEvents(t.deps.db, { conversationIds: [ids[9]!] }));
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await t.app.injectWS(`/api/ws?since=${lastSeq}`, { headers: { cookie: agent.cookie } });
+    const replay: unknown[] = [];
+    again.on("message", (data: Buffer) => replay.push(JSON.parse(data.toString())));
+    await waitFor(() => replay.some((m) => (m as { control?: string }).control === "hello"));
+    expect(replay.flatMap((m) => (LiveEnvelopeSchema.safeParse(m).success ? [(m as { event: { conversationId: string } }).event.conversationId] : []))).toEqual([ids[9]]);
+    again.terminate();
+
+    const anon = await t.app.inject({ method: "GET", url: "/api/ws" });
+    expect(anon.statusCode).toBe(401);
+  });
+
+  it("relays typing to colleagues who may see the conversation, not for conversations the typist may not see", async () => {
+    const watcher = await t.app.injectWS("/api/ws", { headers: { cookie: agent.cookie } });
+    const got: { type?: string; event?: { type: string; conversationId: string; name?: string } }[] = [];
+    watcher.on("message", (data: Buffer) => got.push(JSON.parse(data.toString()) as (typeof got)[number]));
+    await waitFor(() => got.some((m) => "control" in m));
+    const sales = await login(t, "sales@example.com");
+    const typist = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });
+    const salesSocket = await t.app.injectWS("/api/ws", { headers: { cookie: sales.cookie } });
+    await new Promise((r) => setTimeout(r, 100));
+    salesSocket.send(JSON.stringify({ type: "typing", conversationId: ids[3] })); // Sales may not see Support's
+    typist.send(JSON.stringify({ type: "typing", conversationId: ids[3] }));
+    await waitFor(() => got.some((m) => m.event?.type === "typing"));
+    await new Promise((r) => setTimeout(r, 200));
+    const typing = got.filter((m) => m.event?.type === "typing");
+    expect(typing).toHaveLength(1);
+    expect(typing[0]!.event).toMatchObject({ conversationId: ids[3], name: "lead" });
+    for (const s of [watcher, typist, salesSocket]) s.terminate();
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,167 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  ApiErrorSchema,
+  AssignBodySchema,
+  ContactDetailsDtoSchema,
+  ConversationDtoSchema,
+  ConversationListQuerySchema,
+  ConversationPageSchema,
+  HandoverBodySchema,
+  MessagePageSchema,
+  PageQuerySchema,
+  SetLabelsBodySchema,
+  SetStatusBodySchema,
+  SnoozeBodySchema,
+  type ConversationAction,
+} from "@inbox/contracts";
+import {
+  AppError,
+  canAccessConversation,
+  changeConversation,
+  createLivePublisher,
+  createMediaStore,
+  openMediaAsset,
+  getConversationContact,
+  isUuid,
+  listConversationMessages,
+  listConversations,
+  loadConversationDtos,
+} from "@inbox/core";
+import type { FastifyRequest } from "fastify";
+import type { ApiDeps } from "../deps";
+import { userOf } from "../plugins/auth";
+
+const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
+const params = z.object({ id: z.string() });
+const security = [{ session: [] }];
+
+/** The inbox: lists, one conversation, its history, and the actions on it. Thin: parse → core → DTO. */
+export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const live = createLivePublisher(deps.redis, deps.queues.prefix, deps.log);
+    const preHandler = app.authenticate;
+
+    app.get(
+      "/api/conversations",
+      {
+        preHandler,
+        schema: {
+          tags: ["conversations"],
+          summary: "Conversations the user may see, newest activity first (keyset-paged)",
+          description:
+            "Views: Mine = assignee=me, Unassigned = assignee=none, My teams = team=mine, All = no filter (lead/admin see more).",
+          security,
+          querystring: ConversationListQuerySchema,
+          response: { 200: ConversationPageSchema, ...errors },
+        },
+      },
+      async (request) => listConversations(deps.db, userOf(request), request.query),
+    );
+
+    app.get(
+      "/api/conversations/:id",
+      {
+        preHandler,
+        schema: { tags: ["conversations"], summary: "One conversation", security, params, response: { 200: ConversationDtoSchema, ...errors } },
+      },
+      async (request) => {
+        const user = userOf(request);
+        if (!isUuid(request.params.id)) throw new AppError("not_found", "Conversation not found.");
+        const [dto] = await loadConversationDtos(deps.db, [request.params.id]);
+        if (!dto) throw new AppError("not_found", "Conversation not found.");
+        if (!canAccessConversation(user, dto)) throw new AppError("forbidden", "You do not have access to this conversation.");
+        return dto;
+      },
+    );
+
+    app.get(
+      "/api/conversations/:id/messages",
+      {
+        preHandler,
+        schema: {
+          tags: ["conversations"],
+          summary: "A conversation's messages, newest first (keyset-paged)",
+          security,
+          params,
+          querystring: PageQuerySchema,
+          response: { 200: MessagePageSchema, ...errors },
+        },
+      },
+      async (request) =>
+        listConversationMessages(deps.db, userOf(request), {
+          conversationId: request.params.id,
+          limit: request.query.limit,
+          cursor: request.query.cursor,
+        }),
+    );
+
+    app.get(
+      "/api/conversations/:id/contact",
+      {
+        preHandler,
+        schema: { tags: ["conversations"], summary: "Contact panel: consents with evidence, labels, past conversations", security, params, response: { 200: ContactDetailsDtoSchema, ...errors } },
+      },
+      async (request) => getConversationContact(deps.db, userOf(request), request.params.id),
+    );
+
+    const media = createMediaStore(deps.env);
+    app.get(
+      "/api/media/:id",
+      { preHandler, schema: { tags: ["conversations"], summary: "A message's media file (images, audio, documents)", security, params } },
+      async (request, reply) => {
+        const file = await openMediaAsset(deps.db, media, userOf(request), request.params.id);
+        reply.header("content-type", file.mimeType);
+        reply.header("cache-control", "private, max-age=3600");
+        reply.header("x-content-type-options", "nosniff");
+        if (file.filename) reply.header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+        return reply.send(file.stream);
+      },
+    );
+
+    const act = (request: FastifyRequest, conversationId: string, action: ConversationAction) =>
+      changeConversation(
+        { db: deps.db, live, ...(deps.clock ? { clock: deps.clock } : {}) },
+        { user: userOf(request), conversationId, action, ip: request.ip },
+      );
+    const actionSchema = (summary: string, body?: z.ZodType) => ({
+      tags: ["conversations"],
+      summary,
+      security,
+      params,
+      ...(body ? { body } : {}),
+      response: { 200: ConversationDtoSchema, ...errors },
+    });
+
+    app.post(
+      "/api/conversations/:id/assign",
+      { preHandler, schema: { ...actionSchema("Assign (assigneeId) or unassign (null); others only by leads/admins"), body: AssignBodySchema } },
+      async (request) => act(request, request.params.id, { type: "assign", assigneeId: request.body.assigneeId }),
+    );
+    app.post(
+      "/api/conversations/:id/handover",
+      { preHandler, schema: { ...actionSchema("Hand over to a team (unassigns)"), body: HandoverBodySchema } },
+      async (request) => act(request, request.params.id, { type: "handover", teamId: request.body.teamId }),
+    );
+    app.post(
+      "/api/conversations/:id/status",
+      { preHandler, schema: { ...actionSchema("Resolve, reopen or set pending"), body: SetStatusBodySchema } },
+      async (request) => act(request, request.params.id, { type: "status", status: request.body.status }),
+    );
+    app.post(
+      "/api/conversations/:id/snooze",
+      { preHandler, schema: { ...actionSchema("Snooze until a time (null wakes it)"), body: SnoozeBodySchema } },
+      async (request) => act(request, request.params.id, { type: "snooze", until: request.body.until }),
+    );
+    app.put(
+      "/api/conversations/:id/labels",
+      { preHandler, schema: { ...actionSchema("Set the conversation's labels"), body: SetLabelsBodySchema } },
+      async (request) => act(request, request.params.id, { type: "labels", labelIds: request.body.labelIds }),
+    );
+    app.post(
+      "/api/conversations/:id/read",
+      { preHandler, schema: actionSchema("Mark read (unread count 0)") },
+      async (request) => act(request, request.params.id, { type: "read" }),
+    );
+  };
+}

@@ -1,0 +1,158 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { LIVE_BACKLOG, LiveClientMessageSchema, type LiveControl, type LiveEnvelope } from "@inbox/contracts";
+import { AppError, canAccessConversation, createLiveBacklog, createLivePublisher, findSession, isUuid, subscribeLiveEvents, type SessionUser } from "@inbox/core";
+import type { ApiDeps } from "../deps";
+import { sessionTokenOf, userOf } from "../plugins/auth";
+
+/** At most one typing event per socket in this interval. */
+const TYPING_INTERVAL_MS = 2_000;
+/** Sockets re-check their session this often and close when it ended (logout, expiry, deactivation). */
+const SESSION_RECHECK_MS = 60_000;
+
+/** What the route uses of a ws socket (declared here: the `ws` types are not a dependency of the api). */
+interface LiveSocket {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  on(event: "close", listener: () => void): void;
+  on(event: "message", listener: (data: unknown) => void): void;
+}
+
+interface Client {
+  socket: LiveSocket;
+  user: SessionUser;
+  /** Envelopes that arrived while the catch-up was being read; null once live. */
+  pending: LiveEnvelope[] | null;
+  lastSeq: number;
+}
+
+function visible(user: SessionUser, envelope: LiveEnvelope): boolean {
+  return canAccessConversation(user, { teamId: envelope.event.teamId, assigneeId: envelope.event.assigneeId });
+}
+
+/**
+ * GET /api/ws: live updates for the console. One Redis subscription per process fans out to the sockets, each
+ * getting only what its user may see. `?since=<seq>` replays the backlog after a reconnect (or asks for a resync).
+ */
+export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const prefix = deps.queues.prefix;
+    const clients = new Set<Client>();
+    const backlog = createLiveBacklog(deps.redis, prefix, LIVE_BACKLOG);
+    const publisher = createLivePublisher(deps.redis, prefix, deps.log);
+
+    /** Relays "typing" to colleagues who may see the conversation (never to the typist's own socket filter). */
+    const relayTyping = async (user: SessionUser, raw: unknown) => {
+      const parsed = LiveClientMessageSchema.safeParse(JSON.parse(String(raw)));
+      if (!parsed.success || !isUuid(parsed.data.conversationId)) return;
+      const conversation = await deps.db.conversation.findUnique({
+        where: { id: parsed.data.conversationId },
+        select: { id: true, teamId: true, assigneeId: true },
+      });
+      if (!conversation || !canAccessConversation(user, conversation)) return;
+      await publisher.publish([
+        { type: "typing", conversationId: conversation.id, teamId: conversation.teamId, assigneeId: conversation.assigneeId, userId: user.id, name: user.name },
+      ]);
+    };
+
+    const send = (client: Client, envelope: LiveEnvelope) => {
+      if (envelope.seq <= client.lastSeq) return;
+      client.lastSeq = envelope.seq;
+      if (visible(client.user, envelope) && client.socket.readyState === 1) client.socket.send(JSON.stringify(envelope));
+    };
+
+    const subscriber = deps.redis.duplicate();
+    subscriber.on("error", (err) => deps.log.warn({ err }, "live subscriber connection error"));
+    const subscription = await subscribeLiveEvents(
+      subscriber,
+      prefix,
+      (envelope) => {
+        backlog.record(envelope).catch((err: unknown) => deps.log.warn({ err }, "live backlog not recorded"));
+        for (const client of clients) {
+          if (client.pending) client.pending.push(envelope);
+          else send(client, envelope);
+        }
+      },
+      deps.log,
+    );
+    app.addHook("onClose", async () => {
+      for (const client of clients) client.socket.close(1001, "server shutting down");
+      await subscription.close();
+      subscriber.disconnect();
+    });
+
+    app.get(
+      "/api/ws",
+      {
+        websocket: true,
+        preHandler: app.authenticate,
+        preValidation: async (request) => {
+          // Cross-site websocket hijacking: browsers send Origin; it must be ours.
+          const origin = request.headers.origin;
+          if (origin && origin !== new URL(deps.env.PUBLIC_URL).origin && new URL(origin).host !== request.headers.host) {
+            throw new AppError("forbidden", "Cross-origin websocket refused.");
+          }
+        },
+        schema: {
+          tags: ["live"],
+          summary: "Websocket of live events (LiveEnvelope JSON per message; ?since=<seq> catches up)",
+          security: [{ session: [] }],
+          querystring: z.object({ since: z.coerce.number().int().min(0).optional() }),
+        },
+      },
+      (rawSocket, request) => {
+        const socket = rawSocket as unknown as LiveSocket;
+        const user = userOf(request);
+        const token = sessionTokenOf(request);
+        const since = request.query.since;
+        const client: Client = { socket, user, pending: [], lastSeq: since ?? 0 };
+        clients.add(client);
+
+        const recheck = setInterval(() => {
+          void (token ? findSession(deps.db, token) : Promise.resolve(null)).then(
+            (session) => {
+              if (!session?.isVerified) socket.close(4401, "session ended");
+              else client.user = session.user;
+            },
+            () => undefined,
+          );
+        }, SESSION_RECHECK_MS);
+        socket.on("close", () => {
+          clearInterval(recheck);
+          clients.delete(client);
+        });
+        let lastTyping = 0;
+        socket.on("message", (data) => {
+          const now = Date.now();
+          if (now - lastTyping < TYPING_INTERVAL_MS) return;
+          lastTyping = now;
+          relayTyping(client.user, data).catch(() => undefined);
+        });
+
+        void (async () => {
+          const control = (c: LiveControl) => socket.readyState === 1 && socket.send(JSON.stringify(c));
+          try {
+            if (since !== undefined) {
+              const result = await backlog.since(since);
+              if (!result.complete) {
+                control({ control: "resync", seq: result.currentSeq });
+                client.lastSeq = result.currentSeq;
+              } else {
+                for (const envelope of result.envelopes) send(client, envelope);
+              }
+            } else {
+              client.lastSeq = Number((await deps.redis.get(`${prefix}:live-seq`)) ?? 0);
+            }
+          } catch (err) {
+            request.log.warn({ err }, "live catch-up failed");
+          }
+          const buffered = client.pending ?? [];
+          client.pending = null;
+          for (const envelope of buffered) send(client, envelope);
+          control({ control: "hello", seq: client.lastSeq });
+        })();
+      },
+    );
+  };
+}

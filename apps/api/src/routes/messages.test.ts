@@ -1,0 +1,204 @@
+/**
+ * POST /api/conversations/:id/messages end to end: api → Postgres/outbox → Redis/BullMQ → worker → simulator
+ * (loopback) → signed status webhook → api receiver. Session login is the auth plugin's business (tested there);
+ * this app decorates `authenticate` with a stand-in that reads the user from a test header, so the routes are
+ * tested on what they rely on: `app.authenticate` setting `request.user = {id, role, teamIds}`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import Fastify, { type FastifyRequest } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { parseEnv } from "@inbox/config";
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, JobQueues } from "@inbox/jobs";
+import { createLogger } from "@inbox/logger";
+import { startWorker, type RunningWorker } from "@inbox/worker";
+import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import type { App } from "../app";
+import type { ApiDeps } from "../deps";
+import { registerErrorHandler } from "../plugins/error-handler";
+import { messageRoutes } from "./messages";
+import { webhookRoutes } from "./webhooks";
+
+const PHONE_NUMBER_ID = "100000000000001";
+const WABA_ID = "200000000000001";
+const TOKEN = "route-test-token";
+const APP_SECRET = "route-test-app-secret";
+const log = createLogger({ name: "test", level: process.env.TEST_LOG ?? "silent", pretty: false });
+
+describe("POST /api/conversations/:id/messages", () => {
+  let t: TestDatabase;
+  let app: App;
+  let sim: BuiltSimulator;
+  let worker: RunningWorker;
+  const redis = createRedis(TEST_REDIS_URL);
+  const queues = new JobQueues(redis, createTestRedisPrefix());
+  let channelId: string;
+  let teamId: string;
+  const agent = { id: randomUUID(), role: "agent" as const, teamIds: [] as string[] };
+  const admin = { id: randomUUID(), role: "admin" as const, teamIds: [] as string[] };
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    sim = buildSimulator({
+      accessToken: TOKEN,
+      appSecret: APP_SECRET,
+      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
+      phoneNumberId: PHONE_NUMBER_ID,
+      wabaId: WABA_ID,
+      displayNumber: "+49 30 1234567",
+      statusStepMs: 50,
+      log,
+    });
+    await sim.app.listen({ port: 0, host: "127.0.0.1" });
+    const graphUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`;
+    const env = parseEnv({
+      LOG_LEVEL: "silent",
+      GRAPH_API_URL: graphUrl,
+      WHATSAPP_ACCESS_TOKEN: TOKEN,
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: "verify",
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID,
+    });
+    const deps: ApiDeps = { env, db: t.db, redis, queues, log };
+    app = Fastify({ loggerInstance: log }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    registerErrorHandler(app);
+    app.decorate("authenticate", async (request: FastifyRequest) => {
+      const header = request.headers["x-test-user"];
+      (request as FastifyRequest & { user?: unknown }).user = typeof header === "string" ? JSON.parse(header) : null;
+    });
+    await app.register(webhookRoutes(deps));
+    await app.register(messageRoutes(deps));
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    await sim.app.inject({
+      method: "POST",
+      url: "/_control/config",
+      payload: { webhookUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/webhooks/whatsapp` },
+    });
+
+    for (const u of [agent, admin]) {
+      await t.db.user.create({ data: { id: u.id, email: `${u.role}@example.test`, name: u.role, passwordHash: "x", role: u.role } });
+    }
+    const team = await t.db.team.create({ data: { name: "Support" } });
+    teamId = team.id;
+    agent.teamIds = [team.id];
+    const channel = await t.db.channel.create({
+      data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID, accountId: WABA_ID, defaultTeamId: team.id },
+    });
+    channelId = channel.id;
+    worker = await startWorker({ env, db: t.db, redis, queues, log }, { scheduleTemplateSync: false });
+  });
+  afterAll(async () => {
+    await worker.close();
+    await app.close();
+    await sim.app.close();
+    await queues.close();
+    redis.disconnect();
+    await t.drop();
+  });
+
+  let n = 0;
+  async function conversation(opts: { lastInboundAt?: Date | null; teamId?: string | null } = {}) {
+    n++;
+    const contact = await t.db.contact.create({ data: { channelId, waId: `4917000${String(n).padStart(5, "0")}` } });
+    return t.db.conversation.create({
+      data: {
+        channelId,
+        contactId: contact.id,
+        activeContactId: contact.id,
+        teamId: opts.teamId === undefined ? teamId : opts.teamId,
+        lastInboundAt: opts.lastInboundAt === undefined ? new Date() : opts.lastInboundAt,
+      },
+    });
+  }
+  const post = (conversationId: string, payload: object, user: object | null = agent) =>
+    app.inject({
+      method: "POST",
+      url: `/api/conversations/${conversationId}/messages`,
+      payload,
+      headers: user ? { "x-test-user": JSON.stringify(user) } : {},
+    });
+
+  it("202 with the stored message; it reaches the simulator and the status webhook moves it on", async () => {
+    const c = await conversation();
+    const res = await post(c.id, { type: "text", text: "Guten Tag!", clientId: "k1" });
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body).toMatchObject({ status: "queued", direction: "outbound", type: "text", text: "Guten Tag!", clientId: "k1", externalId: null });
+    await expect
+      .poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id: body.id } })).status, { timeout: 15_000, interval: 100 })
+      .toMatch(/^(delivered|read)$/);
+    const stored = await t.db.message.findUniqueOrThrow({ where: { id: body.id } });
+    expect(stored.externalId).toMatch(/^wamid\./);
+  });
+
+  it("the same clientId answers 202 with the same message and sends once", async () => {
+    const c = await conversation();
+    const a = await post(c.id, { type: "text", text: "Nur einmal", clientId: "dup" });
+    const b = await post(c.id, { type: "text", text: "Nur einmal", clientId: "dup" });
+    expect(a.statusCode).toBe(202);
+    expect(b.statusCode).toBe(202);
+    expect(b.json().id).toBe(a.json().id);
+    await expect.poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id: a.json().id } })).externalId, { timeout: 15_000 }).toBeTruthy();
+    const wamids = [...sim.sim.outbound.keys()];
+    const mine = await t.db.message.findMany({ where: { conversationId: c.id } });
+    expect(mine).toHaveLength(1);
+    expect(wamids.filter((w) => w === mine[0]!.externalId)).toHaveLength(1);
+  });
+
+  it("409 window_closed / consent_missing / opted_out with code and message", async () => {
+    const closed = await conversation({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) });
+    const r1 = await post(closed.id, { type: "text", text: "Hallo", clientId: "w1" });
+    expect(r1.statusCode).toBe(409);
+    expect(r1.json()).toEqual({ code: "window_closed", message: expect.any(String) });
+
+    const r2 = await post(closed.id, { type: "template", clientId: "w2", template: { name: "spring_sale", language: "de", parameters: { "1": "Erika", "2": "Sonntag" } } });
+    // Templates are synced on demand; none known yet → template_not_found.
+    expect(r2.statusCode).toBe(409);
+    expect(r2.json().code).toBe("template_not_found");
+
+    await t.db.template.create({ data: { channelId, name: "spring_sale", language: "de", category: "marketing", status: "APPROVED", parameterCount: 2, components: [] } });
+    const r3 = await post(closed.id, { type: "template", clientId: "w3", template: { name: "spring_sale", language: "de", parameters: { "1": "Erika", "2": "Sonntag" } } });
+    expect(r3.statusCode).toBe(409);
+    expect(r3.json()).toEqual({ code: "consent_missing", message: expect.any(String) });
+
+    await t.db.consent.create({ data: { contactId: closed.contactId, purpose: "service", status: "withdrawn", source: "chat_keyword" } });
+    const r4 = await post(closed.id, { type: "text", text: "Hallo", clientId: "w4" });
+    expect(r4.statusCode).toBe(409);
+    expect(r4.json()).toEqual({ code: "opted_out", message: expect.any(String) });
+  });
+
+  it("404 for an unknown conversation, 403 without access, 401 without a user, 400 for a bad body", async () => {
+    expect((await post(randomUUID(), { type: "text", text: "x", clientId: "a" })).statusCode).toBe(404);
+    expect((await post("not-a-uuid", { type: "text", text: "x", clientId: "a" })).statusCode).toBe(404);
+    const other = await conversation({ teamId: null });
+    const forbidden = await post(other.id, { type: "text", text: "x", clientId: "a" });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().code).toBe("forbidden");
+    expect((await post(other.id, { type: "text", text: "x", clientId: "a" }, admin)).statusCode).toBe(202);
+    expect((await post(other.id, { type: "text", text: "x", clientId: "b" }, null)).statusCode).toBe(401);
+    expect((await post(other.id, { type: "text", clientId: "c" })).statusCode).toBe(400);
+  });
+
+  it("POST /api/templates/sync (admins) fills GET /api/templates from the WABA", async () => {
+    const denied = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: { "x-test-user": JSON.stringify(agent) } });
+    expect(denied.statusCode).toBe(403);
+    const res = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: { "x-test-user": JSON.stringify(admin) } });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().channelIds).toEqual([channelId]);
+    await expect
+      .poll(
+        async () => {
+          const list = await app.inject({ method: "GET", url: "/api/templates", headers: { "x-test-user": JSON.stringify(agent) } });
+          const items = list.json<{ items: { name: string; language: string }[] }>().items;
+          return items.map((i) => `${i.name}/${i.language}`);
+        },
+        { timeout: 15_000, interval: 200 },
+      )
+      .toEqual(expect.arrayContaining(["login_code/de", "order_update/en", "spring_sale/de"]));
+  });
+});

@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  ApiErrorSchema,
+  MessageDtoSchema,
+  SendMessageBodySchema,
+  TemplateDtoSchema,
+  TemplateListQuerySchema,
+  TemplateSyncBodySchema,
+} from "@inbox/contracts";
+import { AppError, assertConversationAccess, listTemplates, queueOutboundMessage, requestTemplateSync } from "@inbox/core";
+import type { ApiDeps } from "../deps";
+import { requireRole, userOf } from "../plugins/auth";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const errors = { 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
+
+/** Outbound messages and the template picker. Thin: parse → access check → use case → DTO. */
+export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const preHandler = app.authenticate;
+
+    app.post(
+      "/api/conversations/:id/messages",
+      {
+        preHandler,
+        schema: {
+          tags: ["messages"],
+          summary: "Queue an outbound message (idempotent on clientId)",
+          security: [{ session: [] }],
+          params: z.object({ id: z.string() }),
+          body: SendMessageBodySchema,
+          response: { 202: MessageDtoSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const user = userOf(request);
+        const conversationId = request.params.id;
+        if (!UUID.test(conversationId)) throw new AppError("not_found", "Conversation not found.");
+        await assertConversationAccess(deps.db, user, conversationId);
+        const { message, isNew } = await queueOutboundMessage(
+          {
+            db: deps.db,
+            ...(deps.clock ? { clock: deps.clock } : {}),
+            ...(deps.onOutboxWritten ? { onOutboxWritten: deps.onOutboxWritten } : {}),
+          },
+          { conversationId, body: request.body, senderId: user.id },
+        );
+        request.log.info({ conversationId, messageId: message.id, isNew }, "outbound message queued");
+        return reply.status(202).send(message);
+      },
+    );
+
+    app.get(
+      "/api/templates",
+      {
+        preHandler,
+        schema: {
+          tags: ["templates"],
+          summary: "Synced message templates (approved ones unless includeUnapproved=true)",
+          security: [{ session: [] }],
+          querystring: TemplateListQuerySchema,
+          response: { 200: z.object({ items: z.array(TemplateDtoSchema) }), 401: ApiErrorSchema },
+        },
+      },
+      async (request) => {
+        userOf(request);
+        const channelId = request.query.channelId;
+        if (channelId !== undefined && !UUID.test(channelId)) return { items: [] };
+        const templates = await listTemplates(deps.db, {
+          channelId,
+          includeUnapproved: request.query.includeUnapproved,
+        });
+        return {
+          items: templates.map((t) => ({
+            ...t,
+            components: Array.isArray(t.components) ? (t.components as Record<string, unknown>[]) : [],
+            syncedAt: t.syncedAt.toISOString(),
+          })),
+        };
+      },
+    );
+
+    app.post(
+      "/api/templates/sync",
+      {
+        preHandler: [app.authenticate, requireRole("admin")],
+        schema: {
+          tags: ["templates"],
+          summary: "Sync templates from the WhatsApp Business Account now (admins)",
+          security: [{ session: [] }],
+          body: TemplateSyncBodySchema,
+          response: { 202: z.object({ channelIds: z.array(z.string()) }), 401: ApiErrorSchema, 403: ApiErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const user = userOf(request);
+        const channelId = request.body?.channelId;
+        if (channelId !== undefined && !UUID.test(channelId)) throw new AppError("not_found", "Channel not found.");
+        const result = await requestTemplateSync(
+          { db: deps.db, ...(deps.onOutboxWritten ? { onOutboxWritten: deps.onOutboxWritten } : {}) },
+          { actor: { type: "user", userId: user.id, ip: request.ip }, channelId },
+        );
+        return reply.status(202).send(result);
+      },
+    );
+  };
+}

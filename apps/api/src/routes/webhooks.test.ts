@@ -1,0 +1,252 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests edit Meta's raw JSON examples */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { parseEnv } from "@inbox/config";
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, drainOutbox, JobQueues, OutboxRelay } from "@inbox/jobs";
+import { createLogger } from "@inbox/logger";
+import { signPayload } from "@inbox/whatsapp";
+import * as fx from "@inbox/whatsapp/fixtures";
+import { subscribeLiveEvents } from "@inbox/core";
+import type { LiveEnvelope } from "@inbox/contracts";
+import { buildApp, type App } from "../app";
+
+const APP_SECRET = "test-app-secret";
+const VERIFY_TOKEN = "test-verify-token";
+const log = createLogger({ name: "test", level: "silent", pretty: false });
+const env = (url: string) =>
+  parseEnv({ DATABASE_URL: url, LOG_LEVEL: "silent", WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN });
+
+let t: TestDatabase;
+let app: App;
+let prefix: string;
+const redis = createRedis(TEST_REDIS_URL);
+let seq = 0;
+
+function post(target: App, body: string | Buffer, headers: Record<string, string> = {}) {
+  return target.inject({
+    method: "POST",
+    url: "/webhooks/whatsapp",
+    payload: body,
+    headers: { "content-type": "application/json", "x-hub-signature-256": signPayload(body, APP_SECRET), ...headers },
+  });
+}
+function textWebhook(from: string, body = "hello", id = `wamid.route-${++seq}`) {
+  const p = JSON.parse(JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK));
+  const v = p.entry[0].changes[0].value;
+  v.messages[0].id = id;
+  v.messages[0].from = from;
+  v.messages[0].text.body = body;
+  v.contacts[0].wa_id = from;
+  return JSON.stringify(p);
+}
+const tableCounts = async () => ({
+  messages: await t.db.message.count(),
+  contacts: await t.db.contact.count(),
+  conversations: await t.db.conversation.count(),
+  events: await t.db.webhookEvent.count(),
+  statuses: await t.db.messageStatusEvent.count(),
+  outbox: await t.db.outboxJob.count(),
+});
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const team = await t.db.team.create({ data: { name: "Support" } });
+  await t.db.channel.create({
+    data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
+  });
+  prefix = createTestRedisPrefix();
+  app = await buildApp({ env: env(t.url), db: t.db, redis, queues: new JobQueues(redis, prefix), log });
+});
+afterAll(async () => {
+  await app.close();
+  redis.disconnect();
+  await t.drop();
+});
+
+describe("GET /webhooks/whatsapp (verification handshake)", () => {
+  it("echoes the challenge as plain text for the right token", async () => {
+    const res = await app.inject({
+      method: "GET",
+      url: `/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY_TOKEN}`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(res.body).toBe("1158201444");
+  });
+  it("answers 403 for a wrong token or mode", async () => {
+    for (const q of ["hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope", "hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=" + VERIFY_TOKEN, ""]) {
+      expect((await app.inject({ method: "GET", url: `/webhooks/whatsapp?${q}` })).statusCode).toBe(403);
+    }
+  });
+});
+
+describe("POST /webhooks/whatsapp", () => {
+  it("stores a signed delivery and answers 200 after the commit; a replay is stored once", async () => {
+    const body = JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK);
+    const wamid = (fx.TEXT_MESSAGE_WEBHOOK as any).entry[0].changes[0].value.messages[0].id as string;
+    const res = await post(app, body);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: "ok" });
+    expect(await t.db.message.count({ where: { externalId: wamid } })).toBe(1);
+    for (let i = 0; i < 3; i++) expect((await post(app, body)).statusCode).toBe(200);
+    expect(await t.db.message.count({ where: { externalId: wamid } })).toBe(1);
+  });
+
+  it("accepts every Meta example payload", async () => {
+    for (const [name, fixture] of Object.entries(fx.META_EXAMPLE_WEBHOOKS)) {
+      const res = await post(app, JSON.stringify(fixture));
+      expect(res.statusCode, name).toBe(200);
+    }
+  });
+
+  it("verifies the raw bytes: a re-serialised body with different whitespace but the original signature is refused", async () => {
+    const body = JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK, null, 2);
+    const res = await post(app, JSON.stringify(JSON.parse(body)), { "x-hub-signature-256": signPayload(body, APP_SECRET) });
+    expect(res.statusCode).toBe(401);
+    expect((await post(app, body)).statusCode).toBe(200);
+  });
+
+  it("answers 401 and stores nothing without or with a wrong signature", async () => {
+    const before = await tableCounts();
+    const body = textWebhook("491711111111");
+    const unsigned = await app.inject({ method: "POST", url: "/webhooks/whatsapp", payload: body, headers: { "content-type": "application/json" } });
+    expect(unsigned.statusCode).toBe(401);
+    expect((await post(app, body, { "x-hub-signature-256": signPayload(body, "other-secret") })).statusCode).toBe(401);
+    expect((await post(app, body, { "x-hub-signature-256": "sha256=zz" })).statusCode).toBe(401);
+    expect((await post(app, body, { "x-hub-signature-256": signPayload(body + " ", APP_SECRET) })).statusCode).toBe(401);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("answers 400 for a signed body that is not JSON or not a WhatsApp Business Account object", async () => {
+    expect((await post(app, "not json")).statusCode).toBe(400);
+    expect((await post(app, JSON.stringify({ object: "page", entry: [] }))).statusCode).toBe(400);
+    expect((await post(app, "{}", { "content-type": "text/plain" })).statusCode).toBe(400);
+  });
+
+  it("answers 413 over the body limit", async () => {
+    const big = JSON.stringify({ object: "whatsapp_business_account", entry: [], pad: "x".repeat(5 * 1024 * 1024) });
+    expect((await post(app, big)).statusCode).toBe(413);
+  });
+
+  it("publishes live events on Redis pub/sub after the commit", async () => {
+    const sub = redis.duplicate();
+    const received: LiveEnvelope[] = [];
+    const subscription = await subscribeLiveEvents(sub, prefix, (e) => received.push(e));
+    expect((await post(app, textWebhook("491722222222", "live please"))).statusCode).toBe(200);
+    await expect.poll(() => received.length, { timeout: 3_000 }).toBeGreaterThanOrEqual(2);
+    expect(received.map((e) => e.event.type)).toEqual(expect.arrayContaining(["message.created", "conversation.updated"]));
+    expect(received[1]!.seq).toBeGreaterThan(received[0]!.seq);
+    await subscription.close();
+    sub.disconnect();
+  });
+});
+
+describe("fault: Redis unreachable during a burst", () => {
+  it("answers 200 to every webhook, keeps every message in Postgres and drains the jobs once Redis is back", async () => {
+    const dead = createRedis("redis://127.0.0.1:1", {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
+    dead.on("error", () => undefined);
+    const deadQueues = new JobQueues(dead, prefix);
+    for (const q of Object.values(deadQueues.queues)) q.on("error", () => undefined);
+    const relay = new OutboxRelay(t.db, deadQueues, log, 50);
+    const faulty = await buildApp({
+      env: env(t.url),
+      db: t.db,
+      redis: dead,
+      queues: deadQueues,
+      log,
+      onOutboxWritten: relay.poke,
+    });
+    relay.start();
+    const n = 60;
+    const bodies = Array.from({ length: n }, (_, i) => textWebhook(`49173${String(i).padStart(7, "0")}`, `burst ${i}`, `wamid.burst-${i}`));
+    const answers = await Promise.all(bodies.map((b) => post(faulty, b)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(n).fill(200));
+    expect(await t.db.message.count({ where: { externalId: { startsWith: "wamid.burst-" } } })).toBe(n);
+    await relay.stop();
+    const pending = await t.db.outboxJob.count({ where: { dispatchedAt: null, name: "conversation.route" } });
+    expect(pending).toBeGreaterThanOrEqual(n);
+    await faulty.close();
+
+    // Redis is back: the relay of any process drains what waited in Postgres, each job once.
+    const queues = new JobQueues(redis, prefix);
+    let drained = 0;
+    for (let i = 0; i < 10; i++) {
+      const r = await drainOutbox(t.db, queues, log);
+      drained += r.dispatched;
+      if (r.dispatched === 0) break;
+    }
+    expect(drained).toBeGreaterThanOrEqual(n);
+    expect(await t.db.outboxJob.count({ where: { dispatchedAt: null } })).toBe(0);
+    const waiting = await queues.queues.inbound.getJobCounts("waiting", "delayed", "active", "completed", "failed");
+    const total = Object.values(waiting).reduce((a, b) => a + b, 0);
+    expect(total).toBe(await t.db.outboxJob.count({ where: { name: { in: ["conversation.route", "media.download", "consent.confirm"] } } }));
+    await queues.close();
+    await deadQueues.close().catch(() => undefined);
+    dead.disconnect();
+  });
+});
+
+describe("property: no input makes the receiver answer 500 or store a partial delivery", () => {
+  const str = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("", " ", "\u0000", "wamid.x", "491700000000", "9999999999999"));
+  const ts = fc.oneof(fc.integer({ min: 0, max: 999_999_999_999 }).map(String), str);
+  const message = fc.record(
+    {
+      from: fc.oneof(str, fc.constant("4917000000" + "1")),
+      from_user_id: str,
+      id: fc.oneof(str, fc.constant("wamid.fuzz")),
+      timestamp: ts,
+      type: fc.constantFrom("text", "image", "audio", "reaction", "system", "interactive", "button", "order", "location", "contacts", "whatever", ""),
+      text: fc.record({ body: str }, { requiredKeys: [] }),
+      image: fc.record({ id: str, mime_type: str }, { requiredKeys: [] }),
+      reaction: fc.record({ message_id: str, emoji: str }, { requiredKeys: [] }),
+      system: fc.record({ type: fc.constantFrom("user_changed_number", "user_changed_user_id", "x"), wa_id: str, user_id: str }, { requiredKeys: [] }),
+      location: fc.record({ latitude: fc.double({ noNaN: true }), longitude: fc.double({ noNaN: true }) }, { requiredKeys: [] }),
+      context: fc.record({ id: str }, { requiredKeys: [] }),
+    },
+    { requiredKeys: [] },
+  );
+  const statusArb = fc.record(
+    { id: str, status: fc.constantFrom("sent", "delivered", "read", "failed", "played", "bogus"), timestamp: ts, recipient_id: str, errors: fc.array(fc.record({ code: fc.integer() })) },
+    { requiredKeys: [] },
+  );
+  const value = fc.record(
+    {
+      messaging_product: fc.constantFrom("whatsapp", "other"),
+      metadata: fc.record({ display_phone_number: str, phone_number_id: fc.constantFrom(fx.META_METADATA.phone_number_id, "1", "") }),
+      contacts: fc.array(fc.record({ wa_id: str, user_id: str, profile: fc.record({ name: str }, { requiredKeys: [] }) }, { requiredKeys: [] }), { maxLength: 3 }),
+      messages: fc.array(message, { maxLength: 4 }),
+      statuses: fc.array(statusArb, { maxLength: 3 }),
+      errors: fc.array(fc.record({ code: fc.integer() }), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  );
+  const payload = fc.oneof(
+    fc.record({
+      object: fc.constantFrom("whatsapp_business_account", "page"),
+      entry: fc.array(
+        fc.record({ id: str, changes: fc.array(fc.record({ field: fc.constantFrom("messages", "user_preferences", "account_update"), value }), { maxLength: 3 }) }),
+        { maxLength: 3 },
+      ),
+    }),
+    fc.jsonValue({ maxDepth: 3 }),
+  );
+
+  it("answers 200 or 400, never 500; a 400 changes nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(payload, fc.boolean(), async (p, asText) => {
+        const body = asText ? `${JSON.stringify(p)}` : JSON.stringify(p);
+        const before = await tableCounts();
+        const res = await post(app, body);
+        expect([200, 400]).toContain(res.statusCode);
+        if (res.statusCode === 400) expect(await tableCounts()).toEqual(before);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  ChannelDirectory,
+  createDeliveryBatcher,
+  ConsentKeywordCache,
+  createLiveChangeBatcher,
+  createLivePublisher,
+  type LivePublisher,
+} from "@inbox/core";
+import { createPgPool } from "@inbox/db";
+import { parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
+import type { ApiDeps } from "../deps";
+
+const HandshakeQuerySchema = z.object({
+  "hub.mode": z.string().optional(),
+  "hub.verify_token": z.string().optional(),
+  "hub.challenge": z.string().optional(),
+});
+
+const AckSchema = z.object({ status: z.literal("ok") });
+const ErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export interface WebhookRouteOptions {
+  /** Overrides the publisher built from deps.redis (tests). */
+  live?: LivePublisher;
+}
+
+/**
+ * Meta's webhook endpoint. The JSON body is kept as the raw Buffer (content-type parser scoped to this plugin)
+ * because the signature is an HMAC of the exact bytes. Order: signature (401, nothing stored) → JSON and
+ * object check (400) → one transaction (200 after commit) → poke the outbox relay → live events.
+ */
+export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}): FastifyPluginAsyncZod {
+  return async (app) => {
+    const channels = new ChannelDirectory();
+    const keywords = new ConsentKeywordCache();
+    // The hot path (customer messages from phone-only senders) commits on a plain pg connection: a few raw
+    // statements without Prisma's per-statement transaction cost. The pool is closed with the app when it is ours.
+    const pool = deps.pgPool ?? createPgPool(deps.env.DATABASE_URL, { max: 4 });
+    if (!deps.pgPool) app.addHook("onClose", async () => pool.end());
+    const deliveries = createDeliveryBatcher({ db: deps.db, log: deps.log, channels, keywords, pool }, { maxConcurrent: 4 });
+    const live = createLiveChangeBatcher(deps.db, options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log), {
+      log: deps.log,
+    });
+    app.addHook("onClose", async () => live.flush());
+    const keepRaw = (_req: unknown, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => done(null, body);
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("application/json", { parseAs: "buffer" }, keepRaw);
+    app.addContentTypeParser("*", { parseAs: "buffer" }, keepRaw);
+
+    app.get(
+      "/webhooks/whatsapp",
+      { schema: { hide: true, querystring: HandshakeQuerySchema } },
+      async (request, reply) => {
+        const q = request.query;
+        const token = deps.env.WHATSAPP_VERIFY_TOKEN;
+        if (q["hub.mode"] === "subscribe" && token && q["hub.verify_token"] === token && q["hub.challenge"] !== undefined) {
+          return reply.status(200).type("text/plain; charset=utf-8").send(q["hub.challenge"]);
+        }
+        request.log.warn("webhook verification refused");
+        return reply.status(403).type("text/plain; charset=utf-8").send("Forbidden");
+      },
+    );
+
+    app.post(
+      "/webhooks/whatsapp",
+      { schema: { hide: true, response: { 200: AckSchema, 400: ErrorSchema, 401: ErrorSchema } } },
+      async (request, reply) => {
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const secret = deps.env.WHATSAPP_APP_SECRET;
+        if (!secret || !verifySignature(raw, request.headers[SIGNATURE_HEADER], secret)) {
+          request.log.warn({ bytes: raw.length }, "webhook signature missing or wrong; rejected");
+          return reply.status(401).send({ code: "unauthenticated", message: "Missing or invalid X-Hub-Signature-256." });
+        }
+        const parsed = parseWebhookPayload(raw);
+        if (!parsed.ok) {
+          request.log.warn({ reason: parsed.reason, issues: parsed.issues.slice(0, 5) }, "webhook rejected");
+          const message =
+            parsed.reason === "invalid_json"
+              ? "The body is not JSON."
+              : parsed.reason === "not_whatsapp"
+                ? 'Not a WhatsApp Business Account webhook (object must be "whatsapp_business_account").'
+                : `Malformed WhatsApp webhook: ${parsed.issues.slice(0, 5).join("; ")}`;
+          return reply.status(400).send({ code: "bad_request", message });
+        }
+        const result = await deliveries.submit(parsed.payload);
+        if (result.outboxWritten) deps.onOutboxWritten?.();
+        request.log.debug({ counts: result.counts }, "webhook stored");
+        // Live updates after the commit, batched and off the request path: Redis never delays Meta's ack.
+        live.add(result);
+        return reply.status(200).send({ status: "ok" as const });
+      },
+    );
+  };
+}

@@ -1,0 +1,75 @@
+import { createDb, describeDatabaseError, ensureDatabase, redactUrl, type Db } from "@inbox/db";
+import { applyMigrations } from "@inbox/db/migrate";
+import { EnvError, parseEnv, type Env } from "@inbox/config";
+import { createRedis, JobQueues } from "@inbox/jobs";
+import type { Redis } from "ioredis";
+
+/** A problem the operator can fix: printed as one line, no stack trace, exit code 1. */
+export class StartupError extends Error {}
+
+export function loadEnv(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) throw new StartupError(`${error.message}\nSee .env.example for every setting.`);
+    throw error;
+  }
+}
+
+export async function migrateDatabase(env: Env): Promise<string[]> {
+  try {
+    await ensureDatabase(env.DATABASE_URL);
+    return await applyMigrations(env.DATABASE_URL);
+  } catch (error) {
+    throw new StartupError(describeDatabaseError(error, env.DATABASE_URL));
+  }
+}
+
+export async function connectDb(env: Env): Promise<Db> {
+  const db = createDb(env.DATABASE_URL);
+  try {
+    await db.$queryRaw`SELECT 1`;
+  } catch (error) {
+    await db.$disconnect();
+    throw new StartupError(describeDatabaseError(error, env.DATABASE_URL));
+  }
+  return db;
+}
+
+/** Connects to Redis or fails with one line after a few seconds (instead of retrying forever). */
+export async function connectRedis(env: Env): Promise<Redis> {
+  const redis = createRedis(env.REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 3_000 });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new StartupError(
+      `Cannot reach Redis at ${redactUrl(env.REDIS_URL)} (${error instanceof Error ? error.message : String(error)}). ` +
+        "Start it (docker compose up -d redis) or set REDIS_URL.",
+    );
+  }
+  redis.disconnect();
+  // The long-lived connection reconnects on its own after transient outages.
+  const live = createRedis(env.REDIS_URL);
+  live.on("error", () => undefined);
+  return live;
+}
+
+export function createQueues(redis: Redis): JobQueues {
+  return new JobQueues(redis);
+}
+
+/** Runs a command, turning StartupError into one clear line and exit code 1. */
+export async function runCommand(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof StartupError) {
+      console.error(`✖ ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

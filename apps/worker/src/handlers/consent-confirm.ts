@@ -1,0 +1,15 @@
+import { buildLiveEvents, confirmConsentKeyword } from "@inbox/core";
+import type { JobHandler } from "../registry";
+import { livePublisherFor } from "./inbound-deps";
+
+/**
+ * `consent.confirm`: queues the configured confirmation text as an outbound message (+ `message.send` job in the
+ * same transaction); sending is the outbound pipeline's job.
+ */
+export const handleConsentConfirm: JobHandler<"consent.confirm"> = async (payload, ctx) => {
+  const { messageId } = await confirmConsentKeyword(ctx.deps.db, payload);
+  ctx.log.debug({ contactId: payload.contactId, kind: payload.kind, queued: !!messageId }, "consent.confirm handled");
+  if (messageId) {
+    await livePublisherFor(ctx.deps).publish(await buildLiveEvents(ctx.deps.db, { createdMessageIds: [messageId] }));
+  }
+};

@@ -1,0 +1,143 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests edit Meta's raw JSON examples */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseEnv } from "@inbox/config";
+import { applyWhatsAppDelivery, ChannelDirectory, subscribeLiveEvents } from "@inbox/core";
+type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, JobQueues } from "@inbox/jobs";
+import { createLogger } from "@inbox/logger";
+import { GraphClient, parseWebhookPayload } from "@inbox/whatsapp";
+import * as fx from "@inbox/whatsapp/fixtures";
+import type { JobContext, WorkerDeps } from "../registry";
+import { handleMediaDownload } from "./media-download";
+import { handleConsentConfirm } from "./consent-confirm";
+import { handleConversationRoute } from "./conversation-route";
+
+const log = createLogger({ name: "test", level: "silent", pretty: false });
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
+
+let t: TestDatabase;
+let dir: string;
+let deps: WorkerDeps;
+let served: { bytes: Buffer; mime: string; sha256: string };
+const redis = createRedis(TEST_REDIS_URL);
+const prefix = createTestRedisPrefix();
+let seq = 0;
+
+const ctx = (attemptsMade = 0): JobContext => ({ deps, log, attemptsMade, maxAttempts: 3 });
+
+async function deliver(fixture: unknown, mutate: (v: any) => void = () => undefined) {
+  const p = JSON.parse(JSON.stringify(fixture));
+  const v = p.entry[0].changes[0].value;
+  for (const m of v.messages ?? []) m.id = `wamid.worker-${++seq}`;
+  mutate(v);
+  const parsed = parseWebhookPayload(p);
+  if (!parsed.ok) throw new Error(parsed.issues.join());
+  return applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.payload);
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dir = await mkdtemp(path.join(tmpdir(), "inbox-media-"));
+  const team = await t.db.team.create({ data: { name: "Support" } });
+  await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
+  const fakeFetch: typeof fetch = async (input) => {
+    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    if (url.hostname === "media.example") return new Response(new Uint8Array(served.bytes), { headers: { "content-type": served.mime } });
+    const id = url.pathname.split("/").pop()!;
+    return Response.json({ messaging_product: "whatsapp", url: `https://media.example/${id}`, mime_type: served.mime, sha256: served.sha256, file_size: served.bytes.length, id });
+  };
+  deps = {
+    env: parseEnv({ LOG_LEVEL: "silent", MEDIA_DIR: dir }),
+    db: t.db,
+    redis,
+    queues: new JobQueues(redis, prefix),
+    log,
+    graph: new GraphClient({ baseUrl: "https://graph.example/v25.0", accessToken: "t", fetch: fakeFetch }),
+  };
+});
+afterAll(async () => {
+  await deps.queues.close();
+  redis.disconnect();
+  await t.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("media.download", () => {
+  it("stores Meta's image in the media store with checksum and size, and tells consoles", async () => {
+    served = { bytes: JPEG, mime: "image/jpeg", sha256: createHash("sha256").update(JPEG).digest("hex") };
+    await deliver(fx.IMAGE_MESSAGE_WEBHOOK);
+    const asset = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" } });
+    const sub = redis.duplicate();
+    const got: LiveEnvelope[] = [];
+    const s = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
+    await handleMediaDownload({ mediaAssetId: asset.id }, ctx());
+    const stored = await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } });
+    expect(stored).toMatchObject({ status: "stored", sizeBytes: JPEG.length, sha256: served.sha256, mimeType: "image/jpeg" });
+    expect(await readFile(path.join(dir, stored.storageKey!))).toEqual(JPEG);
+    await expect.poll(() => got.length).toBeGreaterThan(0);
+    expect(got[0]!.event).toMatchObject({ type: "message.updated", message: { media: [{ id: asset.id, status: "stored" }] } });
+    await s.close();
+    sub.disconnect();
+    // a second run of the same job changes nothing
+    await handleMediaDownload({ mediaAssetId: asset.id }, ctx());
+  });
+
+  it("a checksum mismatch throws (retry) and fails the asset on the last attempt; wrong content is rejected at once", async () => {
+    served = { bytes: JPEG, mime: "image/jpeg", sha256: "0".repeat(64) };
+    await deliver(fx.IMAGE_MESSAGE_WEBHOOK, (v) => (v.messages[0].image.sha256 = "nope"));
+    const asset = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" } });
+    await expect(handleMediaDownload({ mediaAssetId: asset.id }, ctx(0))).rejects.toThrow(/checksum/);
+    await handleMediaDownload({ mediaAssetId: asset.id }, ctx(2));
+    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } })).toMatchObject({ status: "failed", error: "checksum mismatch" });
+
+    const html = Buffer.from("<html><script>alert(1)</script></html>");
+    served = { bytes: html, mime: "image/jpeg", sha256: createHash("sha256").update(html).digest("hex") };
+    await deliver(fx.IMAGE_MESSAGE_WEBHOOK);
+    const bad = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" } });
+    await handleMediaDownload({ mediaAssetId: bad.id }, ctx(0));
+    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({ status: "failed" });
+  });
+});
+
+describe("consent.confirm and conversation.route", () => {
+  it("queues one confirmation message with a message.send job, even when the job runs twice", async () => {
+    await deliver(fx.TEXT_MESSAGE_WEBHOOK, (v) => {
+      v.messages[0].text.body = "STOP";
+      v.messages[0].from = "491799999999";
+      v.contacts[0].wa_id = "491799999999";
+    });
+    const job = await t.db.outboxJob.findFirstOrThrow({ where: { name: "consent.confirm" } });
+    const payload = job.payload as { contactId: string; conversationId: string; kind: "opt_out" };
+    await handleConsentConfirm(payload, ctx());
+    await handleConsentConfirm(payload, ctx());
+    const out = await t.db.message.findMany({ where: { conversationId: payload.conversationId, direction: "outbound" } });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ status: "queued", type: "text", payload: { kind: "consent_confirmation", isOptOutConfirmation: true } });
+    expect(await t.db.outboxJob.count({ where: { name: "message.send", jobId: `message.send-${out[0]!.id}` } })).toBe(1);
+  });
+
+  it("leaves a new conversation unassigned in the default team and publishes conversation.updated", async () => {
+    const r = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (v) => {
+      v.messages[0].from = "491788888888";
+      v.contacts[0].wa_id = "491788888888";
+    });
+    const id = r.conversationIds[0]!;
+    await t.db.conversation.update({ where: { id }, data: { teamId: null } });
+    const sub = redis.duplicate();
+    const got: LiveEnvelope[] = [];
+    const s = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
+    await handleConversationRoute({ conversationId: id }, ctx());
+    const conv = await t.db.conversation.findUniqueOrThrow({ where: { id }, include: { channel: true } });
+    expect(conv.teamId).toBe(conv.channel.defaultTeamId);
+    expect(conv.assigneeId).toBeNull();
+    await expect.poll(() => got.length).toBeGreaterThan(0);
+    expect(got[0]!.event).toMatchObject({ type: "conversation.updated", conversationId: id });
+    await s.close();
+    sub.disconnect();
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Media messages in the worker against the Cloud API simulator on loopback (Graph is never mocked): an attachment
+ * without a provider id is uploaded to /media right before the send, and the send carries that id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { isRetryableSendError, LocalDiskMediaStore, queueOutboundMessage, sendQueuedMessage, storeOutboundAttachment } from "@inbox/core";
+import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { createLogger } from "@inbox/logger";
+import { GraphClient } from "@inbox/whatsapp";
+import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+
+const PHONE_NUMBER_ID = "100000000000009";
+const TOKEN = "media-test-token";
+const log = createLogger({ name: "test", level: "silent", pretty: false });
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const admin = { id: randomUUID(), role: "admin" as const, teamIds: [] };
+
+describe("message.send with media against the simulator", () => {
+  let t: TestDatabase;
+  let sim: BuiltSimulator;
+  let graph: GraphClient;
+  let dir: string;
+  let store: LocalDiskMediaStore;
+  let n = 0;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    dir = await mkdtemp(path.join(tmpdir(), "worker-media-"));
+    store = new LocalDiskMediaStore(dir);
+    sim = buildSimulator({
+      accessToken: TOKEN,
+      appSecret: "secret",
+      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
+      phoneNumberId: PHONE_NUMBER_ID,
+      wabaId: "200000000000009",
+      displayNumber: "+49 30 1111111",
+      webhookMaxAttempts: 1,
+      log,
+    });
+    await sim.app.listen({ port: 0, host: "127.0.0.1" });
+    graph = new GraphClient({ baseUrl: `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`, accessToken: TOKEN });
+  });
+  afterAll(async () => {
+    await sim?.app.close();
+    await t?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function queuedImage(bytes = PNG) {
+    n++;
+    const channel =
+      (await t.db.channel.findFirst({ where: { externalId: PHONE_NUMBER_ID } })) ??
+      (await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: PHONE_NUMBER_ID } }));
+    const contact = await t.db.contact.create({ data: { channelId: channel.id, waId: `49170000090${n}` } });
+    const conversation = await t.db.conversation.create({
+      data: { channelId: channel.id, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
+    });
+    const asset = await storeOutboundAttachment({ db: t.db, store, maxDocumentBytes: 25 * 1024 * 1024 }, { user: admin, conversationId: conversation.id, bytes, filename: "bild.png" });
+    const { message } = await queueOutboundMessage({ db: t.db }, { conversationId: conversation.id, body: { type: "image", mediaId: asset.id, caption: "Ihr Bild", clientId: `c${n}` } });
+    return { asset, message };
+  }
+  const send = (messageId: string, g: GraphClient = graph, isLastAttempt = false) =>
+    sendQueuedMessage({ db: t.db, graph: g, log, media: { store, uploader: g } }, { messageId, isLastAttempt });
+
+  it("uploads the stored file to /media, records the provider id and sends the image with {id}", async () => {
+    const { asset, message } = await queuedImage();
+    const outcome = await send(message.id);
+    expect(outcome).toMatchObject({ outcome: "sent", externalId: expect.stringMatching(/^wamid\./) });
+    const stored = await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } });
+    expect(stored.providerMediaId).toBeTruthy();
+    const onMeta = sim.sim.media.get(stored.providerMediaId!);
+    expect(onMeta?.mimeType).toBe("image/png");
+    expect(onMeta?.bytes.equals(PNG)).toBe(true);
+    // The simulator refuses unknown media ids (131009): being sent proves the body carried the uploaded id.
+    const sent = await t.db.message.findUniqueOrThrow({ where: { id: message.id } });
+    expect(sent.status).toBe("sent");
+    expect(sim.sim.outbound.has(sent.externalId!)).toBe(true);
+  });
+
+  it("a retryable upload failure (Graph unreachable) puts the message back to queued; the retry uploads and sends", async () => {
+    const { asset, message } = await queuedImage();
+    const down = new GraphClient({ baseUrl: "http://127.0.0.1:9/v25.0", accessToken: TOKEN, timeoutMs: 2000 });
+    const error = await send(message.id, down).catch((e: unknown) => e);
+    expect(isRetryableSendError(error)).toBe(true);
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "queued", externalId: null });
+    expect((await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } })).providerMediaId).toBeNull();
+    expect(await send(message.id)).toMatchObject({ outcome: "sent" });
+  });
+
+  it("a permanent upload error (131053 from Meta) or a missing file fails the message with the reason in DE and EN", async () => {
+    const rejected = await queuedImage();
+    // What Meta refuses for the type: the simulator answers 131053.
+    await t.db.mediaAsset.update({ where: { id: rejected.asset.id }, data: { mimeType: "image/gif" } });
+    expect(await send(rejected.message.id)).toEqual({ outcome: "failed", code: "media_upload_failed" });
+    const failed = await t.db.message.findUniqueOrThrow({ where: { id: rejected.message.id } });
+    expect(failed).toMatchObject({ status: "failed", errorCode: 131053, errorTitle: "media_upload_failed", externalId: null });
+    expect(failed.errorDetails).toMatch(/Anhang[\s\S]*\n[\s\S]*attachment/);
+
+    const missing = await queuedImage();
+    await store.delete((await t.db.mediaAsset.findUniqueOrThrow({ where: { id: missing.asset.id } })).storageKey!);
+    expect(await send(missing.message.id)).toEqual({ outcome: "failed", code: "media_missing" });
+  });
+});

@@ -1,0 +1,5 @@
+export * from "./registry";
+export * from "./worker";
+export { createGraphFetch } from "./outbound/graph";
+export { sweepOutboundOnce, startOutboundSweeper, messagesWithLiveJob } from "./outbound/sweeper";
+export { createRedisThrottle, THROUGHPUT_SAFETY, MAX_SLOT_LATENESS_MS } from "./outbound/rate-limiter";

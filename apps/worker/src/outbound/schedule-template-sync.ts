@@ -1,0 +1,20 @@
+import type { Db } from "@inbox/db";
+import type { JobQueues } from "@inbox/jobs";
+
+export const TEMPLATE_SYNC_EVERY_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * A BullMQ job scheduler per WhatsApp channel with a WABA id: `template.sync` every 6 h and once right away.
+ * Idempotent (upsert by scheduler id), so every worker start may call it.
+ */
+export async function scheduleTemplateSync(db: Db, queues: JobQueues, everyMs = TEMPLATE_SYNC_EVERY_MS): Promise<number> {
+  const channels = await db.channel.findMany({ where: { type: "whatsapp", accountId: { not: null } }, select: { id: true } });
+  for (const channel of channels) {
+    await queues.queues.maintenance.upsertJobScheduler(
+      `template.sync-${channel.id}`,
+      { every: everyMs, immediately: true },
+      { name: "template.sync", data: { channelId: channel.id } },
+    );
+  }
+  return channels.length;
+}

@@ -1,0 +1,122 @@
+/**
+ * The outbound sweeper against real Postgres, Redis/BullMQ and the Cloud API simulator on loopback: messages no
+ * job will pick up again are re-enqueued; stale `sending` ones are resolved per the documented guarantee (never
+ * re-sent blindly); messages with a live job, or on a paused channel, are left alone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { parseEnv } from "@inbox/config";
+import { queueOutboundMessage } from "@inbox/core";
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
+import { createLogger } from "@inbox/logger";
+import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import { startWorker } from "../worker";
+import type { WorkerDeps } from "../registry";
+import { sweepOutboundOnce } from "./sweeper";
+
+const PHONE_NUMBER_ID = "100000000000001";
+const TOKEN = "sweeper-test-token";
+const log = createLogger({ name: "test", level: "silent", pretty: false });
+
+describe("outbound sweeper", () => {
+  let t: TestDatabase;
+  let sim: BuiltSimulator;
+  let deps: WorkerDeps;
+  const redis = createRedis(TEST_REDIS_URL);
+  const queues = new JobQueues(redis, createTestRedisPrefix());
+  let channelId: string;
+  let n = 0;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    sim = buildSimulator({
+      accessToken: TOKEN,
+      appSecret: "s",
+      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
+      phoneNumberId: PHONE_NUMBER_ID,
+      wabaId: "200000000000001",
+      displayNumber: "+49 30 1234567",
+      webhookMaxAttempts: 1,
+      isAutoRead: false,
+      log,
+    });
+    await sim.app.listen({ port: 0, host: "127.0.0.1" });
+    const graphUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`;
+    const env = parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID });
+    deps = { env, db: t.db, redis, queues, log };
+    channelId = (await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })).id;
+  });
+  afterAll(async () => {
+    await sim.app.close();
+    await queues.close();
+    redis.disconnect();
+    await t.drop();
+  });
+
+  /** A queued text whose outbox row was dispatched long ago, and whose job is gone (failed all attempts, Redis lost it). */
+  async function orphan(opts: { channel?: string; status?: "queued" | "sending"; ageMs?: number } = {}) {
+    n++;
+    const channel = opts.channel ?? channelId;
+    const contact = await t.db.contact.create({ data: { channelId: channel, waId: `4915200${String(n).padStart(5, "0")}` } });
+    const conversation = await t.db.conversation.create({
+      data: { channelId: channel, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
+    });
+    const { message } = await queueOutboundMessage({ db: t.db }, { conversationId: conversation.id, body: { type: "text", text: "Hallo", clientId: `s${n}` } });
+    const past = new Date(Date.now() - (opts.ageMs ?? 30 * 60_000));
+    await t.db.outboxJob.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: past } });
+    await t.db.message.update({
+      where: { id: message.id },
+      data: { status: opts.status ?? "queued", statusAt: past, ...(opts.status === "sending" ? { sendStartedAt: past, attempts: 1 } : {}) },
+    });
+    return message.id;
+  }
+  const stored = (id: string) => t.db.message.findUniqueOrThrow({ where: { id } });
+  const sweep = () => sweepOutboundOnce(deps, { lockMs: 1 });
+
+  it("re-enqueues a long-queued message without a job and the worker sends it; a stale `sending` one becomes unconfirmed, not re-sent", async () => {
+    const queued = await orphan();
+    const sending = await orphan({ status: "sending" });
+    const fresh = await orphan({ ageMs: 1_000 });
+    const before = sim.sim.outbound.size;
+
+    const result = await sweep();
+    expect(new Set(result?.requeued)).toEqual(new Set([queued, sending]));
+    const worker = await startWorker(deps, { scheduleTemplateSync: false, sweepEveryMs: 0 });
+    try {
+      await drainOutbox(t.db, queues, log);
+      await expect.poll(async () => (await stored(queued)).status, { timeout: 15_000, interval: 100 }).toBe("sent");
+      await expect.poll(async () => (await stored(sending)).status, { timeout: 15_000, interval: 100 }).toBe("failed");
+    } finally {
+      await worker.close();
+    }
+    expect(await stored(sending)).toMatchObject({ errorTitle: "delivery_unconfirmed", externalId: null });
+    expect(await stored(fresh)).toMatchObject({ status: "queued" });
+    expect(sim.sim.outbound.size).toBe(before + 1);
+    // Nothing left to sweep: the sent one is done, the failed one is final, the fresh one is not stale yet.
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await sweep())?.requeued).toEqual([]);
+  });
+
+  it("leaves alone messages that still have a live job, messages with an undispatched outbox row, and paused channels", async () => {
+    const withJob = await orphan();
+    await queues.add("message.send", { messageId: withJob }, { jobId: `message.send-${withJob}-later`, delayMs: 60_000 });
+    const inOutbox = await orphan();
+    const paused = await t.db.channel.create({ data: { type: "whatsapp", name: "Paused", externalId: "100000000000002", status: "paused", statusReason: "190" } });
+    const onPaused = await orphan({ channel: paused.id });
+    // Redis was down: the row waits in Postgres for the relay.
+    await t.db.outboxJob.create({ data: { name: "message.send", payload: { messageId: inOutbox }, jobId: `message.send-${inOutbox}-pending` } });
+
+    const result = await sweep();
+    expect(result?.requeued).toEqual([]);
+    for (const id of [withJob, inOutbox, onPaused]) expect(await stored(id)).toMatchObject({ status: "queued" });
+  });
+
+  it("runs in one worker process at a time (Redis lock)", async () => {
+    const first = sweepOutboundOnce(deps, { lockMs: 5_000 });
+    const second = sweepOutboundOnce(deps, { lockMs: 5_000 });
+    const results = await Promise.all([first, second]);
+    expect(results.filter((r) => r === null)).toHaveLength(1);
+    await redis.del(`${queues.prefix}:outbound-sweep-lock`);
+  });
+});
