@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { buildLiveEvents, createLivePublisher } from "@inbox/core";
+import { launchChromium, makeUser, PASSWORD, prepareBrowserTests, startStack, storeInbound, type Stack } from "./harness";
+
+describe("agent console in Chromium", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  let channelId: string;
+  let supportId: string;
+  let salesConversationId: string;
+
+  beforeAll(async () => {
+    prepareBrowserTests();
+    stack = await startStack();
+    await makeUser(stack, "agent@example.com", "agent", ["Support"]);
+    await makeUser(stack, "sales@example.com", "agent", ["Sales"]);
+    const db = stack.t.db;
+    supportId = (await db.team.findUniqueOrThrow({ where: { name: "Support" } })).id;
+    const salesId = (await db.team.findUniqueOrThrow({ where: { name: "Sales" } })).id;
+    channelId = (await db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: "100000000000001", displayNumber: "+49 30 1234567" } })).id;
+    await storeInbound(stack, { channelId, teamId: supportId, name: "Erika Muster", waId: "4915100000001", text: "Guten Tag", at: new Date(Date.now() - 60_000) });
+    salesConversationId = (await storeInbound(stack, { channelId, teamId: salesId, name: "Max Vertrieb", waId: "4915100000002", text: "Angebot?" })).conversation.id;
+    browser = await launchChromium();
+    page = await browser.newPage({ locale: "en-US" });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it("logs in as an agent and sees only the team's conversations", async () => {
+    await page.goto(stack.url);
+    await page.evaluate(() => localStorage.setItem("inbox.lang", "en"));
+    await page.reload();
+    await page.getByLabel("E-mail").fill("agent@example.com");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("[data-conversation-id]", { hasText: "Erika Muster" }).waitFor();
+    await page.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
+    expect(await page.getByText("Max Vertrieb").count()).toBe(0);
+  });
+
+  it("shows a conversation live when a message is stored and published", async () => {
+    const { conversation } = await storeInbound(stack, { channelId, teamId: supportId, name: "Live Kunde", waId: "4915100000003", text: "Hallo, ist da jemand?" });
+    const live = createLivePublisher(stack.redis, stack.prefix);
+    await live.publish(await buildLiveEvents(stack.t.db, { createdMessageIds: [], conversationIds: [conversation.id] }));
+    await page.locator("[data-conversation-id]", { hasText: "Live Kunde" }).waitFor({ timeout: 5000 });
+  });
+
+  it("answers it and marks it resolved", async () => {
+    await page.locator("[data-conversation-id]", { hasText: "Live Kunde" }).click();
+    await page.locator('[data-testid="message"]', { hasText: "Hallo, ist da jemand?" }).waitFor();
+    const box = page.getByRole("textbox", { name: /Type a message/ });
+    await box.fill("Ja, wie kann ich helfen?");
+    // A double click must not send twice: the clientId is the same for both.
+    await page.getByRole("button", { name: "Send" }).dblclick();
+    await page.locator('[data-testid="message"]', { hasText: "Ja, wie kann ich helfen?" }).first().waitFor();
+    const convId = page.url().split("/c/")[1]!;
+    await expect.poll(() => stack.t.db.message.count({ where: { conversationId: convId, direction: "outbound" } })).toBe(1);
+    await page.getByRole("button", { name: "Resolve" }).click();
+    await page.locator('[data-testid="conversation-status"]', { hasText: "Resolved" }).waitFor();
+    expect((await stack.t.db.conversation.findUniqueOrThrow({ where: { id: convId } })).status).toBe("resolved");
+  });
+
+  it("shows the read ticks when the status report arrives live", async () => {
+    const convId = page.url().split("/c/")[1]!;
+    await page.getByRole("button", { name: "Reopen" }).waitFor();
+    const outbound = await stack.t.db.message.findFirstOrThrow({ where: { conversationId: convId, direction: "outbound" } });
+    await stack.t.db.message.update({ where: { id: outbound.id }, data: { status: "read", externalId: "wamid.out1", sentAt: new Date(), deliveredAt: new Date(), readAt: new Date() } });
+    const live = createLivePublisher(stack.redis, stack.prefix);
+    await live.publish(await buildLiveEvents(stack.t.db, { updatedMessageIds: [outbound.id] }));
+    await page.locator(`[data-message-id="${outbound.id}"] .ticks.read`).waitFor({ timeout: 5000 });
+    expect(await page.locator(`[data-message-id="${outbound.id}"] .ticks`).textContent()).toBe("✓✓");
+  });
+
+  it("window closed: switches to the template picker with variables and a preview", async () => {
+    const { conversation, contact } = await storeInbound(stack, { channelId, teamId: supportId, name: "Alte Kundin", waId: "4915100000004", text: "Vor zwei Tagen", windowClosed: true });
+    await stack.t.db.consent.create({ data: { contactId: contact.id, purpose: "service", status: "granted", source: "web_form" } });
+    await stack.t.db.template.create({
+      data: { channelId, name: "order_update", language: "de", category: "utility", status: "APPROVED", components: [{ type: "BODY", text: "Ihre Bestellung {{1}} ist unterwegs." }], parameterCount: 1 },
+    });
+    await page.goto(`${stack.url}/c/${conversation.id}`);
+    await page.getByText("The 24 h window is closed").waitFor();
+    expect(await page.getByRole("textbox", { name: /Type a message/ }).count()).toBe(0);
+    await page.getByLabel("Template").selectOption({ label: "order_update (de, utility)" });
+    await page.getByLabel("Variable 1").fill("A-42");
+    await page.locator(".preview", { hasText: "Ihre Bestellung A-42 ist unterwegs." }).waitFor();
+    await page.getByRole("button", { name: "Send template" }).click();
+    await expect
+      .poll(() => stack.t.db.message.count({ where: { conversationId: conversation.id, type: "template", templateName: "order_update" } }))
+      .toBe(1);
+  });
+
+  it("opted-out contact: the composer refuses with the reason", async () => {
+    const { conversation, contact } = await storeInbound(stack, { channelId, teamId: supportId, name: "Stop Kunde", waId: "4915100000005", text: "STOP" });
+    await stack.t.db.consent.create({ data: { contactId: contact.id, purpose: "service", status: "withdrawn", source: "chat_keyword" } });
+    await page.goto(`${stack.url}/c/${conversation.id}`);
+    await page.getByText("The contact has opted out. Nothing can be sent.").waitFor();
+    expect(await page.getByRole("textbox", { name: /Type a message/ }).count()).toBe(0);
+    const res = await page.evaluate(async (id) => {
+      const me = (await (await fetch("/api/auth/me")).json()) as { csrfToken: string };
+      const r = await fetch(`/api/conversations/${id}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
+        body: JSON.stringify({ type: "text", text: "Hallo", clientId: crypto.randomUUID() }),
+      });
+      return { status: r.status, body: (await r.json()) as { code: string } };
+    }, conversation.id);
+    expect(res).toMatchObject({ status: 409, body: { code: "opted_out" } });
+  });
+
+  it("cannot open another team's conversation: the UI says so and the server answers 403", async () => {
+    await page.goto(`${stack.url}/c/${salesConversationId}`);
+    await page.locator('[data-testid="conversation-error"]').waitFor();
+    expect(await page.locator('[data-testid="conversation-error"]').textContent()).toMatch(/do not have access/);
+    const status = await page.evaluate(async (id) => (await fetch(`/api/conversations/${id}/messages`)).status, salesConversationId);
+    expect(status).toBe(403);
+  });
+});

@@ -1,0 +1,108 @@
+/** Browser test harness: Debian Chromium, the built console, and the api in-process on a random port. */
+import { execSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser } from "playwright-core";
+import { buildApp, type App } from "@inbox/api";
+import { parseEnv } from "@inbox/config";
+import { createUser } from "@inbox/core";
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, JobQueues } from "@inbox/jobs";
+import { createLogger } from "@inbox/logger";
+
+export const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const DIST = path.join(CONSOLE_DIR, "dist");
+export const CHROMIUM = "/usr/bin/chromium";
+export const PASSWORD = "correct horse battery";
+
+/** Installs Debian's Chromium when missing and builds the console when dist is missing. */
+export function prepareBrowserTests(): void {
+  if (!existsSync(CHROMIUM)) {
+    execSync("apt-get update && apt-get install -y chromium", { stdio: "inherit" });
+  }
+  if (!existsSync(path.join(DIST, "index.html")) || newestSource() > statSync(path.join(DIST, "index.html")).mtimeMs) {
+    // vitest sets NODE_ENV=test, which would make Vite build an unminified development bundle.
+    execSync("NODE_ENV=production npx -y pnpm@10 --filter @inbox/console build", { cwd: path.resolve(CONSOLE_DIR, "../.."), stdio: "inherit" });
+  }
+}
+
+/** Newest modification time under src/ (a stale dist is rebuilt too). */
+function newestSource(dir = path.join(CONSOLE_DIR, "src")): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+    const full = path.join(dir, entry.name);
+    return Math.max(max, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }, 0);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export interface Stack {
+  app: App;
+  url: string;
+  t: TestDatabase;
+  prefix: string;
+  redis: ReturnType<typeof createRedis>;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const t = await createTestDatabase();
+  const redis = createRedis(TEST_REDIS_URL);
+  const prefix = createTestRedisPrefix();
+  const app = await buildApp({
+    env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
+    db: t.db,
+    redis,
+    queues: new JobQueues(redis, prefix),
+    log: createLogger({ name: "e2e", level: "silent", pretty: false }),
+    consoleDir: DIST,
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    app,
+    url,
+    t,
+    prefix,
+    redis,
+    async close() {
+      await app.close();
+      redis.disconnect();
+      await t.drop();
+    },
+  };
+}
+
+export async function makeUser(stack: Stack, email: string, role: "agent" | "lead" | "admin", teams: string[]) {
+  return createUser(stack.t.db, { email, password: PASSWORD, role, teams, locale: "en" }, { type: "system" });
+}
+
+/** One conversation with one inbound text, like the webhook receiver stores it. */
+export async function storeInbound(stack: Stack, opts: { channelId: string; teamId: string | null; name: string; waId: string; text: string; at?: Date; windowClosed?: boolean }) {
+  const db = stack.t.db;
+  const at = opts.at ?? new Date();
+  const contact = await db.contact.create({ data: { channelId: opts.channelId, waId: opts.waId, displayName: opts.name } });
+  const conversation = await db.conversation.create({
+    data: {
+      channelId: opts.channelId,
+      contactId: contact.id,
+      activeContactId: contact.id,
+      teamId: opts.teamId,
+      lastMessageAt: at,
+      lastInboundAt: opts.windowClosed ? new Date(at.getTime() - 48 * 3600_000) : at,
+      windowExpiresAt: new Date(at.getTime() + (opts.windowClosed ? -24 : 24) * 3600_000),
+      unreadCount: 1,
+    },
+  });
+  const message = await db.message.create({
+    data: { conversationId: conversation.id, channelId: opts.channelId, direction: "inbound", type: "text", text: opts.text, status: "received", externalId: `wamid.${conversation.id}`, createdAt: at },
+  });
+  return { contact, conversation, message };
+}

@@ -1,0 +1,280 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import type { AttachmentDto, ConversationDto, SendMessageBody, TemplateDto } from "@inbox/contracts";
+import { ApiError } from "../../../lib/http";
+import { formatDuration } from "../../../lib/format";
+import { useQuickReplies } from "../../inbox/hooks/use-directory";
+import { fetchTemplates, sendMessage } from "../api";
+import { sendTyping } from "../../live/hooks/use-live";
+import { formatBytes, precheckAttachment, uploadAttachment } from "../upload-attachment";
+import { EmojiPicker } from "./emoji-picker";
+
+interface Attachment {
+  file: File;
+  progress: number;
+  asset: AttachmentDto | null;
+  abort: AbortController;
+}
+
+function templateBody(t: TemplateDto): string {
+  const body = t.components.find((c) => String(c.type).toUpperCase() === "BODY");
+  return typeof body?.text === "string" ? body.text : "";
+}
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/**
+ * Text, note or template. The idempotency key (clientId) is made once per draft and kept across retries, so a
+ * double click or a resend after a network error never sends twice; it is renewed only after a success.
+ */
+export function Composer({ conversation, isOptedOut }: { conversation: ConversationDto; isOptedOut: boolean }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const [text, setText] = useState("");
+  const [isNote, setIsNote] = useState(false);
+  const clientId = useRef(crypto.randomUUID());
+  const [error, setError] = useState<string | null>(null);
+  const [attachment, setAttachment] = useState<Attachment | null>(null);
+  const [isDragging, setIsDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+  const now = useNow(30_000);
+  const windowLeft = conversation.windowExpiresAt ? new Date(conversation.windowExpiresAt).getTime() - now : 0;
+  const windowOpen = windowLeft > 0;
+  const quickReplies = useQuickReplies();
+  const templates = useQuery({ queryKey: ["templates"], queryFn: fetchTemplates, enabled: !windowOpen && !isOptedOut, staleTime: 5 * 60_000 });
+  const [templateId, setTemplateId] = useState("");
+  const [vars, setVars] = useState<string[]>([]);
+  const template = templates.data?.items.find((x) => x.id === templateId);
+
+  const send = useMutation({
+    mutationFn: (body: SendMessageBody) => sendMessage(conversation.id, body),
+    onSuccess: () => {
+      clientId.current = crypto.randomUUID();
+      setText("");
+      setVars([]);
+      setAttachment(null);
+      setError(null);
+      void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
+    },
+    onError: (e) => setError(describeError(e)),
+  });
+
+  function describeError(e: unknown): string {
+    if (!(e instanceof ApiError)) return t("app.error");
+    const maxBytes = (e as ApiError & { maxBytes?: number }).maxBytes;
+    if (e.code === "payload_too_large") {
+      return maxBytes ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) }) : t("composer.tooLargeAny");
+    }
+    if (e.code === "unsupported_media_type") return t("composer.unsupported");
+    if (e.code === "network") return t("composer.uploadFailed");
+    return e.message;
+  }
+
+  const attach = (file: File | undefined) => {
+    if (!file || isNote) return;
+    attachment?.abort.abort();
+    setError(null);
+    const tooLarge = precheckAttachment(file);
+    if (tooLarge) {
+      setAttachment(null);
+      setError(t("composer.tooLarge", { max: formatBytes(tooLarge.maxBytes, i18n.language) }));
+      return;
+    }
+    const current: Attachment = { file, progress: 0, asset: null, abort: new AbortController() };
+    setAttachment(current);
+    // A new attachment is a new draft: a new idempotency key.
+    clientId.current = crypto.randomUUID();
+    uploadAttachment(conversation.id, file, (progress) => setAttachment((a) => (a === null || a.file !== file ? a : { ...a, progress })), current.abort.signal)
+      .then((asset) => setAttachment((a) => (a === null || a.file !== file ? a : { ...a, progress: 1, asset })))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === "aborted") return;
+        setAttachment((a) => (a === null || a.file !== file ? a : null));
+        setError(describeError(e));
+      });
+  };
+  const removeAttachment = () => {
+    attachment?.abort.abort();
+    setAttachment(null);
+    setError(null);
+    if (fileInput.current) fileInput.current.value = "";
+  };
+  const insertEmoji = (emoji: string) => {
+    const el = textArea.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    setText(text.slice(0, start) + emoji + text.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  };
+
+  const slash = text.startsWith("/") ? text.slice(1).toLowerCase() : null;
+  const suggestions = useMemo(
+    () => (slash === null ? [] : (quickReplies.data?.items ?? []).filter((r) => r.shortcut.toLowerCase().startsWith(slash)).slice(0, 6)),
+    [slash, quickReplies.data],
+  );
+
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (send.isPending) return;
+    if (!isNote && !windowOpen) {
+      if (!template) return;
+      const parameters = Object.fromEntries(vars.map((v, i) => [String(i + 1), v]));
+      send.mutate({ type: "template", clientId: clientId.current, template: { name: template.name, language: template.language, parameters } });
+      return;
+    }
+    const value = text.trim();
+    if (attachment && !isNote) {
+      const asset = attachment.asset;
+      if (!asset) return;
+      if (value && (asset.type === "audio" || asset.type === "sticker")) {
+        setError(t("composer.noCaption"));
+        return;
+      }
+      send.mutate({
+        type: asset.type,
+        mediaId: asset.id,
+        clientId: clientId.current,
+        ...(value ? { caption: value } : {}),
+        ...(asset.filename ? { filename: asset.filename } : {}),
+      });
+      return;
+    }
+    if (!value) return;
+    send.mutate(isNote ? { type: "note", text: value, clientId: clientId.current } : { type: "text", text: value, clientId: clientId.current });
+  };
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      const first = suggestions[0];
+      if (first) setText(first.text);
+      else submit();
+    }
+  };
+
+  if (isOptedOut && !isNote) {
+    return (
+      <div className="composer disabled" role="status">
+        <p>{t("composer.optedOut")}</p>
+        <button type="button" onClick={() => setIsNote(true)}>{t("composer.note")}</button>
+      </div>
+    );
+  }
+
+  const preview = template ? templateBody(template).replace(/\{\{(\d+)\}\}/g, (_, n: string) => vars[Number(n) - 1] || `{{${n}}}`) : "";
+  return (
+    <form
+      className={["composer", isNote ? "note" : "", isDragging ? "dragging" : ""].join(" ")}
+      onSubmit={submit}
+      aria-label={t("app.composer")}
+      onDragOver={(e) => {
+        if (isNote || !windowOpen || !e.dataTransfer.types.includes("Files")) return;
+        e.preventDefault();
+        setIsDragging(true);
+      }}
+      onDragLeave={() => setIsDragging(false)}
+      onDrop={(e) => {
+        if (isNote || !windowOpen) return;
+        e.preventDefault();
+        setIsDragging(false);
+        attach(e.dataTransfer.files[0]);
+      }}
+    >
+      <div className="composer-bar">
+        <label className="small">
+          <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} /> {t("composer.note")}
+        </label>
+        <span className="small muted" data-testid="window">
+          {windowOpen ? t("composer.windowLeft", { time: formatDuration(windowLeft) }) : t("composer.windowClosed")}
+        </span>
+      </div>
+      {!isNote && !windowOpen ? (
+        <div className="template-picker">
+          <label>
+            {t("composer.template")}
+            <select value={templateId} onChange={(e) => { setTemplateId(e.target.value); setVars([]); }}>
+              <option value="">{t("composer.chooseTemplate")}</option>
+              {templates.data?.items.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name} ({x.language}, {x.category})
+                </option>
+              ))}
+            </select>
+          </label>
+          {template &&
+            Array.from({ length: template.parameterCount }, (_, i) => (
+              <label key={i}>
+                {t("composer.variable", { n: i + 1 })}
+                <input value={vars[i] ?? ""} onChange={(e) => setVars((v) => Object.assign([...v], { [i]: e.target.value }))} />
+              </label>
+            ))}
+          {template && (
+            <p className="preview" aria-label={t("composer.preview")}>
+              {preview}
+            </p>
+          )}
+          <button type="submit" disabled={!template || send.isPending}>
+            {send.isPending ? t("composer.sending") : t("composer.sendTemplate")}
+          </button>
+        </div>
+      ) : (
+        <div className="composer-row">
+          {!isNote && (
+            <>
+              <input ref={fileInput} type="file" hidden data-testid="attach-input" accept="image/jpeg,image/png,image/webp,video/mp4,video/3gpp,audio/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx" onChange={(e) => attach(e.target.files?.[0])} />
+              <button type="button" className="icon" aria-label={t("composer.attach")} title={t("composer.attach")} onClick={() => fileInput.current?.click()}>
+                📎
+              </button>
+            </>
+          )}
+          <EmojiPicker onPick={insertEmoji} />
+          <textarea ref={textArea} aria-label={t("composer.placeholder")} placeholder={t("composer.placeholder")} value={text} onChange={(e) => { setText(e.target.value); sendTyping(conversation.id); }} onKeyDown={onKey} rows={2} />
+          <button type="submit" disabled={send.isPending || (attachment && !isNote ? !attachment.asset : !text.trim())}>
+            {send.isPending ? t("composer.sending") : t("composer.send")}
+          </button>
+        </div>
+      )}
+      {attachment && !isNote && (
+        <div className="attachment" data-testid="attachment">
+          <span className="name">📎 {attachment.file.name}</span>
+          <span className="small muted">{formatBytes(attachment.file.size, i18n.language)}</span>
+          {attachment.asset ? (
+            <span className="small muted">{t("composer.attached")}</span>
+          ) : (
+            <progress max={1} value={attachment.progress} aria-label={t("composer.uploading")} />
+          )}
+          <button type="button" onClick={removeAttachment} aria-label={t("composer.removeAttachment")}>
+            ✕
+          </button>
+        </div>
+      )}
+      {isDragging && <p className="small muted">{t("composer.dropHere")}</p>}
+      {suggestions.length > 0 && (
+        <ul className="suggestions" aria-label={t("composer.quickReplies")}>
+          {suggestions.map((r) => (
+            <li key={r.id}>
+              <button type="button" onClick={() => setText(r.text)}>
+                /{r.shortcut} — {r.title}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error} <button type="button" onClick={() => submit()}>{t("composer.retry")}</button>
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,171 @@
+import { useEffect, useRef, useState } from "react";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import type { ConversationDto, MessageDto, SessionDto } from "@inbox/contracts";
+import { ApiError } from "../../../lib/http";
+import { contactName } from "../../inbox/components/conversation-list";
+import { useLabels, useTeams, useUsers } from "../../inbox/hooks/use-directory";
+import { fetchContact, fetchConversation, fetchMessages, runAction, type Action } from "../api";
+import { Composer } from "./composer";
+import { ContactPanel } from "./contact-panel";
+import { MessageItem } from "./message-item";
+import { onTyping } from "../../live/hooks/use-live";
+
+/** Colleagues typing in this conversation (shown for 5 s after their last keystroke). */
+function useTyping(conversationId: string, myId: string): string[] {
+  const [typing, setTyping] = useState<Record<string, { name: string; until: number }>>({});
+  useEffect(
+    () =>
+      onTyping((e) => {
+        if (e.conversationId !== conversationId || e.userId === myId) return;
+        setTyping((t) => ({ ...t, [e.userId]: { name: e.name, until: Date.now() + 5000 } }));
+        setTimeout(() => setTyping((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v.until > Date.now()))), 5100);
+      }),
+    [conversationId, myId],
+  );
+  return Object.values(typing).map((v) => v.name);
+}
+
+function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const users = useUsers();
+  const teams = useTeams();
+  const labels = useLabels();
+  const isLead = session.user.role !== "agent";
+  const act = useMutation({
+    mutationFn: (a: Action) => runAction(c.id, a),
+    onSuccess: (dto) => {
+      client.setQueryData(["conversation", c.id], dto);
+      void client.invalidateQueries({ queryKey: ["conversations"] });
+    },
+  });
+  const me = session.user.id;
+  return (
+    <div className="actions" role="toolbar" aria-label={t("app.actions")}>
+      {c.assigneeId !== me && <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: me } })}>{t("conv.assignToMe")}</button>}
+      {c.assigneeId && (isLead || c.assigneeId === me) && (
+        <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: null } })}>{t("conv.unassign")}</button>
+      )}
+      {isLead && (
+        <select aria-label={t("conv.assign")} value={c.assigneeId ?? ""} onChange={(e) => act.mutate({ path: "assign", body: { assigneeId: e.target.value || null } })}>
+          <option value="">{t("conv.assign")} …</option>
+          {users.data?.items.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      )}
+      <select aria-label={t("conv.handover")} value="" onChange={(e) => e.target.value && act.mutate({ path: "handover", body: { teamId: e.target.value } })}>
+        <option value="">{t("conv.handover")} …</option>
+        {teams.data?.items.filter((tm) => tm.id !== c.teamId).map((tm) => (
+          <option key={tm.id} value={tm.id}>
+            {tm.name}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label={t("conv.labels")}
+        value=""
+        onChange={(e) => {
+          const id = e.target.value;
+          if (!id) return;
+          const current = c.labels.map((l) => l.id);
+          act.mutate({ path: "labels", method: "PUT", body: { labelIds: current.includes(id) ? current.filter((x) => x !== id) : [...current, id] } });
+        }}
+      >
+        <option value="">{t("conv.labels")} …</option>
+        {labels.data?.items.map((l) => (
+          <option key={l.id} value={l.id}>
+            {c.labels.some((x) => x.id === l.id) ? "✓ " : ""}
+            {l.name}
+          </option>
+        ))}
+      </select>
+      <button onClick={() => act.mutate({ path: "snooze", body: { until: new Date(Date.now() + 3600_000).toISOString() } })}>{t("conv.snooze")}</button>
+      {c.unreadCount > 0 && <button onClick={() => act.mutate({ path: "read" })}>{t("conv.markRead")}</button>}
+      {c.status === "resolved" ? (
+        <button onClick={() => act.mutate({ path: "status", body: { status: "open" } })}>{t("conv.reopen")}</button>
+      ) : (
+        <button className="primary" onClick={() => act.mutate({ path: "status", body: { status: "resolved" } })}>
+          {t("conv.resolve")}
+        </button>
+      )}
+      {act.isError && <span role="alert" className="error small">{act.error.message}</span>}
+    </div>
+  );
+}
+
+function Messages({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const q = useInfiniteQuery({
+    queryKey: ["messages", id],
+    queryFn: ({ pageParam }) => fetchMessages(id, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+  const top = useRef<HTMLLIElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
+  useEffect(() => {
+    const el = top.current;
+    if (!el) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries[0]?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  if (q.isPending) return <p className="muted">{t("app.loading")}</p>;
+  if (q.isError) return <p role="alert">{t("app.error")}</p>;
+  const newestFirst: MessageDto[] = q.data.pages.flatMap((p) => p.items);
+  const byWamid = new Map(newestFirst.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
+  // column-reverse: the newest message is at the bottom and the view starts there; older pages load on scroll-up.
+  return (
+    <ol className="messages" aria-label={t("app.messages")} aria-live="polite">
+      {newestFirst.length === 0 && <li className="muted">{t("conv.noMessages")}</li>}
+      {newestFirst.map((m) => (
+        <MessageItem key={m.id} m={m} quoted={m.replyToExternalId ? byWamid.get(m.replyToExternalId) : undefined} />
+      ))}
+      <li ref={top} className="muted small sentinel">
+        {isFetchingNextPage ? t("conv.older") : ""}
+      </li>
+    </ol>
+  );
+}
+
+export function ConversationView({ id, session }: { id: string; session: SessionDto }) {
+  const { t } = useTranslation();
+  const conv = useQuery({ queryKey: ["conversation", id], queryFn: () => fetchConversation(id), retry: false });
+  const contact = useQuery({ queryKey: ["contact", id], queryFn: () => fetchContact(id), enabled: conv.isSuccess });
+  const typing = useTyping(id, session.user.id);
+  if (conv.isPending) return <p className="muted center">{t("app.loading")}</p>;
+  if (conv.isError) {
+    const code = conv.error instanceof ApiError ? conv.error.code : "";
+    return (
+      <p role="alert" className="center error" data-testid="conversation-error">
+        {code === "forbidden" ? t("inbox.forbidden") : code === "not_found" ? t("inbox.notFound") : t("app.error")}
+      </p>
+    );
+  }
+  const c = conv.data;
+  return (
+    <div className="conversation">
+      <div className="thread">
+        <header className="conv-header">
+          <h2 data-testid="conversation-title">{contactName(c.contact)}</h2>
+          <span className={`status-pill ${c.status}`} data-testid="conversation-status">
+            {t(`inbox.status.${c.status}`)}
+          </span>
+          <Actions c={c} session={session} />
+        </header>
+        <Messages id={id} />
+        <p className="muted small typing" aria-live="polite">
+          {typing.map((name) => t("conv.typing", { name })).join(" ")}
+        </p>
+        <Composer conversation={c} isOptedOut={contact.data?.isOptedOut ?? false} />
+      </div>
+      <ContactPanel details={contact.data} />
+    </div>
+  );
+}

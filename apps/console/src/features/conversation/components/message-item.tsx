@@ -1,0 +1,128 @@
+import { memo } from "react";
+import { useTranslation } from "react-i18next";
+import type { MessageDto } from "@inbox/contracts";
+import { formatDateTime } from "../../../lib/format";
+
+type P = Record<string, unknown>;
+const obj = (v: unknown): P => (v && typeof v === "object" ? (v as P) : {});
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+function Ticks({ m }: { m: MessageDto }) {
+  const { t } = useTranslation();
+  if (m.direction !== "outbound" || m.isPrivate) return null;
+  const label = t(`conv.status.${m.status}`);
+  if (m.status === "failed") return <span className="ticks failed" aria-label={label} title={label}>!</span>;
+  const glyph = m.status === "queued" || m.status === "sending" ? "🕓" : m.status === "sent" ? "✓" : "✓✓";
+  return (
+    <span className={`ticks ${m.status === "read" || m.status === "played" ? "read" : ""}`} aria-label={label} title={label} data-status={m.status}>
+      {glyph}
+    </span>
+  );
+}
+
+function Body({ m }: { m: MessageDto }) {
+  const { t } = useTranslation();
+  const p = m.payload;
+  const inner = obj(p[m.type]);
+  const media = m.media[0];
+  const mediaUrl = media ? `/api/media/${media.id}` : undefined;
+  switch (m.type) {
+    case "text":
+    case "note":
+      return <p className="text">{m.text}</p>;
+    case "image":
+    case "sticker":
+      return (
+        <figure>
+          {mediaUrl ? <img src={mediaUrl} alt={str(inner.caption) ?? t(`conv.${m.type}`)} loading="lazy" /> : <span>[{t(`conv.${m.type}`)}]</span>}
+          {m.text && <figcaption>{m.text}</figcaption>}
+        </figure>
+      );
+    case "audio":
+    case "voice":
+      return mediaUrl ? <audio controls src={mediaUrl} aria-label={t("conv.audio")} /> : <span>[{t("conv.audio")}]</span>;
+    case "video":
+      return mediaUrl ? <video controls src={mediaUrl} aria-label={t("conv.video")} /> : <span>[{t("conv.video")}]</span>;
+    case "document":
+      return (
+        <p>
+          📄 {mediaUrl ? <a href={mediaUrl}>{media?.filename ?? str(inner.filename) ?? t("conv.document")}</a> : (str(inner.filename) ?? t("conv.document"))}
+          {m.text && <span className="caption"> — {m.text}</span>}
+        </p>
+      );
+    case "location": {
+      const lat = Number(inner.latitude);
+      const lng = Number(inner.longitude);
+      return (
+        <p>
+          📍 {str(inner.name) ?? t("conv.location")} {str(inner.address) ?? ""}{" "}
+          {Number.isFinite(lat) && (
+            <a href={`https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`} target="_blank" rel="noreferrer noopener">
+              {lat.toFixed(5)}, {lng.toFixed(5)}
+            </a>
+          )}
+        </p>
+      );
+    }
+    case "contacts": {
+      const list = Array.isArray(p.contacts) ? (p.contacts as P[]) : [];
+      return (
+        <ul className="contacts" aria-label={t("conv.contacts")}>
+          {list.map((c, i) => {
+            const phones = Array.isArray(c.phones) ? (c.phones as P[]) : [];
+            return (
+              <li key={i}>
+                👤 {str(obj(c.name).formatted_name) ?? "?"} {phones.map((ph) => str(ph.phone)).filter(Boolean).join(", ")}
+              </li>
+            );
+          })}
+        </ul>
+      );
+    }
+    case "interactive":
+    case "button": {
+      const reply = obj(inner.button_reply ?? inner.list_reply ?? inner.nfm_reply);
+      return (
+        <p>
+          🔘 {m.text ?? str(reply.title) ?? str(obj(p.button).text) ?? t("conv.interactive")}
+        </p>
+      );
+    }
+    case "reaction":
+      return (
+        <p aria-label={t("conv.reaction")}>
+          {str(obj(p.reaction).emoji) ?? m.text ?? "👍"} <span className="muted small">{t("conv.reaction")}</span>
+        </p>
+      );
+    case "template":
+      return <p className="text">📋 {m.templateName}{m.text ? `: ${m.text}` : ""}</p>;
+    default:
+      return <p className="muted">{m.text ?? t("conv.unsupported", { type: m.type })}</p>;
+  }
+}
+
+/** One message: every WhatsApp type, reply context, ticks (✓ sent, ✓✓ delivered, blue ✓✓ read), failure reason. */
+export const MessageItem = memo(function MessageItem({ m, quoted }: { m: MessageDto; quoted?: MessageDto | undefined }) {
+  const { t, i18n } = useTranslation();
+  const cls = ["msg", m.direction, m.isPrivate ? "note" : "", m.status === "failed" ? "is-failed" : ""].join(" ");
+  const reason = m.errorDetails ? (m.errorDetails.split("\n").find((l) => l.startsWith(`${i18n.language}:`))?.slice(3).trim() ?? m.errorDetails) : null;
+  return (
+    <li className={cls} data-message-id={m.id} data-testid="message">
+      {m.isPrivate && <span className="note-tag">{t("conv.note")}</span>}
+      {m.replyToExternalId && (
+        <blockquote className="quote">
+          {t("conv.replyTo")}: {quoted ? (quoted.text ?? `[${quoted.type}]`) : "…"}
+        </blockquote>
+      )}
+      <Body m={m} />
+      <span className="meta">
+        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, { timeStyle: "short" })}</time> <Ticks m={m} />
+      </span>
+      {m.status === "failed" && (
+        <p className="error small" role="note">
+          {t("conv.failed")}: {m.errorTitle ?? ""} {m.errorCode ? `(${m.errorCode})` : ""} {reason}
+        </p>
+      )}
+    </li>
+  );
+});
