@@ -1,0 +1,51 @@
+/**
+ * One server for bench/inbound.ts, in its own process so the load generator does not share its event loop.
+ *   tsx inbound-server.ts ceiling <databaseUrl>   bare Fastify route, one INSERT per request (the local ceiling)
+ *   tsx inbound-server.ts webhook <databaseUrl>   the product's api (POST /webhooks/whatsapp) + outbox relay
+ * Prints `PORT <n>` when listening.
+ */
+import Fastify from "fastify";
+import pg from "pg";
+import { parseEnv } from "@inbox/config";
+import { createDb } from "@inbox/db";
+import { createLogger } from "@inbox/logger";
+import { buildApp } from "@inbox/api";
+import { createRedis, JobQueues, OutboxRelay } from "@inbox/jobs";
+
+const [mode, databaseUrl, appSecret, prefix] = process.argv.slice(2);
+if (!databaseUrl) throw new Error("usage: inbound-server.ts ceiling|webhook <databaseUrl> [appSecret] [prefix]");
+const POOL = 10;
+
+if (mode === "ceiling") {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL });
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_ceiling (id text PRIMARY KEY, body jsonb NOT NULL)`);
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  app.post("/ingest", async (request) => {
+    const body = request.body as { entry: { changes: { value: { messages: { id: string }[] } }[] }[] };
+    const id = body.entry[0]!.changes[0]!.value.messages[0]!.id;
+    await pool.query(`INSERT INTO bench_ceiling (id, body) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, body]);
+    return { status: "ok" };
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  console.log(`PORT ${(app.server.address() as { port: number }).port}`);
+} else {
+  const env = parseEnv({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "warn",
+    WHATSAPP_APP_SECRET: appSecret,
+    WHATSAPP_VERIFY_TOKEN: "bench",
+  });
+  const log = createLogger({ name: "bench-api", level: "warn", pretty: false });
+  const db = createDb(databaseUrl, { max: POOL });
+  const redis = createRedis(env.REDIS_URL);
+  const queues = new JobQueues(redis, prefix ?? "inbox-bench");
+  const relay = new OutboxRelay(db, queues, log);
+  relay.start();
+  const app = await buildApp({ env, db, redis, queues, log, onOutboxWritten: relay.poke });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  console.log(`PORT ${(app.server.address() as { port: number }).port}`);
+}
+
+// Exit normally on SIGTERM so `--cpu-prof` (NODE_OPTIONS) writes its profile.
+process.on("SIGTERM", () => process.exit(0));
