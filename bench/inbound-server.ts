@@ -7,7 +7,7 @@
 import Fastify from "fastify";
 import pg from "pg";
 import { parseEnv } from "@inbox/config";
-import { createDb } from "@inbox/db";
+import { createDb, createPgPool } from "@inbox/db";
 import { createLogger } from "@inbox/logger";
 import { buildApp } from "@inbox/api";
 import { createRedis, JobQueues, OutboxRelay } from "@inbox/jobs";
@@ -42,7 +42,9 @@ if (mode === "ceiling") {
   const queues = new JobQueues(redis, prefix ?? "inbox-bench");
   const relay = new OutboxRelay(db, queues, log);
   relay.start();
-  const app = await buildApp({ env, db, redis, queues, log, onOutboxWritten: relay.poke });
+  // Wired as `pnpm start` wires it: Prisma pool plus the plain pg pool of the receiver's hot path.
+  const pgPool = createPgPool(databaseUrl, { max: 4 });
+  const app = await buildApp({ env, db, pgPool, redis, queues, log, onOutboxWritten: relay.poke });
   await app.listen({ port: 0, host: "127.0.0.1" });
   console.log(`PORT ${(app.server.address() as { port: number }).port}`);
 }

@@ -22,6 +22,7 @@ async function startStackWithMedia(mediaDir: string): Promise<Stack> {
   const app = await buildApp({
     env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent", MEDIA_DIR: mediaDir }),
     db: t.db,
+    pgPool: t.pgPool,
     redis,
     queues: new JobQueues(redis, prefix),
     log: createLogger({ name: "e2e", level: "silent", pretty: false }),

@@ -191,32 +191,41 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
       const phone = miaPhone;
       await typeOnPhone(phone, "STOP");
       // The opt-out confirmation is the one message an opted-out contact still receives.
-      await phone.locator(".msg.out", { hasText: "Sie erhalten keine Werbenachrichten mehr" }).waitFor({ timeout: 15_000 });
+      await phone.locator(".msg.out", { hasText: "Sie erhalten keine Nachrichten mehr" }).waitFor({ timeout: 15_000 });
       await inboundItem(agent, "STOP").waitFor();
-      await messageItem(agent, "Sie erhalten keine Werbenachrichten mehr").waitFor();
+      await messageItem(agent, "Sie erhalten keine Nachrichten mehr").waitFor();
       // The confirmation (sent by the worker after the STOP) is shown after it, whichever live event came first.
       const order = await agent.locator('[data-testid="message"]').evaluateAll((els: Element[]): string[] => els.map((el) => el.textContent ?? ""));
-      expect(order.findIndex((t) => t.includes("Sie erhalten keine Werbenachrichten mehr"))).toBeLessThan(order.findIndex((t) => t.startsWith("STOP")));
+      expect(order.findIndex((t) => t.includes("Sie erhalten keine Nachrichten mehr"))).toBeLessThan(order.findIndex((t) => t.startsWith("STOP")));
       // The consent change reaches the contact panel live.
       await agent.locator(".contact-panel", { hasText: "marketing: withdrawn" }).waitFor();
 
-      await agent.getByLabel("Template").selectOption({ label: "spring_sale (de, marketing)" });
-      await agent.getByLabel("Variable 1").fill("Mia");
-      await agent.getByLabel("Variable 2").fill("Montag");
-      await agent.getByRole("button", { name: "Send template" }).click();
-      await agent.locator(".composer [role=alert]", { hasText: "The contact has opted out of marketing messages." }).waitFor();
+      // "STOP" withdraws everything: the composer offers only an internal note, and the server refuses a send.
+      await agent.locator(".composer.disabled[role=status]", { hasText: "The contact has opted out. Nothing can be sent." }).waitFor();
+      await agent.locator(".contact-panel", { hasText: "service: withdrawn" }).waitFor();
 
       const conversationId = new URL(agent.url()).pathname.split("/c/")[1]!;
-      const res = await agent.evaluate(async (id) => {
+      const results = await agent.evaluate(async (id) => {
         const me = (await (await fetch("/api/auth/me")).json()) as { csrfToken: string };
-        const r = await fetch(`/api/conversations/${id}/messages`, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
-          body: JSON.stringify({ type: "template", template: { name: "spring_sale", language: "de", parameters: { "1": "Mia", "2": "Montag" } }, clientId: crypto.randomUUID() }),
-        });
-        return { status: r.status, body: (await r.json()) as { code: string } };
+        const bodies = [
+          { type: "template", template: { name: "spring_sale", language: "de", parameters: { "1": "Mia", "2": "Montag" } } },
+          { type: "text", text: "Montag noch da?" },
+        ];
+        const out = [];
+        for (const body of bodies) {
+          const r = await fetch(`/api/conversations/${id}/messages`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
+            body: JSON.stringify({ ...body, clientId: crypto.randomUUID() }),
+          });
+          out.push({ status: r.status, body: (await r.json()) as { code: string } });
+        }
+        return out;
       }, conversationId);
-      expect(res).toMatchObject({ status: 409, body: { code: "opted_out" } });
+      expect(results).toMatchObject([
+        { status: 409, body: { code: "opted_out" } },
+        { status: 409, body: { code: "opted_out" } },
+      ]);
       expect(await phone.locator(".msg.out", { hasText: "Montag" }).count()).toBe(0);
 
       await shoot(agent, "issue6-optout-console");

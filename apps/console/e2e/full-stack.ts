@@ -76,7 +76,7 @@ export async function startFullStack(): Promise<FullStack> {
     relay.start();
     closers.push(() => relay.stop());
     const api: RunningApi = await startApi(
-      { env, db: t.db, redis, queues, log, consoleDir: DIST, onOutboxWritten: relay.poke },
+      { env, db: t.db, pgPool: t.pgPool, redis, queues, log, consoleDir: DIST, onOutboxWritten: relay.poke },
       { port: 0, host: "127.0.0.1" },
     );
     closers.push(() => api.close());

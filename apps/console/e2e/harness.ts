@@ -59,6 +59,7 @@ export async function startStack(): Promise<Stack> {
   const app = await buildApp({
     env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
     db: t.db,
+    pgPool: t.pgPool,
     redis,
     queues: new JobQueues(redis, prefix),
     log: createLogger({ name: "e2e", level: "silent", pretty: false }),

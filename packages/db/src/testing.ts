@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { applyMigrations } from "./migrate";
 import { createDb, type Db } from "./client";
+import { createPgPool, type PgPool } from "./pg-pool";
 import { ensureDatabase } from "./ensure-database";
 
 export const TEST_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -46,6 +47,8 @@ export interface TestDatabase {
   name: string;
   url: string;
   db: Db;
+  /** Plain pg pool on the same database (the webhook receiver's hot path); connects on first use. */
+  pgPool: PgPool;
   drop(): Promise<void>;
 }
 
@@ -55,12 +58,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_NAME}"`));
   const url = urlFor(name);
   const db = createDb(url, { max: 5 });
+  const pgPool = createPgPool(url, { max: 4 });
   return {
     name,
     url,
     db,
+    pgPool,
     async drop() {
       await db.$disconnect();
+      await pgPool.end();
       await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };

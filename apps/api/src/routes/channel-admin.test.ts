@@ -51,7 +51,7 @@ describe("POST /api/admin/channels/:id/resume", () => {
     await sim.app.listen({ port: 0, host: "127.0.0.1" });
     const graphUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`;
     const env = parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID });
-    const deps: ApiDeps = { env, db: t.db, redis, queues, log };
+    const deps: ApiDeps = { env, db: t.db, pgPool: t.pgPool, redis, queues, log };
     app = Fastify({ loggerInstance: log }).withTypeProvider<ZodTypeProvider>() as unknown as App;
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);

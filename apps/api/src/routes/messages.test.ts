@@ -62,7 +62,7 @@ describe("POST /api/conversations/:id/messages", () => {
       WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
       WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID,
     });
-    const deps: ApiDeps = { env, db: t.db, redis, queues, log };
+    const deps: ApiDeps = { env, db: t.db, pgPool: t.pgPool, redis, queues, log };
     app = Fastify({ loggerInstance: log }).withTypeProvider<ZodTypeProvider>() as unknown as App;
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
@@ -170,6 +170,36 @@ describe("POST /api/conversations/:id/messages", () => {
     const r4 = await post(closed.id, { type: "text", text: "Hallo", clientId: "w4" });
     expect(r4.statusCode).toBe(409);
     expect(r4.json()).toEqual({ code: "opted_out", message: expect.any(String) });
+  });
+
+  it('after the customer types "STOP" even a free-text reply inside the window is refused (opted_out); "START" lifts it', async () => {
+    const customer = (text: string) =>
+      sim.app.inject({ method: "POST", url: "/_customer/messages", payload: { phone: "4917099000001", name: "Stopp", type: "text", text } });
+    expect((await customer("Hallo, eine Frage")).statusCode).toBe(200);
+    const c = await expect
+      .poll(() => t.db.conversation.findFirst({ where: { contact: { waId: "4917099000001" } } }), { timeout: 10_000, interval: 50 })
+      .toBeTruthy()
+      .then(() => t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "4917099000001" } } }));
+    expect((await post(c.id, { type: "text", text: "Gern!", clientId: randomUUID() })).statusCode).toBe(202);
+
+    await customer("STOP");
+    await expect
+      .poll(() => t.db.consent.count({ where: { contactId: c.contactId, status: "withdrawn" } }), { timeout: 10_000, interval: 50 })
+      .toBe(2);
+    const refused = await post(c.id, { type: "text", text: "Noch eine Sache", clientId: randomUUID() });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toEqual({ code: "opted_out", message: expect.any(String) });
+    // The opt-out confirmation is the one message that still goes out.
+    await expect
+      .poll(() => t.db.message.count({ where: { conversationId: c.id, direction: "outbound", text: { startsWith: "Sie erhalten keine Nachrichten mehr" } } }), { timeout: 10_000 })
+      .toBe(1);
+    expect(await t.db.message.count({ where: { conversationId: c.id, text: "Noch eine Sache" } })).toBe(0);
+
+    await customer("START");
+    await expect
+      .poll(() => t.db.consent.count({ where: { contactId: c.contactId, status: "granted", purpose: "service" } }), { timeout: 10_000, interval: 50 })
+      .toBe(1);
+    expect((await post(c.id, { type: "text", text: "Willkommen zurück", clientId: randomUUID() })).statusCode).toBe(202);
   });
 
   it("404 for an unknown conversation, 403 without access, 401 without a user, 400 for a bad body", async () => {

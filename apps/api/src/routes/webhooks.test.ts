@@ -56,7 +56,7 @@ beforeAll(async () => {
     data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
   });
   prefix = createTestRedisPrefix();
-  app = await buildApp({ env: env(t.url), db: t.db, redis, queues: new JobQueues(redis, prefix), log });
+  app = await buildApp({ env: env(t.url), db: t.db, pgPool: t.pgPool, redis, queues: new JobQueues(redis, prefix), log });
 });
 afterAll(async () => {
   await app.close();
@@ -157,6 +157,7 @@ describe("fault: Redis unreachable during a burst", () => {
     const faulty = await buildApp({
       env: env(t.url),
       db: t.db,
+      pgPool: t.pgPool,
       redis: dead,
       queues: deadQueues,
       log,

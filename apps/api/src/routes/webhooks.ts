@@ -8,7 +8,6 @@ import {
   createLivePublisher,
   type LivePublisher,
 } from "@inbox/core";
-import { createPgPool } from "@inbox/db";
 import { parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
 import type { ApiDeps } from "../deps";
 
@@ -35,11 +34,9 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
   return async (app) => {
     const channels = new ChannelDirectory();
     const keywords = new ConsentKeywordCache();
-    // The hot path (customer messages from phone-only senders) commits on a plain pg connection: a few raw
-    // statements without Prisma's per-statement transaction cost. The pool is closed with the app when it is ours.
-    const pool = deps.pgPool ?? createPgPool(deps.env.DATABASE_URL, { max: 4 });
-    if (!deps.pgPool) app.addHook("onClose", async () => pool.end());
-    const deliveries = createDeliveryBatcher({ db: deps.db, log: deps.log, channels, keywords, pool }, { maxConcurrent: 4 });
+    // The hot path (customer messages from phone-only senders) commits on a plain pg connection when the launcher
+    // gave one (deps.pgPool, same database as deps.db): a few raw statements without Prisma's per-statement cost.
+    const deliveries = createDeliveryBatcher({ db: deps.db, log: deps.log, channels, keywords, pool: deps.pgPool }, { maxConcurrent: 4 });
     const live = createLiveChangeBatcher(deps.db, options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log), {
       log: deps.log,
     });

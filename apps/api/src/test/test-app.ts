@@ -23,6 +23,7 @@ export async function createTestApp(overrides: Partial<ApiDeps> = {}): Promise<T
   const deps: ApiDeps = {
     env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
     db: t.db,
+    pgPool: t.pgPool,
     redis,
     queues: new JobQueues(redis, createTestRedisPrefix()),
     log: createLogger({ name: "test", level: "silent", pretty: false }),

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startApi } from "@inbox/api";
 import { ensureFirstAdmin, provisionWhatsAppChannel } from "@inbox/core";
+import { createPgPool } from "@inbox/db";
 import { createLogger } from "@inbox/logger";
 import { startSimulatorForProduct } from "@inbox/simulator";
 import { OutboxRelay } from "@inbox/jobs";
@@ -63,11 +64,12 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
     // The api drains the outbox right after each commit that wrote jobs, instead of waiting for a poll.
     const relay = new OutboxRelay(db, queues, log.child({ component: "outbox" }));
     relay.start();
+    const pgPool = createPgPool(env.DATABASE_URL, { max: 4 });
     const api = await startApi(
-      { env, db, redis, queues, log: log.child({ component: "api" }), consoleDir: CONSOLE_DIST, onOutboxWritten: relay.poke },
+      { env, db, pgPool, redis, queues, log: log.child({ component: "api" }), consoleDir: CONSOLE_DIST, onOutboxWritten: relay.poke },
       { port: env.PORT },
     );
-    closers.unshift(() => api.close(), () => relay.stop());
+    closers.unshift(() => api.close(), () => relay.stop(), () => pgPool.end());
   }
 
   const lines = [

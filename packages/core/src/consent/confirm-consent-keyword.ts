@@ -19,7 +19,9 @@ export async function confirmConsentKeyword(db: Db, input: ConfirmConsentKeyword
   return db.$transaction(async (tx) => {
     const consent = await tx.consent.findFirst({
       where: { contactId: input.contactId, source: "chat_keyword", status: input.kind === "opt_in" ? "granted" : "withdrawn" },
-      orderBy: { occurredAt: "desc" },
+      // One keyword records a consent per purpose at the same instant: the id breaks the tie, so a retried job
+      // derives the same clientId and does not queue a second confirmation.
+      orderBy: [{ occurredAt: "desc" }, { id: "asc" }],
     });
     const conversation = await tx.conversation.findUnique({ where: { id: input.conversationId }, select: { id: true, channelId: true } });
     if (!consent || !conversation) return { messageId: null };

@@ -294,19 +294,25 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     const from = "491700000040";
     await apply(text("  stopp! ", { from }));
     const contact = await t.db.contact.findFirstOrThrow({ where: { waId: from } });
-    const withdrawn = await t.db.consent.findFirstOrThrow({ where: { contactId: contact.id } });
-    expect(withdrawn).toMatchObject({ purpose: "marketing", status: "withdrawn", source: "chat_keyword" });
-    expect(withdrawn.evidence).toMatchObject({ text: "  stopp! ", keyword: "opt_out" });
+    // "STOP" withdraws everything: service and marketing.
+    const withdrawn = await t.db.consent.findMany({ where: { contactId: contact.id } });
+    expect(withdrawn.map((c) => `${c.purpose}:${c.status}:${c.source}`).sort()).toEqual([
+      "marketing:withdrawn:chat_keyword",
+      "service:withdrawn:chat_keyword",
+    ]);
+    expect(withdrawn[0]!.evidence).toMatchObject({ text: "  stopp! ", keyword: "opt_out" });
+    // Opting in again restores service messages and grants marketing (the default opt-in purpose) with its wording.
     await t.db.consentText.create({ data: { purpose: "marketing", language: "de", version: 3, text: "Newsletter?" } });
     await apply(text("Zustímmung", { from }));
-    const granted = await t.db.consent.findFirstOrThrow({ where: { contactId: contact.id, status: "granted" } });
-    expect(granted).toMatchObject({ wordingVersion: 3, wordingText: "Newsletter?" });
+    const granted = await t.db.consent.findMany({ where: { contactId: contact.id, status: "granted" } });
+    expect(granted.map((c) => c.purpose).sort()).toEqual(["marketing", "service"]);
+    expect(granted.find((c) => c.purpose === "marketing")).toMatchObject({ wordingVersion: 3, wordingText: "Newsletter?" });
     await apply(text("stop sending me the wrong size please", { from }));
-    expect(await t.db.consent.count({ where: { contactId: contact.id } })).toBe(2);
+    expect(await t.db.consent.count({ where: { contactId: contact.id } })).toBe(4);
     const jobs = await t.db.outboxJob.findMany({ where: { name: "consent.confirm", payload: { path: ["contactId"], equals: contact.id } } });
     expect(jobs.map((j) => (j.payload as { kind: string }).kind).sort()).toEqual(["opt_in", "opt_out"]);
     // Meta's template quick-reply example answers "Unsubscribe": an opt-out too.
-    expect(await t.db.consent.count({ where: { status: "withdrawn", evidence: { path: ["text"], equals: "Unsubscribe" } } })).toBe(1);
+    expect(await t.db.consent.count({ where: { status: "withdrawn", evidence: { path: ["text"], equals: "Unsubscribe" } } })).toBe(2);
   });
 
   it("keywords are configurable in the Setting table", async () => {
@@ -315,7 +321,7 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     await apply(text("halt", { from }));
     await apply(text("STOP", { from }));
     const consents = await t.db.consent.findMany({ where: { contact: { waId: from } } });
-    expect(consents).toHaveLength(1);
+    expect(consents.map((c) => c.purpose).sort()).toEqual(["marketing", "service"]);
     await t.db.setting.delete({ where: { key: "consent.optOutKeywords" } });
   });
 

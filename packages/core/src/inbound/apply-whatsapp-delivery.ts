@@ -442,24 +442,33 @@ async function recordKeywordConsent(
   evidence: { messageId: string; wamid: string; text: string; timestamp: string },
 ): Promise<void> {
   const { tx } = work;
-  const purpose = kind === "opt_out" ? "marketing" : work.settings!.optInPurpose;
-  const wording =
-    kind === "opt_in"
-      ? await tx.consentText.findFirst({ where: { purpose, isActive: true }, orderBy: [{ version: "desc" }] })
-      : null;
-  const consent = await tx.consent.create({
-    data: {
-      contactId: contact.id,
-      purpose,
-      status: kind === "opt_in" ? "granted" : "withdrawn",
-      source: "chat_keyword",
-      wordingVersion: wording?.version ?? null,
-      wordingText: wording?.text ?? null,
-      evidence: { ...evidence, keyword: kind, conversationId },
-      occurredAt: unixSeconds(evidence.timestamp),
-    },
-  });
-  work.result.counts.consents++;
+  // "STOP" in the chat withdraws everything: the contact gets nothing but the opt-out confirmation. Opting in
+  // again restores service messages and grants the configured purpose (marketing by default). A marketing-only
+  // opt-out is what WhatsApp's own "stop promotions" (user_preferences, 131050) means; it is handled below.
+  const purposes: ("service" | "marketing")[] = kind === "opt_out" ? ["service", "marketing"] : [...new Set(["service" as const, work.settings!.optInPurpose])];
+  let first: { id: string } | undefined;
+  for (const purpose of purposes) {
+    const wording =
+      kind === "opt_in"
+        ? await tx.consentText.findFirst({ where: { purpose, isActive: true }, orderBy: [{ version: "desc" }] })
+        : null;
+    const consent = await tx.consent.create({
+      data: {
+        contactId: contact.id,
+        purpose,
+        status: kind === "opt_in" ? "granted" : "withdrawn",
+        source: "chat_keyword",
+        wordingVersion: wording?.version ?? null,
+        wordingText: wording?.text ?? null,
+        evidence: { ...evidence, keyword: kind, conversationId },
+        occurredAt: unixSeconds(evidence.timestamp),
+      },
+      select: { id: true },
+    });
+    first ??= consent;
+    work.result.counts.consents++;
+  }
+  const consent = first!;
   work.jobs.push({
     name: "consent.confirm",
     payload: { contactId: contact.id, conversationId, kind },

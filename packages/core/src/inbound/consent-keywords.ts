@@ -15,7 +15,7 @@ export const DEFAULT_OPT_OUT_KEYWORDS = ["STOP", "Abmelden", "Widerruf", "STOPP"
 export const DEFAULT_OPT_IN_CONFIRMATION =
   "Danke! Sie erhalten ab jetzt Nachrichten von uns. Mit STOP können Sie jederzeit widerrufen. / Thank you! You will now receive messages from us. Reply STOP to opt out at any time.";
 export const DEFAULT_OPT_OUT_CONFIRMATION =
-  "Sie erhalten keine Werbenachrichten mehr von uns. Mit START melden Sie sich wieder an. / You will no longer receive marketing messages from us. Reply START to opt in again.";
+  "Sie erhalten keine Nachrichten mehr von uns. Mit START melden Sie sich wieder an. / You will no longer receive messages from us. Reply START to opt in again.";
 
 export interface ConsentKeywordSettings {
   optIn: string[];

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPgPool, type PgPool } from "@inbox/db";
+import type { PgPool } from "@inbox/db";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { parseWebhookPayload, type WebhookPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
@@ -38,13 +38,12 @@ const text = (body: string, opts: { from: string; timestamp?: number; id?: strin
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  pool = createPgPool(t.url, { max: 4 });
+  pool = t.pgPool;
   const team = await t.db.team.create({ data: { name: "Support" } });
   teamId = team.id;
   await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
 });
 afterAll(async () => {
-  await pool.end();
   await t.drop();
 });
 
@@ -127,7 +126,7 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
 
   it("a keyword still records consent (full path)", async () => {
     const r = await apply(text("Stopp!", { from: "491710000004" }));
-    expect(r.counts.consents).toBe(1);
+    expect(r.counts.consents).toBe(2); // "STOP" withdraws service and marketing
     expect(await t.db.outboxJob.count({ where: { name: "consent.confirm" } })).toBe(1);
   });
 });
