@@ -50,8 +50,14 @@ describe("agent console in Chromium", () => {
   });
 
   it("answers it and marks it resolved", async () => {
-    await page.locator("[data-conversation-id]", { hasText: "Live Kunde" }).click();
+    const row = page.locator("[data-conversation-id]", { hasText: "Live Kunde" });
+    await row.locator(".badge").waitFor();
+    await row.click();
     await page.locator('[data-testid="message"]', { hasText: "Hallo, ist da jemand?" }).waitFor();
+    // Opening it marks it read: the badge goes and the server agrees.
+    await row.locator(".badge").waitFor({ state: "detached" });
+    const opened = await stack.t.db.conversation.findUniqueOrThrow({ where: { id: page.url().split("/c/")[1]! } });
+    expect(opened.unreadCount).toBe(0);
     const box = page.getByRole("textbox", { name: /Type a message/ });
     await box.fill("Ja, wie kann ich helfen?");
     // A double click must not send twice: the clientId is the same for both.

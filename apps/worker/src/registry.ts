@@ -11,6 +11,7 @@ import { handleTemplateSync } from "./handlers/template-sync";
 import { handleMediaDownload } from "./handlers/media-download";
 import { handleConsentConfirm } from "./handlers/consent-confirm";
 import { handleConversationRoute } from "./handlers/conversation-route";
+import { handleConversationWake } from "./handlers/conversation-wake";
 
 export interface WorkerDeps {
   env: Env;
@@ -50,4 +51,5 @@ export const JOB_HANDLERS: JobHandlers = {
   "media.download": handleMediaDownload,
   "consent.confirm": handleConsentConfirm,
   "conversation.route": handleConversationRoute,
+  "conversation.wake": handleConversationWake,
 };

@@ -1,7 +1,7 @@
 import { Worker, type Job } from "bullmq";
 import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OutboxRelay, OUTBOUND_BACKOFF, type JobName } from "@inbox/jobs";
 import { computeOutboundBackoff } from "./outbound/backoff";
-import { scheduleTemplateSync } from "./outbound/schedule-template-sync";
+import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
 import { startOutboundSweeper, SWEEP_EVERY_MS } from "./outbound/sweeper";
 import { JOB_HANDLERS, type JobHandler, type JobHandlers, type WorkerDeps } from "./registry";
 
@@ -16,6 +16,8 @@ export interface StartWorkerOptions {
   scheduleTemplateSync?: boolean;
   /** How often the outbound sweeper looks for messages no job will pick up (default 60 s; 0 = off). */
   sweepEveryMs?: number;
+  /** How often snoozed conversations are checked for their wake-up time (default 60 s; 0 = not scheduled). */
+  wakeSnoozedEveryMs?: number;
 }
 
 /** Parses each job's payload with its schema before the handler sees it; unknown names are dropped with a warning. */
@@ -66,6 +68,12 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
   if (options.scheduleTemplateSync ?? true) {
     await scheduleTemplateSync(deps.db, deps.queues).catch((err: unknown) =>
       deps.log.warn({ err }, "could not schedule template sync"),
+    );
+  }
+  const wakeEveryMs = options.wakeSnoozedEveryMs ?? CONVERSATION_WAKE_EVERY_MS;
+  if (wakeEveryMs > 0) {
+    await scheduleConversationWake(deps.queues, wakeEveryMs).catch((err: unknown) =>
+      deps.log.warn({ err }, "could not schedule the snooze wake-up"),
     );
   }
   return {

@@ -18,6 +18,7 @@ export * from "./conversations/conversation-scope";
 export * from "./conversations/list-conversations";
 export * from "./conversations/list-conversation-messages";
 export * from "./conversations/change-conversation";
+export * from "./conversations/wake-snoozed-conversations";
 export * from "./admin/manage-users";
 export * from "./admin/manage-catalog";
 export * from "./conversations/get-conversation-contact";

@@ -12,6 +12,8 @@ export const JOB_SCHEMAS = {
   "consent.confirm": z.object({ contactId: z.uuid(), conversationId: z.uuid(), kind: z.enum(["opt_in", "opt_out"]) }),
   /** Sync approved templates of a channel from the provider. */
   "template.sync": z.object({ channelId: z.uuid() }),
+  /** Reopen snoozed conversations whose snooze has run out (scheduled every minute). */
+  "conversation.wake": z.object({}),
   /** Run the deletion schedules. */
   "retention.run": z.object({ dryRun: z.boolean().default(false) }),
 } as const;
@@ -26,6 +28,7 @@ export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
   "media.download": "inbound",
   "conversation.route": "inbound",
   "consent.confirm": "inbound",
+  "conversation.wake": "maintenance",
   "template.sync": "maintenance",
   "retention.run": "maintenance",
 };

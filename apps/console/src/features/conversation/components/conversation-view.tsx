@@ -26,6 +26,27 @@ function useTyping(conversationId: string, myId: string): string[] {
   return Object.values(typing).map((v) => v.name);
 }
 
+/**
+ * Opening a conversation marks it read, and so do customer messages arriving while it is open in a visible tab;
+ * a tab in the background leaves them unread until it is looked at again.
+ */
+function useMarkReadWhileVisible(c: ConversationDto, markRead: () => void) {
+  const markReadRef = useRef(markRead);
+  useEffect(() => {
+    markReadRef.current = markRead;
+  });
+  const hasUnread = c.unreadCount > 0;
+  useEffect(() => {
+    if (!hasUnread) return;
+    const markIfVisible = () => {
+      if (document.visibilityState === "visible") markReadRef.current();
+    };
+    markIfVisible();
+    document.addEventListener("visibilitychange", markIfVisible);
+    return () => document.removeEventListener("visibilitychange", markIfVisible);
+  }, [c.id, c.unreadCount, hasUnread]);
+}
+
 function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -41,6 +62,9 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
     },
   });
   const me = session.user.id;
+  useMarkReadWhileVisible(c, () => {
+    if (!act.isPending) act.mutate({ path: "read" });
+  });
   return (
     <div className="actions" role="toolbar" aria-label={t("app.actions")}>
       {c.assigneeId !== me && <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: me } })}>{t("conv.assignToMe")}</button>}

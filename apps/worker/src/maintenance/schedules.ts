@@ -2,6 +2,7 @@ import type { Db } from "@inbox/db";
 import type { JobQueues } from "@inbox/jobs";
 
 export const TEMPLATE_SYNC_EVERY_MS = 6 * 60 * 60 * 1000;
+export const CONVERSATION_WAKE_EVERY_MS = 60 * 1000;
 
 /**
  * A BullMQ job scheduler per WhatsApp channel with a WABA id: `template.sync` every 6 h and once right away.
@@ -12,9 +13,14 @@ export async function scheduleTemplateSync(db: Db, queues: JobQueues, everyMs = 
   for (const channel of channels) {
     await queues.queues.maintenance.upsertJobScheduler(
       `template.sync-${channel.id}`,
-      { every: everyMs, immediately: true },
+      { every: everyMs },
       { name: "template.sync", data: { channelId: channel.id } },
     );
   }
   return channels.length;
+}
+
+/** `conversation.wake` on one scheduler shared by all workers (a snoozed conversation reopens within `everyMs`). */
+export async function scheduleConversationWake(queues: JobQueues, everyMs = CONVERSATION_WAKE_EVERY_MS): Promise<void> {
+  await queues.queues.maintenance.upsertJobScheduler("conversation.wake", { every: everyMs }, { name: "conversation.wake", data: {} });
 }

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseEnv } from "@inbox/config";
+import { subscribeLiveEvents } from "@inbox/core";
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, JobQueues } from "@inbox/jobs";
+import { createLogger } from "@inbox/logger";
+import type { WorkerDeps } from "../registry";
+import { startWorker } from "../worker";
+import { handleConversationWake } from "./conversation-wake";
+
+type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
+const log = createLogger({ name: "test", level: "silent", pretty: false });
+
+let t: TestDatabase;
+let deps: WorkerDeps;
+let channelId: string;
+const redis = createRedis(TEST_REDIS_URL);
+const prefix = createTestRedisPrefix();
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: "100000000000009" } });
+  channelId = channel.id;
+  deps = { env: parseEnv({ LOG_LEVEL: "silent" }), db: t.db, redis, queues: new JobQueues(redis, prefix), log };
+});
+afterAll(async () => {
+  await deps.queues.close();
+  redis.disconnect();
+  await t.drop();
+});
+
+let n = 0;
+async function conversation(status: "open" | "pending" | "resolved", snoozedUntil: Date | null) {
+  const contact = await t.db.contact.create({ data: { channelId, waId: `49170555${String(++n).padStart(4, "0")}` } });
+  return t.db.conversation.create({
+    data: { channelId, contactId: contact.id, activeContactId: status === "resolved" ? null : contact.id, status, snoozedUntil },
+  });
+}
+
+describe("conversation.wake", () => {
+  it("reopens snoozed conversations whose time has come, leaves the others, and tells consoles", async () => {
+    const due = await conversation("pending", new Date(Date.now() - 1_000));
+    const later = await conversation("pending", new Date(Date.now() + 3_600_000));
+    const plainPending = await conversation("pending", null);
+    const sub = redis.duplicate();
+    const got: LiveEnvelope[] = [];
+    const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
+
+    await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
+
+    const status = async (id: string) => t.db.conversation.findUniqueOrThrow({ where: { id }, select: { status: true, snoozedUntil: true } });
+    expect(await status(due.id)).toEqual({ status: "open", snoozedUntil: null });
+    expect(await status(later.id)).toMatchObject({ status: "pending" });
+    expect((await status(later.id)).snoozedUntil).not.toBeNull();
+    expect(await status(plainPending.id)).toEqual({ status: "pending", snoozedUntil: null });
+    await expect.poll(() => got.length).toBeGreaterThan(0);
+    expect(got.map((e) => e.event)).toEqual([expect.objectContaining({ type: "conversation.updated", conversation: expect.objectContaining({ id: due.id, status: "open" }) })]);
+
+    // Running again wakes nothing and publishes nothing.
+    await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got).toHaveLength(1);
+    await subscription.close();
+    sub.disconnect();
+  });
+
+  it("the worker schedules it: a snoozed conversation reopens by itself", async () => {
+    const soon = await conversation("pending", new Date(Date.now() + 300));
+    const worker = await startWorker(deps, { scheduleTemplateSync: false, sweepEveryMs: 0, wakeSnoozedEveryMs: 200 });
+    try {
+      await expect
+        .poll(async () => (await t.db.conversation.findUniqueOrThrow({ where: { id: soon.id } })).status, { timeout: 10_000, interval: 100 })
+        .toBe("open");
+    } finally {
+      await worker.close();
+    }
+  });
+});
