@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { LIVE_BACKLOG, LiveClientMessageSchema, type LiveControl, type LiveEnvelope } from "@inbox/contracts";
+import { LiveClientMessageSchema, type LiveControl, type LiveEnvelope } from "@inbox/contracts";
 import { AppError, canAccessConversation, createLiveBacklog, createLivePublisher, findSession, isUuid, subscribeLiveEvents, type SessionUser } from "@inbox/core";
 import type { ApiDeps } from "../deps";
 import { sessionTokenOf, userOf } from "../plugins/auth";
@@ -39,7 +39,7 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     const prefix = deps.queues.prefix;
     const clients = new Set<Client>();
-    const backlog = createLiveBacklog(deps.redis, prefix, LIVE_BACKLOG);
+    const backlog = createLiveBacklog(deps.redis, prefix);
     const publisher = createLivePublisher(deps.redis, prefix, deps.log);
 
     /** Relays "typing" to colleagues who may see the conversation (never to the typist's own socket filter). */
@@ -68,7 +68,6 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       subscriber,
       prefix,
       (envelope) => {
-        backlog.record(envelope).catch((err: unknown) => deps.log.warn({ err }, "live backlog not recorded"));
         for (const client of clients) {
           if (client.pending) client.pending.push(envelope);
           else send(client, envelope);

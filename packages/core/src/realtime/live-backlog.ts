@@ -1,25 +1,14 @@
 import type { Redis } from "ioredis";
 import { LiveEnvelopeSchema, type LiveEnvelope } from "@inbox/contracts";
-import { liveSeqKey } from "./live-publisher";
-
-export function liveBacklogKey(prefix: string): string {
-  return `${prefix}:live-backlog`;
-}
+import { liveBacklogKey, liveSeqKey } from "./live-publisher";
 
 /**
- * The last `size` envelopes, in a sorted set scored by seq. Every api instance records what it receives; the same
- * envelope JSON is the same member, so several instances store it once.
+ * Reads the last `LIVE_BACKLOG` envelopes: a sorted set scored by seq that the publisher fills in the same pipeline
+ * as it publishes (`createLivePublisher`), so a console that reconnects can catch up.
  */
-export function createLiveBacklog(redis: Redis, prefix: string, size: number) {
+export function createLiveBacklog(redis: Redis, prefix: string) {
   const key = liveBacklogKey(prefix);
   return {
-    async record(envelope: LiveEnvelope): Promise<void> {
-      await redis
-        .multi()
-        .zadd(key, envelope.seq, JSON.stringify(envelope))
-        .zremrangebyrank(key, 0, -(size + 1))
-        .exec();
-    },
     /** Envelopes after `seq` (ascending), and whether the backlog still reaches back to it. */
     async since(seq: number): Promise<{ envelopes: LiveEnvelope[]; complete: boolean; currentSeq: number }> {
       const [rows, oldest, current] = await Promise.all([

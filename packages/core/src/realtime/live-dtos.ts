@@ -1,42 +1,66 @@
 import type { ConversationDto, LiveEvent } from "@inbox/contracts";
-import type { DbTx } from "@inbox/db";
+import { Prisma, type DbTx, type MediaAsset, type Message } from "@inbox/db";
 import { toMessageDto } from "../outbound/to-message-dto";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-/** Conversations as the console lists them (contact, channel, labels, preview of the last message). */
+type MediaSummary = Pick<MediaAsset, "id" | "mimeType" | "filename" | "sizeBytes" | "status">;
+
+interface ConversationRow {
+  id: string;
+  status: ConversationDto["status"];
+  assigneeId: string | null;
+  teamId: string | null;
+  unreadCount: number;
+  lastMessageAt: Date;
+  lastInboundAt: Date | null;
+  windowExpiresAt: Date | null;
+  snoozedUntil: Date | null;
+  createdAt: Date;
+  channel: ConversationDto["channel"];
+  contact: ConversationDto["contact"];
+  labels: ConversationDto["labels"];
+  preview: string | null;
+}
+
+/**
+ * Conversations as the console lists them (contact, channel, labels, preview of the last visible message), in one
+ * statement: this runs after every burst of webhooks, and a relation-by-relation read costs a query per relation
+ * (and per conversation for the preview).
+ */
 export async function loadConversationDtos(db: DbTx, ids: string[]): Promise<ConversationDto[]> {
   if (ids.length === 0) return [];
-  const rows = await db.conversation.findMany({
-    where: { id: { in: ids } },
-    include: {
-      contact: true,
-      channel: { select: { id: true, type: true, name: true } },
-      labels: { include: { label: true } },
-      messages: { where: { isPrivate: false }, orderBy: { createdAt: "desc" }, take: 1, select: { text: true, type: true } },
-    },
-  });
+  const rows = await db.$queryRaw<ConversationRow[]>(Prisma.sql`
+    SELECT c.id, c.status::text AS status, c."assigneeId", c."teamId", c."unreadCount", c."lastMessageAt", c."lastInboundAt",
+           c."windowExpiresAt", c."snoozedUntil", c."createdAt",
+           json_build_object('id', ch.id, 'type', ch.type::text, 'name', ch.name) AS channel,
+           json_build_object('id', ct.id, 'waId', ct."waId", 'userId', ct."userId", 'username', ct.username,
+                             'profileName', ct."profileName", 'displayName', ct."displayName") AS contact,
+           COALESCE((SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name)
+                       FROM "ConversationLabel" cl JOIN "Label" l ON l.id = cl."labelId"
+                      WHERE cl."conversationId" = c.id), '[]'::json) AS labels,
+           (SELECT COALESCE(left(m.text, 140), '[' || m.type::text || ']')
+              FROM "Message" m
+             WHERE m."conversationId" = c.id AND NOT m."isPrivate"
+             ORDER BY m."createdAt" DESC LIMIT 1) AS preview
+      FROM "Conversation" c
+      JOIN "Channel" ch ON ch.id = c."channelId"
+      JOIN "Contact" ct ON ct.id = c."contactId"
+     WHERE c.id = ANY(${ids}::uuid[])`);
   return rows.map((c) => ({
     id: c.id,
     status: c.status,
     channel: c.channel,
-    contact: {
-      id: c.contact.id,
-      waId: c.contact.waId,
-      userId: c.contact.userId,
-      username: c.contact.username,
-      profileName: c.contact.profileName,
-      displayName: c.contact.displayName,
-    },
+    contact: c.contact,
     assigneeId: c.assigneeId,
     teamId: c.teamId,
-    labels: c.labels.map((l) => ({ id: l.label.id, name: l.label.name, color: l.label.color })),
+    labels: c.labels,
     unreadCount: c.unreadCount,
     lastMessageAt: c.lastMessageAt.toISOString(),
     lastInboundAt: iso(c.lastInboundAt),
     windowExpiresAt: iso(c.windowExpiresAt),
     snoozedUntil: iso(c.snoozedUntil),
-    lastMessagePreview: c.messages[0] ? (c.messages[0].text?.slice(0, 140) ?? `[${c.messages[0].type}]`) : null,
+    lastMessagePreview: c.preview,
     createdAt: c.createdAt.toISOString(),
   }));
 }
@@ -52,19 +76,23 @@ export async function buildLiveEvents(
   const created = change.createdMessageIds ?? [];
   const updated = change.updatedMessageIds ?? [];
   const messageIds = [...new Set([...created, ...updated])];
+  // One statement for the messages with their media and their conversation's routing (what consoles filter on).
   const messages = messageIds.length
-    ? await db.message.findMany({
-        where: { id: { in: messageIds } },
-        include: { media: true, conversation: { select: { teamId: true, assigneeId: true } } },
-        orderBy: { createdAt: "asc" },
-      })
+    ? await db.$queryRaw<(Message & { media: MediaSummary[]; convTeamId: string | null; convAssigneeId: string | null })[]>(Prisma.sql`
+        SELECT m.*, c."teamId" AS "convTeamId", c."assigneeId" AS "convAssigneeId",
+               COALESCE((SELECT json_agg(json_build_object('id', a.id, 'mimeType', a."mimeType", 'filename', a.filename,
+                                                           'sizeBytes', a."sizeBytes", 'status', a.status::text) ORDER BY a."createdAt")
+                           FROM "MediaAsset" a WHERE a."messageId" = m.id), '[]'::json) AS media
+          FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
+         WHERE m.id = ANY(${messageIds}::uuid[])
+         ORDER BY m."createdAt" ASC`)
     : [];
   const createdSet = new Set(created);
   const events: LiveEvent[] = messages.map((m) => ({
     type: createdSet.has(m.id) ? ("message.created" as const) : ("message.updated" as const),
     conversationId: m.conversationId,
-    teamId: m.conversation.teamId,
-    assigneeId: m.conversation.assigneeId,
+    teamId: m.convTeamId,
+    assigneeId: m.convAssigneeId,
     message: toMessageDto(m),
   }));
   for (const conversation of await loadConversationDtos(db, change.conversationIds ?? [])) {

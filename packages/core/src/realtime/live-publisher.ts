@@ -1,10 +1,14 @@
 import type { Redis } from "ioredis";
-import { LIVE_CHANNEL, LiveEnvelopeSchema, type LiveEnvelope, type LiveEvent } from "@inbox/contracts";
+import { LIVE_BACKLOG, LIVE_CHANNEL, LiveEnvelopeSchema, type LiveEnvelope, type LiveEvent } from "@inbox/contracts";
 import type { Logger } from "@inbox/logger";
 
 /** `${prefix}:live-events`: the pub/sub channel every api instance subscribes to. */
 export function liveChannelName(prefix: string): string {
   return `${prefix}:${LIVE_CHANNEL}`;
+}
+
+export function liveBacklogKey(prefix: string): string {
+  return `${prefix}:live-backlog`;
 }
 
 export function liveSeqKey(prefix: string): string {
@@ -18,12 +22,14 @@ export interface LivePublisher {
 
 /**
  * Publishes LiveEvent envelopes on Redis pub/sub. Each envelope gets a sequence number from one Redis counter
- * (INCRBY for the batch), so consoles can tell order and notice gaps. When Redis is not connected the events are
- * dropped at once (with a warning) instead of piling up in the client's offline queue.
+ * (INCRBY for the batch), so consoles can tell order and notice gaps, and is kept in the backlog (the last
+ * `LIVE_BACKLOG`, read by `createLiveBacklog`) in the same pipeline, once per batch whoever publishes. When Redis is
+ * not connected the events are dropped at once (with a warning) instead of piling up in the client's offline queue.
  */
 export function createLivePublisher(redis: Redis, prefix: string, log?: Logger): LivePublisher {
   const channel = liveChannelName(prefix);
   const seqKey = liveSeqKey(prefix);
+  const backlogKey = liveBacklogKey(prefix);
   return {
     async publish(events) {
       if (events.length === 0) return;
@@ -36,10 +42,14 @@ export function createLivePublisher(redis: Redis, prefix: string, log?: Logger):
         const first = last - events.length + 1;
         const at = new Date().toISOString();
         const pipeline = redis.pipeline();
+        const backlog: (number | string)[] = [];
         events.forEach((event, i) => {
           const envelope: LiveEnvelope = { seq: first + i, at, event };
-          pipeline.publish(channel, JSON.stringify(envelope));
+          const json = JSON.stringify(envelope);
+          pipeline.publish(channel, json);
+          backlog.push(envelope.seq, json);
         });
+        pipeline.zadd(backlogKey, ...backlog).zremrangebyrank(backlogKey, 0, -(LIVE_BACKLOG + 1));
         await pipeline.exec();
       } catch (err) {
         log?.warn({ err, count: events.length }, "live events not published");
