@@ -124,4 +124,30 @@ describe("agent console in Chromium", () => {
     const status = await page.evaluate(async (id) => (await fetch(`/api/conversations/${id}/messages`)).status, salesConversationId);
     expect(status).toBe(403);
   });
+  it("after an admin reset, the agent must set a new password before the inbox opens", async () => {
+    const user = await makeUser(stack, "reset@example.com", "agent", ["Support"]);
+    await stack.t.db.user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
+    const fresh = await browser.newPage({ locale: "en-US" });
+    try {
+      await fresh.goto(stack.url);
+      await fresh.evaluate(() => localStorage.setItem("inbox.lang", "en"));
+      await fresh.reload();
+      await fresh.getByLabel("E-mail").fill("reset@example.com");
+      await fresh.getByLabel("Password").fill(PASSWORD);
+      await fresh.getByRole("button", { name: "Sign in" }).click();
+      await fresh.getByRole("heading", { name: "Set a new password" }).waitFor();
+      expect(await fresh.locator("[data-conversation-id]").count()).toBe(0);
+      await fresh.getByLabel("Current password").fill(PASSWORD);
+      await fresh.getByLabel("New password", { exact: true }).fill("ganz neues Passwort");
+      await fresh.getByLabel("Repeat the new password").fill("ganz anderes Passwort");
+      await fresh.getByRole("button", { name: "Save password" }).click();
+      await fresh.getByRole("alert").filter({ hasText: "The two new passwords differ." }).waitFor();
+      await fresh.getByLabel("Repeat the new password").fill("ganz neues Passwort");
+      await fresh.getByRole("button", { name: "Save password" }).click();
+      await fresh.locator("[data-conversation-id]", { hasText: "Erika Muster" }).waitFor();
+      expect((await stack.t.db.user.findUniqueOrThrow({ where: { id: user.id } })).mustChangePassword).toBe(false);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

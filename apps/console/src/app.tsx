@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/reac
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Link, Navigate, Route, Routes } from "react-router";
 import type { SessionDto } from "@inbox/contracts";
+import { ChangePasswordPage } from "./features/auth/components/change-password-page";
 import { LoginPage } from "./features/auth/components/login-page";
 import { logOut } from "./features/auth/api";
 import { useSession } from "./features/auth/hooks/use-session";
@@ -35,11 +36,13 @@ function Shell({ session }: { session: SessionDto }) {
           </select>
         </label>
         <span className="small">{session.user.name}</span>
+        <Link to="/password" className="small">{t("password.link")}</Link>
         <button onClick={() => void logOut().finally(() => client.setQueryData(["session"], null))}>{t("app.logout")}</button>
       </header>
       <Routes>
         <Route path="/" element={<main id="main"><InboxPage session={session} /></main>} />
         <Route path="/c/:id" element={<main id="main"><InboxPage session={session} /></main>} />
+        <Route path="/password" element={<ChangePasswordPage isForced={false} />} />
         <Route
           path="/admin/*"
           element={
@@ -65,6 +68,7 @@ function Gate() {
   if (session.isError) return <p role="alert" className="center">{t("app.error")}</p>;
   const s = session.data;
   if (!s || s.totpRequired || s.totpEnrollmentRequired) return <LoginPage pending={s} />;
+  if (s.user.mustChangePassword) return <ChangePasswordPage isForced />;
   return <Shell session={s} />;
 }
 

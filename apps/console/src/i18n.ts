@@ -3,6 +3,12 @@ import { initReactI18next } from "react-i18next";
 
 const en = {
   app: { title: "WhatsApp Inbox", loading: "Loading…", error: "Something went wrong.", retry: "Retry", language: "Language", logout: "Sign out", admin: "Admin", inbox: "Inbox", skip: "Skip to content", nav: "Main navigation", status: "Status", actions: "Actions", messages: "Messages", composer: "Composer", conversation: "Conversation" },
+  password: {
+    title: "Set a new password", forced: "Your administrator reset your password. Choose your own before you continue.",
+    current: "Current password", new: "New password", repeat: "Repeat the new password", hint: "At least {{n}} characters. Your other sessions will be signed out.",
+    submit: "Save password", done: "Password changed.", tooShort: "The new password needs at least {{n}} characters.", mismatch: "The two new passwords differ.",
+    same: "The new password must differ from the current one.", wrongCurrent: "The current password is wrong.", link: "Password",
+  },
   login: {
     title: "Sign in", email: "E-mail", password: "Password", submit: "Sign in", totpTitle: "Two-factor authentication",
     totpCode: "6-digit code from your authenticator app", verify: "Verify", enrollTitle: "Set up two-factor authentication",
@@ -44,6 +50,12 @@ const en = {
 
 const de: typeof en = {
   app: { title: "WhatsApp-Posteingang", loading: "Wird geladen …", error: "Etwas ist schiefgelaufen.", retry: "Erneut versuchen", language: "Sprache", logout: "Abmelden", admin: "Verwaltung", inbox: "Posteingang", skip: "Zum Inhalt springen", nav: "Hauptnavigation", status: "Status", actions: "Aktionen", messages: "Nachrichten", composer: "Eingabe", conversation: "Unterhaltung" },
+  password: {
+    title: "Neues Passwort festlegen", forced: "Ihre Administration hat Ihr Passwort zurückgesetzt. Legen Sie ein eigenes fest, bevor Sie weiterarbeiten.",
+    current: "Aktuelles Passwort", new: "Neues Passwort", repeat: "Neues Passwort wiederholen", hint: "Mindestens {{n}} Zeichen. Ihre anderen Sitzungen werden abgemeldet.",
+    submit: "Passwort speichern", done: "Passwort geändert.", tooShort: "Das neue Passwort braucht mindestens {{n}} Zeichen.", mismatch: "Die beiden neuen Passwörter stimmen nicht überein.",
+    same: "Das neue Passwort muss sich vom aktuellen unterscheiden.", wrongCurrent: "Das aktuelle Passwort ist falsch.", link: "Passwort",
+  },
   login: {
     title: "Anmelden", email: "E-Mail", password: "Passwort", submit: "Anmelden", totpTitle: "Zwei-Faktor-Authentifizierung",
     totpCode: "6-stelliger Code aus Ihrer Authenticator-App", verify: "Bestätigen", enrollTitle: "Zwei-Faktor-Authentifizierung einrichten",

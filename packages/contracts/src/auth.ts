@@ -13,6 +13,8 @@ export const MeUserSchema = z.object({
   locale: z.string(),
   timeZone: z.string(),
   totpEnabled: z.boolean(),
+  /** An admin reset the password: set a new one (POST /api/auth/password) before anything else works. */
+  mustChangePassword: z.boolean(),
 });
 export type MeUser = z.infer<typeof MeUserSchema>;
 
@@ -32,6 +34,11 @@ export type SessionDto = z.infer<typeof SessionDtoSchema>;
 
 export const TotpCodeBodySchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "must be 6 digits") });
 export const TotpEnrollmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
+export const ChangePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(1000),
+  newPassword: z.string().min(10, "at least 10 characters").max(1000),
+});
+
 export const TotpDisableBodySchema = z.object({ password: z.string().min(1) });
 
 export const CSRF_HEADER = "x-csrf-token";

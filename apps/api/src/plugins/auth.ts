@@ -25,6 +25,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes a session still waiting for its second factor may use (TOTP, me, logout). */
     allowUnverifiedSession?: boolean;
+    /** Routes a (verified) session may use while its user must still replace an admin-set password. */
+    allowPendingPasswordChange?: boolean;
   }
 }
 
@@ -88,6 +90,9 @@ export async function registerAuth(app: App, deps: ApiDeps): Promise<void> {
     if (!session) throw new AppError("unauthenticated", "Please sign in.");
     if (!session.isVerified && !request.routeOptions.config.allowUnverifiedSession) {
       throw new AppError("totp_required", "Enter your two-factor code first.");
+    }
+    if (session.user.mustChangePassword && !request.routeOptions.config.allowUnverifiedSession && !request.routeOptions.config.allowPendingPasswordChange) {
+      throw new AppError("password_change_required", "Set a new password first.");
     }
     if (MUTATIONS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];

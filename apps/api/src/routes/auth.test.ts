@@ -67,6 +67,38 @@ describe("auth routes", () => {
     expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
+  it("after an admin reset, only the password change works; it ends other sessions and the old password", async () => {
+    const user = await makeUser(t, "reset@example.com", "agent", ["Support"]);
+    const admin = await login(t, "admin@example.com");
+    const other = await login(t, "reset@example.com");
+    const reset = await t.app.inject({ method: "POST", url: `/api/admin/users/${user.id}/password`, headers: admin.headers, payload: { password: "Temporär-12345" } });
+    expect(reset.statusCode).toBe(204);
+    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: other.cookie } })).statusCode).toBe(401);
+
+    const s = await login(t, "reset@example.com", "Temporär-12345");
+    const me = await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: s.cookie } });
+    expect(me.json()).toMatchObject({ user: { mustChangePassword: true } });
+    const blocked = await t.app.inject({ method: "GET", url: "/api/conversations", headers: s.headers });
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json()).toMatchObject({ code: "password_change_required" });
+
+    const change = (payload: object) => t.app.inject({ method: "POST", url: "/api/auth/password", headers: s.headers, payload });
+    expect((await change({ currentPassword: "falsch-falsch", newPassword: "Mein-neues-Passwort" })).json()).toMatchObject({ code: "invalid_credentials" });
+    expect((await change({ currentPassword: "Temporär-12345", newPassword: "kurz" })).statusCode).toBe(400);
+    expect((await change({ currentPassword: "Temporär-12345", newPassword: "Temporär-12345" })).statusCode).toBe(400);
+    const second = await login(t, "reset@example.com", "Temporär-12345");
+    const ok = await change({ currentPassword: "Temporär-12345", newPassword: "Mein-neues-Passwort" });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ user: { mustChangePassword: false } });
+    // This session goes on; the other one ended; the old password no longer works, the new one does.
+    expect((await t.app.inject({ method: "GET", url: "/api/conversations", headers: s.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: second.cookie } })).statusCode).toBe(401);
+    const old = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "reset@example.com", password: "Temporär-12345" } });
+    expect(old.statusCode).toBe(401);
+    await login(t, "reset@example.com", "Mein-neues-Passwort");
+    expect(await t.deps.db.auditLog.count({ where: { action: "auth.password_changed", entityId: user.id } })).toBe(1);
+  });
+
   it("TOTP: enrol, then a login is pending until the code is entered", async () => {
     const s = await login(t, "totp@example.com");
     const enroll = await t.app.inject({ method: "POST", url: "/api/auth/totp/enroll", headers: s.headers });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   ApiErrorSchema,
+  ChangePasswordBodySchema,
   LoginBodySchema,
   SessionDtoSchema,
   TotpCodeBodySchema,
@@ -12,6 +13,7 @@ import {
 import {
   AppError,
   beginTotpEnrollment,
+  changeOwnPassword,
   confirmTotpEnrollment,
   disableTotp,
   findSession,
@@ -158,6 +160,27 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const user = userOf(request);
         await confirmTotpEnrollment(deps.db, { userId: user.id, sessionId: request.authSession!.id, code: request.body.code, ip: request.ip }, clock());
+        return sessionDto(deps, await current(sessionTokenOf(request)));
+      },
+    );
+
+    app.post(
+      "/api/auth/password",
+      {
+        preHandler: app.authenticate,
+        config: { allowPendingPasswordChange: true, rateLimit: { max: LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
+        schema: {
+          tags: ["auth"],
+          summary: "Set a new password (current one required); other sessions of the user end",
+          security: [{ session: [] }],
+          body: ChangePasswordBodySchema,
+          response: { 200: SessionDtoSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const user = userOf(request);
+        const sessionId = request.authSession!.id;
+        await changeOwnPassword(deps.db, { userId: user.id, sessionId, currentPassword: request.body.currentPassword, newPassword: request.body.newPassword, ip: request.ip });
         return sessionDto(deps, await current(sessionTokenOf(request)));
       },
     );

@@ -5,3 +5,4 @@ export * from "./log-in";
 export * from "./log-out";
 export * from "./find-session";
 export * from "./totp";
+export * from "./change-password";

@@ -9,6 +9,8 @@ export interface SessionUser {
   locale: string;
   timeZone: string;
   totpEnabled: boolean;
+  /** An admin reset the password: until the user sets their own, only the password change works. */
+  mustChangePassword: boolean;
 }
 
 export async function loadSessionUser(db: DbTx, userId: string): Promise<SessionUser | null> {
@@ -26,5 +28,6 @@ export async function loadSessionUser(db: DbTx, userId: string): Promise<Session
     locale: user.locale,
     timeZone: user.timeZone,
     totpEnabled: user.totpEnabledAt !== null,
+    mustChangePassword: user.mustChangePassword,
   };
 }

@@ -7,6 +7,7 @@ export const APP_ERROR_STATUS = {
   totp_required: 401,
   forbidden: 403,
   csrf_failed: 403,
+  password_change_required: 403,
   not_found: 404,
   conflict: 409,
   opted_out: 409,

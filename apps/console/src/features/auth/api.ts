@@ -19,3 +19,5 @@ export const logOut = async () => {
   await api<void>("/api/auth/logout", { method: "POST" });
   setCsrfToken(null);
 };
+export const changePassword = async (currentPassword: string, newPassword: string) =>
+  remember(await api<SessionDto>("/api/auth/password", { method: "POST", body: { currentPassword, newPassword } }));
