@@ -150,4 +150,27 @@ describe("agent console in Chromium", () => {
       await fresh.close();
     }
   });
+  it("presence: a lead sees whether the assigned agent has the console open, live", async () => {
+    await makeUser(stack, "lead@example.com", "lead", ["Support"]);
+    const agentId = (await stack.t.db.user.findUniqueOrThrow({ where: { email: "agent@example.com" } })).id;
+    const { conversation } = await storeInbound(stack, { channelId, teamId: supportId, name: "Präsenz Kundin", waId: "4915100000009", text: "Wer ist da?" });
+    await stack.t.db.conversation.update({ where: { id: conversation.id }, data: { assigneeId: agentId } });
+    const lead = await browser.newPage({ locale: "en-US" });
+    try {
+      await lead.goto(stack.url);
+      await lead.evaluate(() => localStorage.setItem("inbox.lang", "en"));
+      await lead.reload();
+      await lead.getByLabel("E-mail").fill("lead@example.com");
+      await lead.getByLabel("Password").fill(PASSWORD);
+      await lead.getByRole("button", { name: "Sign in" }).click();
+      await lead.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
+      await lead.goto(`${stack.url}/c/${conversation.id}`);
+      // The agent's page (earlier tests) holds a live connection.
+      await lead.locator('[data-testid="assignee"][data-online="true"]', { hasText: "Assigned to agent" }).waitFor();
+      await page.goto("about:blank");
+      await lead.locator('[data-testid="assignee"][data-online="false"]', { hasText: "offline" }).waitFor();
+    } finally {
+      await lead.close();
+    }
+  });
 });

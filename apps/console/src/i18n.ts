@@ -22,6 +22,7 @@ const en = {
     notFound: "Conversation not found.", live: { connected: "Live", reconnecting: "Reconnecting…" },
   },
   conv: {
+    assignedTo: "Assigned to {{name}}", online: "online", offline: "offline",
     assign: "Assign", assignToMe: "Assign to me", unassign: "Unassign", resolve: "Resolve", reopen: "Reopen", markRead: "Mark read",
     handover: "Hand over to team", snooze: "Snooze 1 h", labels: "Labels", older: "Loading older messages…", noMessages: "No messages yet.",
     note: "Private note", replyTo: "Reply to", reaction: "Reaction", location: "Location", contacts: "Contact card", document: "Document",
@@ -69,6 +70,7 @@ const de: typeof en = {
     notFound: "Unterhaltung nicht gefunden.", live: { connected: "Live", reconnecting: "Verbinde neu …" },
   },
   conv: {
+    assignedTo: "Zugewiesen an {{name}}", online: "online", offline: "offline",
     assign: "Zuweisen", assignToMe: "Mir zuweisen", unassign: "Zuweisung aufheben", resolve: "Erledigen", reopen: "Wieder öffnen", markRead: "Als gelesen markieren",
     handover: "An Team übergeben", snooze: "1 Std. zurückstellen", labels: "Labels", older: "Ältere Nachrichten werden geladen …", noMessages: "Noch keine Nachrichten.",
     note: "Interne Notiz", replyTo: "Antwort auf", reaction: "Reaktion", location: "Standort", contacts: "Kontaktkarte", document: "Dokument",

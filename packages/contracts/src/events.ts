@@ -10,6 +10,8 @@ export const LiveEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message.updated"), conversationId: z.string(), teamId: z.string().nullable(), assigneeId: z.string().nullable(), message: MessageDtoSchema }),
   z.object({ type: z.literal("conversation.updated"), conversationId: z.string(), teamId: z.string().nullable(), assigneeId: z.string().nullable(), conversation: ConversationDtoSchema }),
   z.object({ type: z.literal("typing"), conversationId: z.string(), teamId: z.string().nullable(), assigneeId: z.string().nullable(), userId: z.string(), name: z.string() }),
+  /** A colleague opened the console or closed their last tab (everyone may see who is online). */
+  z.object({ type: z.literal("presence"), userId: z.string(), isOnline: z.boolean() }),
 ]);
 export type LiveEvent = z.infer<typeof LiveEventSchema>;
 
@@ -31,3 +33,7 @@ export const LIVE_BACKLOG = 1000;
 /** What a console may send on /api/ws: "I am typing in this conversation" (relayed to colleagues who may see it). */
 export const LiveClientMessageSchema = z.object({ type: z.literal("typing"), conversationId: z.string().max(64) });
 export type LiveClientMessage = z.infer<typeof LiveClientMessageSchema>;
+
+/** GET /api/presence: the users who have the console open right now. */
+export const PresenceDtoSchema = z.object({ onlineUserIds: z.array(z.string()) });
+export type PresenceDto = z.infer<typeof PresenceDtoSchema>;

@@ -163,12 +163,14 @@ describe("conversation, admin and live routes", () => {
     await waitFor(() => received.some((m) => (m as { control?: string }).control === "hello"));
     await live.publish(await buildLiveEvents(t.deps.db, { conversationIds: [ids[1]!] })); // Sales: hidden
     await live.publish(await buildLiveEvents(t.deps.db, { conversationIds: [ids[3]!] })); // Support: visible
-    await waitFor(() => received.some((m) => LiveEnvelopeSchema.safeParse(m).success));
-    const envelopes = received.flatMap((m) => {
-      const p = LiveEnvelopeSchema.safeParse(m);
-      return p.success ? [p.data] : [];
-    });
-    expect(envelopes.map((e) => e.event.conversationId)).toEqual([ids[3]]);
+    const conversationEvents = (messages: unknown[]) =>
+      messages.flatMap((m) => {
+        const p = LiveEnvelopeSchema.safeParse(m);
+        return p.success && p.data.event.type !== "presence" && p.data.event.type !== "typing" ? [{ seq: p.data.seq, conversationId: p.data.event.conversationId }] : [];
+      });
+    await waitFor(() => conversationEvents(received).length > 0);
+    const envelopes = conversationEvents(received);
+    expect(envelopes.map((e) => e.conversationId)).toEqual([ids[3]]);
     const lastSeq = envelopes[0]!.seq;
     ws.terminate();
 
@@ -179,11 +181,39 @@ describe("conversation, admin and live routes", () => {
     const replay: unknown[] = [];
     again.on("message", (data: Buffer) => replay.push(JSON.parse(data.toString())));
     await waitFor(() => replay.some((m) => (m as { control?: string }).control === "hello"));
-    expect(replay.flatMap((m) => (LiveEnvelopeSchema.safeParse(m).success ? [(m as { event: { conversationId: string } }).event.conversationId] : []))).toEqual([ids[9]]);
+    expect(conversationEvents(replay).map((e) => e.conversationId)).toEqual([ids[9]]);
     again.terminate();
 
     const anon = await t.app.inject({ method: "GET", url: "/api/ws" });
     expect(anon.statusCode).toBe(401);
+  });
+
+  it("presence: colleagues see who has the console open, live and via GET /api/presence; the last tab closing ends it", async () => {
+    const me = await t.app.inject({ method: "GET", url: "/api/auth/me", headers: lead.headers });
+    const leadId = me.json<{ user: { id: string } }>().user.id;
+    const watcher = await t.app.injectWS("/api/ws", { headers: { cookie: agent.cookie } });
+    const got: { event?: { type: string; userId?: string; isOnline?: boolean } }[] = [];
+    watcher.on("message", (data: Buffer) => got.push(JSON.parse(data.toString()) as (typeof got)[number]));
+    await waitFor(() => got.some((m) => "control" in m));
+    const presenceOf = (userId: string) => got.filter((m) => m.event?.type === "presence" && m.event.userId === userId).map((m) => m.event!.isOnline);
+    const online = async () => (await t.app.inject({ method: "GET", url: "/api/presence", headers: agent.headers })).json<{ onlineUserIds: string[] }>().onlineUserIds;
+
+    const tab1 = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });
+    const tab2 = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });
+    await waitFor(() => presenceOf(leadId).length > 0);
+    expect(await online()).toContain(leadId);
+    tab1.terminate();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await online()).toContain(leadId); // still one tab open
+    expect(presenceOf(leadId)).toEqual([true]);
+    tab2.terminate();
+    await waitFor(() => presenceOf(leadId).length === 2);
+    expect(presenceOf(leadId)).toEqual([true, false]);
+    expect(await online()).not.toContain(leadId);
+    // Nobody is told about themselves.
+    expect(got.some((m) => m.event?.type === "presence" && m.event.userId !== leadId)).toBe(false);
+    expect((await t.app.inject({ method: "GET", url: "/api/presence" })).statusCode).toBe(401);
+    watcher.terminate();
   });
 
   it("relays typing to colleagues who may see the conversation, not for conversations the typist may not see", async () => {

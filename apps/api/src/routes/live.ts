@@ -1,7 +1,18 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { LiveClientMessageSchema, type LiveControl, type LiveEnvelope } from "@inbox/contracts";
-import { AppError, canAccessConversation, createLiveBacklog, createLivePublisher, findSession, isUuid, subscribeLiveEvents, type SessionUser } from "@inbox/core";
+import { ApiErrorSchema, LiveClientMessageSchema, PresenceDtoSchema, type LiveControl, type LiveEnvelope } from "@inbox/contracts";
+import {
+  AppError,
+  canAccessConversation,
+  createLiveBacklog,
+  createLivePublisher,
+  createPresence,
+  findSession,
+  isUuid,
+  PRESENCE_HEARTBEAT_MS,
+  subscribeLiveEvents,
+  type SessionUser,
+} from "@inbox/core";
 import type { ApiDeps } from "../deps";
 import { sessionTokenOf, userOf } from "../plugins/auth";
 
@@ -28,7 +39,10 @@ interface Client {
 }
 
 function visible(user: SessionUser, envelope: LiveEnvelope): boolean {
-  return canAccessConversation(user, { teamId: envelope.event.teamId, assigneeId: envelope.event.assigneeId });
+  const event = envelope.event;
+  // Presence is for colleagues; nobody needs to be told they themselves are online.
+  if (event.type === "presence") return event.userId !== user.id;
+  return canAccessConversation(user, { teamId: event.teamId, assigneeId: event.assigneeId });
 }
 
 /**
@@ -41,6 +55,17 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const clients = new Set<Client>();
     const backlog = createLiveBacklog(deps.redis, prefix);
     const publisher = createLivePublisher(deps.redis, prefix, deps.log);
+    const presence = createPresence(deps.redis, prefix);
+    /** Open sockets per user on this instance: a user is online from their first socket to their last. */
+    const socketsByUser = new Map<string, number>();
+    const announce = (userId: string, isOnline: boolean) =>
+      (isOnline ? presence.touch([userId]) : presence.leave(userId))
+        .then(() => publisher.publish([{ type: "presence", userId, isOnline }]))
+        .catch((err: unknown) => deps.log.warn({ err }, "presence not updated"));
+    const heartbeat = setInterval(() => {
+      presence.touch([...socketsByUser.keys()]).catch((err: unknown) => deps.log.warn({ err }, "presence heartbeat failed"));
+    }, PRESENCE_HEARTBEAT_MS);
+    heartbeat.unref();
 
     /** Relays "typing" to colleagues who may see the conversation (never to the typist's own socket filter). */
     const relayTyping = async (user: SessionUser, raw: unknown) => {
@@ -76,10 +101,25 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       deps.log,
     );
     app.addHook("onClose", async () => {
+      clearInterval(heartbeat);
       for (const client of clients) client.socket.close(1001, "server shutting down");
       await subscription.close();
       subscriber.disconnect();
     });
+
+    app.get(
+      "/api/presence",
+      {
+        preHandler: app.authenticate,
+        schema: {
+          tags: ["live"],
+          summary: "Who has the console open right now (changes arrive as `presence` live events)",
+          security: [{ session: [] }],
+          response: { 200: PresenceDtoSchema, 401: ApiErrorSchema, 403: ApiErrorSchema },
+        },
+      },
+      async () => ({ onlineUserIds: await presence.online() }),
+    );
 
     app.get(
       "/api/ws",
@@ -117,9 +157,18 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             () => undefined,
           );
         }, SESSION_RECHECK_MS);
+        const sockets = socketsByUser.get(user.id) ?? 0;
+        socketsByUser.set(user.id, sockets + 1);
+        if (sockets === 0) void announce(user.id, true);
         socket.on("close", () => {
           clearInterval(recheck);
           clients.delete(client);
+          const left = (socketsByUser.get(user.id) ?? 1) - 1;
+          if (left > 0) socketsByUser.set(user.id, left);
+          else {
+            socketsByUser.delete(user.id);
+            void announce(user.id, false);
+          }
         });
         let lastTyping = 0;
         socket.on("message", (data) => {

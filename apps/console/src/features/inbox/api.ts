@@ -1,4 +1,4 @@
-import type { ChannelDto, ConversationDto, LabelDto, QuickReplyDto } from "@inbox/contracts";
+import type { ChannelDto, ConversationDto, LabelDto, QuickReplyDto, PresenceDto } from "@inbox/contracts";
 import { api, qs } from "../../lib/http";
 
 export interface ListFilters {
@@ -26,5 +26,6 @@ export function fetchConversations(f: ListFilters, cursor: string | null, signal
 export const fetchLabels = () => api<{ items: LabelDto[] }>("/api/labels");
 export const fetchChannels = () => api<{ items: ChannelDto[] }>("/api/channels");
 export const fetchTeams = () => api<{ items: { id: string; name: string }[] }>("/api/teams");
+export const fetchPresence = () => api<PresenceDto>("/api/presence");
 export const fetchUsers = () => api<{ items: { id: string; name: string; role: string; teamIds: string[] }[] }>("/api/users");
 export const fetchQuickReplies = () => api<{ items: QuickReplyDto[] }>("/api/quick-replies");

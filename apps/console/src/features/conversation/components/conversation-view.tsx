@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { ConversationDto, MessageDto, SessionDto } from "@inbox/contracts";
 import { ApiError } from "../../../lib/http";
 import { contactName } from "../../inbox/components/conversation-list";
-import { useLabels, useTeams, useUsers } from "../../inbox/hooks/use-directory";
+import { useLabels, usePresence, useTeams, useUsers } from "../../inbox/hooks/use-directory";
 import { fetchContact, fetchConversation, fetchMessages, runAction, type Action } from "../api";
 import { Composer } from "./composer";
 import { ContactPanel } from "./contact-panel";
@@ -53,6 +53,9 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
   const users = useUsers();
   const teams = useTeams();
   const labels = useLabels();
+  const presence = usePresence();
+  const isOnline = (id: string) => id === session.user.id || (presence.data?.onlineUserIds.includes(id) ?? false);
+  const assignee = c.assigneeId ? users.data?.items.find((u) => u.id === c.assigneeId) : undefined;
   const isLead = session.user.role !== "agent";
   const act = useMutation({
     mutationFn: (a: Action) => runAction(c.id, a),
@@ -67,6 +70,12 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
   });
   return (
     <div className="actions" role="toolbar" aria-label={t("app.actions")}>
+      {assignee && (
+        <span className="small" data-testid="assignee" data-online={isOnline(assignee.id)}>
+          {t("conv.assignedTo", { name: assignee.name })}{" "}
+          <span className={isOnline(assignee.id) ? "presence online" : "presence"}>● {isOnline(assignee.id) ? t("conv.online") : t("conv.offline")}</span>
+        </span>
+      )}
       {c.assigneeId !== me && <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: me } })}>{t("conv.assignToMe")}</button>}
       {c.assigneeId && (isLead || c.assigneeId === me) && (
         <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: null } })}>{t("conv.unassign")}</button>
@@ -77,6 +86,7 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
           {users.data?.items.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
+              {isOnline(u.id) ? ` ● ${t("conv.online")}` : ""}
             </option>
           ))}
         </select>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import { useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
-import type { ConversationDto, LiveControl, LiveEnvelope, MessageDto } from "@inbox/contracts";
+import type { ConversationDto, LiveControl, LiveEnvelope, MessageDto, PresenceDto } from "@inbox/contracts";
 import type { Page } from "../../inbox/api";
+import { PRESENCE_KEY } from "../../inbox/hooks/use-directory";
 
 let currentSocket: WebSocket | null = null;
 /** Tells colleagues the user is typing (best effort; the server throttles and checks access). */
@@ -64,6 +65,12 @@ function apply(client: QueryClient, envelope: LiveEnvelope) {
     refreshLists(client);
   } else if (e.type === "typing") {
     for (const listener of typingListeners) listener(e);
+  } else if (e.type === "presence") {
+    client.setQueryData<PresenceDto>(PRESENCE_KEY, (data) => {
+      if (!data) return data;
+      const others = data.onlineUserIds.filter((id) => id !== e.userId);
+      return { onlineUserIds: e.isOnline ? [...others, e.userId] : others };
+    });
   }
 }
 
