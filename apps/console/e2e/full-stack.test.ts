@@ -203,6 +203,8 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
       // "STOP" withdraws everything: the composer offers only an internal note, and the server refuses a send.
       await agent.locator(".composer.disabled[role=status]", { hasText: "The contact has opted out. Nothing can be sent." }).waitFor();
       await agent.locator(".contact-panel", { hasText: "service: withdrawn" }).waitFor();
+      // The evidence in words: what the customer wrote, and the record's details on demand.
+      await agent.locator(".contact-panel .evidence summary", { hasText: "The customer wrote \u201cSTOP\u201d" }).first().waitFor();
 
       const conversationId = new URL(agent.url()).pathname.split("/c/")[1]!;
       const results = await agent.evaluate(async (id) => {

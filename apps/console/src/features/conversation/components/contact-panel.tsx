@@ -2,6 +2,34 @@ import { useTranslation } from "react-i18next";
 import type { ContactDetailsDto } from "@inbox/contracts";
 import { formatDateTime } from "../../../lib/format";
 
+type Consent = ContactDetailsDto["consents"][number];
+
+/** The evidence of a consent record in words: what the customer wrote, which WhatsApp control, which error. */
+function Evidence({ consent }: { consent: Consent }) {
+  const { t } = useTranslation();
+  const e = consent.evidence;
+  const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : null);
+  let summary: string | null = null;
+  if (consent.source === "chat_keyword" && str(e.text)) summary = t("contact.evidence.keyword", { text: str(e.text)!.trim() });
+  else if (consent.source === "whatsapp" && e.webhook === "user_preferences") summary = t("contact.evidence.whatsappStop");
+  else if (consent.source === "whatsapp" && str(e.errorCode)) summary = t("contact.evidence.error", { code: str(e.errorCode) });
+  const entries = Object.entries(e).filter(([, v]) => v !== null && v !== undefined && v !== "");
+  if (!summary && entries.length === 0) return null;
+  return (
+    <details className="evidence">
+      <summary>{summary ?? t("contact.evidence.title")}</summary>
+      <dl>
+        {entries.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{str(v) ?? JSON.stringify(v)}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
 export function ContactPanel({ details }: { details: ContactDetailsDto | undefined }) {
   const { t } = useTranslation();
   if (!details) return <aside className="contact-panel muted">{t("app.loading")}</aside>;
@@ -20,9 +48,9 @@ export function ContactPanel({ details }: { details: ContactDetailsDto | undefin
         <ul className="small">
           {details.consents.map((x, i) => (
             <li key={i}>
-              {x.purpose}: {t(`contact.${x.status}`)} ({x.source}, {formatDateTime(x.occurredAt)})
+              {t(`contact.purpose.${x.purpose}`)}: {t(`contact.${x.status}`)} ({t(`contact.source.${x.source}`)}, {formatDateTime(x.occurredAt)})
               {x.wordingText && <q> {x.wordingText}</q>}
-              {Object.keys(x.evidence).length > 0 && <code className="evidence">{JSON.stringify(x.evidence)}</code>}
+              <Evidence consent={x} />
             </li>
           ))}
         </ul>
