@@ -124,6 +124,21 @@ describe("agent console in Chromium", () => {
     const status = await page.evaluate(async (id) => (await fetch(`/api/conversations/${id}/messages`)).status, salesConversationId);
     expect(status).toBe(403);
   });
+  it("snoozes a conversation until tomorrow morning and wakes it again", async () => {
+    await page.goto(stack.url);
+    await page.locator("[data-conversation-id]", { hasText: "Erika Muster" }).click();
+    await page.getByLabel("Snooze").selectOption({ label: "until tomorrow 9:00" });
+    const snoozed = page.locator('[data-testid="snoozed"]');
+    await snoozed.waitFor();
+    const id = page.url().split("/c/")[1]!;
+    const stored = await stack.t.db.conversation.findUniqueOrThrow({ where: { id } });
+    expect(stored.status).toBe("pending");
+    expect(stored.snoozedUntil!.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    await snoozed.getByRole("button", { name: "Wake now" }).click();
+    await snoozed.waitFor({ state: "detached" });
+    expect((await stack.t.db.conversation.findUniqueOrThrow({ where: { id } })).snoozedUntil).toBeNull();
+  });
+
   it("after an admin reset, the agent must set a new password before the inbox opens", async () => {
     const user = await makeUser(stack, "reset@example.com", "agent", ["Support"]);
     await stack.t.db.user.update({ where: { id: user.id }, data: { mustChangePassword: true } });

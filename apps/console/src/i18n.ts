@@ -24,7 +24,8 @@ const en = {
   conv: {
     assignedTo: "Assigned to {{name}}", online: "online", offline: "offline",
     assign: "Assign", assignToMe: "Assign to me", unassign: "Unassign", resolve: "Resolve", reopen: "Reopen", markRead: "Mark read",
-    handover: "Hand over to team", snooze: "Snooze 1 h", labels: "Labels", older: "Loading older messages…", noMessages: "No messages yet.",
+    handover: "Hand over to team", snooze: "Snooze", snoozedUntil: "Snoozed until {{when}}", wake: "Wake now",
+    snoozePreset: { "1h": "for 1 hour", "3h": "for 3 hours", tomorrow: "until tomorrow 9:00", nextWeek: "until Monday 9:00" }, labels: "Labels", older: "Loading older messages…", noMessages: "No messages yet.",
     note: "Private note", replyTo: "Reply to", reaction: "Reaction", location: "Location", contacts: "Contact card", document: "Document",
     image: "Image", audio: "Audio", video: "Video", sticker: "Sticker", interactive: "Interactive reply", unsupported: "Unsupported message ({{type}})",
     failed: "Failed", typing: "{{name}} is typing…", status: { queued: "queued", sending: "sending", sent: "sent", delivered: "delivered", read: "read", played: "played", failed: "failed", received: "received" },
@@ -76,7 +77,8 @@ const de: typeof en = {
   conv: {
     assignedTo: "Zugewiesen an {{name}}", online: "online", offline: "offline",
     assign: "Zuweisen", assignToMe: "Mir zuweisen", unassign: "Zuweisung aufheben", resolve: "Erledigen", reopen: "Wieder öffnen", markRead: "Als gelesen markieren",
-    handover: "An Team übergeben", snooze: "1 Std. zurückstellen", labels: "Labels", older: "Ältere Nachrichten werden geladen …", noMessages: "Noch keine Nachrichten.",
+    handover: "An Team übergeben", snooze: "Zurückstellen", snoozedUntil: "Zurückgestellt bis {{when}}", wake: "Jetzt zurückholen",
+    snoozePreset: { "1h": "für 1 Stunde", "3h": "für 3 Stunden", tomorrow: "bis morgen 9:00", nextWeek: "bis Montag 9:00" }, labels: "Labels", older: "Ältere Nachrichten werden geladen …", noMessages: "Noch keine Nachrichten.",
     note: "Interne Notiz", replyTo: "Antwort auf", reaction: "Reaktion", location: "Standort", contacts: "Kontaktkarte", document: "Dokument",
     image: "Bild", audio: "Audio", video: "Video", sticker: "Sticker", interactive: "Interaktive Antwort", unsupported: "Nicht unterstützte Nachricht ({{type}})",
     failed: "Fehlgeschlagen", typing: "{{name}} schreibt …", status: { queued: "in Warteschlange", sending: "wird gesendet", sent: "gesendet", delivered: "zugestellt", read: "gelesen", played: "abgespielt", failed: "fehlgeschlagen", received: "empfangen" },

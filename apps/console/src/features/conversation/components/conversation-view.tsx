@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { ConversationDto, MessageDto, SessionDto } from "@inbox/contracts";
+import { formatDateTime } from "../../../lib/format";
 import { ApiError } from "../../../lib/http";
+import { SNOOZE_PRESETS, snoozeUntil, type SnoozePreset } from "../../../lib/snooze";
 import { contactName } from "../../inbox/components/conversation-list";
 import { useLabels, usePresence, useTeams, useUsers } from "../../inbox/hooks/use-directory";
 import { fetchContact, fetchConversation, fetchMessages, runAction, type Action } from "../api";
@@ -117,7 +119,30 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
           </option>
         ))}
       </select>
-      <button onClick={() => act.mutate({ path: "snooze", body: { until: new Date(Date.now() + 3600_000).toISOString() } })}>{t("conv.snooze")}</button>
+      {c.snoozedUntil ? (
+        <span className="small" data-testid="snoozed">
+          {t("conv.snoozedUntil", { when: formatDateTime(c.snoozedUntil) })}{" "}
+          <button onClick={() => act.mutate({ path: "snooze", body: { until: null } })}>{t("conv.wake")}</button>
+        </span>
+      ) : (
+        c.status !== "resolved" && (
+          <select
+            aria-label={t("conv.snooze")}
+            value=""
+            onChange={(e) => {
+              const preset = e.target.value as SnoozePreset | "";
+              if (preset) act.mutate({ path: "snooze", body: { until: snoozeUntil(preset).toISOString() } });
+            }}
+          >
+            <option value="">{t("conv.snooze")} …</option>
+            {SNOOZE_PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {t(`conv.snoozePreset.${p}`)}
+              </option>
+            ))}
+          </select>
+        )
+      )}
       {c.unreadCount > 0 && <button onClick={() => act.mutate({ path: "read" })}>{t("conv.markRead")}</button>}
       {c.status === "resolved" ? (
         <button onClick={() => act.mutate({ path: "status", body: { status: "open" } })}>{t("conv.reopen")}</button>
