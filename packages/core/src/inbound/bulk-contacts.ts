@@ -2,7 +2,7 @@ import { Prisma, type Contact } from "@inbox/db";
 import { SERVICE_WINDOW_MS } from "../conversations/window";
 import type { OpenedConversation } from "./open-conversation";
 import type { ContactIdentity } from "./resolve-contact";
-import { sqlTimestamp, type RunSql } from "./sql";
+import type { RunSql } from "./sql";
 
 /**
  * Set-based versions of resolveContact + openConversation for the common case of a (group-committed) delivery:
@@ -31,10 +31,7 @@ export async function resolveContactsByWaId(run: RunSql, channelId: string, send
     const found = await run<Contact>(Prisma.sql`
       SELECT * FROM "Contact" WHERE "channelId" = ${channelId}::uuid AND "waId" = ANY(${missing}::text[])
       ORDER BY "waId" FOR UPDATE`);
-    for (const c of found) {
-      const s = byWaId.get(c.waId!)!;
-      result.set(c.waId!, await updateProfile(run, c, s.identity, s.seenAt));
-    }
+    for (const c of await updateProfiles(run, found.map((c) => ({ contact: c, sender: byWaId.get(c.waId!)! })))) result.set(c.waId!, c);
     const toCreate = missing.filter((w) => !result.has(w)).map((w) => byWaId.get(w)!);
     if (toCreate.length === 0) break;
     const created = await run<Contact>(Prisma.sql`
@@ -118,21 +115,32 @@ export async function openConversations(
   return byContact;
 }
 
-/** updateContactProfile for a phone-only sender, as one raw statement; no write when nothing changed. */
-async function updateProfile(run: RunSql, contact: Contact, identity: ContactIdentity, seenAt: Date): Promise<Contact> {
-  const sets: Prisma.Sql[] = [];
-  let changed = false;
-  for (const key of ["parentUserId", "username", "profileName", "countryCode"] as const) {
-    const value = clean(identity[key]);
-    if (value && contact[key] !== value) {
-      sets.push(Prisma.sql`${Prisma.raw(`"${key}"`)} = ${value}`);
-      changed = true;
-    }
+/**
+ * updateContactProfile for phone-only senders, as one statement for all of them: a new profile value replaces an
+ * old one (never blanks it), `lastSeenAt` moves forward when it is older than 5 minutes or the profile changed.
+ * Contacts with nothing to change are returned as they are, without a write.
+ */
+async function updateProfiles(run: RunSql, items: { contact: Contact; sender: SimpleSender }[]): Promise<Contact[]> {
+  const keys = ["parentUserId", "username", "profileName", "countryCode"] as const;
+  const unchanged: Contact[] = [];
+  const updates: { id: string; values: Record<(typeof keys)[number], string | null>; seenAt: Date | null }[] = [];
+  for (const { contact, sender } of items) {
+    const values = Object.fromEntries(keys.map((k) => [k, clean(sender.identity[k]) ?? contact[k]])) as Record<(typeof keys)[number], string | null>;
+    const isChanged = keys.some((k) => values[k] !== contact[k]);
+    const isStale = !contact.lastSeenAt || contact.lastSeenAt.getTime() + 5 * 60_000 < sender.seenAt.getTime();
+    const moveSeen = isStale || (isChanged && contact.lastSeenAt !== null && contact.lastSeenAt < sender.seenAt);
+    if (!isChanged && !moveSeen) unchanged.push(contact);
+    else updates.push({ id: contact.id, values, seenAt: moveSeen ? sender.seenAt : null });
   }
-  const isStale = !contact.lastSeenAt || contact.lastSeenAt.getTime() + 5 * 60_000 < seenAt.getTime();
-  if (isStale || (changed && contact.lastSeenAt && contact.lastSeenAt < seenAt)) sets.push(Prisma.sql`"lastSeenAt" = ${sqlTimestamp(seenAt)}`);
-  if (sets.length === 0) return contact;
-  const rows = await run<Contact>(Prisma.sql`
-    UPDATE "Contact" SET ${Prisma.join(sets)}, "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = ${contact.id}::uuid RETURNING *`);
-  return rows[0]!;
+  if (updates.length === 0) return unchanged;
+  const col = (k: (typeof keys)[number]) => updates.map((u) => u.values[k]);
+  const updated = await run<Contact>(Prisma.sql`
+    UPDATE "Contact" c SET "parentUserId" = t.parent, username = t.uname, "profileName" = t.pname, "countryCode" = t.cc,
+           "lastSeenAt" = COALESCE((t.seen AT TIME ZONE 'UTC'), c."lastSeenAt"), "updatedAt" = (now() AT TIME ZONE 'UTC')
+      FROM unnest(${updates.map((u) => u.id)}::uuid[], ${col("parentUserId")}::text[], ${col("username")}::text[],
+                  ${col("profileName")}::text[], ${col("countryCode")}::text[], ${updates.map((u) => u.seenAt?.toISOString() ?? null)}::timestamptz[])
+        AS t(id, parent, uname, pname, cc, seen)
+     WHERE c.id = t.id
+    RETURNING c.*`);
+  return [...unchanged, ...updated];
 }

@@ -96,6 +96,28 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     expect(await t.db.outboxJob.count({ where: { name: "conversation.route" } })).toBe(1);
   });
 
+  it("updates known senders' profiles and lastSeenAt in one go, and leaves unchanged ones unwritten", async () => {
+    const ts = 1_763_900_000;
+    const senders = ["491710000101", "491710000102", "491710000103"];
+    const first = senders.map((from, i) => parse(text(`hi ${i}`, { from, timestamp: ts, name: `Name ${i}` })));
+    await applyWhatsAppDelivery({ db: t.db, channels, pool }, mergePayloads(first));
+    const before = new Map((await t.db.contact.findMany({ where: { waId: { in: senders } } })).map((c) => [c.waId!, c]));
+    // 0: new name a minute later; 1: same name ten minutes later (stale lastSeenAt); 2: same name a minute later.
+    const second = [
+      parse(text("again 0", { from: senders[0]!, timestamp: ts + 60, name: "Name 0 neu" })),
+      parse(text("again 1", { from: senders[1]!, timestamp: ts + 600, name: "Name 1" })),
+      parse(text("again 2", { from: senders[2]!, timestamp: ts + 60, name: "Name 2" })),
+    ];
+    await applyWhatsAppDelivery({ db: t.db, channels, pool }, mergePayloads(second));
+    const after = new Map((await t.db.contact.findMany({ where: { waId: { in: senders } } })).map((c) => [c.waId!, c]));
+    expect(after.get(senders[0]!)).toMatchObject({ profileName: "Name 0 neu" });
+    expect(after.get(senders[0]!)!.lastSeenAt!.getTime()).toBe((ts + 60) * 1000);
+    expect(after.get(senders[1]!)).toMatchObject({ profileName: "Name 1" });
+    expect(after.get(senders[1]!)!.lastSeenAt!.getTime()).toBe((ts + 600) * 1000);
+    expect(after.get(senders[2]!)!.updatedAt).toEqual(before.get(senders[2]!)!.updatedAt);
+    expect(after.get(senders[2]!)!.lastSeenAt).toEqual(before.get(senders[2]!)!.lastSeenAt);
+  });
+
   it("a redelivered wamid is stored once and does not reopen the conversation", async () => {
     const payload = text("hello", { from: "491710000002" });
     expect((await apply(payload)).counts.messages).toBe(1);
