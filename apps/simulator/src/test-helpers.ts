@@ -69,8 +69,30 @@ export function testOptions(webhookUrl: string, overrides: Partial<SimulatorOpti
   };
 }
 
-export async function startTestSimulator(receiverUrl: string, overrides: Partial<SimulatorOptions> = {}): Promise<RunningSimulator> {
-  return startSimulator({ ...testOptions(receiverUrl, overrides), port: 0 });
+/** Where webhooks go when a test does not receive them (nothing listens on port 9: one refused attempt). */
+export const NO_RECEIVER = "http://127.0.0.1:9/webhooks/whatsapp";
+
+export interface TestSimulator extends RunningSimulator {
+  /** The Graph API base the product's clients use, e.g. http://127.0.0.1:PORT/v25.0 (GRAPH_API_URL). */
+  graphUrl: string;
+  /** The product's environment for talking to this simulator (merge into parseEnv's input). */
+  productEnv: Record<string, string>;
+}
+
+/** A simulator on a free loopback port with test defaults (fast status steps, fixed token, secret and ids). */
+export async function startTestSimulator(receiverUrl: string, overrides: Partial<SimulatorOptions> = {}): Promise<TestSimulator> {
+  const options = testOptions(receiverUrl, overrides);
+  const running = await startSimulator({ ...options, port: 0, host: "127.0.0.1" });
+  const graphUrl = `${running.url}/${options.graphVersion ?? "v25.0"}`;
+  const productEnv = {
+    GRAPH_API_URL: graphUrl,
+    WHATSAPP_ACCESS_TOKEN: options.accessToken,
+    WHATSAPP_APP_SECRET: options.appSecret,
+    WHATSAPP_VERIFY_TOKEN: "verify",
+    WHATSAPP_PHONE_NUMBER_ID: options.phoneNumberId,
+    WHATSAPP_BUSINESS_ACCOUNT_ID: options.wabaId,
+  };
+  return Object.assign(running, { graphUrl, productEnv });
 }
 
 /** All statuses received, in arrival order. */

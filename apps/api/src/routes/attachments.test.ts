@@ -7,11 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { parseEnv } from "@inbox/config";
 import { createLogger } from "@inbox/logger";
 import { startWorker, type RunningWorker } from "@inbox/worker";
-import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import { createTestApp, login, makeUser, type Agent, type TestApp } from "../test/test-app";
 
 const PHONE_NUMBER_ID = "100000000000007";
@@ -31,7 +30,7 @@ async function multipart(bytes: Buffer, filename: string, type = "application/oc
 
 describe("attachments", () => {
   let t: TestApp;
-  let sim: BuiltSimulator;
+  let sim: TestSimulator;
   let worker: RunningWorker;
   let mediaDir: string;
   let agent: Agent;
@@ -42,26 +41,18 @@ describe("attachments", () => {
 
   beforeAll(async () => {
     mediaDir = await mkdtemp(path.join(tmpdir(), "attachments-"));
-    sim = buildSimulator({
+    sim = await startTestSimulator(NO_RECEIVER, {
       accessToken: TOKEN,
       appSecret: "secret",
-      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
       phoneNumberId: PHONE_NUMBER_ID,
       wabaId: WABA_ID,
       displayNumber: "+49 30 7654321",
       statusStepMs: 50,
       log,
     });
-    await sim.app.listen({ port: 0, host: "127.0.0.1" });
-    const graphUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`;
     const env = parseEnv({
       LOG_LEVEL: "silent",
-      GRAPH_API_URL: graphUrl,
-      WHATSAPP_ACCESS_TOKEN: TOKEN,
-      WHATSAPP_APP_SECRET: "secret",
-      WHATSAPP_VERIFY_TOKEN: "verify",
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-      WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID,
+      ...sim.productEnv,
       MEDIA_DIR: mediaDir,
       MEDIA_MAX_DOCUMENT_MB: "1",
     });

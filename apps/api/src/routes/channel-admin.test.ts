@@ -5,29 +5,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyRequest } from "fastify";
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { parseEnv } from "@inbox/config";
 import { queueOutboundMessage } from "@inbox/core";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { startWorker, type RunningWorker } from "@inbox/worker";
-import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import type { App } from "../app";
 import type { ApiDeps } from "../deps";
-import { registerErrorHandler } from "../plugins/error-handler";
+import { asUser, createRouteTestApp } from "../test/route-app";
 import { channelAdminRoutes } from "./channel-admin";
 
 const PHONE_NUMBER_ID = "100000000000001";
-const TOKEN = "resume-test-token";
 const log = createLogger({ name: "test", level: process.env.TEST_LOG ?? "silent", pretty: false });
 
 describe("POST /api/admin/channels/:id/resume", () => {
   let t: TestDatabase;
   let app: App;
-  let sim: BuiltSimulator;
+  let sim: TestSimulator;
   let worker: RunningWorker;
   const redis = createRedis(TEST_REDIS_URL);
   const queues = new JobQueues(redis, createTestRedisPrefix());
@@ -37,29 +33,10 @@ describe("POST /api/admin/channels/:id/resume", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    sim = buildSimulator({
-      accessToken: TOKEN,
-      appSecret: "s",
-      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
-      phoneNumberId: PHONE_NUMBER_ID,
-      wabaId: "200000000000001",
-      displayNumber: "+49 30 1234567",
-      webhookMaxAttempts: 1,
-      isAutoRead: false,
-      log,
-    });
-    await sim.app.listen({ port: 0, host: "127.0.0.1" });
-    const graphUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`;
-    const env = parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID });
+    sim = await startTestSimulator(NO_RECEIVER, { phoneNumberId: PHONE_NUMBER_ID, webhookMaxAttempts: 1, isAutoRead: false, log });
+    const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv });
     const deps: ApiDeps = { env, db: t.db, pgPool: t.pgPool, redis, queues, log };
-    app = Fastify({ loggerInstance: log }).withTypeProvider<ZodTypeProvider>() as unknown as App;
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    registerErrorHandler(app);
-    app.decorate("authenticate", async (request: FastifyRequest) => {
-      const header = request.headers["x-test-user"];
-      (request as FastifyRequest & { user?: unknown }).user = typeof header === "string" ? JSON.parse(header) : null;
-    });
+    app = createRouteTestApp(log);
     await app.register(channelAdminRoutes(deps));
     await app.ready();
     for (const u of [admin, lead]) {
@@ -71,14 +48,14 @@ describe("POST /api/admin/channels/:id/resume", () => {
   afterAll(async () => {
     await worker.close();
     await app.close();
-    await sim.app.close();
+    await sim.close();
     await queues.close();
     redis.disconnect();
     await t.drop();
   });
 
   const resume = (id: string, user: object | null) =>
-    app.inject({ method: "POST", url: `/api/admin/channels/${id}/resume`, headers: user ? { "x-test-user": JSON.stringify(user) } : {} });
+    app.inject({ method: "POST", url: `/api/admin/channels/${id}/resume`, headers: asUser(user) });
 
   it("admins only: 401 without a user, 403 for a lead, 404 for an unknown channel", async () => {
     expect((await resume(channelId, null)).statusCode).toBe(401);

@@ -7,17 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyRequest } from "fastify";
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { parseEnv } from "@inbox/config";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { startWorker, type RunningWorker } from "@inbox/worker";
-import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import type { App } from "../app";
 import type { ApiDeps } from "../deps";
-import { registerErrorHandler } from "../plugins/error-handler";
+import { asUser, createRouteTestApp } from "../test/route-app";
 import { messageRoutes } from "./messages";
 import { webhookRoutes } from "./webhooks";
 
@@ -30,7 +28,7 @@ const log = createLogger({ name: "test", level: process.env.TEST_LOG ?? "silent"
 describe("POST /api/conversations/:id/messages", () => {
   let t: TestDatabase;
   let app: App;
-  let sim: BuiltSimulator;
+  let sim: TestSimulator;
   let worker: RunningWorker;
   const redis = createRedis(TEST_REDIS_URL);
   const queues = new JobQueues(redis, createTestRedisPrefix());
@@ -41,36 +39,21 @@ describe("POST /api/conversations/:id/messages", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    sim = buildSimulator({
+    sim = await startTestSimulator(NO_RECEIVER, {
       accessToken: TOKEN,
       appSecret: APP_SECRET,
-      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
       phoneNumberId: PHONE_NUMBER_ID,
       wabaId: WABA_ID,
       displayNumber: "+49 30 1234567",
       statusStepMs: 50,
       log,
     });
-    await sim.app.listen({ port: 0, host: "127.0.0.1" });
-    const graphUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`;
     const env = parseEnv({
       LOG_LEVEL: "silent",
-      GRAPH_API_URL: graphUrl,
-      WHATSAPP_ACCESS_TOKEN: TOKEN,
-      WHATSAPP_APP_SECRET: APP_SECRET,
-      WHATSAPP_VERIFY_TOKEN: "verify",
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-      WHATSAPP_BUSINESS_ACCOUNT_ID: WABA_ID,
+      ...sim.productEnv,
     });
     const deps: ApiDeps = { env, db: t.db, pgPool: t.pgPool, redis, queues, log };
-    app = Fastify({ loggerInstance: log }).withTypeProvider<ZodTypeProvider>() as unknown as App;
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    registerErrorHandler(app);
-    app.decorate("authenticate", async (request: FastifyRequest) => {
-      const header = request.headers["x-test-user"];
-      (request as FastifyRequest & { user?: unknown }).user = typeof header === "string" ? JSON.parse(header) : null;
-    });
+    app = createRouteTestApp(log);
     await app.register(webhookRoutes(deps));
     await app.register(messageRoutes(deps));
     await app.listen({ port: 0, host: "127.0.0.1" });
@@ -95,7 +78,7 @@ describe("POST /api/conversations/:id/messages", () => {
   afterAll(async () => {
     await worker.close();
     await app.close();
-    await sim.app.close();
+    await sim.close();
     await queues.close();
     redis.disconnect();
     await t.drop();
@@ -120,7 +103,7 @@ describe("POST /api/conversations/:id/messages", () => {
       method: "POST",
       url: `/api/conversations/${conversationId}/messages`,
       payload,
-      headers: user ? { "x-test-user": JSON.stringify(user) } : {},
+      headers: asUser(user),
     });
 
   it("202 with the stored message; it reaches the simulator and the status webhook moves it on", async () => {
@@ -215,15 +198,15 @@ describe("POST /api/conversations/:id/messages", () => {
   });
 
   it("POST /api/templates/sync (admins) fills GET /api/templates from the WABA", async () => {
-    const denied = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: { "x-test-user": JSON.stringify(agent) } });
+    const denied = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: asUser(agent) });
     expect(denied.statusCode).toBe(403);
-    const res = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: { "x-test-user": JSON.stringify(admin) } });
+    const res = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: asUser(admin) });
     expect(res.statusCode).toBe(202);
     expect(res.json().channelIds).toEqual([channelId]);
     await expect
       .poll(
         async () => {
-          const list = await app.inject({ method: "GET", url: "/api/templates", headers: { "x-test-user": JSON.stringify(agent) } });
+          const list = await app.inject({ method: "GET", url: "/api/templates", headers: asUser(agent) });
           const items = list.json<{ items: { name: string; language: string }[] }>().items;
           return items.map((i) => `${i.name}/${i.language}`);
         },

@@ -7,12 +7,11 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { isRetryableSendError, LocalDiskMediaStore, queueOutboundMessage, sendQueuedMessage, storeOutboundAttachment } from "@inbox/core";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { createLogger } from "@inbox/logger";
 import { GraphClient } from "@inbox/whatsapp";
-import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 
 const PHONE_NUMBER_ID = "100000000000009";
 const TOKEN = "media-test-token";
@@ -22,7 +21,7 @@ const admin = { id: randomUUID(), role: "admin" as const, teamIds: [] };
 
 describe("message.send with media against the simulator", () => {
   let t: TestDatabase;
-  let sim: BuiltSimulator;
+  let sim: TestSimulator;
   let graph: GraphClient;
   let dir: string;
   let store: LocalDiskMediaStore;
@@ -32,18 +31,16 @@ describe("message.send with media against the simulator", () => {
     t = await createTestDatabase();
     dir = await mkdtemp(path.join(tmpdir(), "worker-media-"));
     store = new LocalDiskMediaStore(dir);
-    sim = buildSimulator({
+    sim = await startTestSimulator(NO_RECEIVER, {
       accessToken: TOKEN,
       appSecret: "secret",
-      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
       phoneNumberId: PHONE_NUMBER_ID,
       wabaId: "200000000000009",
       displayNumber: "+49 30 1111111",
       webhookMaxAttempts: 1,
       log,
     });
-    await sim.app.listen({ port: 0, host: "127.0.0.1" });
-    graph = new GraphClient({ baseUrl: `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`, accessToken: TOKEN });
+    graph = new GraphClient({ baseUrl: sim.graphUrl, accessToken: TOKEN });
   });
   afterAll(async () => {
     await sim?.app.close();

@@ -4,7 +4,6 @@
  * the team's Cloud API notes §5.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AddressInfo } from "node:net";
 import { parseEnv } from "@inbox/config";
 import {
   queueOutboundMessage,
@@ -18,7 +17,7 @@ import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDat
 import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { GraphClient } from "@inbox/whatsapp";
-import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import { startWorker } from "../worker";
 import type { WorkerDeps } from "../registry";
 
@@ -29,7 +28,7 @@ const log = createLogger({ name: "test", level: "silent", pretty: false });
 
 describe("message.send against the simulator", () => {
   let t: TestDatabase;
-  let built: BuiltSimulator;
+  let built: TestSimulator;
   let graphUrl: string;
   let graph: GraphClient;
   const redis = createRedis(TEST_REDIS_URL);
@@ -40,10 +39,9 @@ describe("message.send against the simulator", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    built = buildSimulator({
+    built = await startTestSimulator(NO_RECEIVER, {
       accessToken: TOKEN,
       appSecret: "test-app-secret",
-      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
       phoneNumberId: PHONE_NUMBER_ID,
       wabaId: WABA_ID,
       displayNumber: "+49 30 1234567",
@@ -51,8 +49,7 @@ describe("message.send against the simulator", () => {
       isAutoRead: false,
       log,
     });
-    await built.app.listen({ port: 0, host: "127.0.0.1" });
-    graphUrl = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}/v25.0`;
+    graphUrl = built.graphUrl;
     graph = new GraphClient({ baseUrl: graphUrl, accessToken: TOKEN, timeoutMs: 1_000 });
     const channel = await t.db.channel.create({
       data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID, accountId: WABA_ID },
@@ -61,7 +58,7 @@ describe("message.send against the simulator", () => {
     await syncTemplates({ db: t.db, graph }, { channelId });
   });
   afterAll(async () => {
-    await built.app.close();
+    await built.close();
     await queues.close();
     redis.disconnect();
     await t.drop();

@@ -4,24 +4,22 @@
  * re-sent blindly); messages with a live job, or on a paused channel, are left alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AddressInfo } from "node:net";
 import { parseEnv } from "@inbox/config";
 import { queueOutboundMessage } from "@inbox/core";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import { buildSimulator, type BuiltSimulator } from "../../../simulator/src/app";
+import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import { startWorker } from "../worker";
 import type { WorkerDeps } from "../registry";
 import { sweepOutboundOnce } from "./sweeper";
 
 const PHONE_NUMBER_ID = "100000000000001";
-const TOKEN = "sweeper-test-token";
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 
 describe("outbound sweeper", () => {
   let t: TestDatabase;
-  let sim: BuiltSimulator;
+  let sim: TestSimulator;
   let deps: WorkerDeps;
   const redis = createRedis(TEST_REDIS_URL);
   const queues = new JobQueues(redis, createTestRedisPrefix());
@@ -30,25 +28,13 @@ describe("outbound sweeper", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    sim = buildSimulator({
-      accessToken: TOKEN,
-      appSecret: "s",
-      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
-      phoneNumberId: PHONE_NUMBER_ID,
-      wabaId: "200000000000001",
-      displayNumber: "+49 30 1234567",
-      webhookMaxAttempts: 1,
-      isAutoRead: false,
-      log,
-    });
-    await sim.app.listen({ port: 0, host: "127.0.0.1" });
-    const graphUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/v25.0`;
-    const env = parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID });
+    sim = await startTestSimulator(NO_RECEIVER, { phoneNumberId: PHONE_NUMBER_ID, webhookMaxAttempts: 1, isAutoRead: false, log });
+    const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv });
     deps = { env, db: t.db, redis, queues, log };
     channelId = (await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })).id;
   });
   afterAll(async () => {
-    await sim.app.close();
+    await sim.close();
     await queues.close();
     redis.disconnect();
     await t.drop();
