@@ -1,4 +1,5 @@
 import { Worker, type Job } from "bullmq";
+import type { SweepStuckMessagesOptions } from "@inbox/core";
 import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OutboxRelay, OUTBOUND_BACKOFF, type JobName } from "@inbox/jobs";
 import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
@@ -16,6 +17,8 @@ export interface StartWorkerOptions {
   scheduleTemplateSync?: boolean;
   /** How often the outbound sweeper looks for messages no job will pick up (default 60 s; 0 = off). */
   sweepEveryMs?: number;
+  /** Thresholds of the outbound sweeper (defaults: queued 10 min, sending grace + 1 min). */
+  sweep?: SweepStuckMessagesOptions;
   /** How often snoozed conversations are checked for their wake-up time (default 60 s; 0 = not scheduled). */
   wakeSnoozedEveryMs?: number;
 }
@@ -63,7 +66,7 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
   const relay = new OutboxRelay(deps.db, deps.queues, deps.log);
   relay.start();
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
-  const sweeper = sweepEveryMs > 0 ? startOutboundSweeper(deps, { everyMs: sweepEveryMs, onOutboxWritten: relay.poke }) : undefined;
+  const sweeper = sweepEveryMs > 0 ? startOutboundSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke }) : undefined;
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   if (options.scheduleTemplateSync ?? true) {
     await scheduleTemplateSync(deps.db, deps.queues).catch((err: unknown) =>
