@@ -2,7 +2,9 @@
  * Test isolation on the machine's own Postgres: a template database is migrated once per test run (vitest
  * global setup), and every test file clones it into a database of its own, so files run in parallel.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { connect, createServer } from "node:net";
 import pg from "pg";
 import { applyMigrations } from "./migrate";
 import { createDb, type Db } from "./client";
@@ -91,5 +93,63 @@ export async function dropStaleTestDatabases(): Promise<void> {
         await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
       }
     }
+  });
+}
+
+/** A redis-server of a test's own, so it can be stopped and started again without disturbing other test files. */
+export interface TestRedisServer {
+  url: string;
+  /** SIGKILL: like a crash; this Redis keeps nothing on disk, so every key is gone. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port (empty). */
+  start(): Promise<void>;
+}
+
+export async function startTestRedisServer(): Promise<TestRedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const server: TestRedisServer = {
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+      for (let i = 0; i < 100; i++) {
+        if (await answersPing(port)) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`redis-server did not start on port ${port}`);
+    },
+    async stop() {
+      const running = child;
+      child = null;
+      if (!running || running.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        running.once("exit", () => resolve());
+        running.kill("SIGKILL");
+      });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(300, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
   });
 }

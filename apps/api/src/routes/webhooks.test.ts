@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseEnv } from "@inbox/config";
-import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createTestDatabase, createTestRedisPrefix, startTestRedisServer, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, drainOutbox, JobQueues, OutboxRelay } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { signPayload } from "@inbox/whatsapp";
@@ -190,6 +190,49 @@ describe("fault: Redis unreachable during a burst", () => {
     await queues.close();
     await deadQueues.close().catch(() => undefined);
     dead.disconnect();
+  });
+});
+
+describe("fault: Redis stopped and started again during a burst", () => {
+  it("answers 200 throughout, stores every message, and the running relay drains what waited once Redis is back", async () => {
+    const server = await startTestRedisServer();
+    const own = createRedis(server.url);
+    own.on("error", () => undefined);
+    const ownPrefix = createTestRedisPrefix();
+    const queues = new JobQueues(own, ownPrefix);
+    for (const q of Object.values(queues.queues)) q.on("error", () => undefined);
+    const relay = new OutboxRelay(t.db, queues, log, 50);
+    const app = await buildApp({ env: env(t.url), db: t.db, pgPool: t.pgPool, redis: own, queues, log, onOutboxWritten: relay.poke });
+    relay.start();
+    try {
+      const burst = (from: number, count: number) =>
+        Promise.all(
+          Array.from({ length: count }, (_, i) => from + i).map((k) =>
+            post(app, textWebhook(`49174${String(k).padStart(7, "0")}`, `restart ${k}`, `wamid.restart-${k}`)),
+          ),
+        );
+      const before = await burst(0, 30);
+      await server.stop();
+      const during = await burst(30, 30);
+      const stoppedAt = new Date();
+      await server.start();
+      const after = await burst(60, 30);
+      expect([...before, ...during, ...after].map((a) => a.statusCode)).toEqual(Array(90).fill(200));
+      expect(await t.db.message.count({ where: { externalId: { startsWith: "wamid.restart-" } } })).toBe(90);
+
+      // What waited in Postgres while Redis was down reaches the new Redis through the same process, each job once.
+      await expect.poll(() => t.db.outboxJob.count({ where: { dispatchedAt: null } }), { timeout: 15_000, interval: 100 }).toBe(0);
+      const dispatchedAfter = await t.db.outboxJob.count({ where: { name: "conversation.route", dispatchedAt: { gte: stoppedAt } } });
+      expect(dispatchedAfter).toBeGreaterThanOrEqual(30);
+      const counts = await queues.queues.inbound.getJobCounts("waiting", "delayed", "active", "completed", "failed");
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(dispatchedAfter);
+    } finally {
+      await app.close();
+      await relay.stop();
+      await queues.close().catch(() => undefined);
+      own.disconnect();
+      await server.stop();
+    }
   });
 });
 

@@ -1,14 +1,12 @@
 /**
  * Redis restarted in the middle of a burst of sends. Redis here keeps nothing on disk, so the restart loses every
  * queued BullMQ job: the worker must reconnect by itself, and the sweeper must find the messages whose jobs are
- * gone. Runs its own redis-server on a free port (the shared one serves the other test files).
+ * gone. Runs its own redis-server (the shared one serves the other test files).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { parseEnv } from "@inbox/config";
 import { queueOutboundMessage } from "@inbox/core";
-import { createTestDatabase, createTestRedisPrefix, type TestDatabase } from "@inbox/db/testing";
+import { createTestDatabase, createTestRedisPrefix, startTestRedisServer, type TestDatabase, type TestRedisServer } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
@@ -17,56 +15,29 @@ import { startWorker } from "../worker";
 const log = createLogger({ name: "test", level: process.env.TEST_LOG ?? "silent", pretty: false });
 const MESSAGES = 40;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const probe = createRedis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 500 });
-  probe.on("error", () => undefined);
-  for (let i = 0; i < 50; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error("redis-server did not start");
-}
-
 describe("Redis restarted during a burst of sends", () => {
   let t: TestDatabase;
   let sim: TestSimulator;
-  let port: number;
-  let server: ChildProcess;
+  let server: TestRedisServer;
 
   beforeAll(async () => {
     t = await createTestDatabase();
     sim = await startTestSimulator(NO_RECEIVER, { webhookMaxAttempts: 1, isAutoRead: false, log });
-    port = await freePort();
-    server = await startRedisServer(port);
+    server = await startTestRedisServer();
   });
   afterAll(async () => {
-    server.kill("SIGKILL");
+    await server.stop();
     await sim.close();
     await t.drop();
   });
 
   it("the worker reconnects, the sweeper re-queues the jobs Redis lost, and every message is sent exactly once", async () => {
     const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: sim.productEnv.WHATSAPP_PHONE_NUMBER_ID!, throughputLimit: 20 } });
-    const redis = createRedis(`redis://127.0.0.1:${port}`);
+    const redis = createRedis(server.url);
     redis.on("error", () => undefined);
     const queues = new JobQueues(redis, createTestRedisPrefix());
     for (const q of Object.values(queues.queues)) q.on("error", () => undefined);
-    const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv, REDIS_URL: `redis://127.0.0.1:${port}` });
+    const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv, REDIS_URL: server.url });
     const worker = await startWorker(
       { env, db: t.db, redis, queues, log },
       // Few jobs active at once, so most of the burst waits in Redis when it goes away.
@@ -84,9 +55,9 @@ describe("Redis restarted during a burst of sends", () => {
       }
       // At 20 msg/s the burst takes ~2 s: restart Redis when part of it went out.
       await expect.poll(() => t.db.message.count({ where: { id: { in: ids }, status: { in: ["sent", "delivered", "read"] } } }), { timeout: 10_000, interval: 50 }).toBeGreaterThan(5);
-      server.kill("SIGKILL");
+      await server.stop();
       await new Promise((r) => setTimeout(r, 300));
-      server = await startRedisServer(port);
+      await server.start();
 
       await expect
         .poll(() => t.db.message.count({ where: { id: { in: ids }, externalId: { not: null } } }), { timeout: 30_000, interval: 200 })
