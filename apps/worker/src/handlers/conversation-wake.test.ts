@@ -22,6 +22,8 @@ beforeAll(async () => {
   const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: "100000000000009" } });
   channelId = channel.id;
   deps = { env: parseEnv({ LOG_LEVEL: "silent" }), db: t.db, redis, queues: new JobQueues(redis, prefix), log };
+  // Live events are best effort and dropped while the connection is still coming up: wait until it is ready.
+  await redis.ping();
 });
 afterAll(async () => {
   await deps.queues.close();
@@ -53,7 +55,7 @@ describe("conversation.wake", () => {
     expect(await status(later.id)).toMatchObject({ status: "pending" });
     expect((await status(later.id)).snoozedUntil).not.toBeNull();
     expect(await status(plainPending.id)).toEqual({ status: "pending", snoozedUntil: null });
-    await expect.poll(() => got.length).toBeGreaterThan(0);
+    await expect.poll(() => got.length, { timeout: 5_000 }).toBeGreaterThan(0);
     expect(got.map((e) => e.event)).toEqual([expect.objectContaining({ type: "conversation.updated", conversation: expect.objectContaining({ id: due.id, status: "open" }) })]);
 
     // Running again wakes nothing and publishes nothing.

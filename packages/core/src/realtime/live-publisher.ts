@@ -58,6 +58,9 @@ export function createLivePublisher(redis: Redis, prefix: string, log?: Logger):
   };
 }
 
+/** How long subscribeLiveEvents waits for a connection that is not ready yet before it returns anyway. */
+const SUBSCRIBE_WAIT_MS = 2_000;
+
 export interface LiveSubscription {
   close(): Promise<void>;
 }
@@ -101,7 +104,18 @@ export async function subscribeLiveEvents(
   const onReady = () => void subscribe();
   subscriber.on("ready", onReady);
   if (subscriber.status === "ready") await subscribe();
-  else void subscribe();
+  else {
+    // A fresh connection is usually ready within milliseconds: wait a little, so that what is published right
+    // after this returns is not missed; a Redis that is down does not hold the caller up longer than that.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      subscribe(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
   return {
     async close() {
       subscriber.off("message", listener);
