@@ -6,6 +6,8 @@ export default defineConfig({
     globalSetup: ["./tests/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Polls wait for real Postgres/Redis/HTTP work; on a loaded CI machine 1 s (the default) is too tight.
+    expect: { poll: { timeout: 5_000 } },
     pool: "forks",
     maxWorkers: 2,
     reporters: ["default"],
