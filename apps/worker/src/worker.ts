@@ -1,9 +1,8 @@
 import { Worker, type Job } from "bullmq";
-import type { SweepStuckMessagesOptions } from "@inbox/core";
 import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OutboxRelay, OUTBOUND_BACKOFF, type JobName } from "@inbox/jobs";
 import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
-import { startOutboundSweeper, SWEEP_EVERY_MS } from "./outbound/sweeper";
+import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance/sweeper";
 import { JOB_HANDLERS, type JobHandler, type JobHandlers, type WorkerDeps } from "./registry";
 
 export interface RunningWorker {
@@ -15,10 +14,10 @@ export interface StartWorkerOptions {
   concurrency?: Partial<Record<(typeof QUEUE_NAMES)[number], number>>;
   /** Register the repeatable template sync per channel (default true). */
   scheduleTemplateSync?: boolean;
-  /** How often the outbound sweeper looks for messages no job will pick up (default 60 s; 0 = off). */
+  /** How often the sweeper looks for messages and media no job will pick up (default 60 s; 0 = off). */
   sweepEveryMs?: number;
-  /** Thresholds of the outbound sweeper (defaults: queued 10 min, sending grace + 1 min). */
-  sweep?: SweepStuckMessagesOptions;
+  /** Thresholds of the sweeper (defaults: queued 10 min, sending grace + 1 min, media pending 10 min). */
+  sweep?: SweeperOptions;
   /** How often snoozed conversations are checked for their wake-up time (default 60 s; 0 = not scheduled). */
   wakeSnoozedEveryMs?: number;
 }
@@ -66,7 +65,7 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
   const relay = new OutboxRelay(deps.db, deps.queues, deps.log);
   relay.start();
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
-  const sweeper = sweepEveryMs > 0 ? startOutboundSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke }) : undefined;
+  const sweeper = sweepEveryMs > 0 ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke }) : undefined;
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   if (options.scheduleTemplateSync ?? true) {
     await scheduleTemplateSync(deps.db, deps.queues).catch((err: unknown) =>

@@ -16,6 +16,7 @@ import type { JobContext, WorkerDeps } from "../registry";
 import { handleMediaDownload } from "./media-download";
 import { handleConsentConfirm } from "./consent-confirm";
 import { handleConversationRoute } from "./conversation-route";
+import { sweepPendingMediaOnce } from "../maintenance/sweeper";
 
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
@@ -101,6 +102,30 @@ describe("media.download", () => {
     const bad = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" } });
     await handleMediaDownload({ mediaAssetId: bad.id }, ctx(0));
     expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({ status: "failed" });
+  });
+});
+
+describe("media sweeper", () => {
+  it("gives customer media whose download job was lost a new job, once, and leaves media with a live job alone", async () => {
+    served = { bytes: JPEG, mime: "image/jpeg", sha256: createHash("sha256").update(JPEG).digest("hex") };
+    await deliver(fx.IMAGE_MESSAGE_WEBHOOK);
+    const lost = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" }, orderBy: { createdAt: "desc" } });
+    // Its job reached Redis (outbox row dispatched) and was lost there.
+    await t.db.outboxJob.updateMany({ where: { name: "media.download", dispatchedAt: null }, data: { dispatchedAt: new Date() } });
+    await deliver(fx.IMAGE_MESSAGE_WEBHOOK);
+    const waiting = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending", id: { not: lost.id } }, orderBy: { createdAt: "desc" } });
+    await t.db.outboxJob.updateMany({ where: { name: "media.download", dispatchedAt: null }, data: { dispatchedAt: new Date() } });
+    await deps.queues.add("media.download", { mediaAssetId: waiting.id }, { jobId: `media.download-${waiting.id}`, delayMs: 60_000 });
+
+    const sweep = () => sweepPendingMediaOnce(deps, { pendingForMs: 0, lockMs: 1 });
+    const first = await sweep();
+    expect(first?.requeued).toContain(lost.id);
+    expect(first?.requeued).not.toContain(waiting.id);
+    // The new job waits in the outbox: a second sweep does not add another.
+    expect((await sweep())?.requeued ?? []).not.toContain(lost.id);
+    const row = await t.db.outboxJob.findFirstOrThrow({ where: { jobId: { startsWith: `media.download-${lost.id}-sweep-` } } });
+    await handleMediaDownload(row.payload as { mediaAssetId: string }, ctx());
+    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "stored", sizeBytes: JPEG.length });
   });
 });
 

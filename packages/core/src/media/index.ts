@@ -4,3 +4,4 @@ export * from "./download-media-asset";
 export * from "./open-media-asset";
 export * from "./classify-attachment";
 export * from "./store-outbound-attachment";
+export * from "./sweep-pending-media";

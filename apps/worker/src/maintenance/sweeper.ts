@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { sweepPendingMedia, sweepStuckMessages, type SweepPendingMediaOptions, type SweepStuckMessagesOptions } from "@inbox/core";
+import type { QueueName } from "@inbox/jobs";
+import type { WorkerDeps } from "../registry";
+
+export const SWEEP_EVERY_MS = 60_000;
+const LIVE_STATES = ["waiting", "delayed", "active", "prioritized", "waiting-children"] as const;
+const PAGE = 1_000;
+
+/** Which of `ids` have a live job in `queue` whose payload field `field` holds the id, whatever the job id. */
+async function idsWithLiveJob(deps: WorkerDeps, queue: QueueName, field: string, ids: string[]): Promise<Set<string>> {
+  const wanted = new Set(ids);
+  const live = new Set<string>();
+  for (let start = 0; ; start += PAGE) {
+    const jobs = await deps.queues.queues[queue].getJobs([...LIVE_STATES], start, start + PAGE - 1, true);
+    for (const job of jobs) {
+      const id = (job?.data as Record<string, unknown> | undefined)?.[field];
+      if (typeof id === "string" && wanted.has(id)) live.add(id);
+    }
+    if (jobs.length < PAGE || live.size === wanted.size) return live;
+  }
+}
+
+/** Message ids (of `ids`) that have a live `message.send` job in the outbound queue. */
+export const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) => idsWithLiveJob(deps, "outbound", "messageId", ids);
+
+/** Runs `sweep` only if this process gets the Redis lock `name` (held for `lockMs`); null when another one has it. */
+async function withSweepLock<T>(deps: WorkerDeps, name: string, lockMs: number, sweep: () => Promise<T>): Promise<T | null> {
+  const locked = await deps.redis.set(`${deps.queues.prefix}:${name}-lock`, randomUUID(), "PX", lockMs, "NX");
+  return locked === "OK" ? sweep() : null;
+}
+
+type SweepRunOptions = { lockMs?: number; onOutboxWritten?: () => void };
+
+/** One sweep of stuck outbound messages (see sweepStuckMessages), by at most one worker process at a time. */
+export async function sweepOutboundOnce(
+  deps: WorkerDeps,
+  options: SweepStuckMessagesOptions & SweepRunOptions = {},
+): Promise<{ requeued: string[] } | null> {
+  return withSweepLock(deps, "outbound-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
+    const result = await sweepStuckMessages(
+      {
+        db: deps.db,
+        withLiveJob: (ids) => messagesWithLiveJob(deps, ids),
+        ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+      },
+      options,
+    );
+    if (result.requeued.length > 0) deps.log.warn({ count: result.requeued.length }, "outbound sweeper re-enqueued messages no job would pick up");
+    return result;
+  });
+}
+
+/** One sweep of customer media whose download job is gone (see sweepPendingMedia), by one process at a time. */
+export async function sweepPendingMediaOnce(
+  deps: WorkerDeps,
+  options: SweepPendingMediaOptions & SweepRunOptions = {},
+): Promise<{ requeued: string[] } | null> {
+  return withSweepLock(deps, "media-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
+    const result = await sweepPendingMedia(
+      {
+        db: deps.db,
+        withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", "mediaAssetId", ids),
+        ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+      },
+      options,
+    );
+    if (result.requeued.length > 0) deps.log.warn({ count: result.requeued.length }, "media sweeper re-enqueued downloads no job would pick up");
+    return result;
+  });
+}
+
+export interface SweeperOptions extends SweepStuckMessagesOptions {
+  media?: SweepPendingMediaOptions;
+}
+
+/**
+ * Every `everyMs` in this worker process until closed: the stuck-message sweep, then the pending-media sweep.
+ * Errors (Postgres or Redis down, …) wait for the next round.
+ */
+export function startSweeper(deps: WorkerDeps, options: SweeperOptions & { everyMs?: number; onOutboxWritten?: () => void } = {}): { close(): Promise<void> } {
+  const everyMs = options.everyMs ?? SWEEP_EVERY_MS;
+  const run = { lockMs: Math.max(1_000, everyMs / 2), ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}) };
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let isClosed = false;
+  const tick = () => {
+    running = sweepOutboundOnce(deps, { ...options, ...run })
+      .catch((err: unknown) => deps.log.warn({ err }, "outbound sweep failed; next round will retry"))
+      .then(() => sweepPendingMediaOnce(deps, { ...options.media, ...run }))
+      .catch((err: unknown) => deps.log.warn({ err }, "media sweep failed; next round will retry"))
+      .finally(() => {
+        if (!isClosed) timer = setTimeout(tick, everyMs);
+      });
+  };
+  timer = setTimeout(tick, everyMs);
+  return {
+    async close() {
+      isClosed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
