@@ -1,14 +1,9 @@
-import { Prisma, type Db } from "@inbox/db";
-import { enqueueInTransaction } from "@inbox/jobs";
+import { Prisma } from "@inbox/db";
 import { sqlTimestamp } from "../inbound/sql";
+import { requeueOrphans, type SweepDeps } from "../sweeps/requeue-orphans";
 
-export interface SweepPendingMediaDeps {
-  db: Db;
-  /** Asset ids (of `ids`) that still have a live `media.download` job. */
-  withLiveJob: (ids: string[]) => Promise<Set<string>>;
-  onOutboxWritten?: () => void;
-  clock?: () => Date;
-}
+/** `withLiveJob` answers which asset ids still have a live `media.download` job. */
+export type SweepPendingMediaDeps = SweepDeps;
 
 export interface SweepPendingMediaOptions {
   /** A customer's media still `pending` this long is a candidate (default 10 min: longer than all download retries). */
@@ -35,17 +30,5 @@ export async function sweepPendingMedia(deps: SweepPendingMediaDeps, options: Sw
         WHERE o."dispatchedAt" IS NULL AND o.name = 'media.download' AND o.payload->>'mediaAssetId' = a.id::text
       )
     ORDER BY a."createdAt" LIMIT ${options.limit ?? 500}`);
-  if (candidates.length === 0) return { requeued: [] };
-  const live = await deps.withLiveJob(candidates.map((c) => c.id));
-  const orphans = candidates.map((c) => c.id).filter((id) => !live.has(id));
-  if (orphans.length === 0) return { requeued: [] };
-  const stamp = now.getTime();
-  await deps.db.$transaction(async (tx) => {
-    await enqueueInTransaction(
-      tx,
-      orphans.map((id) => ({ name: "media.download" as const, payload: { mediaAssetId: id }, jobId: `media.download-${id}-sweep-${stamp}` })),
-    );
-  });
-  deps.onOutboxWritten?.();
-  return { requeued: orphans };
+  return requeueOrphans(deps, candidates.map((c) => c.id), now, (mediaAssetId) => ({ name: "media.download", payload: { mediaAssetId } }));
 }

@@ -1,17 +1,8 @@
-import type { Db } from "@inbox/db";
-import { enqueueInTransaction } from "@inbox/jobs";
+import { requeueOrphans, type SweepDeps } from "../sweeps/requeue-orphans";
 import { DEFAULT_RECONCILE_GRACE_MS } from "./send-queued-message";
 
-export interface SweepStuckMessagesDeps {
-  db: Db;
-  /**
-   * Of these message ids, the ones that still have a live `message.send` job (waiting, delayed, active) — the
-   * worker asks BullMQ. Those are left alone: they are merely waiting their turn.
-   */
-  withLiveJob: (messageIds: string[]) => Promise<Set<string>>;
-  onOutboxWritten?: () => void;
-  clock?: () => Date;
-}
+/** `withLiveJob` answers which message ids still have a live `message.send` job (the worker asks BullMQ). */
+export type SweepStuckMessagesDeps = SweepDeps;
 
 export interface SweepStuckMessagesOptions {
   /** A `queued` message untouched this long is a candidate (default 10 min: twice the longest retry backoff). */
@@ -56,17 +47,5 @@ export async function sweepStuckMessages(
         WHERE o."dispatchedAt" IS NULL AND o."name" = 'message.send' AND o."payload"->>'messageId' = m."id"::text
       )
     ORDER BY m."statusAt" LIMIT ${limit}`;
-  if (candidates.length === 0) return { requeued: [] };
-  const live = await deps.withLiveJob(candidates.map((c) => c.id));
-  const orphans = candidates.map((c) => c.id).filter((id) => !live.has(id));
-  if (orphans.length === 0) return { requeued: [] };
-  const stamp = now.getTime();
-  await deps.db.$transaction(async (tx) => {
-    await enqueueInTransaction(
-      tx,
-      orphans.map((id) => ({ name: "message.send" as const, payload: { messageId: id }, jobId: `message.send-${id}-sweep-${stamp}` })),
-    );
-  });
-  deps.onOutboxWritten?.();
-  return { requeued: orphans };
+  return requeueOrphans(deps, candidates.map((c) => c.id), now, (messageId) => ({ name: "message.send", payload: { messageId } }));
 }
