@@ -9,7 +9,7 @@ import { parseEnv } from "@inbox/config";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import { DIST, launchChromium, makeUser, PASSWORD, prepareBrowserTests, storeInbound, type Stack } from "./harness";
+import { DIST, launchChromium, makeUser, prepareBrowserTests, signIn, storeInbound, type Stack } from "./harness";
 
 /** A real 1×1 PNG. */
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
@@ -70,12 +70,7 @@ describe("composer attachments in Chromium", () => {
   });
 
   it("attaches an image, shows name and size, sends it and shows it in the thread; refuses an unsupported file", async () => {
-    await page.goto(stack.url);
-    await page.evaluate(() => localStorage.setItem("inbox.lang", "en"));
-    await page.reload();
-    await page.getByLabel("E-mail").fill("agent@example.com");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, stack.url, "agent@example.com");
     await page.locator("[data-conversation-id]", { hasText: "Erika Muster" }).click();
     await page.locator('[data-testid="message"]', { hasText: "Beleg schicken" }).waitFor();
 

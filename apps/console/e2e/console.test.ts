@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { buildLiveEvents, createLivePublisher } from "@inbox/core";
-import { launchChromium, makeUser, PASSWORD, prepareBrowserTests, startStack, storeInbound, type Stack } from "./harness";
+import { launchChromium, makeUser, PASSWORD, prepareBrowserTests, startStack, storeInbound, type Stack, signIn } from "./harness";
 
 describe("agent console in Chromium", () => {
   let stack: Stack;
@@ -31,12 +31,7 @@ describe("agent console in Chromium", () => {
   });
 
   it("logs in as an agent and sees only the team's conversations", async () => {
-    await page.goto(stack.url);
-    await page.evaluate(() => localStorage.setItem("inbox.lang", "en"));
-    await page.reload();
-    await page.getByLabel("E-mail").fill("agent@example.com");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, stack.url, "agent@example.com");
     await page.locator("[data-conversation-id]", { hasText: "Erika Muster" }).waitFor();
     await page.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
     expect(await page.getByText("Max Vertrieb").count()).toBe(0);
@@ -144,12 +139,7 @@ describe("agent console in Chromium", () => {
     await stack.t.db.user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
     const fresh = await browser.newPage({ locale: "en-US" });
     try {
-      await fresh.goto(stack.url);
-      await fresh.evaluate(() => localStorage.setItem("inbox.lang", "en"));
-      await fresh.reload();
-      await fresh.getByLabel("E-mail").fill("reset@example.com");
-      await fresh.getByLabel("Password").fill(PASSWORD);
-      await fresh.getByRole("button", { name: "Sign in" }).click();
+      await signIn(fresh, stack.url, "reset@example.com");
       await fresh.getByRole("heading", { name: "Set a new password" }).waitFor();
       expect(await fresh.locator("[data-conversation-id]").count()).toBe(0);
       await fresh.getByLabel("Current password").fill(PASSWORD);
@@ -172,12 +162,7 @@ describe("agent console in Chromium", () => {
     await stack.t.db.conversation.update({ where: { id: conversation.id }, data: { assigneeId: agentId } });
     const lead = await browser.newPage({ locale: "en-US" });
     try {
-      await lead.goto(stack.url);
-      await lead.evaluate(() => localStorage.setItem("inbox.lang", "en"));
-      await lead.reload();
-      await lead.getByLabel("E-mail").fill("lead@example.com");
-      await lead.getByLabel("Password").fill(PASSWORD);
-      await lead.getByRole("button", { name: "Sign in" }).click();
+      await signIn(lead, stack.url, "lead@example.com");
       await lead.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
       await lead.goto(`${stack.url}/c/${conversation.id}`);
       // The agent's page (earlier tests) holds a live connection.

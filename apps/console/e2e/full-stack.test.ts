@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { createUser } from "@inbox/core";
-import { launchChromium, PASSWORD, prepareBrowserTests } from "./harness";
+import { launchChromium, PASSWORD, prepareBrowserTests, signIn } from "./harness";
 import { startFullStack, type FullStack } from "./full-stack";
 
 const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? path.join(os.tmpdir(), "inbox-e2e-screens");
@@ -54,12 +54,7 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
   /** Signs in on the console's login page, in English, and waits for the live connection. */
   async function openConsole(email: string, password: string): Promise<Page> {
     const page = await newPage();
-    await page.goto(stack.url);
-    await page.evaluate(() => localStorage.setItem("inbox.lang", "en"));
-    await page.reload();
-    await page.getByLabel("E-mail").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, stack.url, email, password);
     await page.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
     return page;
   }

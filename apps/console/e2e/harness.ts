@@ -1,10 +1,11 @@
 /** Browser test harness: Debian Chromium, the built console, and the api in-process on a random port. */
+/// <reference lib="dom" />
 import { execSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { buildApp, type App } from "@inbox/api";
 import { parseEnv } from "@inbox/config";
 import { createUser } from "@inbox/core";
@@ -106,4 +107,14 @@ export async function storeInbound(stack: Stack, opts: { channelId: string; team
     data: { conversationId: conversation.id, channelId: opts.channelId, direction: "inbound", type: "text", text: opts.text, status: "received", externalId: `wamid.${conversation.id}`, createdAt: at },
   });
   return { contact, conversation, message };
+}
+
+/** Opens the console in English and submits the login form (the caller waits for what should follow). */
+export async function signIn(page: Page, url: string, email: string, password = PASSWORD): Promise<void> {
+  await page.goto(url);
+  await page.evaluate(() => localStorage.setItem("inbox.lang", "en"));
+  await page.reload();
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
 }
