@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PasswordSchema } from "./auth";
 import { RoleSchema } from "./conversations";
 
 export const UserDtoSchema = z.object({
@@ -16,7 +17,7 @@ export type UserDto = z.infer<typeof UserDtoSchema>;
 export const CreateUserBodySchema = z.object({
   email: z.email(),
   name: z.string().trim().min(1).max(120).optional(),
-  password: z.string().min(10),
+  password: PasswordSchema,
   role: RoleSchema,
   teamIds: z.array(z.string()).default([]),
   locale: z.enum(["de", "en"]).default("de"),
@@ -29,7 +30,7 @@ export const UpdateUserBodySchema = z.object({
   locale: z.enum(["de", "en"]).optional(),
 });
 export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>;
-export const ResetPasswordBodySchema = z.object({ password: z.string().min(10) });
+export const ResetPasswordBodySchema = z.object({ password: PasswordSchema });
 
 export const TeamDtoSchema = z.object({ id: z.string(), name: z.string(), description: z.string().nullable() });
 export const CreateTeamBodySchema = z.object({ name: z.string().trim().min(1).max(80), description: z.string().max(500).optional() });

@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { RoleSchema } from "./conversations";
+import { MIN_PASSWORD_LENGTH } from "./limits";
+
+export { MIN_PASSWORD_LENGTH };
+export const PasswordSchema = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1000);
 
 export const LoginBodySchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
 export type LoginBody = z.infer<typeof LoginBodySchema>;
@@ -36,7 +40,7 @@ export const TotpCodeBodySchema = z.object({ code: z.string().trim().regex(/^\d{
 export const TotpEnrollmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
 export const ChangePasswordBodySchema = z.object({
   currentPassword: z.string().min(1).max(1000),
-  newPassword: z.string().min(10, "at least 10 characters").max(1000),
+  newPassword: PasswordSchema,
 });
 
 export const TotpDisableBodySchema = z.object({ password: z.string().min(1) });

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { MIN_PASSWORD_LENGTH } from "@inbox/contracts/limits";
 import { ApiError } from "../../../lib/http";
 import { changePassword } from "../api";
 import { useSetSession } from "../hooks/use-session";
 
-const MIN_LENGTH = 10;
 
 /**
  * Set a new password. Forced (nothing else is reachable) after an admin reset the password; otherwise reached from
@@ -25,7 +25,7 @@ export function ChangePasswordPage({ isForced }: { isForced: boolean }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (next.length < MIN_LENGTH) return setError(t("password.tooShort", { n: MIN_LENGTH }));
+    if (next.length < MIN_PASSWORD_LENGTH) return setError(t("password.tooShort", { n: MIN_PASSWORD_LENGTH }));
     if (next !== repeat) return setError(t("password.mismatch"));
     if (next === current) return setError(t("password.same"));
     setIsBusy(true);
@@ -50,13 +50,13 @@ export function ChangePasswordPage({ isForced }: { isForced: boolean }) {
         </label>
         <label>
           {t("password.new")}
-          <input type="password" autoComplete="new-password" required minLength={MIN_LENGTH} value={next} onChange={(e) => setNext(e.target.value)} />
+          <input type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={next} onChange={(e) => setNext(e.target.value)} />
         </label>
         <label>
           {t("password.repeat")}
           <input type="password" autoComplete="new-password" required value={repeat} onChange={(e) => setRepeat(e.target.value)} />
         </label>
-        <p className="muted small">{t("password.hint", { n: MIN_LENGTH })}</p>
+        <p className="muted small">{t("password.hint", { n: MIN_PASSWORD_LENGTH })}</p>
         {error && (
           <p role="alert" className="error">
             {error}
