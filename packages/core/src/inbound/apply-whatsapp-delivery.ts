@@ -15,6 +15,7 @@ import { ConsentKeywordCache, matchConsentKeyword, type ConsentKeywordSettings }
 import { describeInboundMessage } from "./describe-inbound-message";
 import { openConversation, type OpenedConversation } from "./open-conversation";
 import { openConversations, resolveContactsByWaId } from "./bulk-contacts";
+import { findKnownExternalIds } from "./key-lookups";
 import { prismaSql } from "./sql";
 import { applyFastDelivery, planFastDelivery } from "./pg-fast-path";
 import { changeContactIdentifier, identityKey, resolveContact, type ContactIdentity } from "./resolve-contact";
@@ -216,8 +217,7 @@ async function applyMessagesValue(work: Work, channel: InboundChannel, value: Me
     // Known wamids skip all work (a redelivery must not reopen a resolved conversation); the insert below is
     // still ON CONFLICT DO NOTHING, so a concurrent duplicate is stopped by the unique index, not by this read.
     const ids = [...new Set(messages.map((m) => m.id))];
-    const known = await tx.message.findMany({ where: { channelId: channel.id, externalId: { in: ids } }, select: { externalId: true } });
-    const knownIds = new Set(known.map((k) => k.externalId));
+    const knownIds = await findKnownExternalIds(prismaSql(tx), channel.id, ids);
     const seen = new Set<string>();
     const fresh = messages.filter((m) => {
       if (knownIds.has(m.id) || seen.has(m.id)) return false;

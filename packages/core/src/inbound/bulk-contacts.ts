@@ -2,6 +2,7 @@ import { Prisma, type Contact } from "@inbox/db";
 import { SERVICE_WINDOW_MS } from "../conversations/window";
 import type { OpenedConversation } from "./open-conversation";
 import type { ContactIdentity } from "./resolve-contact";
+import { lockContactsByWaId } from "./key-lookups";
 import type { RunSql } from "./sql";
 
 /**
@@ -28,9 +29,7 @@ export async function resolveContactsByWaId(run: RunSql, channelId: string, send
   for (let attempt = 0; attempt < 3; attempt++) {
     const missing = waIds.filter((w) => !result.has(w));
     if (missing.length === 0) break;
-    const found = await run<Contact>(Prisma.sql`
-      SELECT * FROM "Contact" WHERE "channelId" = ${channelId}::uuid AND "waId" = ANY(${missing}::text[])
-      ORDER BY "waId" FOR UPDATE`);
+    const found = await lockContactsByWaId(run, channelId, missing);
     for (const c of await updateProfiles(run, found.map((c) => ({ contact: c, sender: byWaId.get(c.waId!)! })))) result.set(c.waId!, c);
     const toCreate = missing.filter((w) => !result.has(w)).map((w) => byWaId.get(w)!);
     if (toCreate.length === 0) break;

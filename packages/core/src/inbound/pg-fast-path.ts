@@ -3,6 +3,7 @@ import { Prisma, type Db, type PgPool } from "@inbox/db";
 import { JOB_SCHEMAS, type OutboxEntry } from "@inbox/jobs";
 import { isMessagesChange, type InboundMessage, type MessagesValue, type WebhookPayload } from "@inbox/whatsapp";
 import { openConversations, resolveContactsByWaId } from "./bulk-contacts";
+import { findKnownExternalIds } from "./key-lookups";
 import type { ChannelDirectory, InboundChannel } from "./channel-directory";
 import { matchConsentKeyword, type ConsentKeywordCache } from "./consent-keywords";
 import { describeInboundMessage } from "./describe-inbound-message";
@@ -102,9 +103,7 @@ async function applyFastValues(run: RunSql, values: FastValue[]): Promise<FastRe
     // Known wamids skip all work (a redelivery must not reopen a resolved conversation); the insert below is
     // still ON CONFLICT DO NOTHING, so a concurrent duplicate is stopped by the unique index, not by this read.
     const ids = [...new Set(allGroups.flatMap((g) => g.messages.map((m) => m.id)))];
-    const known = await run<{ externalId: string }>(Prisma.sql`
-      SELECT "externalId" FROM "Message" WHERE "channelId" = ${channel.id}::uuid AND "externalId" = ANY(${ids}::text[])`);
-    const skip = new Set(known.map((k) => k.externalId));
+    const skip = await findKnownExternalIds(run, channel.id, ids);
     let total = 0;
     const groups = allGroups
       .map((g) => {

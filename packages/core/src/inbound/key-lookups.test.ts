@@ -1,0 +1,86 @@
+/* eslint-disable @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@inbox/db";
+import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { parseWebhookPayload } from "@inbox/whatsapp";
+import * as fx from "@inbox/whatsapp/fixtures";
+import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
+import { ChannelDirectory } from "./channel-directory";
+import { findKnownExternalIds, lockContactsByWaId } from "./key-lookups";
+import { pgSql, type RunSql } from "./sql";
+
+// A campaign on a fresh install: thousands of rows and no statistics yet. The receiver's key lookups must stay
+// index probes (not a scan of the channel's rows), and must find exactly the stored keys.
+let t: TestDatabase;
+let channelId: string;
+const CUSTOMERS = 1_500;
+const waId = (i: number) => `4917${String(i).padStart(9, "0")}`;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  // No autovacuum on this database's tables: the plans below must not depend on it having run.
+  for (const table of ["Message", "Contact", "Conversation"]) await t.pgPool.query(`ALTER TABLE "${table}" SET (autovacuum_enabled = false)`);
+  const team = await t.db.team.create({ data: { name: "Support" } });
+  const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
+  channelId = channel.id;
+  const channels = new ChannelDirectory(0);
+  for (let start = 0; start < CUSTOMERS; start += 100) {
+    const p = JSON.parse(JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK));
+    const v = p.entry[0].changes[0].value;
+    const [contact, message] = [v.contacts[0], v.messages[0]];
+    v.metadata = fx.META_METADATA;
+    v.contacts = Array.from({ length: 100 }, (_, k) => ({ ...contact, wa_id: waId(start + k) }));
+    v.messages = Array.from({ length: 100 }, (_, k) => ({ ...message, from: waId(start + k), id: `wamid.lookup-${start + k}` }));
+    const parsed = parseWebhookPayload(p);
+    if (!parsed.ok) throw new Error(parsed.issues.join("; "));
+    await applyWhatsAppDelivery({ db: t.db, channels, pool: t.pgPool }, parsed.payload);
+  }
+}, 60_000);
+afterAll(async () => {
+  await t.drop();
+});
+
+/** Runs each statement under EXPLAIN ANALYZE (inside a rolled-back transaction) and keeps the plan text. */
+async function planOf(fn: (run: RunSql) => Promise<unknown>): Promise<string> {
+  const client = await t.pgPool.connect();
+  const plans: string[] = [];
+  try {
+    await client.query("BEGIN");
+    const run = pgSql(client);
+    await fn(async <T>(query: Prisma.Sql) => {
+      const explained = await run<{ "QUERY PLAN": string }>(Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${query}`);
+      plans.push(explained.map((r) => r["QUERY PLAN"]).join("\n"));
+      return run<T>(query);
+    });
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
+  return plans.join("\n");
+}
+
+describe("receiver key lookups without table statistics", () => {
+  it("finds known wamids by one index probe each", async () => {
+    const ids = ["wamid.lookup-7", "wamid.lookup-1499", "wamid.unknown-1", "wamid.lookup-7"];
+    let found = new Set<string>();
+    const plan = await planOf(async (run) => {
+      found = await findKnownExternalIds(run, channelId, ids);
+    });
+    expect(found).toEqual(new Set(["wamid.lookup-7", "wamid.lookup-1499"]));
+    expect(plan).toMatch(/Index (Only )?Scan using "Message_channelId_externalId_key"/);
+    expect(plan).toMatch(/Index Cond: .*"externalId" = w\.id/);
+    expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
+  });
+
+  it("locks contacts by waId in the order given, one index probe each", async () => {
+    const wanted = [waId(3), waId(900), "4900000000000", waId(1400)];
+    let rows: { waId: string | null }[] = [];
+    const plan = await planOf(async (run) => {
+      rows = await lockContactsByWaId(run, channelId, wanted);
+    });
+    expect(rows.map((r) => r.waId)).toEqual([waId(3), waId(900), waId(1400)]);
+    expect(plan).toMatch(/LockRows/);
+    expect(plan).toMatch(/Index Scan using "Contact_channelId_waId_key"/);
+    expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
+  });
+});
