@@ -1,4 +1,4 @@
-import { sendQueuedMessage, type Throttle } from "@inbox/core";
+import { createGroupedSendStatements, sendQueuedMessage, type SendStatements, type Throttle } from "@inbox/core";
 import { graphFor } from "../outbound/graph";
 import { mediaStoreFor } from "./inbound-deps";
 import { createDispatchGate, createRedisThrottle, MAX_SLOT_LATENESS_MS } from "../outbound/rate-limiter";
@@ -6,6 +6,17 @@ import type { JobHandler, WorkerDeps } from "../registry";
 
 const throttles = new WeakMap<WorkerDeps, Throttle>();
 const gates = new WeakMap<WorkerDeps, ReturnType<typeof createDispatchGate>>();
+const statements = new WeakMap<WorkerDeps, SendStatements>();
+
+/** Claim/record statements shared by this worker's concurrent sends (group commit). */
+function statementsFor(deps: WorkerDeps): SendStatements {
+  let s = statements.get(deps);
+  if (!s) {
+    s = createGroupedSendStatements(deps.db);
+    statements.set(deps, s);
+  }
+  return s;
+}
 
 function gateFor(deps: WorkerDeps): ReturnType<typeof createDispatchGate> {
   let gate = gates.get(deps);
@@ -41,6 +52,7 @@ export const handleMessageSend: JobHandler<"message.send"> = async ({ messageId 
       maxInlineWaitMs: 7_000,
       maxSlotLatenessMs: MAX_SLOT_LATENESS_MS,
       dispatchGate: gateFor(deps),
+      statements: statementsFor(deps),
       media: { store: mediaStoreFor(deps), uploader: graphFor(deps) },
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(deps.reconcileGraceMs !== undefined ? { reconcileGraceMs: deps.reconcileGraceMs } : {}),

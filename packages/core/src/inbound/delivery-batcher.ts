@@ -1,22 +1,12 @@
 import type { MessagesValue, WebhookPayload } from "@inbox/whatsapp";
+import { createGroupCommit, type GroupCommitOptions, type Pending } from "../batching/group-commit";
 import { applyWhatsAppDelivery, type ApplyDeliveryDeps, type DeliveryResult } from "./apply-whatsapp-delivery";
 
-export interface DeliveryBatcherOptions {
-  /** Most deliveries committed together (default 64). */
-  maxBatch?: number;
-  /** Transactions in flight at once (default 4; keep below the pool size). */
-  maxConcurrent?: number;
-}
+export type DeliveryBatcherOptions = GroupCommitOptions;
 
 export interface DeliveryBatcher {
   /** Resolves once the delivery is committed (alone or together with concurrent ones); rejects when it failed. */
   submit(payload: WebhookPayload): Promise<DeliveryResult>;
-}
-
-interface Pending {
-  payload: WebhookPayload;
-  resolve: (r: DeliveryResult) => void;
-  reject: (e: unknown) => void;
 }
 
 /**
@@ -27,44 +17,16 @@ interface Pending {
  * Under light load every delivery gets a transaction of its own at once (no added latency).
  */
 export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: DeliveryBatcherOptions = {}): DeliveryBatcher {
-  const maxBatch = options.maxBatch ?? 64;
-  const maxConcurrent = options.maxConcurrent ?? 4;
-  const queue: Pending[] = [];
-  let inFlight = 0;
-
-  const pump = () => {
-    while (inFlight < maxConcurrent && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      inFlight++;
-      void run(batch).finally(() => {
-        inFlight--;
-        pump();
-      });
-    }
-  };
-
-  const run = async (batch: Pending[]) => {
-    if (batch.length === 1) {
-      const [one] = batch as [Pending];
-      await applyWhatsAppDelivery(deps, one.payload).then(one.resolve, one.reject);
-      return;
-    }
+  const apply = (p: Pending<WebhookPayload, DeliveryResult>) => applyWhatsAppDelivery(deps, p.input).then(p.resolve, p.reject);
+  return createGroupCommit<WebhookPayload, DeliveryResult>(async (batch) => {
+    if (batch.length === 1) return apply(batch[0]!);
     try {
-      const result = await applyWhatsAppDelivery(deps, mergePayloads(batch.map((p) => p.payload)));
+      const result = await applyWhatsAppDelivery(deps, mergePayloads(batch.map((p) => p.input)));
       for (const p of batch) p.resolve(result);
     } catch {
-      for (const p of batch) await applyWhatsAppDelivery(deps, p.payload).then(p.resolve, p.reject);
+      for (const p of batch) await apply(p);
     }
-  };
-
-  return {
-    submit(payload) {
-      return new Promise<DeliveryResult>((resolve, reject) => {
-        queue.push({ payload, resolve, reject });
-        pump();
-      });
-    },
-  };
+  }, options);
 }
 
 /** One payload holding every delivery's entries; messages values of one phone number are concatenated. */

@@ -13,3 +13,4 @@ export * from "./resume-channel";
 export * from "./publish-message-event";
 export * from "./sweep-stuck-messages";
 export * from "./upload-outbound-media";
+export * from "./send-statements";

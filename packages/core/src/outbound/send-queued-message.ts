@@ -14,9 +14,9 @@ import { buildSendRequest } from "./build-send-request";
 import type { LivePublisher } from "../realtime/live-publisher";
 import { publishMessageEvent } from "./publish-message-event";
 import { evaluateSendPolicy } from "./evaluate-send-policy";
-import type { ConsentState } from "../consent/consent-rules";
 import { POLICY_REASONS_DE, RetryableSendError, UNCONFIRMED_REASON, type FailureReason } from "./send-errors";
 import { uploadOutboundMedia, type UploadOutboundMediaDeps } from "./upload-outbound-media";
+import { createSendStatements, type ClaimedMessage, type SendStatements } from "./send-statements";
 
 /** What the use case needs of the Graph API client (GraphClient from @inbox/whatsapp satisfies it). */
 export interface MessageSender {
@@ -69,6 +69,8 @@ export interface SendQueuedMessageDeps {
    * that event-loop stalls cause among one process's sends.
    */
   dispatchGate?: (channelId: string, limitPerSecond: number) => Promise<void>;
+  /** Claim and record statements; the worker shares group-committed ones between its concurrent sends. */
+  statements?: SendStatements;
   /** Media store and uploader: a media message's file goes to Meta (`/media`) right before its send. */
   media?: Omit<UploadOutboundMediaDeps, "db" | "log">;
 }
@@ -120,51 +122,6 @@ export async function sendQueuedMessage(deps: SendQueuedMessageDeps, input: Send
   return outcome;
 }
 
-/** A claimed message with what the send needs, loaded by the claim statement itself. */
-type ClaimedMessage = Message & {
-  _channelExternalId: string;
-  _throughputLimit: number;
-  _lastInboundAt: Date | null;
-  _contactId: string;
-  _waId: string | null;
-  _userId: string | null;
-  _consents: ConsentState[];
-};
-
-/**
- * One round trip: claims the message (`queued` → `sending`, sendStartedAt, attempts + 1) if it is an outbound,
- * non-private message without a wamid on an active channel, and returns it with its channel, window, recipient
- * and current consents (newest record per purpose).
- */
-async function claimAndLoad(db: Db, messageId: string, now: Date): Promise<ClaimedMessage | undefined> {
-  const rows = await db.$queryRaw<ClaimedMessage[]>`
-    WITH claimed AS (
-      UPDATE "Message" AS m
-      SET "status" = 'sending', "sendStartedAt" = ${now}, "statusAt" = ${now}, "attempts" = m."attempts" + 1, "updatedAt" = ${now}
-      FROM "Channel" AS c
-      WHERE m."id" = ${messageId}::uuid AND m."status" = 'queued' AND m."externalId" IS NULL
-        AND m."direction" = 'outbound' AND m."isPrivate" = false
-        AND c."id" = m."channelId" AND c."status" = 'active'
-      RETURNING m.*
-    )
-    SELECT claimed.*,
-      ch."externalId" AS "_channelExternalId", ch."throughputLimit" AS "_throughputLimit",
-      conv."lastInboundAt" AS "_lastInboundAt",
-      ct."id" AS "_contactId", ct."waId" AS "_waId", ct."userId" AS "_userId",
-      COALESCE((
-        SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status"))
-        FROM (
-          SELECT DISTINCT ON ("purpose") "purpose", "status" FROM "Consent"
-          WHERE "contactId" = ct."id" ORDER BY "purpose", "occurredAt" DESC, "createdAt" DESC
-        ) AS x
-      ), '[]'::json) AS "_consents"
-    FROM claimed
-    JOIN "Channel" AS ch ON ch."id" = claimed."channelId"
-    JOIN "Conversation" AS conv ON conv."id" = claimed."conversationId"
-    JOIN "Contact" AS ct ON ct."id" = conv."contactId"`;
-  return rows[0];
-}
-
 /** Puts a claimed message back to `queued` (nothing was sent). */
 async function unclaim(db: Db, messageId: string, now: Date): Promise<void> {
   await db.message.updateMany({
@@ -210,7 +167,8 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
   const { db, log } = deps;
   const clock = deps.clock ?? (() => new Date());
   // Hot path: claim and load in one statement. Anything unusual (sent, sending, paused, gone) takes the slow path.
-  const message = await claimAndLoad(db, input.messageId, clock());
+  const statements = deps.statements ?? createSendStatements(db);
+  const message = await statements.claim(input.messageId, clock());
   if (!message) return explainUnclaimed(deps, input, clock, log);
 
   const contact = { id: message._contactId, waId: message._waId, userId: message._userId };
@@ -278,7 +236,7 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
     return handleGraphError(deps, message, error, input.isLastAttempt, clock);
   }
   const externalId = response.messages[0]!.id;
-  await recordAccepted(db, message, externalId, clock());
+  await statements.record(message, externalId, clock());
   return { outcome: "sent", externalId };
 }
 
@@ -317,27 +275,6 @@ async function waitForSlot(
     await sleep(slot.waitMs);
     waited += slot.waitMs;
   }
-}
-
-/**
- * Records the wamid and `sent` in one statement (a status webhook that linked the wamid first wins; a message
- * already failed keeps its state but gets the wamid), and links status reports that arrived before we knew the
- * wamid (kept unlinked by the receiver) — one statement, no interactive transaction.
- */
-async function recordAccepted(db: Db, message: Message, externalId: string, now: Date): Promise<void> {
-  await db.$executeRaw`
-    WITH recorded AS (
-      UPDATE "Message"
-      SET "externalId" = ${externalId},
-        "status" = CASE WHEN "status" = 'sending' THEN 'sent' ELSE "status" END,
-        "statusAt" = CASE WHEN "status" = 'sending' THEN ${now} ELSE "statusAt" END,
-        "sentAt" = CASE WHEN "status" = 'sending' THEN ${now} ELSE "sentAt" END,
-        "updatedAt" = ${now}
-      WHERE "id" = ${message.id}::uuid AND "externalId" IS NULL
-      RETURNING "id"
-    )
-    UPDATE "MessageStatusEvent" SET "messageId" = ${message.id}::uuid
-    WHERE "channelId" = ${message.channelId}::uuid AND "externalId" = ${externalId} AND "messageId" IS NULL`;
 }
 
 async function markFailed(

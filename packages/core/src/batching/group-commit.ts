@@ -1,0 +1,76 @@
+/** One submitted item of a group commit and how to settle its caller's promise. */
+export interface Pending<I, O> {
+  input: I;
+  resolve: (output: O) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Most items handled by one run (default 64). */
+  maxBatch?: number;
+  /** Runs in flight at once (default 2; keep below the database pool size). */
+  maxConcurrent?: number;
+}
+
+export interface GroupCommit<I, O> {
+  /** Resolves or rejects when the run that took this item has settled it. */
+  submit(input: I): Promise<O>;
+}
+
+/**
+ * Group commit: items that arrive while `maxConcurrent` runs are in flight wait and go into the next run together,
+ * so a burst costs one statement (and one WAL flush) per run instead of one per item. Under light load an item
+ * starts a run of its own at once — no timer, no added latency. `run` must settle every item it is given; an item
+ * it leaves unsettled is rejected when the run ends, and a run that throws rejects the items it left.
+ */
+export function createGroupCommit<I, O>(
+  run: (batch: Pending<I, O>[]) => Promise<void>,
+  options: GroupCommitOptions = {},
+): GroupCommit<I, O> {
+  const maxBatch = options.maxBatch ?? 64;
+  const maxConcurrent = options.maxConcurrent ?? 2;
+  const queue: Pending<I, O>[] = [];
+  let inFlight = 0;
+
+  const execute = async (items: Pending<I, O>[]) => {
+    const settled = new Set<Pending<I, O>>();
+    const tracked = items.map((item) => ({
+      input: item.input,
+      resolve: (o: O) => {
+        settled.add(item);
+        item.resolve(o);
+      },
+      reject: (e: unknown) => {
+        settled.add(item);
+        item.reject(e);
+      },
+    }));
+    let failure: unknown = new Error("group commit: the run did not settle this item");
+    try {
+      await run(tracked);
+    } catch (error) {
+      failure = error;
+    }
+    for (const item of items) if (!settled.has(item)) item.reject(failure);
+  };
+
+  const pump = () => {
+    while (inFlight < maxConcurrent && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      inFlight++;
+      void execute(batch).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  };
+
+  return {
+    submit(input) {
+      return new Promise<O>((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        pump();
+      });
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { Prisma, type Db, type Message } from "@inbox/db";
+import { createGroupCommit } from "../batching/group-commit";
+import type { ConsentState } from "../consent/consent-rules";
+
+/** A claimed message with what the send needs, loaded by the claim statement itself. */
+export type ClaimedMessage = Message & {
+  _channelExternalId: string;
+  _throughputLimit: number;
+  _lastInboundAt: Date | null;
+  _contactId: string;
+  _waId: string | null;
+  _userId: string | null;
+  _consents: ConsentState[];
+};
+
+/** The two statements every send runs: claim before, record after the Graph call. */
+export interface SendStatements {
+  /** Claims the message (`queued` → `sending`) and loads it; undefined when it is not claimable. */
+  claim(messageId: string, now: Date): Promise<ClaimedMessage | undefined>;
+  /** Records Meta's wamid and `sent`, and links status reports that arrived before the wamid was known. */
+  record(message: Pick<Message, "id" | "channelId">, externalId: string, now: Date): Promise<void>;
+}
+
+const utc = (dates: Date[]) => dates.map((d) => d.toISOString());
+
+/**
+ * Claims many messages in one statement: `queued` → `sending`, sendStartedAt, attempts + 1, for outbound,
+ * non-private messages without a wamid on an active channel; returns each with its channel, window, recipient and
+ * current consents (newest record per purpose). Messages that are not claimable are simply not returned.
+ */
+export async function claimAndLoadMessages(db: Db, items: { messageId: string; now: Date }[]): Promise<ClaimedMessage[]> {
+  if (items.length === 0) return [];
+  const sorted = [...items].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+  return db.$queryRaw<ClaimedMessage[]>(Prisma.sql`
+    WITH input AS (
+      SELECT t.id, (t.at AT TIME ZONE 'UTC') AS at
+      FROM unnest(${sorted.map((i) => i.messageId)}::uuid[], ${utc(sorted.map((i) => i.now))}::timestamptz[]) AS t(id, at)
+    ), claimed AS (
+      UPDATE "Message" AS m
+      SET "status" = 'sending', "sendStartedAt" = i.at, "statusAt" = i.at, "attempts" = m."attempts" + 1, "updatedAt" = i.at
+      FROM input AS i, "Channel" AS c
+      WHERE m."id" = i.id AND m."id" = ANY(${sorted.map((i) => i.messageId)}::uuid[])
+        AND m."status" = 'queued' AND m."externalId" IS NULL
+        AND m."direction" = 'outbound' AND m."isPrivate" = false
+        AND c."id" = m."channelId" AND c."status" = 'active'
+      RETURNING m.*
+    )
+    SELECT claimed.*,
+      ch."externalId" AS "_channelExternalId", ch."throughputLimit" AS "_throughputLimit",
+      conv."lastInboundAt" AS "_lastInboundAt",
+      ct."id" AS "_contactId", ct."waId" AS "_waId", ct."userId" AS "_userId",
+      COALESCE((
+        SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status"))
+        FROM (
+          SELECT DISTINCT ON ("purpose") "purpose", "status" FROM "Consent"
+          WHERE "contactId" = ct."id" ORDER BY "purpose", "occurredAt" DESC, "createdAt" DESC
+        ) AS x
+      ), '[]'::json) AS "_consents"
+    FROM claimed
+    JOIN "Channel" AS ch ON ch."id" = claimed."channelId"
+    JOIN "Conversation" AS conv ON conv."id" = claimed."conversationId"
+    JOIN "Contact" AS ct ON ct."id" = conv."contactId"`);
+}
+
+/**
+ * Records wamids and `sent` for many messages in one statement (a status webhook that linked the wamid first
+ * wins; a message already failed keeps its state but gets the wamid) and links status reports that arrived
+ * before the wamid was known (kept unlinked by the receiver). No interactive transaction.
+ */
+export async function recordAcceptedSends(
+  db: Db,
+  items: { message: Pick<Message, "id" | "channelId">; externalId: string; now: Date }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const sorted = [...items].sort((a, b) => (a.message.id < b.message.id ? -1 : a.message.id > b.message.id ? 1 : 0));
+  await db.$executeRaw(Prisma.sql`
+    WITH input AS (
+      SELECT t.id, t.channel, t.wamid, (t.at AT TIME ZONE 'UTC') AS at
+      FROM unnest(${sorted.map((i) => i.message.id)}::uuid[], ${sorted.map((i) => i.message.channelId)}::uuid[],
+                  ${sorted.map((i) => i.externalId)}::text[], ${utc(sorted.map((i) => i.now))}::timestamptz[]) AS t(id, channel, wamid, at)
+    ), recorded AS (
+      UPDATE "Message" AS m
+      SET "externalId" = i.wamid,
+        "status" = CASE WHEN m."status" = 'sending' THEN 'sent' ELSE m."status" END,
+        "statusAt" = CASE WHEN m."status" = 'sending' THEN i.at ELSE m."statusAt" END,
+        "sentAt" = CASE WHEN m."status" = 'sending' THEN i.at ELSE m."sentAt" END,
+        "updatedAt" = i.at
+      FROM input AS i
+      WHERE m."id" = i.id AND m."id" = ANY(${sorted.map((i) => i.message.id)}::uuid[]) AND m."externalId" IS NULL
+      RETURNING m."id"
+    ), early AS (
+      -- One index probe per wamid (OFFSET 0 keeps it a probe whatever the table statistics say).
+      SELECT e.id AS "eventId", i.id AS "messageId"
+      FROM input AS i
+      JOIN LATERAL (
+        SELECT id FROM "MessageStatusEvent"
+        WHERE "channelId" = i.channel AND "externalId" = i.wamid AND "messageId" IS NULL OFFSET 0
+      ) AS e ON true
+    )
+    UPDATE "MessageStatusEvent" AS e SET "messageId" = early."messageId"
+    FROM early WHERE e.id = early."eventId"`);
+}
+
+/** One statement per send: for callers without concurrency (tests, one-off sends). */
+export function createSendStatements(db: Db): SendStatements {
+  return {
+    claim: async (messageId, now) => (await claimAndLoadMessages(db, [{ messageId, now }]))[0],
+    record: (message, externalId, now) => recordAcceptedSends(db, [{ message, externalId, now }]),
+  };
+}
+
+/**
+ * The worker's statements, group-committed: claims (and records) of sends that start (and finish) while others
+ * are in flight share one statement — with dozens of concurrent sends this saves a commit and a WAL flush per
+ * message, which is what bounded the send rate. A lone send still runs its statement at once.
+ */
+export function createGroupedSendStatements(db: Db, options: { maxConcurrent?: number } = {}): SendStatements {
+  const claims = createGroupCommit<{ messageId: string; now: Date }, ClaimedMessage | undefined>(async (batch) => {
+    const rows = await claimAndLoadMessages(db, batch.map((p) => p.input));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const p of batch) p.resolve(byId.get(p.input.messageId));
+  }, options);
+  const records = createGroupCommit<{ message: Pick<Message, "id" | "channelId">; externalId: string; now: Date }, void>(async (batch) => {
+    await recordAcceptedSends(db, batch.map((p) => p.input));
+    for (const p of batch) p.resolve();
+  }, options);
+  return {
+    claim: (messageId, now) => claims.submit({ messageId, now }),
+    record: (message, externalId, now) => records.submit({ message: { id: message.id, channelId: message.channelId }, externalId, now }),
+  };
+}
