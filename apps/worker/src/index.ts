@@ -1,5 +1,5 @@
 export * from "./registry";
 export * from "./worker";
-export { createGraphFetch } from "./outbound/graph";
+export { createGraphTransport } from "./outbound/graph";
 export { sweepOutboundOnce, sweepPendingMediaOnce, startSweeper, messagesWithLiveJob } from "./maintenance/sweeper";
 export { createRedisThrottle, THROUGHPUT_SAFETY, MAX_SLOT_LATENESS_MS } from "./outbound/rate-limiter";

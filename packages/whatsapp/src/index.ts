@@ -3,3 +3,4 @@ export * from "./signature";
 export * from "./graph/schemas";
 export * from "./graph/errors";
 export * from "./graph/client";
+export * from "./graph/transport";

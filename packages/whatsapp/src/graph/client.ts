@@ -1,6 +1,6 @@
 /**
- * A small Graph API client for the Cloud API endpoints the product uses. Node's global fetch (undici), no extra
- * HTTP library. Every failure is a GraphApiError: Meta's error envelope → its code/details; timeouts and
+ * A small Graph API client for the Cloud API endpoints the product uses, over a pluggable transport (Node's
+ * global fetch by default; see ./transport). Every failure is a GraphApiError: Meta's error envelope → its code/details; timeouts and
  * network errors → retryable with code undefined.
  */
 import type { z } from "zod";
@@ -24,13 +24,17 @@ import {
   type SuccessResponse,
   type UpdateSettingsRequest,
 } from "./schemas";
+import { fetchTransport, isTransportTimeout, type FetchFn, type GraphResponse, type GraphTransport } from "./transport";
 
-export type FetchFn = typeof globalThis.fetch;
+export type { FetchFn } from "./transport";
 
 export interface GraphClientOptions {
   /** Graph API base including the version, e.g. https://graph.facebook.com/v25.0 */
   baseUrl: string;
   accessToken: string;
+  /** How requests reach Graph (default: fetchTransport over `fetch`). */
+  transport?: GraphTransport;
+  /** Shorthand for `transport: fetchTransport(fetch)`. */
   fetch?: FetchFn;
   /** per request; default 15 s */
   timeoutMs?: number;
@@ -80,13 +84,13 @@ interface RequestOptions {
 export class GraphClient {
   private readonly baseUrl: string;
   private readonly accessToken: string;
-  private readonly fetchFn: FetchFn;
+  private readonly transport: GraphTransport;
   private readonly timeoutMs: number;
 
   constructor(options: GraphClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.accessToken = options.accessToken;
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.transport = options.transport ?? fetchTransport(options.fetch);
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
@@ -113,10 +117,9 @@ export class GraphClient {
 
   /** Downloads media bytes from a URL returned by getMediaUrl (needs the bearer token). */
   async downloadMedia(url: string): Promise<{ bytes: Buffer; mimeType: string | undefined }> {
-    const response = await this.fetchRaw(url, { method: "GET" });
-    if (!response.ok) throw await this.toError(response);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    return { bytes, mimeType: response.headers.get("content-type") ?? undefined };
+    const response = await this.send({ method: "GET", url });
+    if (!isOk(response)) throw await this.toError(response);
+    return { bytes: await response.bytes(), mimeType: response.header("content-type") };
   }
 
   /** `POST /{phone-number-id}/media` (multipart) → `{id}`. */
@@ -172,18 +175,15 @@ export class GraphClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, value);
     }
-    const init: RequestInit = { method: options.method ?? "GET" };
-    if (options.json !== undefined) {
-      init.body = JSON.stringify(options.json);
-      init.headers = { "content-type": "application/json" };
-    } else if (options.form) {
-      init.body = options.form;
-    }
-    const response = await this.fetchRaw(url.toString(), init);
-    if (!response.ok) throw await this.toError(response);
+    const method = options.method ?? "GET";
+    const response =
+      options.json !== undefined
+        ? await this.send({ method, url: url.toString(), body: JSON.stringify(options.json), contentType: "application/json" })
+        : await this.send({ method, url: url.toString(), body: options.form });
+    if (!isOk(response)) throw await this.toError(response);
     let json: unknown;
     try {
-      json = await response.json();
+      json = JSON.parse(await response.text());
     } catch (cause) {
       throw new GraphApiError({ message: "Graph API answered with invalid JSON", httpStatus: response.status, isRetryable: true, cause });
     }
@@ -198,13 +198,19 @@ export class GraphClient {
     return parsed.data;
   }
 
-  private async fetchRaw(url: string, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("authorization", `Bearer ${this.accessToken}`);
+  private async send(request: { method: "GET" | "POST" | "DELETE"; url: string; body?: string | FormData | undefined; contentType?: string }): Promise<GraphResponse> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.accessToken}` };
+    if (request.contentType) headers["content-type"] = request.contentType;
     try {
-      return await this.fetchFn(url, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await this.transport({
+        method: request.method,
+        url: request.url,
+        headers,
+        timeoutMs: this.timeoutMs,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
     } catch (cause) {
-      const isTimeout = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
+      const isTimeout = isTransportTimeout(cause);
       throw new GraphApiError({
         message: isTimeout ? `Graph API request timed out after ${this.timeoutMs} ms` : "Graph API request failed (network)",
         isRetryable: true,
@@ -214,7 +220,7 @@ export class GraphClient {
     }
   }
 
-  private async toError(response: Response): Promise<GraphApiError> {
+  private async toError(response: GraphResponse): Promise<GraphApiError> {
     const text = await response.text().catch(() => "");
     let parsed: ReturnType<typeof GraphErrorResponseSchema.safeParse> | undefined;
     try {
@@ -235,3 +241,5 @@ export class GraphClient {
     return new GraphApiError({ message: `Graph API answered HTTP ${response.status}`, httpStatus: response.status });
   }
 }
+
+const isOk = (response: GraphResponse) => response.status >= 200 && response.status < 300;
