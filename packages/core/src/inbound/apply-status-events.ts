@@ -1,5 +1,5 @@
 import { Prisma, type DbTx, type MessageStatus } from "@inbox/db";
-
+import type { RunSql } from "./sql";
 
 /** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
 export const STATUS_RANK: Record<MessageStatus, number> = {
@@ -56,10 +56,15 @@ const RANK_SQL = (col: Prisma.Sql) =>
  * so whoever stores a message with an externalId calls this again (the outbound sender after Meta's answer).
  * Returns the ids of messages whose row changed.
  */
-export async function applyStatusEvents(tx: DbTx, channelId: string, externalIds: string[]): Promise<string[]> {
+export async function applyStatusEvents(run: RunSql, channelId: string, externalIds: string[]): Promise<string[]> {
   if (externalIds.length === 0) return [];
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    WITH agg AS (
+  // Every lookup is an index probe per wamid (unnest + LATERAL, see key-lookups.ts): the plan must not depend on
+  // table statistics, which a fresh install receiving its first campaign's statuses does not have yet.
+  const rows = await run<{ id: string }>(Prisma.sql`
+    WITH ev AS (
+      SELECT e.* FROM (SELECT DISTINCT unnest(${externalIds}::text[]) AS wamid) w
+      JOIN LATERAL (SELECT * FROM "MessageStatusEvent" WHERE "channelId" = ${channelId}::uuid AND "externalId" = w.wamid OFFSET 0) e ON true
+    ), agg AS (
       SELECT e."externalId",
         (array_agg(e.status ORDER BY ${RANK_SQL(Prisma.sql`e.status`)} DESC, e."occurredAt"))[1] AS best,
         min(e."occurredAt") FILTER (WHERE e.status = 'sent') AS sent_at,
@@ -69,9 +74,11 @@ export async function applyStatusEvents(tx: DbTx, channelId: string, externalIds
         (array_agg(e.errors ORDER BY e."occurredAt") FILTER (WHERE e.status = 'failed' AND e.errors IS NOT NULL))[1] AS errors,
         (array_agg(e.pricing->>'category' ORDER BY e."occurredAt" DESC) FILTER (WHERE e.pricing IS NOT NULL))[1] AS pricing_category,
         (array_agg(e."occurredAt" ORDER BY ${RANK_SQL(Prisma.sql`e.status`)} DESC, e."occurredAt"))[1] AS best_at
-      FROM "MessageStatusEvent" e
-      WHERE e."channelId" = ${channelId}::uuid AND e."externalId" = ANY(${externalIds}::text[])
+      FROM ev e
       GROUP BY e."externalId"
+    ), target AS (
+      SELECT agg.*, mm.id AS mid FROM agg
+      JOIN LATERAL (SELECT id FROM "Message" WHERE "channelId" = ${channelId}::uuid AND "externalId" = agg."externalId" LIMIT 1) mm ON true
     ), upd AS (
       UPDATE "Message" m SET
         status = CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)}
@@ -87,8 +94,8 @@ export async function applyStatusEvents(tx: DbTx, channelId: string, externalIds
         "errorDetails" = COALESCE(m."errorDetails", agg.errors->0->'error_data'->>'details', agg.errors->0->>'message'),
         "pricingCategory" = COALESCE(agg.pricing_category, m."pricingCategory"),
         "updatedAt" = (now() AT TIME ZONE 'UTC')
-      FROM agg
-      WHERE m."channelId" = ${channelId}::uuid AND m."externalId" = agg."externalId" AND m.direction = 'outbound'
+      FROM target agg
+      WHERE m.id = agg.mid AND m.direction = 'outbound'
         AND (m.status IS DISTINCT FROM (CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)} THEN agg.best ELSE m.status END)
           OR m."sentAt" IS DISTINCT FROM COALESCE(m."sentAt", agg.sent_at)
           OR m."deliveredAt" IS DISTINCT FROM COALESCE(m."deliveredAt", agg.delivered_at)
@@ -96,13 +103,12 @@ export async function applyStatusEvents(tx: DbTx, channelId: string, externalIds
           OR m."pricingCategory" IS DISTINCT FROM COALESCE(agg.pricing_category, m."pricingCategory"))
       RETURNING m.id, m."externalId"
     ), marked AS (
-      UPDATE "MessageStatusEvent" e SET "messageId" = m.id, "appliedAt" = (now() AT TIME ZONE 'UTC')
-      FROM "Message" m
-      WHERE e."channelId" = ${channelId}::uuid AND e."externalId" = ANY(${externalIds}::text[]) AND e."appliedAt" IS NULL
-        AND m."channelId" = e."channelId" AND m."externalId" = e."externalId"
+      UPDATE "MessageStatusEvent" e SET "messageId" = t.mid, "appliedAt" = (now() AT TIME ZONE 'UTC')
+      FROM ev, target t
+      WHERE e.id = ev.id AND ev."appliedAt" IS NULL AND t."externalId" = ev."externalId"
       RETURNING e.id
     )
-    SELECT id FROM upd`;
+    SELECT id FROM upd`);
   return rows.map((r) => r.id);
 }
 

@@ -271,7 +271,7 @@ async function applyMessagesValue(work: Work, channel: InboundChannel, value: Me
     }));
     await linkCallbackWamids(tx, channel.id, statuses);
     work.result.counts.statuses += await recordStatusEvents(tx, channel.id, reports);
-    const updated = await applyStatusEvents(tx, channel.id, [...new Set(statuses.map((s) => s.id))]);
+    const updated = await applyStatusEvents(prismaSql(tx), channel.id, [...new Set(statuses.map((s) => s.id))]);
     work.result.updatedMessageIds.push(...updated);
   }
   return unattributed;

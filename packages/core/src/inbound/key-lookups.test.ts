@@ -6,6 +6,7 @@ import { parseWebhookPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
+import { applyStatusEvents } from "./apply-status-events";
 import { findKnownExternalIds, lockContactsByWaId } from "./key-lookups";
 import { pgSql, type RunSql } from "./sql";
 
@@ -19,7 +20,7 @@ const waId = (i: number) => `4917${String(i).padStart(9, "0")}`;
 beforeAll(async () => {
   t = await createTestDatabase();
   // No autovacuum on this database's tables: the plans below must not depend on it having run.
-  for (const table of ["Message", "Contact", "Conversation"]) await t.pgPool.query(`ALTER TABLE "${table}" SET (autovacuum_enabled = false)`);
+  for (const table of ["Message", "Contact", "Conversation", "MessageStatusEvent"]) await t.pgPool.query(`ALTER TABLE "${table}" SET (autovacuum_enabled = false)`);
   const team = await t.db.team.create({ data: { name: "Support" } });
   const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
   channelId = channel.id;
@@ -35,12 +36,27 @@ beforeAll(async () => {
     if (!parsed.ok) throw new Error(parsed.issues.join("; "));
     await applyWhatsAppDelivery({ db: t.db, channels, pool: t.pgPool }, parsed.payload);
   }
+  // Outbound messages with a status report each, as after a campaign: the status path's lookups must stay probes too.
+  const [conversation] = await t.db.conversation.findMany({ take: 1 });
+  await t.pgPool.query(
+    `INSERT INTO "Message" (id, "conversationId", "channelId", direction, type, text, "externalId", status, "updatedAt")
+     SELECT gen_random_uuid(), $1, $2, 'outbound', 'text', 'hi', 'wamid.out-' || i, 'sent', now() FROM generate_series(0, $3 - 1) i`,
+    [conversation!.id, channelId, CUSTOMERS],
+  );
+  await t.pgPool.query(
+    `INSERT INTO "MessageStatusEvent" (id, "channelId", "externalId", status, "occurredAt")
+     SELECT gen_random_uuid(), $1, 'wamid.out-' || i, 'delivered', now() FROM generate_series(0, $2 - 1) i`,
+    [channelId, CUSTOMERS],
+  );
 }, 60_000);
 afterAll(async () => {
   await t.drop();
 });
 
-/** Runs each statement under EXPLAIN ANALYZE (inside a rolled-back transaction) and keeps the plan text. */
+/**
+ * Runs each statement under EXPLAIN ANALYZE and keeps the plan text, then runs it for real (the EXPLAIN's own
+ * writes are rolled back to a savepoint first); everything is rolled back at the end.
+ */
 async function planOf(fn: (run: RunSql) => Promise<unknown>): Promise<string> {
   const client = await t.pgPool.connect();
   const plans: string[] = [];
@@ -48,7 +64,9 @@ async function planOf(fn: (run: RunSql) => Promise<unknown>): Promise<string> {
     await client.query("BEGIN");
     const run = pgSql(client);
     await fn(async <T>(query: Prisma.Sql) => {
+      await client.query("SAVEPOINT explained");
       const explained = await run<{ "QUERY PLAN": string }>(Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${query}`);
+      await client.query("ROLLBACK TO SAVEPOINT explained");
       plans.push(explained.map((r) => r["QUERY PLAN"]).join("\n"));
       return run<T>(query);
     });
@@ -81,6 +99,17 @@ describe("receiver key lookups without table statistics", () => {
     expect(rows.map((r) => r.waId)).toEqual([waId(3), waId(900), waId(1400)]);
     expect(plan).toMatch(/LockRows/);
     expect(plan).toMatch(/Index Scan using "Contact_channelId_waId_key"/);
+    expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
+  });
+
+  it("applies status reports by one index probe per wamid", async () => {
+    let changed: string[] = [];
+    const plan = await planOf(async (run) => {
+      changed = await applyStatusEvents(run, channelId, ["wamid.out-5", "wamid.out-1200", "wamid.unknown-2"]);
+    });
+    expect(changed).toHaveLength(2);
+    expect(plan).toMatch(/Index Scan using "MessageStatusEvent_channelId_externalId_status_key"/);
+    expect(plan).toMatch(/Index Scan using "Message_channelId_externalId_key"/);
     expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
   });
 });
