@@ -98,7 +98,7 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           else send(client, envelope);
         }
       },
-      deps.log,
+      { log: deps.log, isListening: () => clients.size > 0 },
     );
     app.addHook("onClose", async () => {
       clearInterval(heartbeat);

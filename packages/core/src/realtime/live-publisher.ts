@@ -22,9 +22,11 @@ export interface LivePublisher {
 
 /**
  * Publishes LiveEvent envelopes on Redis pub/sub. Each envelope gets a sequence number from one Redis counter
- * (INCRBY for the batch), so consoles can tell order and notice gaps, and is kept in the backlog (the last
- * `LIVE_BACKLOG`, read by `createLiveBacklog`) in the same pipeline, once per batch whoever publishes. When Redis is
- * not connected the events are dropped at once (with a warning) instead of piling up in the client's offline queue.
+ * (INCRBY for the batch), so consoles can tell order and notice gaps. A batch is ONE pub/sub message (a JSON array
+ * of envelopes): a burst of webhooks yields a handful of messages per second for Redis and for every subscribed api
+ * instance, not two per stored message. The envelopes are kept in the backlog (the last `LIVE_BACKLOG`, read by
+ * `createLiveBacklog`) in the same pipeline. When Redis is not connected the events are dropped at once (with a
+ * warning) instead of piling up in the client's offline queue.
  */
 export function createLivePublisher(redis: Redis, prefix: string, log?: Logger): LivePublisher {
   const channel = liveChannelName(prefix);
@@ -41,16 +43,19 @@ export function createLivePublisher(redis: Redis, prefix: string, log?: Logger):
         const last = await redis.incrby(seqKey, events.length);
         const first = last - events.length + 1;
         const at = new Date().toISOString();
-        const pipeline = redis.pipeline();
         const backlog: (number | string)[] = [];
-        events.forEach((event, i) => {
+        const json = events.map((event, i) => {
           const envelope: LiveEnvelope = { seq: first + i, at, event };
-          const json = JSON.stringify(envelope);
-          pipeline.publish(channel, json);
-          backlog.push(envelope.seq, json);
+          const text = JSON.stringify(envelope);
+          backlog.push(envelope.seq, text);
+          return text;
         });
-        pipeline.zadd(backlogKey, ...backlog).zremrangebyrank(backlogKey, 0, -(LIVE_BACKLOG + 1));
-        await pipeline.exec();
+        await redis
+          .pipeline()
+          .publish(channel, `[${json.join(",")}]`)
+          .zadd(backlogKey, ...backlog)
+          .zremrangebyrank(backlogKey, 0, -(LIVE_BACKLOG + 1))
+          .exec();
       } catch (err) {
         log?.warn({ err, count: events.length }, "live events not published");
       }
@@ -65,20 +70,30 @@ export interface LiveSubscription {
   close(): Promise<void>;
 }
 
+export interface SubscribeOptions {
+  /**
+   * Whether anyone in this process wants the envelopes now (the websocket route: a console is connected). While it
+   * answers false, messages are not decoded at all — an api instance without consoles pays nothing for a burst.
+   */
+  isListening?: () => boolean;
+  log?: Logger | undefined;
+}
+
 /**
  * Subscribes to the live-event channel on a connection of its own (a subscribed Redis connection can do
- * nothing else; pass `redis.duplicate()`), validating each envelope. The websocket route calls this once per
- * process and fans out to its sockets. Invalid messages are skipped with a warning.
+ * nothing else; pass `redis.duplicate()`), validating each envelope of each published batch. The websocket route
+ * calls this once per process and fans out to its sockets. Invalid envelopes are skipped with a warning.
  */
 export async function subscribeLiveEvents(
   subscriber: Redis,
   prefix: string,
   onEnvelope: (envelope: LiveEnvelope) => void,
-  log?: Logger,
+  options: SubscribeOptions = {},
 ): Promise<LiveSubscription> {
+  const { log, isListening } = options;
   const channel = liveChannelName(prefix);
   const listener = (ch: string, message: string) => {
-    if (ch !== channel) return;
+    if (ch !== channel || (isListening && !isListening())) return;
     let json: unknown;
     try {
       json = JSON.parse(message);
@@ -86,12 +101,15 @@ export async function subscribeLiveEvents(
       log?.warn("live event is not JSON; skipped");
       return;
     }
-    const parsed = LiveEnvelopeSchema.safeParse(json);
-    if (!parsed.success) {
-      log?.warn({ issues: parsed.error.issues.length }, "invalid live event; skipped");
-      return;
+    // A batch from createLivePublisher, or a single envelope (what publishers before batching sent).
+    for (const item of Array.isArray(json) ? json : [json]) {
+      const parsed = LiveEnvelopeSchema.safeParse(item);
+      if (!parsed.success) {
+        log?.warn({ issues: parsed.error.issues.length }, "invalid live event; skipped");
+        continue;
+      }
+      onEnvelope(parsed.data);
     }
-    onEnvelope(parsed.data);
   };
   subscriber.on("message", listener);
   // Never fails the caller when Redis is down (the api must boot and answer webhooks without it): subscribe now

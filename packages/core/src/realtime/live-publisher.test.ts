@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import type { LiveEnvelope, LiveEvent } from "@inbox/contracts";
+import { createTestRedisPrefix, TEST_REDIS_URL } from "@inbox/db/testing";
+import { createLiveBacklog } from "./live-backlog";
+import { createLivePublisher, liveChannelName, subscribeLiveEvents } from "./live-publisher";
+
+const presence = (userId: string): LiveEvent => ({ type: "presence", userId, isOnline: true });
+
+let redis: Redis;
+let subscriber: Redis;
+beforeAll(() => {
+  redis = new Redis(TEST_REDIS_URL);
+  subscriber = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+});
+afterAll(() => {
+  redis.disconnect();
+  subscriber.disconnect();
+});
+
+/** Every raw pub/sub message on the prefix's live channel, as Redis delivered it. */
+async function rawMessages(prefix: string): Promise<{ messages: string[]; close: () => void }> {
+  const raw = new Redis(TEST_REDIS_URL);
+  const messages: string[] = [];
+  raw.on("message", (_channel: string, message: string) => messages.push(message));
+  await raw.subscribe(liveChannelName(prefix));
+  return { messages, close: () => raw.disconnect() };
+}
+
+describe("live publisher", () => {
+  it("publishes a batch as one pub/sub message, numbered in order, and keeps every envelope in the backlog", async () => {
+    const prefix = createTestRedisPrefix();
+    const raw = await rawMessages(prefix);
+    const got: LiveEnvelope[] = [];
+    const sub = subscriber.duplicate();
+    const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
+    const publisher = createLivePublisher(redis, prefix);
+    await publisher.publish([presence("a"), presence("b"), presence("c")]);
+    await publisher.publish([presence("d")]);
+
+    await expect.poll(() => got.length).toBe(4);
+    expect(raw.messages).toHaveLength(2);
+    expect(JSON.parse(raw.messages[0]!)).toHaveLength(3);
+    expect(got.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(got.map((e) => (e.event.type === "presence" ? e.event.userId : ""))).toEqual(["a", "b", "c", "d"]);
+    const backlog = await createLiveBacklog(redis, prefix).since(1);
+    expect(backlog.envelopes.map((e) => e.seq)).toEqual([2, 3, 4]);
+    expect(backlog.complete).toBe(true);
+    await subscription.close();
+    sub.disconnect();
+    raw.close();
+  });
+
+  it("skips invalid envelopes of a batch, keeps the valid ones, and still accepts a single envelope", async () => {
+    const prefix = createTestRedisPrefix();
+    const got: LiveEnvelope[] = [];
+    const sub = subscriber.duplicate();
+    const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
+    const at = new Date().toISOString();
+    const channel = liveChannelName(prefix);
+    await redis.publish(channel, JSON.stringify([{ seq: 1, at, event: presence("ok") }, { seq: 2, at, event: { type: "bogus" } }]));
+    await redis.publish(channel, "not json");
+    await redis.publish(channel, JSON.stringify({ seq: 3, at, event: presence("single") }));
+    await expect.poll(() => got.map((e) => e.seq)).toEqual([1, 3]);
+    await subscription.close();
+    sub.disconnect();
+  });
+
+  it("does not decode anything while nobody in the process listens", async () => {
+    const prefix = createTestRedisPrefix();
+    let isListening = false;
+    const got: LiveEnvelope[] = [];
+    const sub = subscriber.duplicate();
+    const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e), { isListening: () => isListening });
+    // Listeners run in the order they were added: once this one has seen a message, the subscription has too.
+    let delivered = 0;
+    sub.on("message", () => delivered++);
+    const publisher = createLivePublisher(redis, prefix);
+    await publisher.publish([presence("unseen")]);
+    await expect.poll(() => delivered).toBe(1);
+    isListening = true;
+    await publisher.publish([presence("seen")]);
+    await expect.poll(() => delivered).toBe(2);
+    expect(got.map((e) => e.event)).toEqual([presence("seen")]);
+    await subscription.close();
+    sub.disconnect();
+  });
+});
