@@ -1,3 +1,6 @@
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations, diffDatabaseToSchema, readMigrations } from "./migrate";
 import { createTestDatabase, type TestDatabase } from "./testing";
@@ -41,5 +44,35 @@ describe("migrations (wasm schema engine)", () => {
     await expect(t.db.contact.create({ data: { channelId: channel.id, waId: "491701234567" } })).rejects.toMatchObject({
       code: "P2002",
     });
+  });
+
+  it("run a migration file as one script, as Prisma's CLI does: semicolons in comments and function bodies are fine", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "inbox-migrations-"));
+    const write = async (name: string, sql: string) => {
+      await mkdir(path.join(dir, name));
+      await writeFile(path.join(dir, name, "migration.sql"), sql);
+    };
+    try {
+      await write(
+        "20000101000000_function",
+        `-- a comment; with a semicolon
+CREATE FUNCTION migrate_probe(a int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE b int := 1; -- and another;
+BEGIN
+  b := b + a;
+  RETURN b;
+END
+$$;
+CREATE TABLE migrate_probe_t (v text DEFAULT 'x;y');
+`,
+      );
+      expect(await applyMigrations(t.url, dir)).toEqual(["20000101000000_function"]);
+      const [row] = await t.db.$queryRaw<{ v: number }[]>`SELECT migrate_probe(41) AS v`;
+      expect(row?.v).toBe(42);
+      await write("20000102000000_broken", "CREATE TABLE migrate_probe_t (v text);");
+      await expect(applyMigrations(t.url, dir)).rejects.toThrow(/already exists/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

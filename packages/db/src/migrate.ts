@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, DriverAdapterError } from "@prisma/driver-adapter-utils";
 import type * as EngineTypes from "@prisma/schema-engine-wasm";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 
@@ -77,6 +77,36 @@ function textForChar(res: pg.QueryResult): pg.QueryResult {
   return res;
 }
 
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on every ";" — inside comments, strings and
+ * dollar-quoted function bodies too — so a migration that creates a PL/pgSQL function fails. Prisma's native
+ * engine (what a user's `prisma migrate deploy` runs) sends the whole script as one simple query; this factory
+ * does the same, so both accept the same migration files.
+ */
+class WholeScriptPrismaPg extends PrismaPg {
+  override async connect(): Promise<Awaited<ReturnType<PrismaPg["connect"]>>> {
+    const adapter = await super.connect();
+    const client = adapter.underlyingDriver();
+    adapter.executeScript = async (script: string) => {
+      try {
+        await client.query(script);
+      } catch (error) {
+        const e = error as pg.DatabaseError;
+        throw new DriverAdapterError({
+          kind: "postgres",
+          code: e.code ?? "",
+          severity: e.severity ?? "ERROR",
+          message: e.message,
+          detail: e.detail,
+          column: e.column,
+          hint: e.hint,
+        });
+      }
+    };
+    return adapter;
+  }
+}
+
 async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const mod = await loadEngineModule();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 200, Client: CatalogFriendlyClient });
@@ -85,7 +115,7 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
     const engine = await mod.SchemaEngine.new(
       { datamodels: files.map((f) => [f.path, f.content] as [string, string]) },
       () => undefined,
-      bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool)),
+      bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg(pool)),
     );
     try {
       return await fn(engine);
@@ -124,11 +154,11 @@ function migrationList(migrations: MigrationFolder[], dir = MIGRATIONS_DIR) {
   };
 }
 
-/** Applies every pending migration; returns the names of those it applied (none when up to date). */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
-  const migrations = await readMigrations();
+/** Applies every pending migration (of `dir`, prisma/migrations by default); returns the names of those it applied. */
+export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const migrations = await readMigrations(dir);
   return withEngine(databaseUrl, async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList: migrationList(migrations), filters: NO_FILTERS });
+    const out = await engine.applyMigrations({ migrationsList: migrationList(migrations, dir), filters: NO_FILTERS });
     return out.appliedMigrationNames;
   });
 }

@@ -3,10 +3,10 @@
  * global setup), and every test file clones it into a database of its own, so files run in parallel.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { connect, createServer } from "node:net";
 import pg from "pg";
-import { applyMigrations } from "./migrate";
+import { applyMigrations, readMigrations } from "./migrate";
 import { createDb, type Db } from "./client";
 import { createPgPool, type PgPool } from "./pg-pool";
 import { ensureDatabase } from "./ensure-database";
@@ -31,10 +31,18 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Migrates the template database; run once before the tests (vitest globalSetup). */
+/**
+ * Migrates the template database; run once before the tests (vitest globalSetup). Applying migrations skips the
+ * ones recorded as applied even when their file changed since (a migration edited while it is being written), so
+ * a template whose recorded checksums differ from the folders is built again from scratch.
+ */
 export async function prepareTemplateDatabase(): Promise<void> {
   const url = urlFor(TEMPLATE_NAME);
   await ensureDatabase(url);
+  if (await hasStaleMigrations(url)) {
+    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_NAME}" WITH (FORCE)`));
+    await ensureDatabase(url);
+  }
   await applyMigrations(url);
   await withAdmin(async (c) => {
     // Connections to the template block CREATE DATABASE … TEMPLATE; the migrate pool has ended, make sure.
@@ -43,6 +51,23 @@ export async function prepareTemplateDatabase(): Promise<void> {
       [TEMPLATE_NAME],
     );
   });
+}
+
+/** True when a migration recorded in the database is missing from the folders or its file has changed since. */
+async function hasStaleMigrations(url: string): Promise<boolean> {
+  const files = new Map((await readMigrations()).map((m) => [m.name, createHash("sha256").update(m.sql).digest("hex")]));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      `SELECT migration_name, checksum FROM _prisma_migrations`,
+    );
+    return rows.some((r) => files.get(r.migration_name) !== r.checksum);
+  } catch {
+    return false; // no migration table yet: a new template
+  } finally {
+    await client.end();
+  }
 }
 
 export interface TestDatabase {
