@@ -36,8 +36,11 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
     const keywords = new ConsentKeywordCache();
     // The hot path (customer messages from phone-only senders) commits on a plain pg connection when the launcher
     // gave one (deps.pgPool, same database as deps.db): a few raw statements without Prisma's per-statement cost.
-    const deliveries = createDeliveryBatcher({ db: deps.db, log: deps.log, channels, keywords, pool: deps.pgPool }, { maxConcurrent: 2 });
-    const live = createLiveChangeBatcher(deps.db, options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log), {
+    const deliveries = createDeliveryBatcher(
+      { db: deps.db, log: deps.log, channels, keywords, pool: deps.pgPool },
+      { maxConcurrent: 2 },
+    );
+    const live = createLiveChangeBatcher({ db: deps.db, pool: deps.pgPool }, options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log), {
       log: deps.log,
     });
     app.addHook("onClose", async () => live.flush());

@@ -1,5 +1,5 @@
 import { Prisma, type Db } from "@inbox/db";
-import { sqlTimestamp } from "../inbound/sql";
+import { sqlTimestamp } from "../sql";
 
 /**
  * Snoozed conversations whose time has come go back to `open` (they were parked as `pending` with `snoozedUntil`).

@@ -1,5 +1,5 @@
 import { Prisma, type DbTx, type MessageStatus } from "@inbox/db";
-import type { RunSql } from "./sql";
+import type { RunSql } from "../sql";
 
 /** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
 export const STATUS_RANK: Record<MessageStatus, number> = {

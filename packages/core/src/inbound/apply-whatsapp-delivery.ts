@@ -10,14 +10,16 @@ import {
   type UserPreferencesValue,
   type WebhookPayload,
 } from "@inbox/whatsapp";
+import type { LiveMessageRow } from "../realtime/live-dtos";
 import { ChannelDirectory, type InboundChannel } from "./channel-directory";
 import { ConsentKeywordCache, matchConsentKeyword, type ConsentKeywordSettings } from "./consent-keywords";
-import { describeInboundMessage } from "./describe-inbound-message";
+import { describeInboundMessage, type DescribedMessage } from "./describe-inbound-message";
 import { openConversation, type OpenedConversation } from "./open-conversation";
-import { openConversations, resolveContactsByWaId } from "./bulk-contacts";
 import { findKnownExternalIds } from "./key-lookups";
-import { prismaSql } from "./sql";
+import { fromMetaTimestamp } from "./meta-time";
+import { prismaSql } from "../sql";
 import { applyFastDelivery, planFastDelivery } from "./pg-fast-path";
+import { inboundMessageRow, ROUTE_JOB, storePhoneSenderMessages, type PhoneSender } from "./store-phone-senders";
 import { changeContactIdentifier, identityKey, resolveContact, type ContactIdentity } from "./resolve-contact";
 import { applyStatusEvents, recordStatusEvents, type StatusReport } from "./apply-status-events";
 
@@ -39,6 +41,8 @@ export interface ApplyDeliveryDeps {
 export interface DeliveryResult {
   outboxWritten: boolean;
   createdMessageIds: string[];
+  /** Created messages whose rows are known without reading them back (the hot path's), a subset of createdMessageIds. */
+  storedMessages: LiveMessageRow[];
   updatedMessageIds: string[];
   conversationIds: string[];
   counts: { messages: number; duplicates: number; statuses: number; webhookEvents: number; consents: number };
@@ -70,13 +74,15 @@ export async function applyWhatsAppDelivery(deps: ApplyDeliveryDeps, payload: We
       const clean = stripNul(payload);
       const fast = deps.pool ? await planFastDelivery(deps.db, channels, keywords, clean) : null;
       if (fast && deps.pool) {
-        const r = await applyFastDelivery(deps.pool, fast);
+        const stored = await applyFastDelivery(deps.pool, fast);
+        const created = stored.flatMap((r) => r.created);
         return {
-          outboxWritten: r.outboxWritten,
-          createdMessageIds: r.createdMessageIds,
+          outboxWritten: stored.some((r) => [...r.conversations.values()].some((c) => c.isNew)),
+          createdMessageIds: created.map((c) => c.row.id),
+          storedMessages: created.map((c) => ({ row: c.row, teamId: c.conversation.teamId, assigneeId: c.conversation.assigneeId })),
           updatedMessageIds: [],
-          conversationIds: r.conversationIds,
-          counts: { messages: r.messages, duplicates: r.duplicates, statuses: 0, webhookEvents: 0, consents: 0 },
+          conversationIds: [...new Set(stored.flatMap((r) => [...r.conversations.values()].map((c) => c.id)))],
+          counts: { messages: created.length, duplicates: stored.reduce((n, r) => n + r.duplicates, 0), statuses: 0, webhookEvents: 0, consents: 0 },
         };
       }
       return await deps.db.$transaction((tx) => applyInTransaction(tx, channels, keywords, clean), { timeout: 20_000, maxWait: 10_000 });
@@ -110,6 +116,7 @@ async function applyInTransaction(
     result: {
       outboxWritten: false,
       createdMessageIds: [],
+      storedMessages: [],
       updatedMessageIds: [],
       conversationIds: [],
       counts: { messages: 0, duplicates: 0, statuses: 0, webhookEvents: 0, consents: 0 },
@@ -150,7 +157,7 @@ async function applyInTransaction(
     work.result.counts.webhookEvents = webhookEvents.length;
   }
   await enqueueInTransaction(tx, work.jobs);
-  work.result.outboxWritten = work.jobs.length > 0;
+  work.result.outboxWritten ||= work.jobs.length > 0;
   work.result.conversationIds = [...work.conversationIds];
   return work.result;
 }
@@ -158,12 +165,6 @@ async function applyInTransaction(
 function toJson(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }
-
-/**
- * Meta's unix-seconds timestamp as a Date. A timestamp more than a day in the future (a clock error, or a
- * crafted value) is capped at now + 1 day so it cannot hold the 24 h window open for years.
- */
-const unixSeconds = (s: string | number) => new Date(Math.max(0, Math.min(Number(s) * 1000, Date.now() + 24 * 3600 * 1000)));
 
 /** Postgres text and jsonb cannot hold U+0000; Meta never sends it, but a signed payload must not cause a 500. */
 function stripNul<T>(value: T): T {
@@ -241,17 +242,15 @@ async function applyMessagesValue(work: Work, channel: InboundChannel, value: Me
       bySender.set(key, group);
     }
     const groups = [...bySender.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
-    // Senders known by phone only, without system messages: resolved and given their conversations set-based,
-    // a few statements for all of them (group commit merges many deliveries into one value).
+    // Senders known by phone only, without system messages (the bulk of traffic): one call of the database function
+    // the hot path uses, for all of them (group commit merges many deliveries into one value).
     const simple = groups.filter(isSimpleSender);
-    if (simple.length > 1) {
-      await storeSimpleSenders(work, channel, simple);
-    }
+    if (simple.length > 0) await storeSimpleSenders(work, channel, simple);
     const toStore: ContactMessages[] = [];
     for (const group of groups) {
-      if (simple.length > 1 && isSimpleSender(group)) continue;
+      if (isSimpleSender(group)) continue;
       const newest = group.messages.reduce((max, m) => Math.max(max, Number(m.timestamp)), 0);
-      let contact = await resolveContact(tx, channel.id, group.identity, unixSeconds(newest));
+      let contact = await resolveContact(tx, channel.id, group.identity, fromMetaTimestamp(newest));
       contact = await applyIdentityChanges(tx, contact, group.messages);
       const conversation = await openContactConversation(work, channel, contact, group.messages);
       toStore.push({ contact, conversation, messages: group.messages });
@@ -264,7 +263,7 @@ async function applyMessagesValue(work: Work, channel: InboundChannel, value: Me
     const reports: StatusReport[] = statuses.map((s) => ({
       externalId: s.id,
       status: s.status,
-      occurredAt: unixSeconds(s.timestamp),
+      occurredAt: fromMetaTimestamp(s.timestamp),
       recipientId: s.recipient_id || s.recipient_user_id || null,
       errors: s.errors ? toJson(s.errors) : null,
       pricing: s.pricing ? toJson(s.pricing) : null,
@@ -330,14 +329,14 @@ function isSimpleSender(group: SenderGroup): group is SenderGroup & { identity: 
 
 const newestTimestamp = (messages: InboundMessage[]): Date | null =>
   messages.reduce<Date | null>((max, m) => {
-    const t = unixSeconds(m.timestamp);
+    const t = fromMetaTimestamp(m.timestamp);
     return !max || t > max ? t : max;
   }, null);
 
 function noteConversation(work: Work, conversation: OpenedConversation): void {
   work.conversationIds.add(conversation.id);
   if (conversation.isNew) {
-    work.jobs.push({ name: "conversation.route", payload: { conversationId: conversation.id }, jobId: `conversation.route-${conversation.id}` });
+    work.jobs.push({ name: ROUTE_JOB, payload: { conversationId: conversation.id }, jobId: `${ROUTE_JOB}-${conversation.id}` });
   }
 }
 
@@ -354,65 +353,84 @@ async function openContactConversation(work: Work, channel: InboundChannel, cont
   return conversation;
 }
 
-/** Many phone-only senders: contacts locked/created and conversations found/opened in one statement each. */
-async function storeSimpleSenders(work: Work, channel: InboundChannel, groups: (SenderGroup & { identity: { waId: string } })[]): Promise<void> {
-  const contacts = await resolveContactsByWaId(
-    prismaSql(work.tx),
-    channel.id,
-    groups.map((g) => ({ identity: g.identity, seenAt: newestTimestamp(g.messages)! })),
+/** Phone-only senders: stored by the database function, then their media and consent keywords. */
+async function storeSimpleSenders(work: Work, channel: InboundChannel, senders: PhoneSender[]): Promise<void> {
+  const r = await storePhoneSenderMessages(prismaSql(work.tx), channel, senders);
+  // The function wrote the routing jobs of the conversations it opened to the outbox already.
+  for (const conversation of r.conversations.values()) {
+    work.conversationIds.add(conversation.id);
+    if (conversation.isNew) work.result.outboxWritten = true;
+  }
+  work.result.counts.duplicates += r.duplicates;
+  await afterStored(
+    work,
+    channel,
+    r.created.map((c) => ({ id: c.row.id, contactId: c.conversation.contactId, conversationId: c.conversation.id, message: c.message, described: c.described })),
   );
-  const conversations = await openConversations(
-    prismaSql(work.tx),
-    channel.id,
-    channel.defaultTeamId,
-    groups.map((g) => ({ contactId: contacts.get(g.identity.waId)!.id, lastInboundAt: newestTimestamp(g.messages)!, unread: g.messages.length })),
-  );
-  const toStore: ContactMessages[] = groups.map((g) => {
-    const contact = contacts.get(g.identity.waId)!;
-    const conversation = conversations.get(contact.id)!;
-    noteConversation(work, conversation);
-    return { contact, conversation, messages: g.messages };
-  });
-  await storeMessages(work, channel, toStore);
+}
+
+/** A message this delivery stored, with what its media and keyword handling need. */
+interface StoredInbound {
+  id: string;
+  contactId: string;
+  conversationId: string;
+  message: InboundMessage;
+  described: DescribedMessage;
 }
 
 /** Inserts the messages of every contact in one statement (ON CONFLICT DO NOTHING), then media and keywords. */
 async function storeMessages(work: Work, channel: InboundChannel, groups: ContactMessages[]): Promise<void> {
   const { tx } = work;
-  const described = groups.flatMap((g) => g.messages.map((m) => ({ g, m, d: describeInboundMessage(m), id: randomUUID() })));
+  const described = groups.flatMap((g) =>
+    g.messages.map((m) => {
+      const d = describeInboundMessage(m);
+      return { g, m, d, row: { ...inboundMessageRow(channel.id, m, d), conversationId: g.conversation.id } };
+    }),
+  );
   const inserted = await tx.message.createManyAndReturn({
-    data: described.map(({ g, m, d, id }) => ({
-      id,
-      conversationId: g.conversation.id,
-      channelId: channel.id,
-      direction: "inbound" as const,
-      type: m.type,
-      text: d.text,
-      payload: toJson(m),
-      externalId: m.id,
-      status: "received" as const,
-      statusAt: unixSeconds(m.timestamp),
-      providerTimestamp: unixSeconds(m.timestamp),
-      replyToExternalId: d.replyToExternalId,
+    data: described.map(({ row }) => ({
+      id: row.id,
+      conversationId: row.conversationId,
+      channelId: row.channelId,
+      direction: row.direction,
+      type: row.type,
+      text: row.text,
+      payload: toJson(row.payload),
+      externalId: row.externalId,
+      status: row.status,
+      statusAt: row.statusAt,
+      providerTimestamp: row.providerTimestamp,
+      replyToExternalId: row.replyToExternalId,
     })),
     skipDuplicates: true,
     select: { id: true, externalId: true },
   });
   const insertedIds = new Set(inserted.map((r) => r.id));
-  work.result.counts.messages += inserted.length;
-  work.result.createdMessageIds.push(...inserted.map((r) => r.id));
   work.result.counts.duplicates += described.length - inserted.length;
   for (const g of groups) {
-    const lost = described.filter((x) => x.g === g && !insertedIds.has(x.id) && x.m.type !== "system").length;
+    const lost = described.filter((x) => x.g === g && !insertedIds.has(x.row.id) && x.m.type !== "system").length;
     if (lost > 0) {
       // A concurrent delivery stored some of these first: they were counted as unread there.
       await tx.conversation.update({ where: { id: g.conversation.id }, data: { unreadCount: { decrement: lost } } });
     }
   }
+  await afterStored(
+    work,
+    channel,
+    described
+      .filter((x) => insertedIds.has(x.row.id))
+      .map((x) => ({ id: x.row.id, contactId: x.g.contact.id, conversationId: x.g.conversation.id, message: x.m, described: x.d })),
+  );
+}
 
-  const media = described.filter(({ id, d }) => insertedIds.has(id) && d.media);
+/** Counts the stored messages, creates their media assets (download jobs) and records consent keywords. */
+async function afterStored(work: Work, channel: InboundChannel, stored: StoredInbound[]): Promise<void> {
+  const { tx } = work;
+  work.result.counts.messages += stored.length;
+  work.result.createdMessageIds.push(...stored.map((s) => s.id));
+  const media = stored.filter((s) => s.described.media);
   if (media.length > 0) {
-    const assets = media.map(({ id, d }) => ({
+    const assets = media.map(({ id, described: d }) => ({
       id: randomUUID(),
       channelId: channel.id,
       messageId: id,
@@ -424,19 +442,23 @@ async function storeMessages(work: Work, channel: InboundChannel, groups: Contac
     await tx.mediaAsset.createMany({ data: assets });
     for (const a of assets) work.jobs.push({ name: "media.download", payload: { mediaAssetId: a.id }, jobId: `media.download-${a.id}` });
   }
-
-  for (const { g, m, d, id } of described) {
-    if (!insertedIds.has(id) || !d.keywordText) continue;
+  for (const s of stored) {
+    if (!s.described.keywordText) continue;
     work.settings ??= await work.keywords.get(tx);
-    const match = matchConsentKeyword(d.keywordText, work.settings);
+    const match = matchConsentKeyword(s.described.keywordText, work.settings);
     if (!match) continue;
-    await recordKeywordConsent(work, g.contact, g.conversation.id, match, { messageId: id, wamid: m.id, text: d.keywordText, timestamp: m.timestamp });
+    await recordKeywordConsent(work, s.contactId, s.conversationId, match, {
+      messageId: s.id,
+      wamid: s.message.id,
+      text: s.described.keywordText,
+      timestamp: s.message.timestamp,
+    });
   }
 }
 
 async function recordKeywordConsent(
   work: Work,
-  contact: Contact,
+  contactId: string,
   conversationId: string,
   kind: "opt_in" | "opt_out",
   evidence: { messageId: string; wamid: string; text: string; timestamp: string },
@@ -454,14 +476,14 @@ async function recordKeywordConsent(
         : null;
     const consent = await tx.consent.create({
       data: {
-        contactId: contact.id,
+        contactId,
         purpose,
         status: kind === "opt_in" ? "granted" : "withdrawn",
         source: "chat_keyword",
         wordingVersion: wording?.version ?? null,
         wordingText: wording?.text ?? null,
         evidence: { ...evidence, keyword: kind, conversationId },
-        occurredAt: unixSeconds(evidence.timestamp),
+        occurredAt: fromMetaTimestamp(evidence.timestamp),
       },
       select: { id: true },
     });
@@ -471,7 +493,7 @@ async function recordKeywordConsent(
   const consent = first!;
   work.jobs.push({
     name: "consent.confirm",
-    payload: { contactId: contact.id, conversationId, kind },
+    payload: { contactId, conversationId, kind },
     jobId: `consent.confirm-${consent.id}`,
   });
 }
@@ -482,7 +504,7 @@ async function applyUserPreferences(work: Work, channel: InboundChannel, value: 
   for (const pref of value.user_preferences) {
     if (pref.category !== "marketing_messages" || pref.value !== "stop") continue;
     if (!pref.wa_id && !pref.user_id) continue;
-    const occurredAt = unixSeconds(pref.timestamp);
+    const occurredAt = fromMetaTimestamp(pref.timestamp);
     const contact = await resolveContact(work.tx, channel.id, { waId: pref.wa_id, userId: pref.user_id }, occurredAt);
     await work.tx.consent.create({
       data: {

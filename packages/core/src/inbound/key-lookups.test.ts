@@ -2,13 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "@inbox/db";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
-import { parseWebhookPayload } from "@inbox/whatsapp";
+import { parseWebhookPayload, type InboundMessage } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
 import { applyStatusEvents } from "./apply-status-events";
-import { findKnownExternalIds, lockContactsByWaId } from "./key-lookups";
-import { pgSql, type RunSql } from "./sql";
+import { findKnownExternalIds } from "./key-lookups";
+import { pgSql, type RunSql } from "../sql";
+import { storePhoneSenderMessages } from "./store-phone-senders";
 
 // A campaign on a fresh install: thousands of rows and no statistics yet. The receiver's key lookups must stay
 // index probes (not a scan of the channel's rows), and must find exactly the stored keys.
@@ -90,16 +91,47 @@ describe("receiver key lookups without table statistics", () => {
     expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
   });
 
-  it("locks contacts by waId in the order given, one index probe each", async () => {
-    const wanted = [waId(3), waId(900), "4900000000000", waId(1400)];
-    let rows: { waId: string | null }[] = [];
-    const plan = await planOf(async (run) => {
-      rows = await lockContactsByWaId(run, channelId, wanted);
-    });
-    expect(rows.map((r) => r.waId)).toEqual([waId(3), waId(900), waId(1400)]);
-    expect(plan).toMatch(/LockRows/);
-    expect(plan).toMatch(/Index Scan using "Contact_channelId_waId_key"/);
-    expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
+  it("stores phone senders' messages with the database function by index probes only, in every call of a session", async () => {
+    // auto_explain reports the plan of every statement inside the function. PL/pgSQL would switch to generic plans
+    // after five calls of a session (the function forces custom plans), so the session makes seven calls.
+    const client = await t.pgPool.connect();
+    const plans: string[] = [];
+    const onNotice = (n: { message?: string }) => plans.push(n.message ?? "");
+    client.on("notice", onNotice);
+    try {
+      for (const sql of ["LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0", "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_analyze = on", "SET client_min_messages = log"]) {
+        await client.query(sql);
+      }
+      const channel = { id: channelId, externalId: fx.META_METADATA.phone_number_id, defaultTeamId: null, type: "whatsapp" as const };
+      const message = (n: number, from: string): InboundMessage => ({ from, id: `wamid.plan-${n}`, timestamp: "1750000000", type: "text", text: { body: `plan ${n}` } });
+      for (let call = 0; call < 7; call++) {
+        // Known customers (conversation updated, profile changed), one new customer, and a redelivered wamid.
+        const known = [waId(call * 3), waId(call * 3 + 700)];
+        const senders = [...known, `4930${String(call).padStart(8, "0")}`].map((w, k) => ({
+          identity: { waId: w, profileName: `Plan ${call}` },
+          messages: [message(call * 10 + k, w)],
+        }));
+        senders[0]!.messages.push({ ...message(0, senders[0]!.identity.waId), id: "wamid.lookup-1" });
+        const r = await storePhoneSenderMessages(pgSql(client), channel, senders);
+        expect(r.created).toHaveLength(3);
+        expect(r.duplicates).toBe(1);
+      }
+    } finally {
+      client.off("notice", onNotice);
+      await client.query("SET client_min_messages = notice");
+      client.release(true);
+    }
+    const plan = plans.join("\n");
+    // Known wamids and the newest conversation are probes; contacts and active conversations are found by the
+    // upserts' arbiter indexes (no scan node at all).
+    expect(plan).toMatch(/Index (Only )?Scan using "Message_channelId_externalId_key"/);
+    expect(plan).toMatch(/Index Scan using "Conversation_contactId_createdAt_idx"/);
+    expect(plan).toMatch(/Conflict Arbiter Indexes: Contact_channelId_waId_key/);
+    expect(plan).toMatch(/Conflict Arbiter Indexes: Conversation_activeContactId_key/);
+    expect(plan).not.toMatch(/Seq Scan on "(Message|Contact|Conversation)"|Bitmap Heap Scan/);
+    // Filters only ever drop rows of the call's own few inputs, never rows of a table read by a partial key.
+    const removed = [...plan.matchAll(/Rows Removed by Filter: (\d+)/g)].map((m) => Number(m[1]));
+    expect(Math.max(0, ...removed)).toBeLessThan(10);
   });
 
   it("applies status reports by one index probe per wamid", async () => {

@@ -1,5 +1,5 @@
-import { Prisma, type Contact } from "@inbox/db";
-import type { RunSql } from "./sql";
+import { Prisma } from "@inbox/db";
+import type { RunSql } from "../sql";
 
 /*
  * Lookups by unique key for the receiver, written as one index probe per key (`unnest` + `LATERAL … LIMIT 1`)
@@ -17,16 +17,4 @@ export async function findKnownExternalIds(run: RunSql, channelId: string, ids: 
     SELECT m."externalId" FROM unnest(${ids}::text[]) AS w(id)
       JOIN LATERAL (SELECT "externalId" FROM "Message" WHERE "channelId" = ${channelId}::uuid AND "externalId" = w.id LIMIT 1) m ON true`);
   return new Set(rows.map((r) => r.externalId));
-}
-
-/**
- * Locks (FOR UPDATE) and returns the channel's contacts with these waIds, in the order given: the probes run in
- * array order, so callers pass the waIds sorted and concurrent deliveries lock in the same order (no deadlock).
- */
-export async function lockContactsByWaId(run: RunSql, channelId: string, sortedWaIds: string[]): Promise<Contact[]> {
-  if (sortedWaIds.length === 0) return [];
-  return run<Contact>(Prisma.sql`
-    SELECT c.* FROM unnest(${sortedWaIds}::text[]) WITH ORDINALITY AS w(wa, n)
-      JOIN LATERAL (SELECT * FROM "Contact" WHERE "channelId" = ${channelId}::uuid AND "waId" = w.wa LIMIT 1 FOR UPDATE) c ON true
-    ORDER BY w.n`);
 }

@@ -4,11 +4,14 @@ import type { PgPool } from "@inbox/db";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { parseWebhookPayload, type WebhookPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
+import { JOB_SCHEMAS } from "@inbox/jobs";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
 import { ConsentKeywordCache } from "./consent-keywords";
 import { mergePayloads } from "./delivery-batcher";
 import { planFastDelivery } from "./pg-fast-path";
+import { ROUTE_JOB } from "./store-phone-senders";
+import { toMessageDto } from "../outbound/to-message-dto";
 
 // The pg hot path must behave exactly like the full (Prisma) path for the deliveries it takes.
 let t: TestDatabase;
@@ -96,7 +99,7 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     expect(await t.db.outboxJob.count({ where: { name: "conversation.route" } })).toBe(1);
   });
 
-  it("updates known senders' profiles and lastSeenAt in one go, and leaves unchanged ones unwritten", async () => {
+  it("updates known senders' profiles and lastSeenAt in one go, and leaves unchanged ones as they were", async () => {
     const ts = 1_763_900_000;
     const senders = ["491710000101", "491710000102", "491710000103"];
     const first = senders.map((from, i) => parse(text(`hi ${i}`, { from, timestamp: ts, name: `Name ${i}` })));
@@ -150,5 +153,42 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     const r = await apply(text("Stopp!", { from: "491710000004" }));
     expect(r.counts.consents).toBe(2); // "STOP" withdraws service and marketing
     expect(await t.db.outboxJob.count({ where: { name: "consent.confirm" } })).toBe(1);
+  });
+
+  it("a customer message ends a snooze and opens a pending conversation", async () => {
+    const from = "491710000005";
+    const r1 = await apply(text("first", { from }));
+    const id = r1.conversationIds[0]!;
+    await t.db.conversation.update({ where: { id }, data: { status: "pending", snoozedUntil: new Date(Date.now() + 3600_000), unreadCount: 0 } });
+    await apply(text("still there?", { from }));
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "open", snoozedUntil: null, unreadCount: 1 });
+  });
+
+  it("concurrent deliveries from one new customer create one contact and one conversation with every message", async () => {
+    const from = "491710000006";
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => apply(text(`burst ${i}`, { from }))));
+    expect(results.reduce((n, r) => n + r.counts.messages, 0)).toBe(6);
+    expect(await t.db.contact.count({ where: { waId: from } })).toBe(1);
+    const convs = await t.db.conversation.findMany({ where: { contact: { waId: from } } });
+    expect(convs).toHaveLength(1);
+    expect(convs[0]!.unreadCount).toBe(6);
+    expect(await t.db.message.count({ where: { conversationId: convs[0]!.id } })).toBe(6);
+  });
+
+  it("the routing job the database function writes is the job the worker expects", async () => {
+    const r = await apply(text("route me", { from: "491710000007" }));
+    const row = await t.db.outboxJob.findUniqueOrThrow({ where: { jobId: `${ROUTE_JOB}-${r.conversationIds[0]}` } });
+    expect(row.name).toBe(ROUTE_JOB);
+    expect(JOB_SCHEMAS[ROUTE_JOB].parse(row.payload)).toEqual({ conversationId: r.conversationIds[0] });
+    expect(r.outboxWritten).toBe(true);
+  });
+
+  it("hands over the stored rows for live events, equal to what a read gives", async () => {
+    const r = await apply(text("live row", { from: "491710000008" }));
+    expect(r.storedMessages).toHaveLength(1);
+    const { row, teamId: rowTeam, assigneeId } = r.storedMessages[0]!;
+    expect({ teamId: rowTeam, assigneeId }).toEqual({ teamId, assigneeId: null });
+    const stored = await t.db.message.findUniqueOrThrow({ where: { id: row.id } });
+    expect(toMessageDto(row)).toEqual(toMessageDto(stored));
   });
 });

@@ -1,5 +1,5 @@
 import { Prisma, type Contact, type DbTx } from "@inbox/db";
-import { sqlTimestamp } from "./sql";
+import { sqlTimestamp } from "../sql";
 
 export interface ContactIdentity {
   waId?: string | null | undefined;
@@ -10,13 +10,14 @@ export interface ContactIdentity {
   countryCode?: string | null | undefined;
 }
 
-const clean = (v: string | null | undefined): string | null => (v && v.trim() !== "" ? v : null);
+/** A profile or identifier value Meta sent, or null when it is missing or blank (blank never replaces a value). */
+export const cleanValue = (v: string | null | undefined): string | null => (v && v.trim() !== "" ? v : null);
 
 /** The key a delivery uses to refer to a customer: phone when known, else the business-scoped user id. */
 export function identityKey(identity: { waId?: string | null | undefined; userId?: string | null | undefined }): string | null {
-  const waId = clean(identity.waId);
+  const waId = cleanValue(identity.waId);
   if (waId) return `w:${waId}`;
-  const userId = clean(identity.userId);
+  const userId = cleanValue(identity.userId);
   return userId ? `u:${userId}` : null;
 }
 
@@ -27,8 +28,8 @@ export function identityKey(identity: { waId?: string | null | undefined; userId
  * everything that follows for this customer (conversation find-or-open) across concurrent deliveries.
  */
 export async function resolveContact(tx: DbTx, channelId: string, identity: ContactIdentity, seenAt: Date): Promise<Contact> {
-  const waId = clean(identity.waId);
-  const userId = clean(identity.userId);
+  const waId = cleanValue(identity.waId);
+  const userId = cleanValue(identity.userId);
   if (!waId && !userId) throw new Error("resolveContact: neither waId nor userId");
   for (let attempt = 0; attempt < 3; attempt++) {
     const found = await tx.$queryRaw<Contact[]>`
@@ -38,8 +39,8 @@ export async function resolveContact(tx: DbTx, channelId: string, identity: Cont
     if (found.length === 0) {
       const created = await tx.$queryRaw<Contact[]>`
         INSERT INTO "Contact" (id, "channelId", "waId", "userId", "parentUserId", username, "profileName", "countryCode", "lastSeenAt", "updatedAt")
-        VALUES (gen_random_uuid(), ${channelId}::uuid, ${waId}, ${userId}, ${clean(identity.parentUserId)}, ${clean(identity.username)},
-                ${clean(identity.profileName)}, ${clean(identity.countryCode)}, ${sqlTimestamp(seenAt)}, (now() AT TIME ZONE 'UTC'))
+        VALUES (gen_random_uuid(), ${channelId}::uuid, ${waId}, ${userId}, ${cleanValue(identity.parentUserId)}, ${cleanValue(identity.username)},
+                ${cleanValue(identity.profileName)}, ${cleanValue(identity.countryCode)}, ${sqlTimestamp(seenAt)}, (now() AT TIME ZONE 'UTC'))
         ON CONFLICT DO NOTHING RETURNING *`;
       if (created[0]) return created[0];
       continue; // a concurrent delivery created it: read (and lock) it
@@ -56,12 +57,12 @@ export async function resolveContact(tx: DbTx, channelId: string, identity: Cont
 /** Sets missing identifiers and newer profile data; no write when nothing changed. */
 export async function updateContactProfile(tx: DbTx, contact: Contact, identity: ContactIdentity, seenAt: Date): Promise<Contact> {
   const data: Prisma.ContactUpdateInput = {};
-  const waId = clean(identity.waId);
-  const userId = clean(identity.userId);
+  const waId = cleanValue(identity.waId);
+  const userId = cleanValue(identity.userId);
   if (waId && contact.waId !== waId) data.waId = waId;
   if (userId && contact.userId !== userId) data.userId = userId;
   for (const key of ["parentUserId", "username", "profileName", "countryCode"] as const) {
-    const value = clean(identity[key]);
+    const value = cleanValue(identity[key]);
     if (value && contact[key] !== value) data[key] = value;
   }
   // lastSeenAt alone is refreshed at most every 5 minutes: a chatty customer does not cost a write per message.

@@ -1,5 +1,5 @@
 import { Prisma } from "@inbox/db";
-import { sqlTimestamp } from "../inbound/sql";
+import { sqlTimestamp } from "../sql";
 import { requeueOrphans, type SweepDeps } from "../sweeps/requeue-orphans";
 
 /** `withLiveJob` answers which asset ids still have a live `media.download` job. */

@@ -1,13 +1,8 @@
-import type { Db } from "@inbox/db";
+import type { Db, PgPool } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
-import { buildLiveEvents } from "./live-dtos";
+import { pgSql } from "../sql";
+import { buildLiveEvents, type LiveChange, type LiveMessageRow } from "./live-dtos";
 import type { LivePublisher } from "./live-publisher";
-
-export interface LiveChange {
-  createdMessageIds?: string[];
-  updatedMessageIds?: string[];
-  conversationIds?: string[];
-}
 
 export interface LiveChangeBatcher {
   /** Records committed changes; their events are built and published within `delayMs`. Never throws. */
@@ -17,14 +12,21 @@ export interface LiveChangeBatcher {
 }
 
 /**
- * Collects the ids of committed changes for a few milliseconds and turns them into live events with one set of
- * queries, so a burst of webhooks costs a handful of reads per interval instead of several per webhook.
+ * Collects committed changes for a few milliseconds and turns them into live events with one set of queries, so a
+ * burst of webhooks costs a handful of reads per interval instead of several per webhook. The reads run on the
+ * plain pg pool when there is one (the receiver's), else on Prisma.
  */
-export function createLiveChangeBatcher(db: Db, publisher: LivePublisher, options: { delayMs?: number; log?: Logger } = {}): LiveChangeBatcher {
+export function createLiveChangeBatcher(
+  source: { db: Db; pool?: PgPool | undefined },
+  publisher: LivePublisher,
+  options: { delayMs?: number; log?: Logger } = {},
+): LiveChangeBatcher {
+  const db = source.pool ? pgSql(source.pool) : source.db;
   const delayMs = options.delayMs ?? 25;
   let created = new Set<string>();
   let updated = new Set<string>();
   let conversations = new Set<string>();
+  let stored = new Map<string, LiveMessageRow>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
@@ -32,10 +34,16 @@ export function createLiveChangeBatcher(db: Db, publisher: LivePublisher, option
     clearTimeout(timer);
     timer = undefined;
     if (created.size + updated.size + conversations.size === 0) return running;
-    const change = { createdMessageIds: [...created], updatedMessageIds: [...updated].filter((id) => !created.has(id)), conversationIds: [...conversations] };
+    const change: LiveChange = {
+      createdMessageIds: [...created],
+      updatedMessageIds: [...updated].filter((id) => !created.has(id)),
+      conversationIds: [...conversations],
+      storedMessages: [...stored.values()],
+    };
     created = new Set();
     updated = new Set();
     conversations = new Set();
+    stored = new Map();
     running = running
       .then(async () => publisher.publish(await buildLiveEvents(db, change)))
       .catch((err: unknown) => options.log?.warn({ err }, "live events not published"));
@@ -47,6 +55,7 @@ export function createLiveChangeBatcher(db: Db, publisher: LivePublisher, option
       for (const id of change.createdMessageIds ?? []) created.add(id);
       for (const id of change.updatedMessageIds ?? []) updated.add(id);
       for (const id of change.conversationIds ?? []) conversations.add(id);
+      for (const m of change.storedMessages ?? []) stored.set(m.row.id, m);
       timer ??= setTimeout(() => void flush(), delayMs);
     },
     flush,

@@ -1,6 +1,7 @@
 import type { ConversationDto, LiveEvent } from "@inbox/contracts";
 import { Prisma, type DbTx, type MediaAsset, type Message } from "@inbox/db";
 import { toMessageDto } from "../outbound/to-message-dto";
+import { runSqlOf, type RunSql } from "../sql";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -28,9 +29,9 @@ interface ConversationRow {
  * statement: this runs after every burst of webhooks, and a relation-by-relation read costs a query per relation
  * (and per conversation for the preview).
  */
-export async function loadConversationDtos(db: DbTx, ids: string[]): Promise<ConversationDto[]> {
+export async function loadConversationDtos(db: DbTx | RunSql, ids: string[]): Promise<ConversationDto[]> {
   if (ids.length === 0) return [];
-  const rows = await db.$queryRaw<ConversationRow[]>(Prisma.sql`
+  const rows = await runSqlOf(db)<ConversationRow>(Prisma.sql`
     SELECT c.id, c.status::text AS status, c."assigneeId", c."teamId", c."unreadCount", c."lastMessageAt", c."lastInboundAt",
            c."windowExpiresAt", c."snoozedUntil", c."createdAt",
            json_build_object('id', ch.id, 'type', ch.type::text, 'name', ch.name) AS channel,
@@ -65,20 +66,36 @@ export async function loadConversationDtos(db: DbTx, ids: string[]): Promise<Con
   }));
 }
 
+/** A message whose stored row the caller already holds (no read needed), with its conversation's routing. */
+export interface LiveMessageRow {
+  row: Message;
+  teamId: string | null;
+  assigneeId: string | null;
+}
+
+export interface LiveChange {
+  createdMessageIds?: string[];
+  updatedMessageIds?: string[];
+  conversationIds?: string[];
+  /** Created messages given as their rows: announced as they are, not read back. */
+  storedMessages?: LiveMessageRow[];
+}
+
 /**
  * The live events for what a committed change touched: message.created / message.updated for the messages and
- * conversation.updated for the conversations. Read after the commit, so consoles never see uncommitted data.
+ * conversation.updated for the conversations. Read after the commit, so consoles never see uncommitted data;
+ * messages the caller hands over as rows (`storedMessages`, committed already) are not read again.
  */
-export async function buildLiveEvents(
-  db: DbTx,
-  change: { createdMessageIds?: string[]; updatedMessageIds?: string[]; conversationIds?: string[] },
-): Promise<LiveEvent[]> {
-  const created = change.createdMessageIds ?? [];
-  const updated = change.updatedMessageIds ?? [];
+export async function buildLiveEvents(db: DbTx | RunSql, change: LiveChange): Promise<LiveEvent[]> {
+  const run = runSqlOf(db);
+  const given = change.storedMessages ?? [];
+  const givenIds = new Set(given.map((m) => m.row.id));
+  const created = (change.createdMessageIds ?? []).filter((id) => !givenIds.has(id));
+  const updated = (change.updatedMessageIds ?? []).filter((id) => !givenIds.has(id));
   const messageIds = [...new Set([...created, ...updated])];
   // One statement for the messages with their media and their conversation's routing (what consoles filter on).
   const messages = messageIds.length
-    ? await db.$queryRaw<(Message & { media: MediaSummary[]; convTeamId: string | null; convAssigneeId: string | null })[]>(Prisma.sql`
+    ? await run<Message & { media: MediaSummary[]; convTeamId: string | null; convAssigneeId: string | null }>(Prisma.sql`
         SELECT m.*, c."teamId" AS "convTeamId", c."assigneeId" AS "convAssigneeId",
                COALESCE((SELECT json_agg(json_build_object('id', a.id, 'mimeType', a."mimeType", 'filename', a.filename,
                                                            'sizeBytes', a."sizeBytes", 'status', a.status::text) ORDER BY a."createdAt")
@@ -88,14 +105,23 @@ export async function buildLiveEvents(
          ORDER BY m."createdAt" ASC`)
     : [];
   const createdSet = new Set(created);
-  const events: LiveEvent[] = messages.map((m) => ({
-    type: createdSet.has(m.id) ? ("message.created" as const) : ("message.updated" as const),
-    conversationId: m.conversationId,
-    teamId: m.convTeamId,
-    assigneeId: m.convAssigneeId,
-    message: toMessageDto(m),
+  const events: LiveEvent[] = given.map((m) => ({
+    type: "message.created" as const,
+    conversationId: m.row.conversationId,
+    teamId: m.teamId,
+    assigneeId: m.assigneeId,
+    message: toMessageDto(m.row),
   }));
-  for (const conversation of await loadConversationDtos(db, change.conversationIds ?? [])) {
+  for (const m of messages) {
+    events.push({
+      type: createdSet.has(m.id) ? ("message.created" as const) : ("message.updated" as const),
+      conversationId: m.conversationId,
+      teamId: m.convTeamId,
+      assigneeId: m.convAssigneeId,
+      message: toMessageDto(m),
+    });
+  }
+  for (const conversation of await loadConversationDtos(run, change.conversationIds ?? [])) {
     events.push({
       type: "conversation.updated",
       conversationId: conversation.id,

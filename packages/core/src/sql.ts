@@ -1,4 +1,4 @@
-import { Prisma, type DbTx, type PgClient } from "@inbox/db";
+import { Prisma, type DbTx, type PgClient, type PgPool } from "@inbox/db";
 
 /** A UTC timestamp parameter for raw SQL against TIMESTAMP(3) columns (Prisma stores UTC without zone). */
 export function sqlTimestamp(date: Date | null | undefined): Prisma.Sql {
@@ -13,7 +13,11 @@ export const prismaSql =
   <T>(query: Prisma.Sql) =>
     tx.$queryRaw<T[]>(query);
 
+/** On a pooled client (inside its transaction), or on the pool itself (each statement its own transaction). */
 export const pgSql =
-  (client: PgClient): RunSql =>
+  (client: PgClient | PgPool): RunSql =>
   async <T>(query: Prisma.Sql) =>
     (await client.query(query.text, query.values)).rows as T[];
+
+/** The RunSql of a Prisma client or transaction; a RunSql is passed through (readers that run on either). */
+export const runSqlOf = (db: DbTx | RunSql): RunSql => (typeof db === "function" ? db : prismaSql(db));
