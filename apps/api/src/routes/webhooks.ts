@@ -38,7 +38,7 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
     // gave one (deps.pgPool, same database as deps.db): a few raw statements without Prisma's per-statement cost.
     const deliveries = createDeliveryBatcher(
       { db: deps.db, log: deps.log, channels, keywords, pool: deps.pgPool },
-      { maxConcurrent: 2 },
+      { maxConcurrent: 2, minBatchToOverlap: 16 },
     );
     const live = createLiveChangeBatcher({ db: deps.db, pool: deps.pgPool }, options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log), {
       log: deps.log,

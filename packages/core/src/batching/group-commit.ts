@@ -10,6 +10,13 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Runs in flight at once (default 2; keep below the database pool size). */
   maxConcurrent?: number;
+  /**
+   * Items a run must have to start while another run is in flight (default 1). A run costs about the same for one
+   * item as for many (a round trip, a commit), so a second run started for the one or two items that arrived just
+   * after the first began is mostly overhead; with this threshold they wait for the first to end (one run's
+   * duration at most) and go together. With nothing in flight an item always starts at once.
+   */
+  minBatchToOverlap?: number;
 }
 
 export interface GroupCommit<I, O> {
@@ -20,7 +27,8 @@ export interface GroupCommit<I, O> {
 /**
  * Group commit: items that arrive while `maxConcurrent` runs are in flight wait and go into the next run together,
  * so a burst costs one statement (and one WAL flush) per run instead of one per item. Under light load an item
- * starts a run of its own at once — no timer, no added latency. `run` must settle every item it is given; an item
+ * starts a run of its own at once — no timer, no added latency (see `minBatchToOverlap` for when a second run
+ * starts). `run` must settle every item it is given; an item
  * it leaves unsettled is rejected when the run ends, and a run that throws rejects the items it left.
  */
 export function createGroupCommit<I, O>(
@@ -29,6 +37,7 @@ export function createGroupCommit<I, O>(
 ): GroupCommit<I, O> {
   const maxBatch = options.maxBatch ?? 64;
   const maxConcurrent = options.maxConcurrent ?? 2;
+  const minBatchToOverlap = Math.max(1, Math.min(options.minBatchToOverlap ?? 1, maxBatch));
   const queue: Pending<I, O>[] = [];
   let inFlight = 0;
 
@@ -55,7 +64,7 @@ export function createGroupCommit<I, O>(
   };
 
   const pump = () => {
-    while (inFlight < maxConcurrent && queue.length > 0) {
+    while (inFlight < maxConcurrent && queue.length > 0 && (inFlight === 0 || queue.length >= minBatchToOverlap)) {
       const batch = queue.splice(0, maxBatch);
       inFlight++;
       void execute(batch).finally(() => {

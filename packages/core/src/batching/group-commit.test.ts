@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { createGroupCommit, type GroupCommitOptions, type Pending } from "./group-commit";
+
+/** A group commit whose runs end only when the test says so; records the size of every run. */
+function controlled(options: GroupCommitOptions) {
+  const runs: { size: number; finish: () => void }[] = [];
+  const commit = createGroupCommit<number, number>(
+    (batch: Pending<number, number>[]) =>
+      new Promise<void>((resolve) => {
+        runs.push({
+          size: batch.length,
+          finish: () => {
+            for (const p of batch) p.resolve(p.input * 10);
+            resolve();
+          },
+        });
+      }),
+    options,
+  );
+  return { commit, runs };
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe("createGroupCommit", () => {
+  it("starts a lone item at once and puts what arrives meanwhile into the next run", async () => {
+    const { commit, runs } = controlled({ maxConcurrent: 1 });
+    const first = commit.submit(1);
+    expect(runs.map((r) => r.size)).toEqual([1]);
+    const rest = [2, 3, 4].map((i) => commit.submit(i));
+    expect(runs).toHaveLength(1);
+    runs[0]!.finish();
+    await tick();
+    expect(runs.map((r) => r.size)).toEqual([1, 3]);
+    runs[1]!.finish();
+    expect(await Promise.all([first, ...rest])).toEqual([10, 20, 30, 40]);
+  });
+
+  it("overlaps a second run only for enough items (minBatchToOverlap)", async () => {
+    const { commit, runs } = controlled({ maxConcurrent: 2, minBatchToOverlap: 3 });
+    void commit.submit(1);
+    void commit.submit(2);
+    void commit.submit(3);
+    // One run in flight: two waiting items are not worth a run of their own.
+    expect(runs.map((r) => r.size)).toEqual([1]);
+    void commit.submit(4);
+    expect(runs.map((r) => r.size)).toEqual([1, 3]);
+    void commit.submit(5);
+    runs[0]!.finish();
+    await tick();
+    // One run still in flight: a single item waits for it...
+    expect(runs.map((r) => r.size)).toEqual([1, 3]);
+    runs[1]!.finish();
+    await tick();
+    // ...and starts as soon as nothing is in flight.
+    expect(runs.map((r) => r.size)).toEqual([1, 3, 1]);
+  });
+
+  it("without the option a second run starts for whatever is waiting", async () => {
+    const { commit, runs } = controlled({ maxConcurrent: 2 });
+    void commit.submit(1);
+    void commit.submit(2);
+    expect(runs.map((r) => r.size)).toEqual([1, 1]);
+  });
+
+  it("rejects the items of a run that throws, and the items a run leaves unsettled", async () => {
+    const failing = createGroupCommit<number, number>(async () => {
+      throw new Error("database down");
+    });
+    await expect(failing.submit(1)).rejects.toThrow("database down");
+    const forgetful = createGroupCommit<number, number>(async () => undefined);
+    await expect(forgetful.submit(1)).rejects.toThrow(/did not settle/);
+  });
+});
