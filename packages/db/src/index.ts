@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./ensure-database";
 export * from "./generated/client";
 export * from "./pg-pool";
+export * from "./sql";

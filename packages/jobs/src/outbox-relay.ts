@@ -1,6 +1,5 @@
-import type { Db } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
-import { drainOutbox } from "./outbox";
+import { drainOutbox, type OutboxSource } from "./outbox";
 import type { JobQueues } from "./queues";
 
 /**
@@ -14,7 +13,7 @@ export class OutboxRelay {
   private stopped = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: OutboxSource,
     private readonly queues: JobQueues,
     private readonly log: Logger,
     private readonly intervalMs = 500,

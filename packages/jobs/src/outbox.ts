@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db, DbTx } from "@inbox/db";
+import { Prisma, withTransaction, type Db, type DbTx, type SqlSource } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
 import { JOB_SCHEMAS, type JobName, type JobPayload } from "./names";
 import type { JobQueues } from "./queues";
@@ -35,15 +35,24 @@ export interface DrainResult {
   failed: number;
 }
 
-/** Moves due outbox rows to BullMQ. Safe to run from several processes: rows are claimed with SKIP LOCKED. */
-export async function drainOutbox(db: Db, queues: JobQueues, log: Logger, batchSize = 500): Promise<DrainResult> {
-  return db.$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<{ id: bigint; name: string; payload: unknown; jobId: string; availableAt: Date }[]>`
-        SELECT id, name, payload, "jobId", "availableAt" FROM "OutboxJob"
-        WHERE "dispatchedAt" IS NULL AND "availableAt" <= now() + interval '5 minutes'
-        ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+/** Prisma alone, or Prisma plus the plain pg pool the outbox statements then run on. */
+export type OutboxSource = Db | SqlSource;
+const sourceOf = (source: OutboxSource): SqlSource => ("$transaction" in source ? { db: source } : source);
+
+/**
+ * Moves due outbox rows to BullMQ. Safe to run from several processes: rows are claimed with SKIP LOCKED and
+ * marked dispatched in the same transaction, after Redis took them (a failure leaves them for the next drain).
+ */
+export async function drainOutbox(source: OutboxSource, queues: JobQueues, log: Logger, batchSize = 500): Promise<DrainResult> {
+  return withTransaction(
+    sourceOf(source),
+    async (run) => {
+      const rows = await run<{ id: string; name: string; payload: unknown; jobId: string; availableAt: Date }>(Prisma.sql`
+        SELECT id::text AS id, name, payload, "jobId", "availableAt" FROM "OutboxJob"
+        WHERE "dispatchedAt" IS NULL AND "availableAt" <= (now() AT TIME ZONE 'UTC') + interval '5 minutes'
+        ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`);
       if (rows.length === 0) return { dispatched: 0, failed: 0 };
+      const ids = rows.map((r) => r.id);
       try {
         await queues.addBulk(
           rows.map((r) => ({
@@ -55,19 +64,16 @@ export async function drainOutbox(db: Db, queues: JobQueues, log: Logger, batchS
         );
       } catch (error) {
         log.warn({ err: error, count: rows.length }, "outbox: Redis unavailable, jobs stay in Postgres");
-        await tx.outboxJob.updateMany({
-          where: { id: { in: rows.map((r) => r.id) } },
-          data: { attempts: { increment: 1 }, lastError: error instanceof Error ? error.message : String(error) },
-        });
+        const message = error instanceof Error ? error.message : String(error);
+        await run(Prisma.sql`
+          UPDATE "OutboxJob" SET attempts = attempts + 1, "lastError" = ${message} WHERE id = ANY(${ids}::bigint[]) RETURNING id`);
         return { dispatched: 0, failed: rows.length };
       }
-      await tx.outboxJob.updateMany({
-        where: { id: { in: rows.map((r) => r.id) } },
-        data: { dispatchedAt: new Date() },
-      });
+      await run(Prisma.sql`
+        UPDATE "OutboxJob" SET "dispatchedAt" = (clock_timestamp() AT TIME ZONE 'UTC') WHERE id = ANY(${ids}::bigint[]) RETURNING id`);
       return { dispatched: rows.length, failed: 0 };
     },
-    { timeout: 30_000 },
+    { timeoutMs: 30_000 },
   );
 }
 

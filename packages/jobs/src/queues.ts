@@ -14,6 +14,9 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });
 }
 
+/** Jobs per BullMQ addBulk call (see JobQueues.addBulk). */
+export const ADD_BULK_CHUNK = 50;
+
 export class JobQueues {
   readonly queues: Record<QueueName, Queue>;
 
@@ -37,6 +40,10 @@ export class JobQueues {
     });
   }
 
+  /**
+   * Adds many jobs, in chunks of ADD_BULK_CHUNK per BullMQ call: encoding hundreds of jobs at once blocks the
+   * event loop for ~100 ms, which in a worker delays the timed sends next to it (they then arrive bunched).
+   */
   async addBulk(jobs: { name: JobName; payload: JobPayload<JobName>; jobId: string; delayMs?: number }[]) {
     const byQueue = new Map<QueueName, typeof jobs>();
     for (const job of jobs) {
@@ -44,15 +51,17 @@ export class JobQueues {
       byQueue.set(q, [...(byQueue.get(q) ?? []), job]);
     }
     await Promise.all(
-      [...byQueue].map(([q, list]) =>
-        this.queues[q].addBulk(
-          list.map((j) => ({
-            name: j.name,
-            data: j.payload,
-            opts: { ...JOB_OPTIONS[j.name], jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) },
-          })),
-        ),
-      ),
+      [...byQueue].map(async ([q, list]) => {
+        for (let i = 0; i < list.length; i += ADD_BULK_CHUNK) {
+          await this.queues[q].addBulk(
+            list.slice(i, i + ADD_BULK_CHUNK).map((j) => ({
+              name: j.name,
+              data: j.payload,
+              opts: { ...JOB_OPTIONS[j.name], jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) },
+            })),
+          );
+        }
+      }),
     );
   }
 

@@ -1,5 +1,4 @@
-import { Prisma, type Db } from "@inbox/db";
-import { sqlTimestamp } from "../sql";
+import { Prisma, sqlTimestamp, type Db } from "@inbox/db";
 
 /**
  * Snoozed conversations whose time has come go back to `open` (they were parked as `pending` with `snoozedUntil`).

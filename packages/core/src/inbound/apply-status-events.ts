@@ -1,5 +1,4 @@
-import { Prisma, type DbTx, type MessageStatus } from "@inbox/db";
-import type { RunSql } from "../sql";
+import { Prisma, type DbTx, type MessageStatus, type RunSql } from "@inbox/db";
 
 /** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
 export const STATUS_RANK: Record<MessageStatus, number> = {

@@ -235,7 +235,7 @@ describe("applyWhatsAppDelivery: statuses", () => {
     expect(ev).toMatchObject({ messageId: null, appliedAt: null });
     const m = await outboundMessage("wamid.early-1");
     const { applyStatusEvents } = await import("./apply-status-events");
-    const { prismaSql } = await import("../sql");
+    const { prismaSql } = await import("@inbox/db");
     await t.db.$transaction((tx) => applyStatusEvents(prismaSql(tx), channelId, ["wamid.early-1"]));
     expect((await t.db.message.findUniqueOrThrow({ where: { id: m.id } })).status).toBe("delivered");
     expect(await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } })).toMatchObject({ messageId: m.id });

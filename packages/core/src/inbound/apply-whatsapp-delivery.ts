@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, type Contact, type Db, type DbTx, type PgPool } from "@inbox/db";
+import { Prisma, prismaSql, type Contact, type Db, type DbTx, type PgPool } from "@inbox/db";
 import { enqueueInTransaction, type OutboxEntry } from "@inbox/jobs";
 import type { Logger } from "@inbox/logger";
 import {
@@ -17,7 +17,6 @@ import { describeInboundMessage, type DescribedMessage } from "./describe-inboun
 import { openConversation, type OpenedConversation } from "./open-conversation";
 import { findKnownExternalIds } from "./key-lookups";
 import { fromMetaTimestamp } from "./meta-time";
-import { prismaSql } from "../sql";
 import { applyFastDelivery, planFastDelivery } from "./pg-fast-path";
 import { inboundMessageRow, ROUTE_JOB, storePhoneSenderMessages, type PhoneSender } from "./store-phone-senders";
 import { changeContactIdentifier, identityKey, resolveContact, type ContactIdentity } from "./resolve-contact";

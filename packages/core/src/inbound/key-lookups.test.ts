@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Prisma } from "@inbox/db";
+import { Prisma, pgSql, type RunSql } from "@inbox/db";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { parseWebhookPayload, type InboundMessage } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
@@ -8,7 +8,6 @@ import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
 import { applyStatusEvents } from "./apply-status-events";
 import { findKnownExternalIds } from "./key-lookups";
-import { pgSql, type RunSql } from "../sql";
 import { storePhoneSenderMessages } from "./store-phone-senders";
 
 // A campaign on a fresh install: thousands of rows and no statistics yet. The receiver's key lookups must stay

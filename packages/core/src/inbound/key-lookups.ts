@@ -1,5 +1,4 @@
-import { Prisma } from "@inbox/db";
-import type { RunSql } from "../sql";
+import { Prisma, type RunSql } from "@inbox/db";
 
 /*
  * Lookups by unique key for the receiver, written as one index probe per key (`unnest` + `LATERAL … LIMIT 1`)

@@ -1,6 +1,5 @@
-import type { DbTx } from "@inbox/db";
+import { sqlTimestamp, type DbTx } from "@inbox/db";
 import { SERVICE_WINDOW_MS } from "../conversations/window";
-import { sqlTimestamp } from "../sql";
 
 export interface OpenedConversation {
   id: string;

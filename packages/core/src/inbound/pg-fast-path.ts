@@ -1,10 +1,9 @@
-import type { Db, PgPool } from "@inbox/db";
+import { pgSql, type Db, type PgPool } from "@inbox/db";
 import { isMessagesChange, type MessagesValue, type WebhookPayload } from "@inbox/whatsapp";
 import type { ChannelDirectory, InboundChannel } from "./channel-directory";
 import { matchConsentKeyword, type ConsentKeywordCache } from "./consent-keywords";
 import { describeInboundMessage } from "./describe-inbound-message";
 import { identityKey, type ContactIdentity } from "./resolve-contact";
-import { pgSql } from "../sql";
 import { storePhoneSenderMessages, type PhoneSender, type PhoneSendersResult } from "./store-phone-senders";
 
 /**

@@ -1,5 +1,4 @@
-import { Prisma, type Contact, type DbTx } from "@inbox/db";
-import { sqlTimestamp } from "../sql";
+import { Prisma, sqlTimestamp, type Contact, type DbTx } from "@inbox/db";
 
 export interface ContactIdentity {
   waId?: string | null | undefined;

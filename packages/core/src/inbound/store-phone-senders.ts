@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, type Message } from "@inbox/db";
+import { Prisma, type Message, type RunSql } from "@inbox/db";
 import type { JobName } from "@inbox/jobs";
 import type { InboundMessage } from "@inbox/whatsapp";
 import { SERVICE_WINDOW_MS } from "../conversations/window";
@@ -7,7 +7,6 @@ import type { InboundChannel } from "./channel-directory";
 import { describeInboundMessage, type DescribedMessage } from "./describe-inbound-message";
 import { fromMetaTimestamp } from "./meta-time";
 import { cleanValue, type ContactIdentity } from "./resolve-contact";
-import type { RunSql } from "../sql";
 
 /**
  * The job that hands a new conversation to routing. The database function writes it to the outbox itself, as

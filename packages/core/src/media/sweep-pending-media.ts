@@ -1,5 +1,4 @@
-import { Prisma } from "@inbox/db";
-import { sqlTimestamp } from "../sql";
+import { Prisma, sqlTimestamp } from "@inbox/db";
 import { requeueOrphans, type SweepDeps } from "../sweeps/requeue-orphans";
 
 /** `withLiveJob` answers which asset ids still have a live `media.download` job. */

@@ -1,6 +1,5 @@
-import type { Db, PgPool } from "@inbox/db";
+import { pgSql, type Db, type PgPool } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
-import { pgSql } from "../sql";
 import { buildLiveEvents, type LiveChange, type LiveMessageRow } from "./live-dtos";
 import type { LivePublisher } from "./live-publisher";
 

@@ -1,7 +1,6 @@
 import type { ConversationDto, LiveEvent } from "@inbox/contracts";
-import { Prisma, type DbTx, type MediaAsset, type Message } from "@inbox/db";
+import { Prisma, runSqlOf, type DbTx, type MediaAsset, type Message, type RunSql } from "@inbox/db";
 import { toMessageDto } from "../outbound/to-message-dto";
-import { runSqlOf, type RunSql } from "../sql";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
