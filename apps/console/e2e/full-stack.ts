@@ -70,7 +70,7 @@ export async function startFullStack(): Promise<FullStack> {
 
     const queues = new JobQueues(redis, prefix);
     closers.push(() => queues.close());
-    const worker: RunningWorker = await startWorker({ env, db: t.db, redis, queues, log });
+    const worker: RunningWorker = await startWorker({ env, db: t.db, pgPool: t.pgPool, redis, queues, log });
     closers.push(() => worker.close());
     const relay = new OutboxRelay(t.db, queues, log);
     relay.start();

@@ -1,5 +1,5 @@
 import type { Env } from "@inbox/config";
-import type { Db } from "@inbox/db";
+import type { Db, PgPool } from "@inbox/db";
 import type { JobName, JobPayload } from "@inbox/jobs";
 import type { Logger } from "@inbox/logger";
 import type { Redis } from "ioredis";
@@ -16,6 +16,11 @@ import { handleConversationWake } from "./handlers/conversation-wake";
 export interface WorkerDeps {
   env: Env;
   db: Db;
+  /**
+   * Plain pg pool on the same database for the send path's per-message statements (claim, record): a fraction of
+   * Prisma's CPU per row. Prisma runs them when absent.
+   */
+  pgPool?: PgPool | undefined;
   redis: Redis;
   queues: JobQueues;
   log: Logger;

@@ -4,6 +4,7 @@ import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
 import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance/sweeper";
 import { JOB_HANDLERS, type JobHandler, type JobHandlers, type WorkerDeps } from "./registry";
+import { flushLiveChanges } from "./handlers/inbound-deps";
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -51,7 +52,7 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
       new Worker(queue, (job) => processJob(job, deps, handlers), {
         connection: deps.queues.connection.duplicate(),
         prefix: deps.queues.prefix,
-        concurrency: options.concurrency?.[queue] ?? (queue === "outbound" ? 50 : 10),
+        concurrency: options.concurrency?.[queue] ?? (queue === "outbound" ? deps.env.WORKER_OUTBOUND_CONCURRENCY : 10),
         settings: {
           backoffStrategy: (attemptsMade, type, err) =>
             type === OUTBOUND_BACKOFF ? computeOutboundBackoff(attemptsMade, type, err) : 1_000 * 2 ** Math.max(0, attemptsMade - 1),
@@ -62,7 +63,7 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
     w.on("failed", (job, err) => deps.log.warn({ jobId: job?.id, job: job?.name, err }, "job attempt failed"));
     w.on("error", (err) => deps.log.error({ err }, "worker error"));
   }
-  const relay = new OutboxRelay(deps.db, deps.queues, deps.log);
+  const relay = new OutboxRelay({ db: deps.db, pool: deps.pgPool }, deps.queues, deps.log);
   relay.start();
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
   const sweeper = sweepEveryMs > 0 ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke }) : undefined;
@@ -83,6 +84,7 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
       await sweeper?.close();
       await relay.stop();
       await Promise.all(workers.map((w) => w.close()));
+      await flushLiveChanges(deps);
     },
   };
 }

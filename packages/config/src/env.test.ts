@@ -13,6 +13,7 @@ describe("parseEnv", () => {
     expect(env.GRAPH_API_URL).toBe("http://127.0.0.1:3001/v25.0");
     expect(env.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(env.WHATSAPP_APP_SECRET).toMatch(/^dev-app-secret-/);
+    expect(env.WORKER_OUTBOUND_CONCURRENCY).toBe(400);
   });
 
   it("uses WhatsApp values that are set, even in simulator mode", () => {
@@ -25,7 +26,7 @@ describe("parseEnv", () => {
   it("names each bad variable and what is wrong with it", () => {
     let error: unknown;
     try {
-      parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc", REDIS_URL: "nope", SESSION_SECRET: "short" });
+      parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc", REDIS_URL: "nope", SESSION_SECRET: "short", WORKER_OUTBOUND_CONCURRENCY: "0" });
     } catch (e) {
       error = e;
     }
@@ -35,6 +36,7 @@ describe("parseEnv", () => {
     expect(problems).toMatch(/PORT must be a number/);
     expect(problems).toMatch(/REDIS_URL must be a redis: or rediss: URL/);
     expect(problems).toMatch(/SESSION_SECRET must be at least 32 characters/);
+    expect(problems).toMatch(/WORKER_OUTBOUND_CONCURRENCY must be at least 1/);
   });
 
   it("refuses production without a session secret and Meta mode without its secrets", () => {

@@ -86,6 +86,10 @@ export const EnvSchema = z
     MEDIA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data/media")),
     /** Upper bound for outbound documents in MB (Meta allows 100; a lower default keeps disk and uploads small). */
     MEDIA_MAX_DOCUMENT_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(25)),
+    WORKER_OUTBOUND_CONCURRENCY: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(5_000, "must be at most 5000").default(400),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {

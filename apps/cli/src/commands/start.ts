@@ -55,22 +55,25 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
   const isAllInOne = roles.includes("api") && roles.includes("worker");
   const simulatorNote = env.isSimulatorMode && isAllInOne ? await startSimulatorIfAvailable(env, closers) : null;
 
+  // The hot paths' plain pg pool (receiver: deliveries and live reads; worker: claim and record of sends), next
+  // to Prisma's pool; each role keeps at most four of its connections busy.
+  const pgPool = createPgPool(env.DATABASE_URL, { max: 4 * roles.length });
   if (roles.includes("worker")) {
-    const worker = await startWorker({ env, db, redis, queues, log: log.child({ component: "worker" }) });
+    const worker = await startWorker({ env, db, pgPool, redis, queues, log: log.child({ component: "worker" }) });
     closers.push(() => worker.close());
   }
   if (roles.includes("api")) {
     ensureConsoleBuilt({ info: (m) => log.info(m) });
     // The api drains the outbox right after each commit that wrote jobs, instead of waiting for a poll.
-    const relay = new OutboxRelay(db, queues, log.child({ component: "outbox" }));
+    const relay = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
     relay.start();
-    const pgPool = createPgPool(env.DATABASE_URL, { max: 4 });
     const api = await startApi(
       { env, db, pgPool, redis, queues, log: log.child({ component: "api" }), consoleDir: CONSOLE_DIST, onOutboxWritten: relay.poke },
       { port: env.PORT },
     );
-    closers.unshift(() => api.close(), () => relay.stop(), () => pgPool.end());
+    closers.unshift(() => api.close(), () => relay.stop());
   }
+  closers.push(() => pgPool.end());
 
   const lines = [
     "",

@@ -6,9 +6,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
 import {
+  createSendStatements,
+  ORPHANED_CLAIM_MS,
   queueOutboundMessage,
   resumeChannel,
   sendQueuedMessage,
+  subscribeLiveEvents,
+  type Throttle,
   syncTemplates,
   isRetryableSendError,
   type SendQueuedMessageDeps,
@@ -20,6 +24,8 @@ import { GraphClient } from "@inbox/whatsapp";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import { startWorker } from "../worker";
 import type { WorkerDeps } from "../registry";
+
+type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
 
 const PHONE_NUMBER_ID = "100000000000001";
 const WABA_ID = "200000000000001";
@@ -234,6 +240,47 @@ describe("message.send against the simulator", () => {
     expect(sends()).toBe(before + 1);
   });
 
+  it("a worker killed while it waited for its send slot: the message was never sent, so a later attempt sends it once", async () => {
+    const { message } = await queueText();
+    const before = sends();
+    // The dead job's claim: `sending`, never marked as handed to Graph.
+    expect(await createSendStatements(t.db).claim(message.id, new Date())).toBeDefined();
+    expect(await stored(message.id)).toMatchObject({ status: "sending", sendStartedAt: null });
+    // While the claim may still be a live job's, the next attempt waits instead of sending.
+    const early = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch((e: unknown) => e);
+    expect(isRetryableSendError(early) && early.reason).toBe("awaiting_claim");
+    expect(sends()).toBe(before);
+    // Once the claim is orphaned, the message is taken over and sent.
+    const later = () => new Date(Date.now() + ORPHANED_CLAIM_MS + 1_000);
+    expect(await sendQueuedMessage(deps({ clock: later }), { messageId: message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
+    expect(sends()).toBe(before + 1);
+    expect((await stored(message.id)).sendStartedAt).not.toBeNull();
+  });
+
+  it("an attempt whose claim was taken over while it waited for its slot sends nothing", async () => {
+    const { message } = await queueText();
+    const before = sends();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let booked!: () => void;
+    const isBooked = new Promise<void>((r) => (booked = r));
+    // Attempt A books a slot far ahead and waits (its process is stalled)…
+    const slow: Throttle = async () => {
+      booked();
+      await released;
+      return { isBooked: true, waitMs: 0 };
+    };
+    const a = sendQueuedMessage(deps({ throttle: slow }), { messageId: message.id, isLastAttempt: false });
+    await isBooked;
+    // …attempt B finds the claim orphaned and sends the message…
+    const later = () => new Date(Date.now() + ORPHANED_CLAIM_MS + 1_000);
+    expect(await sendQueuedMessage(deps({ clock: later }), { messageId: message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
+    // …and A, waking up, may not send it again.
+    release();
+    expect(await a).toEqual({ outcome: "skipped", reason: "claimed_elsewhere" });
+    expect(sends()).toBe(before + 1);
+  });
+
   it("…and when the status webhook linked the wamid meanwhile, the retry just finishes", async () => {
     const { message } = await queueText();
     const dying = {
@@ -258,14 +305,12 @@ describe("message.send against the simulator", () => {
     expect(await stored(message.id)).toMatchObject({ status: "sending" });
   });
 
+  const workerEnv = () =>
+    parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID });
+
   it("end to end through BullMQ: a retryable error is retried with backoff and then sent", async () => {
-    const workerDeps: WorkerDeps = {
-      env: parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID }),
-      db: t.db,
-      redis,
-      queues,
-      log,
-    };
+    // Wired as `pnpm start` wires it: claim and record on the plain pg pool.
+    const workerDeps: WorkerDeps = { env: workerEnv(), db: t.db, pgPool: t.pgPool, redis, queues, log };
     const worker = await startWorker(workerDeps, { scheduleTemplateSync: false });
     try {
       const { message } = await queueText();
@@ -275,6 +320,30 @@ describe("message.send against the simulator", () => {
       expect((await stored(message.id)).attempts).toBe(2);
     } finally {
       await worker.close();
+    }
+  });
+
+  it("tells consoles live when a send was accepted and when it failed, with Meta's code and the reason", async () => {
+    const got: LiveEnvelope[] = [];
+    const sub = redis.duplicate();
+    const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
+    const worker = await startWorker({ env: workerEnv(), db: t.db, pgPool: t.pgPool, redis, queues, log }, { scheduleTemplateSync: false });
+    try {
+      const ok = await queueText("geht raus");
+      await drainOutbox(t.db, queues, log);
+      const updated = (id: string) => got.find((e) => e.event.type === "message.updated" && e.event.message.id === id);
+      await expect.poll(() => updated(ok.message.id)?.event).toMatchObject({ message: { status: "sent", externalId: expect.stringMatching(/^wamid\./) } });
+      await force({ code: 131026, mode: "sync" });
+      const bad = await queueText("kommt nicht an");
+      await drainOutbox(t.db, queues, log);
+      await expect.poll(() => updated(bad.message.id)?.event).toMatchObject({
+        conversationId: bad.conversation.id,
+        message: { status: "failed", errorCode: 131026, errorDetails: expect.stringContaining("\n") },
+      });
+    } finally {
+      await worker.close();
+      await subscription.close();
+      sub.disconnect();
     }
   });
 
@@ -293,7 +362,7 @@ describe("message.send against the simulator", () => {
 
     const before = sends();
     const worker = await startWorker(
-      { env: parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID }), db: t.db, redis, queues, log },
+      { env: workerEnv(), db: t.db, redis, queues, log },
       { scheduleTemplateSync: false },
     );
     try {

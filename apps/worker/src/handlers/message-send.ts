@@ -1,6 +1,7 @@
 import { createGroupedSendStatements, sendQueuedMessage, type SendStatements, type Throttle } from "@inbox/core";
+import { pgSql } from "@inbox/db";
 import { graphFor } from "../outbound/graph";
-import { mediaStoreFor } from "./inbound-deps";
+import { liveChangesFor, mediaStoreFor } from "./inbound-deps";
 import { createDispatchGate, createRedisThrottle, MAX_SLOT_LATENESS_MS } from "../outbound/rate-limiter";
 import type { JobHandler, WorkerDeps } from "../registry";
 
@@ -12,7 +13,7 @@ const statements = new WeakMap<WorkerDeps, SendStatements>();
 function statementsFor(deps: WorkerDeps): SendStatements {
   let s = statements.get(deps);
   if (!s) {
-    s = createGroupedSendStatements(deps.db);
+    s = createGroupedSendStatements(deps.pgPool ? pgSql(deps.pgPool) : deps.db);
     statements.set(deps, s);
   }
   return s;
@@ -53,6 +54,7 @@ export const handleMessageSend: JobHandler<"message.send"> = async ({ messageId 
       maxSlotLatenessMs: MAX_SLOT_LATENESS_MS,
       dispatchGate: gateFor(deps),
       statements: statementsFor(deps),
+      live: liveChangesFor(deps),
       media: { store: mediaStoreFor(deps), uploader: graphFor(deps) },
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(deps.reconcileGraceMs !== undefined ? { reconcileGraceMs: deps.reconcileGraceMs } : {}),

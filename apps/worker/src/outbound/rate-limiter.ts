@@ -17,7 +17,7 @@ export const THROUGHPUT_SAFETY = 0.97;
 /** Beyond this, a missed slot is re-booked (protects the spacing between several worker processes). */
 export const MAX_SLOT_LATENESS_MS = 50;
 /** Network jitter allowed for by the dispatch gate: it counts `limit` sends per (1,000 + this) ms. */
-export const DISPATCH_JITTER_MS = 40;
+export const DISPATCH_JITTER_MS = 30;
 
 // GCRA with reservations, for the phone number and the recipient pair together. Each call books the earliest
 // slot of the number and answers how long to wait for it, so waiters never poll and no capacity is lost between

@@ -4,7 +4,7 @@
  */
 export class RetryableSendError extends Error {
   constructor(
-    readonly reason: "graph" | "rate_limited" | "awaiting_status",
+    readonly reason: "graph" | "rate_limited" | "awaiting_status" | "awaiting_claim",
     message: string,
     readonly retryAfterMs?: number,
     /** Meta's error code, when Graph answered with one (130429, 131056, …). */

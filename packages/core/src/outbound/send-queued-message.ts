@@ -11,8 +11,7 @@ import {
 import { recordAudit } from "../audit/record-audit";
 import { isAppError } from "../errors/app-error";
 import { buildSendRequest } from "./build-send-request";
-import type { LivePublisher } from "../realtime/live-publisher";
-import { publishMessageEvent } from "./publish-message-event";
+import type { LiveChangeBatcher } from "../realtime/live-change-batcher";
 import { evaluateSendPolicy } from "./evaluate-send-policy";
 import { POLICY_REASONS_DE, RetryableSendError, UNCONFIRMED_REASON, type FailureReason } from "./send-errors";
 import { uploadOutboundMedia, type UploadOutboundMediaDeps } from "./upload-outbound-media";
@@ -54,8 +53,8 @@ export interface SendQueuedMessageDeps {
   throttle?: Throttle;
   /** How long a message left `sending` without a wamid waits for a status webhook before it is given up. */
   reconcileGraceMs?: number;
-  /** Live updates to consoles (message.updated) after each state change. */
-  live?: LivePublisher;
+  /** Live updates to consoles: message.updated after a send was accepted or failed (batched by the worker). */
+  live?: Pick<LiveChangeBatcher, "add">;
   /** Waits up to this long inline for a rate-limit token; longer waits become a delayed retry. */
   maxInlineWaitMs?: number;
   /**
@@ -88,6 +87,14 @@ export type SendOutcome =
   | { outcome: "channel_paused" };
 
 export const DEFAULT_RECONCILE_GRACE_MS = 120_000;
+/**
+ * A claim this old that never reached Graph (no sendStartedAt) belongs to a job that died while it waited for its
+ * send slot: the message is taken over and sent. A live job waits at most `maxInlineWaitMs` for a slot, except on
+ * its last attempt; if a live job's claim is taken over anyway, its own mark fails and it sends nothing.
+ */
+export const ORPHANED_CLAIM_MS = 60_000;
+/** The request is marked as handed to Graph this long before its slot, so the mark's commit does not delay it. */
+const MARK_LEAD_MS = 100;
 const TOKEN_ERROR_CODES = new Set([190]);
 const MARKETING_OPT_OUT_CODE = 131050;
 
@@ -100,15 +107,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The worker's half of the outbound pipeline, for one stored message:
  *
- * 1. Claim and load in one statement (`queued` → `sending`, sendStartedAt, attempts + 1; only without a wamid and
- *    on an active channel). Not claimable → the slow path reconciles with the stored state: a message with a
- *    wamid or past `sending` is never sent again; a message left in `sending` without a wamid (the worker died
- *    before Graph answered or before our commit, or Graph timed out) waits `reconcileGraceMs` for a status
- *    webhook — which carries our message id in `biz_opaque_callback_data` — and is then marked failed as
- *    "unconfirmed", never re-sent (no double sends); a paused channel leaves it queued.
+ * 1. Claim and load in one statement (`queued` → `sending`, attempts + 1; only without a wamid and on an active
+ *    channel). Not claimable → the slow path reconciles with the stored state: a message with a wamid or past
+ *    `sending` is never sent again; a message claimed but never marked as handed to Graph (its job died while it
+ *    waited for a slot) is taken over after ORPHANED_CLAIM_MS and sent; a message marked (`sendStartedAt`) but
+ *    without a wamid (the worker died before Graph answered or before our commit, or Graph timed out) waits
+ *    `reconcileGraceMs` for a status webhook — which carries our message id in `biz_opaque_callback_data` — and
+ *    is then marked failed as "unconfirmed", never re-sent (no double sends); a paused channel leaves it queued.
  * 2. Re-check the rules (consent, window, template) — they may have changed since queuing.
  * 3. Book the number's send slot and the recipient's pair slot and wait for it (no slot soon enough → back to
- *    `queued`, delayed retry).
+ *    `queued`, delayed retry); just before the slot, mark the message as handed to Graph (only while the claim is
+ *    still this attempt's).
  * 4. Call Graph; record the wamid and `sent` in one statement.
  * 5. Map Graph errors: retryable → back to `queued` and RetryableSendError (failed on the last attempt);
  *    190 → pause the channel, message stays queued; permanent → failed with Meta's code and reason;
@@ -116,9 +125,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function sendQueuedMessage(deps: SendQueuedMessageDeps, input: SendQueuedMessageInput): Promise<SendOutcome> {
   const outcome = await sendOnce(deps, input);
-  if (outcome.outcome === "sent" || outcome.outcome === "failed") {
-    await publishMessageEvent(deps.db, deps.live, input.messageId, "message.updated");
-  }
+  if (outcome.outcome === "sent" || outcome.outcome === "failed") deps.live?.add({ updatedMessageIds: [input.messageId] });
   return outcome;
 }
 
@@ -143,6 +150,23 @@ async function explainUnclaimed(
   if (message.direction !== "outbound" || message.isPrivate) return { outcome: "skipped", reason: "not_outbound" };
   if (message.externalId || (message.status !== "queued" && message.status !== "sending")) {
     return { outcome: "skipped", reason: "already_sent" };
+  }
+  if (message.status === "sending" && !message.sendStartedAt) {
+    // Claimed, never handed to Graph: nothing was sent. Wait out a claim that may still be a live job's, then take
+    // the message over (the old claim's mark then fails, so it cannot be sent twice).
+    const claimedFor = clock().getTime() - message.statusAt.getTime();
+    if (claimedFor < ORPHANED_CLAIM_MS) {
+      throw new RetryableSendError("awaiting_claim", "claimed by another attempt that has not sent it yet", ORPHANED_CLAIM_MS - claimedFor);
+    }
+    const { count } = await db.message.updateMany({
+      where: { id: message.id, status: "sending", externalId: null, sendStartedAt: null, attempts: message.attempts },
+      data: { status: "queued", statusAt: clock() },
+    });
+    if (count === 1) {
+      log.info({ messageId: message.id }, "claim of a job that died before sending taken over; sending");
+      return sendOnce(deps, input);
+    }
+    return { outcome: "skipped", reason: "claimed_elsewhere" };
   }
   if (message.status === "sending") {
     const startedAt = message.sendStartedAt?.getTime() ?? message.statusAt.getTime();
@@ -219,13 +243,23 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
     return { outcome: "failed", code: "not_sendable" };
   }
 
+  // The mark (sendStartedAt) is committed before the request leaves: a message whose job dies before it is known
+  // never to have reached Graph and is sent by the next attempt; one marked is never sent again.
+  const markSendStarted = () => statements.markSendStarted(message, clock());
+  let isMarked: boolean;
   if (deps.throttle) {
     try {
-      await waitForSlot(deps, input, message, contact);
+      isMarked = await waitForSlot(deps, input, message, contact, markSendStarted);
     } catch (error) {
       await unclaim(db, message.id, clock());
       throw error;
     }
+  } else {
+    isMarked = await markSendStarted();
+  }
+  if (!isMarked) {
+    log.warn({ messageId: message.id }, "claim taken over by another attempt before sending; this one sends nothing");
+    return { outcome: "skipped", reason: "claimed_elsewhere" };
   }
 
   if (deps.dispatchGate) await deps.dispatchGate(message.channelId, message._throughputLimit);
@@ -241,33 +275,36 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
 }
 
 /**
- * Books the number's next slot (and the recipient's pair slot) and sleeps until it. A slot missed by more than
- * `maxSlotLatenessMs` (the process stalled) is not used: late requests would arrive bunched with the following
- * ones and overrun Meta's sliding second, so a fresh slot is booked (the recipient keeps its pair slot).
+ * Books the number's next slot (and the recipient's pair slot) and sleeps until it; `mark` runs (once)
+ * MARK_LEAD_MS before the slot, and its answer is returned. A slot missed by more than `maxSlotLatenessMs` (the
+ * process stalled) is not used: late requests would arrive bunched with the following ones and overrun Meta's
+ * sliding second, so a fresh slot is booked (the recipient keeps its pair slot).
  */
 async function waitForSlot(
   deps: SendQueuedMessageDeps,
   input: SendQueuedMessageInput,
   message: ClaimedMessage,
   contact: { id: string; waId: string | null; userId: string | null },
-): Promise<void> {
+  mark: () => Promise<boolean>,
+): Promise<boolean> {
   const throttle = deps.throttle!;
   const recipientKey = contact.waId ?? contact.userId ?? contact.id;
   // On the last attempt wait inline however long it takes: a retry would not exist to pick it up.
   const maxWaitMs = input.isLastAttempt ? Number.POSITIVE_INFINITY : (deps.maxInlineWaitMs ?? 2_000);
   const maxLateness = deps.maxSlotLatenessMs ?? DEFAULT_MAX_SLOT_LATENESS_MS;
   let isPairHeld = false;
+  let marked: boolean | undefined;
+  const markOnce = async () => (marked ??= await mark());
   for (let waited = 0, rebooked = 0; ; ) {
     const slot = await throttle({ channelId: message.channelId, limitPerSecond: message._throughputLimit, recipientKey, maxWaitMs, isPairHeld });
     if (slot.isBooked) {
       isPairHeld = true;
-      if (slot.dueAt === undefined) {
-        if (slot.waitMs > 0) await sleep(slot.waitMs);
-        return;
-      }
-      const remaining = slot.dueAt - Date.now();
+      const dueAt = slot.dueAt ?? Date.now() + slot.waitMs;
+      if (dueAt - Date.now() > MARK_LEAD_MS) await sleep(dueAt - Date.now() - MARK_LEAD_MS);
+      if (!(await markOnce())) return false;
+      const remaining = dueAt - Date.now();
       if (remaining > 0) await sleep(remaining);
-      if (Date.now() - slot.dueAt <= maxLateness || rebooked >= MAX_REBOOKS) return;
+      if (slot.dueAt === undefined || Date.now() - dueAt <= maxLateness || rebooked >= MAX_REBOOKS) return true;
       rebooked++;
       continue;
     }

@@ -1,4 +1,4 @@
-import { Prisma, type Db, type Message } from "@inbox/db";
+import { Prisma, runSqlOf, type Db, type Message, type RunSql } from "@inbox/db";
 import { createGroupCommit } from "../batching/group-commit";
 import type { ConsentState } from "../consent/consent-rules";
 
@@ -13,10 +13,15 @@ export type ClaimedMessage = Message & {
   _consents: ConsentState[];
 };
 
-/** The two statements every send runs: claim before, record after the Graph call. */
+/** The three statements every send runs: claim, mark right before the Graph call, record after it. */
 export interface SendStatements {
   /** Claims the message (`queued` → `sending`) and loads it; undefined when it is not claimable. */
   claim(messageId: string, now: Date): Promise<ClaimedMessage | undefined>;
+  /**
+   * Marks the claimed message as handed to Graph (`sendStartedAt`), right before the request. False when the claim
+   * is no longer this job's (another attempt took the message over): then nothing may be sent.
+   */
+  markSendStarted(message: Pick<Message, "id" | "attempts">, now: Date): Promise<boolean>;
   /** Records Meta's wamid and `sent`, and links status reports that arrived before the wamid was known. */
   record(message: Pick<Message, "id" | "channelId">, externalId: string, now: Date): Promise<void>;
 }
@@ -24,20 +29,21 @@ export interface SendStatements {
 const utc = (dates: Date[]) => dates.map((d) => d.toISOString());
 
 /**
- * Claims many messages in one statement: `queued` → `sending`, sendStartedAt, attempts + 1, for outbound,
- * non-private messages without a wamid on an active channel; returns each with its channel, window, recipient and
- * current consents (newest record per purpose). Messages that are not claimable are simply not returned.
+ * Claims many messages in one statement: `queued` → `sending`, attempts + 1 (the claim's token), sendStartedAt
+ * cleared (set only when the request goes to Graph), for outbound, non-private messages without a wamid on an
+ * active channel; returns each with its channel, window, recipient and current consents (newest record per
+ * purpose). Messages that are not claimable are simply not returned.
  */
-export async function claimAndLoadMessages(db: Db, items: { messageId: string; now: Date }[]): Promise<ClaimedMessage[]> {
+export async function claimAndLoadMessages(db: Db | RunSql, items: { messageId: string; now: Date }[]): Promise<ClaimedMessage[]> {
   if (items.length === 0) return [];
   const sorted = [...items].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
-  return db.$queryRaw<ClaimedMessage[]>(Prisma.sql`
+  return runSqlOf(db)<ClaimedMessage>(Prisma.sql`
     WITH input AS (
       SELECT t.id, (t.at AT TIME ZONE 'UTC') AS at
       FROM unnest(${sorted.map((i) => i.messageId)}::uuid[], ${utc(sorted.map((i) => i.now))}::timestamptz[]) AS t(id, at)
     ), claimed AS (
       UPDATE "Message" AS m
-      SET "status" = 'sending', "sendStartedAt" = i.at, "statusAt" = i.at, "attempts" = m."attempts" + 1, "updatedAt" = i.at
+      SET "status" = 'sending', "sendStartedAt" = NULL, "statusAt" = i.at, "attempts" = m."attempts" + 1, "updatedAt" = i.at
       FROM input AS i, "Channel" AS c
       WHERE m."id" = i.id AND m."id" = ANY(${sorted.map((i) => i.messageId)}::uuid[])
         AND m."status" = 'queued' AND m."externalId" IS NULL
@@ -63,17 +69,34 @@ export async function claimAndLoadMessages(db: Db, items: { messageId: string; n
 }
 
 /**
+ * Marks many claimed messages as handed to Graph in one statement, each only while its claim (status `sending`,
+ * no wamid, the claim's attempt number) is still the caller's. Returns the ids it marked.
+ */
+export async function markSendsStarted(db: Db | RunSql, items: { message: Pick<Message, "id" | "attempts">; now: Date }[]): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  const sorted = [...items].sort((a, b) => (a.message.id < b.message.id ? -1 : a.message.id > b.message.id ? 1 : 0));
+  const rows = await runSqlOf(db)<{ id: string }>(Prisma.sql`
+    UPDATE "Message" AS m SET "sendStartedAt" = (i.at AT TIME ZONE 'UTC'), "updatedAt" = (i.at AT TIME ZONE 'UTC')
+    FROM unnest(${sorted.map((i) => i.message.id)}::uuid[], ${sorted.map((i) => i.message.attempts)}::int[], ${utc(sorted.map((i) => i.now))}::timestamptz[])
+      AS i(id, attempts, at)
+    WHERE m."id" = i.id AND m."id" = ANY(${sorted.map((i) => i.message.id)}::uuid[])
+      AND m."status" = 'sending' AND m."externalId" IS NULL AND m."attempts" = i.attempts
+    RETURNING m."id"`);
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
  * Records wamids and `sent` for many messages in one statement (a status webhook that linked the wamid first
  * wins; a message already failed keeps its state but gets the wamid) and links status reports that arrived
  * before the wamid was known (kept unlinked by the receiver). No interactive transaction.
  */
 export async function recordAcceptedSends(
-  db: Db,
+  db: Db | RunSql,
   items: { message: Pick<Message, "id" | "channelId">; externalId: string; now: Date }[],
 ): Promise<void> {
   if (items.length === 0) return;
   const sorted = [...items].sort((a, b) => (a.message.id < b.message.id ? -1 : a.message.id > b.message.id ? 1 : 0));
-  await db.$executeRaw(Prisma.sql`
+  await runSqlOf(db)(Prisma.sql`
     WITH input AS (
       SELECT t.id, t.channel, t.wamid, (t.at AT TIME ZONE 'UTC') AS at
       FROM unnest(${sorted.map((i) => i.message.id)}::uuid[], ${sorted.map((i) => i.message.channelId)}::uuid[],
@@ -105,20 +128,26 @@ export async function recordAcceptedSends(
 export function createSendStatements(db: Db): SendStatements {
   return {
     claim: async (messageId, now) => (await claimAndLoadMessages(db, [{ messageId, now }]))[0],
+    markSendStarted: async (message, now) => (await markSendsStarted(db, [{ message, now }])).has(message.id),
     record: (message, externalId, now) => recordAcceptedSends(db, [{ message, externalId, now }]),
   };
 }
 
 /**
- * The worker's statements, group-committed: claims (and records) of sends that start (and finish) while others
+ * The worker's statements, group-committed: claims (marks, records) of sends that start (and finish) while others
  * are in flight share one statement — with dozens of concurrent sends this saves a commit and a WAL flush per
- * message, which is what bounded the send rate. A lone send still runs its statement at once.
+ * message, which is what bounded the send rate. A lone send still runs its statement at once. `db` is Prisma or,
+ * cheaper per row, a plain pg pool's RunSql (what the worker passes when the launcher gave it one).
  */
-export function createGroupedSendStatements(db: Db, options: { maxConcurrent?: number } = {}): SendStatements {
+export function createGroupedSendStatements(db: Db | RunSql, options: { maxConcurrent?: number } = {}): SendStatements {
   const claims = createGroupCommit<{ messageId: string; now: Date }, ClaimedMessage | undefined>(async (batch) => {
     const rows = await claimAndLoadMessages(db, batch.map((p) => p.input));
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const p of batch) p.resolve(byId.get(p.input.messageId));
+  }, options);
+  const marks = createGroupCommit<{ message: Pick<Message, "id" | "attempts">; now: Date }, boolean>(async (batch) => {
+    const marked = await markSendsStarted(db, batch.map((p) => p.input));
+    for (const p of batch) p.resolve(marked.has(p.input.message.id));
   }, options);
   const records = createGroupCommit<{ message: Pick<Message, "id" | "channelId">; externalId: string; now: Date }, void>(async (batch) => {
     await recordAcceptedSends(db, batch.map((p) => p.input));
@@ -126,6 +155,7 @@ export function createGroupedSendStatements(db: Db, options: { maxConcurrent?: n
   }, options);
   return {
     claim: (messageId, now) => claims.submit({ messageId, now }),
+    markSendStarted: (message, now) => marks.submit({ message: { id: message.id, attempts: message.attempts }, now }),
     record: (message, externalId, now) => records.submit({ message: { id: message.id, channelId: message.channelId }, externalId, now }),
   };
 }
