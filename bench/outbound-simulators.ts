@@ -8,6 +8,7 @@
 import type { AddressInfo } from "node:net";
 import { createLogger } from "@inbox/logger";
 import { buildSimulator } from "../apps/simulator/src/app";
+import { phoneNumberIdFor } from "./outbound-numbers";
 
 const [count = "1", throughput = "80", token = "bench-token", first = "0"] = process.argv.slice(2);
 const log = createLogger({ name: "bench-simulator", level: "error", pretty: false });
@@ -32,7 +33,3 @@ for (let i = 0; i < Number(count); i++) {
   ports.push((app.server.address() as AddressInfo).port);
 }
 process.send?.({ ports });
-
-export function phoneNumberIdFor(i: number): string {
-  return String(100000000000100 + i);
-}
