@@ -1,4 +1,6 @@
-import { Prisma, type DbTx, type MessageStatus, type RunSql } from "@inbox/db";
+import { Prisma, type MessageStatus, type RunSql } from "@inbox/db";
+import type { Status } from "@inbox/whatsapp";
+import { fromMetaTimestamp } from "./meta-time";
 
 /** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
 export const STATUS_RANK: Record<MessageStatus, number> = {
@@ -25,44 +27,99 @@ export interface StatusReport {
   recipientId: string | null;
   errors: Prisma.InputJsonValue | null;
   pricing: Prisma.InputJsonValue | null;
+  /** Our message id from biz_opaque_callback_data (a UUID), when Meta echoed one. */
+  callbackMessageId: string | null;
 }
 
-/** Stores status reports, deduplicated by (channel, wamid, status) with the unique index. Returns how many were new. */
-export async function recordStatusEvents(tx: DbTx, channelId: string, reports: StatusReport[]): Promise<number> {
-  if (reports.length === 0) return 0;
-  const { count } = await tx.messageStatusEvent.createMany({
-    data: reports.map((r) => ({
-      channelId,
-      externalId: r.externalId,
-      status: r.status,
-      occurredAt: r.occurredAt,
-      recipientId: r.recipientId,
-      errors: r.errors ?? Prisma.DbNull,
-      pricing: r.pricing ?? Prisma.DbNull,
-    })),
-    skipDuplicates: true,
-  });
-  return count;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+
+/**
+ * Meta's statuses[] as reports. Our sends carry the message id as biz_opaque_callback_data: when the worker died
+ * after Meta accepted a send but before it stored the wamid, the first status links them.
+ */
+export function toStatusReports(statuses: Status[]): StatusReport[] {
+  return statuses.map((s) => ({
+    externalId: s.id,
+    status: s.status,
+    occurredAt: fromMetaTimestamp(s.timestamp),
+    recipientId: s.recipient_id || s.recipient_user_id || null,
+    errors: s.errors ? toJson(s.errors) : null,
+    pricing: s.pricing ? toJson(s.pricing) : null,
+    callbackMessageId: s.biz_opaque_callback_data && UUID_RE.test(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
+  }));
 }
 
 const RANK_SQL = (col: Prisma.Sql) =>
   Prisma.sql`array_position(ARRAY['queued','sending','sent','delivered','read','played','failed']::text[], ${col}::text)`;
 
 /**
- * Applies every stored status report of the given wamids to their messages, monotonically: the best status
- * reported so far wins unless the message already has a better one or failed; each *At column keeps the earliest
- * report. Messages not known yet are skipped — their reports stay (messageId null) until the message appears,
- * so whoever stores a message with an externalId calls this again (the outbound sender after Meta's answer).
- * Returns the ids of messages whose row changed.
+ * Stores status reports and applies them to their messages, in ONE statement (a group-committed batch of status
+ * webhooks is one round trip):
+ *
+ * - each report is kept once per (channel, wamid, status) — a redelivery is a no-op;
+ * - its message is found by wamid, else by our message id in biz_opaque_callback_data (a send whose wamid the
+ *   worker never stored: the worker died after Meta accepted it), which then gets the wamid;
+ * - all reports of the wamid so far (stored before or now) are applied monotonically: the best status wins unless
+ *   the message already has a better one or failed; each *At column keeps the earliest report; failed reports
+ *   fill Meta's code, title and details; the newest pricing category is kept;
+ * - reports of a message not known yet stay unapplied (messageId null) until the message gets its wamid: the
+ *   worker then calls this with the wamid in `storedFor`.
+ * Every lookup is an index probe per key (LATERAL … LIMIT 1 / OFFSET 0): the plan must not depend on table
+ * statistics, which a fresh install receiving its first campaign's statuses does not have yet.
+ * Returns how many reports were new and the ids of the messages whose row changed.
  */
-export async function applyStatusEvents(run: RunSql, channelId: string, externalIds: string[]): Promise<string[]> {
-  if (externalIds.length === 0) return [];
-  // Every lookup is an index probe per wamid (unnest + LATERAL, see key-lookups.ts): the plan must not depend on
-  // table statistics, which a fresh install receiving its first campaign's statuses does not have yet.
-  const rows = await run<{ id: string }>(Prisma.sql`
-    WITH ev AS (
-      SELECT e.* FROM (SELECT DISTINCT unnest(${externalIds}::text[]) AS wamid) w
-      JOIN LATERAL (SELECT * FROM "MessageStatusEvent" WHERE "channelId" = ${channelId}::uuid AND "externalId" = w.wamid OFFSET 0) e ON true
+export async function applyStatusReports(
+  run: RunSql,
+  channelId: string,
+  reports: StatusReport[],
+  /** Wamids whose stored reports are applied too (a send that just got its wamid; see recordAcceptedSends). */
+  storedFor: string[] = [],
+): Promise<{ recorded: number; updatedMessageIds: string[] }> {
+  if (reports.length === 0 && storedFor.length === 0) return { recorded: 0, updatedMessageIds: [] };
+  const json = JSON.stringify(
+    reports.map((r) => ({
+      wamid: r.externalId,
+      status: r.status,
+      at: r.occurredAt.toISOString(),
+      recipient: r.recipientId,
+      errors: r.errors,
+      pricing: r.pricing,
+      callback: r.callbackMessageId,
+    })),
+  );
+  const now = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+  const better = (best: Prisma.Sql) =>
+    Prisma.sql`m.status NOT IN ('failed', 'received') AND ${RANK_SQL(best)} > ${RANK_SQL(Prisma.sql`m.status`)}`;
+  const [row] = await run<{ recorded: number; updated: string[] }>(Prisma.sql`
+    WITH input AS (
+      SELECT r.wamid, r.status::"MessageStatus" AS status, (r.at AT TIME ZONE 'UTC') AS at, r.recipient, r.errors, r.pricing, r.callback
+      FROM jsonb_to_recordset(${json}::jsonb) AS r(wamid text, status text, at timestamptz, recipient text, errors jsonb, pricing jsonb, callback uuid)
+    ), target AS (
+      SELECT w.wamid, coalesce(by_wamid.id, by_callback.id) AS mid, (by_wamid.id IS NULL AND by_callback.id IS NOT NULL) AS link
+      FROM (
+        SELECT DISTINCT ON (wamid) wamid, callback
+          FROM (SELECT wamid, callback FROM input UNION ALL SELECT unnest(${storedFor}::text[]), NULL::uuid) x
+         ORDER BY wamid, callback NULLS LAST
+      ) w
+      LEFT JOIN LATERAL (SELECT id FROM "Message" WHERE "channelId" = ${channelId}::uuid AND "externalId" = w.wamid LIMIT 1) by_wamid ON true
+      LEFT JOIN LATERAL (
+        SELECT id FROM "Message"
+         WHERE id = w.callback AND "channelId" = ${channelId}::uuid AND direction = 'outbound' AND "externalId" IS NULL LIMIT 1
+      ) by_callback ON true
+    ), ins AS (
+      INSERT INTO "MessageStatusEvent" (id, "channelId", "externalId", "messageId", status, "occurredAt", "recipientId", errors, pricing,
+                                        "appliedAt", "createdAt")
+      SELECT gen_random_uuid(), ${channelId}::uuid, i.wamid, t.mid, i.status, i.at, i.recipient, i.errors, i.pricing,
+             CASE WHEN t.mid IS NOT NULL THEN ${now} END, ${now}
+        FROM input i JOIN target t ON t.wamid = i.wamid
+      ON CONFLICT ("channelId", "externalId", status) DO NOTHING
+      RETURNING *
+    ), old AS (
+      SELECT e.* FROM target t
+      JOIN LATERAL (SELECT * FROM "MessageStatusEvent" WHERE "channelId" = ${channelId}::uuid AND "externalId" = t.wamid OFFSET 0) e ON true
+    ), ev AS (
+      SELECT * FROM old UNION ALL SELECT * FROM ins
     ), agg AS (
       SELECT e."externalId",
         (array_agg(e.status ORDER BY ${RANK_SQL(Prisma.sql`e.status`)} DESC, e."occurredAt"))[1] AS best,
@@ -75,15 +132,11 @@ export async function applyStatusEvents(run: RunSql, channelId: string, external
         (array_agg(e."occurredAt" ORDER BY ${RANK_SQL(Prisma.sql`e.status`)} DESC, e."occurredAt"))[1] AS best_at
       FROM ev e
       GROUP BY e."externalId"
-    ), target AS (
-      SELECT agg.*, mm.id AS mid FROM agg
-      JOIN LATERAL (SELECT id FROM "Message" WHERE "channelId" = ${channelId}::uuid AND "externalId" = agg."externalId" LIMIT 1) mm ON true
     ), upd AS (
       UPDATE "Message" m SET
-        status = CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)}
-                      THEN agg.best ELSE m.status END,
-        "statusAt" = CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)}
-                      THEN agg.best_at ELSE m."statusAt" END,
+        "externalId" = CASE WHEN t.link THEN t.wamid ELSE m."externalId" END,
+        status = CASE WHEN ${better(Prisma.sql`agg.best`)} THEN agg.best ELSE m.status END,
+        "statusAt" = CASE WHEN ${better(Prisma.sql`agg.best`)} THEN agg.best_at ELSE m."statusAt" END,
         "sentAt" = COALESCE(m."sentAt", agg.sent_at),
         "deliveredAt" = COALESCE(m."deliveredAt", agg.delivered_at),
         "readAt" = COALESCE(m."readAt", agg.read_at),
@@ -92,22 +145,23 @@ export async function applyStatusEvents(run: RunSql, channelId: string, external
         "errorTitle" = COALESCE(m."errorTitle", agg.errors->0->>'title'),
         "errorDetails" = COALESCE(m."errorDetails", agg.errors->0->'error_data'->>'details', agg.errors->0->>'message'),
         "pricingCategory" = COALESCE(agg.pricing_category, m."pricingCategory"),
-        "updatedAt" = (now() AT TIME ZONE 'UTC')
-      FROM target agg
-      WHERE m.id = agg.mid AND m.direction = 'outbound'
-        AND (m.status IS DISTINCT FROM (CASE WHEN m.status NOT IN ('failed', 'received') AND ${RANK_SQL(Prisma.sql`agg.best`)} > ${RANK_SQL(Prisma.sql`m.status`)} THEN agg.best ELSE m.status END)
+        "updatedAt" = ${now}
+      FROM agg JOIN target t ON t.wamid = agg."externalId"
+      -- = ANY(…) of the ids keeps this a primary-key probe per message, not a join over the whole table.
+      WHERE m.id = t.mid AND m.id = ANY(ARRAY(SELECT mid FROM target WHERE mid IS NOT NULL)) AND m.direction = 'outbound'
+        AND (t.link
+          OR m.status IS DISTINCT FROM (CASE WHEN ${better(Prisma.sql`agg.best`)} THEN agg.best ELSE m.status END)
           OR m."sentAt" IS DISTINCT FROM COALESCE(m."sentAt", agg.sent_at)
           OR m."deliveredAt" IS DISTINCT FROM COALESCE(m."deliveredAt", agg.delivered_at)
           OR m."readAt" IS DISTINCT FROM COALESCE(m."readAt", agg.read_at)
           OR m."pricingCategory" IS DISTINCT FROM COALESCE(agg.pricing_category, m."pricingCategory"))
-      RETURNING m.id, m."externalId"
+      RETURNING m.id
     ), marked AS (
-      UPDATE "MessageStatusEvent" e SET "messageId" = t.mid, "appliedAt" = (now() AT TIME ZONE 'UTC')
-      FROM ev, target t
-      WHERE e.id = ev.id AND ev."appliedAt" IS NULL AND t."externalId" = ev."externalId"
+      UPDATE "MessageStatusEvent" e SET "messageId" = t.mid, "appliedAt" = ${now}
+      FROM old, target t
+      WHERE e.id = old.id AND old."appliedAt" IS NULL AND t.wamid = old."externalId" AND t.mid IS NOT NULL
       RETURNING e.id
     )
-    SELECT id FROM upd`);
-  return rows.map((r) => r.id);
+    SELECT (SELECT count(*) FROM ins)::int AS recorded, COALESCE((SELECT array_agg(id) FROM upd), '{}') AS updated`);
+  return { recorded: row?.recorded ?? 0, updatedMessageIds: row?.updated ?? [] };
 }
-

@@ -5,6 +5,7 @@ import { parseWebhookPayload, type WebhookPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
+import { recordAcceptedSends } from "../outbound/send-statements";
 
 // Meta's documented example payloads (packages/whatsapp/src/fixtures, each names its reference page).
 let t: TestDatabase;
@@ -228,17 +229,32 @@ describe("applyWhatsAppDelivery: statuses", () => {
     expect(await t.db.messageStatusEvent.count({ where: { externalId: "wamid.voice-1" } })).toBe(2);
   });
 
-  it("a status for a message not known yet is kept and applied when the message gets its wamid", async () => {
+  it("a status for a message not known yet is kept and applied when the worker records the wamid", async () => {
     const r = await apply(status("wamid.early-1", "delivered", 1000));
     expect(r.counts.statuses).toBe(1);
     const ev = await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } });
     expect(ev).toMatchObject({ messageId: null, appliedAt: null });
+    // The send Meta accepted: still `sending` without its wamid, as when the webhook overtook the worker's commit.
     const m = await outboundMessage("wamid.early-1");
-    const { applyStatusEvents } = await import("./apply-status-events");
-    const { prismaSql } = await import("@inbox/db");
-    await t.db.$transaction((tx) => applyStatusEvents(prismaSql(tx), channelId, ["wamid.early-1"]));
-    expect((await t.db.message.findUniqueOrThrow({ where: { id: m.id } })).status).toBe("delivered");
+    await t.db.message.update({ where: { id: m.id }, data: { externalId: null } });
+    await recordAcceptedSends(t.db, [{ message: m, externalId: "wamid.early-1", now: new Date() }]);
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "delivered", externalId: "wamid.early-1" });
     expect(await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } })).toMatchObject({ messageId: m.id });
+    expect((await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } })).appliedAt).not.toBeNull();
+  });
+
+  it("a batch of the same status twice and of several wamids is stored once per status and applied in one go", async () => {
+    const a = await outboundMessage("wamid.batch-a");
+    const b = await outboundMessage("wamid.batch-b");
+    const p = status("wamid.batch-a", "delivered", 1000) as { entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[] };
+    const v = p.entry[0]!.changes[0]!.value;
+    const [first] = v.statuses;
+    v.statuses = [first!, { ...first, status: "delivered" }, { ...first, id: "wamid.batch-b", status: "read", timestamp: "1010" }];
+    const r = await apply(p);
+    expect(r.counts.statuses).toBe(2);
+    expect(new Set(r.updatedMessageIds)).toEqual(new Set([a.id, b.id]));
+    expect((await t.db.message.findUniqueOrThrow({ where: { id: a.id } })).status).toBe("delivered");
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ status: "read", deliveredAt: null });
   });
 });
 

@@ -20,7 +20,7 @@ import { fromMetaTimestamp } from "./meta-time";
 import { applyFastDelivery, planFastDelivery } from "./pg-fast-path";
 import { inboundMessageRow, ROUTE_JOB, storePhoneSenderMessages, type PhoneSender } from "./store-phone-senders";
 import { changeContactIdentifier, identityKey, resolveContact, type ContactIdentity } from "./resolve-contact";
-import { applyStatusEvents, recordStatusEvents, type StatusReport } from "./apply-status-events";
+import { applyStatusReports, toStatusReports } from "./apply-status-events";
 
 export interface ApplyDeliveryDeps {
   db: Db;
@@ -73,15 +73,22 @@ export async function applyWhatsAppDelivery(deps: ApplyDeliveryDeps, payload: We
       const clean = stripNul(payload);
       const fast = deps.pool ? await planFastDelivery(deps.db, channels, keywords, clean) : null;
       if (fast && deps.pool) {
-        const stored = await applyFastDelivery(deps.pool, fast);
+        const results = await applyFastDelivery(deps.db, deps.pool, fast);
+        const stored = results.flatMap((r) => (r.messages ? [r.messages] : []));
         const created = stored.flatMap((r) => r.created);
         return {
           outboxWritten: stored.some((r) => [...r.conversations.values()].some((c) => c.isNew)),
           createdMessageIds: created.map((c) => c.row.id),
           storedMessages: created.map((c) => ({ row: c.row, teamId: c.conversation.teamId, assigneeId: c.conversation.assigneeId })),
-          updatedMessageIds: [],
+          updatedMessageIds: results.flatMap((r) => r.statuses.updatedMessageIds),
           conversationIds: [...new Set(stored.flatMap((r) => [...r.conversations.values()].map((c) => c.id)))],
-          counts: { messages: created.length, duplicates: stored.reduce((n, r) => n + r.duplicates, 0), statuses: 0, webhookEvents: 0, consents: 0 },
+          counts: {
+            messages: created.length,
+            duplicates: stored.reduce((n, r) => n + r.duplicates, 0),
+            statuses: results.reduce((n, r) => n + r.statuses.recorded, 0),
+            webhookEvents: 0,
+            consents: 0,
+          },
         };
       }
       return await deps.db.$transaction((tx) => applyInTransaction(tx, channels, keywords, clean), { timeout: 20_000, maxWait: 10_000 });
@@ -259,41 +266,11 @@ async function applyMessagesValue(work: Work, channel: InboundChannel, value: Me
 
   const statuses = value.statuses ?? [];
   if (statuses.length > 0) {
-    const reports: StatusReport[] = statuses.map((s) => ({
-      externalId: s.id,
-      status: s.status,
-      occurredAt: fromMetaTimestamp(s.timestamp),
-      recipientId: s.recipient_id || s.recipient_user_id || null,
-      errors: s.errors ? toJson(s.errors) : null,
-      pricing: s.pricing ? toJson(s.pricing) : null,
-    }));
-    await linkCallbackWamids(tx, channel.id, statuses);
-    work.result.counts.statuses += await recordStatusEvents(tx, channel.id, reports);
-    const updated = await applyStatusEvents(prismaSql(tx), channel.id, [...new Set(statuses.map((s) => s.id))]);
-    work.result.updatedMessageIds.push(...updated);
+    const { recorded, updatedMessageIds } = await applyStatusReports(prismaSql(tx), channel.id, toStatusReports(statuses));
+    work.result.counts.statuses += recorded;
+    work.result.updatedMessageIds.push(...updatedMessageIds);
   }
   return unattributed;
-}
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Our sends carry the message id as biz_opaque_callback_data. When the worker died after Meta accepted a send but
- * before it stored the wamid, the first status webhook links them, so the message is not reported unconfirmed.
- */
-async function linkCallbackWamids(
-  tx: DbTx,
-  channelId: string,
-  statuses: { id: string; biz_opaque_callback_data?: string | undefined }[],
-): Promise<void> {
-  for (const s of statuses) {
-    const messageId = s.biz_opaque_callback_data;
-    if (!messageId || !UUID_RE.test(messageId)) continue;
-    await tx.message.updateMany({
-      where: { id: messageId, channelId, direction: "outbound", externalId: null },
-      data: { externalId: s.id },
-    });
-  }
 }
 
 /** user_changed_number / user_changed_user_id move the contact's identifier so history stays with the person. */

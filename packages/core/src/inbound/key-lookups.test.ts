@@ -6,7 +6,7 @@ import { parseWebhookPayload, type InboundMessage } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
-import { applyStatusEvents } from "./apply-status-events";
+import { applyStatusReports } from "./apply-status-events";
 import { findKnownExternalIds } from "./key-lookups";
 import { storePhoneSenderMessages } from "./store-phone-senders";
 
@@ -133,14 +133,28 @@ describe("receiver key lookups without table statistics", () => {
     expect(Math.max(0, ...removed)).toBeLessThan(10);
   });
 
-  it("applies status reports by one index probe per wamid", async () => {
-    let changed: string[] = [];
-    const plan = await planOf(async (run) => {
-      changed = await applyStatusEvents(run, channelId, ["wamid.out-5", "wamid.out-1200", "wamid.unknown-2"]);
+  it("stores and applies status reports by one index probe per wamid", async () => {
+    let result = { recorded: 0, updatedMessageIds: [] as string[] };
+    const report = (wamid: string, status: "delivered" | "read") => ({
+      externalId: wamid,
+      status,
+      occurredAt: new Date(),
+      recipientId: null,
+      errors: null,
+      pricing: null,
+      callbackMessageId: null,
     });
-    expect(changed).toHaveLength(2);
+    const plan = await planOf(async (run) => {
+      result = await applyStatusReports(run, channelId, [report("wamid.out-5", "read"), report("wamid.out-1200", "read"), report("wamid.unknown-2", "delivered")]);
+    });
+    expect(result.recorded).toBe(3);
+    expect(result.updatedMessageIds).toHaveLength(2);
     expect(plan).toMatch(/Index Scan using "MessageStatusEvent_channelId_externalId_status_key"/);
     expect(plan).toMatch(/Index Scan using "Message_channelId_externalId_key"/);
-    expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
+    expect(plan).not.toMatch(/Seq Scan on "(Message|MessageStatusEvent)"/);
+    // A bitmap scan only by primary key (the ids of the messages to update), never by a partial key.
+    for (const [, index] of plan.matchAll(/Bitmap Index Scan on "([^"]+)"/g)) expect(index).toMatch(/_pkey$/);
+    const removed = [...plan.matchAll(/Rows Removed by Filter: (\d+)/g)].map((m) => Number(m[1]));
+    expect(Math.max(0, ...removed)).toBeLessThan(10);
   });
 });

@@ -39,27 +39,69 @@ const text = (body: string, opts: { from: string; timestamp?: number; id?: strin
   return p;
 };
 
+const statusOf = (wamid: string, status: string, timestamp = 1_763_900_000) =>
+  fx.envelope({
+    messaging_product: "whatsapp",
+    metadata: fx.META_METADATA,
+    statuses: [{ id: wamid, status, timestamp: String(timestamp), recipient_id: "491710000009" }],
+  });
+let channelIdValue = "";
+const channelIdOf = () => channelIdValue;
+
 beforeAll(async () => {
   t = await createTestDatabase();
   pool = t.pgPool;
   const team = await t.db.team.create({ data: { name: "Support" } });
   teamId = team.id;
-  await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
+  channelIdValue = (await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } })).id;
 });
 afterAll(async () => {
   await t.drop();
 });
 
 describe("applyWhatsAppDelivery on the pg hot path", () => {
-  it("takes only phone-only customer messages without media, keywords or statuses", async () => {
+  it("takes statuses and phone-only customer messages without media or keywords", async () => {
     const kw = new ConsentKeywordCache(0);
     const plan = (v: unknown) => planFastDelivery(t.db, channels, kw, parse(v));
     expect(await plan(text("hello", { from: "491710000000" }))).not.toBeNull();
+    expect(await plan(statusOf("wamid.plan-1", "delivered"))).not.toBeNull();
+    expect(await plan(mergePayloads([parse(text("hi", { from: "491710000000" })), parse(statusOf("wamid.plan-2", "read"))]))).not.toBeNull();
     expect(await plan(text("STOP", { from: "491710000000" }))).toBeNull();
     expect(await plan(fx.IMAGE_MESSAGE_WEBHOOK)).toBeNull();
     expect(await plan(fx.USER_CHANGED_NUMBER_WEBHOOK)).toBeNull();
     expect(await plan(fx.BSUID_TEXT_MESSAGE_WEBHOOK)).toBeNull();
     expect(await plan(fx.envelope({ messaging_product: "whatsapp", metadata: fx.META_METADATA, statuses: [] }))).toBeNull();
+  });
+
+  it("applies status reports like the full path, alone and merged with messages in one transaction", async () => {
+    const conv = (await apply(text("wer schreibt?", { from: "491710000009" }))).conversationIds[0]!;
+    const out = await t.db.message.create({
+      data: { conversationId: conv, channelId: channelIdOf(), direction: "outbound", type: "text", text: "Antwort", status: "sent", externalId: "wamid.fast-out-1" },
+    });
+    const r1 = await apply(statusOf("wamid.fast-out-1", "delivered", 1_763_900_100));
+    expect(r1.counts.statuses).toBe(1);
+    expect(r1.updatedMessageIds).toEqual([out.id]);
+    expect((await t.db.message.findUniqueOrThrow({ where: { id: out.id } })).status).toBe("delivered");
+    // A redelivered status changes nothing; a merged batch applies the read and stores the message together.
+    expect((await apply(statusOf("wamid.fast-out-1", "delivered", 1_763_900_100))).counts.statuses).toBe(0);
+    const merged = mergePayloads([parse(statusOf("wamid.fast-out-1", "read", 1_763_900_200)), parse(text("gelesen?", { from: "491710000009" }))]);
+    const r2 = await applyWhatsAppDelivery({ db: t.db, channels, pool }, merged);
+    expect(r2.counts).toMatchObject({ messages: 1, statuses: 1 });
+    expect((await t.db.message.findUniqueOrThrow({ where: { id: out.id } })).status).toBe("read");
+    // A merged batch that fails stores nothing of either part.
+    const broken = mergePayloads([parse(statusOf("wamid.fast-out-1", "failed", 1_763_900_300)), parse(text("x", { from: "491710000009", id: "wamid.fast-rollback" }))]);
+    const failing = { ...pool, query: pool.query.bind(pool), connect: async () => {
+      const client = await pool.connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: unknown }).query = (text: unknown, ...rest: unknown[]) =>
+        typeof text === "string" && text.includes("jsonb_to_recordset") && !text.includes("inbox_store_inbound_messages")
+          ? Promise.reject(Object.assign(new Error("statement failed"), { code: "XX000" }))
+          : query(text, ...rest);
+      return client;
+    } } as unknown as PgPool;
+    await expect(applyWhatsAppDelivery({ db: t.db, channels, pool: failing }, broken)).rejects.toThrow("statement failed");
+    expect(await t.db.message.count({ where: { externalId: "wamid.fast-rollback" } })).toBe(0);
+    expect((await t.db.message.findUniqueOrThrow({ where: { id: out.id } })).status).toBe("read");
   });
 
   it("opens a conversation in the default team, routes it once, counts unread, reopens a resolved one", async () => {
@@ -96,7 +138,8 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
       resolvedAt: null,
     });
     expect(await t.db.conversation.count({ where: { contactId: contact.id } })).toBe(1);
-    expect(await t.db.outboxJob.count({ where: { name: "conversation.route" } })).toBe(1);
+    // Reopening is not a new conversation: still the one routing job.
+    expect(await t.db.outboxJob.count({ where: { name: "conversation.route", payload: { equals: { conversationId: conv.id } } } })).toBe(1);
   });
 
   it("updates known senders' profiles and lastSeenAt in one go, and leaves unchanged ones as they were", async () => {

@@ -1,22 +1,30 @@
-import { pgSql, type Db, type PgPool } from "@inbox/db";
+import { pgSql, withTransaction, type Db, type PgPool, type RunSql } from "@inbox/db";
 import { isMessagesChange, type MessagesValue, type WebhookPayload } from "@inbox/whatsapp";
 import type { ChannelDirectory, InboundChannel } from "./channel-directory";
 import { matchConsentKeyword, type ConsentKeywordCache } from "./consent-keywords";
 import { describeInboundMessage } from "./describe-inbound-message";
 import { identityKey, type ContactIdentity } from "./resolve-contact";
 import { storePhoneSenderMessages, type PhoneSender, type PhoneSendersResult } from "./store-phone-senders";
+import { applyStatusReports, toStatusReports, type StatusReport } from "./apply-status-events";
 
 /**
- * The receiver's hot path on a plain `pg` pool: deliveries made only of customer messages from senders known by
- * phone (no BSUID, no system message, no media, no consent keyword, no statuses or errors — the bulk of a
- * campaign's replies) are stored by one call of the database function behind `storePhoneSenderMessages`, outside
- * any client-side transaction: one round trip and one commit per group-committed batch, without Prisma's
- * per-statement cost. Everything else goes through the full path (`applyInTransaction`), which uses the same
- * function for the same kind of senders. Same guarantees either way.
+ * The receiver's hot path on a plain `pg` pool, for deliveries made only of status reports and of customer
+ * messages from senders known by phone (no BSUID, no system message, no media, no consent keyword, no value-level
+ * errors) — the bulk of traffic: a campaign's statuses and replies. Messages are stored by one call of the
+ * database function behind `storePhoneSenderMessages`, statuses by the one statement of `applyStatusReports`;
+ * a batch with only one of them runs it outside any client-side transaction (one round trip, one commit), a batch
+ * with both runs them in one transaction. Everything else goes through the full path (`applyInTransaction`),
+ * which uses the same two for the same kinds of content. Same guarantees either way.
  */
 export interface FastValue {
   channel: InboundChannel;
   senders: PhoneSender[];
+  statuses: StatusReport[];
+}
+
+export interface FastResult {
+  messages: PhoneSendersResult | null;
+  statuses: { recorded: number; updatedMessageIds: string[] };
 }
 
 /** The plan for the fast path, or null when the delivery needs the full path. Reads only cached lookups. */
@@ -31,7 +39,7 @@ export async function planFastDelivery(
     for (const change of entry.changes) {
       if (!isMessagesChange(change)) return null;
       const value: MessagesValue = change.value;
-      if (value.statuses?.length || value.errors?.length || !value.messages?.length) return null;
+      if (value.errors?.length || (!value.messages?.length && !value.statuses?.length)) return null;
       const channel = await channels.findWhatsApp(db, value.metadata.phone_number_id);
       if (!channel) return null;
       const profiles = new Map<string, ContactIdentity>();
@@ -45,7 +53,7 @@ export async function planFastDelivery(
         });
       }
       const senders = new Map<string, PhoneSender>();
-      for (const m of value.messages) {
+      for (const m of value.messages ?? []) {
         if (m.type === "system" || m.from_user_id || !m.from || !identityKey({ waId: m.from })) return null;
         const d = describeInboundMessage(m);
         if (d.media) return null;
@@ -54,34 +62,26 @@ export async function planFastDelivery(
         sender.messages.push(m);
         senders.set(m.from, sender);
       }
-      values.push({ channel, senders: [...senders.values()] });
+      values.push({ channel, senders: [...senders.values()], statuses: toStatusReports(value.statuses ?? []) });
     }
   }
   return values.length > 0 ? values : null;
 }
 
 /**
- * Stores a planned delivery. One channel (the normal case) is one autocommitted call; several channels in one
- * delivery share a transaction on one pooled connection, so the delivery stays all-or-nothing.
+ * Stores a planned delivery: one kind of content of one channel (the normal case) is one autocommitted statement;
+ * anything more shares a transaction on one pooled connection, so the delivery stays all-or-nothing.
  */
-export async function applyFastDelivery(pool: PgPool, values: FastValue[]): Promise<PhoneSendersResult[]> {
-  if (values.length === 1) return [await storePhoneSenderMessages(pgSql(pool), values[0]!.channel, values[0]!.senders)];
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
-    try {
-      const results: PhoneSendersResult[] = [];
-      for (const v of values) results.push(await storePhoneSenderMessages(pgSql(client), v.channel, v.senders));
-      await client.query("COMMIT");
-      return results;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {
-        broken = true;
-      });
-      throw error;
-    }
-  } finally {
-    client.release(broken);
-  }
+export async function applyFastDelivery(db: Db, pool: PgPool, values: FastValue[]): Promise<FastResult[]> {
+  const applyValue = async (run: RunSql, v: FastValue): Promise<FastResult> => ({
+    messages: v.senders.length > 0 ? await storePhoneSenderMessages(run, v.channel, v.senders) : null,
+    statuses: await applyStatusReports(run, v.channel.id, v.statuses),
+  });
+  const only = values.length === 1 ? values[0]! : undefined;
+  if (only && (only.senders.length === 0 || only.statuses.length === 0)) return [await applyValue(pgSql(pool), only)];
+  return withTransaction({ db, pool }, async (run) => {
+    const results: FastResult[] = [];
+    for (const v of values) results.push(await applyValue(run, v));
+    return results;
+  });
 }

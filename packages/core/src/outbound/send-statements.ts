@@ -1,6 +1,7 @@
 import { Prisma, runSqlOf, type Db, type Message, type RunSql } from "@inbox/db";
 import { createGroupCommit } from "../batching/group-commit";
 import type { ConsentState } from "../consent/consent-rules";
+import { applyStatusReports } from "../inbound/apply-status-events";
 
 /** A claimed message with what the send needs, loaded by the claim statement itself. */
 export type ClaimedMessage = Message & {
@@ -87,16 +88,18 @@ export async function markSendsStarted(db: Db | RunSql, items: { message: Pick<M
 
 /**
  * Records wamids and `sent` for many messages in one statement (a status webhook that linked the wamid first
- * wins; a message already failed keeps its state but gets the wamid) and links status reports that arrived
- * before the wamid was known (kept unlinked by the receiver). No interactive transaction.
+ * wins; a message already failed keeps its state but gets the wamid). Status reports that arrived before the wamid
+ * was known (kept unapplied by the receiver) are then applied, with a second statement only when there are any.
+ * No interactive transaction.
  */
 export async function recordAcceptedSends(
   db: Db | RunSql,
   items: { message: Pick<Message, "id" | "channelId">; externalId: string; now: Date }[],
 ): Promise<void> {
   if (items.length === 0) return;
+  const run = runSqlOf(db);
   const sorted = [...items].sort((a, b) => (a.message.id < b.message.id ? -1 : a.message.id > b.message.id ? 1 : 0));
-  await runSqlOf(db)(Prisma.sql`
+  const early = await run<{ channel: string; wamid: string }>(Prisma.sql`
     WITH input AS (
       SELECT t.id, t.channel, t.wamid, (t.at AT TIME ZONE 'UTC') AS at
       FROM unnest(${sorted.map((i) => i.message.id)}::uuid[], ${sorted.map((i) => i.message.channelId)}::uuid[],
@@ -111,17 +114,15 @@ export async function recordAcceptedSends(
       FROM input AS i
       WHERE m."id" = i.id AND m."id" = ANY(${sorted.map((i) => i.message.id)}::uuid[]) AND m."externalId" IS NULL
       RETURNING m."id"
-    ), early AS (
-      -- One index probe per wamid (OFFSET 0 keeps it a probe whatever the table statistics say).
-      SELECT e.id AS "eventId", i.id AS "messageId"
-      FROM input AS i
-      JOIN LATERAL (
-        SELECT id FROM "MessageStatusEvent"
-        WHERE "channelId" = i.channel AND "externalId" = i.wamid AND "messageId" IS NULL OFFSET 0
-      ) AS e ON true
     )
-    UPDATE "MessageStatusEvent" AS e SET "messageId" = early."messageId"
-    FROM early WHERE e.id = early."eventId"`);
+    -- Wamids with reports stored before the wamid was known: one index probe per wamid.
+    SELECT i.channel::text AS channel, i.wamid FROM input AS i
+    WHERE EXISTS (
+      SELECT 1 FROM "MessageStatusEvent"
+       WHERE "channelId" = i.channel AND "externalId" = i.wamid AND "messageId" IS NULL OFFSET 0)`);
+  const byChannel = new Map<string, string[]>();
+  for (const e of early) byChannel.set(e.channel, [...(byChannel.get(e.channel) ?? []), e.wamid]);
+  for (const [channelId, wamids] of byChannel) await applyStatusReports(run, channelId, [], wamids);
 }
 
 /** One statement per send: for callers without concurrency (tests, one-off sends). */
