@@ -8,7 +8,10 @@
  * hits both) and the summary gives the median of the rounds. Afterwards the stored rows are counted: every
  * acknowledged message exactly once.
  *
- *   pnpm --filter @inbox/bench inbound          (RATES=500,1000,2000 SECONDS=6 CLOSED_SECONDS=6 ROUNDS=3)
+ * MIX=mixed sends what Meta sends a support inbox: per customer message three status webhooks (delivered, read and
+ * sent of outbound messages stored beforehand), i.e. 75 % statuses; the check then counts the status reports too.
+ *
+ *   pnpm --filter @inbox/bench inbound          (RATES=500,1000,2000 SECONDS=6 CLOSED_SECONDS=6 ROUNDS=3 MIX=messages)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -17,13 +20,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase } from "@inbox/db/testing";
 import { signPayload } from "@inbox/whatsapp";
-import { TEXT_MESSAGE_WEBHOOK, META_METADATA } from "@inbox/whatsapp/fixtures";
+import { STATUS_SENT_WEBHOOK, TEXT_MESSAGE_WEBHOOK, META_METADATA } from "@inbox/whatsapp/fixtures";
 
 const RATES = (process.env.RATES ?? "500,1000,2000").split(",").map(Number);
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const CLOSED_SECONDS = Number(process.env.CLOSED_SECONDS ?? 6);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CUSTOMERS = 5_000;
+const MIX = process.env.MIX === "mixed" ? "mixed" : "messages";
+/** Outbound messages the status webhooks of MIX=mixed report on (three reports each at most). */
+const OUTBOUND = 120_000;
 const APP_SECRET = `bench-${randomBytes(8).toString("hex")}`;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,6 +45,8 @@ interface Run {
   offered: number | "max";
   sent: number;
   ok: number;
+  /** Acknowledged deliveries that were status webhooks (MIX=mixed). */
+  statusOk: number;
   errors: number;
   seconds: number;
   latencies: number[];
@@ -63,7 +71,24 @@ function startServer(mode: "ceiling" | "webhook", url: string, prefix: string): 
 }
 
 let counter = 0;
-function delivery(runId: string): string {
+let statusCounter = 0;
+const STATUS_STEPS = ["sent", "delivered", "read"] as const;
+/** A status webhook for outbound message i (in order: sent, delivered, read). */
+function statusDelivery(): { body: string; isStatus: boolean } {
+  const n = statusCounter++;
+  const p = JSON.parse(JSON.stringify(STATUS_SENT_WEBHOOK));
+  const s = p.entry[0].changes[0].value.statuses[0];
+  p.entry[0].changes[0].value.metadata = META_METADATA;
+  s.id = `wamid.bench-out-${Math.floor(n / 3) % OUTBOUND}`;
+  s.status = STATUS_STEPS[n % 3];
+  s.timestamp = String(Math.floor(Date.now() / 1000));
+  s.recipient_id = `4915${String(Math.floor(n / 3) % CUSTOMERS).padStart(9, "0")}`;
+  return { body: JSON.stringify(p), isStatus: true };
+}
+
+function delivery(runId: string): { body: string; isStatus: boolean } {
+  // Mixed traffic: three status webhooks per customer message.
+  if (MIX === "mixed" && !runId.startsWith("warm") && (counter + statusCounter) % 4 !== 0) return statusDelivery();
   const n = counter++;
   const p = JSON.parse(JSON.stringify(TEXT_MESSAGE_WEBHOOK));
   const v = p.entry[0].changes[0].value;
@@ -74,7 +99,7 @@ function delivery(runId: string): string {
   v.messages[0].id = `wamid.bench-${runId}-${n}`;
   v.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
   v.messages[0].text.body = `Benchmark message ${n}`;
-  return JSON.stringify(p);
+  return { body: JSON.stringify(p), isStatus: false };
 }
 
 function send(target: Target, body: string): Promise<number> {
@@ -91,7 +116,7 @@ function send(target: Target, body: string): Promise<number> {
 }
 
 async function openLoop(target: Target, label: string, rate: number, runId: string): Promise<Run> {
-  const run: Run = { label, offered: rate, sent: 0, ok: 0, errors: 0, seconds: 0, latencies: [] };
+  const run: Run = { label, offered: rate, sent: 0, ok: 0, statusOk: 0, errors: 0, seconds: 0, latencies: [] };
   const total = rate * SECONDS;
   const start = performance.now();
   const pending: Promise<void>[] = [];
@@ -100,12 +125,14 @@ async function openLoop(target: Target, label: string, rate: number, runId: stri
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
       while (run.sent < due) {
         const scheduled = start + (run.sent / rate) * 1000;
-        const body = delivery(runId);
+        const { body, isStatus } = delivery(runId);
         run.sent++;
         pending.push(
           send(target, body).then((status) => {
-            if (status === 200) run.ok++;
-            else run.errors++;
+            if (status === 200) {
+              run.ok++;
+              if (isStatus) run.statusOk++;
+            } else run.errors++;
             run.latencies.push(performance.now() - scheduled);
           }),
         );
@@ -121,7 +148,7 @@ async function openLoop(target: Target, label: string, rate: number, runId: stri
 }
 
 async function closedLoop(target: Target, label: string, runId: string, concurrency = 64): Promise<Run> {
-  const run: Run = { label, offered: "max", sent: 0, ok: 0, errors: 0, seconds: 0, latencies: [] };
+  const run: Run = { label, offered: "max", sent: 0, ok: 0, statusOk: 0, errors: 0, seconds: 0, latencies: [] };
   const start = performance.now();
   const end = start + CLOSED_SECONDS * 1000;
   await Promise.all(
@@ -129,9 +156,12 @@ async function closedLoop(target: Target, label: string, runId: string, concurre
       while (performance.now() < end) {
         const t0 = performance.now();
         run.sent++;
-        const status = await send(target, delivery(runId));
-        if (status === 200) run.ok++;
-        else run.errors++;
+        const { body, isStatus } = delivery(runId);
+        const status = await send(target, body);
+        if (status === 200) {
+          run.ok++;
+          if (isStatus) run.statusOk++;
+        } else run.errors++;
         run.latencies.push(performance.now() - t0);
       }
     }),
@@ -168,6 +198,16 @@ async function main(): Promise<void> {
     // warm-up (JIT, pools, contacts of the first customers)
     await closedLoop(targets.ceiling, "warm-up", "warm-c", 16);
     await closedLoop(targets.webhook, "warm-up", "warm-w", 16);
+    if (MIX === "mixed") {
+      // The outbound messages the status webhooks report on, spread over the customers' conversations.
+      await t.pgPool.query(
+        `INSERT INTO "Message" (id, "conversationId", "channelId", direction, type, text, "externalId", status, "statusAt", "sentAt", "createdAt", "updatedAt")
+         SELECT gen_random_uuid(), c.id, c."channelId", 'outbound', 'text', 'Antwort', 'wamid.bench-out-' || i, 'sent', now(), now(), now(), now()
+           FROM generate_series(0, $1 - 1) AS i
+           JOIN (SELECT id, "channelId", row_number() OVER (ORDER BY id) - 1 AS k FROM "Conversation") c ON c.k = i % $2`,
+        [OUTBOUND, CUSTOMERS],
+      );
+    }
 
     const runs: (Run & { round: number })[] = [];
     const label = (name: "ceiling" | "webhook") => (name === "ceiling" ? "(a) bare INSERT route" : "(b) POST /webhooks/whatsapp");
@@ -188,12 +228,17 @@ async function main(): Promise<void> {
 
     // No loss, no duplicates: every acknowledged webhook's message is stored exactly once.
     const webhookRuns = runs.filter((r) => r.label.startsWith("(b)"));
-    const acked = webhookRuns.reduce((n, r) => n + r.ok, 0);
+    const ackedAll = webhookRuns.reduce((n, r) => n + r.ok, 0);
+    const acked = ackedAll - webhookRuns.reduce((n, r) => n + r.statusOk, 0);
+    const statusAcked = ackedAll - acked;
     const counted = await t.db.$queryRaw<{ stored: bigint; distinct: bigint }[]>`
       SELECT count(*) AS stored, count(DISTINCT "externalId") AS distinct FROM "Message" WHERE "externalId" LIKE 'wamid.bench-webhook-%'`;
     const { stored, distinct } = counted[0]!;
     const conversations = await t.db.conversation.count();
     const outboxPending = await t.db.outboxJob.count({ where: { dispatchedAt: null } });
+    // MIX=mixed: every status webhook acknowledged is one stored report (each wamid/status pair is sent once).
+    const reports = await t.db.messageStatusEvent.count();
+    const readOrDelivered = await t.db.message.count({ where: { direction: "outbound", status: { in: ["delivered", "read"] } } });
 
     const rate = (r: Run) => r.ok / r.seconds;
     const ratios = Array.from({ length: ROUNDS }, (_, i) => {
@@ -216,9 +261,10 @@ async function main(): Promise<void> {
         return `| ${l} | ${offered} | ${cell(rs.map(rate), 0)} | ${cell(rs.map((r) => pct(r.latencies, 50)), 1)} | ${cell(rs.map((r) => pct(r.latencies, 99)), 1)} | ${rs.reduce((n, r) => n + r.errors, 0)} |`;
       }),
       "",
-      `webhook deliveries acknowledged: ${acked}; messages stored: ${stored}; distinct wamids: ${distinct}; conversations: ${conversations}; outbox rows not yet dispatched: ${outboxPending}`,
+      `traffic: ${MIX === "mixed" ? "mixed, 1 customer message : 3 status webhooks" : "customer messages"}`,
+      `webhook deliveries acknowledged: ${ackedAll} (messages ${acked}, statuses ${statusAcked}); messages stored: ${stored}; distinct wamids: ${distinct}; status reports stored: ${reports}; outbound messages delivered or read: ${readOrDelivered}; conversations: ${conversations}; outbox rows not yet dispatched: ${outboxPending}`,
       `maximum sustained, webhook / ceiling: ${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(", ")} — median ${(median(ratios) * 100).toFixed(0)} %`,
-      `check: ${Number(stored) === acked && Number(distinct) === acked ? "OK, no loss, no duplicates" : "MISMATCH"}`,
+      `check: ${Number(stored) === acked && Number(distinct) === acked && reports === statusAcked ? "OK, no loss, no duplicates" : "MISMATCH"}`,
     ];
     console.log(lines.join("\n"));
   } finally {
