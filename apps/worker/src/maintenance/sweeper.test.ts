@@ -12,7 +12,7 @@ import { createLogger } from "@inbox/logger";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import { startWorker } from "../worker";
 import type { WorkerDeps } from "../registry";
-import { sweepOutboundOnce } from "./sweeper";
+import { sweepOutboundOnce, sweepStatusesOnce } from "./sweeper";
 
 const PHONE_NUMBER_ID = "100000000000001";
 const log = createLogger({ name: "test", level: "silent", pretty: false });
@@ -104,5 +104,21 @@ describe("outbound sweeper", () => {
     const results = await Promise.all([first, second]);
     expect(results.filter((r) => r === null)).toHaveLength(1);
     await redis.del(`${queues.prefix}:outbound-sweep-lock`);
+  });
+
+  it("applies a status report that overtook its message's wamid and stayed unapplied", async () => {
+    const id = await orphan({ status: "sending" });
+    // The race the sweep is for: the report was stored unapplied, then the wamid was recorded without seeing it.
+    await t.db.message.update({ where: { id }, data: { externalId: "wamid.overtaken-1", status: "sent" } });
+    const old = new Date(Date.now() - 5 * 60_000);
+    await t.db.messageStatusEvent.create({
+      data: { channelId, externalId: "wamid.overtaken-1", status: "read", occurredAt: old, createdAt: old },
+    });
+    expect(await sweepStatusesOnce(deps, { lockMs: 1 })).toEqual({ applied: 1, updatedMessageIds: [id] });
+    expect(await stored(id)).toMatchObject({ status: "read" });
+    expect((await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.overtaken-1" } })).messageId).toBe(id);
+    // Nothing left to do on the next round.
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await sweepStatusesOnce(deps, { lockMs: 1 })).toMatchObject({ applied: 0 });
   });
 });

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { sweepPendingMedia, sweepStuckMessages, type SweepPendingMediaOptions, type SweepStuckMessagesOptions } from "@inbox/core";
+import {
+  sweepPendingMedia,
+  sweepStuckMessages,
+  sweepUnappliedStatuses,
+  type SweepPendingMediaOptions,
+  type SweepStuckMessagesOptions,
+} from "@inbox/core";
 import type { QueueName } from "@inbox/jobs";
 import type { WorkerDeps } from "../registry";
+import { liveChangesFor } from "../handlers/inbound-deps";
 
 export const SWEEP_EVERY_MS = 60_000;
 const LIVE_STATES = ["waiting", "delayed", "active", "prioritized", "waiting-children"] as const;
@@ -72,12 +79,25 @@ export async function sweepPendingMediaOnce(
   });
 }
 
+/** One sweep of status reports left unapplied although their message is known (see sweepUnappliedStatuses). */
+export async function sweepStatusesOnce(deps: WorkerDeps, options: { lockMs?: number } = {}): Promise<{ applied: number } | null> {
+  return withSweepLock(deps, "status-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
+    const result = await sweepUnappliedStatuses({ db: deps.db, ...(deps.clock ? { clock: deps.clock } : {}) });
+    if (result.applied > 0) {
+      deps.log.info({ count: result.applied }, "status sweeper applied reports that had overtaken their message's wamid");
+      liveChangesFor(deps).add({ updatedMessageIds: result.updatedMessageIds });
+    }
+    return result;
+  });
+}
+
 export interface SweeperOptions extends SweepStuckMessagesOptions {
   media?: SweepPendingMediaOptions;
 }
 
 /**
- * Every `everyMs` in this worker process until closed: the stuck-message sweep, then the pending-media sweep.
+ * Every `everyMs` in this worker process until closed: the stuck-message sweep, the pending-media sweep, then
+ * the unapplied-status sweep.
  * Errors (Postgres or Redis down, …) wait for the next round.
  */
 export function startSweeper(deps: WorkerDeps, options: SweeperOptions & { everyMs?: number; onOutboxWritten?: () => void } = {}): { close(): Promise<void> } {
@@ -91,6 +111,8 @@ export function startSweeper(deps: WorkerDeps, options: SweeperOptions & { every
       .catch((err: unknown) => deps.log.warn({ err }, "outbound sweep failed; next round will retry"))
       .then(() => sweepPendingMediaOnce(deps, { ...options.media, ...run }))
       .catch((err: unknown) => deps.log.warn({ err }, "media sweep failed; next round will retry"))
+      .then(() => sweepStatusesOnce(deps, run))
+      .catch((err: unknown) => deps.log.warn({ err }, "status sweep failed; next round will retry"))
       .finally(() => {
         if (!isClosed) timer = setTimeout(tick, everyMs);
       });

@@ -6,3 +6,4 @@ export * from "./describe-inbound-message";
 export * from "./open-conversation";
 export * from "./resolve-contact";
 export * from "./delivery-batcher";
+export * from "./sweep-unapplied-statuses";
