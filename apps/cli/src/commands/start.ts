@@ -55,9 +55,9 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
   const isAllInOne = roles.includes("api") && roles.includes("worker");
   const simulatorNote = env.isSimulatorMode && isAllInOne ? await startSimulatorIfAvailable(env, closers) : null;
 
-  // The hot paths' plain pg pool (receiver: deliveries and live reads; worker: claim and record of sends), next
-  // to Prisma's pool; each role keeps at most four of its connections busy.
-  const pgPool = createPgPool(env.DATABASE_URL, { max: 4 * roles.length });
+  // The hot paths' plain pg pool next to Prisma's: the receiver keeps up to 4 connections busy (two delivery runs,
+  // live reads), the worker up to 8 (claims, marks and records of sends, two each, and its outbox relay).
+  const pgPool = createPgPool(env.DATABASE_URL, { max: (roles.includes("api") ? 4 : 0) + (roles.includes("worker") ? 8 : 0) });
   if (roles.includes("worker")) {
     const worker = await startWorker({ env, db, pgPool, redis, queues, log: log.child({ component: "worker" }) });
     closers.push(() => worker.close());
