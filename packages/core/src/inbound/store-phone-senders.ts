@@ -40,8 +40,6 @@ export interface StoredInboundMessage {
 export interface PhoneSendersResult {
   /** The messages this call stored; a wamid stored before (or by a concurrent delivery) is not among them. */
   created: StoredInboundMessage[];
-  /** waId → contact id, for every sender with a new message. */
-  contactIds: Map<string, string>;
   /** waId → the conversation its messages went to. */
   conversations: Map<string, StoredConversation>;
   /** Messages not stored because their wamid was (in this batch, before, or concurrently). */
@@ -103,10 +101,9 @@ export async function storePhoneSenderMessages(run: RunSql, channel: InboundChan
       ${channel.id}::uuid, ${channel.defaultTeamId}::uuid, make_interval(secs => ${SERVICE_WINDOW_MS / 1000}), ${ROUTE_JOB},
       ${JSON.stringify(senderJson)}::jsonb, ${JSON.stringify(messageJson)}::jsonb)`);
   if (!result) throw new Error("inbox_store_inbound_messages returned no row");
-  const contactIds = new Map(Object.entries(result.contacts ?? {}));
   const byContact = new Map(result.conversations.map((c) => [c.contactId, c]));
   const conversations = new Map<string, StoredConversation>();
-  for (const [waId, contactId] of contactIds) {
+  for (const [waId, contactId] of Object.entries(result.contacts ?? {})) {
     const conversation = byContact.get(contactId);
     if (conversation) conversations.set(waId, conversation);
   }
@@ -123,7 +120,7 @@ export async function storePhoneSenderMessages(run: RunSql, channel: InboundChan
         conversation,
       };
     });
-  return { created, contactIds, conversations, duplicates: inBatch + result.duplicates };
+  return { created, conversations, duplicates: inBatch + result.duplicates };
 }
 
 /**
