@@ -1,8 +1,4 @@
 /** Browser test harness: Debian Chromium, the built console, and the api in-process on a random port. */
-import { execSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildApp, type App } from "@inbox/api";
@@ -11,35 +7,31 @@ import { createUser } from "@inbox/core";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
+import { CHROMIUM, CONSOLE_DIST as DIST, ensureChromium, ensureConsoleBuilt } from "../../../tests/browser";
 
-export const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const DIST = path.join(CONSOLE_DIR, "dist");
-export const CHROMIUM = "/usr/bin/chromium";
+export { CHROMIUM, DIST };
 export const PASSWORD = "correct horse battery";
 
-/** Installs Debian's Chromium when missing and builds the console when dist is missing. */
+/**
+ * Chromium and the console build are provisioned once by the test run's global setup (tests/global-setup.ts); this
+ * repeats the cheap checks for callers outside vitest (bench/console.ts).
+ */
 export function prepareBrowserTests(): void {
-  if (!existsSync(CHROMIUM)) {
-    execSync("apt-get update && apt-get install -y chromium", { stdio: "inherit" });
-  }
-  if (!existsSync(path.join(DIST, "index.html")) || newestSource() > statSync(path.join(DIST, "index.html")).mtimeMs) {
-    // vitest sets NODE_ENV=test, which would make Vite build an unminified development bundle.
-    execSync("NODE_ENV=production npx -y pnpm@10 --filter @inbox/console build", { cwd: path.resolve(CONSOLE_DIR, "../.."), stdio: "inherit" });
-  }
-}
-
-/** Newest modification time under src/ (a stale dist is rebuilt too). */
-function newestSource(dir = path.join(CONSOLE_DIR, "src")): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
-    const full = path.join(dir, entry.name);
-    return Math.max(max, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }, 0);
+  ensureChromium();
+  ensureConsoleBuilt();
 }
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -86,10 +78,23 @@ export async function makeUser(stack: Stack, email: string, role: "agent" | "lea
 }
 
 /** One conversation with one inbound text, like the webhook receiver stores it. */
-export async function storeInbound(stack: Stack, opts: { channelId: string; teamId: string | null; name: string; waId: string; text: string; at?: Date; windowClosed?: boolean }) {
+export async function storeInbound(
+  stack: Stack,
+  opts: {
+    channelId: string;
+    teamId: string | null;
+    name: string;
+    waId: string;
+    text: string;
+    at?: Date;
+    windowClosed?: boolean;
+  },
+) {
   const db = stack.t.db;
   const at = opts.at ?? new Date();
-  const contact = await db.contact.create({ data: { channelId: opts.channelId, waId: opts.waId, displayName: opts.name } });
+  const contact = await db.contact.create({
+    data: { channelId: opts.channelId, waId: opts.waId, displayName: opts.name },
+  });
   const conversation = await db.conversation.create({
     data: {
       channelId: opts.channelId,
@@ -103,7 +108,16 @@ export async function storeInbound(stack: Stack, opts: { channelId: string; team
     },
   });
   const message = await db.message.create({
-    data: { conversationId: conversation.id, channelId: opts.channelId, direction: "inbound", type: "text", text: opts.text, status: "received", externalId: `wamid.${conversation.id}`, createdAt: at },
+    data: {
+      conversationId: conversation.id,
+      channelId: opts.channelId,
+      direction: "inbound",
+      type: "text",
+      text: opts.text,
+      status: "received",
+      externalId: `wamid.${conversation.id}`,
+      createdAt: at,
+    },
   });
   return { contact, conversation, message };
 }

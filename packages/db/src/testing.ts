@@ -9,11 +9,26 @@ import pg from "pg";
 import { applyMigrations, readMigrations } from "./migrate";
 import { createDb, type Db } from "./client";
 import { createPgPool, type PgPool } from "./pg-pool";
-import { ensureDatabase } from "./ensure-database";
 
 export const TEST_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const TEMPLATE_NAME = "inbox_test_template";
+/** Template databases are named after their migrations' content, so checkouts with other migrations never share one. */
+const TEMPLATE_PREFIX = "inbox_tpl_";
+/** Templates kept for other checkouts' runs; older ones (lowest oid) are dropped when a new one is built. */
+const TEMPLATES_KEPT = 8;
+/** Serialises template preparation across concurrent test runs on one Postgres. */
+const TEMPLATE_LOCK_KEY = 74_210_331;
+const TEMPLATE_READY = "inbox test template: ready";
+let templateName: Promise<string> | undefined;
+
+function getTemplateName(): Promise<string> {
+  templateName ??= readMigrations().then((migrations) => {
+    const hash = createHash("sha256");
+    for (const m of migrations) hash.update(m.name).update("\0").update(m.sql).update("\0");
+    return `${TEMPLATE_PREFIX}${hash.digest("hex").slice(0, 16)}`;
+  });
+  return templateName;
+}
 
 function urlFor(name: string): string {
   const url = new URL(TEST_ADMIN_URL);
@@ -32,42 +47,42 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * Migrates the template database; run once before the tests (vitest globalSetup). Applying migrations skips the
- * ones recorded as applied even when their file changed since (a migration edited while it is being written), so
- * a template whose recorded checksums differ from the folders is built again from scratch.
+ * Migrates the template database of the current migrations; run once before the tests (vitest globalSetup). A
+ * template is marked ready only after every migration applied, so one left half-built by a crashed run is rebuilt.
  */
 export async function prepareTemplateDatabase(): Promise<void> {
-  const url = urlFor(TEMPLATE_NAME);
-  await ensureDatabase(url);
-  if (await hasStaleMigrations(url)) {
-    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_NAME}" WITH (FORCE)`));
-    await ensureDatabase(url);
-  }
-  await applyMigrations(url);
+  const name = await getTemplateName();
   await withAdmin(async (c) => {
-    // Connections to the template block CREATE DATABASE … TEMPLATE; the migrate pool has ended, make sure.
-    await c.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-      [TEMPLATE_NAME],
-    );
+    await c.query(`SELECT pg_advisory_lock($1)`, [TEMPLATE_LOCK_KEY]);
+    try {
+      const { rows } = await c.query<{ ready: string | null }>(
+        `SELECT shobj_description(oid, 'pg_database') AS ready FROM pg_database WHERE datname = $1`,
+        [name],
+      );
+      if (rows[0]?.ready === TEMPLATE_READY) return;
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.query(`CREATE DATABASE "${name}"`);
+      await applyMigrations(urlFor(name));
+      // Connections to the template block CREATE DATABASE … TEMPLATE; the migrate pool has ended, make sure.
+      await c.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
+      await c.query(`COMMENT ON DATABASE "${name}" IS '${TEMPLATE_READY}'`);
+      await dropOldTemplates(c, name);
+    } finally {
+      await c.query(`SELECT pg_advisory_unlock($1)`, [TEMPLATE_LOCK_KEY]);
+    }
   });
 }
 
-/** True when a migration recorded in the database is missing from the folders or its file has changed since. */
-async function hasStaleMigrations(url: string): Promise<boolean> {
-  const files = new Map((await readMigrations()).map((m) => [m.name, createHash("sha256").update(m.sql).digest("hex")]));
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM _prisma_migrations`,
-    );
-    return rows.some((r) => files.get(r.migration_name) !== r.checksum);
-  } catch {
-    return false; // no migration table yet: a new template
-  } finally {
-    await client.end();
-  }
+async function dropOldTemplates(c: pg.Client, keep: string): Promise<void> {
+  const { rows } = await c.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE (datname LIKE 'inbox\\_tpl\\_%' OR datname = 'inbox_test_template')
+       AND datname <> $1 ORDER BY oid DESC OFFSET $2`,
+    [keep, TEMPLATES_KEPT - 1],
+  );
+  for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
 }
 
 export interface TestDatabase {
@@ -82,7 +97,8 @@ export interface TestDatabase {
 /** A fresh, migrated database for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `inbox_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_NAME}"`));
+  const template = await getTemplateName();
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   const url = urlFor(name);
   const db = createDb(url, { max: 5 });
   const pgPool = createPgPool(url, { max: 4 });
@@ -108,8 +124,7 @@ export function createTestRedisPrefix(): string {
 export async function dropStaleTestDatabases(): Promise<void> {
   await withAdmin(async (c) => {
     const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'inbox\\_test\\_%' AND datname <> $1`,
-      [TEMPLATE_NAME],
+      `SELECT datname FROM pg_database WHERE datname LIKE 'inbox\\_test\\_%' AND datname <> 'inbox_test_template'`,
     );
     const cutoff = Date.now() - 60 * 60 * 1000;
     for (const { datname } of rows) {
@@ -136,7 +151,11 @@ export async function startTestRedisServer(): Promise<TestRedisServer> {
   const server: TestRedisServer = {
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+      child = spawn(
+        "redis-server",
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        { stdio: "ignore" },
+      );
       for (let i = 0; i < 100; i++) {
         if (await answersPing(port)) return;
         await new Promise((r) => setTimeout(r, 50));
