@@ -2,7 +2,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["apps/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "tests/**/*.test.ts", "apps/console/e2e/**/*.test.ts"],
+    include: [
+      "apps/*/src/**/*.test.ts",
+      "packages/*/src/**/*.test.ts",
+      "tests/**/*.test.ts",
+      "apps/console/e2e/**/*.test.ts",
+    ],
     globalSetup: ["./tests/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,

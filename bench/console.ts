@@ -23,7 +23,9 @@ async function main() {
     await makeUser(stack, "agent@example.com", "agent", ["Support"]);
     const db = stack.t.db;
     const teamId = (await db.team.findUniqueOrThrow({ where: { name: "Support" } })).id;
-    const channelId = (await db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: "100000000000001" } })).id;
+    const channelId = (
+      await db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: "100000000000001" } })
+    ).id;
     const start = Date.now() - COUNT * 1000;
     for (let offset = 0; offset < COUNT; offset += 2000) {
       const n = Math.min(2000, COUNT - offset);
@@ -31,12 +33,37 @@ async function main() {
         const i = offset + k;
         return { contactId: randomUUID(), conversationId: randomUUID(), i, at: new Date(start + i * 1000) };
       });
-      await db.contact.createMany({ data: rows.map((r) => ({ id: r.contactId, channelId, waId: `49151${String(r.i).padStart(8, "0")}`, displayName: `Kunde ${r.i}` })) });
+      await db.contact.createMany({
+        data: rows.map((r) => ({
+          id: r.contactId,
+          channelId,
+          waId: `49151${String(r.i).padStart(8, "0")}`,
+          displayName: `Kunde ${r.i}`,
+        })),
+      });
       await db.conversation.createMany({
-        data: rows.map((r) => ({ id: r.conversationId, channelId, contactId: r.contactId, activeContactId: r.contactId, teamId, lastMessageAt: r.at, lastInboundAt: r.at, windowExpiresAt: new Date(r.at.getTime() + 86_400_000), unreadCount: r.i % 3 })),
+        data: rows.map((r) => ({
+          id: r.conversationId,
+          channelId,
+          contactId: r.contactId,
+          activeContactId: r.contactId,
+          teamId,
+          lastMessageAt: r.at,
+          lastInboundAt: r.at,
+          windowExpiresAt: new Date(r.at.getTime() + 86_400_000),
+          unreadCount: r.i % 3,
+        })),
       });
       await db.message.createMany({
-        data: rows.map((r) => ({ conversationId: r.conversationId, channelId, direction: "inbound" as const, type: "text", text: `Nachricht ${r.i}`, status: "received" as const, createdAt: r.at })),
+        data: rows.map((r) => ({
+          conversationId: r.conversationId,
+          channelId,
+          direction: "inbound" as const,
+          type: "text",
+          text: `Nachricht ${r.i}`,
+          status: "received" as const,
+          createdAt: r.at,
+        })),
       });
     }
     const browser = await launchChromium();
@@ -53,7 +80,11 @@ async function main() {
       await page.goto(`${stack.url}/`);
       await page.locator("[data-conversation-id]").first().waitFor();
       // Page context (a string: bench/ is type-checked without the DOM lib): the time of the next frame.
-      paints.push(await page.evaluate<number>("new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())))"));
+      paints.push(
+        await page.evaluate<number>(
+          "new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())))",
+        ),
+      );
     }
     const scrollStart = Date.now();
     await page.evaluate(`(async () => {
@@ -71,12 +102,21 @@ async function main() {
     const html = readFileSync(path.join(DIST, "index.html"), "utf8");
     const initial = readdirSync(assets).filter((f) => f.endsWith(".js") && html.includes(f));
     const initialGzip = initial.reduce((n, f) => n + gzipSync(readFileSync(path.join(assets, f))).length, 0);
-    console.log(JSON.stringify({
-      conversations: COUNT,
-      firstPaintMs: { runs: paints.map((p) => Math.round(p)), median: Math.round(sorted[Math.floor(sorted.length / 2)]!) },
-      scrollToBottomMs: scrollMs,
-      initialJsGzipKB: Math.round((initialGzip / 1024) * 10) / 10,
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          conversations: COUNT,
+          firstPaintMs: {
+            runs: paints.map((p) => Math.round(p)),
+            median: Math.round(sorted[Math.floor(sorted.length / 2)]!),
+          },
+          scrollToBottomMs: scrollMs,
+          initialJsGzipKB: Math.round((initialGzip / 1024) * 10) / 10,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await stack.close();
   }

@@ -21,7 +21,9 @@ if (mode === "ceiling") {
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_ceiling (id text PRIMARY KEY, body jsonb NOT NULL)`);
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
   app.post("/ingest", async (request) => {
-    const body = request.body as { entry: { changes: { value: { messages?: { id: string }[]; statuses?: { id: string; status: string }[] } }[] }[] };
+    const body = request.body as {
+      entry: { changes: { value: { messages?: { id: string }[]; statuses?: { id: string; status: string }[] } }[] }[];
+    };
     const value = body.entry[0]!.changes[0]!.value;
     const status = value.statuses?.[0];
     const id = status ? `${status.id}:${status.status}` : value.messages![0]!.id;

@@ -52,13 +52,21 @@ interface Run {
   latencies: number[];
 }
 
-function startServer(mode: "ceiling" | "webhook", url: string, prefix: string): Promise<{ child: ChildProcess; port: number }> {
+function startServer(
+  mode: "ceiling" | "webhook",
+  url: string,
+  prefix: string,
+): Promise<{ child: ChildProcess; port: number }> {
   // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the servers.
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(here, "inbound-server.ts"), mode, url, APP_SECRET, prefix], {
-    cwd: here,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, "--import", "tsx", path.join(here, "inbound-server.ts"), mode, url, APP_SECRET, prefix],
+    {
+      cwd: here,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
@@ -104,12 +112,18 @@ function delivery(runId: string): { body: string; isStatus: boolean } {
 
 function send(target: Target, body: string): Promise<number> {
   return new Promise((resolve) => {
-    const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    const headers: Record<string, string | number> = {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+    };
     if (target.sign) headers["x-hub-signature-256"] = signPayload(body, APP_SECRET);
-    const req = http.request({ host: "127.0.0.1", port: target.port, path: target.path, method: "POST", headers, agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: target.port, path: target.path, method: "POST", headers, agent },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", () => resolve(0));
     req.end(body);
   });
@@ -187,7 +201,9 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const team = await t.db.team.create({ data: { name: "Support" } });
-    await t.db.channel.create({ data: { type: "whatsapp", name: "Bench", externalId: META_METADATA.phone_number_id, defaultTeamId: team.id } });
+    await t.db.channel.create({
+      data: { type: "whatsapp", name: "Bench", externalId: META_METADATA.phone_number_id, defaultTeamId: team.id },
+    });
     const ceiling = await startServer("ceiling", t.url, prefix);
     const webhook = await startServer("webhook", t.url, prefix);
     children.push(ceiling.child, webhook.child);
@@ -210,7 +226,8 @@ async function main(): Promise<void> {
     }
 
     const runs: (Run & { round: number })[] = [];
-    const label = (name: "ceiling" | "webhook") => (name === "ceiling" ? "(a) bare INSERT route" : "(b) POST /webhooks/whatsapp");
+    const label = (name: "ceiling" | "webhook") =>
+      name === "ceiling" ? "(a) bare INSERT route" : "(b) POST /webhooks/whatsapp";
     for (let round = 1; round <= ROUNDS; round++) {
       for (const rate of RATES) {
         for (const name of ["ceiling", "webhook"] as const) {
@@ -238,16 +255,21 @@ async function main(): Promise<void> {
     const outboxPending = await t.db.outboxJob.count({ where: { dispatchedAt: null } });
     // MIX=mixed: every status webhook acknowledged is one stored report (each wamid/status pair is sent once).
     const reports = await t.db.messageStatusEvent.count();
-    const readOrDelivered = await t.db.message.count({ where: { direction: "outbound", status: { in: ["delivered", "read"] } } });
+    const readOrDelivered = await t.db.message.count({
+      where: { direction: "outbound", status: { in: ["delivered", "read"] } },
+    });
 
     const rate = (r: Run) => r.ok / r.seconds;
     const ratios = Array.from({ length: ROUNDS }, (_, i) => {
-      const of = (prefix: string) => runs.find((r) => r.round === i + 1 && r.offered === "max" && r.label.startsWith(prefix))!;
+      const of = (prefix: string) =>
+        runs.find((r) => r.round === i + 1 && r.offered === "max" && r.label.startsWith(prefix))!;
       return rate(of("(b)")) / rate(of("(a)"));
     });
     const median = (xs: number[]) => pct(xs, 50);
     const cell = (xs: number[], digits: number) =>
-      ROUNDS === 1 ? xs[0]!.toFixed(digits) : `${median(xs).toFixed(digits)} (${xs.map((x) => x.toFixed(digits)).join(" / ")})`;
+      ROUNDS === 1
+        ? xs[0]!.toFixed(digits)
+        : `${median(xs).toFixed(digits)} (${xs.map((x) => x.toFixed(digits)).join(" / ")})`;
     const keys = [...new Set(runs.map((r) => `${r.label}|${r.offered}`))];
     const lines = [
       "",
@@ -258,7 +280,13 @@ async function main(): Promise<void> {
       ...keys.map((key) => {
         const rs = runs.filter((r) => `${r.label}|${r.offered}` === key);
         const [l, offered] = key.split("|");
-        return `| ${l} | ${offered} | ${cell(rs.map(rate), 0)} | ${cell(rs.map((r) => pct(r.latencies, 50)), 1)} | ${cell(rs.map((r) => pct(r.latencies, 99)), 1)} | ${rs.reduce((n, r) => n + r.errors, 0)} |`;
+        return `| ${l} | ${offered} | ${cell(rs.map(rate), 0)} | ${cell(
+          rs.map((r) => pct(r.latencies, 50)),
+          1,
+        )} | ${cell(
+          rs.map((r) => pct(r.latencies, 99)),
+          1,
+        )} | ${rs.reduce((n, r) => n + r.errors, 0)} |`;
       }),
       "",
       `traffic: ${MIX === "mixed" ? "mixed, 1 customer message : 3 status webhooks" : "customer messages"}`,

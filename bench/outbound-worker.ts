@@ -28,7 +28,8 @@ export interface WorkerStats {
 }
 
 const [databaseUrl, prefix, portsJson, concurrency] = process.argv.slice(2);
-if (!databaseUrl || !prefix || !portsJson) throw new Error("usage: outbound-worker.ts <databaseUrl> <prefix> <portsJson> [concurrency]");
+if (!databaseUrl || !prefix || !portsJson)
+  throw new Error("usage: outbound-worker.ts <databaseUrl> <prefix> <portsJson> [concurrency]");
 const TOKEN = "bench-token";
 const LOG_LEVEL = (process.env.LOG_LEVEL ?? "warn") as "warn";
 const log = createLogger({ name: "bench-worker", level: LOG_LEVEL, pretty: false });
@@ -36,7 +37,14 @@ process.on("disconnect", () => process.exit(0));
 
 const ports = JSON.parse(portsJson) as number[];
 const clients = new Map(
-  ports.map((port, i) => [phoneNumberIdFor(i), new GraphClient({ baseUrl: `http://127.0.0.1:${port}/v25.0`, accessToken: TOKEN, transport: createGraphTransport() })]),
+  ports.map((port, i) => [
+    phoneNumberIdFor(i),
+    new GraphClient({
+      baseUrl: `http://127.0.0.1:${port}/v25.0`,
+      accessToken: TOKEN,
+      transport: createGraphTransport(),
+    }),
+  ]),
 );
 // Warm-up: Meta's edge is never cold, and a long-running worker has its connections open. A few real sends per
 // number JIT the simulator's send path and open keep-alive connections; then 1.1 s pass, so they have left the
@@ -47,7 +55,13 @@ for (let round = 0; round < 3; round++) {
     [...clients].flatMap(([phoneNumberId, client]) =>
       Array.from({ length: 4 }, (_, k) =>
         client
-          .sendMessage(phoneNumberId, { messaging_product: "whatsapp", recipient_type: "individual", to: `+4915999${round}${k}0000`, type: "text", text: { body: "warm-up" } })
+          .sendMessage(phoneNumberId, {
+            messaging_product: "whatsapp",
+            recipient_type: "individual",
+            to: `+4915999${round}${k}0000`,
+            type: "text",
+            text: { body: "warm-up" },
+          })
           .catch(() => undefined),
       ),
     ),
@@ -81,7 +95,14 @@ const throttle: Throttle = process.env.NO_THROTTLE
       if (slot.isBooked) stats.booked++;
       return slot;
     };
-const env = parseEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: phoneNumberIdFor(0) });
+const env = parseEnv({
+  DATABASE_URL: databaseUrl,
+  LOG_LEVEL,
+  WHATSAPP_ACCESS_TOKEN: TOKEN,
+  WHATSAPP_APP_SECRET: "s",
+  WHATSAPP_VERIFY_TOKEN: "v",
+  WHATSAPP_PHONE_NUMBER_ID: phoneNumberIdFor(0),
+});
 // Wired as `pnpm inbox serve worker` wires it.
 const db = createDb(databaseUrl);
 const pgPool = createPgPool(databaseUrl, { max: 8 });
@@ -89,7 +110,11 @@ const cpuBefore = process.cpuUsage();
 const started = Date.now();
 const worker = await startWorker(
   { env, db, pgPool, redis, queues, log, sender, throttle },
-  { scheduleTemplateSync: false, wakeSnoozedEveryMs: 0, ...(concurrency ? { concurrency: { outbound: Number(concurrency) } } : {}) },
+  {
+    scheduleTemplateSync: false,
+    wakeSnoozedEveryMs: 0,
+    ...(concurrency ? { concurrency: { outbound: Number(concurrency) } } : {}),
+  },
 );
 process.send?.({ ready: true });
 

@@ -32,23 +32,30 @@ const TOKEN = "bench-token";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = createLogger({ name: "bench", level: LOG_LEVEL, pretty: false });
 
-
 /**
  * The simulators run in `procs` forked processes (numbers spread evenly), so they do not share the worker's event
  * loop. One process takes the 1,000 sends/s of scenario (b); more processes only add scheduling jitter on 2 cores
  * (measured: 5 processes 86 %, 1 process 88–90 % of the limit). Each child exits when this process goes away.
  */
-async function startSimulators(count: number, throughput: number, procs: number): Promise<{ children: ChildProcess[]; ports: number[] }> {
+async function startSimulators(
+  count: number,
+  throughput: number,
+  procs: number,
+): Promise<{ children: ChildProcess[]; ports: number[] }> {
   const groups = Math.max(1, Math.min(count, procs));
   const children: ChildProcess[] = [];
   const started = Array.from({ length: groups }, (_, g) => {
     const first = Math.floor((g * count) / groups);
     const n = Math.floor(((g + 1) * count) / groups) - first;
-    const child = fork(path.join(here, "outbound-simulators.ts"), [String(n), String(throughput), TOKEN, String(first)], {
-      cwd: here,
-      execArgv: ["--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const child = fork(
+      path.join(here, "outbound-simulators.ts"),
+      [String(n), String(throughput), TOKEN, String(first)],
+      {
+        cwd: here,
+        execArgv: ["--import", "tsx"],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    );
     children.push(child);
     // Diagnostic: SIM_NICE=-10 gives the simulators scheduling priority, so their arrival stamps are not delayed
     // by an oversubscribed machine (Meta's edge does not share our cores).
@@ -70,7 +77,8 @@ async function startSimulators(count: number, throughput: number, procs: number)
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /**
  * Stores `count` queued text messages (each to its own new contact) and their outbox rows, as queueOutboundMessage
@@ -128,11 +136,15 @@ interface Result {
 
 /** Forks the worker process (bench/outbound-worker.ts) and resolves once it is warmed up and started. */
 async function startWorkerProcess(databaseUrl: string, prefix: string, ports: number[], concurrency?: number) {
-  const child = fork(path.join(here, "outbound-worker.ts"), [databaseUrl, prefix, JSON.stringify(ports), ...(concurrency ? [String(concurrency)] : [])], {
-    cwd: here,
-    execArgv: ["--import", "tsx", ...(process.env.WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const child = fork(
+    path.join(here, "outbound-worker.ts"),
+    [databaseUrl, prefix, JSON.stringify(ports), ...(concurrency ? [String(concurrency)] : [])],
+    {
+      cwd: here,
+      execArgv: ["--import", "tsx", ...(process.env.WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("worker did not start within 60 s")), 60_000);
     child.once("message", () => {
@@ -160,13 +172,20 @@ async function scenario(label: string, numbers: number, limit: number, mode: "ba
   const { children, ports } = await startSimulators(numbers, limit, SIM_PROCS);
   const channelIds: string[] = [];
   for (let i = 0; i < numbers; i++) {
-    const c = await db.channel.create({ data: { type: "whatsapp", name: `Bench ${i}`, externalId: phoneNumberIdFor(i), throughputLimit: limit } });
+    const c = await db.channel.create({
+      data: { type: "whatsapp", name: `Bench ${i}`, externalId: phoneNumberIdFor(i), throughputLimit: limit },
+    });
     channelIds.push(c.id);
   }
   const total = numbers * limit * SECONDS * (mode === "paced" ? 0.9 : 1);
   if (mode === "backlog") await storeQueued(pool, channelIds, total, "1");
   // The production default (WORKER_OUTBOUND_CONCURRENCY) unless CONCURRENCY is given.
-  const worker = await startWorkerProcess(t.url, queues.prefix, ports, process.env.CONCURRENCY ? Number(process.env.CONCURRENCY) : undefined);
+  const worker = await startWorkerProcess(
+    t.url,
+    queues.prefix,
+    ports,
+    process.env.CONCURRENCY ? Number(process.env.CONCURRENCY) : undefined,
+  );
   // The api's side in paced mode: this process stores the messages and drains its outbox after each commit.
   const relay = new OutboxRelay(db, queues, log, 50);
   relay.start();
@@ -211,7 +230,11 @@ async function scenario(label: string, numbers: number, limit: number, mode: "ba
       perBucket.set(slot, (perBucket.get(slot) ?? 0) + 1);
     }
     console.error([...perBucket].map(([at, n]) => `${at.toFixed(1)}s:${n}`).join(" "));
-    if (stats.rateLimitHitTimes.length) console.error("130429 at", stats.rateLimitHitTimes.map((t) => `${((t - sentTimes[0]!) / 1000).toFixed(2)}s`).join(" "));
+    if (stats.rateLimitHitTimes.length)
+      console.error(
+        "130429 at",
+        stats.rateLimitHitTimes.map((t) => `${((t - sentTimes[0]!) / 1000).toFixed(2)}s`).join(" "),
+      );
   }
   const sustained = (to - from) / ((sentTimes[to]! - sentTimes[from]!) / 1000);
   for (const c of children) c.kill();
@@ -253,10 +276,14 @@ const SCENARIOS = new Set((process.env.ONLY_B ? "b" : (process.env.SCENARIOS ?? 
 if (SCENARIOS.has("a")) results.push(await scenario("(a) 1 number, limit 80/s, backlog", 1, 80, "backlog"));
 if (SCENARIOS.has("b")) results.push(await scenario("(b) 10 numbers × 100/s, backlog", 10, 100, "backlog"));
 if (SCENARIOS.has("c")) results.push(await scenario("(c) 10 numbers × 100/s, offered 90 %", 10, 100, "paced"));
-console.log("\n| scenario | messages | sent | failed | stored msg/s | sent msg/s | % of limit | % of limit, 10th–90th percentile of sends | 130429 | slots re-booked | stored→accepted p50 | p99 | worker CPU |");
+console.log(
+  "\n| scenario | messages | sent | failed | stored msg/s | sent msg/s | % of limit | % of limit, 10th–90th percentile of sends | 130429 | slots re-booked | stored→accepted p50 | p99 | worker CPU |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of results) {
   const offered = Number.isNaN(r.offered) ? "backlog" : String(r.offered);
-  console.log(`| ${r.label} | ${r.messages} | ${r.sent} | ${r.failed} | ${offered} | ${r.rate} | ${r.rateOfLimit} % | ${r.sustained} % | ${r.rateLimitHits} | ${r.rebooked} | ${r.p50} ms | ${r.p99} ms | ${r.cpu} % |`);
+  console.log(
+    `| ${r.label} | ${r.messages} | ${r.sent} | ${r.failed} | ${offered} | ${r.rate} | ${r.rateOfLimit} % | ${r.sustained} % | ${r.rateLimitHits} | ${r.rebooked} | ${r.p50} ms | ${r.p99} ms | ${r.cpu} % |`,
+  );
 }
 process.exit(0);

@@ -34,14 +34,19 @@ describe("docker-compose.yml", () => {
     for (const name of ["api", "worker", "console"]) expect(compose.services[name]?.build).toBe(".");
     expect(compose.services.api?.command).toEqual(["pnpm", "inbox", "serve", "api"]);
     expect(compose.services.worker?.command).toEqual(["pnpm", "inbox", "serve", "worker"]);
-    expect(readFileSync(new URL("../Dockerfile", import.meta.url), "utf8")).toMatch(/pnpm --filter @inbox\/console build/);
+    expect(readFileSync(new URL("../Dockerfile", import.meta.url), "utf8")).toMatch(
+      /pnpm --filter @inbox\/console build/,
+    );
   });
 
   it("wires the app services to the compose postgres and redis, waiting until they are healthy", () => {
     const api = compose.services.api!;
     expect(api.environment?.DATABASE_URL).toBe("postgresql://inbox:inbox@postgres:5432/inbox");
     expect(api.environment?.REDIS_URL).toBe("redis://redis:6379");
-    expect(api.depends_on).toEqual({ postgres: { condition: "service_healthy" }, redis: { condition: "service_healthy" } });
+    expect(api.depends_on).toEqual({
+      postgres: { condition: "service_healthy" },
+      redis: { condition: "service_healthy" },
+    });
     expect(compose.services.worker?.environment).toEqual(api.environment);
     expect(api.environment?.NODE_ENV).toBe("production");
     expect(api.environment?.SESSION_SECRET).toMatch(/\$\{SESSION_SECRET:\?/);

@@ -29,7 +29,13 @@ import { channelAdminRoutes } from "./routes/channel-admin";
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** Builds the api without listening: plugins for external concerns, then routes. Tests use app.inject(). */
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 export async function buildApp(deps: ApiDeps): Promise<App> {
   // Typed as Fastify's logger interface so the instance type stays FastifyBaseLogger (pino satisfies it).
@@ -57,7 +63,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
       info: {
         title: "WhatsApp Inbox API",
         version: "1.0.0",
-        description: "The agent console's JSON API. Authenticate with POST /api/auth/login; the session cookie does the rest.",
+        description:
+          "The agent console's JSON API. Authenticate with POST /api/auth/login; the session cookie does the rest.",
       },
       components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "inbox_session" } } },
     },

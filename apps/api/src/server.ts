@@ -7,7 +7,10 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(deps: ApiDeps, { port, host = "0.0.0.0" }: { port: number; host?: string }): Promise<RunningApi> {
+export async function startApi(
+  deps: ApiDeps,
+  { port, host = "0.0.0.0" }: { port: number; host?: string },
+): Promise<RunningApi> {
   const app = await buildApp(deps);
   await app.listen({ port, host });
   const address = app.server.address();

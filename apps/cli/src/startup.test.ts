@@ -49,12 +49,26 @@ describe("pnpm inbox (CLI)", () => {
   });
 
   it("user create stores an argon2 hash and refuses a duplicate", async () => {
-    const args = ["user", "create", "--email", "Lead@Example.de", "--password", "correct horse battery", "--role", "lead", "--team", "Billing"];
+    const args = [
+      "user",
+      "create",
+      "--email",
+      "Lead@Example.de",
+      "--password",
+      "correct horse battery",
+      "--role",
+      "lead",
+      "--team",
+      "Billing",
+    ];
     const r = inbox(args, { DATABASE_URL: t.url });
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Created lead lead@example\.de in team\(s\) Billing/);
-    const user = await t.db.user.findUniqueOrThrow({ where: { email: "lead@example.de" }, include: { memberships: { include: { team: true } } } });
+    const user = await t.db.user.findUniqueOrThrow({
+      where: { email: "lead@example.de" },
+      include: { memberships: { include: { team: true } } },
+    });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(user.passwordHash, "correct horse battery")).toBe(true);
     expect(user.memberships.map((m) => m.team.name)).toEqual(["Billing"]);
@@ -63,7 +77,9 @@ describe("pnpm inbox (CLI)", () => {
     const again = inbox(args, { DATABASE_URL: t.url });
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already exists/);
-    const bad = inbox(["user", "create", "--email", "x@y.de", "--password", "pw", "--role", "boss"], { DATABASE_URL: t.url });
+    const bad = inbox(["user", "create", "--email", "x@y.de", "--password", "pw", "--role", "boss"], {
+      DATABASE_URL: t.url,
+    });
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/--role must be admin, lead or agent/);
   });

@@ -12,7 +12,10 @@ import { createLogger } from "@inbox/logger";
 import { DIST, launchChromium, makeUser, prepareBrowserTests, signIn, storeInbound, type Stack } from "./harness";
 
 /** A real 1×1 PNG. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 /** The harness's stack, with the media store in a temporary directory. */
 async function startStackWithMedia(mediaDir: string): Promise<Stack> {
@@ -56,8 +59,18 @@ describe("composer attachments in Chromium", () => {
     await makeUser(stack, "agent@example.com", "agent", ["Support"]);
     const db = stack.t.db;
     const supportId = (await db.team.findUniqueOrThrow({ where: { name: "Support" } })).id;
-    const channelId = (await db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: "100000000000001", displayNumber: "+49 30 1234567" } })).id;
-    await storeInbound(stack, { channelId, teamId: supportId, name: "Erika Muster", waId: "4915100000001", text: "Können Sie mir den Beleg schicken?" });
+    const channelId = (
+      await db.channel.create({
+        data: { type: "whatsapp", name: "WhatsApp", externalId: "100000000000001", displayNumber: "+49 30 1234567" },
+      })
+    ).id;
+    await storeInbound(stack, {
+      channelId,
+      teamId: supportId,
+      name: "Erika Muster",
+      waId: "4915100000001",
+      text: "Können Sie mir den Beleg schicken?",
+    });
     await writeFile(path.join(dir, "beleg.png"), PNG);
     await writeFile(path.join(dir, "tool.exe"), Buffer.from("MZ\x90\x00\x03\x00\x00\x00 not an image", "latin1"));
     browser = await launchChromium();
@@ -94,9 +107,14 @@ describe("composer attachments in Chromium", () => {
     await sent.waitFor();
     const img = sent.locator("img");
     await img.waitFor();
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBe(1);
+    await expect
+      .poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth))
+      .toBe(1);
     expect(await page.locator('[data-testid="attachment"]').count()).toBe(0);
-    const stored = await stack.t.db.message.findFirstOrThrow({ where: { direction: "outbound" }, include: { media: true } });
+    const stored = await stack.t.db.message.findFirstOrThrow({
+      where: { direction: "outbound" },
+      include: { media: true },
+    });
     expect(stored).toMatchObject({ type: "image", text: "Hier ist Ihr Beleg 👍", status: "queued" });
     expect(stored.media).toHaveLength(1);
     expect(stored.media[0]).toMatchObject({ mimeType: "image/png", sizeBytes: PNG.length, providerMediaId: null });

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { buildLiveEvents, createLivePublisher } from "@inbox/core";
-import { launchChromium, makeUser, PASSWORD, prepareBrowserTests, startStack, storeInbound, type Stack, signIn } from "./harness";
+import {
+  launchChromium,
+  makeUser,
+  PASSWORD,
+  prepareBrowserTests,
+  startStack,
+  storeInbound,
+  type Stack,
+  signIn,
+} from "./harness";
 
 describe("agent console in Chromium", () => {
   let stack: Stack;
@@ -19,9 +28,28 @@ describe("agent console in Chromium", () => {
     const db = stack.t.db;
     supportId = (await db.team.findUniqueOrThrow({ where: { name: "Support" } })).id;
     const salesId = (await db.team.findUniqueOrThrow({ where: { name: "Sales" } })).id;
-    channelId = (await db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: "100000000000001", displayNumber: "+49 30 1234567" } })).id;
-    await storeInbound(stack, { channelId, teamId: supportId, name: "Erika Muster", waId: "4915100000001", text: "Guten Tag", at: new Date(Date.now() - 60_000) });
-    salesConversationId = (await storeInbound(stack, { channelId, teamId: salesId, name: "Max Vertrieb", waId: "4915100000002", text: "Angebot?" })).conversation.id;
+    channelId = (
+      await db.channel.create({
+        data: { type: "whatsapp", name: "WhatsApp", externalId: "100000000000001", displayNumber: "+49 30 1234567" },
+      })
+    ).id;
+    await storeInbound(stack, {
+      channelId,
+      teamId: supportId,
+      name: "Erika Muster",
+      waId: "4915100000001",
+      text: "Guten Tag",
+      at: new Date(Date.now() - 60_000),
+    });
+    salesConversationId = (
+      await storeInbound(stack, {
+        channelId,
+        teamId: salesId,
+        name: "Max Vertrieb",
+        waId: "4915100000002",
+        text: "Angebot?",
+      })
+    ).conversation.id;
     browser = await launchChromium();
     page = await browser.newPage({ locale: "en-US" });
   });
@@ -38,9 +66,17 @@ describe("agent console in Chromium", () => {
   });
 
   it("shows a conversation live when a message is stored and published", async () => {
-    const { conversation } = await storeInbound(stack, { channelId, teamId: supportId, name: "Live Kunde", waId: "4915100000003", text: "Hallo, ist da jemand?" });
+    const { conversation } = await storeInbound(stack, {
+      channelId,
+      teamId: supportId,
+      name: "Live Kunde",
+      waId: "4915100000003",
+      text: "Hallo, ist da jemand?",
+    });
     const live = createLivePublisher(stack.redis, stack.prefix);
-    await live.publish(await buildLiveEvents(stack.t.db, { createdMessageIds: [], conversationIds: [conversation.id] }));
+    await live.publish(
+      await buildLiveEvents(stack.t.db, { createdMessageIds: [], conversationIds: [conversation.id] }),
+    );
     await page.locator("[data-conversation-id]", { hasText: "Live Kunde" }).waitFor({ timeout: 5000 });
   });
 
@@ -59,7 +95,9 @@ describe("agent console in Chromium", () => {
     await page.getByRole("button", { name: "Send" }).dblclick();
     await page.locator('[data-testid="message"]', { hasText: "Ja, wie kann ich helfen?" }).first().waitFor();
     const convId = page.url().split("/c/")[1]!;
-    await expect.poll(() => stack.t.db.message.count({ where: { conversationId: convId, direction: "outbound" } })).toBe(1);
+    await expect
+      .poll(() => stack.t.db.message.count({ where: { conversationId: convId, direction: "outbound" } }))
+      .toBe(1);
     await page.getByRole("button", { name: "Resolve" }).click();
     await page.locator('[data-testid="conversation-status"]', { hasText: "Resolved" }).waitFor();
     expect((await stack.t.db.conversation.findUniqueOrThrow({ where: { id: convId } })).status).toBe("resolved");
@@ -68,8 +106,19 @@ describe("agent console in Chromium", () => {
   it("shows the read ticks when the status report arrives live", async () => {
     const convId = page.url().split("/c/")[1]!;
     await page.getByRole("button", { name: "Reopen" }).waitFor();
-    const outbound = await stack.t.db.message.findFirstOrThrow({ where: { conversationId: convId, direction: "outbound" } });
-    await stack.t.db.message.update({ where: { id: outbound.id }, data: { status: "read", externalId: "wamid.out1", sentAt: new Date(), deliveredAt: new Date(), readAt: new Date() } });
+    const outbound = await stack.t.db.message.findFirstOrThrow({
+      where: { conversationId: convId, direction: "outbound" },
+    });
+    await stack.t.db.message.update({
+      where: { id: outbound.id },
+      data: {
+        status: "read",
+        externalId: "wamid.out1",
+        sentAt: new Date(),
+        deliveredAt: new Date(),
+        readAt: new Date(),
+      },
+    });
     const live = createLivePublisher(stack.redis, stack.prefix);
     await live.publish(await buildLiveEvents(stack.t.db, { updatedMessageIds: [outbound.id] }));
     await page.locator(`[data-message-id="${outbound.id}"] .ticks.read`).waitFor({ timeout: 5000 });
@@ -77,10 +126,27 @@ describe("agent console in Chromium", () => {
   });
 
   it("window closed: switches to the template picker with variables and a preview", async () => {
-    const { conversation, contact } = await storeInbound(stack, { channelId, teamId: supportId, name: "Alte Kundin", waId: "4915100000004", text: "Vor zwei Tagen", windowClosed: true });
-    await stack.t.db.consent.create({ data: { contactId: contact.id, purpose: "service", status: "granted", source: "web_form" } });
+    const { conversation, contact } = await storeInbound(stack, {
+      channelId,
+      teamId: supportId,
+      name: "Alte Kundin",
+      waId: "4915100000004",
+      text: "Vor zwei Tagen",
+      windowClosed: true,
+    });
+    await stack.t.db.consent.create({
+      data: { contactId: contact.id, purpose: "service", status: "granted", source: "web_form" },
+    });
     await stack.t.db.template.create({
-      data: { channelId, name: "order_update", language: "de", category: "utility", status: "APPROVED", components: [{ type: "BODY", text: "Ihre Bestellung {{1}} ist unterwegs." }], parameterCount: 1 },
+      data: {
+        channelId,
+        name: "order_update",
+        language: "de",
+        category: "utility",
+        status: "APPROVED",
+        components: [{ type: "BODY", text: "Ihre Bestellung {{1}} ist unterwegs." }],
+        parameterCount: 1,
+      },
     });
     await page.goto(`${stack.url}/c/${conversation.id}`);
     await page.getByText("The 24 h window is closed").waitFor();
@@ -90,13 +156,25 @@ describe("agent console in Chromium", () => {
     await page.locator(".preview", { hasText: "Ihre Bestellung A-42 ist unterwegs." }).waitFor();
     await page.getByRole("button", { name: "Send template" }).click();
     await expect
-      .poll(() => stack.t.db.message.count({ where: { conversationId: conversation.id, type: "template", templateName: "order_update" } }))
+      .poll(() =>
+        stack.t.db.message.count({
+          where: { conversationId: conversation.id, type: "template", templateName: "order_update" },
+        }),
+      )
       .toBe(1);
   });
 
   it("opted-out contact: the composer refuses with the reason", async () => {
-    const { conversation, contact } = await storeInbound(stack, { channelId, teamId: supportId, name: "Stop Kunde", waId: "4915100000005", text: "STOP" });
-    await stack.t.db.consent.create({ data: { contactId: contact.id, purpose: "service", status: "withdrawn", source: "chat_keyword" } });
+    const { conversation, contact } = await storeInbound(stack, {
+      channelId,
+      teamId: supportId,
+      name: "Stop Kunde",
+      waId: "4915100000005",
+      text: "STOP",
+    });
+    await stack.t.db.consent.create({
+      data: { contactId: contact.id, purpose: "service", status: "withdrawn", source: "chat_keyword" },
+    });
     await page.goto(`${stack.url}/c/${conversation.id}`);
     await page.getByText("The contact has opted out. Nothing can be sent.").waitFor();
     expect(await page.getByRole("textbox", { name: /Type a message/ }).count()).toBe(0);
@@ -116,7 +194,10 @@ describe("agent console in Chromium", () => {
     await page.goto(`${stack.url}/c/${salesConversationId}`);
     await page.locator('[data-testid="conversation-error"]').waitFor();
     expect(await page.locator('[data-testid="conversation-error"]').textContent()).toMatch(/do not have access/);
-    const status = await page.evaluate(async (id) => (await fetch(`/api/conversations/${id}/messages`)).status, salesConversationId);
+    const status = await page.evaluate(
+      async (id) => (await fetch(`/api/conversations/${id}/messages`)).status,
+      salesConversationId,
+    );
     expect(status).toBe(403);
   });
   it("snoozes a conversation until tomorrow morning and wakes it again", async () => {
@@ -158,7 +239,13 @@ describe("agent console in Chromium", () => {
   it("presence: a lead sees whether the assigned agent has the console open, live", async () => {
     await makeUser(stack, "lead@example.com", "lead", ["Support"]);
     const agentId = (await stack.t.db.user.findUniqueOrThrow({ where: { email: "agent@example.com" } })).id;
-    const { conversation } = await storeInbound(stack, { channelId, teamId: supportId, name: "Präsenz Kundin", waId: "4915100000009", text: "Wer ist da?" });
+    const { conversation } = await storeInbound(stack, {
+      channelId,
+      teamId: supportId,
+      name: "Präsenz Kundin",
+      waId: "4915100000009",
+      text: "Wer ist da?",
+    });
     await stack.t.db.conversation.update({ where: { id: conversation.id }, data: { assigneeId: agentId } });
     const lead = await browser.newPage({ locale: "en-US" });
     try {

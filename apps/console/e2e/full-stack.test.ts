@@ -31,13 +31,36 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
     stack = await startFullStack();
     // An agent in the team the channel's default team is ("Support", provisioned like `pnpm start` does) and
     // a colleague in another team.
-    await createUser(stack.t.db, { email: "agent@example.com", name: "Anna Agent", password: PASSWORD, role: "agent", teams: ["Support"], locale: "en" }, { type: "system" });
-    await createUser(stack.t.db, { email: "sales@example.com", name: "Sven Sales", password: PASSWORD, role: "agent", teams: ["Sales"], locale: "en" }, { type: "system" });
+    await createUser(
+      stack.t.db,
+      {
+        email: "agent@example.com",
+        name: "Anna Agent",
+        password: PASSWORD,
+        role: "agent",
+        teams: ["Support"],
+        locale: "en",
+      },
+      { type: "system" },
+    );
+    await createUser(
+      stack.t.db,
+      {
+        email: "sales@example.com",
+        name: "Sven Sales",
+        password: PASSWORD,
+        role: "agent",
+        teams: ["Sales"],
+        locale: "en",
+      },
+      { type: "system" },
+    );
     browser = await launchChromium();
   });
 
   afterAll(async () => {
-    if (clockOffsetMs && stack) await stack.simulatorPost("/_control/clock", { advanceMs: -clockOffsetMs }).catch(() => undefined);
+    if (clockOffsetMs && stack)
+      await stack.simulatorPost("/_control/clock", { advanceMs: -clockOffsetMs }).catch(() => undefined);
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await stack?.close();
@@ -79,7 +102,8 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
   const conversationRow = (page: Page, name: string) => page.locator("[data-conversation-id]", { hasText: name });
   const messageItem = (page: Page, text: string) => page.locator('[data-testid="message"]', { hasText: text });
   /** The customer's message whose text is exactly `text` (a confirmation quoting "STOP" does not count). */
-  const inboundItem = (page: Page, text: string) => page.locator('[data-testid="message"].inbound', { has: page.getByText(text, { exact: true }) });
+  const inboundItem = (page: Page, text: string) =>
+    page.locator('[data-testid="message"].inbound', { has: page.getByText(text, { exact: true }) });
 
   /** Answers in the composer and returns the outbound message's element. */
   async function answer(page: Page, text: string): Promise<Locator> {
@@ -127,9 +151,11 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
     expect(stored.externalId).toMatch(/^wamid\./);
 
     // Layout: nothing in the sidebar spills over (filters, conversation rows with their time).
-    const overflowing = await console_.locator(".sidebar, .sidebar .filters, .conv-link").evaluateAll((els: Element[]): string[] =>
-      els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.className),
-    );
+    const overflowing = await console_
+      .locator(".sidebar, .sidebar .filters, .conv-link")
+      .evaluateAll((els: Element[]): string[] =>
+        els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.className),
+      );
     expect(overflowing).toEqual([]);
 
     await shoot(console_, "issue3-console");
@@ -159,7 +185,9 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
       await stack.simulatorPost("/_control/clock", { advanceMs: -30 * HOUR });
       clockOffsetMs -= 30 * HOUR;
       // The template list comes from the worker's template.sync against the simulator's WABA.
-      await expect.poll(() => stack.t.db.template.count({ where: { status: "APPROVED" } }), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => stack.t.db.template.count({ where: { status: "APPROVED" } }), { timeout: 15_000 })
+        .toBeGreaterThan(0);
 
       const phone = await openPhone({ phone: "+49 170 5550202", name: "Mia Schulz" });
       miaPhone = phone;
@@ -178,7 +206,9 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
       await agent.locator(".preview", { hasText: "Hallo Mia, nur bis Sonntag: 20 % auf alles." }).waitFor();
       await agent.getByRole("button", { name: "Send template" }).click();
 
-      await phone.locator(".msg.out", { hasText: "Hallo Mia, nur bis Sonntag: 20 % auf alles." }).waitFor({ timeout: 15_000 });
+      await phone
+        .locator(".msg.out", { hasText: "Hallo Mia, nur bis Sonntag: 20 % auf alles." })
+        .waitFor({ timeout: 15_000 });
       await expectReadTicks(messageItem(agent, "spring_sale"));
     });
 
@@ -190,22 +220,34 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
       await inboundItem(agent, "STOP").waitFor();
       await messageItem(agent, "Sie erhalten keine Nachrichten mehr").waitFor();
       // The confirmation (sent by the worker after the STOP) is shown after it, whichever live event came first.
-      const order = await agent.locator('[data-testid="message"]').evaluateAll((els: Element[]): string[] => els.map((el) => el.textContent ?? ""));
-      expect(order.findIndex((t) => t.includes("Sie erhalten keine Nachrichten mehr"))).toBeLessThan(order.findIndex((t) => t.startsWith("STOP")));
+      const order = await agent
+        .locator('[data-testid="message"]')
+        .evaluateAll((els: Element[]): string[] => els.map((el) => el.textContent ?? ""));
+      expect(order.findIndex((t) => t.includes("Sie erhalten keine Nachrichten mehr"))).toBeLessThan(
+        order.findIndex((t) => t.startsWith("STOP")),
+      );
       // The consent change reaches the contact panel live.
       await agent.locator(".contact-panel", { hasText: "marketing: withdrawn" }).waitFor();
 
       // "STOP" withdraws everything: the composer offers only an internal note, and the server refuses a send.
-      await agent.locator(".composer.disabled[role=status]", { hasText: "The contact has opted out. Nothing can be sent." }).waitFor();
+      await agent
+        .locator(".composer.disabled[role=status]", { hasText: "The contact has opted out. Nothing can be sent." })
+        .waitFor();
       await agent.locator(".contact-panel", { hasText: "service: withdrawn" }).waitFor();
       // The evidence in words: what the customer wrote, and the record's details on demand.
-      await agent.locator(".contact-panel .evidence summary", { hasText: "The customer wrote \u201cSTOP\u201d" }).first().waitFor();
+      await agent
+        .locator(".contact-panel .evidence summary", { hasText: "The customer wrote \u201cSTOP\u201d" })
+        .first()
+        .waitFor();
 
       const conversationId = new URL(agent.url()).pathname.split("/c/")[1]!;
       const results = await agent.evaluate(async (id) => {
         const me = (await (await fetch("/api/auth/me")).json()) as { csrfToken: string };
         const bodies = [
-          { type: "template", template: { name: "spring_sale", language: "de", parameters: { "1": "Mia", "2": "Montag" } } },
+          {
+            type: "template",
+            template: { name: "spring_sale", language: "de", parameters: { "1": "Mia", "2": "Montag" } },
+          },
           { type: "text", text: "Montag noch da?" },
         ];
         const out = [];
@@ -241,14 +283,27 @@ describe("full stack in Chromium: phone page ↔ simulator ↔ api ↔ worker �
 
       // Handed over to Sales, it is no longer the agent's.
       await agent.getByLabel("Hand over to team").selectOption({ label: "Sales" });
-      await expect.poll(async () => (await stack.t.db.conversation.findUniqueOrThrow({ where: { id: conversationId }, include: { team: true } })).team?.name).toBe("Sales");
+      await expect
+        .poll(
+          async () =>
+            (
+              await stack.t.db.conversation.findUniqueOrThrow({
+                where: { id: conversationId },
+                include: { team: true },
+              })
+            ).team?.name,
+        )
+        .toBe("Sales");
 
       await agent.goto(`${stack.url}/c/${conversationId}`);
       const error = agent.locator('[data-testid="conversation-error"]');
       await error.waitFor();
       expect(await error.textContent()).toMatch(/do not have access/);
       expect(await conversationRow(agent, "Lukas Vertrieb").count()).toBe(0);
-      const status = await agent.evaluate(async (id) => (await fetch(`/api/conversations/${id}/messages`)).status, conversationId);
+      const status = await agent.evaluate(
+        async (id) => (await fetch(`/api/conversations/${id}/messages`)).status,
+        conversationId,
+      );
       expect(status).toBe(403);
 
       // The Sales colleague sees and opens it.

@@ -53,11 +53,26 @@ export async function startFullStack(): Promise<FullStack> {
 
   try {
     // Simulator mode: no WHATSAPP_ACCESS_TOKEN, so parseEnv generates the token and app secret both sides share.
-    const base = parseEnv({ DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: "silent", MEDIA_DIR: mediaDir, NODE_ENV: "test" });
+    const base = parseEnv({
+      DATABASE_URL: t.url,
+      REDIS_URL: TEST_REDIS_URL,
+      LOG_LEVEL: "silent",
+      MEDIA_DIR: mediaDir,
+      NODE_ENV: "test",
+    });
     // The simulator on a free port; its webhook target is set once the api listens (its port is not known yet).
-    const simulator = await startSimulatorForProduct(base, { port: 0, host: "127.0.0.1", webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp", log });
+    const simulator = await startSimulatorForProduct(base, {
+      port: 0,
+      host: "127.0.0.1",
+      webhookUrl: "http://127.0.0.1:9/webhooks/whatsapp",
+      log,
+    });
     closers.push(() => simulator.close());
-    const env: Env = { ...base, SIMULATOR_PORT: Number(new URL(simulator.url).port), GRAPH_API_URL: `${simulator.url}/v25.0` };
+    const env: Env = {
+      ...base,
+      SIMULATOR_PORT: Number(new URL(simulator.url).port),
+      GRAPH_API_URL: `${simulator.url}/v25.0`,
+    };
 
     const channel = await provisionWhatsAppChannel(t.db, {
       phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID!,
@@ -87,7 +102,11 @@ export async function startFullStack(): Promise<FullStack> {
       return (await res.json()) as T;
     };
     const simulatorPost = <T>(pathname: string, body: unknown) =>
-      simulatorFetch<T>(pathname, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      simulatorFetch<T>(pathname, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     await simulatorPost("/_control/config", { webhookUrl: `${api.url}/webhooks/whatsapp` });
 
     return {

@@ -18,9 +18,13 @@ function Shell({ session }: { session: SessionDto }) {
   const live = useLive(true);
   return (
     <>
-      <a href="#main" className="skip">{t("app.skip")}</a>
+      <a href="#main" className="skip">
+        {t("app.skip")}
+      </a>
       <header className="topbar">
-        <Link to="/" className="brand">{t("app.title")}</Link>
+        <Link to="/" className="brand">
+          {t("app.title")}
+        </Link>
         <nav aria-label={t("app.nav")}>
           <Link to="/">{t("app.inbox")}</Link>
           {session.user.role === "admin" && <Link to="/admin">{t("app.admin")}</Link>}
@@ -36,12 +40,30 @@ function Shell({ session }: { session: SessionDto }) {
           </select>
         </label>
         <span className="small">{session.user.name}</span>
-        <Link to="/password" className="small">{t("password.link")}</Link>
-        <button onClick={() => void logOut().finally(() => client.setQueryData(["session"], null))}>{t("app.logout")}</button>
+        <Link to="/password" className="small">
+          {t("password.link")}
+        </Link>
+        <button onClick={() => void logOut().finally(() => client.setQueryData(["session"], null))}>
+          {t("app.logout")}
+        </button>
       </header>
       <Routes>
-        <Route path="/" element={<main id="main"><InboxPage session={session} /></main>} />
-        <Route path="/c/:id" element={<main id="main"><InboxPage session={session} /></main>} />
+        <Route
+          path="/"
+          element={
+            <main id="main">
+              <InboxPage session={session} />
+            </main>
+          }
+        />
+        <Route
+          path="/c/:id"
+          element={
+            <main id="main">
+              <InboxPage session={session} />
+            </main>
+          }
+        />
         <Route path="/password" element={<ChangePasswordPage isForced={false} />} />
         <Route
           path="/admin/*"
@@ -65,7 +87,12 @@ function Gate() {
   const { t } = useTranslation();
   const session = useSession();
   if (session.isPending) return <p className="muted center">{t("app.loading")}</p>;
-  if (session.isError) return <p role="alert" className="center">{t("app.error")}</p>;
+  if (session.isError)
+    return (
+      <p role="alert" className="center">
+        {t("app.error")}
+      </p>
+    );
   const s = session.data;
   if (!s || s.totpRequired || s.totpEnrollmentRequired) return <LoginPage pending={s} />;
   if (s.user.mustChangePassword) return <ChangePasswordPage isForced />;

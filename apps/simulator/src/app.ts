@@ -23,12 +23,24 @@ export interface BuiltSimulator {
 
 const VERSION_RE = /^v\d+\.\d+$/;
 const MEDIA_LIMITS: Record<string, number> = {
-  "audio/aac": 16, "audio/amr": 16, "audio/mpeg": 16, "audio/mp4": 16, "audio/ogg": 16,
-  "text/plain": 100, "application/pdf": 100, "application/vnd.ms-excel": 100, "application/msword": 100,
+  "audio/aac": 16,
+  "audio/amr": 16,
+  "audio/mpeg": 16,
+  "audio/mp4": 16,
+  "audio/ogg": 16,
+  "text/plain": 100,
+  "application/pdf": 100,
+  "application/vnd.ms-excel": 100,
+  "application/msword": 100,
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": 100,
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": 100,
-  "application/vnd.ms-powerpoint": 100, "application/vnd.openxmlformats-officedocument.presentationml.presentation": 100,
-  "image/jpeg": 5, "image/png": 5, "image/webp": 0.5, "video/mp4": 16, "video/3gpp": 16,
+  "application/vnd.ms-powerpoint": 100,
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation": 100,
+  "image/jpeg": 5,
+  "image/png": 5,
+  "image/webp": 0.5,
+  "video/mp4": 16,
+  "video/3gpp": 16,
 };
 // A 1×1 PNG customers "send" as their photo.
 const SAMPLE_PNG = Buffer.from(
@@ -51,9 +63,13 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
     for (const release of [...hangingRequests]) release();
   });
 
-  app.addContentTypeParser("multipart/form-data", { parseAs: "buffer", bodyLimit: 110 * 1024 * 1024 }, (_req, body, done) => {
-    done(null, body);
-  });
+  app.addContentTypeParser(
+    "multipart/form-data",
+    { parseAs: "buffer", bodyLimit: 110 * 1024 * 1024 },
+    (_req, body, done) => {
+      done(null, body);
+    },
+  );
 
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof GraphError) return reply.status(error.httpStatus).send(error.body);
@@ -96,7 +112,8 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
 
   /** Version prefix, bearer token, then forced 5xx/timeout/slow answers. */
   const graphGuard = async (request: FastifyRequest<{ Params: { version: string } }>, reply: FastifyReply) => {
-    if (!VERSION_RE.test(request.params.version)) throw sim.error(100, `Unknown path components: /${request.params.version}`);
+    if (!VERSION_RE.test(request.params.version))
+      throw sim.error(100, `Unknown path components: /${request.params.version}`);
     checkBearer(request);
     const forced = sim.takeForced("transport");
     if (!forced) return;
@@ -125,7 +142,10 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
 
   const requirePhoneNumber = (id: string) => {
     if (id !== options.phoneNumberId) {
-      throw sim.error(100, `Unsupported request - method type: post. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
+      throw sim.error(
+        100,
+        `Unsupported request - method type: post. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      );
     }
   };
 
@@ -145,12 +165,28 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
     if (body.messaging_product !== "whatsapp") throw sim.error(100, "messaging_product must be whatsapp");
     if (!body.to) throw sim.error(131008, "Parameter 'to' is required.");
     if (!body.type) throw sim.error(131008, "Parameter 'type' is required.");
-    const types = ["text", "template", "image", "audio", "video", "document", "sticker", "interactive", "reaction", "location", "contacts"];
-    if (typeof body.type !== "string" || !types.includes(body.type)) throw sim.error(131051, `Unsupported message type: ${JSON.stringify(body.type)}`);
+    const types = [
+      "text",
+      "template",
+      "image",
+      "audio",
+      "video",
+      "document",
+      "sticker",
+      "interactive",
+      "reaction",
+      "location",
+      "contacts",
+    ];
+    if (typeof body.type !== "string" || !types.includes(body.type))
+      throw sim.error(131051, `Unsupported message type: ${JSON.stringify(body.type)}`);
     if (body[body.type] === undefined) throw sim.error(131008, `Parameter '${body.type}' is required.`);
     const parsed = SendMessageRequestSchema.safeParse(body);
     if (!parsed.success) {
-      throw sim.error(131009, `Parameter value is not valid: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
+      throw sim.error(
+        131009,
+        `Parameter value is not valid: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`,
+      );
     }
     return sim.acceptSend(parsed.data, arrivals.get(request.raw));
   });
@@ -219,7 +255,10 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
     const raw = (request.body ?? {}) as Record<string, unknown>;
     if (!raw.pin) throw sim.error(131008, "Parameter 'pin' is required.");
     const body = RegisterRequestSchema.safeParse(raw);
-    sim.register(body.success ? body.data.pin : JSON.stringify(raw.pin), body.success ? body.data.data_localization_region : undefined);
+    sim.register(
+      body.success ? body.data.pin : JSON.stringify(raw.pin),
+      body.success ? body.data.data_localization_region : undefined,
+    );
     return { success: true };
   });
 
@@ -233,7 +272,8 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
     "/:version/:id/message_templates",
     { preHandler: graphGuard },
     async (request): Promise<MessageTemplatesResponse> => {
-      if (request.params.id !== options.wabaId) throw sim.error(100, `Object with ID '${request.params.id}' does not exist.`);
+      if (request.params.id !== options.wabaId)
+        throw sim.error(100, `Object with ID '${request.params.id}' does not exist.`);
       const limit = Math.min(Number(request.query.limit ?? 25) || 25, 1000);
       const start = Number(request.query.after ?? 0) || 0;
       const all = sim.templates.filter((t) => !request.query.status || t.status === request.query.status.toUpperCase());
@@ -243,7 +283,10 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
       if (next) url.searchParams.set("after", next);
       return {
         data,
-        paging: { cursors: { before: String(start), ...(next ? { after: next } : {}) }, ...(next ? { next: url.toString() } : {}) },
+        paging: {
+          cursors: { before: String(start), ...(next ? { after: next } : {}) },
+          ...(next ? { next: url.toString() } : {}),
+        },
       };
     },
   );
@@ -260,7 +303,11 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
   // ---- control API -------------------------------------------------------------------------------------
 
   const ForceSchema = z.union([
-    z.object({ code: z.number().int(), mode: z.enum(["sync", "async"]).default("sync"), count: z.number().int().min(1).default(1) }),
+    z.object({
+      code: z.number().int(),
+      mode: z.enum(["sync", "async"]).default("sync"),
+      count: z.number().int().min(1).default(1),
+    }),
     z.object({ http: z.number().int().min(500).max(599), count: z.number().int().min(1).default(1) }),
     z.object({ timeout: z.literal(true), count: z.number().int().min(1).default(1) }),
     z.object({ slowMs: z.number().int().min(1).max(120_000), count: z.number().int().min(1).default(1) }),
@@ -337,7 +384,8 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
   const resolveCustomer = (ref: z.infer<typeof CustomerRefSchema>): Customer => {
     const found = sim.findCustomer(ref.customer ?? ref.phone ?? "");
     if (found) return found;
-    if (!ref.phone && !ref.username && !ref.isBsuidOnly) throw sim.error(131008, "customer, phone or username is required");
+    if (!ref.phone && !ref.username && !ref.isBsuidOnly)
+      throw sim.error(131008, "customer, phone or username is required");
     return sim.addCustomer(ref);
   };
 
@@ -352,10 +400,26 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
 
   app.get("/_customer/customers", async () => ({ items: [...sim.customers.values()].map(publicCustomer) }));
 
-  app.post("/_customer/customers", async (request) => publicCustomer(resolveCustomer(CustomerRefSchema.parse(request.body))));
+  app.post("/_customer/customers", async (request) =>
+    publicCustomer(resolveCustomer(CustomerRefSchema.parse(request.body))),
+  );
 
   const CustomerMessageSchema = CustomerRefSchema.extend({
-    type: z.enum(["text", "image", "document", "audio", "video", "sticker", "location", "button_reply", "list_reply", "button", "reaction", "contacts", "unsupported"]),
+    type: z.enum([
+      "text",
+      "image",
+      "document",
+      "audio",
+      "video",
+      "sticker",
+      "location",
+      "button_reply",
+      "list_reply",
+      "button",
+      "reaction",
+      "contacts",
+      "unsupported",
+    ]),
     text: z.string().max(4096).optional(),
     caption: z.string().optional(),
     latitude: z.number().optional(),
@@ -373,7 +437,9 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
   app.post("/_customer/messages", async (request) => {
     const input = CustomerMessageSchema.parse(request.body);
     const customer = resolveCustomer(input);
-    const context = input.contextId ? { context: { from: sim.options.displayNumber.replace(/\D/g, ""), id: input.contextId } } : {};
+    const context = input.contextId
+      ? { context: { from: sim.options.displayNumber.replace(/\D/g, ""), id: input.contextId } }
+      : {};
     let content: Record<string, unknown> & { type: string };
     switch (input.type) {
       case "text":
@@ -382,21 +448,40 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
       case "location":
         content = {
           type: "location",
-          location: { latitude: input.latitude ?? 52.52, longitude: input.longitude ?? 13.405, ...(input.locationName ? { name: input.locationName } : {}) },
+          location: {
+            latitude: input.latitude ?? 52.52,
+            longitude: input.longitude ?? 13.405,
+            ...(input.locationName ? { name: input.locationName } : {}),
+          },
         };
         break;
       case "button_reply":
       case "list_reply":
         content = {
           type: "interactive",
-          interactive: { type: input.type, [input.type]: { id: input.replyId ?? input.replyTitle ?? "", title: input.replyTitle ?? input.replyId ?? "" } },
+          interactive: {
+            type: input.type,
+            [input.type]: {
+              id: input.replyId ?? input.replyTitle ?? "",
+              title: input.replyTitle ?? input.replyId ?? "",
+            },
+          },
         };
         break;
       case "button":
-        content = { type: "button", button: { payload: input.replyId ?? input.text ?? "", text: input.text ?? input.replyTitle ?? "" } };
+        content = {
+          type: "button",
+          button: { payload: input.replyId ?? input.text ?? "", text: input.text ?? input.replyTitle ?? "" },
+        };
         break;
       case "reaction":
-        content = { type: "reaction", reaction: { message_id: input.messageId ?? input.contextId ?? "", ...(input.emoji ? { emoji: input.emoji } : {}) } };
+        content = {
+          type: "reaction",
+          reaction: {
+            message_id: input.messageId ?? input.contextId ?? "",
+            ...(input.emoji ? { emoji: input.emoji } : {}),
+          },
+        };
         break;
       case "unsupported":
         content = {
@@ -413,10 +498,24 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
         };
         break;
       case "contacts":
-        content = { type: "contacts", contacts: [{ name: { formatted_name: input.text ?? "Erika Mustermann" }, phones: [{ phone: "+49 30 1234567", type: "CELL" }] }] };
+        content = {
+          type: "contacts",
+          contacts: [
+            {
+              name: { formatted_name: input.text ?? "Erika Mustermann" },
+              phones: [{ phone: "+49 30 1234567", type: "CELL" }],
+            },
+          ],
+        };
         break;
       default: {
-        const mime = { image: "image/png", sticker: "image/webp", document: "application/pdf", audio: "audio/ogg", video: "video/mp4" }[input.type];
+        const mime = {
+          image: "image/png",
+          sticker: "image/webp",
+          document: "application/pdf",
+          audio: "audio/ogg",
+          video: "video/mp4",
+        }[input.type];
         const id = sim.storeMedia(SAMPLE_PNG, mime);
         const media = sim.media.get(id)!;
         content = {
@@ -433,7 +532,11 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
       }
     }
     if (input.type !== "reaction") Object.assign(content, context);
-    const result = await sim.receiveFromCustomer(customer, content, input.timestamp ? { timestampMs: input.timestamp * 1000 } : {});
+    const result = await sim.receiveFromCustomer(
+      customer,
+      content,
+      input.timestamp ? { timestampMs: input.timestamp * 1000 } : {},
+    );
     return { customer: publicCustomer(customer), wamid: result.wamid, delivered: result.delivered };
   });
 
@@ -444,7 +547,9 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
   });
 
   app.post("/_customer/system", async (request) => {
-    const input = CustomerRefSchema.extend({ newPhone: z.string().optional(), newUserId: z.string().optional() }).parse(request.body);
+    const input = CustomerRefSchema.extend({ newPhone: z.string().optional(), newUserId: z.string().optional() }).parse(
+      request.body,
+    );
     const customer = resolveCustomer(input);
     const result = await sim.changeIdentity(customer, { newPhone: input.newPhone, newUserId: input.newUserId });
     return { customer: publicCustomer(customer), wamid: result.wamid };

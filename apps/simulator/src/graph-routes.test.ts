@@ -10,14 +10,22 @@ import { TEST_PHONE_NUMBER_ID, TEST_TOKEN, TEST_WABA_ID, testOptions } from "./t
 
 const auth = { authorization: `Bearer ${TEST_TOKEN}` };
 const MESSAGES = `/v25.0/${TEST_PHONE_NUMBER_ID}/messages`;
-const text = (to = "+4915112345678", body = "Hallo") => ({ messaging_product: "whatsapp", to, type: "text", text: { body } });
+const text = (to = "+4915112345678", body = "Hallo") => ({
+  messaging_product: "whatsapp",
+  to,
+  type: "text",
+  text: { body },
+});
 const template = (name: string, language: string, components: unknown[] = []) => ({
   messaging_product: "whatsapp",
   to: "+4915112345678",
   type: "template",
   template: { name, language: { code: language }, components },
 });
-const bodyParams = (...texts: string[]) => ({ type: "body", parameters: texts.map((t) => ({ type: "text", text: t })) });
+const bodyParams = (...texts: string[]) => ({
+  type: "body",
+  parameters: texts.map((t) => ({ type: "text", text: t })),
+});
 
 let built: BuiltSimulator;
 
@@ -74,8 +82,22 @@ describe("Graph API side", () => {
       { type: "reaction", reaction: { message_id: "wamid.X", emoji: "👍" } },
       { type: "location", location: { latitude: 52.5, longitude: 13.4 } },
       { type: "contacts", contacts: [{ name: { formatted_name: "Erika" } }] },
-      { type: "interactive", interactive: { type: "button", body: { text: "?" }, action: { buttons: [{ type: "reply", reply: { id: "y", title: "Ja" } }] } } },
-      { type: "interactive", interactive: { type: "list", body: { text: "?" }, action: { button: "Wählen", sections: [{ rows: [{ id: "a", title: "A" }] }] } } },
+      {
+        type: "interactive",
+        interactive: {
+          type: "button",
+          body: { text: "?" },
+          action: { buttons: [{ type: "reply", reply: { id: "y", title: "Ja" } }] },
+        },
+      },
+      {
+        type: "interactive",
+        interactive: {
+          type: "list",
+          body: { text: "?" },
+          action: { button: "Wählen", sections: [{ rows: [{ id: "a", title: "A" }] }] },
+        },
+      },
     ];
     for (const body of bodies) {
       const { status } = await send({ messaging_product: "whatsapp", to: "+4915112345678", ...body });
@@ -88,8 +110,14 @@ describe("Graph API side", () => {
     await expectGraphError({ messaging_product: "whatsapp", type: "text", text: { body: "x" } }, 131008);
     await expectGraphError({ messaging_product: "whatsapp", to: "+4915112345678", type: "text" }, 131008);
     await expectGraphError(text("+12"), 131009);
-    await expectGraphError({ messaging_product: "whatsapp", to: "+4915112345678", type: "image", image: { id: "404" } }, 131009);
-    await expectGraphError({ messaging_product: "whatsapp", to: "+4915112345678", type: "text", text: { body: "" } }, 131009);
+    await expectGraphError(
+      { messaging_product: "whatsapp", to: "+4915112345678", type: "image", image: { id: "404" } },
+      131009,
+    );
+    await expectGraphError(
+      { messaging_product: "whatsapp", to: "+4915112345678", type: "text", text: { body: "" } },
+      131009,
+    );
     await expectGraphError({ messaging_product: "whatsapp", to: "+4915112345678", type: "poll", poll: {} }, 131051);
     await expectGraphError(text("+49 30 1234567"), 131021);
     const wrongNumber = await send(text(), auth, "/v25.0/999/messages");
@@ -106,15 +134,24 @@ describe("Graph API side", () => {
     await expectGraphError(template("new_feature", "en", [bodyParams("x")]), 132001);
     await expectGraphError(template("spring_sale", "de", [bodyParams("Erika", "x".repeat(1100))]), 132005);
     await expectGraphError(
-      template("order_update", "de", [{ type: "header", parameters: [{ type: "text", text: "x" }] }, bodyParams("a", "b", "c")]),
+      template("order_update", "de", [
+        { type: "header", parameters: [{ type: "text", text: "x" }] },
+        bodyParams("a", "b", "c"),
+      ]),
       132012,
     );
     await expectGraphError(template("order_update", "de", [bodyParams("a", "b", "c")]), 132000);
     await expectGraphError(template("winter_promo", "de", [bodyParams("x")]), 132015);
     await expectGraphError(template("legacy_notice", "de", [bodyParams("x")]), 132016);
-    await expectGraphError({ ...template("login_code", "de", [bodyParams("123456")]), to: "DE.1234567890123456789" }, 131062);
+    await expectGraphError(
+      { ...template("login_code", "de", [bodyParams("123456")]), to: "DE.1234567890123456789" },
+      131062,
+    );
     const withImage = await send(
-      template("order_update", "en", [{ type: "header", parameters: [{ type: "image", image: { link: "https://example.com/p.png" } }] }, bodyParams("a", "b", "c")]),
+      template("order_update", "en", [
+        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/p.png" } }] },
+        bodyParams("a", "b", "c"),
+      ]),
     );
     expect(withImage.status).toBe(200);
   });
@@ -140,7 +177,11 @@ describe("Graph API side", () => {
 
   it("marks inbound messages read", async () => {
     const customer = built.sim.addCustomer({ phone: "+4915112345678" });
-    const { wamid } = await built.sim.receiveFromCustomer(customer, { type: "text", text: { body: "Hi" } }, { wait: false });
+    const { wamid } = await built.sim.receiveFromCustomer(
+      customer,
+      { type: "text", text: { body: "Hi" } },
+      { wait: false },
+    );
     const res = await send({ messaging_product: "whatsapp", status: "read", message_id: wamid });
     expect(res.json).toEqual({ success: true });
     expect(built.sim.chats.get(customer.id)?.[0]?.status).toBe("read");
@@ -149,7 +190,11 @@ describe("Graph API side", () => {
 
 describe("templates", () => {
   it("seeds approved utility, marketing and authentication templates in de and en with variables, media header and buttons", async () => {
-    const res = await built.app.inject({ method: "GET", url: `/v25.0/${TEST_WABA_ID}/message_templates?limit=100`, headers: auth });
+    const res = await built.app.inject({
+      method: "GET",
+      url: `/v25.0/${TEST_WABA_ID}/message_templates?limit=100`,
+      headers: auth,
+    });
     const { data } = MessageTemplatesResponseSchema.parse(res.json());
     const approved = data.filter((t) => t.status === "APPROVED");
     for (const category of ["UTILITY", "MARKETING", "AUTHENTICATION"]) {
@@ -164,7 +209,11 @@ describe("templates", () => {
   });
 
   it("pages with cursors", async () => {
-    const first = await built.app.inject({ method: "GET", url: `/v25.0/${TEST_WABA_ID}/message_templates?limit=2`, headers: auth });
+    const first = await built.app.inject({
+      method: "GET",
+      url: `/v25.0/${TEST_WABA_ID}/message_templates?limit=2`,
+      headers: auth,
+    });
     const page = MessageTemplatesResponseSchema.parse(first.json());
     expect(page.data).toHaveLength(2);
     expect(page.paging?.next).toContain("after=2");
@@ -180,7 +229,11 @@ describe("number settings", () => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.code).toBe(100);
 
-    const dereg = await built.app.inject({ method: "POST", url: `/v25.0/${TEST_PHONE_NUMBER_ID}/deregister`, headers: auth });
+    const dereg = await built.app.inject({
+      method: "POST",
+      url: `/v25.0/${TEST_PHONE_NUMBER_ID}/deregister`,
+      headers: auth,
+    });
     expect(dereg.json()).toEqual({ success: true });
     expect((await send(text())).json.error.code).toBe(133010);
 
@@ -189,7 +242,12 @@ describe("number settings", () => {
     const read = await built.app.inject({ method: "GET", url: settings, headers: auth });
     expect(read.json()).toEqual(enable);
 
-    const badPin = await built.app.inject({ method: "POST", url: `/v25.0/${TEST_PHONE_NUMBER_ID}/register`, headers: auth, payload: { messaging_product: "whatsapp", pin: "12" } });
+    const badPin = await built.app.inject({
+      method: "POST",
+      url: `/v25.0/${TEST_PHONE_NUMBER_ID}/register`,
+      headers: auth,
+      payload: { messaging_product: "whatsapp", pin: "12" },
+    });
     expect(badPin.json().error.code).toBe(100);
     const withRegion = await built.app.inject({
       method: "POST",
@@ -198,7 +256,12 @@ describe("number settings", () => {
       payload: { messaging_product: "whatsapp", pin: "123456", data_localization_region: "DE" },
     });
     expect(withRegion.json().error.code).toBe(100);
-    const register = await built.app.inject({ method: "POST", url: `/v25.0/${TEST_PHONE_NUMBER_ID}/register`, headers: auth, payload: { messaging_product: "whatsapp", pin: "123456" } });
+    const register = await built.app.inject({
+      method: "POST",
+      url: `/v25.0/${TEST_PHONE_NUMBER_ID}/register`,
+      headers: auth,
+      payload: { messaging_product: "whatsapp", pin: "123456" },
+    });
     expect(register.json()).toEqual({ success: true });
     expect((await send(text())).status).toBe(200);
   });
@@ -206,7 +269,13 @@ describe("number settings", () => {
   it("answers 133016 after too many registration attempts", async () => {
     const url = `/v25.0/${TEST_PHONE_NUMBER_ID}/register`;
     let last;
-    for (let i = 0; i < 11; i++) last = await built.app.inject({ method: "POST", url, headers: auth, payload: { messaging_product: "whatsapp", pin: "123456" } });
+    for (let i = 0; i < 11; i++)
+      last = await built.app.inject({
+        method: "POST",
+        url,
+        headers: auth,
+        payload: { messaging_product: "whatsapp", pin: "123456" },
+      });
     expect(last?.json().error.code).toBe(133016);
   });
 });
@@ -227,7 +296,9 @@ describe("media", () => {
     });
     expect(upload.statusCode).toBe(200);
     const { id } = upload.json();
-    const meta = MediaUrlResponseSchema.parse((await built.app.inject({ method: "GET", url: `/v25.0/${id}`, headers: auth })).json());
+    const meta = MediaUrlResponseSchema.parse(
+      (await built.app.inject({ method: "GET", url: `/v25.0/${id}`, headers: auth })).json(),
+    );
     expect(meta.file_size).toBe(7);
     const path = new URL(meta.url).pathname;
     expect((await built.app.inject({ method: "GET", url: path })).statusCode).toBe(401);

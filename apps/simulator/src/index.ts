@@ -4,7 +4,14 @@ import { startSimulator } from "./server";
 
 export { buildSimulator, type BuiltSimulator } from "./app";
 export { startSimulator, type RunningSimulator } from "./server";
-export { CloudApiSimulator, GraphError, normalizePhone, type Customer, type ChatEntry, type SimulatorOptions } from "./simulator";
+export {
+  CloudApiSimulator,
+  GraphError,
+  normalizePhone,
+  type Customer,
+  type ChatEntry,
+  type SimulatorOptions,
+} from "./simulator";
 export { runLoad, LoadOptionsSchema, type LoadOptions, type LoadReport } from "./load";
 export { seedTemplates } from "./templates";
 
@@ -24,7 +31,9 @@ export async function startSimulatorForProduct(
   overrides: { webhookUrl?: string; log?: Logger; host?: string; port?: number } = {},
 ): Promise<ProductSimulator> {
   if (!env.WHATSAPP_ACCESS_TOKEN || !env.WHATSAPP_APP_SECRET) {
-    throw new Error("The simulator needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_APP_SECRET (parseEnv generates both in simulator mode).");
+    throw new Error(
+      "The simulator needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_APP_SECRET (parseEnv generates both in simulator mode).",
+    );
   }
   const log = overrides.log ?? createLogger({ name: "simulator", level: env.LOG_LEVEL });
   const graphVersion = /\/(v\d+\.\d+)$/.exec(env.GRAPH_API_URL)?.[1] ?? "v25.0";

@@ -23,7 +23,11 @@ describe("load mode", () => {
     expect(report.failed).toBe(0);
     expect(receiver.received).toHaveLength(50);
     expect(report.latencyMs.max).toBeGreaterThan(0);
-    const froms = new Set(receiver.received.map((p) => JSON.stringify(p.entry[0]!.changes[0]!.value)).map((v) => (JSON.parse(v) as { messages: { from: string }[] }).messages[0]!.from));
+    const froms = new Set(
+      receiver.received
+        .map((p) => JSON.stringify(p.entry[0]!.changes[0]!.value))
+        .map((v) => (JSON.parse(v) as { messages: { from: string }[] }).messages[0]!.from),
+    );
     expect(froms.has("")).toBe(true);
   });
 });

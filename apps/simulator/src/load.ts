@@ -54,7 +54,11 @@ export async function runLoad(sim: CloudApiSimulator, input: LoadOptions): Promi
     const t0 = performance.now();
     inFlight.push(
       sim
-        .receiveFromCustomer(customer, { type: "text", text: { body: `Lastnachricht ${i}` } }, { wait: true, maxAttempts: 1 })
+        .receiveFromCustomer(
+          customer,
+          { type: "text", text: { body: `Lastnachricht ${i}` } },
+          { wait: true, maxAttempts: 1 },
+        )
         .then((r) => {
           latencies.push(performance.now() - t0);
           if (r.delivered) accepted++;
@@ -68,7 +72,8 @@ export async function runLoad(sim: CloudApiSimulator, input: LoadOptions): Promi
   await Promise.all(inFlight);
   const elapsedMs = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10) / 10;
+  const pct = (p: number) =>
+    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10) / 10;
   return {
     customers: options.customers,
     ratePerSec: options.ratePerSec,

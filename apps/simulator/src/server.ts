@@ -8,7 +8,9 @@ export interface RunningSimulator extends BuiltSimulator {
 }
 
 /** Builds the simulator and listens; `port: 0` picks a free port. */
-export async function startSimulator(options: SimulatorOptions & { port: number; host?: string }): Promise<RunningSimulator> {
+export async function startSimulator(
+  options: SimulatorOptions & { port: number; host?: string },
+): Promise<RunningSimulator> {
   const built = buildSimulator(options);
   const address = await built.app.listen({ port: options.port, host: options.host ?? "127.0.0.1" });
   const url = address.replace("[::1]", "localhost");

@@ -204,14 +204,21 @@ export class CloudApiSimulator {
 
   // ---- customers ----------------------------------------------------------------------------------------
 
-  addCustomer(input: { phone?: string; name?: string; username?: string; userId?: string; isBsuidOnly?: boolean }): Customer {
+  addCustomer(input: {
+    phone?: string;
+    name?: string;
+    username?: string;
+    userId?: string;
+    isBsuidOnly?: boolean;
+  }): Customer {
     const waId = input.phone ? normalizePhone(input.phone) : "";
     const existing =
       this.findCustomer(waId || input.userId || "") ??
       (input.username ? [...this.customers.values()].find((c) => c.username === input.username) : undefined);
     if (existing) return existing;
     const userId =
-      input.userId ?? (input.username || input.isBsuidOnly || !waId ? `${SIM_USER_ID_PREFIX}${randomDigits(19)}` : undefined);
+      input.userId ??
+      (input.username || input.isBsuidOnly || !waId ? `${SIM_USER_ID_PREFIX}${randomDigits(19)}` : undefined);
     const customer: Customer = {
       id: userId && !waId ? userId : waId,
       waId: input.isBsuidOnly ? "" : waId,
@@ -244,7 +251,12 @@ export class CloudApiSimulator {
   private contactOf(customer: Customer, withProfile = true): WebhookContact {
     return {
       ...(withProfile
-        ? { profile: { name: customer.name, ...(customer.username ? { username: customer.username, country_code: "DE" } : {}) } }
+        ? {
+            profile: {
+              name: customer.name,
+              ...(customer.username ? { username: customer.username, country_code: "DE" } : {}),
+            },
+          }
         : {}),
       wa_id: customer.waId,
       ...(customer.userId ? { user_id: customer.userId } : {}),
@@ -296,10 +308,20 @@ export class CloudApiSimulator {
       ...content,
     });
     customer.lastInboundAt = Math.max(customer.lastInboundAt ?? 0, at);
-    this.pushChat(customer.id, { direction: "inbound", wamid, type: content.type, text: summarize(content), status: "sent", at });
+    this.pushChat(customer.id, {
+      direction: "inbound",
+      wamid,
+      type: content.type,
+      text: summarize(content),
+      status: "sent",
+      at,
+    });
     // Meta's system-message webhooks carry no contacts[].
     const withContacts = options.withContacts ?? content.type !== "system";
-    const payload = this.envelope({ ...(withContacts ? { contacts: [this.contactOf(customer)] } : {}), messages: [message] });
+    const payload = this.envelope({
+      ...(withContacts ? { contacts: [this.contactOf(customer)] } : {}),
+      messages: [message],
+    });
     if (options.wait === false) {
       this.sender.deliver(payload);
       return { wamid, message, delivered: undefined };
@@ -322,7 +344,10 @@ export class CloudApiSimulator {
           {
             ...(customer.waId ? { wa_id: customer.waId } : {}),
             ...(customer.userId ? { user_id: customer.userId } : {}),
-            detail: value === "stop" ? "User requested to stop marketing messages" : "User requested to resume marketing messages",
+            detail:
+              value === "stop"
+                ? "User requested to stop marketing messages"
+                : "User requested to resume marketing messages",
             category: "marketing_messages",
             value,
             timestamp: Math.floor(this.now() / 1000),
@@ -335,12 +360,19 @@ export class CloudApiSimulator {
   }
 
   /** System messages: a changed phone number or business-scoped user id. */
-  async changeIdentity(customer: Customer, change: { newPhone?: string; newUserId?: string }): Promise<{ wamid: string }> {
+  async changeIdentity(
+    customer: Customer,
+    change: { newPhone?: string; newUserId?: string },
+  ): Promise<{ wamid: string }> {
     if (change.newPhone) {
       const newWaId = normalizePhone(change.newPhone);
       const result = await this.receiveFromCustomer(customer, {
         type: "system",
-        system: { body: `User ${customer.name} changed from ${customer.waId} to ${newWaId}`, wa_id: newWaId, type: "user_changed_number" },
+        system: {
+          body: `User ${customer.name} changed from ${customer.waId} to ${newWaId}`,
+          wa_id: newWaId,
+          type: "user_changed_number",
+        },
       });
       customer.waId = newWaId;
       return result;
@@ -349,7 +381,12 @@ export class CloudApiSimulator {
     const next = change.newUserId ?? `${SIM_USER_ID_PREFIX}${randomDigits(19)}`;
     const result = await this.receiveFromCustomer(customer, {
       type: "system",
-      system: { body: `User ${customer.name} changed their user id`, type: "user_changed_user_id", user_id: next, ...(previous ? { previous_user_id: previous } : {}) },
+      system: {
+        body: `User ${customer.name} changed their user id`,
+        type: "user_changed_user_id",
+        user_id: next,
+        ...(previous ? { previous_user_id: previous } : {}),
+      },
     });
     customer.userId = next;
     return result;
@@ -366,7 +403,8 @@ export class CloudApiSimulator {
     const to = body.to.trim();
     const isBsuid = !/^\+?[\d\s\-()]+$/.test(to);
     const digits = isBsuid ? "" : normalizePhone(to);
-    if (!isBsuid && (digits.length < 6 || digits.length > 15)) throw this.error(131009, "Invalid recipient phone number.");
+    if (!isBsuid && (digits.length < 6 || digits.length > 15))
+      throw this.error(131009, "Invalid recipient phone number.");
     if (digits && digits === normalizePhone(this.options.displayNumber)) throw this.error(131021);
 
     let template: MessageTemplate | undefined;
@@ -384,7 +422,8 @@ export class CloudApiSimulator {
     // Meta's edge sees arrival times; a busy simulator must not turn an even stream into a burst.
     const now = this.now();
     const arrivedAt = receivedAt === undefined ? now : receivedAt + this.clockOffsetMs;
-    while (this.sendTimesStart < this.sendTimes.length && arrivedAt - this.sendTimes[this.sendTimesStart]! >= 1000) this.sendTimesStart++;
+    while (this.sendTimesStart < this.sendTimes.length && arrivedAt - this.sendTimes[this.sendTimesStart]! >= 1000)
+      this.sendTimesStart++;
     if (this.sendTimesStart > 4096) {
       this.sendTimes = this.sendTimes.slice(this.sendTimesStart);
       this.sendTimesStart = 0;
@@ -421,7 +460,13 @@ export class CloudApiSimulator {
 
     return {
       messaging_product: "whatsapp",
-      contacts: [{ input: body.to, wa_id: customer.waId, ...(customer.userId && !customer.waId ? { user_id: customer.userId } : {}) }],
+      contacts: [
+        {
+          input: body.to,
+          wa_id: customer.waId,
+          ...(customer.userId && !customer.waId ? { user_id: customer.userId } : {}),
+        },
+      ],
       messages: [{ id: wamid, ...(template ? { message_status: "accepted" } : {}) }],
     };
   }
@@ -452,15 +497,22 @@ export class CloudApiSimulator {
     const bodyParams = sent("body");
     const expected = countPlaceholders(bodyText);
     if (bodyParams.length !== expected) {
-      throw this.error(132000, `body: number of localizable_params (${bodyParams.length}) does not match the expected number of params (${expected})`);
+      throw this.error(
+        132000,
+        `body: number of localizable_params (${bodyParams.length}) does not match the expected number of params (${expected})`,
+      );
     }
-    if (bodyParams.some((p) => p.type !== "text" && p.type !== "currency" && p.type !== "date_time")) throw this.error(132012);
-    if (bodyParams.some((p) => p.type === "text" && (p.text === undefined || p.text === ""))) throw this.error(131008, "Parameter text is missing.");
+    if (bodyParams.some((p) => p.type !== "text" && p.type !== "currency" && p.type !== "date_time"))
+      throw this.error(132012);
+    if (bodyParams.some((p) => p.type === "text" && (p.text === undefined || p.text === "")))
+      throw this.error(131008, "Parameter text is missing.");
     const headerParams = sent("header");
     const headerFormat = header?.format?.toUpperCase();
     if (headerFormat && ["IMAGE", "VIDEO", "DOCUMENT"].includes(headerFormat)) {
-      if (headerParams.length !== 1) throw this.error(132000, `header: expected 1 ${headerFormat.toLowerCase()} parameter`);
-      if (headerParams[0]?.type !== headerFormat.toLowerCase()) throw this.error(132012, `header: expected ${headerFormat.toLowerCase()}`);
+      if (headerParams.length !== 1)
+        throw this.error(132000, `header: expected 1 ${headerFormat.toLowerCase()} parameter`);
+      if (headerParams[0]?.type !== headerFormat.toLowerCase())
+        throw this.error(132012, `header: expected ${headerFormat.toLowerCase()}`);
     } else if (headerParams.length !== countPlaceholders(header?.text)) {
       throw this.error(132000, "header: parameter count does not match");
     }
@@ -470,11 +522,21 @@ export class CloudApiSimulator {
   }
 
   /** Failures Meta reports asynchronously (accepted with a wamid, then a `failed` status webhook). */
-  private asyncFailure(body: SendMessageRequest, customer: Customer, template: MessageTemplate | undefined, forced: ForcedFailure | undefined): number | undefined {
+  private asyncFailure(
+    body: SendMessageRequest,
+    customer: Customer,
+    template: MessageTemplate | undefined,
+    forced: ForcedFailure | undefined,
+  ): number | undefined {
     if (forced?.kind === "error" && forced.mode === "async") return forced.code;
     if (customer.waId.startsWith("999")) return 131026;
     const now = this.now();
-    if (body.type !== "template" && customer.lastInboundAt !== undefined && now - customer.lastInboundAt > 24 * 3600_000) return 131047;
+    if (
+      body.type !== "template" &&
+      customer.lastInboundAt !== undefined &&
+      now - customer.lastInboundAt > 24 * 3600_000
+    )
+      return 131047;
     if (template?.category === "MARKETING") {
       if (customer.isMarketingOptedOut) return 131050;
       customer.marketingSent = customer.marketingSent.filter((t) => now - t < 24 * 3600_000);
@@ -489,7 +551,13 @@ export class CloudApiSimulator {
     return undefined;
   }
 
-  private scheduleStatuses(wamid: string, customer: Customer, category: string, failCode: number | undefined, template: MessageTemplate | undefined): void {
+  private scheduleStatuses(
+    wamid: string,
+    customer: Customer,
+    category: string,
+    failCode: number | undefined,
+    template: MessageTemplate | undefined,
+  ): void {
     const step = this.options.statusStepMs;
     const pricing = this.pricingFor(category, customer, template);
     if (failCode !== undefined) {
@@ -524,14 +592,26 @@ export class CloudApiSimulator {
     const now = this.now();
     const isServiceCharged = now >= Date.UTC(2026, 9, 1);
     const isWindowOpen = customer.lastInboundAt !== undefined && now - customer.lastInboundAt <= 24 * 3600_000;
-    if (!template) return { billable: isServiceCharged, pricing_model: "PMP", type: isServiceCharged ? "regular" : "free_customer_service", category: "service" };
+    if (!template)
+      return {
+        billable: isServiceCharged,
+        pricing_model: "PMP",
+        type: isServiceCharged ? "regular" : "free_customer_service",
+        category: "service",
+      };
     if (template.category === "UTILITY" && isWindowOpen && !isServiceCharged) {
       return { billable: false, pricing_model: "PMP", type: "free_customer_service", category: "utility" };
     }
     return { billable: true, pricing_model: "PMP", type: "regular", category };
   }
 
-  private emitStatus(wamid: string, customer: Customer, status: "sent" | "delivered" | "read" | "failed", pricing?: Status["pricing"], errorCode?: number): void {
+  private emitStatus(
+    wamid: string,
+    customer: Customer,
+    status: "sent" | "delivered" | "read" | "failed",
+    pricing?: Status["pricing"],
+    errorCode?: number,
+  ): void {
     const record = this.outbound.get(wamid);
     const order = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const;
     if (record && order[status] > order[record.status]) {
@@ -549,7 +629,13 @@ export class CloudApiSimulator {
       recipient_id: customer.waId,
       ...(customer.userId ? { recipient_user_id: customer.userId } : {}),
       ...(this.graphVersionMajor() < 24 && status !== "failed" && pricing
-        ? { conversation: { id: createHash("md5").update(wamid).digest("hex"), ...(status === "sent" ? { expiration_timestamp: this.timestamp(this.now() + 24 * 3600_000) } : {}), origin: { type: pricing.category } } }
+        ? {
+            conversation: {
+              id: createHash("md5").update(wamid).digest("hex"),
+              ...(status === "sent" ? { expiration_timestamp: this.timestamp(this.now() + 24 * 3600_000) } : {}),
+              origin: { type: pricing.category },
+            },
+          }
         : {}),
       ...(pricing ? { pricing } : {}),
       ...(errorCode ? { errors: [this.webhookError(errorCode)] } : {}),
@@ -637,7 +723,12 @@ export class CloudApiSimulator {
 
   storeMedia(bytes: Buffer, mimeType: string): string {
     const id = randomDigits(16);
-    this.media.set(id, { bytes, mimeType, sha256: createHash("sha256").update(bytes).digest("base64"), createdAt: this.now() });
+    this.media.set(id, {
+      bytes,
+      mimeType,
+      sha256: createHash("sha256").update(bytes).digest("base64"),
+      createdAt: this.now(),
+    });
     return id;
   }
 
@@ -656,7 +747,8 @@ export class CloudApiSimulator {
     if (this.registerAttempts.length >= 10) throw this.error(133016);
     this.registerAttempts.push(now);
     if (!/^\d{6}$/.test(pin)) throw this.error(100, "pin must be 6 digits");
-    if (dataLocalizationRegion && this.graphVersionMajor() >= 21) throw this.error(100, "(#12) Deprecated for versions v21.0 or higher");
+    if (dataLocalizationRegion && this.graphVersionMajor() >= 21)
+      throw this.error(100, "(#12) Deprecated for versions v21.0 or higher");
     this.isRegistered = true;
   }
 
@@ -667,7 +759,10 @@ export class CloudApiSimulator {
 
   updateStorage(config: StorageConfiguration): void {
     if (this.isRegistered) {
-      throw this.error(100, "Local storage can only be changed while the phone number is not registered. Deregister it, change the setting, then register again.");
+      throw this.error(
+        100,
+        "Local storage can only be changed while the phone number is not registered. Deregister it, change the setting, then register again.",
+      );
     }
     if (config.status === "IN_COUNTRY_STORAGE_ENABLED" && !config.data_localization_region) {
       throw this.error(131008, "data_localization_region is required to enable local storage.");
@@ -740,12 +835,20 @@ function summarizeOutbound(body: SendMessageRequest, template: MessageTemplate |
 
 function buttonsOf(body: SendMessageRequest, template: MessageTemplate | undefined): ChatEntry["buttons"] {
   if (body.type === "interactive" && body.interactive.type === "button") {
-    return body.interactive.action.buttons.map((b) => ({ id: b.reply.id, title: b.reply.title, kind: "reply" as const }));
+    return body.interactive.action.buttons.map((b) => ({
+      id: b.reply.id,
+      title: b.reply.title,
+      kind: "reply" as const,
+    }));
   }
   if (body.type === "interactive" && body.interactive.type === "list") {
-    return body.interactive.action.sections.flatMap((s) => s.rows.map((r) => ({ id: r.id, title: r.title, kind: "reply" as const })));
+    return body.interactive.action.sections.flatMap((s) =>
+      s.rows.map((r) => ({ id: r.id, title: r.title, kind: "reply" as const })),
+    );
   }
-  const quick = template?.components.find((c) => c.type === "BUTTONS")?.buttons?.filter((b) => b.type === "QUICK_REPLY");
+  const quick = template?.components
+    .find((c) => c.type === "BUTTONS")
+    ?.buttons?.filter((b) => b.type === "QUICK_REPLY");
   if (quick?.length) return quick.map((b) => ({ id: b.text, title: b.text, kind: "template" as const }));
   return undefined;
 }

@@ -12,9 +12,19 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
     category: "UTILITY",
     components: [
       { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://example.com/parcel.png"] } },
-      { type: "BODY", text: "Hallo {{1}}, Ihre Bestellung {{2}} ist unterwegs und kommt am {{3}} an.", example: { body_text: [["Erika", "4711", "Freitag"]] } },
+      {
+        type: "BODY",
+        text: "Hallo {{1}}, Ihre Bestellung {{2}} ist unterwegs und kommt am {{3}} an.",
+        example: { body_text: [["Erika", "4711", "Freitag"]] },
+      },
       { type: "FOOTER", text: "Antworten Sie hier, wenn Sie Fragen haben." },
-      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Danke" }, { type: "QUICK_REPLY", text: "Frage zur Lieferung" }] },
+      {
+        type: "BUTTONS",
+        buttons: [
+          { type: "QUICK_REPLY", text: "Danke" },
+          { type: "QUICK_REPLY", text: "Frage zur Lieferung" },
+        ],
+      },
     ],
   },
   {
@@ -24,9 +34,19 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
     category: "UTILITY",
     components: [
       { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://example.com/parcel.png"] } },
-      { type: "BODY", text: "Hi {{1}}, your order {{2}} is on its way and arrives on {{3}}.", example: { body_text: [["Erika", "4711", "Friday"]] } },
+      {
+        type: "BODY",
+        text: "Hi {{1}}, your order {{2}} is on its way and arrives on {{3}}.",
+        example: { body_text: [["Erika", "4711", "Friday"]] },
+      },
       { type: "FOOTER", text: "Reply here if you have questions." },
-      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Thanks" }, { type: "QUICK_REPLY", text: "Delivery question" }] },
+      {
+        type: "BUTTONS",
+        buttons: [
+          { type: "QUICK_REPLY", text: "Thanks" },
+          { type: "QUICK_REPLY", text: "Delivery question" },
+        ],
+      },
     ],
   },
   {
@@ -36,8 +56,18 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
     category: "MARKETING",
     components: [
       { type: "HEADER", format: "TEXT", text: "Frühlingsaktion" },
-      { type: "BODY", text: "Hallo {{1}}, nur bis {{2}}: 20 % auf alles. Antworten Sie STOP, um keine Angebote mehr zu erhalten.", example: { body_text: [["Erika", "Sonntag"]] } },
-      { type: "BUTTONS", buttons: [{ type: "URL", text: "Angebote ansehen", url: "https://example.com/sale" }, { type: "QUICK_REPLY", text: "Keine Werbung mehr" }] },
+      {
+        type: "BODY",
+        text: "Hallo {{1}}, nur bis {{2}}: 20 % auf alles. Antworten Sie STOP, um keine Angebote mehr zu erhalten.",
+        example: { body_text: [["Erika", "Sonntag"]] },
+      },
+      {
+        type: "BUTTONS",
+        buttons: [
+          { type: "URL", text: "Angebote ansehen", url: "https://example.com/sale" },
+          { type: "QUICK_REPLY", text: "Keine Werbung mehr" },
+        ],
+      },
     ],
   },
   {
@@ -47,8 +77,18 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
     category: "MARKETING",
     components: [
       { type: "HEADER", format: "TEXT", text: "Spring sale" },
-      { type: "BODY", text: "Hi {{1}}, until {{2}} only: 20% off everything. Reply STOP to stop offers.", example: { body_text: [["Erika", "Sunday"]] } },
-      { type: "BUTTONS", buttons: [{ type: "URL", text: "See offers", url: "https://example.com/sale" }, { type: "QUICK_REPLY", text: "Stop promotions" }] },
+      {
+        type: "BODY",
+        text: "Hi {{1}}, until {{2}} only: 20% off everything. Reply STOP to stop offers.",
+        example: { body_text: [["Erika", "Sunday"]] },
+      },
+      {
+        type: "BUTTONS",
+        buttons: [
+          { type: "URL", text: "See offers", url: "https://example.com/sale" },
+          { type: "QUICK_REPLY", text: "Stop promotions" },
+        ],
+      },
     ],
   },
   {

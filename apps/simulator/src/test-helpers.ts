@@ -80,7 +80,10 @@ export interface TestSimulator extends RunningSimulator {
 }
 
 /** A simulator on a free loopback port with test defaults (fast status steps, fixed token, secret and ids). */
-export async function startTestSimulator(receiverUrl: string, overrides: Partial<SimulatorOptions> = {}): Promise<TestSimulator> {
+export async function startTestSimulator(
+  receiverUrl: string,
+  overrides: Partial<SimulatorOptions> = {},
+): Promise<TestSimulator> {
   const options = testOptions(receiverUrl, overrides);
   const running = await startSimulator({ ...options, port: 0, host: "127.0.0.1" });
   const graphUrl = `${running.url}/${options.graphVersion ?? "v25.0"}`;
@@ -101,5 +104,13 @@ export function statusesOf(received: WebhookPayload[]) {
     p.entry.flatMap((e) =>
       e.changes.flatMap((c) => (c.field === "messages" ? ((c.value as { statuses?: unknown[] }).statuses ?? []) : [])),
     ),
-  ) as { id: string; status: string; errors?: { code: number }[]; pricing?: Record<string, unknown>; conversation?: unknown; recipient_id: string; recipient_user_id?: string }[];
+  ) as {
+    id: string;
+    status: string;
+    errors?: { code: number }[];
+    pricing?: Record<string, unknown>;
+    conversation?: unknown;
+    recipient_id: string;
+    recipient_user_id?: string;
+  }[];
 }

@@ -9,12 +9,24 @@ import { GraphError } from "./simulator";
 import { buildSimulator } from "./app";
 import { TEST_PHONE_NUMBER_ID, TEST_TOKEN, testOptions } from "./test-helpers";
 
-const text = (i: number) => ({ messaging_product: "whatsapp" as const, recipient_type: "individual" as const, to: `+49151${String(i).padStart(7, "0")}`, type: "text" as const, text: { body: "x" } });
+const text = (i: number) => ({
+  messaging_product: "whatsapp" as const,
+  recipient_type: "individual" as const,
+  to: `+49151${String(i).padStart(7, "0")}`,
+  type: "text" as const,
+  text: { body: "x" },
+});
 
 describe("throughput accounting", () => {
   it("accepts `limit` sends in any sliding second by arrival time, then 130429; a second later there is room again", () => {
     let now = 1_000_000;
-    const { sim } = buildSimulator(testOptions("http://127.0.0.1:9/webhooks/whatsapp", { webhookMaxAttempts: 1, throughputPerSec: 10, now: () => now }));
+    const { sim } = buildSimulator(
+      testOptions("http://127.0.0.1:9/webhooks/whatsapp", {
+        webhookMaxAttempts: 1,
+        throughputPerSec: 10,
+        now: () => now,
+      }),
+    );
     // Ten arrivals spread over 900 ms, all handled late and at the same moment: still within the limit.
     now += 2_000;
     for (let i = 0; i < 10; i++) expect(() => sim.acceptSend(text(i), 1_001_000 + i * 100)).not.toThrow();
@@ -33,10 +45,17 @@ describe("throughput accounting", () => {
   });
 
   it("stamps the arrival before the body is parsed (Graph route)", async () => {
-    const built = buildSimulator(testOptions("http://127.0.0.1:9/webhooks/whatsapp", { webhookMaxAttempts: 1, throughputPerSec: 2 }));
+    const built = buildSimulator(
+      testOptions("http://127.0.0.1:9/webhooks/whatsapp", { webhookMaxAttempts: 1, throughputPerSec: 2 }),
+    );
     try {
       const post = (i: number) =>
-        built.app.inject({ method: "POST", url: `/v25.0/${TEST_PHONE_NUMBER_ID}/messages`, headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: text(i) });
+        built.app.inject({
+          method: "POST",
+          url: `/v25.0/${TEST_PHONE_NUMBER_ID}/messages`,
+          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+          payload: text(i),
+        });
       const codes = [(await post(1)).statusCode, (await post(2)).statusCode];
       const third = await post(3);
       expect(codes).toEqual([200, 200]);

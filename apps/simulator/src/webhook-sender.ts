@@ -102,7 +102,11 @@ export class WebhookSender {
     try {
       const response = await fetchFn(this.options.url, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-hub-signature-256": signature, "user-agent": "facebookexternalua" },
+        headers: {
+          "content-type": "application/json",
+          "x-hub-signature-256": signature,
+          "user-agent": "facebookexternalua",
+        },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

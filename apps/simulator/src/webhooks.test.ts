@@ -1,18 +1,48 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GraphApiError, GraphClient, getMessagesValues, isUserPreferencesChange, type SendMessageRequest } from "@inbox/whatsapp";
+import {
+  GraphApiError,
+  GraphClient,
+  getMessagesValues,
+  isUserPreferencesChange,
+  type SendMessageRequest,
+} from "@inbox/whatsapp";
 import type { RunningSimulator } from "./server";
-import { TEST_PHONE_NUMBER_ID, TEST_TOKEN, startReceiver, startTestSimulator, statusesOf, type Receiver } from "./test-helpers";
+import {
+  TEST_PHONE_NUMBER_ID,
+  TEST_TOKEN,
+  startReceiver,
+  startTestSimulator,
+  statusesOf,
+  type Receiver,
+} from "./test-helpers";
 
 let receiver: Receiver;
 let sim: RunningSimulator;
 let client: GraphClient;
 
-const text = (to: string, body = "Hallo"): SendMessageRequest => ({ messaging_product: "whatsapp", to, type: "text", text: { body } });
+const text = (to: string, body = "Hallo"): SendMessageRequest => ({
+  messaging_product: "whatsapp",
+  to,
+  type: "text",
+  text: { body },
+});
 const marketing = (to: string): SendMessageRequest => ({
   messaging_product: "whatsapp",
   to,
   type: "template",
-  template: { name: "spring_sale", language: { code: "de" }, components: [{ type: "body", parameters: [{ type: "text", text: "Erika" }, { type: "text", text: "Sonntag" }] }] },
+  template: {
+    name: "spring_sale",
+    language: { code: "de" },
+    components: [
+      {
+        type: "body",
+        parameters: [
+          { type: "text", text: "Erika" },
+          { type: "text", text: "Sonntag" },
+        ],
+      },
+    ],
+  },
 });
 
 async function sendAndSettle(body: SendMessageRequest) {
@@ -23,8 +53,16 @@ async function sendAndSettle(body: SendMessageRequest) {
 }
 
 async function customerSays(body: Record<string, unknown>) {
-  const res = await fetch(`${sim.url}/_customer/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return (await res.json()) as { wamid: string; delivered: boolean; customer: { id: string; waId: string; userId: string | null } };
+  const res = await fetch(`${sim.url}/_customer/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as {
+    wamid: string;
+    delivered: boolean;
+    customer: { id: string; waId: string; userId: string | null };
+  };
 }
 
 beforeEach(async () => {
@@ -78,7 +116,11 @@ describe("status webhooks", () => {
   });
 
   it("sends value-level errors and unsupported messages", async () => {
-    await fetch(`${sim.url}/_control/value-error`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: 131000 }) });
+    await fetch(`${sim.url}/_control/value-error`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: 131000 }),
+    });
     await customerSays({ phone: "+4915112345678", type: "unsupported", text: "poll" });
     const values = receiver.received.map((p) => getMessagesValues(p)[0]!.value);
     expect(values[0]!.errors?.[0]?.code).toBe(131000);
@@ -159,7 +201,11 @@ describe("asynchronous failures (accepted, then a failed status)", () => {
   });
 
   it("forced asynchronous errors", async () => {
-    await fetch(`${sim.url}/_control/force`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: 131049, mode: "async" }) });
+    await fetch(`${sim.url}/_control/force`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: 131049, mode: "async" }),
+    });
     expect(failedCode((await sendAndSettle(text("+4915112345678"))).statuses)).toBe(131049);
   });
 });
@@ -168,7 +214,9 @@ describe("customers", () => {
   it("delivers a phone customer's text as Meta's messages webhook", async () => {
     const result = await customerSays({ phone: "+49 151 12345678", name: "Erika", type: "text", text: "Hallo" });
     expect(result.delivered).toBe(true);
-    const [{ value, wabaId }] = getMessagesValues(receiver.received[0]!) as [ReturnType<typeof getMessagesValues>[number]];
+    const [{ value, wabaId }] = getMessagesValues(receiver.received[0]!) as [
+      ReturnType<typeof getMessagesValues>[number],
+    ];
     expect(wabaId).toBe("200000000000001");
     expect(value.metadata).toEqual({ display_phone_number: "49301234567", phone_number_id: TEST_PHONE_NUMBER_ID });
     expect(value.contacts?.[0]).toMatchObject({ profile: { name: "Erika" }, wa_id: "4915112345678" });
@@ -193,17 +241,30 @@ describe("customers", () => {
       messaging_product: "whatsapp",
       to: "+4915112345678",
       type: "interactive",
-      interactive: { type: "button", body: { text: "Passt es?" }, action: { buttons: [{ type: "reply", reply: { id: "yes", title: "Ja" } }] } },
+      interactive: {
+        type: "button",
+        body: { text: "Passt es?" },
+        action: { buttons: [{ type: "reply", reply: { id: "yes", title: "Ja" } }] },
+      },
     });
     const wamid = sent.messages[0]!.id;
-    await customerSays({ phone: "+4915112345678", type: "button_reply", replyId: "yes", replyTitle: "Ja", contextId: wamid });
+    await customerSays({
+      phone: "+4915112345678",
+      type: "button_reply",
+      replyId: "yes",
+      replyTitle: "Ja",
+      contextId: wamid,
+    });
     await customerSays({ phone: "+4915112345678", type: "location", latitude: 52.5, longitude: 13.4 });
     await customerSays({ phone: "+4915112345678", type: "reaction", messageId: wamid, emoji: "👍" });
     await customerSays({ phone: "+4915112345678", type: "image", caption: "Foto" });
     await sim.sim.idle();
     const messages = receiver.received.flatMap((p) => getMessagesValues(p)[0]!.value.messages ?? []);
     expect(messages.map((m) => m.type)).toEqual(["interactive", "location", "reaction", "image"]);
-    expect(messages[0]).toMatchObject({ context: { id: wamid }, interactive: { type: "button_reply", button_reply: { id: "yes", title: "Ja" } } });
+    expect(messages[0]).toMatchObject({
+      context: { id: wamid },
+      interactive: { type: "button_reply", button_reply: { id: "yes", title: "Ja" } },
+    });
     // the inbound media is downloadable through the Graph API
     const url = await client.getMediaUrl(messages[3]!.image!.id);
     const media = await client.downloadMedia(url.url);
@@ -212,9 +273,19 @@ describe("customers", () => {
 
   it("sends system messages for a changed number and user id", async () => {
     await customerSays({ phone: "+4915112345678", type: "text", text: "Hallo" });
-    await fetch(`${sim.url}/_customer/system`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: "+4915112345678", newPhone: "+4915187654321" }) });
-    await fetch(`${sim.url}/_customer/system`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: "+4915187654321", newUserId: "DE.1111111111111111111" }) });
-    const systems = receiver.received.flatMap((p) => getMessagesValues(p)[0]!.value.messages ?? []).filter((m) => m.type === "system");
+    await fetch(`${sim.url}/_customer/system`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ phone: "+4915112345678", newPhone: "+4915187654321" }),
+    });
+    await fetch(`${sim.url}/_customer/system`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ phone: "+4915187654321", newUserId: "DE.1111111111111111111" }),
+    });
+    const systems = receiver.received
+      .flatMap((p) => getMessagesValues(p)[0]!.value.messages ?? [])
+      .filter((m) => m.type === "system");
     expect(systems.map((m) => m.system?.type)).toEqual(["user_changed_number", "user_changed_user_id"]);
     expect(systems[0]!.system?.wa_id).toBe("4915187654321");
     expect(systems[1]!.system?.user_id).toBe("DE.1111111111111111111");
@@ -230,12 +301,23 @@ describe("customers", () => {
 describe("the product's Graph client against the simulator", () => {
   it("surfaces forced 5xx, timeouts and slow answers as retryable GraphApiErrors", async () => {
     const force = (body: unknown) =>
-      fetch(`${sim.url}/_control/force`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${sim.url}/_control/force`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     await force({ http: 500 });
-    await expect(client.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).rejects.toMatchObject({ httpStatus: 500, code: 1, isRetryable: true });
+    await expect(client.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).rejects.toMatchObject({
+      httpStatus: 500,
+      code: 1,
+      isRetryable: true,
+    });
     await force({ timeout: true });
     const quick = new GraphClient({ baseUrl: `${sim.url}/v25.0`, accessToken: TEST_TOKEN, timeoutMs: 200 });
-    await expect(quick.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).rejects.toMatchObject({ isTimeout: true, isRetryable: true });
+    await expect(quick.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).rejects.toMatchObject({
+      isTimeout: true,
+      isRetryable: true,
+    });
     await force({ slowMs: 300 });
     const started = Date.now();
     await client.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"));
@@ -245,7 +327,11 @@ describe("the product's Graph client against the simulator", () => {
     expect(error).toBeInstanceOf(GraphApiError);
     expect(error).toMatchObject({ code: 131047, isRetryable: false });
     const wrongToken = new GraphClient({ baseUrl: `${sim.url}/v25.0`, accessToken: "nope" });
-    await expect(wrongToken.listTemplates("200000000000001")).rejects.toMatchObject({ code: 190, httpStatus: 401, isRetryable: false });
+    await expect(wrongToken.listTemplates("200000000000001")).rejects.toMatchObject({
+      code: 190,
+      httpStatus: 401,
+      isRetryable: false,
+    });
     const templates = await client.listTemplates("200000000000001", { limit: 2 });
     expect(templates.data.length).toBe(sim.sim.templates.length);
   });

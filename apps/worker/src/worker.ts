@@ -55,7 +55,9 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
         concurrency: options.concurrency?.[queue] ?? (queue === "outbound" ? deps.env.WORKER_OUTBOUND_CONCURRENCY : 10),
         settings: {
           backoffStrategy: (attemptsMade, type, err) =>
-            type === OUTBOUND_BACKOFF ? computeOutboundBackoff(attemptsMade, type, err) : 1_000 * 2 ** Math.max(0, attemptsMade - 1),
+            type === OUTBOUND_BACKOFF
+              ? computeOutboundBackoff(attemptsMade, type, err)
+              : 1_000 * 2 ** Math.max(0, attemptsMade - 1),
         },
       }),
   );
@@ -66,7 +68,10 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
   const relay = new OutboxRelay({ db: deps.db, pool: deps.pgPool }, deps.queues, deps.log);
   relay.start();
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
-  const sweeper = sweepEveryMs > 0 ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke }) : undefined;
+  const sweeper =
+    sweepEveryMs > 0
+      ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke })
+      : undefined;
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   if (options.scheduleTemplateSync ?? true) {
     await scheduleTemplateSync(deps.db, deps.queues).catch((err: unknown) =>

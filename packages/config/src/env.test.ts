@@ -26,7 +26,13 @@ describe("parseEnv", () => {
   it("names each bad variable and what is wrong with it", () => {
     let error: unknown;
     try {
-      parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc", REDIS_URL: "nope", SESSION_SECRET: "short", WORKER_OUTBOUND_CONCURRENCY: "0" });
+      parseEnv({
+        DATABASE_URL: "mysql://x",
+        PORT: "abc",
+        REDIS_URL: "nope",
+        SESSION_SECRET: "short",
+        WORKER_OUTBOUND_CONCURRENCY: "0",
+      });
     } catch (e) {
       error = e;
     }
@@ -45,9 +51,17 @@ describe("parseEnv", () => {
   });
 
   it("pins the Graph API version and strips a trailing slash", () => {
-    expect(parseEnv({ GRAPH_API_URL: "https://graph.facebook.com/v26.0/", WHATSAPP_ACCESS_TOKEN: "t", WHATSAPP_APP_SECRET: "a", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: "1" }).GRAPH_API_URL).toBe(
-      "https://graph.facebook.com/v26.0",
+    expect(
+      parseEnv({
+        GRAPH_API_URL: "https://graph.facebook.com/v26.0/",
+        WHATSAPP_ACCESS_TOKEN: "t",
+        WHATSAPP_APP_SECRET: "a",
+        WHATSAPP_VERIFY_TOKEN: "v",
+        WHATSAPP_PHONE_NUMBER_ID: "1",
+      }).GRAPH_API_URL,
+    ).toBe("https://graph.facebook.com/v26.0");
+    expect(() => parseEnv({ GRAPH_API_URL: "https://graph.facebook.com" })).toThrow(
+      /must end with the Graph API version/,
     );
-    expect(() => parseEnv({ GRAPH_API_URL: "https://graph.facebook.com" })).toThrow(/must end with the Graph API version/);
   });
 });

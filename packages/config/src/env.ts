@@ -88,7 +88,12 @@ export const EnvSchema = z
     MEDIA_MAX_DOCUMENT_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(25)),
     WORKER_OUTBOUND_CONCURRENCY: z.preprocess(
       emptyAsUndefined,
-      z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(5_000, "must be at most 5000").default(400),
+      z.coerce
+        .number({ message: "must be a number" })
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(5_000, "must be at most 5000")
+        .default(400),
     ),
   })
   .superRefine((env, ctx) => {
@@ -134,9 +139,7 @@ export class EnvError extends Error {
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = EnvSchema.safeParse(source);
   if (!result.success) {
-    throw new EnvError(
-      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
-    );
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
   }
   const env = result.data;
   const isSimulatorMode = !env.WHATSAPP_ACCESS_TOKEN;
@@ -148,13 +151,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     WHATSAPP_VERIFY_TOKEN: env.WHATSAPP_VERIFY_TOKEN ?? (isSimulatorMode ? dev("verify-token") : undefined),
     WHATSAPP_ACCESS_TOKEN: env.WHATSAPP_ACCESS_TOKEN ?? dev("access-token"),
     WHATSAPP_PHONE_NUMBER_ID: env.WHATSAPP_PHONE_NUMBER_ID ?? (isSimulatorMode ? "100000000000001" : undefined),
-    WHATSAPP_BUSINESS_ACCOUNT_ID:
-      env.WHATSAPP_BUSINESS_ACCOUNT_ID ?? (isSimulatorMode ? "200000000000001" : undefined),
+    WHATSAPP_BUSINESS_ACCOUNT_ID: env.WHATSAPP_BUSINESS_ACCOUNT_ID ?? (isSimulatorMode ? "200000000000001" : undefined),
     WHATSAPP_DISPLAY_NUMBER: env.WHATSAPP_DISPLAY_NUMBER ?? (isSimulatorMode ? "+49 30 1234567" : undefined),
     GRAPH_API_URL:
-      isSimulatorMode && !source.GRAPH_API_URL
-        ? `http://127.0.0.1:${env.SIMULATOR_PORT}/v25.0`
-        : env.GRAPH_API_URL,
+      isSimulatorMode && !source.GRAPH_API_URL ? `http://127.0.0.1:${env.SIMULATOR_PORT}/v25.0` : env.GRAPH_API_URL,
     isSimulatorMode,
   };
 }

@@ -33,13 +33,19 @@ export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>;
 export const ResetPasswordBodySchema = z.object({ password: PasswordSchema });
 
 export const TeamDtoSchema = z.object({ id: z.string(), name: z.string(), description: z.string().nullable() });
-export const CreateTeamBodySchema = z.object({ name: z.string().trim().min(1).max(80), description: z.string().max(500).optional() });
+export const CreateTeamBodySchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  description: z.string().max(500).optional(),
+});
 
 export const LabelDtoSchema = z.object({ id: z.string(), name: z.string(), color: z.string() });
 export type LabelDto = z.infer<typeof LabelDtoSchema>;
 export const LabelBodySchema = z.object({
   name: z.string().trim().min(1).max(60),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default("#64748b"),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .default("#64748b"),
 });
 
 export const QuickReplyDtoSchema = z.object({
@@ -51,7 +57,10 @@ export const QuickReplyDtoSchema = z.object({
 });
 export type QuickReplyDto = z.infer<typeof QuickReplyDtoSchema>;
 export const QuickReplyBodySchema = z.object({
-  shortcut: z.string().trim().regex(/^[\w-]{1,40}$/),
+  shortcut: z
+    .string()
+    .trim()
+    .regex(/^[\w-]{1,40}$/),
   title: z.string().trim().min(1).max(120),
   text: z.string().trim().min(1).max(4096),
   teamId: z.string().nullable().default(null),

@@ -3,9 +3,15 @@ import { RoleSchema } from "./conversations";
 import { MIN_PASSWORD_LENGTH } from "./limits";
 
 export { MIN_PASSWORD_LENGTH };
-export const PasswordSchema = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1000);
+export const PasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(1000);
 
-export const LoginBodySchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
+export const LoginBodySchema = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1000),
+});
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 
 export const MeUserSchema = z.object({
@@ -36,7 +42,12 @@ export const SessionDtoSchema = z.object({
 });
 export type SessionDto = z.infer<typeof SessionDtoSchema>;
 
-export const TotpCodeBodySchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "must be 6 digits") });
+export const TotpCodeBodySchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "must be 6 digits"),
+});
 export const TotpEnrollmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
 export const ChangePasswordBodySchema = z.object({
   currentPassword: z.string().min(1).max(1000),

@@ -2,7 +2,16 @@ import { z } from "zod";
 import { PageQuerySchema, pageOf } from "./common";
 
 export const ConversationStatusSchema = z.enum(["open", "pending", "resolved"]);
-export const MessageStatusSchema = z.enum(["queued", "sending", "sent", "delivered", "read", "played", "failed", "received"]);
+export const MessageStatusSchema = z.enum([
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "read",
+  "played",
+  "failed",
+  "received",
+]);
 export const RoleSchema = z.enum(["agent", "lead", "admin"]);
 
 export const ContactDtoSchema = z.object({
@@ -55,7 +64,13 @@ export const MessageDtoSchema = z.object({
   errorDetails: z.string().nullable(),
   templateName: z.string().nullable(),
   media: z.array(
-    z.object({ id: z.string(), mimeType: z.string(), filename: z.string().nullable(), sizeBytes: z.number().nullable(), status: z.string() }),
+    z.object({
+      id: z.string(),
+      mimeType: z.string(),
+      filename: z.string().nullable(),
+      sizeBytes: z.number().nullable(),
+      status: z.string(),
+    }),
   ),
   sentAt: z.iso.datetime().nullable(),
   deliveredAt: z.iso.datetime().nullable(),
@@ -80,7 +95,12 @@ export const MessagePageSchema = pageOf(MessageDtoSchema);
 
 const clientId = z.string().trim().min(1).max(100);
 export const SendMessageBodySchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text: z.string().trim().min(1).max(4096), clientId, replyTo: z.string().optional() }),
+  z.object({
+    type: z.literal("text"),
+    text: z.string().trim().min(1).max(4096),
+    clientId,
+    replyTo: z.string().optional(),
+  }),
   z.object({
     type: z.literal("template"),
     clientId,
@@ -148,6 +168,13 @@ export const ContactDetailsDtoSchema = z.object({
   /** The contact withdrew the service consent: nothing but the opt-out confirmation may be sent. */
   isOptedOut: z.boolean(),
   labels: z.array(z.object({ id: z.string(), name: z.string(), color: z.string() })),
-  pastConversations: z.array(z.object({ id: z.string(), status: ConversationStatusSchema, createdAt: z.iso.datetime(), lastMessageAt: z.iso.datetime() })),
+  pastConversations: z.array(
+    z.object({
+      id: z.string(),
+      status: ConversationStatusSchema,
+      createdAt: z.iso.datetime(),
+      lastMessageAt: z.iso.datetime(),
+    }),
+  ),
 });
 export type ContactDetailsDto = z.infer<typeof ContactDetailsDtoSchema>;

@@ -6,10 +6,35 @@ import { ConversationDtoSchema, MessageDtoSchema } from "./conversations";
  * so every api instance forwards them to its connected consoles (each filters by what the user may see).
  */
 export const LiveEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message.created"), conversationId: z.string(), teamId: z.string().nullable(), assigneeId: z.string().nullable(), message: MessageDtoSchema }),
-  z.object({ type: z.literal("message.updated"), conversationId: z.string(), teamId: z.string().nullable(), assigneeId: z.string().nullable(), message: MessageDtoSchema }),
-  z.object({ type: z.literal("conversation.updated"), conversationId: z.string(), teamId: z.string().nullable(), assigneeId: z.string().nullable(), conversation: ConversationDtoSchema }),
-  z.object({ type: z.literal("typing"), conversationId: z.string(), teamId: z.string().nullable(), assigneeId: z.string().nullable(), userId: z.string(), name: z.string() }),
+  z.object({
+    type: z.literal("message.created"),
+    conversationId: z.string(),
+    teamId: z.string().nullable(),
+    assigneeId: z.string().nullable(),
+    message: MessageDtoSchema,
+  }),
+  z.object({
+    type: z.literal("message.updated"),
+    conversationId: z.string(),
+    teamId: z.string().nullable(),
+    assigneeId: z.string().nullable(),
+    message: MessageDtoSchema,
+  }),
+  z.object({
+    type: z.literal("conversation.updated"),
+    conversationId: z.string(),
+    teamId: z.string().nullable(),
+    assigneeId: z.string().nullable(),
+    conversation: ConversationDtoSchema,
+  }),
+  z.object({
+    type: z.literal("typing"),
+    conversationId: z.string(),
+    teamId: z.string().nullable(),
+    assigneeId: z.string().nullable(),
+    userId: z.string(),
+    name: z.string(),
+  }),
   /** A colleague opened the console or closed their last tab (everyone may see who is online). */
   z.object({ type: z.literal("presence"), userId: z.string(), isOnline: z.boolean() }),
 ]);

@@ -35,7 +35,14 @@ describe("migrations (wasm schema engine)", () => {
     const conversation = await t.db.conversation.create({
       data: { channelId: channel.id, contactId: contact.id, activeContactId: contact.id },
     });
-    const message = { conversationId: conversation.id, channelId: channel.id, direction: "inbound" as const, type: "text", status: "received" as const, externalId: "wamid.X" };
+    const message = {
+      conversationId: conversation.id,
+      channelId: channel.id,
+      direction: "inbound" as const,
+      type: "text",
+      status: "received" as const,
+      externalId: "wamid.X",
+    };
     await t.db.message.create({ data: message });
     await expect(t.db.message.create({ data: message })).rejects.toMatchObject({ code: "P2002" });
     await expect(

@@ -24,7 +24,10 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] };
 type EngineModule = typeof EngineTypes;
 /** The subset of the WebAssembly global used here (not in the ES2023 lib typings). */
 interface WasmApi {
-  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 }
 let engineModule: Promise<EngineModule> | undefined;
 
@@ -37,9 +40,9 @@ function loadEngineModule(): Promise<EngineModule> {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
     const bytes = await readFile(path.join(pkgDir, "schema_engine_bg.wasm"));
-    const { instance } = (await (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.instantiate(bytes, {
+    const { instance } = await (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.instantiate(bytes, {
       "./schema_engine_bg.js": bg,
-    }));
+    });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
@@ -109,7 +112,12 @@ class WholeScriptPrismaPg extends PrismaPg {
 
 async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const mod = await loadEngineModule();
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 200, Client: CatalogFriendlyClient });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 2,
+    idleTimeoutMillis: 200,
+    Client: CatalogFriendlyClient,
+  });
   try {
     const files = await schemaFiles();
     const engine = await mod.SchemaEngine.new(

@@ -40,7 +40,11 @@ export interface SqlSource {
  * Runs `fn` in one transaction: on a pooled pg connection when there is a pool (BEGIN … COMMIT, ROLLBACK on
  * error; a connection that cannot even roll back is discarded), else in a Prisma interactive transaction.
  */
-export async function withTransaction<T>(source: SqlSource, fn: (run: RunSql) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+export async function withTransaction<T>(
+  source: SqlSource,
+  fn: (run: RunSql) => Promise<T>,
+  options: { timeoutMs?: number } = {},
+): Promise<T> {
   if (!source.pool) return source.db.$transaction((tx) => fn(prismaSql(tx)), { timeout: options.timeoutMs ?? 30_000 });
   const client = await source.pool.connect();
   let broken = false;

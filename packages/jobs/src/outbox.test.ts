@@ -22,7 +22,11 @@ async function queueSends(count: number): Promise<string[]> {
   await t.db.$transaction((tx) =>
     enqueueInTransaction(
       tx,
-      ids.map((messageId) => ({ name: "message.send" as const, payload: { messageId }, jobId: `message.send-${messageId}` })),
+      ids.map((messageId) => ({
+        name: "message.send" as const,
+        payload: { messageId },
+        jobId: `message.send-${messageId}`,
+      })),
     ),
   );
   return ids;
@@ -45,7 +49,11 @@ describe.each<[string, () => OutboxSource]>([
   });
 
   it("leaves the rows in Postgres, with the error, while Redis is unreachable", async () => {
-    const dead = createRedis("redis://127.0.0.1:1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const dead = createRedis("redis://127.0.0.1:1", {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     dead.on("error", () => undefined);
     const queues = new JobQueues(dead, createTestRedisPrefix());
     for (const q of Object.values(queues.queues)) q.on("error", () => undefined);

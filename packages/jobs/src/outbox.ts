@@ -43,11 +43,22 @@ const sourceOf = (source: OutboxSource): SqlSource => ("$transaction" in source 
  * Moves due outbox rows to BullMQ. Safe to run from several processes: rows are claimed with SKIP LOCKED and
  * marked dispatched in the same transaction, after Redis took them (a failure leaves them for the next drain).
  */
-export async function drainOutbox(source: OutboxSource, queues: JobQueues, log: Logger, batchSize = 500): Promise<DrainResult> {
+export async function drainOutbox(
+  source: OutboxSource,
+  queues: JobQueues,
+  log: Logger,
+  batchSize = 500,
+): Promise<DrainResult> {
   return withTransaction(
     sourceOf(source),
     async (run) => {
-      const rows = await run<{ id: string; name: string; payload: unknown; jobId: string; availableAt: Date }>(Prisma.sql`
+      const rows = await run<{
+        id: string;
+        name: string;
+        payload: unknown;
+        jobId: string;
+        availableAt: Date;
+      }>(Prisma.sql`
         SELECT id::text AS id, name, payload, "jobId", "availableAt" FROM "OutboxJob"
         WHERE "dispatchedAt" IS NULL AND "availableAt" <= (now() AT TIME ZONE 'UTC') + interval '5 minutes'
         ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`);

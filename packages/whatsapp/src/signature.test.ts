@@ -12,7 +12,9 @@ describe("X-Hub-Signature-256", () => {
 
   it("verifies the raw bytes, rejecting wrong, missing or malformed headers", () => {
     expect(verifySignature("test", VECTOR, "TEST_APP_SECRET")).toBe(true);
-    expect(verifySignature(Buffer.from("test"), VECTOR.toUpperCase().replace("SHA256=", "sha256="), "TEST_APP_SECRET")).toBe(true);
+    expect(
+      verifySignature(Buffer.from("test"), VECTOR.toUpperCase().replace("SHA256=", "sha256="), "TEST_APP_SECRET"),
+    ).toBe(true);
     expect(verifySignature("test ", VECTOR, "TEST_APP_SECRET")).toBe(false);
     expect(verifySignature("test", VECTOR, "OTHER")).toBe(false);
     expect(verifySignature("test", undefined, "TEST_APP_SECRET")).toBe(false);

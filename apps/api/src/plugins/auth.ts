@@ -91,7 +91,11 @@ export async function registerAuth(app: App, deps: ApiDeps): Promise<void> {
     if (!session.isVerified && !request.routeOptions.config.allowUnverifiedSession) {
       throw new AppError("totp_required", "Enter your two-factor code first.");
     }
-    if (session.user.mustChangePassword && !request.routeOptions.config.allowUnverifiedSession && !request.routeOptions.config.allowPendingPasswordChange) {
+    if (
+      session.user.mustChangePassword &&
+      !request.routeOptions.config.allowUnverifiedSession &&
+      !request.routeOptions.config.allowPendingPasswordChange
+    ) {
       throw new AppError("password_change_required", "Set a new password first.");
     }
     if (MUTATIONS.has(request.method)) {

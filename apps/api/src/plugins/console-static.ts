@@ -10,7 +10,9 @@ export async function registerConsole(app: App, consoleDir: string | undefined):
   app.get("/*", { schema: { hide: true } }, (request, reply) => {
     const url = request.url;
     if (url.startsWith("/api/") || url.startsWith("/webhooks/")) {
-      return reply.status(404).send({ code: "not_found", message: `No route for ${request.method} ${url.split("?")[0]}` });
+      return reply
+        .status(404)
+        .send({ code: "not_found", message: `No route for ${request.method} ${url.split("?")[0]}` });
     }
     return reply.sendFile("index.html");
   });

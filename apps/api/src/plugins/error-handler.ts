@@ -22,10 +22,18 @@ export function registerErrorHandler(app: App): void {
       return reply.status(500).send({ code: "internal", message: "Internal server error" });
     }
     const code =
-      status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : status === 429 ? "rate_limited" : "bad_request";
+      status === 413
+        ? "payload_too_large"
+        : status === 415
+          ? "unsupported_media_type"
+          : status === 429
+            ? "rate_limited"
+            : "bad_request";
     return reply.status(status).send({ code, message: error.message });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: "not_found", message: `No route for ${request.method} ${request.url.split("?")[0]}` }),
+    reply
+      .status(404)
+      .send({ code: "not_found", message: `No route for ${request.method} ${request.url.split("?")[0]}` }),
   );
 }

@@ -38,7 +38,13 @@ import {
 import type { ApiDeps } from "../deps";
 import { requireRole, userOf } from "../plugins/auth";
 
-const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
+const errors = {
+  400: ApiErrorSchema,
+  401: ApiErrorSchema,
+  403: ApiErrorSchema,
+  404: ApiErrorSchema,
+  409: ApiErrorSchema,
+};
 const security = [{ session: [] }];
 const params = z.object({ id: z.string() });
 const actorOf = (request: FastifyRequest): Actor => ({ type: "user", userId: userOf(request).id, ip: request.ip });
@@ -54,44 +60,104 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     // Directory: every signed-in user (assign menus, label pickers, quick replies).
     app.get(
       "/api/users",
-      { preHandler: anyone, schema: { tags: ["directory"], summary: "Active users (names for assignment)", security, response: { 200: items(z.object({ id: z.string(), name: z.string(), role: z.string(), teamIds: z.array(z.string()) })), ...errors } } },
-      async () => ({ items: (await listUsers(deps.db)).filter((u) => u.isActive).map((u) => ({ id: u.id, name: u.name, role: u.role, teamIds: u.teamIds })) }),
+      {
+        preHandler: anyone,
+        schema: {
+          tags: ["directory"],
+          summary: "Active users (names for assignment)",
+          security,
+          response: {
+            200: items(z.object({ id: z.string(), name: z.string(), role: z.string(), teamIds: z.array(z.string()) })),
+            ...errors,
+          },
+        },
+      },
+      async () => ({
+        items: (await listUsers(deps.db))
+          .filter((u) => u.isActive)
+          .map((u) => ({ id: u.id, name: u.name, role: u.role, teamIds: u.teamIds })),
+      }),
     );
     app.get(
       "/api/teams",
-      { preHandler: anyone, schema: { tags: ["directory"], summary: "Teams", security, response: { 200: items(TeamDtoSchema), ...errors } } },
+      {
+        preHandler: anyone,
+        schema: { tags: ["directory"], summary: "Teams", security, response: { 200: items(TeamDtoSchema), ...errors } },
+      },
       async () => ({ items: await listTeams(deps.db) }),
     );
     app.get(
       "/api/labels",
-      { preHandler: anyone, schema: { tags: ["directory"], summary: "Labels", security, response: { 200: items(LabelDtoSchema), ...errors } } },
+      {
+        preHandler: anyone,
+        schema: {
+          tags: ["directory"],
+          summary: "Labels",
+          security,
+          response: { 200: items(LabelDtoSchema), ...errors },
+        },
+      },
       async () => ({ items: await listLabels(deps.db) }),
     );
     app.get(
       "/api/quick-replies",
-      { preHandler: anyone, schema: { tags: ["directory"], summary: "Quick replies for the user's teams", security, response: { 200: items(QuickReplyDtoSchema), ...errors } } },
+      {
+        preHandler: anyone,
+        schema: {
+          tags: ["directory"],
+          summary: "Quick replies for the user's teams",
+          security,
+          response: { 200: items(QuickReplyDtoSchema), ...errors },
+        },
+      },
       async (request) => ({ items: await listQuickReplies(deps.db, userOf(request).teamIds) }),
     );
     app.get(
       "/api/channels",
-      { preHandler: anyone, schema: { tags: ["directory"], summary: "Channels with their status", security, response: { 200: items(ChannelDtoSchema), ...errors } } },
+      {
+        preHandler: anyone,
+        schema: {
+          tags: ["directory"],
+          summary: "Channels with their status",
+          security,
+          response: { 200: items(ChannelDtoSchema), ...errors },
+        },
+      },
       async () => ({ items: await listChannels(deps.db) }),
     );
 
     app.get(
       "/api/admin/users",
-      { preHandler: admin, schema: { tags, summary: "All users", security, response: { 200: items(UserDtoSchema), ...errors } } },
+      {
+        preHandler: admin,
+        schema: { tags, summary: "All users", security, response: { 200: items(UserDtoSchema), ...errors } },
+      },
       async () => ({ items: await listUsers(deps.db) }),
     );
     app.post(
       "/api/admin/users",
-      { preHandler: admin, schema: { tags, summary: "Create a user", security, body: CreateUserBodySchema, response: { 201: UserDtoSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Create a user",
+          security,
+          body: CreateUserBodySchema,
+          response: { 201: UserDtoSchema, ...errors },
+        },
+      },
       async (request, reply) => {
         const body = request.body;
         const user = await deps.db.$transaction(async (tx) => {
           const created = await createUser(
             tx,
-            { email: body.email, password: body.password, role: body.role, locale: body.locale, ...(body.name ? { name: body.name } : {}) },
+            {
+              email: body.email,
+              password: body.password,
+              role: body.role,
+              locale: body.locale,
+              ...(body.name ? { name: body.name } : {}),
+            },
             actorOf(request),
           );
           await setUserTeams(tx, created.id, body.teamIds, body.role);
@@ -103,7 +169,17 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
     app.patch(
       "/api/admin/users/:id",
-      { preHandler: admin, schema: { tags, summary: "Change role, teams, name, locale; deactivate", security, params, body: UpdateUserBodySchema, response: { 200: UserDtoSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Change role, teams, name, locale; deactivate",
+          security,
+          params,
+          body: UpdateUserBodySchema,
+          response: { 200: UserDtoSchema, ...errors },
+        },
+      },
       async (request) => {
         await updateUser(deps.db, actorOf(request), request.params.id, request.body);
         return (await listUsers(deps.db)).find((u) => u.id === request.params.id)!;
@@ -111,7 +187,17 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
     app.post(
       "/api/admin/users/:id/password",
-      { preHandler: admin, schema: { tags, summary: "Reset a user's password (ends their sessions)", security, params, body: ResetPasswordBodySchema, response: { 204: z.null(), ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Reset a user's password (ends their sessions)",
+          security,
+          params,
+          body: ResetPasswordBodySchema,
+          response: { 204: z.null(), ...errors },
+        },
+      },
       async (request, reply) => {
         await resetUserPassword(deps.db, actorOf(request), request.params.id, request.body.password);
         return reply.status(204).send(null);
@@ -120,33 +206,70 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/api/admin/teams",
-      { preHandler: admin, schema: { tags, summary: "Teams", security, response: { 200: items(TeamDtoSchema), ...errors } } },
+      {
+        preHandler: admin,
+        schema: { tags, summary: "Teams", security, response: { 200: items(TeamDtoSchema), ...errors } },
+      },
       async () => ({ items: await listTeams(deps.db) }),
     );
     app.post(
       "/api/admin/teams",
-      { preHandler: admin, schema: { tags, summary: "Create a team", security, body: CreateTeamBodySchema, response: { 201: TeamDtoSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Create a team",
+          security,
+          body: CreateTeamBodySchema,
+          response: { 201: TeamDtoSchema, ...errors },
+        },
+      },
       async (request, reply) => reply.status(201).send(await createTeam(deps.db, actorOf(request), request.body)),
     );
 
     app.get(
       "/api/admin/labels",
-      { preHandler: admin, schema: { tags, summary: "Labels", security, response: { 200: items(LabelDtoSchema), ...errors } } },
+      {
+        preHandler: admin,
+        schema: { tags, summary: "Labels", security, response: { 200: items(LabelDtoSchema), ...errors } },
+      },
       async () => ({ items: await listLabels(deps.db) }),
     );
     app.post(
       "/api/admin/labels",
-      { preHandler: admin, schema: { tags, summary: "Create a label", security, body: LabelBodySchema, response: { 201: LabelDtoSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Create a label",
+          security,
+          body: LabelBodySchema,
+          response: { 201: LabelDtoSchema, ...errors },
+        },
+      },
       async (request, reply) => reply.status(201).send(await saveLabel(deps.db, actorOf(request), request.body)),
     );
     app.put(
       "/api/admin/labels/:id",
-      { preHandler: admin, schema: { tags, summary: "Rename or recolour a label", security, params, body: LabelBodySchema, response: { 200: LabelDtoSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Rename or recolour a label",
+          security,
+          params,
+          body: LabelBodySchema,
+          response: { 200: LabelDtoSchema, ...errors },
+        },
+      },
       async (request) => saveLabel(deps.db, actorOf(request), { id: request.params.id, ...request.body }),
     );
     app.delete(
       "/api/admin/labels/:id",
-      { preHandler: admin, schema: { tags, summary: "Delete a label", security, params, response: { 204: z.null(), ...errors } } },
+      {
+        preHandler: admin,
+        schema: { tags, summary: "Delete a label", security, params, response: { 204: z.null(), ...errors } },
+      },
       async (request, reply) => {
         await deleteLabel(deps.db, actorOf(request), request.params.id);
         return reply.status(204).send(null);
@@ -155,22 +278,52 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/api/admin/quick-replies",
-      { preHandler: admin, schema: { tags, summary: "All quick replies (Textbausteine)", security, response: { 200: items(QuickReplyDtoSchema), ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "All quick replies (Textbausteine)",
+          security,
+          response: { 200: items(QuickReplyDtoSchema), ...errors },
+        },
+      },
       async () => ({ items: await listQuickReplies(deps.db) }),
     );
     app.post(
       "/api/admin/quick-replies",
-      { preHandler: admin, schema: { tags, summary: "Create a quick reply", security, body: QuickReplyBodySchema, response: { 201: QuickReplyDtoSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Create a quick reply",
+          security,
+          body: QuickReplyBodySchema,
+          response: { 201: QuickReplyDtoSchema, ...errors },
+        },
+      },
       async (request, reply) => reply.status(201).send(await saveQuickReply(deps.db, actorOf(request), request.body)),
     );
     app.put(
       "/api/admin/quick-replies/:id",
-      { preHandler: admin, schema: { tags, summary: "Change a quick reply", security, params, body: QuickReplyBodySchema, response: { 200: QuickReplyDtoSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Change a quick reply",
+          security,
+          params,
+          body: QuickReplyBodySchema,
+          response: { 200: QuickReplyDtoSchema, ...errors },
+        },
+      },
       async (request) => saveQuickReply(deps.db, actorOf(request), { id: request.params.id, ...request.body }),
     );
     app.delete(
       "/api/admin/quick-replies/:id",
-      { preHandler: admin, schema: { tags, summary: "Delete a quick reply", security, params, response: { 204: z.null(), ...errors } } },
+      {
+        preHandler: admin,
+        schema: { tags, summary: "Delete a quick reply", security, params, response: { 204: z.null(), ...errors } },
+      },
       async (request, reply) => {
         await deleteQuickReply(deps.db, actorOf(request), request.params.id);
         return reply.status(204).send(null);
@@ -179,18 +332,38 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/api/admin/channels",
-      { preHandler: admin, schema: { tags, summary: "Channels: number, quality, connection state, last webhook", security, response: { 200: items(ChannelDtoSchema), ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Channels: number, quality, connection state, last webhook",
+          security,
+          response: { 200: items(ChannelDtoSchema), ...errors },
+        },
+      },
       async () => ({ items: await listChannels(deps.db) }),
     );
 
     app.get(
       "/api/admin/settings/security",
-      { preHandler: admin, schema: { tags, summary: "Security settings", security, response: { 200: SecuritySettingsSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: { tags, summary: "Security settings", security, response: { 200: SecuritySettingsSchema, ...errors } },
+      },
       async () => ({ requireTotp: await isTotpRequired(deps.db) }),
     );
     app.put(
       "/api/admin/settings/security",
-      { preHandler: admin, schema: { tags, summary: "Make TOTP two-factor authentication mandatory", security, body: SecuritySettingsSchema, response: { 200: SecuritySettingsSchema, ...errors } } },
+      {
+        preHandler: admin,
+        schema: {
+          tags,
+          summary: "Make TOTP two-factor authentication mandatory",
+          security,
+          body: SecuritySettingsSchema,
+          response: { 200: SecuritySettingsSchema, ...errors },
+        },
+      },
       async (request) => {
         await setTotpRequired(deps.db, actorOf(request), request.body.requireTotp);
         return { requireTotp: request.body.requireTotp };

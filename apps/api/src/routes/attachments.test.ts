@@ -19,7 +19,10 @@ const TOKEN = "attachments-test-token";
 const MB = 1024 * 1024;
 const log = createLogger({ name: "test", level: process.env.TEST_LOG ?? "silent", pretty: false });
 /** A real 1×1 PNG. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 async function multipart(bytes: Buffer, filename: string, type = "application/octet-stream") {
   const form = new FormData();
@@ -62,7 +65,13 @@ describe("attachments", () => {
     await makeUser(t, "other@example.com", "agent", ["Sales"]);
     const support = await db.team.findUniqueOrThrow({ where: { name: "Support" } });
     const channel = await db.channel.create({
-      data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID, accountId: WABA_ID, defaultTeamId: support.id },
+      data: {
+        type: "whatsapp",
+        name: "WhatsApp",
+        externalId: PHONE_NUMBER_ID,
+        accountId: WABA_ID,
+        defaultTeamId: support.id,
+      },
     });
     channelId = channel.id;
     const conv = async (waId: string, teamId: string | null) => {
@@ -77,7 +86,10 @@ describe("attachments", () => {
     foreign = await conv("4917000000702", null);
     agent = await login(t, "agent@example.com");
     other = await login(t, "other@example.com");
-    worker = await startWorker({ env, db, redis: t.deps.redis, queues: t.deps.queues, log }, { scheduleTemplateSync: false });
+    worker = await startWorker(
+      { env, db, redis: t.deps.redis, queues: t.deps.queues, log },
+      { scheduleTemplateSync: false },
+    );
   });
   afterAll(async () => {
     await worker?.close();
@@ -86,7 +98,13 @@ describe("attachments", () => {
     await rm(mediaDir, { recursive: true, force: true });
   });
 
-  const upload = async (conversationId: string, bytes: Buffer, filename: string, who: Agent | null = agent, type?: string) => {
+  const upload = async (
+    conversationId: string,
+    bytes: Buffer,
+    filename: string,
+    who: Agent | null = agent,
+    type?: string,
+  ) => {
     const body = await multipart(bytes, filename, type);
     return t.app.inject({
       method: "POST",
@@ -99,10 +117,23 @@ describe("attachments", () => {
   it("stores an image (type sniffed, not the client's MIME type) and sends it: upload to Meta, then the media id", async () => {
     const res = await upload(mine, PNG, "Foto.jpg", agent, "application/pdf");
     expect(res.statusCode).toBe(201);
-    const dto = res.json<{ id: string; type: string; mimeType: string; sizeBytes: number; sha256: string; filename: string }>();
+    const dto = res.json<{
+      id: string;
+      type: string;
+      mimeType: string;
+      sizeBytes: number;
+      sha256: string;
+      filename: string;
+    }>();
     expect(dto).toMatchObject({ type: "image", mimeType: "image/png", sizeBytes: PNG.length, filename: "Foto.jpg" });
     const asset = await t.deps.db.mediaAsset.findUniqueOrThrow({ where: { id: dto.id } });
-    expect(asset).toMatchObject({ providerMediaId: null, messageId: null, status: "stored", sha256: dto.sha256, channelId });
+    expect(asset).toMatchObject({
+      providerMediaId: null,
+      messageId: null,
+      status: "stored",
+      sha256: dto.sha256,
+      channelId,
+    });
 
     const send = await t.app.inject({
       method: "POST",
@@ -123,7 +154,10 @@ describe("attachments", () => {
     expect(again.json<{ id: string }>().id).toBe(message.id);
 
     await expect
-      .poll(async () => (await t.deps.db.message.findUniqueOrThrow({ where: { id: message.id } })).externalId, { timeout: 15_000, interval: 100 })
+      .poll(async () => (await t.deps.db.message.findUniqueOrThrow({ where: { id: message.id } })).externalId, {
+        timeout: 15_000,
+        interval: 100,
+      })
       .toMatch(/^wamid\./);
     const uploaded = await t.deps.db.mediaAsset.findUniqueOrThrow({ where: { id: dto.id } });
     expect(uploaded.providerMediaId).toBeTruthy();
@@ -136,7 +170,9 @@ describe("attachments", () => {
     const file = await t.app.inject({ method: "GET", url: `/api/media/${dto.id}`, headers: agent.headers });
     expect(file.statusCode).toBe(200);
     expect(file.rawPayload.equals(PNG)).toBe(true);
-    expect((await t.app.inject({ method: "GET", url: `/api/media/${dto.id}`, headers: other.headers })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: "GET", url: `/api/media/${dto.id}`, headers: other.headers })).statusCode,
+    ).toBe(403);
 
     // An attachment belongs to one message.
     const reuse = await t.app.inject({
@@ -162,11 +198,19 @@ describe("attachments", () => {
     const huge = await upload(mine, Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(17 * MB)]), "huge.pdf");
     expect(huge.statusCode).toBe(413);
     expect(huge.json()).toMatchObject({ code: "payload_too_large", message: expect.any(String) });
-    expect(await t.deps.db.mediaAsset.count({ where: { filename: { in: ["big.png", "Vertrag.pdf", "huge.pdf"] } } })).toBe(0);
+    expect(
+      await t.deps.db.mediaAsset.count({ where: { filename: { in: ["big.png", "Vertrag.pdf", "huge.pdf"] } } }),
+    ).toBe(0);
   });
 
   it("415 for content WhatsApp does not take, whatever name and MIME type the client claims", async () => {
-    const exe = await upload(mine, Buffer.from("MZ\x90\x00\x03\x00\x00\x00", "latin1"), "rechnung.pdf", agent, "application/pdf");
+    const exe = await upload(
+      mine,
+      Buffer.from("MZ\x90\x00\x03\x00\x00\x00", "latin1"),
+      "rechnung.pdf",
+      agent,
+      "application/pdf",
+    );
     expect(exe.statusCode).toBe(415);
     expect(exe.json()).toMatchObject({ code: "unsupported_media_type", message: expect.any(String) });
     const gif = await upload(mine, Buffer.from("GIF89a\x01\x00\x01\x00", "latin1"), "bild.png", agent, "image/png");
@@ -200,7 +244,10 @@ describe("attachments", () => {
 
   it("media messages follow the free-form rules (refused outside the window) and must fit the stored content", async () => {
     const res = await upload(mine, PNG, "a.png");
-    await t.deps.db.conversation.update({ where: { id: mine }, data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) } });
+    await t.deps.db.conversation.update({
+      where: { id: mine },
+      data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) },
+    });
     const send = await t.app.inject({
       method: "POST",
       url: `/api/conversations/${mine}/messages`,

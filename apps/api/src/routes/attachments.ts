@@ -44,7 +44,8 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const user = userOf(request);
-        if (!request.isMultipart()) throw new AppError("unsupported_media_type", "Send the file as multipart/form-data (field `file`).");
+        if (!request.isMultipart())
+          throw new AppError("unsupported_media_type", "Send the file as multipart/form-data (field `file`).");
         const file = await request.file();
         if (!file) throw new AppError("bad_request", "No file in the request.");
         let bytes: Buffer;
@@ -52,10 +53,14 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           bytes = await file.toBuffer();
         } catch (error) {
           if (error instanceof app.multipartErrors.RequestFileTooLargeError) {
-            throw new AppError("payload_too_large", `The file is larger than ${Math.round(maxBytes / MB)} MB, the most any attachment may have.`, {
-              reason: "size",
-              maxBytes,
-            });
+            throw new AppError(
+              "payload_too_large",
+              `The file is larger than ${Math.round(maxBytes / MB)} MB, the most any attachment may have.`,
+              {
+                reason: "size",
+                maxBytes,
+              },
+            );
           }
           throw error;
         }
@@ -63,7 +68,15 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           { db: deps.db, store, maxDocumentBytes },
           { user, conversationId: request.params.id, bytes, filename: file.filename },
         );
-        request.log.info({ conversationId: request.params.id, mediaAssetId: stored.id, type: stored.type, sizeBytes: stored.sizeBytes }, "attachment stored");
+        request.log.info(
+          {
+            conversationId: request.params.id,
+            mediaAssetId: stored.id,
+            type: stored.type,
+            sizeBytes: stored.sizeBytes,
+          },
+          "attachment stored",
+        );
         return reply.status(201).send(stored);
       },
     );

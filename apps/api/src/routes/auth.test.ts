@@ -16,24 +16,47 @@ describe("auth routes", () => {
   afterAll(async () => t.close());
 
   it("logs in with the right password: httpOnly signed SameSite cookie, me answers the user and CSRF token", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "Agent@Example.com", password: PASSWORD } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: "Agent@Example.com", password: PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe("Lax");
     const body = res.json();
-    expect(body).toMatchObject({ user: { email: "agent@example.com", role: "agent" }, totpRequired: false, totpEnrollmentRequired: false });
+    expect(body).toMatchObject({
+      user: { email: "agent@example.com", role: "agent" },
+      totpRequired: false,
+      totpEnrollmentRequired: false,
+    });
     // Only the hash is stored.
     const sessions = await t.deps.db.session.findMany();
     expect(sessions.some((s) => s.tokenHash === cookie.value)).toBe(false);
-    const me = await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: `${SESSION_COOKIE}=${cookie.value}` } });
+    const me = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/me",
+      headers: { cookie: `${SESSION_COOKIE}=${cookie.value}` },
+    });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ user: { email: "agent@example.com", teamIds: [expect.any(String)] }, csrfToken: body.csrfToken });
+    expect(me.json()).toMatchObject({
+      user: { email: "agent@example.com", teamIds: [expect.any(String)] },
+      csrfToken: body.csrfToken,
+    });
   });
 
   it("refuses a wrong password and an unknown user with the same generic 401", async () => {
-    const a = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "agent@example.com", password: "wrong password" } });
-    const b = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "nobody@example.com", password: "wrong password" } });
+    const a = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: "agent@example.com", password: "wrong password" },
+    });
+    const b = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: "nobody@example.com", password: "wrong password" },
+    });
     expect(a.statusCode).toBe(401);
     expect(b.statusCode).toBe(401);
     expect(a.json()).toEqual(b.json());
@@ -41,16 +64,30 @@ describe("auth routes", () => {
   });
 
   it("me without a session, or with a forged cookie, is 401 unauthenticated", async () => {
-    expect((await t.app.inject({ method: "GET", url: "/api/auth/me" })).json()).toMatchObject({ code: "unauthenticated" });
-    const forged = await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: `${SESSION_COOKIE}=abc.def` } });
+    expect((await t.app.inject({ method: "GET", url: "/api/auth/me" })).json()).toMatchObject({
+      code: "unauthenticated",
+    });
+    const forged = await t.app.inject({
+      method: "GET",
+      url: "/api/auth/me",
+      headers: { cookie: `${SESSION_COOKIE}=abc.def` },
+    });
     expect(forged.statusCode).toBe(401);
   });
 
   it("locks the account after repeated failures, even for the right password", async () => {
     for (let i = 0; i < MAX_FAILED_LOGINS; i++) {
-      await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "locked@example.com", password: "wrong password" } });
+      await t.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { email: "locked@example.com", password: "wrong password" },
+      });
     }
-    const res = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "locked@example.com", password: PASSWORD } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: "locked@example.com", password: PASSWORD },
+    });
     expect(res.statusCode).toBe(429);
     expect(res.json()).toMatchObject({ code: "account_locked" });
   });
@@ -60,20 +97,33 @@ describe("auth routes", () => {
     const noCsrf = await t.app.inject({ method: "POST", url: "/api/auth/logout", headers: { cookie: s.cookie } });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json()).toMatchObject({ code: "csrf_failed" });
-    const wrong = await t.app.inject({ method: "POST", url: "/api/auth/logout", headers: { cookie: s.cookie, "x-csrf-token": "nope" } });
+    const wrong = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { cookie: s.cookie, "x-csrf-token": "nope" },
+    });
     expect(wrong.statusCode).toBe(403);
     const ok = await t.app.inject({ method: "POST", url: "/api/auth/logout", headers: s.headers });
     expect(ok.statusCode).toBe(204);
-    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: s.cookie } })).statusCode).toBe(
+      401,
+    );
   });
 
   it("after an admin reset, only the password change works; it ends other sessions and the old password", async () => {
     const user = await makeUser(t, "reset@example.com", "agent", ["Support"]);
     const admin = await login(t, "admin@example.com");
     const other = await login(t, "reset@example.com");
-    const reset = await t.app.inject({ method: "POST", url: `/api/admin/users/${user.id}/password`, headers: admin.headers, payload: { password: "Temporär-12345" } });
+    const reset = await t.app.inject({
+      method: "POST",
+      url: `/api/admin/users/${user.id}/password`,
+      headers: admin.headers,
+      payload: { password: "Temporär-12345" },
+    });
     expect(reset.statusCode).toBe(204);
-    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: other.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: other.cookie } })).statusCode,
+    ).toBe(401);
 
     const s = await login(t, "reset@example.com", "Temporär-12345");
     const me = await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: s.cookie } });
@@ -82,8 +132,11 @@ describe("auth routes", () => {
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json()).toMatchObject({ code: "password_change_required" });
 
-    const change = (payload: object) => t.app.inject({ method: "POST", url: "/api/auth/password", headers: s.headers, payload });
-    expect((await change({ currentPassword: "falsch-falsch", newPassword: "Mein-neues-Passwort" })).json()).toMatchObject({ code: "invalid_credentials" });
+    const change = (payload: object) =>
+      t.app.inject({ method: "POST", url: "/api/auth/password", headers: s.headers, payload });
+    expect(
+      (await change({ currentPassword: "falsch-falsch", newPassword: "Mein-neues-Passwort" })).json(),
+    ).toMatchObject({ code: "invalid_credentials" });
     expect((await change({ currentPassword: "Temporär-12345", newPassword: "kurz" })).statusCode).toBe(400);
     expect((await change({ currentPassword: "Temporär-12345", newPassword: "Temporär-12345" })).statusCode).toBe(400);
     const second = await login(t, "reset@example.com", "Temporär-12345");
@@ -92,8 +145,14 @@ describe("auth routes", () => {
     expect(ok.json()).toMatchObject({ user: { mustChangePassword: false } });
     // This session goes on; the other one ended; the old password no longer works, the new one does.
     expect((await t.app.inject({ method: "GET", url: "/api/conversations", headers: s.headers })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: second.cookie } })).statusCode).toBe(401);
-    const old = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "reset@example.com", password: "Temporär-12345" } });
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: second.cookie } })).statusCode,
+    ).toBe(401);
+    const old = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: "reset@example.com", password: "Temporär-12345" },
+    });
     expect(old.statusCode).toBe(401);
     await login(t, "reset@example.com", "Mein-neues-Passwort");
     expect(await t.deps.db.auditLog.count({ where: { action: "auth.password_changed", entityId: user.id } })).toBe(1);
@@ -105,7 +164,12 @@ describe("auth routes", () => {
     expect(enroll.statusCode).toBe(200);
     const { secret, otpauthUri } = enroll.json<{ secret: string; otpauthUri: string }>();
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-    const bad = await t.app.inject({ method: "POST", url: "/api/auth/totp/confirm", headers: s.headers, payload: { code: "000000" } });
+    const bad = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/totp/confirm",
+      headers: s.headers,
+      payload: { code: "000000" },
+    });
     expect(bad.statusCode).toBe(401);
     const confirm = await t.app.inject({
       method: "POST",
@@ -116,31 +180,58 @@ describe("auth routes", () => {
     expect(confirm.statusCode).toBe(200);
     expect(confirm.json()).toMatchObject({ user: { totpEnabled: true } });
 
-    const pending = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "totp@example.com", password: PASSWORD } });
+    const pending = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: "totp@example.com", password: PASSWORD },
+    });
     expect(pending.json()).toMatchObject({ totpRequired: true });
     const cookie = `${SESSION_COOKIE}=${pending.cookies.find((c) => c.name === SESSION_COOKIE)!.value}`;
     const headers = { cookie, "x-csrf-token": pending.json<{ csrfToken: string }>().csrfToken };
     // The pending session cannot use the API yet.
     const blocked = await t.app.inject({ method: "GET", url: "/api/conversations", headers });
     expect(blocked.statusCode).toBe(401);
-    expect((await t.app.inject({ method: "POST", url: "/api/auth/totp", headers, payload: { code: "123456" } })).statusCode).toBe(401);
-    const done = await t.app.inject({ method: "POST", url: "/api/auth/totp", headers, payload: { code: await generate({ secret }) } });
+    expect(
+      (await t.app.inject({ method: "POST", url: "/api/auth/totp", headers, payload: { code: "123456" } })).statusCode,
+    ).toBe(401);
+    const done = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/totp",
+      headers,
+      payload: { code: await generate({ secret }) },
+    });
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ totpRequired: false });
-    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers })).json()).toMatchObject({ totpRequired: false });
+    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers })).json()).toMatchObject({
+      totpRequired: false,
+    });
   });
 
   it("an admin can make TOTP mandatory: a user without it must enrol before anything else", async () => {
     const admin = await login(t, "admin@example.com");
-    const set = await t.app.inject({ method: "PUT", url: "/api/admin/settings/security", headers: admin.headers, payload: { requireTotp: true } });
+    const set = await t.app.inject({
+      method: "PUT",
+      url: "/api/admin/settings/security",
+      headers: admin.headers,
+      payload: { requireTotp: true },
+    });
     expect(set.statusCode).toBe(200);
-    const res = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "agent@example.com", password: PASSWORD } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: "agent@example.com", password: PASSWORD },
+    });
     expect(res.json()).toMatchObject({ totpEnrollmentRequired: true, totpRequired: false });
     const cookie = `${SESSION_COOKIE}=${res.cookies.find((c) => c.name === SESSION_COOKIE)!.value}`;
     const headers = { cookie, "x-csrf-token": res.json<{ csrfToken: string }>().csrfToken };
     expect((await t.app.inject({ method: "GET", url: "/api/conversations", headers })).statusCode).toBe(401);
     const enroll = await t.app.inject({ method: "POST", url: "/api/auth/totp/enroll", headers });
     expect(enroll.statusCode).toBe(200);
-    await t.app.inject({ method: "PUT", url: "/api/admin/settings/security", headers: admin.headers, payload: { requireTotp: false } });
+    await t.app.inject({
+      method: "PUT",
+      url: "/api/admin/settings/security",
+      headers: admin.headers,
+      payload: { requireTotp: false },
+    });
   });
 });

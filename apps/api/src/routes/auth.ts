@@ -29,7 +29,13 @@ import { clearSessionCookie, sessionTokenOf, setSessionCookie, userOf } from "..
 /** Login attempts per IP and minute (the per-account lockout is in core's logIn). */
 export const LOGIN_RATE_LIMIT = 20;
 
-const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 409: ApiErrorSchema, 429: ApiErrorSchema };
+const errors = {
+  400: ApiErrorSchema,
+  401: ApiErrorSchema,
+  403: ApiErrorSchema,
+  409: ApiErrorSchema,
+  429: ApiErrorSchema,
+};
 const unverified = { allowUnverifiedSession: true };
 
 async function sessionDto(deps: ApiDeps, session: ActiveSession): Promise<SessionDto> {
@@ -84,7 +90,12 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       {
         preHandler: app.authenticate,
         config: unverified,
-        schema: { tags: ["auth"], summary: "Sign out (ends the session)", security: [{ session: [] }], response: { 204: z.null(), ...errors } },
+        schema: {
+          tags: ["auth"],
+          summary: "Sign out (ends the session)",
+          security: [{ session: [] }],
+          response: { 204: z.null(), ...errors },
+        },
       },
       async (request, reply) => {
         const user = userOf(request);
@@ -99,7 +110,12 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       {
         preHandler: app.authenticate,
         config: unverified,
-        schema: { tags: ["auth"], summary: "The signed-in user and the CSRF token", security: [{ session: [] }], response: { 200: SessionDtoSchema, ...errors } },
+        schema: {
+          tags: ["auth"],
+          summary: "The signed-in user and the CSRF token",
+          security: [{ session: [] }],
+          response: { 200: SessionDtoSchema, ...errors },
+        },
       },
       async (request) => sessionDto(deps, await current(sessionTokenOf(request))),
     );
@@ -119,7 +135,11 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const user = userOf(request);
-        await verifySessionTotp(deps.db, { userId: user.id, sessionId: request.authSession!.id, code: request.body.code, ip: request.ip }, clock());
+        await verifySessionTotp(
+          deps.db,
+          { userId: user.id, sessionId: request.authSession!.id, code: request.body.code, ip: request.ip },
+          clock(),
+        );
         return sessionDto(deps, await current(sessionTokenOf(request)));
       },
     );
@@ -159,7 +179,11 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const user = userOf(request);
-        await confirmTotpEnrollment(deps.db, { userId: user.id, sessionId: request.authSession!.id, code: request.body.code, ip: request.ip }, clock());
+        await confirmTotpEnrollment(
+          deps.db,
+          { userId: user.id, sessionId: request.authSession!.id, code: request.body.code, ip: request.ip },
+          clock(),
+        );
         return sessionDto(deps, await current(sessionTokenOf(request)));
       },
     );
@@ -180,7 +204,13 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const user = userOf(request);
         const sessionId = request.authSession!.id;
-        await changeOwnPassword(deps.db, { userId: user.id, sessionId, currentPassword: request.body.currentPassword, newPassword: request.body.newPassword, ip: request.ip });
+        await changeOwnPassword(deps.db, {
+          userId: user.id,
+          sessionId,
+          currentPassword: request.body.currentPassword,
+          newPassword: request.body.newPassword,
+          ip: request.ip,
+        });
         return sessionDto(deps, await current(sessionTokenOf(request)));
       },
     );

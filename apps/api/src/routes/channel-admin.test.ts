@@ -33,16 +33,25 @@ describe("POST /api/admin/channels/:id/resume", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    sim = await startTestSimulator(NO_RECEIVER, { phoneNumberId: PHONE_NUMBER_ID, webhookMaxAttempts: 1, isAutoRead: false, log });
+    sim = await startTestSimulator(NO_RECEIVER, {
+      phoneNumberId: PHONE_NUMBER_ID,
+      webhookMaxAttempts: 1,
+      isAutoRead: false,
+      log,
+    });
     const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv });
     const deps: ApiDeps = { env, db: t.db, pgPool: t.pgPool, redis, queues, log };
     app = createRouteTestApp(log);
     await app.register(channelAdminRoutes(deps));
     await app.ready();
     for (const u of [admin, lead]) {
-      await t.db.user.create({ data: { id: u.id, email: `${u.role}@example.test`, name: u.role, passwordHash: "x", role: u.role } });
+      await t.db.user.create({
+        data: { id: u.id, email: `${u.role}@example.test`, name: u.role, passwordHash: "x", role: u.role },
+      });
     }
-    channelId = (await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })).id;
+    channelId = (
+      await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })
+    ).id;
     worker = await startWorker({ env, db: t.db, redis, queues, log }, { scheduleTemplateSync: false, sweepEveryMs: 0 });
   });
   afterAll(async () => {
@@ -66,28 +75,48 @@ describe("POST /api/admin/channels/:id/resume", () => {
   });
 
   it("un-pauses the channel, audits it, and the messages that waited go out", async () => {
-    await t.db.channel.update({ where: { id: channelId }, data: { status: "paused", statusReason: "190: token expired" } });
+    await t.db.channel.update({
+      where: { id: channelId },
+      data: { status: "paused", statusReason: "190: token expired" },
+    });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const contact = await t.db.contact.create({ data: { channelId, waId: `49151999000${i}` } });
-      const conversation = await t.db.conversation.create({ data: { channelId, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() } });
-      const { message } = await queueOutboundMessage({ db: t.db }, { conversationId: conversation.id, body: { type: "text", text: "Hallo", clientId: `r${i}` } });
+      const conversation = await t.db.conversation.create({
+        data: { channelId, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
+      });
+      const { message } = await queueOutboundMessage(
+        { db: t.db },
+        { conversationId: conversation.id, body: { type: "text", text: "Hallo", clientId: `r${i}` } },
+      );
       ids.push(message.id);
     }
     // While paused the jobs run and leave the messages queued (nothing burns).
     await drainOutbox(t.db, queues, log);
-    await expect.poll(async () => (await queues.queues.outbound.getJobCounts("completed")).completed, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await queues.queues.outbound.getJobCounts("completed")).completed, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
     expect(await t.db.message.count({ where: { id: { in: ids }, status: "queued" } })).toBe(2);
     const before = sim.sim.outbound.size;
 
     const response = await resume(channelId, admin);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ channelId, status: "active", requeued: 2 });
-    expect(await t.db.channel.findUniqueOrThrow({ where: { id: channelId } })).toMatchObject({ status: "active", statusReason: null });
-    expect(await t.db.auditLog.findFirst({ where: { action: "channel.resumed", entityId: channelId } })).toMatchObject({ actorId: admin.id });
+    expect(await t.db.channel.findUniqueOrThrow({ where: { id: channelId } })).toMatchObject({
+      status: "active",
+      statusReason: null,
+    });
+    expect(await t.db.auditLog.findFirst({ where: { action: "channel.resumed", entityId: channelId } })).toMatchObject({
+      actorId: admin.id,
+    });
 
     await drainOutbox(t.db, queues, log);
-    await expect.poll(() => t.db.message.count({ where: { id: { in: ids }, status: "sent" } }), { timeout: 15_000, interval: 100 }).toBe(2);
+    await expect
+      .poll(() => t.db.message.count({ where: { id: { in: ids }, status: "sent" } }), {
+        timeout: 15_000,
+        interval: 100,
+      })
+      .toBe(2);
     expect(sim.sim.outbound.size).toBe(before + 2);
   });
 });

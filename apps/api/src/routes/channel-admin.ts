@@ -22,7 +22,10 @@ export function channelAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: "Resume a paused channel and re-send its queued messages",
           security: [{ session: [] }],
           params: z.object({ id: z.string().uuid() }),
-          response: { 200: z.object({ channelId: z.string(), status: z.literal("active"), requeued: z.number().int() }), ...errors },
+          response: {
+            200: z.object({ channelId: z.string(), status: z.literal("active"), requeued: z.number().int() }),
+            ...errors,
+          },
         },
       },
       async (request) => {

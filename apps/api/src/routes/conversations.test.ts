@@ -44,7 +44,11 @@ describe("conversation, admin and live routes", () => {
     expect([...times].sort().reverse()).toEqual(times);
     expect((await list(lead, "limit=500")).items).toHaveLength(20); // Support + untriaged
     expect((await list(admin, "limit=500")).items).toHaveLength(30);
-    expect(mine.items[0]).toMatchObject({ contact: { waId: expect.any(String) }, channel: { type: "whatsapp" }, lastMessagePreview: expect.stringMatching(/^Hallo/) });
+    expect(mine.items[0]).toMatchObject({
+      contact: { waId: expect.any(String) },
+      channel: { type: "whatsapp" },
+      lastMessagePreview: expect.stringMatching(/^Hallo/),
+    });
   });
 
   it("pages with a keyset cursor without gaps or repeats", async () => {
@@ -57,7 +61,11 @@ describe("conversation, admin and live routes", () => {
     } while (cursor);
     expect(seen).toHaveLength(30);
     expect(new Set(seen).size).toBe(30);
-    const bad = await t.app.inject({ method: "GET", url: "/api/conversations?limit=501", headers: { cookie: admin.cookie } });
+    const bad = await t.app.inject({
+      method: "GET",
+      url: "/api/conversations?limit=501",
+      headers: { cookie: admin.cookie },
+    });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -70,10 +78,20 @@ describe("conversation, admin and live routes", () => {
     expect((await list(admin, "q=Kunde 12")).items.map((c) => c.contact.displayName)).toEqual(["Kunde 12"]);
     expect((await list(admin, "q=Nummer 13")).items).toHaveLength(1);
     expect((await list(admin, "channel=not-a-uuid")).items).toHaveLength(0);
-    const label = await t.app.inject({ method: "POST", url: "/api/admin/labels", headers: admin.headers, payload: { name: "VIP", color: "#ff0000" } });
+    const label = await t.app.inject({
+      method: "POST",
+      url: "/api/admin/labels",
+      headers: admin.headers,
+      payload: { name: "VIP", color: "#ff0000" },
+    });
     expect(label.statusCode).toBe(201);
     const labelId = label.json<{ id: string }>().id;
-    const set = await t.app.inject({ method: "PUT", url: `/api/conversations/${ids[3]}/labels`, headers: agent.headers, payload: { labelIds: [labelId] } });
+    const set = await t.app.inject({
+      method: "PUT",
+      url: `/api/conversations/${ids[3]}/labels`,
+      headers: agent.headers,
+      payload: { labelIds: [labelId] },
+    });
     expect(set.statusCode).toBe(200);
     expect((await list(agent, `label=${labelId}`)).items.map((c) => c.id)).toEqual([ids[3]]);
     expect((await list(agent, "label=VIP")).items.map((c) => c.id)).toEqual([ids[3]]);
@@ -90,23 +108,56 @@ describe("conversation, admin and live routes", () => {
       expect(res.statusCode, url).toBe(403);
       expect(res.json()).toMatchObject({ code: "forbidden" });
     }
-    expect((await t.app.inject({ method: "GET", url: `/api/conversations/${ids[3]}/messages`, headers: agent.headers })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: "GET", url: `/api/conversations/${ids[3]}/messages`, headers: agent.headers }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it("actions: assign, resolve/reopen, read — audited; agents may not assign to others", async () => {
     const id = ids[6]!;
-    const assign = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: agent.headers, payload: { assigneeId: agentId } });
+    const assign = await t.app.inject({
+      method: "POST",
+      url: `/api/conversations/${id}/assign`,
+      headers: agent.headers,
+      payload: { assigneeId: agentId },
+    });
     expect(assign.json()).toMatchObject({ assigneeId: agentId });
-    const other = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: agent.headers, payload: { assigneeId: null } });
+    const other = await t.app.inject({
+      method: "POST",
+      url: `/api/conversations/${id}/assign`,
+      headers: agent.headers,
+      payload: { assigneeId: null },
+    });
     expect(other.statusCode).toBe(200);
     const leadUser = await t.deps.db.user.findUniqueOrThrow({ where: { email: "lead@example.com" } });
-    const refused = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: agent.headers, payload: { assigneeId: leadUser.id } });
+    const refused = await t.app.inject({
+      method: "POST",
+      url: `/api/conversations/${id}/assign`,
+      headers: agent.headers,
+      payload: { assigneeId: leadUser.id },
+    });
     expect(refused.statusCode).toBe(403);
-    const byLead = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/assign`, headers: lead.headers, payload: { assigneeId: agentId } });
+    const byLead = await t.app.inject({
+      method: "POST",
+      url: `/api/conversations/${id}/assign`,
+      headers: lead.headers,
+      payload: { assigneeId: agentId },
+    });
     expect(byLead.statusCode).toBe(200);
-    const resolved = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/status`, headers: agent.headers, payload: { status: "resolved" } });
+    const resolved = await t.app.inject({
+      method: "POST",
+      url: `/api/conversations/${id}/status`,
+      headers: agent.headers,
+      payload: { status: "resolved" },
+    });
     expect(resolved.json()).toMatchObject({ status: "resolved" });
-    const reopened = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/status`, headers: agent.headers, payload: { status: "open" } });
+    const reopened = await t.app.inject({
+      method: "POST",
+      url: `/api/conversations/${id}/status`,
+      headers: agent.headers,
+      payload: { status: "open" },
+    });
     expect(reopened.json()).toMatchObject({ status: "open" });
     const read = await t.app.inject({ method: "POST", url: `/api/conversations/${id}/read`, headers: agent.headers });
     expect(read.json()).toMatchObject({ unreadCount: 0 });
@@ -133,7 +184,9 @@ describe("conversation, admin and live routes", () => {
       });
       expect(create.statusCode).toBe(403);
     }
-    expect((await t.app.inject({ method: "GET", url: "/api/admin/users", headers: admin.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: "GET", url: "/api/admin/users", headers: admin.headers })).statusCode).toBe(
+      200,
+    );
   });
 
   it("admins create, deactivate users and reset passwords", async () => {
@@ -146,13 +199,27 @@ describe("conversation, admin and live routes", () => {
     expect(res.statusCode).toBe(201);
     const id = res.json<{ id: string }>().id;
     const newbie = await login(t, "new@example.com", "first password");
-    const reset = await t.app.inject({ method: "POST", url: `/api/admin/users/${id}/password`, headers: admin.headers, payload: { password: "second password" } });
+    const reset = await t.app.inject({
+      method: "POST",
+      url: `/api/admin/users/${id}/password`,
+      headers: admin.headers,
+      payload: { password: "second password" },
+    });
     expect(reset.statusCode).toBe(204);
-    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: newbie.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: newbie.cookie } })).statusCode,
+    ).toBe(401);
     const again = await login(t, "new@example.com", "second password");
-    const off = await t.app.inject({ method: "PATCH", url: `/api/admin/users/${id}`, headers: admin.headers, payload: { isActive: false } });
+    const off = await t.app.inject({
+      method: "PATCH",
+      url: `/api/admin/users/${id}`,
+      headers: admin.headers,
+      payload: { isActive: false },
+    });
     expect(off.json()).toMatchObject({ isActive: false });
-    expect((await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: again.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: again.cookie } })).statusCode,
+    ).toBe(401);
   });
 
   it("/api/ws forwards only visible events and catches up from the last seq", async () => {
@@ -166,7 +233,9 @@ describe("conversation, admin and live routes", () => {
     const conversationEvents = (messages: unknown[]) =>
       messages.flatMap((m) => {
         const p = LiveEnvelopeSchema.safeParse(m);
-        return p.success && p.data.event.type !== "presence" && p.data.event.type !== "typing" ? [{ seq: p.data.seq, conversationId: p.data.event.conversationId }] : [];
+        return p.success && p.data.event.type !== "presence" && p.data.event.type !== "typing"
+          ? [{ seq: p.data.seq, conversationId: p.data.event.conversationId }]
+          : [];
       });
     await waitFor(() => conversationEvents(received).length > 0);
     const envelopes = conversationEvents(received);
@@ -195,8 +264,12 @@ describe("conversation, admin and live routes", () => {
     const got: { event?: { type: string; userId?: string; isOnline?: boolean } }[] = [];
     watcher.on("message", (data: Buffer) => got.push(JSON.parse(data.toString()) as (typeof got)[number]));
     await waitFor(() => got.some((m) => "control" in m));
-    const presenceOf = (userId: string) => got.filter((m) => m.event?.type === "presence" && m.event.userId === userId).map((m) => m.event!.isOnline);
-    const online = async () => (await t.app.inject({ method: "GET", url: "/api/presence", headers: agent.headers })).json<{ onlineUserIds: string[] }>().onlineUserIds;
+    const presenceOf = (userId: string) =>
+      got.filter((m) => m.event?.type === "presence" && m.event.userId === userId).map((m) => m.event!.isOnline);
+    const online = async () =>
+      (await t.app.inject({ method: "GET", url: "/api/presence", headers: agent.headers })).json<{
+        onlineUserIds: string[];
+      }>().onlineUserIds;
 
     const tab1 = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });
     const tab2 = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });

@@ -32,7 +32,13 @@ import type { FastifyRequest } from "fastify";
 import type { ApiDeps } from "../deps";
 import { userOf } from "../plugins/auth";
 
-const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
+const errors = {
+  400: ApiErrorSchema,
+  401: ApiErrorSchema,
+  403: ApiErrorSchema,
+  404: ApiErrorSchema,
+  409: ApiErrorSchema,
+};
 const params = z.object({ id: z.string() });
 const security = [{ session: [] }];
 
@@ -63,14 +69,21 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/conversations/:id",
       {
         preHandler,
-        schema: { tags: ["conversations"], summary: "One conversation", security, params, response: { 200: ConversationDtoSchema, ...errors } },
+        schema: {
+          tags: ["conversations"],
+          summary: "One conversation",
+          security,
+          params,
+          response: { 200: ConversationDtoSchema, ...errors },
+        },
       },
       async (request) => {
         const user = userOf(request);
         if (!isUuid(request.params.id)) throw new AppError("not_found", "Conversation not found.");
         const [dto] = await loadConversationDtos(deps.db, [request.params.id]);
         if (!dto) throw new AppError("not_found", "Conversation not found.");
-        if (!canAccessConversation(user, dto)) throw new AppError("forbidden", "You do not have access to this conversation.");
+        if (!canAccessConversation(user, dto))
+          throw new AppError("forbidden", "You do not have access to this conversation.");
         return dto;
       },
     );
@@ -100,7 +113,13 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/conversations/:id/contact",
       {
         preHandler,
-        schema: { tags: ["conversations"], summary: "Contact panel: consents with evidence, labels, past conversations", security, params, response: { 200: ContactDetailsDtoSchema, ...errors } },
+        schema: {
+          tags: ["conversations"],
+          summary: "Contact panel: consents with evidence, labels, past conversations",
+          security,
+          params,
+          response: { 200: ContactDetailsDtoSchema, ...errors },
+        },
       },
       async (request) => getConversationContact(deps.db, userOf(request), request.params.id),
     );
@@ -108,13 +127,22 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const media = createMediaStore(deps.env);
     app.get(
       "/api/media/:id",
-      { preHandler, schema: { tags: ["conversations"], summary: "A message's media file (images, audio, documents)", security, params } },
+      {
+        preHandler,
+        schema: {
+          tags: ["conversations"],
+          summary: "A message's media file (images, audio, documents)",
+          security,
+          params,
+        },
+      },
       async (request, reply) => {
         const file = await openMediaAsset(deps.db, media, userOf(request), request.params.id);
         reply.header("content-type", file.mimeType);
         reply.header("cache-control", "private, max-age=3600");
         reply.header("x-content-type-options", "nosniff");
-        if (file.filename) reply.header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+        if (file.filename)
+          reply.header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
         return reply.send(file.stream);
       },
     );
@@ -135,7 +163,13 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.post(
       "/api/conversations/:id/assign",
-      { preHandler, schema: { ...actionSchema("Assign (assigneeId) or unassign (null); others only by leads/admins"), body: AssignBodySchema } },
+      {
+        preHandler,
+        schema: {
+          ...actionSchema("Assign (assigneeId) or unassign (null); others only by leads/admins"),
+          body: AssignBodySchema,
+        },
+      },
       async (request) => act(request, request.params.id, { type: "assign", assigneeId: request.body.assigneeId }),
     );
     app.post(

@@ -10,7 +10,11 @@ describe("health endpoints", () => {
   let app: App;
   const redis = createRedis(TEST_REDIS_URL);
   // A Redis nobody listens on: readiness must say so.
-  const deadRedis = createRedis("redis://127.0.0.1:1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const deadRedis = createRedis("redis://127.0.0.1:1", {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
   deadRedis.on("error", () => undefined);
 
   beforeAll(async () => {

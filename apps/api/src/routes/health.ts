@@ -28,19 +28,25 @@ export function healthRoutes(deps: Pick<ApiDeps, "db" | "redis">): FastifyPlugin
       { schema: { hide: true, response: { 200: z.object({ status: z.literal("ok") }) } } },
       async () => ({ status: "ok" as const }),
     );
-    app.get("/readyz", { schema: { hide: true, response: { 200: ReadySchema, 503: ReadySchema } } }, async (request, reply) => {
-      const [postgres, redis] = await Promise.all([
-        within(deps.db.$queryRaw`SELECT 1`, 2_000).then(
-          () => "ok" as const,
-          (err: unknown) => (request.log.warn({ err }, "readiness: postgres down"), "down" as const),
-        ),
-        within(deps.redis.ping(), 2_000).then(
-          () => "ok" as const,
-          (err: unknown) => (request.log.warn({ err }, "readiness: redis down"), "down" as const),
-        ),
-      ]);
-      const ready = postgres === "ok" && redis === "ok";
-      return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "not_ready", checks: { postgres, redis } });
-    });
+    app.get(
+      "/readyz",
+      { schema: { hide: true, response: { 200: ReadySchema, 503: ReadySchema } } },
+      async (request, reply) => {
+        const [postgres, redis] = await Promise.all([
+          within(deps.db.$queryRaw`SELECT 1`, 2_000).then(
+            () => "ok" as const,
+            (err: unknown) => (request.log.warn({ err }, "readiness: postgres down"), "down" as const),
+          ),
+          within(deps.redis.ping(), 2_000).then(
+            () => "ok" as const,
+            (err: unknown) => (request.log.warn({ err }, "readiness: redis down"), "down" as const),
+          ),
+        ]);
+        const ready = postgres === "ok" && redis === "ok";
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? "ready" : "not_ready", checks: { postgres, redis } });
+      },
+    );
   };
 }

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ApiErrorSchema, LiveClientMessageSchema, PresenceDtoSchema, type LiveControl, type LiveEnvelope } from "@inbox/contracts";
+import {
+  ApiErrorSchema,
+  LiveClientMessageSchema,
+  PresenceDtoSchema,
+  type LiveControl,
+  type LiveEnvelope,
+} from "@inbox/contracts";
 import {
   AppError,
   canAccessConversation,
@@ -63,7 +69,9 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         .then(() => publisher.publish([{ type: "presence", userId, isOnline }]))
         .catch((err: unknown) => deps.log.warn({ err }, "presence not updated"));
     const heartbeat = setInterval(() => {
-      presence.touch([...socketsByUser.keys()]).catch((err: unknown) => deps.log.warn({ err }, "presence heartbeat failed"));
+      presence
+        .touch([...socketsByUser.keys()])
+        .catch((err: unknown) => deps.log.warn({ err }, "presence heartbeat failed"));
     }, PRESENCE_HEARTBEAT_MS);
     heartbeat.unref();
 
@@ -77,14 +85,22 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       });
       if (!conversation || !canAccessConversation(user, conversation)) return;
       await publisher.publish([
-        { type: "typing", conversationId: conversation.id, teamId: conversation.teamId, assigneeId: conversation.assigneeId, userId: user.id, name: user.name },
+        {
+          type: "typing",
+          conversationId: conversation.id,
+          teamId: conversation.teamId,
+          assigneeId: conversation.assigneeId,
+          userId: user.id,
+          name: user.name,
+        },
       ]);
     };
 
     const send = (client: Client, envelope: LiveEnvelope) => {
       if (envelope.seq <= client.lastSeq) return;
       client.lastSeq = envelope.seq;
-      if (visible(client.user, envelope) && client.socket.readyState === 1) client.socket.send(JSON.stringify(envelope));
+      if (visible(client.user, envelope) && client.socket.readyState === 1)
+        client.socket.send(JSON.stringify(envelope));
     };
 
     const subscriber = deps.redis.duplicate();
@@ -129,7 +145,11 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         preValidation: async (request) => {
           // Cross-site websocket hijacking: browsers send Origin; it must be ours.
           const origin = request.headers.origin;
-          if (origin && origin !== new URL(deps.env.PUBLIC_URL).origin && new URL(origin).host !== request.headers.host) {
+          if (
+            origin &&
+            origin !== new URL(deps.env.PUBLIC_URL).origin &&
+            new URL(origin).host !== request.headers.host
+          ) {
             throw new AppError("forbidden", "Cross-origin websocket refused.");
           }
         },

@@ -64,13 +64,21 @@ describe("POST /api/conversations/:id/messages", () => {
     });
 
     for (const u of [agent, admin]) {
-      await t.db.user.create({ data: { id: u.id, email: `${u.role}@example.test`, name: u.role, passwordHash: "x", role: u.role } });
+      await t.db.user.create({
+        data: { id: u.id, email: `${u.role}@example.test`, name: u.role, passwordHash: "x", role: u.role },
+      });
     }
     const team = await t.db.team.create({ data: { name: "Support" } });
     teamId = team.id;
     agent.teamIds = [team.id];
     const channel = await t.db.channel.create({
-      data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID, accountId: WABA_ID, defaultTeamId: team.id },
+      data: {
+        type: "whatsapp",
+        name: "WhatsApp",
+        externalId: PHONE_NUMBER_ID,
+        accountId: WABA_ID,
+        defaultTeamId: team.id,
+      },
     });
     channelId = channel.id;
     worker = await startWorker({ env, db: t.db, redis, queues, log }, { scheduleTemplateSync: false });
@@ -111,9 +119,19 @@ describe("POST /api/conversations/:id/messages", () => {
     const res = await post(c.id, { type: "text", text: "Guten Tag!", clientId: "k1" });
     expect(res.statusCode).toBe(202);
     const body = res.json();
-    expect(body).toMatchObject({ status: "queued", direction: "outbound", type: "text", text: "Guten Tag!", clientId: "k1", externalId: null });
+    expect(body).toMatchObject({
+      status: "queued",
+      direction: "outbound",
+      type: "text",
+      text: "Guten Tag!",
+      clientId: "k1",
+      externalId: null,
+    });
     await expect
-      .poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id: body.id } })).status, { timeout: 15_000, interval: 100 })
+      .poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id: body.id } })).status, {
+        timeout: 15_000,
+        interval: 100,
+      })
       .toMatch(/^(delivered|read)$/);
     const stored = await t.db.message.findUniqueOrThrow({ where: { id: body.id } });
     expect(stored.externalId).toMatch(/^wamid\./);
@@ -126,7 +144,11 @@ describe("POST /api/conversations/:id/messages", () => {
     expect(a.statusCode).toBe(202);
     expect(b.statusCode).toBe(202);
     expect(b.json().id).toBe(a.json().id);
-    await expect.poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id: a.json().id } })).externalId, { timeout: 15_000 }).toBeTruthy();
+    await expect
+      .poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id: a.json().id } })).externalId, {
+        timeout: 15_000,
+      })
+      .toBeTruthy();
     const wamids = [...sim.sim.outbound.keys()];
     const mine = await t.db.message.findMany({ where: { conversationId: c.id } });
     expect(mine).toHaveLength(1);
@@ -139,17 +161,37 @@ describe("POST /api/conversations/:id/messages", () => {
     expect(r1.statusCode).toBe(409);
     expect(r1.json()).toEqual({ code: "window_closed", message: expect.any(String) });
 
-    const r2 = await post(closed.id, { type: "template", clientId: "w2", template: { name: "spring_sale", language: "de", parameters: { "1": "Erika", "2": "Sonntag" } } });
+    const r2 = await post(closed.id, {
+      type: "template",
+      clientId: "w2",
+      template: { name: "spring_sale", language: "de", parameters: { "1": "Erika", "2": "Sonntag" } },
+    });
     // Templates are synced on demand; none known yet → template_not_found.
     expect(r2.statusCode).toBe(409);
     expect(r2.json().code).toBe("template_not_found");
 
-    await t.db.template.create({ data: { channelId, name: "spring_sale", language: "de", category: "marketing", status: "APPROVED", parameterCount: 2, components: [] } });
-    const r3 = await post(closed.id, { type: "template", clientId: "w3", template: { name: "spring_sale", language: "de", parameters: { "1": "Erika", "2": "Sonntag" } } });
+    await t.db.template.create({
+      data: {
+        channelId,
+        name: "spring_sale",
+        language: "de",
+        category: "marketing",
+        status: "APPROVED",
+        parameterCount: 2,
+        components: [],
+      },
+    });
+    const r3 = await post(closed.id, {
+      type: "template",
+      clientId: "w3",
+      template: { name: "spring_sale", language: "de", parameters: { "1": "Erika", "2": "Sonntag" } },
+    });
     expect(r3.statusCode).toBe(409);
     expect(r3.json()).toEqual({ code: "consent_missing", message: expect.any(String) });
 
-    await t.db.consent.create({ data: { contactId: closed.contactId, purpose: "service", status: "withdrawn", source: "chat_keyword" } });
+    await t.db.consent.create({
+      data: { contactId: closed.contactId, purpose: "service", status: "withdrawn", source: "chat_keyword" },
+    });
     const r4 = await post(closed.id, { type: "text", text: "Hallo", clientId: "w4" });
     expect(r4.statusCode).toBe(409);
     expect(r4.json()).toEqual({ code: "opted_out", message: expect.any(String) });
@@ -157,32 +199,57 @@ describe("POST /api/conversations/:id/messages", () => {
 
   it('after the customer types "STOP" even a free-text reply inside the window is refused (opted_out); "START" lifts it', async () => {
     const customer = (text: string) =>
-      sim.app.inject({ method: "POST", url: "/_customer/messages", payload: { phone: "4917099000001", name: "Stopp", type: "text", text } });
+      sim.app.inject({
+        method: "POST",
+        url: "/_customer/messages",
+        payload: { phone: "4917099000001", name: "Stopp", type: "text", text },
+      });
     expect((await customer("Hallo, eine Frage")).statusCode).toBe(200);
     const c = await expect
-      .poll(() => t.db.conversation.findFirst({ where: { contact: { waId: "4917099000001" } } }), { timeout: 10_000, interval: 50 })
+      .poll(() => t.db.conversation.findFirst({ where: { contact: { waId: "4917099000001" } } }), {
+        timeout: 10_000,
+        interval: 50,
+      })
       .toBeTruthy()
       .then(() => t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "4917099000001" } } }));
     expect((await post(c.id, { type: "text", text: "Gern!", clientId: randomUUID() })).statusCode).toBe(202);
 
     await customer("STOP");
     await expect
-      .poll(() => t.db.consent.count({ where: { contactId: c.contactId, status: "withdrawn" } }), { timeout: 10_000, interval: 50 })
+      .poll(() => t.db.consent.count({ where: { contactId: c.contactId, status: "withdrawn" } }), {
+        timeout: 10_000,
+        interval: 50,
+      })
       .toBe(2);
     const refused = await post(c.id, { type: "text", text: "Noch eine Sache", clientId: randomUUID() });
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toEqual({ code: "opted_out", message: expect.any(String) });
     // The opt-out confirmation is the one message that still goes out.
     await expect
-      .poll(() => t.db.message.count({ where: { conversationId: c.id, direction: "outbound", text: { startsWith: "Sie erhalten keine Nachrichten mehr" } } }), { timeout: 10_000 })
+      .poll(
+        () =>
+          t.db.message.count({
+            where: {
+              conversationId: c.id,
+              direction: "outbound",
+              text: { startsWith: "Sie erhalten keine Nachrichten mehr" },
+            },
+          }),
+        { timeout: 10_000 },
+      )
       .toBe(1);
     expect(await t.db.message.count({ where: { conversationId: c.id, text: "Noch eine Sache" } })).toBe(0);
 
     await customer("START");
     await expect
-      .poll(() => t.db.consent.count({ where: { contactId: c.contactId, status: "granted", purpose: "service" } }), { timeout: 10_000, interval: 50 })
+      .poll(() => t.db.consent.count({ where: { contactId: c.contactId, status: "granted", purpose: "service" } }), {
+        timeout: 10_000,
+        interval: 50,
+      })
       .toBe(1);
-    expect((await post(c.id, { type: "text", text: "Willkommen zurück", clientId: randomUUID() })).statusCode).toBe(202);
+    expect((await post(c.id, { type: "text", text: "Willkommen zurück", clientId: randomUUID() })).statusCode).toBe(
+      202,
+    );
   });
 
   it("404 for an unknown conversation, 403 without access, 401 without a user, 400 for a bad body", async () => {
@@ -198,7 +265,12 @@ describe("POST /api/conversations/:id/messages", () => {
   });
 
   it("POST /api/templates/sync (admins) fills GET /api/templates from the WABA", async () => {
-    const denied = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: asUser(agent) });
+    const denied = await app.inject({
+      method: "POST",
+      url: "/api/templates/sync",
+      payload: {},
+      headers: asUser(agent),
+    });
     expect(denied.statusCode).toBe(403);
     const res = await app.inject({ method: "POST", url: "/api/templates/sync", payload: {}, headers: asUser(admin) });
     expect(res.statusCode).toBe(202);

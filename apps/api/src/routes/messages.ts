@@ -8,7 +8,13 @@ import {
   TemplateListQuerySchema,
   TemplateSyncBodySchema,
 } from "@inbox/contracts";
-import { AppError, assertConversationAccess, listTemplates, queueOutboundMessage, requestTemplateSync } from "@inbox/core";
+import {
+  AppError,
+  assertConversationAccess,
+  listTemplates,
+  queueOutboundMessage,
+  requestTemplateSync,
+} from "@inbox/core";
 import type { ApiDeps } from "../deps";
 import { requireRole, userOf } from "../plugins/auth";
 

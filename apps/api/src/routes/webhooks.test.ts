@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseEnv } from "@inbox/config";
-import { createTestDatabase, createTestRedisPrefix, startTestRedisServer, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  startTestRedisServer,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from "@inbox/db/testing";
 import { createRedis, drainOutbox, JobQueues, OutboxRelay } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { signPayload } from "@inbox/whatsapp";
@@ -15,7 +21,12 @@ const APP_SECRET = "test-app-secret";
 const VERIFY_TOKEN = "test-verify-token";
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 const env = (url: string) =>
-  parseEnv({ DATABASE_URL: url, LOG_LEVEL: "silent", WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN });
+  parseEnv({
+    DATABASE_URL: url,
+    LOG_LEVEL: "silent",
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+  });
 
 let t: TestDatabase;
 let app: App;
@@ -56,7 +67,14 @@ beforeAll(async () => {
     data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
   });
   prefix = createTestRedisPrefix();
-  app = await buildApp({ env: env(t.url), db: t.db, pgPool: t.pgPool, redis, queues: new JobQueues(redis, prefix), log });
+  app = await buildApp({
+    env: env(t.url),
+    db: t.db,
+    pgPool: t.pgPool,
+    redis,
+    queues: new JobQueues(redis, prefix),
+    log,
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -75,7 +93,11 @@ describe("GET /webhooks/whatsapp (verification handshake)", () => {
     expect(res.body).toBe("1158201444");
   });
   it("answers 403 for a wrong token or mode", async () => {
-    for (const q of ["hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope", "hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=" + VERIFY_TOKEN, ""]) {
+    for (const q of [
+      "hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope",
+      "hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=" + VERIFY_TOKEN,
+      "",
+    ]) {
       expect((await app.inject({ method: "GET", url: `/webhooks/whatsapp?${q}` })).statusCode).toBe(403);
     }
   });
@@ -102,7 +124,9 @@ describe("POST /webhooks/whatsapp", () => {
 
   it("verifies the raw bytes: a re-serialised body with different whitespace but the original signature is refused", async () => {
     const body = JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK, null, 2);
-    const res = await post(app, JSON.stringify(JSON.parse(body)), { "x-hub-signature-256": signPayload(body, APP_SECRET) });
+    const res = await post(app, JSON.stringify(JSON.parse(body)), {
+      "x-hub-signature-256": signPayload(body, APP_SECRET),
+    });
     expect(res.statusCode).toBe(401);
     expect((await post(app, body)).statusCode).toBe(200);
   });
@@ -110,11 +134,18 @@ describe("POST /webhooks/whatsapp", () => {
   it("answers 401 and stores nothing without or with a wrong signature", async () => {
     const before = await tableCounts();
     const body = textWebhook("491711111111");
-    const unsigned = await app.inject({ method: "POST", url: "/webhooks/whatsapp", payload: body, headers: { "content-type": "application/json" } });
+    const unsigned = await app.inject({
+      method: "POST",
+      url: "/webhooks/whatsapp",
+      payload: body,
+      headers: { "content-type": "application/json" },
+    });
     expect(unsigned.statusCode).toBe(401);
     expect((await post(app, body, { "x-hub-signature-256": signPayload(body, "other-secret") })).statusCode).toBe(401);
     expect((await post(app, body, { "x-hub-signature-256": "sha256=zz" })).statusCode).toBe(401);
-    expect((await post(app, body, { "x-hub-signature-256": signPayload(body + " ", APP_SECRET) })).statusCode).toBe(401);
+    expect((await post(app, body, { "x-hub-signature-256": signPayload(body + " ", APP_SECRET) })).statusCode).toBe(
+      401,
+    );
     expect(await tableCounts()).toEqual(before);
   });
 
@@ -135,7 +166,9 @@ describe("POST /webhooks/whatsapp", () => {
     const subscription = await subscribeLiveEvents(sub, prefix, (e) => received.push(e));
     expect((await post(app, textWebhook("491722222222", "live please"))).statusCode).toBe(200);
     await expect.poll(() => received.length, { timeout: 3_000 }).toBeGreaterThanOrEqual(2);
-    expect(received.map((e) => e.event.type)).toEqual(expect.arrayContaining(["message.created", "conversation.updated"]));
+    expect(received.map((e) => e.event.type)).toEqual(
+      expect.arrayContaining(["message.created", "conversation.updated"]),
+    );
     expect(received[1]!.seq).toBeGreaterThan(received[0]!.seq);
     await subscription.close();
     sub.disconnect();
@@ -165,7 +198,9 @@ describe("fault: Redis unreachable during a burst", () => {
     });
     relay.start();
     const n = 60;
-    const bodies = Array.from({ length: n }, (_, i) => textWebhook(`49173${String(i).padStart(7, "0")}`, `burst ${i}`, `wamid.burst-${i}`));
+    const bodies = Array.from({ length: n }, (_, i) =>
+      textWebhook(`49173${String(i).padStart(7, "0")}`, `burst ${i}`, `wamid.burst-${i}`),
+    );
     const answers = await Promise.all(bodies.map((b) => post(faulty, b)));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(n).fill(200));
     expect(await t.db.message.count({ where: { externalId: { startsWith: "wamid.burst-" } } })).toBe(n);
@@ -186,7 +221,11 @@ describe("fault: Redis unreachable during a burst", () => {
     expect(await t.db.outboxJob.count({ where: { dispatchedAt: null } })).toBe(0);
     const waiting = await queues.queues.inbound.getJobCounts("waiting", "delayed", "active", "completed", "failed");
     const total = Object.values(waiting).reduce((a, b) => a + b, 0);
-    expect(total).toBe(await t.db.outboxJob.count({ where: { name: { in: ["conversation.route", "media.download", "consent.confirm"] } } }));
+    expect(total).toBe(
+      await t.db.outboxJob.count({
+        where: { name: { in: ["conversation.route", "media.download", "consent.confirm"] } },
+      }),
+    );
     await queues.close();
     await deadQueues.close().catch(() => undefined);
     dead.disconnect();
@@ -202,7 +241,15 @@ describe("fault: Redis stopped and started again during a burst", () => {
     const queues = new JobQueues(own, ownPrefix);
     for (const q of Object.values(queues.queues)) q.on("error", () => undefined);
     const relay = new OutboxRelay(t.db, queues, log, 50);
-    const app = await buildApp({ env: env(t.url), db: t.db, pgPool: t.pgPool, redis: own, queues, log, onOutboxWritten: relay.poke });
+    const app = await buildApp({
+      env: env(t.url),
+      db: t.db,
+      pgPool: t.pgPool,
+      redis: own,
+      queues,
+      log,
+      onOutboxWritten: relay.poke,
+    });
     relay.start();
     try {
       const burst = (from: number, count: number) =>
@@ -221,8 +268,12 @@ describe("fault: Redis stopped and started again during a burst", () => {
       expect(await t.db.message.count({ where: { externalId: { startsWith: "wamid.restart-" } } })).toBe(90);
 
       // What waited in Postgres while Redis was down reaches the new Redis through the same process, each job once.
-      await expect.poll(() => t.db.outboxJob.count({ where: { dispatchedAt: null } }), { timeout: 15_000, interval: 100 }).toBe(0);
-      const dispatchedAfter = await t.db.outboxJob.count({ where: { name: "conversation.route", dispatchedAt: { gte: stoppedAt } } });
+      await expect
+        .poll(() => t.db.outboxJob.count({ where: { dispatchedAt: null } }), { timeout: 15_000, interval: 100 })
+        .toBe(0);
+      const dispatchedAfter = await t.db.outboxJob.count({
+        where: { name: "conversation.route", dispatchedAt: { gte: stoppedAt } },
+      });
       expect(dispatchedAfter).toBeGreaterThanOrEqual(30);
       const counts = await queues.queues.inbound.getJobCounts("waiting", "delayed", "active", "completed", "failed");
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(dispatchedAfter);
@@ -237,7 +288,10 @@ describe("fault: Redis stopped and started again during a burst", () => {
 });
 
 describe("property: no input makes the receiver answer 500 or store a partial delivery", () => {
-  const str = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("", " ", "\u0000", "wamid.x", "491700000000", "9999999999999"));
+  const str = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom("", " ", "\u0000", "wamid.x", "491700000000", "9999999999999"),
+  );
   const ts = fc.oneof(fc.integer({ min: 0, max: 999_999_999_999 }).map(String), str);
   const message = fc.record(
     {
@@ -245,25 +299,59 @@ describe("property: no input makes the receiver answer 500 or store a partial de
       from_user_id: str,
       id: fc.oneof(str, fc.constant("wamid.fuzz")),
       timestamp: ts,
-      type: fc.constantFrom("text", "image", "audio", "reaction", "system", "interactive", "button", "order", "location", "contacts", "whatever", ""),
+      type: fc.constantFrom(
+        "text",
+        "image",
+        "audio",
+        "reaction",
+        "system",
+        "interactive",
+        "button",
+        "order",
+        "location",
+        "contacts",
+        "whatever",
+        "",
+      ),
       text: fc.record({ body: str }, { requiredKeys: [] }),
       image: fc.record({ id: str, mime_type: str }, { requiredKeys: [] }),
       reaction: fc.record({ message_id: str, emoji: str }, { requiredKeys: [] }),
-      system: fc.record({ type: fc.constantFrom("user_changed_number", "user_changed_user_id", "x"), wa_id: str, user_id: str }, { requiredKeys: [] }),
-      location: fc.record({ latitude: fc.double({ noNaN: true }), longitude: fc.double({ noNaN: true }) }, { requiredKeys: [] }),
+      system: fc.record(
+        { type: fc.constantFrom("user_changed_number", "user_changed_user_id", "x"), wa_id: str, user_id: str },
+        { requiredKeys: [] },
+      ),
+      location: fc.record(
+        { latitude: fc.double({ noNaN: true }), longitude: fc.double({ noNaN: true }) },
+        { requiredKeys: [] },
+      ),
       context: fc.record({ id: str }, { requiredKeys: [] }),
     },
     { requiredKeys: [] },
   );
   const statusArb = fc.record(
-    { id: str, status: fc.constantFrom("sent", "delivered", "read", "failed", "played", "bogus"), timestamp: ts, recipient_id: str, errors: fc.array(fc.record({ code: fc.integer() })) },
+    {
+      id: str,
+      status: fc.constantFrom("sent", "delivered", "read", "failed", "played", "bogus"),
+      timestamp: ts,
+      recipient_id: str,
+      errors: fc.array(fc.record({ code: fc.integer() })),
+    },
     { requiredKeys: [] },
   );
   const value = fc.record(
     {
       messaging_product: fc.constantFrom("whatsapp", "other"),
-      metadata: fc.record({ display_phone_number: str, phone_number_id: fc.constantFrom(fx.META_METADATA.phone_number_id, "1", "") }),
-      contacts: fc.array(fc.record({ wa_id: str, user_id: str, profile: fc.record({ name: str }, { requiredKeys: [] }) }, { requiredKeys: [] }), { maxLength: 3 }),
+      metadata: fc.record({
+        display_phone_number: str,
+        phone_number_id: fc.constantFrom(fx.META_METADATA.phone_number_id, "1", ""),
+      }),
+      contacts: fc.array(
+        fc.record(
+          { wa_id: str, user_id: str, profile: fc.record({ name: str }, { requiredKeys: [] }) },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
       messages: fc.array(message, { maxLength: 4 }),
       statuses: fc.array(statusArb, { maxLength: 3 }),
       errors: fc.array(fc.record({ code: fc.integer() }), { maxLength: 2 }),
@@ -274,7 +362,13 @@ describe("property: no input makes the receiver answer 500 or store a partial de
     fc.record({
       object: fc.constantFrom("whatsapp_business_account", "page"),
       entry: fc.array(
-        fc.record({ id: str, changes: fc.array(fc.record({ field: fc.constantFrom("messages", "user_preferences", "account_update"), value }), { maxLength: 3 }) }),
+        fc.record({
+          id: str,
+          changes: fc.array(
+            fc.record({ field: fc.constantFrom("messages", "user_preferences", "account_update"), value }),
+            { maxLength: 3 },
+          ),
+        }),
         { maxLength: 3 },
       ),
     }),

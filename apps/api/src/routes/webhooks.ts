@@ -40,9 +40,13 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
       { db: deps.db, log: deps.log, channels, keywords, pool: deps.pgPool },
       { maxConcurrent: 2, minBatchToOverlap: 16 },
     );
-    const live = createLiveChangeBatcher({ db: deps.db, pool: deps.pgPool }, options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log), {
-      log: deps.log,
-    });
+    const live = createLiveChangeBatcher(
+      { db: deps.db, pool: deps.pgPool },
+      options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log),
+      {
+        log: deps.log,
+      },
+    );
     app.addHook("onClose", async () => live.flush());
     const keepRaw = (_req: unknown, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => done(null, body);
     app.removeAllContentTypeParsers();
@@ -55,7 +59,12 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
       async (request, reply) => {
         const q = request.query;
         const token = deps.env.WHATSAPP_VERIFY_TOKEN;
-        if (q["hub.mode"] === "subscribe" && token && q["hub.verify_token"] === token && q["hub.challenge"] !== undefined) {
+        if (
+          q["hub.mode"] === "subscribe" &&
+          token &&
+          q["hub.verify_token"] === token &&
+          q["hub.challenge"] !== undefined
+        ) {
           return reply.status(200).type("text/plain; charset=utf-8").send(q["hub.challenge"]);
         }
         request.log.warn("webhook verification refused");
@@ -71,7 +80,9 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
         const secret = deps.env.WHATSAPP_APP_SECRET;
         if (!secret || !verifySignature(raw, request.headers[SIGNATURE_HEADER], secret)) {
           request.log.warn({ bytes: raw.length }, "webhook signature missing or wrong; rejected");
-          return reply.status(401).send({ code: "unauthenticated", message: "Missing or invalid X-Hub-Signature-256." });
+          return reply
+            .status(401)
+            .send({ code: "unauthenticated", message: "Missing or invalid X-Hub-Signature-256." });
         }
         const parsed = parseWebhookPayload(raw);
         if (!parsed.ok) {

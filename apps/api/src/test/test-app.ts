@@ -69,7 +69,12 @@ export async function seedConversations(
 ) {
   const db = t.deps.db;
   const channel = await db.channel.create({
-    data: { type: "whatsapp", name: "WhatsApp", externalId: `1${Math.floor(Math.random() * 1e14)}`, displayNumber: "+49 30 1234567" },
+    data: {
+      type: "whatsapp",
+      name: "WhatsApp",
+      externalId: `1${Math.floor(Math.random() * 1e14)}`,
+      displayNumber: "+49 30 1234567",
+    },
   });
   const start = opts.start ?? new Date(Date.now() - 3600_000);
   const ids: string[] = [];

@@ -9,11 +9,13 @@ import { loadEnv, StartupError } from "../runtime";
 export async function simulatorCommand(): Promise<void> {
   const env = loadEnv();
   const hasSharedSecrets = Boolean(process.env.WHATSAPP_ACCESS_TOKEN && process.env.WHATSAPP_APP_SECRET);
-  const simulator = await startSimulatorForProduct(env, { webhookUrl: process.env.SIMULATOR_WEBHOOK_URL }).catch((error: unknown) => {
-    throw new StartupError(
-      `Cannot start the simulator on port ${env.SIMULATOR_PORT} (${error instanceof Error ? error.message : String(error)}). Free the port or set SIMULATOR_PORT.`,
-    );
-  });
+  const simulator = await startSimulatorForProduct(env, { webhookUrl: process.env.SIMULATOR_WEBHOOK_URL }).catch(
+    (error: unknown) => {
+      throw new StartupError(
+        `Cannot start the simulator on port ${env.SIMULATOR_PORT} (${error instanceof Error ? error.message : String(error)}). Free the port or set SIMULATOR_PORT.`,
+      );
+    },
+  );
   const lines = [
     "",
     "  WhatsApp Cloud API simulator is running.",

@@ -20,7 +20,10 @@ export function ensureConsoleBuilt(log: { info(msg: string): void }): void {
   log.info("Building the console (first start only)…");
   // Vite's own CLI from the console package: works wherever `pnpm install` ran, with or without pnpm on PATH.
   const vite = path.join(REPO_ROOT, "apps/console/node_modules/vite/bin/vite.js");
-  const result = spawnSync(process.execPath, [vite, "build"], { cwd: path.join(REPO_ROOT, "apps/console"), stdio: "inherit" });
+  const result = spawnSync(process.execPath, [vite, "build"], {
+    cwd: path.join(REPO_ROOT, "apps/console"),
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new StartupError("Building the console failed; see the output above.");
 }
 
@@ -57,7 +60,9 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
 
   // The hot paths' plain pg pool next to Prisma's: the receiver keeps up to 4 connections busy (two delivery runs,
   // live reads), the worker up to 8 (claims, marks and records of sends, two each, and its outbox relay).
-  const pgPool = createPgPool(env.DATABASE_URL, { max: (roles.includes("api") ? 4 : 0) + (roles.includes("worker") ? 8 : 0) });
+  const pgPool = createPgPool(env.DATABASE_URL, {
+    max: (roles.includes("api") ? 4 : 0) + (roles.includes("worker") ? 8 : 0),
+  });
   if (roles.includes("worker")) {
     const worker = await startWorker({ env, db, pgPool, redis, queues, log: log.child({ component: "worker" }) });
     closers.push(() => worker.close());
@@ -68,10 +73,22 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
     const relay = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
     relay.start();
     const api = await startApi(
-      { env, db, pgPool, redis, queues, log: log.child({ component: "api" }), consoleDir: CONSOLE_DIST, onOutboxWritten: relay.poke },
+      {
+        env,
+        db,
+        pgPool,
+        redis,
+        queues,
+        log: log.child({ component: "api" }),
+        consoleDir: CONSOLE_DIST,
+        onOutboxWritten: relay.poke,
+      },
       { port: env.PORT },
     );
-    closers.unshift(() => api.close(), () => relay.stop());
+    closers.unshift(
+      () => api.close(),
+      () => relay.stop(),
+    );
   }
   closers.push(() => pgPool.end());
 
@@ -85,7 +102,12 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
   ];
   if (simulatorNote) lines.push(...simulatorNote);
   if (admin) {
-    lines.push("", "  First admin created — note the password, it is shown only once:", `    e-mail    ${admin.email}`, `    password  ${admin.password}`);
+    lines.push(
+      "",
+      "  First admin created — note the password, it is shown only once:",
+      `    e-mail    ${admin.email}`,
+      `    password  ${admin.password}`,
+    );
   }
   lines.push("", "  Press Ctrl-C to stop.", "");
   console.log(lines.join("\n"));
@@ -111,14 +133,14 @@ async function startSimulatorIfAvailable(
   closers: (() => Promise<void>)[],
 ): Promise<string[]> {
   // All in one process tree: deliver straight to this api's port (PUBLIC_URL may be a proxy not reachable from here).
-  const simulator = await startSimulatorForProduct(env, { webhookUrl: `http://127.0.0.1:${env.PORT}/webhooks/whatsapp` }).catch(
-    (error: unknown) => {
-      throw new StartupError(
-        `Cannot start the Cloud API simulator on port ${env.SIMULATOR_PORT} (${error instanceof Error ? error.message : String(error)}). ` +
-          "Free the port or set SIMULATOR_PORT.",
-      );
-    },
-  );
+  const simulator = await startSimulatorForProduct(env, {
+    webhookUrl: `http://127.0.0.1:${env.PORT}/webhooks/whatsapp`,
+  }).catch((error: unknown) => {
+    throw new StartupError(
+      `Cannot start the Cloud API simulator on port ${env.SIMULATOR_PORT} (${error instanceof Error ? error.message : String(error)}). ` +
+        "Free the port or set SIMULATOR_PORT.",
+    );
+  });
   closers.push(() => simulator.close());
   return [
     "",

@@ -40,7 +40,9 @@ export async function userCreateCommand(argv: string[]): Promise<void> {
         { type: "system" },
       ),
     );
-    console.log(`Created ${user.role} ${user.email}${values.team?.length ? ` in team(s) ${values.team.join(", ")}` : ""}.`);
+    console.log(
+      `Created ${user.role} ${user.email}${values.team?.length ? ` in team(s) ${values.team.join(", ")}` : ""}.`,
+    );
   } catch (error) {
     if (error instanceof AppError) throw new StartupError(error.message);
     throw error;

@@ -45,13 +45,21 @@ describe("registerWhatsAppNumber", () => {
       body: JSON.stringify({ isRegistered: false }),
     });
     expect(config.ok).toBe(true);
-    const first = await registerWhatsAppNumber({ db: t.db, graph }, { phoneNumberId, pin: "123456", region: "de" }, { type: "system" });
+    const first = await registerWhatsAppNumber(
+      { db: t.db, graph },
+      { phoneNumberId, pin: "123456", region: "de" },
+      { type: "system" },
+    );
     expect(first).toEqual({ storageChanged: true, region: "DE" });
     expect((await graph.getSettings(phoneNumberId)).storage_configuration).toMatchObject({
       status: "IN_COUNTRY_STORAGE_ENABLED",
       data_localization_region: "DE",
     });
-    const second = await registerWhatsAppNumber({ db: t.db, graph }, { phoneNumberId, pin: "123456", region: "DE" }, { type: "system" });
+    const second = await registerWhatsAppNumber(
+      { db: t.db, graph },
+      { phoneNumberId, pin: "123456", region: "DE" },
+      { type: "system" },
+    );
     expect(second.storageChanged).toBe(false);
     expect(await t.db.auditLog.count({ where: { action: "channel.registered" } })).toBe(2);
   });

@@ -7,7 +7,11 @@ export const WHATSAPP_REGISTER_USAGE = "pnpm inbox whatsapp register --pin 12345
 
 /** Enables Meta's local storage for the configured number (default: DATA_REGION) and registers it. */
 export async function whatsappRegisterCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { pin: { type: "string" }, region: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { pin: { type: "string" }, region: { type: "string" } },
+    strict: true,
+  });
   if (!values.pin) throw new StartupError(`Usage: ${WHATSAPP_REGISTER_USAGE}`);
   const env = loadEnv();
   if (!env.WHATSAPP_PHONE_NUMBER_ID) throw new StartupError("WHATSAPP_PHONE_NUMBER_ID is not set.");

@@ -6,7 +6,10 @@ export function setTimeZone(tz: string | undefined): void {
 }
 
 /** Dates in the user's language and time zone. */
-export function formatDateTime(iso: string, opts: Intl.DateTimeFormatOptions = { dateStyle: "short", timeStyle: "short" }): string {
+export function formatDateTime(
+  iso: string,
+  opts: Intl.DateTimeFormatOptions = { dateStyle: "short", timeStyle: "short" },
+): string {
   return new Intl.DateTimeFormat(i18n.language, { ...opts, ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
 }
 

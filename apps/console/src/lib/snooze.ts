@@ -16,7 +16,7 @@ export function snoozeUntil(preset: SnoozePreset, now: Date = new Date()): Date 
     }
     case "nextWeek": {
       const d = new Date(now);
-      const daysToMonday = ((8 - d.getDay()) % 7) || 7;
+      const daysToMonday = (8 - d.getDay()) % 7 || 7;
       d.setDate(d.getDate() + daysToMonday);
       d.setHours(9, 0, 0, 0);
       return d;

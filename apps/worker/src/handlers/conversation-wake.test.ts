@@ -35,7 +35,13 @@ let n = 0;
 async function conversation(status: "open" | "pending" | "resolved", snoozedUntil: Date | null) {
   const contact = await t.db.contact.create({ data: { channelId, waId: `49170555${String(++n).padStart(4, "0")}` } });
   return t.db.conversation.create({
-    data: { channelId, contactId: contact.id, activeContactId: status === "resolved" ? null : contact.id, status, snoozedUntil },
+    data: {
+      channelId,
+      contactId: contact.id,
+      activeContactId: status === "resolved" ? null : contact.id,
+      status,
+      snoozedUntil,
+    },
   });
 }
 
@@ -50,13 +56,19 @@ describe("conversation.wake", () => {
 
     await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
 
-    const status = async (id: string) => t.db.conversation.findUniqueOrThrow({ where: { id }, select: { status: true, snoozedUntil: true } });
+    const status = async (id: string) =>
+      t.db.conversation.findUniqueOrThrow({ where: { id }, select: { status: true, snoozedUntil: true } });
     expect(await status(due.id)).toEqual({ status: "open", snoozedUntil: null });
     expect(await status(later.id)).toMatchObject({ status: "pending" });
     expect((await status(later.id)).snoozedUntil).not.toBeNull();
     expect(await status(plainPending.id)).toEqual({ status: "pending", snoozedUntil: null });
     await expect.poll(() => got.length, { timeout: 5_000 }).toBeGreaterThan(0);
-    expect(got.map((e) => e.event)).toEqual([expect.objectContaining({ type: "conversation.updated", conversation: expect.objectContaining({ id: due.id, status: "open" }) })]);
+    expect(got.map((e) => e.event)).toEqual([
+      expect.objectContaining({
+        type: "conversation.updated",
+        conversation: expect.objectContaining({ id: due.id, status: "open" }),
+      }),
+    ]);
 
     // Running again wakes nothing and publishes nothing.
     await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
@@ -71,7 +83,10 @@ describe("conversation.wake", () => {
     const worker = await startWorker(deps, { scheduleTemplateSync: false, sweepEveryMs: 0, wakeSnoozedEveryMs: 200 });
     try {
       await expect
-        .poll(async () => (await t.db.conversation.findUniqueOrThrow({ where: { id: soon.id } })).status, { timeout: 10_000, interval: 100 })
+        .poll(async () => (await t.db.conversation.findUniqueOrThrow({ where: { id: soon.id } })).status, {
+          timeout: 10_000,
+          interval: 100,
+        })
         .toBe("open");
     } finally {
       await worker.close();

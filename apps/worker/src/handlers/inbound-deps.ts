@@ -1,4 +1,11 @@
-import { createLiveChangeBatcher, createLivePublisher, createMediaStore, type LiveChangeBatcher, type LivePublisher, type MediaStore } from "@inbox/core";
+import {
+  createLiveChangeBatcher,
+  createLivePublisher,
+  createMediaStore,
+  type LiveChangeBatcher,
+  type LivePublisher,
+  type MediaStore,
+} from "@inbox/core";
 import type { WorkerDeps } from "../registry";
 
 const stores = new WeakMap<WorkerDeps, MediaStore>();

@@ -45,12 +45,22 @@ beforeAll(async () => {
   t = await createTestDatabase();
   dir = await mkdtemp(path.join(tmpdir(), "inbox-media-"));
   const team = await t.db.team.create({ data: { name: "Support" } });
-  await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
+  await t.db.channel.create({
+    data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
+  });
   const fakeFetch: typeof fetch = async (input) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
-    if (url.hostname === "media.example") return new Response(new Uint8Array(served.bytes), { headers: { "content-type": served.mime } });
+    if (url.hostname === "media.example")
+      return new Response(new Uint8Array(served.bytes), { headers: { "content-type": served.mime } });
     const id = url.pathname.split("/").pop()!;
-    return Response.json({ messaging_product: "whatsapp", url: `https://media.example/${id}`, mime_type: served.mime, sha256: served.sha256, file_size: served.bytes.length, id });
+    return Response.json({
+      messaging_product: "whatsapp",
+      url: `https://media.example/${id}`,
+      mime_type: served.mime,
+      sha256: served.sha256,
+      file_size: served.bytes.length,
+      id,
+    });
   };
   deps = {
     env: parseEnv({ LOG_LEVEL: "silent", MEDIA_DIR: dir }),
@@ -78,10 +88,18 @@ describe("media.download", () => {
     const s = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
     await handleMediaDownload({ mediaAssetId: asset.id }, ctx());
     const stored = await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } });
-    expect(stored).toMatchObject({ status: "stored", sizeBytes: JPEG.length, sha256: served.sha256, mimeType: "image/jpeg" });
+    expect(stored).toMatchObject({
+      status: "stored",
+      sizeBytes: JPEG.length,
+      sha256: served.sha256,
+      mimeType: "image/jpeg",
+    });
     expect(await readFile(path.join(dir, stored.storageKey!))).toEqual(JPEG);
     await expect.poll(() => got.length).toBeGreaterThan(0);
-    expect(got[0]!.event).toMatchObject({ type: "message.updated", message: { media: [{ id: asset.id, status: "stored" }] } });
+    expect(got[0]!.event).toMatchObject({
+      type: "message.updated",
+      message: { media: [{ id: asset.id, status: "stored" }] },
+    });
     await s.close();
     sub.disconnect();
     // a second run of the same job changes nothing
@@ -94,7 +112,10 @@ describe("media.download", () => {
     const asset = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" } });
     await expect(handleMediaDownload({ mediaAssetId: asset.id }, ctx(0))).rejects.toThrow(/checksum/);
     await handleMediaDownload({ mediaAssetId: asset.id }, ctx(2));
-    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } })).toMatchObject({ status: "failed", error: "checksum mismatch" });
+    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } })).toMatchObject({
+      status: "failed",
+      error: "checksum mismatch",
+    });
 
     const html = Buffer.from("<html><script>alert(1)</script></html>");
     served = { bytes: html, mime: "image/jpeg", sha256: createHash("sha256").update(html).digest("hex") };
@@ -109,13 +130,29 @@ describe("media sweeper", () => {
   it("gives customer media whose download job was lost a new job, once, and leaves media with a live job alone", async () => {
     served = { bytes: JPEG, mime: "image/jpeg", sha256: createHash("sha256").update(JPEG).digest("hex") };
     await deliver(fx.IMAGE_MESSAGE_WEBHOOK);
-    const lost = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" }, orderBy: { createdAt: "desc" } });
+    const lost = await t.db.mediaAsset.findFirstOrThrow({
+      where: { status: "pending" },
+      orderBy: { createdAt: "desc" },
+    });
     // Its job reached Redis (outbox row dispatched) and was lost there.
-    await t.db.outboxJob.updateMany({ where: { name: "media.download", dispatchedAt: null }, data: { dispatchedAt: new Date() } });
+    await t.db.outboxJob.updateMany({
+      where: { name: "media.download", dispatchedAt: null },
+      data: { dispatchedAt: new Date() },
+    });
     await deliver(fx.IMAGE_MESSAGE_WEBHOOK);
-    const waiting = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending", id: { not: lost.id } }, orderBy: { createdAt: "desc" } });
-    await t.db.outboxJob.updateMany({ where: { name: "media.download", dispatchedAt: null }, data: { dispatchedAt: new Date() } });
-    await deps.queues.add("media.download", { mediaAssetId: waiting.id }, { jobId: `media.download-${waiting.id}`, delayMs: 60_000 });
+    const waiting = await t.db.mediaAsset.findFirstOrThrow({
+      where: { status: "pending", id: { not: lost.id } },
+      orderBy: { createdAt: "desc" },
+    });
+    await t.db.outboxJob.updateMany({
+      where: { name: "media.download", dispatchedAt: null },
+      data: { dispatchedAt: new Date() },
+    });
+    await deps.queues.add(
+      "media.download",
+      { mediaAssetId: waiting.id },
+      { jobId: `media.download-${waiting.id}`, delayMs: 60_000 },
+    );
 
     const sweep = () => sweepPendingMediaOnce(deps, { pendingForMs: 0, lockMs: 1 });
     const first = await sweep();
@@ -123,9 +160,14 @@ describe("media sweeper", () => {
     expect(first?.requeued).not.toContain(waiting.id);
     // The new job waits in the outbox: a second sweep does not add another.
     expect((await sweep())?.requeued ?? []).not.toContain(lost.id);
-    const row = await t.db.outboxJob.findFirstOrThrow({ where: { jobId: { startsWith: `media.download-${lost.id}-sweep-` } } });
+    const row = await t.db.outboxJob.findFirstOrThrow({
+      where: { jobId: { startsWith: `media.download-${lost.id}-sweep-` } },
+    });
     await handleMediaDownload(row.payload as { mediaAssetId: string }, ctx());
-    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "stored", sizeBytes: JPEG.length });
+    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({
+      status: "stored",
+      sizeBytes: JPEG.length,
+    });
   });
 });
 
@@ -140,10 +182,18 @@ describe("consent.confirm and conversation.route", () => {
     const payload = job.payload as { contactId: string; conversationId: string; kind: "opt_out" };
     await handleConsentConfirm(payload, ctx());
     await handleConsentConfirm(payload, ctx());
-    const out = await t.db.message.findMany({ where: { conversationId: payload.conversationId, direction: "outbound" } });
+    const out = await t.db.message.findMany({
+      where: { conversationId: payload.conversationId, direction: "outbound" },
+    });
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ status: "queued", type: "text", payload: { kind: "consent_confirmation", isOptOutConfirmation: true } });
-    expect(await t.db.outboxJob.count({ where: { name: "message.send", jobId: `message.send-${out[0]!.id}` } })).toBe(1);
+    expect(out[0]).toMatchObject({
+      status: "queued",
+      type: "text",
+      payload: { kind: "consent_confirmation", isOptOutConfirmation: true },
+    });
+    expect(await t.db.outboxJob.count({ where: { name: "message.send", jobId: `message.send-${out[0]!.id}` } })).toBe(
+      1,
+    );
   });
 
   it("leaves a new conversation unassigned in the default team and publishes conversation.updated", async () => {

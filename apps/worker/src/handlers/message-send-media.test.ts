@@ -7,7 +7,13 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { isRetryableSendError, LocalDiskMediaStore, queueOutboundMessage, sendQueuedMessage, storeOutboundAttachment } from "@inbox/core";
+import {
+  isRetryableSendError,
+  LocalDiskMediaStore,
+  queueOutboundMessage,
+  sendQueuedMessage,
+  storeOutboundAttachment,
+} from "@inbox/core";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { createLogger } from "@inbox/logger";
 import { GraphClient } from "@inbox/whatsapp";
@@ -16,7 +22,10 @@ import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simu
 const PHONE_NUMBER_ID = "100000000000009";
 const TOKEN = "media-test-token";
 const log = createLogger({ name: "test", level: "silent", pretty: false });
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 const admin = { id: randomUUID(), role: "admin" as const, teamIds: [] };
 
 describe("message.send with media against the simulator", () => {
@@ -57,8 +66,17 @@ describe("message.send with media against the simulator", () => {
     const conversation = await t.db.conversation.create({
       data: { channelId: channel.id, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
     });
-    const asset = await storeOutboundAttachment({ db: t.db, store, maxDocumentBytes: 25 * 1024 * 1024 }, { user: admin, conversationId: conversation.id, bytes, filename: "bild.png" });
-    const { message } = await queueOutboundMessage({ db: t.db }, { conversationId: conversation.id, body: { type: "image", mediaId: asset.id, caption: "Ihr Bild", clientId: `c${n}` } });
+    const asset = await storeOutboundAttachment(
+      { db: t.db, store, maxDocumentBytes: 25 * 1024 * 1024 },
+      { user: admin, conversationId: conversation.id, bytes, filename: "bild.png" },
+    );
+    const { message } = await queueOutboundMessage(
+      { db: t.db },
+      {
+        conversationId: conversation.id,
+        body: { type: "image", mediaId: asset.id, caption: "Ihr Bild", clientId: `c${n}` },
+      },
+    );
     return { asset, message };
   }
   const send = (messageId: string, g: GraphClient = graph, isLastAttempt = false) =>
@@ -84,7 +102,10 @@ describe("message.send with media against the simulator", () => {
     const down = new GraphClient({ baseUrl: "http://127.0.0.1:9/v25.0", accessToken: TOKEN, timeoutMs: 2000 });
     const error = await send(message.id, down).catch((e: unknown) => e);
     expect(isRetryableSendError(error)).toBe(true);
-    expect(await t.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "queued", externalId: null });
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({
+      status: "queued",
+      externalId: null,
+    });
     expect((await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } })).providerMediaId).toBeNull();
     expect(await send(message.id)).toMatchObject({ outcome: "sent" });
   });
@@ -95,7 +116,12 @@ describe("message.send with media against the simulator", () => {
     await t.db.mediaAsset.update({ where: { id: rejected.asset.id }, data: { mimeType: "image/gif" } });
     expect(await send(rejected.message.id)).toEqual({ outcome: "failed", code: "media_upload_failed" });
     const failed = await t.db.message.findUniqueOrThrow({ where: { id: rejected.message.id } });
-    expect(failed).toMatchObject({ status: "failed", errorCode: 131053, errorTitle: "media_upload_failed", externalId: null });
+    expect(failed).toMatchObject({
+      status: "failed",
+      errorCode: 131053,
+      errorTitle: "media_upload_failed",
+      externalId: null,
+    });
     expect(failed.errorDetails).toMatch(/Anhang[\s\S]*\n[\s\S]*attachment/);
 
     const missing = await queuedImage();

@@ -78,7 +78,9 @@ describe("message.send against the simulator", () => {
 
   async function newConversation(opts: { lastInboundAt?: Date | null; waId?: string } = {}) {
     n++;
-    const contact = await t.db.contact.create({ data: { channelId, waId: opts.waId ?? `4915100${String(n).padStart(5, "0")}` } });
+    const contact = await t.db.contact.create({
+      data: { channelId, waId: opts.waId ?? `4915100${String(n).padStart(5, "0")}` },
+    });
     const lastInboundAt = opts.lastInboundAt === undefined ? new Date() : opts.lastInboundAt;
     return t.db.conversation.create({
       data: { channelId, contactId: contact.id, activeContactId: contact.id, lastInboundAt },
@@ -95,9 +97,16 @@ describe("message.send against the simulator", () => {
     return { conversation, message };
   }
 
-  const deps = (over: Partial<SendQueuedMessageDeps> = {}): SendQueuedMessageDeps => ({ db: t.db, graph, log, ...over });
+  const deps = (over: Partial<SendQueuedMessageDeps> = {}): SendQueuedMessageDeps => ({
+    db: t.db,
+    graph,
+    log,
+    ...over,
+  });
   const force = (body: object) =>
-    built.app.inject({ method: "POST", url: "/_control/force", payload: body }).then((r) => expect(r.statusCode).toBe(200));
+    built.app
+      .inject({ method: "POST", url: "/_control/force", payload: body })
+      .then((r) => expect(r.statusCode).toBe(200));
   const stored = (id: string) => t.db.message.findUniqueOrThrow({ where: { id } });
 
   it("syncs the simulator's templates with category, status and parameter count", async () => {
@@ -118,36 +127,65 @@ describe("message.send against the simulator", () => {
     expect(built.sim.outbound.has(row.externalId!)).toBe(true);
     expect(sends()).toBe(before + 1);
     // A second job for the same message (redelivery) sends nothing.
-    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({ outcome: "skipped", reason: "already_sent" });
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({
+      outcome: "skipped",
+      reason: "already_sent",
+    });
     expect(sends()).toBe(before + 1);
   });
 
   it("sends an approved template outside the window when consent exists", async () => {
     // spring_sale: a text header without placeholders (media headers need a header parameter, not supported yet).
-    const template = await t.db.template.findFirstOrThrow({ where: { channelId, name: "spring_sale", language: "de" } });
+    const template = await t.db.template.findFirstOrThrow({
+      where: { channelId, name: "spring_sale", language: "de" },
+    });
     const conversation = await newConversation({ lastInboundAt: new Date(Date.now() - 48 * 3600_000) });
-    await t.db.consent.create({ data: { contactId: conversation.contactId, purpose: "marketing", status: "granted", source: "web_form" } });
-    const parameters = Object.fromEntries(Array.from({ length: template.parameterCount }, (_, i) => [String(i + 1), `v${i + 1}`]));
+    await t.db.consent.create({
+      data: { contactId: conversation.contactId, purpose: "marketing", status: "granted", source: "web_form" },
+    });
+    const parameters = Object.fromEntries(
+      Array.from({ length: template.parameterCount }, (_, i) => [String(i + 1), `v${i + 1}`]),
+    );
     const { message } = await queueOutboundMessage(
       { db: t.db },
-      { conversationId: conversation.id, body: { type: "template", clientId: "tpl", template: { name: template.name, language: template.language, parameters } } },
+      {
+        conversationId: conversation.id,
+        body: {
+          type: "template",
+          clientId: "tpl",
+          template: { name: template.name, language: template.language, parameters },
+        },
+      },
     );
-    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toMatchObject({
+      outcome: "sent",
+    });
   });
 
   it("re-checks the rules at send time: consent withdrawn after queuing → failed, nothing sent", async () => {
     const before = sends();
     const { message, conversation } = await queueText();
-    await t.db.consent.create({ data: { contactId: conversation.contactId, purpose: "service", status: "withdrawn", source: "chat_keyword" } });
-    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({ outcome: "failed", code: "opted_out" });
+    await t.db.consent.create({
+      data: { contactId: conversation.contactId, purpose: "service", status: "withdrawn", source: "chat_keyword" },
+    });
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({
+      outcome: "failed",
+      code: "opted_out",
+    });
     expect(await stored(message.id)).toMatchObject({ status: "failed", errorTitle: "opted_out" });
     expect(sends()).toBe(before);
   });
 
   it("re-checks the window at send time", async () => {
     const { message, conversation } = await queueText();
-    await t.db.conversation.update({ where: { id: conversation.id }, data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) } });
-    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({ outcome: "failed", code: "window_closed" });
+    await t.db.conversation.update({
+      where: { id: conversation.id },
+      data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) },
+    });
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({
+      outcome: "failed",
+      code: "window_closed",
+    });
   });
 
   describe.each([
@@ -159,11 +197,16 @@ describe("message.send against the simulator", () => {
     it("goes back to queued and throws for a BullMQ retry; on the last attempt it fails visibly", async () => {
       const { message } = await queueText();
       await force({ code, mode: "sync" });
-      const error = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch((e: unknown) => e);
+      const error = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch(
+        (e: unknown) => e,
+      );
       expect(isRetryableSendError(error)).toBe(true);
       expect(await stored(message.id)).toMatchObject({ status: "queued", externalId: null });
       await force({ code, mode: "sync" });
-      expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: true })).toEqual({ outcome: "failed", code: String(code) });
+      expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: true })).toEqual({
+        outcome: "failed",
+        code: String(code),
+      });
       const row = await stored(message.id);
       expect(row).toMatchObject({ status: "failed", errorCode: code });
       expect(row.errorDetails).toMatch(/\n/); // German and English reason
@@ -173,33 +216,47 @@ describe("message.send against the simulator", () => {
   it("HTTP 500 without a Graph body is retried", async () => {
     const { message } = await queueText();
     await force({ http: 500 });
-    const error = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch((e: unknown) => e);
+    const error = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch(
+      (e: unknown) => e,
+    );
     expect(isRetryableSendError(error)).toBe(true);
-    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
-  });
-
-  describe.each([131047, 131026, 131049, 131050, 131008, 131009, 100, 132000, 132001, 132015])("permanent %i", (code) => {
-    it("marks the message failed with Meta's code and a German/English reason, no retry", async () => {
-      const { message, conversation } = await queueText();
-      await force({ code, mode: "sync" });
-      expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({ outcome: "failed", code: String(code) });
-      const row = await stored(message.id);
-      expect(row).toMatchObject({ status: "failed", errorCode: code, externalId: null });
-      expect(row.errorTitle).toBeTruthy();
-      const [de, en] = row.errorDetails!.split("\n");
-      expect(de).toBeTruthy();
-      expect(en).toBeTruthy();
-      const marketing = await t.db.consent.findFirst({ where: { contactId: conversation.contactId, purpose: "marketing" } });
-      if (code === 131050) expect(marketing).toMatchObject({ status: "withdrawn", source: "whatsapp" });
-      else expect(marketing).toBeNull();
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toMatchObject({
+      outcome: "sent",
     });
   });
+
+  describe.each([131047, 131026, 131049, 131050, 131008, 131009, 100, 132000, 132001, 132015])(
+    "permanent %i",
+    (code) => {
+      it("marks the message failed with Meta's code and a German/English reason, no retry", async () => {
+        const { message, conversation } = await queueText();
+        await force({ code, mode: "sync" });
+        expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({
+          outcome: "failed",
+          code: String(code),
+        });
+        const row = await stored(message.id);
+        expect(row).toMatchObject({ status: "failed", errorCode: code, externalId: null });
+        expect(row.errorTitle).toBeTruthy();
+        const [de, en] = row.errorDetails!.split("\n");
+        expect(de).toBeTruthy();
+        expect(en).toBeTruthy();
+        const marketing = await t.db.consent.findFirst({
+          where: { contactId: conversation.contactId, purpose: "marketing" },
+        });
+        if (code === 131050) expect(marketing).toMatchObject({ status: "withdrawn", source: "whatsapp" });
+        else expect(marketing).toBeNull();
+      });
+    },
+  );
 
   it("190 pauses the channel with an audit entry; messages stay queued and go out after resumeChannel", async () => {
     const first = await queueText();
     const second = await queueText();
     await force({ code: 190, mode: "sync" });
-    expect(await sendQueuedMessage(deps(), { messageId: first.message.id, isLastAttempt: false })).toEqual({ outcome: "channel_paused" });
+    expect(await sendQueuedMessage(deps(), { messageId: first.message.id, isLastAttempt: false })).toEqual({
+      outcome: "channel_paused",
+    });
     const channel = await t.db.channel.findUniqueOrThrow({ where: { id: channelId } });
     expect(channel).toMatchObject({ status: "paused" });
     expect(channel.statusReason).toContain("190");
@@ -207,12 +264,18 @@ describe("message.send against the simulator", () => {
     expect(await stored(first.message.id)).toMatchObject({ status: "queued" });
     // The queue does not burn: the next message is not sent while paused.
     const before = sends();
-    expect(await sendQueuedMessage(deps(), { messageId: second.message.id, isLastAttempt: false })).toEqual({ outcome: "channel_paused" });
+    expect(await sendQueuedMessage(deps(), { messageId: second.message.id, isLastAttempt: false })).toEqual({
+      outcome: "channel_paused",
+    });
     expect(sends()).toBe(before);
     const { requeued } = await resumeChannel({ db: t.db }, { channelId, actor: { type: "system" } });
     expect(requeued).toBeGreaterThanOrEqual(2);
-    expect(await sendQueuedMessage(deps(), { messageId: first.message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
-    expect(await sendQueuedMessage(deps(), { messageId: second.message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
+    expect(await sendQueuedMessage(deps(), { messageId: first.message.id, isLastAttempt: false })).toMatchObject({
+      outcome: "sent",
+    });
+    expect(await sendQueuedMessage(deps(), { messageId: second.message.id, isLastAttempt: false })).toMatchObject({
+      outcome: "sent",
+    });
   });
 
   it("a worker killed after Graph accepted, before recording: the retry does not send again", async () => {
@@ -225,15 +288,21 @@ describe("message.send against the simulator", () => {
         throw new Error("worker killed");
       },
     };
-    await expect(sendQueuedMessage(deps({ graph: dying }), { messageId: message.id, isLastAttempt: false })).rejects.toThrow("worker killed");
+    await expect(
+      sendQueuedMessage(deps({ graph: dying }), { messageId: message.id, isLastAttempt: false }),
+    ).rejects.toThrow("worker killed");
     expect(sends()).toBe(before + 1);
     expect(await stored(message.id)).toMatchObject({ status: "sending", externalId: null });
 
     // Restarted worker, inside the grace period: waits for the status webhook instead of sending.
-    const waiting = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch((e: unknown) => e);
+    const waiting = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch(
+      (e: unknown) => e,
+    );
     expect(isRetryableSendError(waiting) && waiting.reason).toBe("awaiting_status");
     // After the grace period with no wamid linked: failed as unconfirmed, never re-sent.
-    expect(await sendQueuedMessage(deps({ reconcileGraceMs: 0 }), { messageId: message.id, isLastAttempt: false })).toEqual({
+    expect(
+      await sendQueuedMessage(deps({ reconcileGraceMs: 0 }), { messageId: message.id, isLastAttempt: false }),
+    ).toEqual({
       outcome: "failed",
       code: "delivery_unconfirmed",
     });
@@ -247,12 +316,16 @@ describe("message.send against the simulator", () => {
     expect(await createSendStatements(t.db).claim(message.id, new Date())).toBeDefined();
     expect(await stored(message.id)).toMatchObject({ status: "sending", sendStartedAt: null });
     // While the claim may still be a live job's, the next attempt waits instead of sending.
-    const early = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch((e: unknown) => e);
+    const early = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch(
+      (e: unknown) => e,
+    );
     expect(isRetryableSendError(early) && early.reason).toBe("awaiting_claim");
     expect(sends()).toBe(before);
     // Once the claim is orphaned, the message is taken over and sent.
     const later = () => new Date(Date.now() + ORPHANED_CLAIM_MS + 1_000);
-    expect(await sendQueuedMessage(deps({ clock: later }), { messageId: message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
+    expect(
+      await sendQueuedMessage(deps({ clock: later }), { messageId: message.id, isLastAttempt: false }),
+    ).toMatchObject({ outcome: "sent" });
     expect(sends()).toBe(before + 1);
     expect((await stored(message.id)).sendStartedAt).not.toBeNull();
   });
@@ -274,7 +347,9 @@ describe("message.send against the simulator", () => {
     await isBooked;
     // …attempt B finds the claim orphaned and sends the message…
     const later = () => new Date(Date.now() + ORPHANED_CLAIM_MS + 1_000);
-    expect(await sendQueuedMessage(deps({ clock: later }), { messageId: message.id, isLastAttempt: false })).toMatchObject({ outcome: "sent" });
+    expect(
+      await sendQueuedMessage(deps({ clock: later }), { messageId: message.id, isLastAttempt: false }),
+    ).toMatchObject({ outcome: "sent" });
     // …and A, waking up, may not send it again.
     release();
     expect(await a).toEqual({ outcome: "skipped", reason: "claimed_elsewhere" });
@@ -292,21 +367,35 @@ describe("message.send against the simulator", () => {
       },
     };
     const before = sends();
-    await expect(sendQueuedMessage(deps({ graph: dying }), { messageId: message.id, isLastAttempt: false })).rejects.toThrow();
-    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({ outcome: "skipped", reason: "already_sent" });
+    await expect(
+      sendQueuedMessage(deps({ graph: dying }), { messageId: message.id, isLastAttempt: false }),
+    ).rejects.toThrow();
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toEqual({
+      outcome: "skipped",
+      reason: "already_sent",
+    });
     expect(sends()).toBe(before + 1);
   });
 
   it("a Graph timeout leaves the outcome open: no blind re-send", async () => {
     const { message } = await queueText();
     await force({ timeout: true });
-    const error = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch((e: unknown) => e);
+    const error = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch(
+      (e: unknown) => e,
+    );
     expect(isRetryableSendError(error) && error.reason).toBe("awaiting_status");
     expect(await stored(message.id)).toMatchObject({ status: "sending" });
   });
 
   const workerEnv = () =>
-    parseEnv({ LOG_LEVEL: "silent", GRAPH_API_URL: graphUrl, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_APP_SECRET: "s", WHATSAPP_VERIFY_TOKEN: "v", WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID });
+    parseEnv({
+      LOG_LEVEL: "silent",
+      GRAPH_API_URL: graphUrl,
+      WHATSAPP_ACCESS_TOKEN: TOKEN,
+      WHATSAPP_APP_SECRET: "s",
+      WHATSAPP_VERIFY_TOKEN: "v",
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+    });
 
   it("end to end through BullMQ: a retryable error is retried with backoff and then sent", async () => {
     // Wired as `pnpm start` wires it: claim and record on the plain pg pool.
@@ -327,19 +416,26 @@ describe("message.send against the simulator", () => {
     const got: LiveEnvelope[] = [];
     const sub = redis.duplicate();
     const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
-    const worker = await startWorker({ env: workerEnv(), db: t.db, pgPool: t.pgPool, redis, queues, log }, { scheduleTemplateSync: false });
+    const worker = await startWorker(
+      { env: workerEnv(), db: t.db, pgPool: t.pgPool, redis, queues, log },
+      { scheduleTemplateSync: false },
+    );
     try {
       const ok = await queueText("geht raus");
       await drainOutbox(t.db, queues, log);
       const updated = (id: string) => got.find((e) => e.event.type === "message.updated" && e.event.message.id === id);
-      await expect.poll(() => updated(ok.message.id)?.event).toMatchObject({ message: { status: "sent", externalId: expect.stringMatching(/^wamid\./) } });
+      await expect
+        .poll(() => updated(ok.message.id)?.event)
+        .toMatchObject({ message: { status: "sent", externalId: expect.stringMatching(/^wamid\./) } });
       await force({ code: 131026, mode: "sync" });
       const bad = await queueText("kommt nicht an");
       await drainOutbox(t.db, queues, log);
-      await expect.poll(() => updated(bad.message.id)?.event).toMatchObject({
-        conversationId: bad.conversation.id,
-        message: { status: "failed", errorCode: 131026, errorDetails: expect.stringContaining("\n") },
-      });
+      await expect
+        .poll(() => updated(bad.message.id)?.event)
+        .toMatchObject({
+          conversationId: bad.conversation.id,
+          message: { status: "failed", errorCode: 131026, errorDetails: expect.stringContaining("\n") },
+        });
     } finally {
       await worker.close();
       await subscription.close();
@@ -348,7 +444,11 @@ describe("message.send against the simulator", () => {
   });
 
   it("Redis unavailable while queuing: the outbox keeps the job, and it is sent once Redis is back", async () => {
-    const deadRedis = createRedis("redis://127.0.0.1:1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const deadRedis = createRedis("redis://127.0.0.1:1", {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     deadRedis.on("error", () => undefined);
     const deadQueues = new JobQueues(deadRedis, prefix);
     const { message } = await queueText();

@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
 import { queueOutboundMessage } from "@inbox/core";
-import { createTestDatabase, createTestRedisPrefix, startTestRedisServer, type TestDatabase, type TestRedisServer } from "@inbox/db/testing";
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  startTestRedisServer,
+  type TestDatabase,
+  type TestRedisServer,
+} from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
@@ -32,7 +38,14 @@ describe("Redis restarted during a burst of sends", () => {
   });
 
   it("the worker reconnects, the sweeper re-queues the jobs Redis lost, and every message is sent exactly once", async () => {
-    const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: sim.productEnv.WHATSAPP_PHONE_NUMBER_ID!, throughputLimit: 10 } });
+    const channel = await t.db.channel.create({
+      data: {
+        type: "whatsapp",
+        name: "WhatsApp",
+        externalId: sim.productEnv.WHATSAPP_PHONE_NUMBER_ID!,
+        throughputLimit: 10,
+      },
+    });
     const redis = createRedis(server.url);
     redis.on("error", () => undefined);
     const queues = new JobQueues(redis, createTestRedisPrefix());
@@ -41,27 +54,46 @@ describe("Redis restarted during a burst of sends", () => {
     // The whole burst is queued (outbox rows) before the worker starts, so it begins at once, whatever the load.
     const ids: string[] = [];
     for (let i = 0; i < MESSAGES; i++) {
-      const contact = await t.db.contact.create({ data: { channelId: channel.id, waId: `4915300${String(i).padStart(5, "0")}` } });
+      const contact = await t.db.contact.create({
+        data: { channelId: channel.id, waId: `4915300${String(i).padStart(5, "0")}` },
+      });
       const conversation = await t.db.conversation.create({
         data: { channelId: channel.id, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
       });
-      const { message } = await queueOutboundMessage({ db: t.db }, { conversationId: conversation.id, body: { type: "text", text: `Nachricht ${i}`, clientId: `r${i}` } });
+      const { message } = await queueOutboundMessage(
+        { db: t.db },
+        { conversationId: conversation.id, body: { type: "text", text: `Nachricht ${i}`, clientId: `r${i}` } },
+      );
       ids.push(message.id);
     }
     const worker = await startWorker(
       { env, db: t.db, redis, queues, log },
       // Few jobs active at once, so most of the burst waits in Redis when it goes away.
-      { scheduleTemplateSync: false, wakeSnoozedEveryMs: 0, concurrency: { outbound: 4 }, sweepEveryMs: 300, sweep: { queuedForMs: 1_500, sendingForMs: 60_000 } },
+      {
+        scheduleTemplateSync: false,
+        wakeSnoozedEveryMs: 0,
+        concurrency: { outbound: 4 },
+        sweepEveryMs: 300,
+        sweep: { queuedForMs: 1_500, sendingForMs: 60_000 },
+      },
     );
     try {
       // At 10 msg/s the burst takes ~4 s: restart Redis when a few went out.
-      await expect.poll(() => t.db.message.count({ where: { id: { in: ids }, status: { in: ["sent", "delivered", "read"] } } }), { timeout: 10_000, interval: 20 }).toBeGreaterThan(2);
+      await expect
+        .poll(() => t.db.message.count({ where: { id: { in: ids }, status: { in: ["sent", "delivered", "read"] } } }), {
+          timeout: 10_000,
+          interval: 20,
+        })
+        .toBeGreaterThan(2);
       await server.stop();
       await new Promise((r) => setTimeout(r, 300));
       await server.start();
 
       await expect
-        .poll(() => t.db.message.count({ where: { id: { in: ids }, externalId: { not: null } } }), { timeout: 30_000, interval: 200 })
+        .poll(() => t.db.message.count({ where: { id: { in: ids }, externalId: { not: null } } }), {
+          timeout: 30_000,
+          interval: 200,
+        })
         .toBe(MESSAGES);
       const stored = await t.db.message.findMany({ where: { id: { in: ids } } });
       // The restart really lost jobs: the sweeper had to give messages new ones.

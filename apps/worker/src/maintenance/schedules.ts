@@ -8,8 +8,15 @@ export const CONVERSATION_WAKE_EVERY_MS = 60 * 1000;
  * A BullMQ job scheduler per WhatsApp channel with a WABA id: `template.sync` every 6 h and once right away.
  * Idempotent (upsert by scheduler id), so every worker start may call it.
  */
-export async function scheduleTemplateSync(db: Db, queues: JobQueues, everyMs = TEMPLATE_SYNC_EVERY_MS): Promise<number> {
-  const channels = await db.channel.findMany({ where: { type: "whatsapp", accountId: { not: null } }, select: { id: true } });
+export async function scheduleTemplateSync(
+  db: Db,
+  queues: JobQueues,
+  everyMs = TEMPLATE_SYNC_EVERY_MS,
+): Promise<number> {
+  const channels = await db.channel.findMany({
+    where: { type: "whatsapp", accountId: { not: null } },
+    select: { id: true },
+  });
   for (const channel of channels) {
     await queues.queues.maintenance.upsertJobScheduler(
       `template.sync-${channel.id}`,
@@ -22,5 +29,9 @@ export async function scheduleTemplateSync(db: Db, queues: JobQueues, everyMs = 
 
 /** `conversation.wake` on one scheduler shared by all workers (a snoozed conversation reopens within `everyMs`). */
 export async function scheduleConversationWake(queues: JobQueues, everyMs = CONVERSATION_WAKE_EVERY_MS): Promise<void> {
-  await queues.queues.maintenance.upsertJobScheduler("conversation.wake", { every: everyMs }, { name: "conversation.wake", data: {} });
+  await queues.queues.maintenance.upsertJobScheduler(
+    "conversation.wake",
+    { every: everyMs },
+    { name: "conversation.wake", data: {} },
+  );
 }

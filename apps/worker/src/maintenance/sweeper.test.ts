@@ -28,10 +28,17 @@ describe("outbound sweeper", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    sim = await startTestSimulator(NO_RECEIVER, { phoneNumberId: PHONE_NUMBER_ID, webhookMaxAttempts: 1, isAutoRead: false, log });
+    sim = await startTestSimulator(NO_RECEIVER, {
+      phoneNumberId: PHONE_NUMBER_ID,
+      webhookMaxAttempts: 1,
+      isAutoRead: false,
+      log,
+    });
     const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv });
     deps = { env, db: t.db, redis, queues, log };
-    channelId = (await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })).id;
+    channelId = (
+      await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })
+    ).id;
   });
   afterAll(async () => {
     await sim.close();
@@ -44,16 +51,25 @@ describe("outbound sweeper", () => {
   async function orphan(opts: { channel?: string; status?: "queued" | "sending"; ageMs?: number } = {}) {
     n++;
     const channel = opts.channel ?? channelId;
-    const contact = await t.db.contact.create({ data: { channelId: channel, waId: `4915200${String(n).padStart(5, "0")}` } });
+    const contact = await t.db.contact.create({
+      data: { channelId: channel, waId: `4915200${String(n).padStart(5, "0")}` },
+    });
     const conversation = await t.db.conversation.create({
       data: { channelId: channel, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
     });
-    const { message } = await queueOutboundMessage({ db: t.db }, { conversationId: conversation.id, body: { type: "text", text: "Hallo", clientId: `s${n}` } });
+    const { message } = await queueOutboundMessage(
+      { db: t.db },
+      { conversationId: conversation.id, body: { type: "text", text: "Hallo", clientId: `s${n}` } },
+    );
     const past = new Date(Date.now() - (opts.ageMs ?? 30 * 60_000));
     await t.db.outboxJob.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: past } });
     await t.db.message.update({
       where: { id: message.id },
-      data: { status: opts.status ?? "queued", statusAt: past, ...(opts.status === "sending" ? { sendStartedAt: past, attempts: 1 } : {}) },
+      data: {
+        status: opts.status ?? "queued",
+        statusAt: past,
+        ...(opts.status === "sending" ? { sendStartedAt: past, attempts: 1 } : {}),
+      },
     });
     return message.id;
   }
@@ -86,12 +102,20 @@ describe("outbound sweeper", () => {
 
   it("leaves alone messages that still have a live job, messages with an undispatched outbox row, and paused channels", async () => {
     const withJob = await orphan();
-    await queues.add("message.send", { messageId: withJob }, { jobId: `message.send-${withJob}-later`, delayMs: 60_000 });
+    await queues.add(
+      "message.send",
+      { messageId: withJob },
+      { jobId: `message.send-${withJob}-later`, delayMs: 60_000 },
+    );
     const inOutbox = await orphan();
-    const paused = await t.db.channel.create({ data: { type: "whatsapp", name: "Paused", externalId: "100000000000002", status: "paused", statusReason: "190" } });
+    const paused = await t.db.channel.create({
+      data: { type: "whatsapp", name: "Paused", externalId: "100000000000002", status: "paused", statusReason: "190" },
+    });
     const onPaused = await orphan({ channel: paused.id });
     // Redis was down: the row waits in Postgres for the relay.
-    await t.db.outboxJob.create({ data: { name: "message.send", payload: { messageId: inOutbox }, jobId: `message.send-${inOutbox}-pending` } });
+    await t.db.outboxJob.create({
+      data: { name: "message.send", payload: { messageId: inOutbox }, jobId: `message.send-${inOutbox}-pending` },
+    });
 
     const result = await sweep();
     expect(result?.requeued).toEqual([]);
@@ -116,7 +140,9 @@ describe("outbound sweeper", () => {
     });
     expect(await sweepStatusesOnce(deps, { lockMs: 1 })).toEqual({ applied: 1, updatedMessageIds: [id] });
     expect(await stored(id)).toMatchObject({ status: "read" });
-    expect((await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.overtaken-1" } })).messageId).toBe(id);
+    expect(
+      (await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.overtaken-1" } })).messageId,
+    ).toBe(id);
     // Nothing left to do on the next round.
     await new Promise((r) => setTimeout(r, 5));
     expect(await sweepStatusesOnce(deps, { lockMs: 1 })).toMatchObject({ applied: 0 });

@@ -29,10 +29,16 @@ async function idsWithLiveJob(deps: WorkerDeps, queue: QueueName, field: string,
 }
 
 /** Message ids (of `ids`) that have a live `message.send` job in the outbound queue. */
-export const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) => idsWithLiveJob(deps, "outbound", "messageId", ids);
+export const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) =>
+  idsWithLiveJob(deps, "outbound", "messageId", ids);
 
 /** Runs `sweep` only if this process gets the Redis lock `name` (held for `lockMs`); null when another one has it. */
-async function withSweepLock<T>(deps: WorkerDeps, name: string, lockMs: number, sweep: () => Promise<T>): Promise<T | null> {
+async function withSweepLock<T>(
+  deps: WorkerDeps,
+  name: string,
+  lockMs: number,
+  sweep: () => Promise<T>,
+): Promise<T | null> {
   const locked = await deps.redis.set(`${deps.queues.prefix}:${name}-lock`, randomUUID(), "PX", lockMs, "NX");
   return locked === "OK" ? sweep() : null;
 }
@@ -54,7 +60,8 @@ export async function sweepOutboundOnce(
       },
       options,
     );
-    if (result.requeued.length > 0) deps.log.warn({ count: result.requeued.length }, "outbound sweeper re-enqueued messages no job would pick up");
+    if (result.requeued.length > 0)
+      deps.log.warn({ count: result.requeued.length }, "outbound sweeper re-enqueued messages no job would pick up");
     return result;
   });
 }
@@ -74,17 +81,24 @@ export async function sweepPendingMediaOnce(
       },
       options,
     );
-    if (result.requeued.length > 0) deps.log.warn({ count: result.requeued.length }, "media sweeper re-enqueued downloads no job would pick up");
+    if (result.requeued.length > 0)
+      deps.log.warn({ count: result.requeued.length }, "media sweeper re-enqueued downloads no job would pick up");
     return result;
   });
 }
 
 /** One sweep of status reports left unapplied although their message is known (see sweepUnappliedStatuses). */
-export async function sweepStatusesOnce(deps: WorkerDeps, options: { lockMs?: number } = {}): Promise<{ applied: number } | null> {
+export async function sweepStatusesOnce(
+  deps: WorkerDeps,
+  options: { lockMs?: number } = {},
+): Promise<{ applied: number } | null> {
   return withSweepLock(deps, "status-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
     const result = await sweepUnappliedStatuses({ db: deps.db, ...(deps.clock ? { clock: deps.clock } : {}) });
     if (result.applied > 0) {
-      deps.log.info({ count: result.applied }, "status sweeper applied reports that had overtaken their message's wamid");
+      deps.log.info(
+        { count: result.applied },
+        "status sweeper applied reports that had overtaken their message's wamid",
+      );
       liveChangesFor(deps).add({ updatedMessageIds: result.updatedMessageIds });
     }
     return result;
@@ -100,9 +114,15 @@ export interface SweeperOptions extends SweepStuckMessagesOptions {
  * the unapplied-status sweep.
  * Errors (Postgres or Redis down, …) wait for the next round.
  */
-export function startSweeper(deps: WorkerDeps, options: SweeperOptions & { everyMs?: number; onOutboxWritten?: () => void } = {}): { close(): Promise<void> } {
+export function startSweeper(
+  deps: WorkerDeps,
+  options: SweeperOptions & { everyMs?: number; onOutboxWritten?: () => void } = {},
+): { close(): Promise<void> } {
   const everyMs = options.everyMs ?? SWEEP_EVERY_MS;
-  const run = { lockMs: Math.max(1_000, everyMs / 2), ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}) };
+  const run = {
+    lockMs: Math.max(1_000, everyMs / 2),
+    ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}),
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let isClosed = false;

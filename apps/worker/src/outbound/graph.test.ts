@@ -17,7 +17,9 @@ beforeAll(async () => {
     req.on("end", () => {
       seen.push({ url: req.url, auth: req.headers.authorization, type: req.headers["content-type"], body });
       if (req.url?.startsWith("/v25.0/hang")) return; // never answers
-      const [status, answer] = req.url?.startsWith("/v25.0/limited") ? [400, RATE_LIMIT_ERROR_RESPONSE] : [200, SEND_MESSAGE_RESPONSE];
+      const [status, answer] = req.url?.startsWith("/v25.0/limited")
+        ? [400, RATE_LIMIT_ERROR_RESPONSE]
+        : [200, SEND_MESSAGE_RESPONSE];
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
     });
   });
@@ -30,7 +32,8 @@ afterAll(async () => {
 });
 
 describe("createGraphTransport", () => {
-  const client = (timeoutMs = 2_000, baseUrl = base) => new GraphClient({ baseUrl, accessToken: "tok", transport: createGraphTransport(), timeoutMs });
+  const client = (timeoutMs = 2_000, baseUrl = base) =>
+    new GraphClient({ baseUrl, accessToken: "tok", transport: createGraphTransport(), timeoutMs });
   const send = (c: GraphClient, number: string) => c.sendMessage(number, SEND_TEXT_REQUEST as SendMessageRequest);
 
   it("posts JSON with the bearer token and parses Meta's answer", async () => {
@@ -42,7 +45,11 @@ describe("createGraphTransport", () => {
 
   it("maps Meta's error envelope, timeouts and refused connections like the fetch transport", async () => {
     await expect(send(client(), "limited")).rejects.toMatchObject({ httpStatus: 400, code: 130429, isRetryable: true });
-    await expect(send(client(150), "hang")).rejects.toMatchObject({ isTimeout: true, isRetryable: true, code: undefined });
+    await expect(send(client(150), "hang")).rejects.toMatchObject({
+      isTimeout: true,
+      isRetryable: true,
+      code: undefined,
+    });
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;

@@ -45,7 +45,11 @@ export function graphFor(deps: WorkerDeps): GraphClient {
   if (deps.graph) return deps.graph;
   let client = clients.get(deps);
   if (!client) {
-    client = new GraphClient({ baseUrl: deps.env.GRAPH_API_URL, accessToken: deps.env.WHATSAPP_ACCESS_TOKEN ?? "", transport: createGraphTransport() });
+    client = new GraphClient({
+      baseUrl: deps.env.GRAPH_API_URL,
+      accessToken: deps.env.WHATSAPP_ACCESS_TOKEN ?? "",
+      transport: createGraphTransport(),
+    });
     clients.set(deps, client);
   }
   return client;

@@ -28,7 +28,8 @@ describe("send rate limits (Redis token buckets)", () => {
 
   it("does not book a slot further away than maxWaitMs", async () => {
     const channelId = randomUUID();
-    for (let i = 0; i < 10; i++) await throttle({ channelId, limitPerSecond: 1, recipientKey: `r${i}`, maxWaitMs: 100_000 });
+    for (let i = 0; i < 10; i++)
+      await throttle({ channelId, limitPerSecond: 1, recipientKey: `r${i}`, maxWaitMs: 100_000 });
     const far = await throttle({ channelId, limitPerSecond: 1, recipientKey: "x", maxWaitMs: 2_000 });
     expect(far.isBooked).toBe(false);
     expect(far.waitMs).toBeGreaterThan(9_000);
@@ -38,12 +39,22 @@ describe("send rate limits (Redis token buckets)", () => {
     const channelId = randomUUID();
     const waits: number[] = [];
     for (let i = 0; i < PAIR_BURST + 1; i++) {
-      const slot = await throttle({ channelId, limitPerSecond: 1_000_000, recipientKey: "4915112345678", maxWaitMs: 60_000 });
+      const slot = await throttle({
+        channelId,
+        limitPerSecond: 1_000_000,
+        recipientKey: "4915112345678",
+        maxWaitMs: 60_000,
+      });
       waits.push(slot.waitMs);
     }
     expect(waits.slice(0, PAIR_BURST).every((w) => w <= 1)).toBe(true);
     expect(waits[PAIR_BURST]).toBeGreaterThan(5_000);
-    const other = await throttle({ channelId, limitPerSecond: 1_000_000, recipientKey: "4915187654321", maxWaitMs: 60_000 });
+    const other = await throttle({
+      channelId,
+      limitPerSecond: 1_000_000,
+      recipientKey: "4915187654321",
+      maxWaitMs: 60_000,
+    });
     expect(other.waitMs).toBeLessThanOrEqual(1);
   });
 });
@@ -66,9 +77,20 @@ describe("slot timing and the dispatch gate", () => {
     // The pair allows 45 at once; 60 re-bookings with isPairHeld leave it untouched.
     const pairChannel = randomUUID();
     for (let i = 0; i < 60; i++) {
-      await throttle({ channelId: pairChannel, limitPerSecond: 1_000_000, recipientKey: "4915100000001", maxWaitMs: 60_000, isPairHeld: true });
+      await throttle({
+        channelId: pairChannel,
+        limitPerSecond: 1_000_000,
+        recipientKey: "4915100000001",
+        maxWaitMs: 60_000,
+        isPairHeld: true,
+      });
     }
-    const fresh = await throttle({ channelId: pairChannel, limitPerSecond: 1_000_000, recipientKey: "4915100000001", maxWaitMs: 60_000 });
+    const fresh = await throttle({
+      channelId: pairChannel,
+      limitPerSecond: 1_000_000,
+      recipientKey: "4915100000001",
+      maxWaitMs: 60_000,
+    });
     expect(fresh.isBooked).toBe(true);
   });
 
@@ -96,7 +118,9 @@ describe("outbound backoff", () => {
     }
   });
   it("honours a named wait and Meta's 4^X for 131056", () => {
-    expect(computeOutboundBackoff(1, "outbound", new RetryableSendError("rate_limited", "x", 6_000))).toBeGreaterThanOrEqual(6_000);
+    expect(
+      computeOutboundBackoff(1, "outbound", new RetryableSendError("rate_limited", "x", 6_000)),
+    ).toBeGreaterThanOrEqual(6_000);
     const pair = computeOutboundBackoff(3, "outbound", new RetryableSendError("graph", "pair", undefined, 131056));
     expect(pair).toBeGreaterThanOrEqual(16_000);
     expect(pair).toBeLessThanOrEqual(32_000);

@@ -102,7 +102,9 @@ export function createRedisThrottle(redis: Redis, prefix: string): Throttle {
  * less than `jitterMs` longer than another to reach Meta. No Redis round trip: it only sees this process's sends
  * (several processes rely on the shared slot spacing).
  */
-export function createDispatchGate(jitterMs = DISPATCH_JITTER_MS): (channelId: string, limitPerSecond: number) => Promise<void> {
+export function createDispatchGate(
+  jitterMs = DISPATCH_JITTER_MS,
+): (channelId: string, limitPerSecond: number) => Promise<void> {
   const windowMs = 1000 + jitterMs;
   const logs = new Map<string, { times: number[]; start: number }>();
   return async (channelId, limitPerSecond) => {

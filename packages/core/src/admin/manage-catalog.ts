@@ -21,14 +21,20 @@ export async function listLabels(db: DbTx): Promise<LabelDto[]> {
   return db.label.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, color: true } });
 }
 
-export async function saveLabel(db: Db, actor: Actor, input: { id?: string; name: string; color: string }): Promise<LabelDto> {
+export async function saveLabel(
+  db: Db,
+  actor: Actor,
+  input: { id?: string; name: string; color: string },
+): Promise<LabelDto> {
   if (input.id) checkId(input.id, "Label");
   return unique(`Label ${input.name}`, () =>
     db.$transaction(async (tx) => {
       const label = input.id
         ? await tx.label.update({ where: { id: input.id }, data: { name: input.name, color: input.color } })
         : await tx.label.create({ data: { name: input.name, color: input.color } });
-      await recordAudit(tx, actor, input.id ? "label.updated" : "label.created", "label", label.id, { name: label.name });
+      await recordAudit(tx, actor, input.id ? "label.updated" : "label.created", "label", label.id, {
+        name: label.name,
+      });
       return { id: label.id, name: label.name, color: label.color };
     }),
   );
@@ -62,7 +68,9 @@ export async function saveQuickReply(
       const row = input.id
         ? await tx.quickReply.update({ where: { id: input.id }, data })
         : await tx.quickReply.create({ data: { ...data, createdById: actor.type === "user" ? actor.userId : null } });
-      await recordAudit(tx, actor, input.id ? "quick_reply.updated" : "quick_reply.created", "quick_reply", row.id, { shortcut: row.shortcut });
+      await recordAudit(tx, actor, input.id ? "quick_reply.updated" : "quick_reply.created", "quick_reply", row.id, {
+        shortcut: row.shortcut,
+      });
       return { id: row.id, shortcut: row.shortcut, title: row.title, text: row.text, teamId: row.teamId };
     }),
   );
@@ -109,7 +117,11 @@ export async function setTotpRequired(db: Db, actor: Actor, requireTotp: boolean
   await db.$transaction(async (tx) => {
     await tx.setting.upsert({
       where: { key: REQUIRE_TOTP_SETTING },
-      create: { key: REQUIRE_TOTP_SETTING, value: requireTotp, updatedById: actor.type === "user" ? actor.userId : null },
+      create: {
+        key: REQUIRE_TOTP_SETTING,
+        value: requireTotp,
+        updatedById: actor.type === "user" ? actor.userId : null,
+      },
       update: { value: requireTotp, updatedById: actor.type === "user" ? actor.userId : null },
     });
     await recordAudit(tx, actor, "setting.updated", "setting", REQUIRE_TOTP_SETTING, { value: requireTotp });

@@ -8,7 +8,10 @@ import { isUuid } from "../conversations/conversation-scope";
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export async function listUsers(db: DbTx): Promise<UserDto[]> {
-  const users = await db.user.findMany({ orderBy: { name: "asc" }, include: { memberships: { select: { teamId: true } } } });
+  const users = await db.user.findMany({
+    orderBy: { name: "asc" },
+    include: { memberships: { select: { teamId: true } } },
+  });
   return users.map((u) => ({
     id: u.id,
     email: u.email,
@@ -23,7 +26,10 @@ export async function listUsers(db: DbTx): Promise<UserDto[]> {
 }
 
 async function assertTeams(db: DbTx, teamIds: string[]): Promise<void> {
-  if (teamIds.some((id) => !isUuid(id)) || (await db.team.count({ where: { id: { in: teamIds } } })) !== new Set(teamIds).size) {
+  if (
+    teamIds.some((id) => !isUuid(id)) ||
+    (await db.team.count({ where: { id: { in: teamIds } } })) !== new Set(teamIds).size
+  ) {
     throw new AppError("not_found", "Team not found.");
   }
 }
@@ -34,7 +40,11 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) throw new AppError("not_found", "User not found.");
-    if (actor.type === "user" && actor.userId === userId && (input.isActive === false || (input.role && input.role !== "admin"))) {
+    if (
+      actor.type === "user" &&
+      actor.userId === userId &&
+      (input.isActive === false || (input.role && input.role !== "admin"))
+    ) {
       throw new AppError("conflict", "You cannot deactivate or demote yourself.");
     }
     await tx.user.update({
@@ -51,10 +61,20 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
       await assertTeams(tx, teamIds);
       const role = (input.role ?? user.role) === "agent" ? "member" : "lead";
       await tx.teamMembership.deleteMany({ where: { userId, teamId: { notIn: teamIds } } });
-      await tx.teamMembership.createMany({ data: teamIds.map((teamId) => ({ userId, teamId, role })), skipDuplicates: true });
+      await tx.teamMembership.createMany({
+        data: teamIds.map((teamId) => ({ userId, teamId, role })),
+        skipDuplicates: true,
+      });
     }
     if (input.isActive === false) await tx.session.deleteMany({ where: { userId } });
-    await recordAudit(tx, actor, "user.updated", "user", userId, JSON.parse(JSON.stringify(input)) as Record<string, never>);
+    await recordAudit(
+      tx,
+      actor,
+      "user.updated",
+      "user",
+      userId,
+      JSON.parse(JSON.stringify(input)) as Record<string, never>,
+    );
   });
 }
 
@@ -74,10 +94,19 @@ export async function resetUserPassword(db: Db, actor: Actor, userId: string, pa
   });
 }
 
-export async function setUserTeams(db: DbTx, userId: string, teamIds: string[], role: "agent" | "lead" | "admin"): Promise<void> {
+export async function setUserTeams(
+  db: DbTx,
+  userId: string,
+  teamIds: string[],
+  role: "agent" | "lead" | "admin",
+): Promise<void> {
   await assertTeams(db, teamIds);
   await db.teamMembership.createMany({
-    data: teamIds.map((teamId) => ({ userId, teamId, role: role === "agent" ? ("member" as const) : ("lead" as const) })),
+    data: teamIds.map((teamId) => ({
+      userId,
+      teamId,
+      role: role === "agent" ? ("member" as const) : ("lead" as const),
+    })),
     skipDuplicates: true,
   });
 }

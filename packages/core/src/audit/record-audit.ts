@@ -1,6 +1,7 @@
 import type { DbTx, Prisma } from "@inbox/db";
 
-export type Actor = { type: "user"; userId: string; ip?: string } | { type: "system" } | { type: "customer"; contactId?: string };
+export type Actor =
+  { type: "user"; userId: string; ip?: string } | { type: "system" } | { type: "customer"; contactId?: string };
 
 /** Appends to the audit log in the caller's transaction: the record exists exactly when the change does. */
 export async function recordAudit(

@@ -49,7 +49,13 @@ export async function logIn(db: Db, input: LogInInput, now = new Date()): Promis
     throw invalid();
   }
   if (user.lockedUntil && user.lockedUntil > now) {
-    await recordAudit(db, { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) }, "auth.login_locked", "user", user.id);
+    await recordAudit(
+      db,
+      { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) },
+      "auth.login_locked",
+      "user",
+      user.id,
+    );
     throw new AppError("account_locked", "Too many failed attempts. Try again later.");
   }
   const ok = await verifyPassword(user.passwordHash, input.password);

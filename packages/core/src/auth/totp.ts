@@ -47,7 +47,13 @@ export async function confirmTotpEnrollment(
     });
     // Other sessions were opened without the second factor.
     await tx.session.deleteMany({ where: { userId: user.id, id: { not: input.sessionId } } });
-    await recordAudit(tx, { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) }, "auth.totp_enabled", "user", user.id);
+    await recordAudit(
+      tx,
+      { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) },
+      "auth.totp_enabled",
+      "user",
+      user.id,
+    );
   });
 }
 
@@ -59,7 +65,8 @@ export async function verifySessionTotp(
 ): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: input.userId } });
   const actor = { type: "user" as const, userId: user.id, ...(input.ip ? { ip: input.ip } : {}) };
-  if (!user.totpEnabledAt || !user.totpSecret) throw new AppError("bad_request", "Two-factor authentication is not enabled.");
+  if (!user.totpEnabledAt || !user.totpSecret)
+    throw new AppError("bad_request", "Two-factor authentication is not enabled.");
   if (!(await codeMatches(user.totpSecret, input.code))) {
     await recordAudit(db, actor, "auth.totp_failed", "user", user.id);
     throw new AppError("invalid_credentials", "The code is not valid.");
@@ -82,5 +89,11 @@ export async function disableTotp(db: Db, input: { userId: string; password: str
   }
   if (await isTotpRequired(db)) throw new AppError("forbidden", "Two-factor authentication is mandatory here.");
   await db.user.update({ where: { id: user.id }, data: { totpEnabledAt: null, totpSecret: null } });
-  await recordAudit(db, { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) }, "auth.totp_disabled", "user", user.id);
+  await recordAudit(
+    db,
+    { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) },
+    "auth.totp_disabled",
+    "user",
+    user.id,
+  );
 }

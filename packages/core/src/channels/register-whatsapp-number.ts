@@ -25,7 +25,8 @@ export async function registerWhatsAppNumber(
   input: RegisterWhatsAppNumberInput,
   actor: Actor,
 ): Promise<RegisterWhatsAppNumberResult> {
-  if (!/^\d{6}$/.test(input.pin)) throw new AppError("validation_failed", "The PIN must be the number's 6-digit two-step verification PIN.");
+  if (!/^\d{6}$/.test(input.pin))
+    throw new AppError("validation_failed", "The PIN must be the number's 6-digit two-step verification PIN.");
   const region = input.region.toUpperCase();
   const channel = await deps.db.channel.findUnique({
     where: { type_externalId: { type: "whatsapp", externalId: input.phoneNumberId } },
@@ -55,13 +56,19 @@ export async function registerWhatsAppNumber(
     await deps.graph.register(input.phoneNumberId, { messaging_product: "whatsapp", pin: input.pin });
   } catch (error) {
     if (isGraphApiError(error)) {
-      throw new AppError("conflict", `Meta refused to register the number (${error.code}: ${error.details ?? error.message}).`);
+      throw new AppError(
+        "conflict",
+        `Meta refused to register the number (${error.code}: ${error.details ?? error.message}).`,
+      );
     }
     throw error;
   }
   await deps.db.$transaction(async (tx) => {
     await tx.channel.update({ where: { id: channel.id }, data: { dataRegion: region } });
-    await recordAudit(tx, actor, "channel.registered", "channel", channel.id, { region, storageChanged: !isAlreadySet });
+    await recordAudit(tx, actor, "channel.registered", "channel", channel.id, {
+      region,
+      storageChanged: !isAlreadySet,
+    });
   });
   return { storageChanged: !isAlreadySet, region };
 }

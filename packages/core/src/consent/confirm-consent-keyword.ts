@@ -15,15 +15,25 @@ export interface ConfirmConsentKeywordInput {
  * from the newest keyword consent, so a retried job does not queue a second confirmation. The payload marks it
  * as the opt-out confirmation, which the send policy lets through even to an opted-out contact.
  */
-export async function confirmConsentKeyword(db: Db, input: ConfirmConsentKeywordInput): Promise<{ messageId: string | null }> {
+export async function confirmConsentKeyword(
+  db: Db,
+  input: ConfirmConsentKeywordInput,
+): Promise<{ messageId: string | null }> {
   return db.$transaction(async (tx) => {
     const consent = await tx.consent.findFirst({
-      where: { contactId: input.contactId, source: "chat_keyword", status: input.kind === "opt_in" ? "granted" : "withdrawn" },
+      where: {
+        contactId: input.contactId,
+        source: "chat_keyword",
+        status: input.kind === "opt_in" ? "granted" : "withdrawn",
+      },
       // One keyword records a consent per purpose at the same instant: the id breaks the tie, so a retried job
       // derives the same clientId and does not queue a second confirmation.
       orderBy: [{ occurredAt: "desc" }, { id: "asc" }],
     });
-    const conversation = await tx.conversation.findUnique({ where: { id: input.conversationId }, select: { id: true, channelId: true } });
+    const conversation = await tx.conversation.findUnique({
+      where: { id: input.conversationId },
+      select: { id: true, channelId: true },
+    });
     if (!consent || !conversation) return { messageId: null };
     const settings = await loadConsentKeywordSettings(tx);
     const text = input.kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
@@ -38,7 +48,12 @@ export async function confirmConsentKeyword(db: Db, input: ConfirmConsentKeyword
           direction: "outbound",
           type: "text",
           text,
-          payload: { kind: "consent_confirmation", consentKind: input.kind, consentId: consent.id, isOptOutConfirmation: input.kind === "opt_out" },
+          payload: {
+            kind: "consent_confirmation",
+            consentKind: input.kind,
+            consentId: consent.id,
+            isOptOutConfirmation: input.kind === "opt_out",
+          },
           clientId,
           status: "queued",
         },

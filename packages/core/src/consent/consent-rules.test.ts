@@ -6,7 +6,10 @@ const withdrawn = (purpose: "service" | "marketing"): ConsentState => ({ purpose
 
 describe("checkSend", () => {
   it("allows free text inside the window and refuses it outside", () => {
-    expect(checkSend({ kind: "free_form", isWindowOpen: true, consents: [] })).toEqual({ ok: true, businessInitiated: false });
+    expect(checkSend({ kind: "free_form", isWindowOpen: true, consents: [] })).toEqual({
+      ok: true,
+      businessInitiated: false,
+    });
     expect(checkSend({ kind: "free_form", isWindowOpen: false, consents: [granted("service")] })).toMatchObject({
       ok: false,
       code: "window_closed",
@@ -18,38 +21,64 @@ describe("checkSend", () => {
       code: "opted_out",
     });
     expect(
-      checkSend({ kind: "template", templateCategory: "marketing", isWindowOpen: true, consents: [withdrawn("marketing")] }),
+      checkSend({
+        kind: "template",
+        templateCategory: "marketing",
+        isWindowOpen: true,
+        consents: [withdrawn("marketing")],
+      }),
     ).toMatchObject({ code: "opted_out" });
   });
 
   it("a marketing opt-out does not block service replies", () => {
-    expect(checkSend({ kind: "free_form", isWindowOpen: true, consents: [withdrawn("marketing")] })).toMatchObject({ ok: true });
+    expect(checkSend({ kind: "free_form", isWindowOpen: true, consents: [withdrawn("marketing")] })).toMatchObject({
+      ok: true,
+    });
   });
 
   it("needs consent for the template's purpose outside the window", () => {
-    expect(checkSend({ kind: "template", templateCategory: "utility", isWindowOpen: false, consents: [] })).toMatchObject({
+    expect(
+      checkSend({ kind: "template", templateCategory: "utility", isWindowOpen: false, consents: [] }),
+    ).toMatchObject({
       code: "consent_missing",
     });
     expect(
       checkSend({ kind: "template", templateCategory: "utility", isWindowOpen: false, consents: [granted("service")] }),
     ).toEqual({ ok: true, businessInitiated: true });
     expect(
-      checkSend({ kind: "template", templateCategory: "marketing", isWindowOpen: false, consents: [granted("service")] }),
+      checkSend({
+        kind: "template",
+        templateCategory: "marketing",
+        isWindowOpen: false,
+        consents: [granted("service")],
+      }),
     ).toMatchObject({ code: "consent_missing" });
     expect(
-      checkSend({ kind: "template", templateCategory: "authentication", isWindowOpen: false, consents: [granted("service")] }),
+      checkSend({
+        kind: "template",
+        templateCategory: "authentication",
+        isWindowOpen: false,
+        consents: [granted("service")],
+      }),
     ).toMatchObject({ ok: true });
   });
 
   it("marketing templates need marketing consent even inside the window", () => {
-    expect(checkSend({ kind: "template", templateCategory: "marketing", isWindowOpen: true, consents: [] })).toMatchObject({
+    expect(
+      checkSend({ kind: "template", templateCategory: "marketing", isWindowOpen: true, consents: [] }),
+    ).toMatchObject({
       code: "consent_missing",
     });
   });
 
   it("always lets the opt-out confirmation through", () => {
     expect(
-      checkSend({ kind: "free_form", isWindowOpen: true, consents: [withdrawn("service")], isOptOutConfirmation: true }),
+      checkSend({
+        kind: "free_form",
+        isWindowOpen: true,
+        consents: [withdrawn("service")],
+        isOptOutConfirmation: true,
+      }),
     ).toMatchObject({ ok: true });
   });
 });

@@ -29,7 +29,12 @@ async function dataFor(
       if (user.role === "agent" && target !== null && target !== user.id) {
         throw new AppError("forbidden", "Only leads and admins can assign conversations to others.");
       }
-      if (user.role === "agent" && target === null && conversation.assigneeId !== user.id && conversation.assigneeId !== null) {
+      if (
+        user.role === "agent" &&
+        target === null &&
+        conversation.assigneeId !== user.id &&
+        conversation.assigneeId !== null
+      ) {
         throw new AppError("forbidden", "Only leads and admins can unassign a colleague.");
       }
       if (target !== null) {
@@ -40,7 +45,10 @@ async function dataFor(
       return { assigneeId: target, assignedAt: target ? now : null };
     }
     case "handover": {
-      if (!isUuid(action.teamId) || !(await tx.team.findUnique({ where: { id: action.teamId }, select: { id: true } }))) {
+      if (
+        !isUuid(action.teamId) ||
+        !(await tx.team.findUnique({ where: { id: action.teamId }, select: { id: true } }))
+      ) {
         throw new AppError("not_found", "Team not found.");
       }
       return { teamId: action.teamId, assigneeId: null, assignedAt: null };
@@ -91,7 +99,8 @@ export async function changeConversation(
         select: { id: true, contactId: true, teamId: true, assigneeId: true, status: true },
       });
       if (!conversation) throw new AppError("not_found", "Conversation not found.");
-      if (!canAccessConversation(user, conversation)) throw new AppError("forbidden", "You do not have access to this conversation.");
+      if (!canAccessConversation(user, conversation))
+        throw new AppError("forbidden", "You do not have access to this conversation.");
       const data = await dataFor(tx, user, conversation, action, now);
       await tx.conversation.update({ where: { id: conversationId }, data: { ...data, updatedAt: now } });
       await recordAudit(

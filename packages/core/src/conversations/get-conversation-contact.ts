@@ -5,7 +5,11 @@ import { assertConversationAccess, type AccessUser } from "./can-access-conversa
 import { isUuid } from "./conversation-scope";
 
 /** The contact panel of a conversation (access checked like the conversation itself). */
-export async function getConversationContact(db: DbTx, user: AccessUser, conversationId: string): Promise<ContactDetailsDto> {
+export async function getConversationContact(
+  db: DbTx,
+  user: AccessUser,
+  conversationId: string,
+): Promise<ContactDetailsDto> {
   if (!isUuid(conversationId)) throw new AppError("not_found", "Conversation not found.");
   await assertConversationAccess(db, user, conversationId);
   const conversation = await db.conversation.findUniqueOrThrow({
@@ -15,7 +19,11 @@ export async function getConversationContact(db: DbTx, user: AccessUser, convers
         include: {
           consents: { orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }], take: 50 },
           labels: { include: { label: true } },
-          conversations: { orderBy: { createdAt: "desc" }, take: 20, select: { id: true, status: true, createdAt: true, lastMessageAt: true } },
+          conversations: {
+            orderBy: { createdAt: "desc" },
+            take: 20,
+            select: { id: true, status: true, createdAt: true, lastMessageAt: true },
+          },
         },
       },
     },
@@ -46,6 +54,11 @@ export async function getConversationContact(db: DbTx, user: AccessUser, convers
     labels: c.labels.map((l) => ({ id: l.label.id, name: l.label.name, color: l.label.color })),
     pastConversations: c.conversations
       .filter((x) => x.id !== conversationId)
-      .map((x) => ({ id: x.id, status: x.status, createdAt: x.createdAt.toISOString(), lastMessageAt: x.lastMessageAt.toISOString() })),
+      .map((x) => ({
+        id: x.id,
+        status: x.status,
+        createdAt: x.createdAt.toISOString(),
+        lastMessageAt: x.lastMessageAt.toISOString(),
+      })),
   };
 }

@@ -57,7 +57,10 @@ export async function listConversations(
     select: { id: true, lastMessageAt: true },
   });
   const page = rows.slice(0, query.limit);
-  const dtos = await loadConversationDtos(db, page.map((r) => r.id));
+  const dtos = await loadConversationDtos(
+    db,
+    page.map((r) => r.id),
+  );
   const byId = new Map(dtos.map((d) => [d.id, d]));
   const last = page.at(-1);
   return {

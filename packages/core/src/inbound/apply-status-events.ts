@@ -46,7 +46,8 @@ export function toStatusReports(statuses: Status[]): StatusReport[] {
     recipientId: s.recipient_id || s.recipient_user_id || null,
     errors: s.errors ? toJson(s.errors) : null,
     pricing: s.pricing ? toJson(s.pricing) : null,
-    callbackMessageId: s.biz_opaque_callback_data && UUID_RE.test(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
+    callbackMessageId:
+      s.biz_opaque_callback_data && UUID_RE.test(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
   }));
 }
 

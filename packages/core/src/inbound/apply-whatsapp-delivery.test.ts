@@ -49,9 +49,19 @@ const status = (wamid: string, s: string, timestamp: number, extra: Record<strin
 
 async function outboundMessage(wamid: string) {
   const contact = await t.db.contact.create({ data: { channelId, waId: `49170${++seq}` } });
-  const conv = await t.db.conversation.create({ data: { channelId, contactId: contact.id, activeContactId: contact.id } });
+  const conv = await t.db.conversation.create({
+    data: { channelId, contactId: contact.id, activeContactId: contact.id },
+  });
   return t.db.message.create({
-    data: { conversationId: conv.id, channelId, direction: "outbound", type: "text", text: "hi", status: "sending", externalId: wamid },
+    data: {
+      conversationId: conv.id,
+      channelId,
+      direction: "outbound",
+      type: "text",
+      text: "hi",
+      status: "sending",
+      externalId: wamid,
+    },
   });
 }
 
@@ -89,11 +99,15 @@ describe("applyWhatsAppDelivery: messages", () => {
       const wamid = payload.entry[0].changes[0].value.messages[0].id as string;
       const result = await apply(payload);
       expect(result.counts.messages, name).toBe(1);
-      const stored = await t.db.message.findUniqueOrThrow({ where: { channelId_externalId: { channelId, externalId: wamid } } });
+      const stored = await t.db.message.findUniqueOrThrow({
+        where: { channelId_externalId: { channelId, externalId: wamid } },
+      });
       expect(stored.direction).toBe("inbound");
       expect(stored.type).toBe(payload.entry[0].changes[0].value.messages[0].type);
       expect(stored.status).toBe("received");
-      expect(stored.providerTimestamp?.getTime()).toBe(Number(payload.entry[0].changes[0].value.messages[0].timestamp) * 1000);
+      expect(stored.providerTimestamp?.getTime()).toBe(
+        Number(payload.entry[0].changes[0].value.messages[0].timestamp) * 1000,
+      );
     }
     const media = await t.db.mediaAsset.findMany({ where: { channelId } });
     expect(media.map((m) => m.mimeType).sort()).toEqual(["application/pdf", "audio/ogg; codecs=opus", "image/jpeg"]);
@@ -107,12 +121,17 @@ describe("applyWhatsAppDelivery: messages", () => {
     const first = await apply(payload);
     expect(first.counts.messages).toBe(1);
     const conv = await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "491700000001" } } });
-    await t.db.conversation.update({ where: { id: conv.id }, data: { status: "resolved", activeContactId: null, unreadCount: 0 } });
+    await t.db.conversation.update({
+      where: { id: conv.id },
+      data: { status: "resolved", activeContactId: null, unreadCount: 0 },
+    });
     const again = await apply(payload);
     expect(again.counts).toMatchObject({ messages: 0, duplicates: 1 });
     const after = await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } });
     expect(after.status).toBe("resolved");
-    expect(await t.db.message.count({ where: { externalId: payload.entry[0].changes[0].value.messages[0].id } })).toBe(1);
+    expect(await t.db.message.count({ where: { externalId: payload.entry[0].changes[0].value.messages[0].id } })).toBe(
+      1,
+    );
   });
 
   it("concurrent identical deliveries store the message once", async () => {
@@ -129,10 +148,15 @@ describe("applyWhatsAppDelivery: messages", () => {
     const r1 = await apply(text("one", { from }));
     const conv = await t.db.conversation.findUniqueOrThrow({ where: { id: r1.conversationIds[0]! } });
     expect(conv).toMatchObject({ status: "open", teamId, assigneeId: null, unreadCount: 1 });
-    expect(await t.db.outboxJob.count({ where: { name: "conversation.route", jobId: `conversation.route-${conv.id}` } })).toBe(1);
+    expect(
+      await t.db.outboxJob.count({ where: { name: "conversation.route", jobId: `conversation.route-${conv.id}` } }),
+    ).toBe(1);
     await apply(text("two", { from }));
     expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).unreadCount).toBe(2);
-    await t.db.conversation.update({ where: { id: conv.id }, data: { status: "resolved", activeContactId: null, resolvedAt: new Date() } });
+    await t.db.conversation.update({
+      where: { id: conv.id },
+      data: { status: "resolved", activeContactId: null, resolvedAt: new Date() },
+    });
     const r3 = await apply(text("three", { from }));
     expect(r3.conversationIds).toEqual([conv.id]);
     const reopened = await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } });
@@ -157,15 +181,23 @@ describe("applyWhatsAppDelivery: messages", () => {
     const a = text("a", { from: "491700000010" });
     const b = text("b", { from: "491700000011" });
     const value = a.entry[0].changes[0].value;
-    value.messages.push(b.entry[0].changes[0].value.messages[0], { ...b.entry[0].changes[0].value.messages[0], id: "wamid.batch-3" });
+    value.messages.push(b.entry[0].changes[0].value.messages[0], {
+      ...b.entry[0].changes[0].value.messages[0],
+      id: "wamid.batch-3",
+    });
     value.contacts.push(b.entry[0].changes[0].value.contacts[0]);
     value.statuses = [{ id: "wamid.batch-out", status: "delivered", timestamp: "1750030073", recipient_id: "1" }];
-    a.entry.push({ id: fx.META_WABA_ID, changes: [{ field: "messages", value: text("c", { from: "491700000012" }).entry[0].changes[0].value }] });
+    a.entry.push({
+      id: fx.META_WABA_ID,
+      changes: [{ field: "messages", value: text("c", { from: "491700000012" }).entry[0].changes[0].value }],
+    });
     const r = await apply(a);
     expect(r.counts.messages).toBe(4);
     expect(r.conversationIds).toHaveLength(3);
     expect((await t.db.message.findUniqueOrThrow({ where: { id: out.id } })).status).toBe("delivered");
-    expect((await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "491700000011" } } })).unreadCount).toBe(2);
+    expect(
+      (await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "491700000011" } } })).unreadCount,
+    ).toBe(2);
   });
 
   it("a failing delivery stores nothing (no partial delivery)", async () => {
@@ -174,10 +206,16 @@ describe("applyWhatsAppDelivery: messages", () => {
     const before = await t.db.message.count();
     // A second change for a channel row that breaks the foreign key midway forces a rollback.
     const broken = parse(p);
-    broken.entry.push({ id: "x", changes: [{ field: "messages", value: { ...good, messages: [{ ...good.messages[0], id: "wamid.other" }] } }] });
+    broken.entry.push({
+      id: "x",
+      changes: [{ field: "messages", value: { ...good, messages: [{ ...good.messages[0], id: "wamid.other" }] } }],
+    });
     const dir = new ChannelDirectory(60_000);
     await dir.findWhatsApp(t.db, fx.META_METADATA.phone_number_id);
-    (dir as any).cache.set("999", { channel: { id: "00000000-0000-4000-8000-000000000000", externalId: "999", defaultTeamId: null, type: "whatsapp" }, until: Date.now() + 60_000 });
+    (dir as any).cache.set("999", {
+      channel: { id: "00000000-0000-4000-8000-000000000000", externalId: "999", defaultTeamId: null, type: "whatsapp" },
+      until: Date.now() + 60_000,
+    });
     (broken.entry[1]!.changes[0] as any).value.metadata = { display_phone_number: "1", phone_number_id: "999" };
     await expect(applyWhatsAppDelivery({ db: t.db, channels: dir }, broken)).rejects.toThrow();
     expect(await t.db.message.count()).toBe(before);
@@ -189,7 +227,10 @@ describe("applyWhatsAppDelivery: statuses", () => {
     const sentWamid = (fx.STATUS_SENT_WEBHOOK as any).entry[0].changes[0].value.statuses[0].id as string;
     const m = await outboundMessage(sentWamid);
     await apply(fx.STATUS_SENT_WEBHOOK);
-    expect(await t.db.message.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "sent", pricingCategory: "marketing" });
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({
+      status: "sent",
+      pricingCategory: "marketing",
+    });
     await apply(fx.STATUS_READ_FREE_SERVICE_WEBHOOK);
     const read = await t.db.message.findUniqueOrThrow({ where: { id: m.id } });
     expect(read).toMatchObject({ status: "read", pricingCategory: "service" });
@@ -238,23 +279,39 @@ describe("applyWhatsAppDelivery: statuses", () => {
     const m = await outboundMessage("wamid.early-1");
     await t.db.message.update({ where: { id: m.id }, data: { externalId: null } });
     await recordAcceptedSends(t.db, [{ message: m, externalId: "wamid.early-1", now: new Date() }]);
-    expect(await t.db.message.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "delivered", externalId: "wamid.early-1" });
-    expect(await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } })).toMatchObject({ messageId: m.id });
-    expect((await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } })).appliedAt).not.toBeNull();
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({
+      status: "delivered",
+      externalId: "wamid.early-1",
+    });
+    expect(await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } })).toMatchObject({
+      messageId: m.id,
+    });
+    expect(
+      (await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.early-1" } })).appliedAt,
+    ).not.toBeNull();
   });
 
   it("a batch of the same status twice and of several wamids is stored once per status and applied in one go", async () => {
     const a = await outboundMessage("wamid.batch-a");
     const b = await outboundMessage("wamid.batch-b");
-    const p = status("wamid.batch-a", "delivered", 1000) as { entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[] };
+    const p = status("wamid.batch-a", "delivered", 1000) as {
+      entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[];
+    };
     const v = p.entry[0]!.changes[0]!.value;
     const [first] = v.statuses;
-    v.statuses = [first!, { ...first, status: "delivered" }, { ...first, id: "wamid.batch-b", status: "read", timestamp: "1010" }];
+    v.statuses = [
+      first!,
+      { ...first, status: "delivered" },
+      { ...first, id: "wamid.batch-b", status: "read", timestamp: "1010" },
+    ];
     const r = await apply(p);
     expect(r.counts.statuses).toBe(2);
     expect(new Set(r.updatedMessageIds)).toEqual(new Set([a.id, b.id]));
     expect((await t.db.message.findUniqueOrThrow({ where: { id: a.id } })).status).toBe("delivered");
-    expect(await t.db.message.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ status: "read", deliveredAt: null });
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({
+      status: "read",
+      deliveredAt: null,
+    });
   });
 });
 
@@ -276,7 +333,9 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     expect(survivor.waId).toBe("491700000030");
     const merged = await t.db.contact.findUniqueOrThrow({ where: { id: survivor.id === c1.id ? c2.id : c1.id } });
     expect(merged).toMatchObject({ mergedIntoId: survivor.id, waId: null, userId: null });
-    const convs = await t.db.conversation.findMany({ where: { contactId: survivor.id, activeContactId: { not: null } } });
+    const convs = await t.db.conversation.findMany({
+      where: { contactId: survivor.id, activeContactId: { not: null } },
+    });
     expect(convs).toHaveLength(1);
     expect(await t.db.message.count({ where: { conversationId: convs[0]!.id } })).toBe(3);
   });
@@ -287,7 +346,8 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     const contact = await t.db.contact.findFirstOrThrow({ where: { waId: old } });
     await apply(fx.USER_CHANGED_NUMBER_WEBHOOK);
     const after = await t.db.contact.findUniqueOrThrow({ where: { id: contact.id } });
-    const newWaId = (fx.USER_CHANGED_NUMBER_WEBHOOK as any).entry[0].changes[0].value.messages[0].system.wa_id as string;
+    const newWaId = (fx.USER_CHANGED_NUMBER_WEBHOOK as any).entry[0].changes[0].value.messages[0].system
+      .wa_id as string;
     expect(after.waId).toBe(newWaId);
     expect(await t.db.message.count({ where: { type: "system", conversation: { contactId: contact.id } } })).toBe(1);
   });
@@ -300,7 +360,14 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     await apply(p);
     const sys = clone(p);
     sys.entry[0].changes[0].value.messages = [
-      { from: "", from_user_id: "DE.1", id: "wamid.sys-uid", timestamp: "1749416400", type: "system", system: { type: "user_changed_user_id", user_id: "DE.2", previous_user_id: "DE.1" } },
+      {
+        from: "",
+        from_user_id: "DE.1",
+        id: "wamid.sys-uid",
+        timestamp: "1749416400",
+        type: "system",
+        system: { type: "user_changed_user_id", user_id: "DE.2", previous_user_id: "DE.1" },
+      },
     ];
     await apply(sys);
     expect(await t.db.contact.count({ where: { userId: "DE.2" } })).toBe(1);
@@ -323,13 +390,20 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     await apply(text("Zustímmung", { from }));
     const granted = await t.db.consent.findMany({ where: { contactId: contact.id, status: "granted" } });
     expect(granted.map((c) => c.purpose).sort()).toEqual(["marketing", "service"]);
-    expect(granted.find((c) => c.purpose === "marketing")).toMatchObject({ wordingVersion: 3, wordingText: "Newsletter?" });
+    expect(granted.find((c) => c.purpose === "marketing")).toMatchObject({
+      wordingVersion: 3,
+      wordingText: "Newsletter?",
+    });
     await apply(text("stop sending me the wrong size please", { from }));
     expect(await t.db.consent.count({ where: { contactId: contact.id } })).toBe(4);
-    const jobs = await t.db.outboxJob.findMany({ where: { name: "consent.confirm", payload: { path: ["contactId"], equals: contact.id } } });
+    const jobs = await t.db.outboxJob.findMany({
+      where: { name: "consent.confirm", payload: { path: ["contactId"], equals: contact.id } },
+    });
     expect(jobs.map((j) => (j.payload as { kind: string }).kind).sort()).toEqual(["opt_in", "opt_out"]);
     // Meta's template quick-reply example answers "Unsubscribe": an opt-out too.
-    expect(await t.db.consent.count({ where: { status: "withdrawn", evidence: { path: ["text"], equals: "Unsubscribe" } } })).toBe(2);
+    expect(
+      await t.db.consent.count({ where: { status: "withdrawn", evidence: { path: ["text"], equals: "Unsubscribe" } } }),
+    ).toBe(2);
   });
 
   it("keywords are configurable in the Setting table", async () => {
@@ -349,7 +423,9 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     await apply(fx.VALUE_ERRORS_WEBHOOK);
     await apply(fx.envelope({ phone_number: "1", event: "FLAGGED" }, "account_update"));
     const events = await t.db.webhookEvent.findMany({ orderBy: { receivedAt: "asc" } });
-    expect(events.map((e) => e.field)).toEqual(expect.arrayContaining(["user_preferences", "messages.errors", "account_update"]));
+    expect(events.map((e) => e.field)).toEqual(
+      expect.arrayContaining(["user_preferences", "messages.errors", "account_update"]),
+    );
   });
 
   it("messages for an unknown phone number id are kept as a webhook event", async () => {

@@ -79,7 +79,11 @@ export async function applyWhatsAppDelivery(deps: ApplyDeliveryDeps, payload: We
         return {
           outboxWritten: stored.some((r) => [...r.conversations.values()].some((c) => c.isNew)),
           createdMessageIds: created.map((c) => c.row.id),
-          storedMessages: created.map((c) => ({ row: c.row, teamId: c.conversation.teamId, assigneeId: c.conversation.assigneeId })),
+          storedMessages: created.map((c) => ({
+            row: c.row,
+            teamId: c.conversation.teamId,
+            assigneeId: c.conversation.assigneeId,
+          })),
           updatedMessageIds: results.flatMap((r) => r.statuses.updatedMessageIds),
           conversationIds: [...new Set(stored.flatMap((r) => [...r.conversations.values()].map((c) => c.id)))],
           counts: {
@@ -91,7 +95,10 @@ export async function applyWhatsAppDelivery(deps: ApplyDeliveryDeps, payload: We
           },
         };
       }
-      return await deps.db.$transaction((tx) => applyInTransaction(tx, channels, keywords, clean), { timeout: 20_000, maxWait: 10_000 });
+      return await deps.db.$transaction((tx) => applyInTransaction(tx, channels, keywords, clean), {
+        timeout: 20_000,
+        maxWait: 10_000,
+      });
     } catch (error) {
       if (attempt >= 4 || !isRetryable(error)) throw error;
       deps.log?.debug({ err: error, attempt }, "delivery conflicted with a concurrent one; retrying");
@@ -134,15 +141,26 @@ async function applyInTransaction(
       if (isMessagesChange(change)) {
         const channel = await channels.findWhatsApp(tx, change.value.metadata.phone_number_id);
         if (!channel) {
-          webhookEvents.push({ field: "messages", payload: toJson({ reason: "unknown_channel", wabaId: entry.id, value: change.value }) });
+          webhookEvents.push({
+            field: "messages",
+            payload: toJson({ reason: "unknown_channel", wabaId: entry.id, value: change.value }),
+          });
           continue;
         }
         const unattributed = await applyMessagesValue(work, channel, change.value);
         if (unattributed.length) {
-          webhookEvents.push({ channelId: channel.id, field: "messages.unattributed", payload: toJson({ wabaId: entry.id, messages: unattributed }) });
+          webhookEvents.push({
+            channelId: channel.id,
+            field: "messages.unattributed",
+            payload: toJson({ wabaId: entry.id, messages: unattributed }),
+          });
         }
         if (change.value.errors?.length) {
-          webhookEvents.push({ channelId: channel.id, field: "messages.errors", payload: toJson({ wabaId: entry.id, errors: change.value.errors }) });
+          webhookEvents.push({
+            channelId: channel.id,
+            field: "messages.errors",
+            payload: toJson({ wabaId: entry.id, errors: change.value.errors }),
+          });
         }
       } else if (isUserPreferencesChange(change)) {
         const channel = await channels.findWhatsApp(tx, change.value.metadata.phone_number_id);
@@ -208,14 +226,20 @@ function contactIdentities(value: MessagesValue): Map<string, ContactIdentity> {
 function senderIdentity(message: InboundMessage, identities: Map<string, ContactIdentity>): ContactIdentity {
   const own = { waId: message.from || null, userId: message.from_user_id ?? null };
   for (const identity of identities.values()) {
-    if ((own.waId && identity.waId === own.waId) || (own.userId && identity.userId === own.userId)) return { ...identity, ...stripEmpty(own) };
+    if ((own.waId && identity.waId === own.waId) || (own.userId && identity.userId === own.userId))
+      return { ...identity, ...stripEmpty(own) };
   }
   return own;
 }
 
-const stripEmpty = (o: Record<string, string | null | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v));
+const stripEmpty = (o: Record<string, string | null | undefined>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v));
 
-async function applyMessagesValue(work: Work, channel: InboundChannel, value: MessagesValue): Promise<Prisma.InputJsonValue[]> {
+async function applyMessagesValue(
+  work: Work,
+  channel: InboundChannel,
+  value: MessagesValue,
+): Promise<Prisma.InputJsonValue[]> {
   const { tx } = work;
   const unattributed: Prisma.InputJsonValue[] = [];
   const messages = value.messages ?? [];
@@ -266,7 +290,11 @@ async function applyMessagesValue(work: Work, channel: InboundChannel, value: Me
 
   const statuses = value.statuses ?? [];
   if (statuses.length > 0) {
-    const { recorded, updatedMessageIds } = await applyStatusReports(prismaSql(tx), channel.id, toStatusReports(statuses));
+    const { recorded, updatedMessageIds } = await applyStatusReports(
+      prismaSql(tx),
+      channel.id,
+      toStatusReports(statuses),
+    );
     work.result.counts.statuses += recorded;
     work.result.updatedMessageIds.push(...updatedMessageIds);
   }
@@ -312,11 +340,20 @@ const newestTimestamp = (messages: InboundMessage[]): Date | null =>
 function noteConversation(work: Work, conversation: OpenedConversation): void {
   work.conversationIds.add(conversation.id);
   if (conversation.isNew) {
-    work.jobs.push({ name: ROUTE_JOB, payload: { conversationId: conversation.id }, jobId: `${ROUTE_JOB}-${conversation.id}` });
+    work.jobs.push({
+      name: ROUTE_JOB,
+      payload: { conversationId: conversation.id },
+      jobId: `${ROUTE_JOB}-${conversation.id}`,
+    });
   }
 }
 
-async function openContactConversation(work: Work, channel: InboundChannel, contact: Contact, messages: InboundMessage[]): Promise<OpenedConversation> {
+async function openContactConversation(
+  work: Work,
+  channel: InboundChannel,
+  contact: Contact,
+  messages: InboundMessage[],
+): Promise<OpenedConversation> {
   const customerMessages = messages.filter((m) => m.type !== "system");
   const conversation = await openConversation(work.tx, {
     channelId: channel.id,
@@ -341,7 +378,13 @@ async function storeSimpleSenders(work: Work, channel: InboundChannel, senders: 
   await afterStored(
     work,
     channel,
-    r.created.map((c) => ({ id: c.row.id, contactId: c.conversation.contactId, conversationId: c.conversation.id, message: c.message, described: c.described })),
+    r.created.map((c) => ({
+      id: c.row.id,
+      contactId: c.conversation.contactId,
+      conversationId: c.conversation.id,
+      message: c.message,
+      described: c.described,
+    })),
   );
 }
 
@@ -395,7 +438,13 @@ async function storeMessages(work: Work, channel: InboundChannel, groups: Contac
     channel,
     described
       .filter((x) => insertedIds.has(x.row.id))
-      .map((x) => ({ id: x.row.id, contactId: x.g.contact.id, conversationId: x.g.conversation.id, message: x.m, described: x.d })),
+      .map((x) => ({
+        id: x.row.id,
+        contactId: x.g.contact.id,
+        conversationId: x.g.conversation.id,
+        message: x.m,
+        described: x.d,
+      })),
   );
 }
 
@@ -416,7 +465,8 @@ async function afterStored(work: Work, channel: InboundChannel, stored: StoredIn
       status: "pending" as const,
     }));
     await tx.mediaAsset.createMany({ data: assets });
-    for (const a of assets) work.jobs.push({ name: "media.download", payload: { mediaAssetId: a.id }, jobId: `media.download-${a.id}` });
+    for (const a of assets)
+      work.jobs.push({ name: "media.download", payload: { mediaAssetId: a.id }, jobId: `media.download-${a.id}` });
   }
   for (const s of stored) {
     if (!s.described.keywordText) continue;
@@ -443,7 +493,8 @@ async function recordKeywordConsent(
   // "STOP" in the chat withdraws everything: the contact gets nothing but the opt-out confirmation. Opting in
   // again restores service messages and grants the configured purpose (marketing by default). A marketing-only
   // opt-out is what WhatsApp's own "stop promotions" (user_preferences, 131050) means; it is handled below.
-  const purposes: ("service" | "marketing")[] = kind === "opt_out" ? ["service", "marketing"] : [...new Set(["service" as const, work.settings!.optInPurpose])];
+  const purposes: ("service" | "marketing")[] =
+    kind === "opt_out" ? ["service", "marketing"] : [...new Set(["service" as const, work.settings!.optInPurpose])];
   let first: { id: string } | undefined;
   for (const purpose of purposes) {
     const wording =
@@ -475,7 +526,11 @@ async function recordKeywordConsent(
 }
 
 /** A marketing opt-out made inside WhatsApp withdraws marketing consent; "resume" is stored, not treated as opt-in. */
-async function applyUserPreferences(work: Work, channel: InboundChannel, value: UserPreferencesValue): Promise<boolean> {
+async function applyUserPreferences(
+  work: Work,
+  channel: InboundChannel,
+  value: UserPreferencesValue,
+): Promise<boolean> {
   let handled = false;
   for (const pref of value.user_preferences) {
     if (pref.category !== "marketing_messages" || pref.value !== "stop") continue;

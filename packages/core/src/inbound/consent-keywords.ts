@@ -45,7 +45,10 @@ export function normalizeKeyword(text: string): string {
 export type KeywordMatch = "opt_in" | "opt_out" | null;
 
 /** Opt-out wins when a text matches both lists (withdrawing must always be possible). */
-export function matchConsentKeyword(text: string | null | undefined, settings: Pick<ConsentKeywordSettings, "optIn" | "optOut">): KeywordMatch {
+export function matchConsentKeyword(
+  text: string | null | undefined,
+  settings: Pick<ConsentKeywordSettings, "optIn" | "optOut">,
+): KeywordMatch {
   if (!text || text.length > 200) return null;
   const normalized = normalizeKeyword(text);
   if (!normalized) return null;

@@ -26,7 +26,12 @@ beforeAll(async () => {
   await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id } });
   // A channel id that does not exist: deliveries for it fail on the foreign key (a delivery that cannot commit).
   (channels as any).cache.set("broken", {
-    channel: { id: "00000000-0000-4000-8000-000000000000", externalId: "broken", defaultTeamId: null, type: "whatsapp" },
+    channel: {
+      id: "00000000-0000-4000-8000-000000000000",
+      externalId: "broken",
+      defaultTeamId: null,
+      type: "whatsapp",
+    },
     until: Date.now() + 60_000,
   });
 });
@@ -39,7 +44,10 @@ describe("createDeliveryBatcher (group commit)", () => {
     const batcher = createDeliveryBatcher({ db: t.db, channels }, { maxConcurrent: 1, maxBatch: 50 });
     const payloads = Array.from({ length: 40 }, (_, i) => delivery(i));
     payloads.push(delivery(3)); // a duplicate of a delivery in the same batch
-    const settled = await Promise.allSettled([...payloads.map((p) => batcher.submit(p)), batcher.submit(delivery(99, "broken"))]);
+    const settled = await Promise.allSettled([
+      ...payloads.map((p) => batcher.submit(p)),
+      batcher.submit(delivery(99, "broken")),
+    ]);
     expect(settled.slice(0, 41).every((s) => s.status === "fulfilled")).toBe(true);
     expect(settled[41]!.status).toBe("rejected");
     expect(await t.db.message.count()).toBe(40);

@@ -17,7 +17,8 @@ export interface DeliveryBatcher {
  * Under light load every delivery gets a transaction of its own at once (no added latency).
  */
 export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: DeliveryBatcherOptions = {}): DeliveryBatcher {
-  const apply = (p: Pending<WebhookPayload, DeliveryResult>) => applyWhatsAppDelivery(deps, p.input).then(p.resolve, p.reject);
+  const apply = (p: Pending<WebhookPayload, DeliveryResult>) =>
+    applyWhatsAppDelivery(deps, p.input).then(p.resolve, p.reject);
   return createGroupCommit<WebhookPayload, DeliveryResult>(async (batch) => {
     if (batch.length === 1) return apply(batch[0]!);
     try {
@@ -45,7 +46,13 @@ export function mergePayloads(payloads: WebhookPayload[]): WebhookPayload {
         const key = `${entry.id}|${value.metadata.phone_number_id}`;
         const target = byNumber.get(key);
         if (!target) {
-          const copy: MessagesValue = { ...value, contacts: [...(value.contacts ?? [])], messages: [...(value.messages ?? [])], statuses: [...(value.statuses ?? [])], errors: value.errors ? [...value.errors] : undefined };
+          const copy: MessagesValue = {
+            ...value,
+            contacts: [...(value.contacts ?? [])],
+            messages: [...(value.messages ?? [])],
+            statuses: [...(value.statuses ?? [])],
+            errors: value.errors ? [...value.errors] : undefined,
+          };
           byNumber.set(key, copy);
           merged.entry.push({ id: entry.id, changes: [{ field: "messages", value: copy }] });
         } else {

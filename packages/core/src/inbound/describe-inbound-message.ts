@@ -57,7 +57,14 @@ export function describeInboundMessage(message: InboundMessage): DescribedMessag
       return { ...base, text: l ? [l.name, l.address].filter(Boolean).join(", ") || null : null };
     }
     case "contacts":
-      return { ...base, text: message.contacts?.map((c) => c.name?.formatted_name).filter(Boolean).join(", ") || null };
+      return {
+        ...base,
+        text:
+          message.contacts
+            ?.map((c) => c.name?.formatted_name)
+            .filter(Boolean)
+            .join(", ") || null,
+      };
     case "interactive": {
       const title = message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title ?? null;
       return { ...base, text: title, keywordText: title };
@@ -65,7 +72,11 @@ export function describeInboundMessage(message: InboundMessage): DescribedMessag
     case "button":
       return { ...base, text: message.button?.text ?? null, keywordText: message.button?.text ?? null };
     case "reaction":
-      return { ...base, text: message.reaction?.emoji ?? null, replyToExternalId: message.reaction?.message_id ?? replyToExternalId };
+      return {
+        ...base,
+        text: message.reaction?.emoji ?? null,
+        replyToExternalId: message.reaction?.message_id ?? replyToExternalId,
+      };
     case "order":
       return { ...base, text: message.order?.text ?? null };
     case "system":

@@ -20,9 +20,12 @@ const waId = (i: number) => `4917${String(i).padStart(9, "0")}`;
 beforeAll(async () => {
   t = await createTestDatabase();
   // No autovacuum on this database's tables: the plans below must not depend on it having run.
-  for (const table of ["Message", "Contact", "Conversation", "MessageStatusEvent"]) await t.pgPool.query(`ALTER TABLE "${table}" SET (autovacuum_enabled = false)`);
+  for (const table of ["Message", "Contact", "Conversation", "MessageStatusEvent"])
+    await t.pgPool.query(`ALTER TABLE "${table}" SET (autovacuum_enabled = false)`);
   const team = await t.db.team.create({ data: { name: "Support" } });
-  const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } });
+  const channel = await t.db.channel.create({
+    data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
+  });
   channelId = channel.id;
   const channels = new ChannelDirectory(0);
   for (let start = 0; start < CUSTOMERS; start += 100) {
@@ -31,7 +34,11 @@ beforeAll(async () => {
     const [contact, message] = [v.contacts[0], v.messages[0]];
     v.metadata = fx.META_METADATA;
     v.contacts = Array.from({ length: 100 }, (_, k) => ({ ...contact, wa_id: waId(start + k) }));
-    v.messages = Array.from({ length: 100 }, (_, k) => ({ ...message, from: waId(start + k), id: `wamid.lookup-${start + k}` }));
+    v.messages = Array.from({ length: 100 }, (_, k) => ({
+      ...message,
+      from: waId(start + k),
+      id: `wamid.lookup-${start + k}`,
+    }));
     const parsed = parseWebhookPayload(p);
     if (!parsed.ok) throw new Error(parsed.issues.join("; "));
     await applyWhatsAppDelivery({ db: t.db, channels, pool: t.pgPool }, parsed.payload);
@@ -98,11 +105,28 @@ describe("receiver key lookups without table statistics", () => {
     const onNotice = (n: { message?: string }) => plans.push(n.message ?? "");
     client.on("notice", onNotice);
     try {
-      for (const sql of ["LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0", "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_analyze = on", "SET client_min_messages = log"]) {
+      for (const sql of [
+        "LOAD 'auto_explain'",
+        "SET auto_explain.log_min_duration = 0",
+        "SET auto_explain.log_nested_statements = on",
+        "SET auto_explain.log_analyze = on",
+        "SET client_min_messages = log",
+      ]) {
         await client.query(sql);
       }
-      const channel = { id: channelId, externalId: fx.META_METADATA.phone_number_id, defaultTeamId: null, type: "whatsapp" as const };
-      const message = (n: number, from: string): InboundMessage => ({ from, id: `wamid.plan-${n}`, timestamp: "1750000000", type: "text", text: { body: `plan ${n}` } });
+      const channel = {
+        id: channelId,
+        externalId: fx.META_METADATA.phone_number_id,
+        defaultTeamId: null,
+        type: "whatsapp" as const,
+      };
+      const message = (n: number, from: string): InboundMessage => ({
+        from,
+        id: `wamid.plan-${n}`,
+        timestamp: "1750000000",
+        type: "text",
+        text: { body: `plan ${n}` },
+      });
       for (let call = 0; call < 7; call++) {
         // Known customers (conversation updated, profile changed), one new customer, and a redelivered wamid.
         const known = [waId(call * 3), waId(call * 3 + 700)];
@@ -145,7 +169,11 @@ describe("receiver key lookups without table statistics", () => {
       callbackMessageId: null,
     });
     const plan = await planOf(async (run) => {
-      result = await applyStatusReports(run, channelId, [report("wamid.out-5", "read"), report("wamid.out-1200", "read"), report("wamid.unknown-2", "delivered")]);
+      result = await applyStatusReports(run, channelId, [
+        report("wamid.out-5", "read"),
+        report("wamid.out-1200", "read"),
+        report("wamid.unknown-2", "delivered"),
+      ]);
     });
     expect(result.recorded).toBe(3);
     expect(result.updatedMessageIds).toHaveLength(2);

@@ -53,7 +53,11 @@ beforeAll(async () => {
   pool = t.pgPool;
   const team = await t.db.team.create({ data: { name: "Support" } });
   teamId = team.id;
-  channelIdValue = (await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id } })).id;
+  channelIdValue = (
+    await t.db.channel.create({
+      data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
+    })
+  ).id;
 });
 afterAll(async () => {
   await t.drop();
@@ -65,18 +69,30 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     const plan = (v: unknown) => planFastDelivery(t.db, channels, kw, parse(v));
     expect(await plan(text("hello", { from: "491710000000" }))).not.toBeNull();
     expect(await plan(statusOf("wamid.plan-1", "delivered"))).not.toBeNull();
-    expect(await plan(mergePayloads([parse(text("hi", { from: "491710000000" })), parse(statusOf("wamid.plan-2", "read"))]))).not.toBeNull();
+    expect(
+      await plan(mergePayloads([parse(text("hi", { from: "491710000000" })), parse(statusOf("wamid.plan-2", "read"))])),
+    ).not.toBeNull();
     expect(await plan(text("STOP", { from: "491710000000" }))).toBeNull();
     expect(await plan(fx.IMAGE_MESSAGE_WEBHOOK)).toBeNull();
     expect(await plan(fx.USER_CHANGED_NUMBER_WEBHOOK)).toBeNull();
     expect(await plan(fx.BSUID_TEXT_MESSAGE_WEBHOOK)).toBeNull();
-    expect(await plan(fx.envelope({ messaging_product: "whatsapp", metadata: fx.META_METADATA, statuses: [] }))).toBeNull();
+    expect(
+      await plan(fx.envelope({ messaging_product: "whatsapp", metadata: fx.META_METADATA, statuses: [] })),
+    ).toBeNull();
   });
 
   it("applies status reports like the full path, alone and merged with messages in one transaction", async () => {
     const conv = (await apply(text("wer schreibt?", { from: "491710000009" }))).conversationIds[0]!;
     const out = await t.db.message.create({
-      data: { conversationId: conv, channelId: channelIdOf(), direction: "outbound", type: "text", text: "Antwort", status: "sent", externalId: "wamid.fast-out-1" },
+      data: {
+        conversationId: conv,
+        channelId: channelIdOf(),
+        direction: "outbound",
+        type: "text",
+        text: "Antwort",
+        status: "sent",
+        externalId: "wamid.fast-out-1",
+      },
     });
     const r1 = await apply(statusOf("wamid.fast-out-1", "delivered", 1_763_900_100));
     expect(r1.counts.statuses).toBe(1);
@@ -84,22 +100,36 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     expect((await t.db.message.findUniqueOrThrow({ where: { id: out.id } })).status).toBe("delivered");
     // A redelivered status changes nothing; a merged batch applies the read and stores the message together.
     expect((await apply(statusOf("wamid.fast-out-1", "delivered", 1_763_900_100))).counts.statuses).toBe(0);
-    const merged = mergePayloads([parse(statusOf("wamid.fast-out-1", "read", 1_763_900_200)), parse(text("gelesen?", { from: "491710000009" }))]);
+    const merged = mergePayloads([
+      parse(statusOf("wamid.fast-out-1", "read", 1_763_900_200)),
+      parse(text("gelesen?", { from: "491710000009" })),
+    ]);
     const r2 = await applyWhatsAppDelivery({ db: t.db, channels, pool }, merged);
     expect(r2.counts).toMatchObject({ messages: 1, statuses: 1 });
     expect((await t.db.message.findUniqueOrThrow({ where: { id: out.id } })).status).toBe("read");
     // A merged batch that fails stores nothing of either part.
-    const broken = mergePayloads([parse(statusOf("wamid.fast-out-1", "failed", 1_763_900_300)), parse(text("x", { from: "491710000009", id: "wamid.fast-rollback" }))]);
-    const failing = { ...pool, query: pool.query.bind(pool), connect: async () => {
-      const client = await pool.connect();
-      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-      (client as unknown as { query: unknown }).query = (text: unknown, ...rest: unknown[]) =>
-        typeof text === "string" && text.includes("jsonb_to_recordset") && !text.includes("inbox_store_inbound_messages")
-          ? Promise.reject(Object.assign(new Error("statement failed"), { code: "XX000" }))
-          : query(text, ...rest);
-      return client;
-    } } as unknown as PgPool;
-    await expect(applyWhatsAppDelivery({ db: t.db, channels, pool: failing }, broken)).rejects.toThrow("statement failed");
+    const broken = mergePayloads([
+      parse(statusOf("wamid.fast-out-1", "failed", 1_763_900_300)),
+      parse(text("x", { from: "491710000009", id: "wamid.fast-rollback" })),
+    ]);
+    const failing = {
+      ...pool,
+      query: pool.query.bind(pool),
+      connect: async () => {
+        const client = await pool.connect();
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        (client as unknown as { query: unknown }).query = (text: unknown, ...rest: unknown[]) =>
+          typeof text === "string" &&
+          text.includes("jsonb_to_recordset") &&
+          !text.includes("inbox_store_inbound_messages")
+            ? Promise.reject(Object.assign(new Error("statement failed"), { code: "XX000" }))
+            : query(text, ...rest);
+        return client;
+      },
+    } as unknown as PgPool;
+    await expect(applyWhatsAppDelivery({ db: t.db, channels, pool: failing }, broken)).rejects.toThrow(
+      "statement failed",
+    );
     expect(await t.db.message.count({ where: { externalId: "wamid.fast-rollback" } })).toBe(0);
     expect((await t.db.message.findUniqueOrThrow({ where: { id: out.id } })).status).toBe("read");
   });
@@ -129,7 +159,10 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     expect(after.unreadCount).toBe(2);
     expect((await t.db.contact.findUniqueOrThrow({ where: { id: contact.id } })).profileName).toBe("Erika M.");
 
-    await t.db.conversation.update({ where: { id: conv.id }, data: { status: "resolved", activeContactId: null, resolvedAt: new Date() } });
+    await t.db.conversation.update({
+      where: { id: conv.id },
+      data: { status: "resolved", activeContactId: null, resolvedAt: new Date() },
+    });
     const r3 = await apply(text("three", { from, timestamp: ts + 60 }));
     expect(r3.conversationIds).toEqual([conv.id]);
     expect(await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).toMatchObject({
@@ -139,7 +172,11 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     });
     expect(await t.db.conversation.count({ where: { contactId: contact.id } })).toBe(1);
     // Reopening is not a new conversation: still the one routing job.
-    expect(await t.db.outboxJob.count({ where: { name: "conversation.route", payload: { equals: { conversationId: conv.id } } } })).toBe(1);
+    expect(
+      await t.db.outboxJob.count({
+        where: { name: "conversation.route", payload: { equals: { conversationId: conv.id } } },
+      }),
+    ).toBe(1);
   });
 
   it("updates known senders' profiles and lastSeenAt in one go, and leaves unchanged ones as they were", async () => {
@@ -147,7 +184,9 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     const senders = ["491710000101", "491710000102", "491710000103"];
     const first = senders.map((from, i) => parse(text(`hi ${i}`, { from, timestamp: ts, name: `Name ${i}` })));
     await applyWhatsAppDelivery({ db: t.db, channels, pool }, mergePayloads(first));
-    const before = new Map((await t.db.contact.findMany({ where: { waId: { in: senders } } })).map((c) => [c.waId!, c]));
+    const before = new Map(
+      (await t.db.contact.findMany({ where: { waId: { in: senders } } })).map((c) => [c.waId!, c]),
+    );
     // 0: new name a minute later; 1: same name ten minutes later (stale lastSeenAt); 2: same name a minute later.
     const second = [
       parse(text("again 0", { from: senders[0]!, timestamp: ts + 60, name: "Name 0 neu" })),
@@ -168,7 +207,10 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     const payload = text("hello", { from: "491710000002" });
     expect((await apply(payload)).counts.messages).toBe(1);
     const conv = await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: "491710000002" } } });
-    await t.db.conversation.update({ where: { id: conv.id }, data: { status: "resolved", activeContactId: null, unreadCount: 0 } });
+    await t.db.conversation.update({
+      where: { id: conv.id },
+      data: { status: "resolved", activeContactId: null, unreadCount: 0 },
+    });
     expect((await apply(payload)).counts).toMatchObject({ messages: 0, duplicates: 1 });
     expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).status).toBe("resolved");
   });
@@ -182,7 +224,9 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
   });
 
   it("a merged delivery of many senders (with a duplicate) creates each contact and conversation once", async () => {
-    const payloads = Array.from({ length: 30 }, (_, i) => parse(text(`m${i}`, { from: `49172000000${i % 6}`, id: `wamid.merge-${i}` })));
+    const payloads = Array.from({ length: 30 }, (_, i) =>
+      parse(text(`m${i}`, { from: `49172000000${i % 6}`, id: `wamid.merge-${i}` })),
+    );
     payloads.push(parse(text("m3", { from: "491720000003", id: "wamid.merge-3" })));
     const result = await applyWhatsAppDelivery({ db: t.db, channels, pool }, mergePayloads(payloads));
     expect(result.counts).toMatchObject({ messages: 30, duplicates: 1 });
@@ -202,9 +246,16 @@ describe("applyWhatsAppDelivery on the pg hot path", () => {
     const from = "491710000005";
     const r1 = await apply(text("first", { from }));
     const id = r1.conversationIds[0]!;
-    await t.db.conversation.update({ where: { id }, data: { status: "pending", snoozedUntil: new Date(Date.now() + 3600_000), unreadCount: 0 } });
+    await t.db.conversation.update({
+      where: { id },
+      data: { status: "pending", snoozedUntil: new Date(Date.now() + 3600_000), unreadCount: 0 },
+    });
     await apply(text("still there?", { from }));
-    expect(await t.db.conversation.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "open", snoozedUntil: null, unreadCount: 1 });
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "open",
+      snoozedUntil: null,
+      unreadCount: 1,
+    });
   });
 
   it("concurrent deliveries from one new customer create one contact and one conversation with every message", async () => {

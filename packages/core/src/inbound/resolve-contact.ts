@@ -13,7 +13,10 @@ export interface ContactIdentity {
 export const cleanValue = (v: string | null | undefined): string | null => (v && v.trim() !== "" ? v : null);
 
 /** The key a delivery uses to refer to a customer: phone when known, else the business-scoped user id. */
-export function identityKey(identity: { waId?: string | null | undefined; userId?: string | null | undefined }): string | null {
+export function identityKey(identity: {
+  waId?: string | null | undefined;
+  userId?: string | null | undefined;
+}): string | null {
   const waId = cleanValue(identity.waId);
   if (waId) return `w:${waId}`;
   const userId = cleanValue(identity.userId);
@@ -26,7 +29,12 @@ export function identityKey(identity: { waId?: string | null | undefined; userId
  * same person. The contact row(s) stay locked (FOR UPDATE) until the transaction ends, which serialises
  * everything that follows for this customer (conversation find-or-open) across concurrent deliveries.
  */
-export async function resolveContact(tx: DbTx, channelId: string, identity: ContactIdentity, seenAt: Date): Promise<Contact> {
+export async function resolveContact(
+  tx: DbTx,
+  channelId: string,
+  identity: ContactIdentity,
+  seenAt: Date,
+): Promise<Contact> {
   const waId = cleanValue(identity.waId);
   const userId = cleanValue(identity.userId);
   if (!waId && !userId) throw new Error("resolveContact: neither waId nor userId");
@@ -54,7 +62,12 @@ export async function resolveContact(tx: DbTx, channelId: string, identity: Cont
 }
 
 /** Sets missing identifiers and newer profile data; no write when nothing changed. */
-export async function updateContactProfile(tx: DbTx, contact: Contact, identity: ContactIdentity, seenAt: Date): Promise<Contact> {
+export async function updateContactProfile(
+  tx: DbTx,
+  contact: Contact,
+  identity: ContactIdentity,
+  seenAt: Date,
+): Promise<Contact> {
   const data: Prisma.ContactUpdateInput = {};
   const waId = cleanValue(identity.waId);
   const userId = cleanValue(identity.userId);
@@ -66,7 +79,8 @@ export async function updateContactProfile(tx: DbTx, contact: Contact, identity:
   }
   // lastSeenAt alone is refreshed at most every 5 minutes: a chatty customer does not cost a write per message.
   const isStale = !contact.lastSeenAt || contact.lastSeenAt.getTime() + 5 * 60_000 < seenAt.getTime();
-  if (isStale || (Object.keys(data).length > 0 && contact.lastSeenAt && contact.lastSeenAt < seenAt)) data.lastSeenAt = seenAt;
+  if (isStale || (Object.keys(data).length > 0 && contact.lastSeenAt && contact.lastSeenAt < seenAt))
+    data.lastSeenAt = seenAt;
   if (Object.keys(data).length === 0) return contact;
   return tx.contact.update({ where: { id: contact.id }, data });
 }
@@ -83,7 +97,10 @@ export async function mergeContacts(tx: DbTx, survivor: Contact, loser: Contact)
   const loserActive = await tx.conversation.findUnique({ where: { activeContactId: loser.id } });
   if (loserActive) {
     if (survivorActive) {
-      await tx.message.updateMany({ where: { conversationId: loserActive.id }, data: { conversationId: survivorActive.id } });
+      await tx.message.updateMany({
+        where: { conversationId: loserActive.id },
+        data: { conversationId: survivorActive.id },
+      });
       await tx.conversation.update({
         where: { id: loserActive.id },
         data: { activeContactId: null, status: "resolved", resolvedAt: new Date(), unreadCount: 0 },

@@ -62,8 +62,14 @@ interface FunctionRow {
  * the call is its own transaction — one round trip for a whole group-committed batch — and inside the full path's
  * transaction it is one statement of it. A conversation opened concurrently by another path raises 40001 (retry).
  */
-export async function storePhoneSenderMessages(run: RunSql, channel: InboundChannel, senders: PhoneSender[]): Promise<PhoneSendersResult> {
-  const sorted = [...senders].sort((a, b) => (a.identity.waId < b.identity.waId ? -1 : a.identity.waId > b.identity.waId ? 1 : 0));
+export async function storePhoneSenderMessages(
+  run: RunSql,
+  channel: InboundChannel,
+  senders: PhoneSender[],
+): Promise<PhoneSendersResult> {
+  const sorted = [...senders].sort((a, b) =>
+    a.identity.waId < b.identity.waId ? -1 : a.identity.waId > b.identity.waId ? 1 : 0,
+  );
   const seen = new Set<string>();
   const rows: { waId: string; message: InboundMessage; described: DescribedMessage; row: Message }[] = [];
   let inBatch = 0;
@@ -75,7 +81,12 @@ export async function storePhoneSenderMessages(run: RunSql, channel: InboundChan
       }
       seen.add(message.id);
       const described = describeInboundMessage(message);
-      rows.push({ waId: sender.identity.waId, message, described, row: inboundMessageRow(channel.id, message, described) });
+      rows.push({
+        waId: sender.identity.waId,
+        message,
+        described,
+        row: inboundMessageRow(channel.id, message, described),
+      });
     }
   }
   const senderJson = sorted.map((s) => ({

@@ -2,7 +2,10 @@
 export const MEDIA_LIMITS: Record<string, { maxBytes: number; mimeTypes: string[] }> = {
   image: { maxBytes: 5 * 1024 * 1024, mimeTypes: ["image/jpeg", "image/png"] },
   sticker: { maxBytes: 500 * 1024, mimeTypes: ["image/webp"] },
-  audio: { maxBytes: 16 * 1024 * 1024, mimeTypes: ["audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg", "audio/opus"] },
+  audio: {
+    maxBytes: 16 * 1024 * 1024,
+    mimeTypes: ["audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg", "audio/opus"],
+  },
   video: { maxBytes: 16 * 1024 * 1024, mimeTypes: ["video/mp4", "video/3gpp"] },
   document: {
     maxBytes: 100 * 1024 * 1024,
@@ -40,7 +43,12 @@ export function sniffMimeType(bytes: Buffer): string | null {
   if (starts([0x66, 0x74, 0x79, 0x70], 4)) return "video/mp4";
   if (starts([0x4d, 0x5a]) || starts([0x7f, 0x45, 0x4c, 0x46])) return "application/x-executable";
   const head = bytes.subarray(0, 512).toString("latin1").trimStart().toLowerCase();
-  if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.startsWith("<script") || head.startsWith("<svg")) {
+  if (
+    head.startsWith("<!doctype html") ||
+    head.startsWith("<html") ||
+    head.startsWith("<script") ||
+    head.startsWith("<svg")
+  ) {
     return "text/html";
   }
   return null;
@@ -67,10 +75,13 @@ export function checkMedia(input: { messageType: string; declaredMime: string; b
   const declared = baseMimeType(input.declaredMime);
   if (!limits) return { ok: false, reason: `no media allowed for message type ${input.messageType}` };
   if (input.bytes.byteLength === 0) return { ok: false, reason: "empty file" };
-  if (input.bytes.byteLength > limits.maxBytes) return { ok: false, reason: `file larger than ${limits.maxBytes} bytes` };
-  if (!limits.mimeTypes.includes(declared)) return { ok: false, reason: `MIME type ${declared} not allowed for ${input.messageType}` };
+  if (input.bytes.byteLength > limits.maxBytes)
+    return { ok: false, reason: `file larger than ${limits.maxBytes} bytes` };
+  if (!limits.mimeTypes.includes(declared))
+    return { ok: false, reason: `MIME type ${declared} not allowed for ${input.messageType}` };
   const sniffed = sniffMimeType(input.bytes);
-  if (sniffed === "application/x-executable" || sniffed === "text/html") return { ok: false, reason: `content looks like ${sniffed}` };
+  if (sniffed === "application/x-executable" || sniffed === "text/html")
+    return { ok: false, reason: `content looks like ${sniffed}` };
   const declaredFamily = FAMILY[declared];
   if (sniffed && declaredFamily && FAMILY[sniffed] && FAMILY[sniffed] !== declaredFamily) {
     return { ok: false, reason: `content is ${sniffed}, declared ${declared}` };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { classifyAttachment, maxAttachmentBytes, OUTBOUND_MEDIA_LIMITS, sniffAttachmentMime } from "./classify-attachment";
+import {
+  classifyAttachment,
+  maxAttachmentBytes,
+  OUTBOUND_MEDIA_LIMITS,
+  sniffAttachmentMime,
+} from "./classify-attachment";
 
 const MB = 1024 * 1024;
 const pad = (head: number[] | string, size: number) => {
@@ -8,7 +13,8 @@ const pad = (head: number[] | string, size: number) => {
 };
 const JPEG = [0xff, 0xd8, 0xff, 0xe0];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const classify = (bytes: Buffer, filename?: string, maxDocumentBytes = 25 * MB) => classifyAttachment({ bytes, filename, maxDocumentBytes });
+const classify = (bytes: Buffer, filename?: string, maxDocumentBytes = 25 * MB) =>
+  classifyAttachment({ bytes, filename, maxDocumentBytes });
 
 describe("sniffAttachmentMime", () => {
   it("recognises WhatsApp's media formats by their magic bytes", () => {
@@ -29,8 +35,12 @@ describe("sniffAttachmentMime", () => {
   it("tells Office formats apart by container + extension, and refuses zips that are not Office files", () => {
     const zip = pad([0x50, 0x4b, 0x03, 0x04], 30);
     const ole = pad([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], 30);
-    expect(sniffAttachmentMime(zip, "Angebot.docx")).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-    expect(sniffAttachmentMime(zip, "Liste.XLSX")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(sniffAttachmentMime(zip, "Angebot.docx")).toBe(
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    );
+    expect(sniffAttachmentMime(zip, "Liste.XLSX")).toBe(
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
     expect(sniffAttachmentMime(ole, "alt.xls")).toBe("application/vnd.ms-excel");
     expect(sniffAttachmentMime(zip, "archive.zip")).toBeNull();
     expect(sniffAttachmentMime(zip)).toBeNull();
@@ -56,12 +66,24 @@ describe("classifyAttachment", () => {
 
   it("enforces each type's limit with 413 and the limit in the details", () => {
     expect(() => classify(pad(JPEG, 5 * MB))).not.toThrow();
-    expect(() => classify(pad(JPEG, 5 * MB + 1))).toThrow(expect.objectContaining({ code: "payload_too_large", status: 413, details: expect.objectContaining({ maxBytes: 5 * MB, mediaType: "image" }) }));
-    expect(() => classify(pad("RIFF\x10\x00\x00\x00WEBPVP8 ", 500 * 1024 + 1))).toThrow(expect.objectContaining({ code: "payload_too_large" }));
+    expect(() => classify(pad(JPEG, 5 * MB + 1))).toThrow(
+      expect.objectContaining({
+        code: "payload_too_large",
+        status: 413,
+        details: expect.objectContaining({ maxBytes: 5 * MB, mediaType: "image" }),
+      }),
+    );
+    expect(() => classify(pad("RIFF\x10\x00\x00\x00WEBPVP8 ", 500 * 1024 + 1))).toThrow(
+      expect.objectContaining({ code: "payload_too_large" }),
+    );
     expect(() => classify(pad("OggS", 16 * MB + 1))).toThrow(expect.objectContaining({ code: "payload_too_large" }));
-    expect(() => classify(pad("\x00\x00\x00\x18ftypmp42", 16 * MB + 1))).toThrow(expect.objectContaining({ code: "payload_too_large" }));
+    expect(() => classify(pad("\x00\x00\x00\x18ftypmp42", 16 * MB + 1))).toThrow(
+      expect.objectContaining({ code: "payload_too_large" }),
+    );
     // Documents: the configured cap (lower than Meta's 100 MB) applies.
-    expect(() => classify(pad("%PDF-1.4", 2 * MB + 1), "a.pdf", 2 * MB)).toThrow(expect.objectContaining({ code: "payload_too_large", details: expect.objectContaining({ maxBytes: 2 * MB }) }));
+    expect(() => classify(pad("%PDF-1.4", 2 * MB + 1), "a.pdf", 2 * MB)).toThrow(
+      expect.objectContaining({ code: "payload_too_large", details: expect.objectContaining({ maxBytes: 2 * MB }) }),
+    );
     expect(() => classify(pad("%PDF-1.4", 2 * MB), "a.pdf", 2 * MB)).not.toThrow();
     expect(() => classify(pad("%PDF-1.4", 20), "a.pdf", 500 * MB)).not.toThrow();
     expect(maxAttachmentBytes(500 * MB)).toBe(OUTBOUND_MEDIA_LIMITS.document.maxBytes);
@@ -69,7 +91,9 @@ describe("classifyAttachment", () => {
   });
 
   it("refuses unknown content and empty files with 415", () => {
-    expect(() => classify(pad("MZ\x90\x00", 100), "invoice.pdf")).toThrow(expect.objectContaining({ code: "unsupported_media_type", status: 415 }));
+    expect(() => classify(pad("MZ\x90\x00", 100), "invoice.pdf")).toThrow(
+      expect.objectContaining({ code: "unsupported_media_type", status: 415 }),
+    );
     expect(() => classify(Buffer.alloc(0))).toThrow(expect.objectContaining({ code: "unsupported_media_type" }));
   });
 });

@@ -35,8 +35,14 @@ const OFFICE_BY_EXTENSION: Record<string, { zip: string; ole: string }> = {
   docx: { zip: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ole: "application/msword" },
   xls: { zip: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ole: "application/vnd.ms-excel" },
   xlsx: { zip: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ole: "application/vnd.ms-excel" },
-  ppt: { zip: "application/vnd.openxmlformats-officedocument.presentationml.presentation", ole: "application/vnd.ms-powerpoint" },
-  pptx: { zip: "application/vnd.openxmlformats-officedocument.presentationml.presentation", ole: "application/vnd.ms-powerpoint" },
+  ppt: {
+    zip: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ole: "application/vnd.ms-powerpoint",
+  },
+  pptx: {
+    zip: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ole: "application/vnd.ms-powerpoint",
+  },
 };
 
 function extensionOf(filename: string | undefined): string {
@@ -65,7 +71,8 @@ function looksLikeText(bytes: Buffer): boolean {
  * formats that share a container (docx/xlsx/pptx are zip files; doc/xls/ppt are OLE files).
  */
 export function sniffAttachmentMime(bytes: Buffer, filename?: string): string | null {
-  const starts = (sig: number[], offset = 0) => bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
+  const starts = (sig: number[], offset = 0) =>
+    bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
   const ascii = (text: string, offset = 0) => starts([...Buffer.from(text, "latin1")], offset);
   if (starts([0xff, 0xd8, 0xff])) return "image/jpeg";
   if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
@@ -87,7 +94,13 @@ export function sniffAttachmentMime(bytes: Buffer, filename?: string): string | 
   if (office && starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return office.ole;
   if (bytes.length > 0 && looksLikeText(bytes)) {
     const head = bytes.subarray(0, 512).toString("latin1").trimStart().toLowerCase();
-    if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.startsWith("<script") || head.startsWith("<svg") || head.startsWith("<?xml")) {
+    if (
+      head.startsWith("<!doctype html") ||
+      head.startsWith("<html") ||
+      head.startsWith("<script") ||
+      head.startsWith("<svg") ||
+      head.startsWith("<?xml")
+    ) {
       return null;
     }
     return "text/plain";
@@ -108,7 +121,8 @@ export interface ClassifiedAttachment {
   mimeType: string;
 }
 
-const human = (bytes: number) => (bytes >= MB ? `${Math.round((bytes / MB) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
+const human = (bytes: number) =>
+  bytes >= MB ? `${Math.round((bytes / MB) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /**
  * Decides what an uploaded file is from its bytes and checks it against WhatsApp's limit for that type:
@@ -116,7 +130,11 @@ const human = (bytes: number) => (bytes >= MB ? `${Math.round((bytes / MB) * 10)
  * type's limit (documents: the configured `maxDocumentBytes`, at most Meta's 100 MB). `details` carry the limit
  * so the console can phrase the error in the agent's language.
  */
-export function classifyAttachment(input: { bytes: Buffer; filename?: string; maxDocumentBytes: number }): ClassifiedAttachment {
+export function classifyAttachment(input: {
+  bytes: Buffer;
+  filename?: string;
+  maxDocumentBytes: number;
+}): ClassifiedAttachment {
   const { bytes } = input;
   if (bytes.byteLength === 0) throw new AppError("unsupported_media_type", "The file is empty.", { reason: "empty" });
   const mime = sniffAttachmentMime(bytes, input.filename);
@@ -128,13 +146,20 @@ export function classifyAttachment(input: { bytes: Buffer; filename?: string; ma
       { reason: "type" },
     );
   }
-  const limit = type === "document" ? Math.min(input.maxDocumentBytes, OUTBOUND_MEDIA_LIMITS.document.maxBytes) : OUTBOUND_MEDIA_LIMITS[type].maxBytes;
+  const limit =
+    type === "document"
+      ? Math.min(input.maxDocumentBytes, OUTBOUND_MEDIA_LIMITS.document.maxBytes)
+      : OUTBOUND_MEDIA_LIMITS[type].maxBytes;
   if (bytes.byteLength > limit) {
-    throw new AppError("payload_too_large", `The ${type} is ${human(bytes.byteLength)}; WhatsApp accepts at most ${human(limit)} for this type.`, {
-      reason: "size",
-      mediaType: type,
-      maxBytes: limit,
-    });
+    throw new AppError(
+      "payload_too_large",
+      `The ${type} is ${human(bytes.byteLength)}; WhatsApp accepts at most ${human(limit)} for this type.`,
+      {
+        reason: "size",
+        mediaType: type,
+        maxBytes: limit,
+      },
+    );
   }
   return { type, mimeType: mime };
 }

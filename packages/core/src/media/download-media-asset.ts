@@ -6,7 +6,10 @@ import { newMediaKey, type MediaStore } from "./media-store";
 
 /** What the download needs from the Graph API (GraphClient from @inbox/whatsapp satisfies it). */
 export interface MediaSource {
-  getMediaUrl(mediaId: string, phoneNumberId?: string): Promise<{ url: string; mime_type: string; sha256: string; file_size: number | string }>;
+  getMediaUrl(
+    mediaId: string,
+    phoneNumberId?: string,
+  ): Promise<{ url: string; mime_type: string; sha256: string; file_size: number | string }>;
   downloadMedia(url: string): Promise<{ bytes: Buffer; mimeType: string | undefined }>;
 }
 
@@ -27,7 +30,9 @@ function matchesChecksum(bytes: Buffer, expected: string | undefined | null): bo
   if (!expected) return true;
   const digest = createHash("sha256").update(bytes).digest();
   const e = expected.trim();
-  return e.toLowerCase() === digest.toString("hex") || e === digest.toString("base64") || e === digest.toString("base64url");
+  return (
+    e.toLowerCase() === digest.toString("hex") || e === digest.toString("base64") || e === digest.toString("base64url")
+  );
 }
 
 /**
@@ -65,7 +70,14 @@ export async function downloadMediaAsset(
     const stored = await deps.store.put(newMediaKey(), bytes);
     await deps.db.mediaAsset.update({
       where: { id: asset.id },
-      data: { status: "stored", storageKey: stored.key, sizeBytes: stored.sizeBytes, sha256: stored.sha256, mimeType: declared, error: null },
+      data: {
+        status: "stored",
+        storageKey: stored.key,
+        sizeBytes: stored.sizeBytes,
+        sha256: stored.sha256,
+        mimeType: declared,
+        error: null,
+      },
     });
     return { outcome: "stored", messageId: asset.messageId };
   } catch (error) {

@@ -35,21 +35,32 @@ describe("LocalDiskMediaStore", () => {
     for (const key of ["../etc/passwd", "/abs", "a/../../b", "A/B"]) {
       await expect(store.put(key, Buffer.from("x"))).rejects.toMatchObject({ code: "bad_request" });
     }
-    await expect(store.put("a/b", Buffer.alloc(10), { maxBytes: 5 })).rejects.toMatchObject({ code: "payload_too_large" });
+    await expect(store.put("a/b", Buffer.alloc(10), { maxBytes: 5 })).rejects.toMatchObject({
+      code: "payload_too_large",
+    });
   });
 });
 
 describe("checkMedia", () => {
   const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
   it("accepts allowed types whose content matches", () => {
-    expect(checkMedia({ messageType: "image", declaredMime: "image/jpeg", bytes: jpeg })).toEqual({ ok: true, mimeType: "image/jpeg" });
-    expect(checkMedia({ messageType: "audio", declaredMime: "audio/ogg; codecs=opus", bytes: Buffer.from("OggS....") })).toMatchObject({ ok: true });
+    expect(checkMedia({ messageType: "image", declaredMime: "image/jpeg", bytes: jpeg })).toEqual({
+      ok: true,
+      mimeType: "image/jpeg",
+    });
+    expect(
+      checkMedia({ messageType: "audio", declaredMime: "audio/ogg; codecs=opus", bytes: Buffer.from("OggS....") }),
+    ).toMatchObject({ ok: true });
   });
   it("rejects disallowed MIME types, mismatched content, executables and oversize files", () => {
     expect(checkMedia({ messageType: "image", declaredMime: "image/gif", bytes: jpeg })).toMatchObject({ ok: false });
     expect(checkMedia({ messageType: "image", declaredMime: "image/png", bytes: jpeg })).toMatchObject({ ok: false });
-    expect(checkMedia({ messageType: "document", declaredMime: "application/pdf", bytes: Buffer.from("MZ\x90\x00") })).toMatchObject({ ok: false });
-    expect(checkMedia({ messageType: "sticker", declaredMime: "image/webp", bytes: Buffer.alloc(600 * 1024) })).toMatchObject({ ok: false });
+    expect(
+      checkMedia({ messageType: "document", declaredMime: "application/pdf", bytes: Buffer.from("MZ\x90\x00") }),
+    ).toMatchObject({ ok: false });
+    expect(
+      checkMedia({ messageType: "sticker", declaredMime: "image/webp", bytes: Buffer.alloc(600 * 1024) }),
+    ).toMatchObject({ ok: false });
     expect(sniffMimeType(Buffer.from("<!DOCTYPE html>"))).toBe("text/html");
   });
 });

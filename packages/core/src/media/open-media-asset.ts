@@ -13,9 +13,18 @@ export async function openMediaAsset(
   mediaId: string,
 ): Promise<{ stream: Readable; mimeType: string; filename: string | null; sizeBytes: number | null }> {
   if (!isUuid(mediaId)) throw new AppError("not_found", "Media not found.");
-  const asset = await db.mediaAsset.findUnique({ where: { id: mediaId }, include: { message: { select: { conversationId: true } } } });
+  const asset = await db.mediaAsset.findUnique({
+    where: { id: mediaId },
+    include: { message: { select: { conversationId: true } } },
+  });
   if (!asset?.message) throw new AppError("not_found", "Media not found.");
   await assertConversationAccess(db, user, asset.message.conversationId);
-  if (asset.status !== "stored" || !asset.storageKey) throw new AppError("not_found", "The media file is not stored (yet).");
-  return { stream: await store.get(asset.storageKey), mimeType: asset.mimeType, filename: asset.filename, sizeBytes: asset.sizeBytes };
+  if (asset.status !== "stored" || !asset.storageKey)
+    throw new AppError("not_found", "The media file is not stored (yet).");
+  return {
+    stream: await store.get(asset.storageKey),
+    mimeType: asset.mimeType,
+    filename: asset.filename,
+    sizeBytes: asset.sizeBytes,
+  };
 }

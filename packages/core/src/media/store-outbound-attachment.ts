@@ -25,7 +25,10 @@ export interface StoredAttachment {
 function cleanFilename(name: string | undefined): string | null {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 200);
   return clean || null;
 }
 
@@ -40,9 +43,16 @@ export async function storeOutboundAttachment(
 ): Promise<StoredAttachment> {
   if (!isUuid(input.conversationId)) throw new AppError("not_found", "Conversation not found.");
   await assertConversationAccess(deps.db, input.user, input.conversationId);
-  const conversation = await deps.db.conversation.findUniqueOrThrow({ where: { id: input.conversationId }, select: { channelId: true } });
+  const conversation = await deps.db.conversation.findUniqueOrThrow({
+    where: { id: input.conversationId },
+    select: { channelId: true },
+  });
   const filename = cleanFilename(input.filename);
-  const { type, mimeType } = classifyAttachment({ bytes: input.bytes, filename: filename ?? undefined, maxDocumentBytes: deps.maxDocumentBytes });
+  const { type, mimeType } = classifyAttachment({
+    bytes: input.bytes,
+    filename: filename ?? undefined,
+    maxDocumentBytes: deps.maxDocumentBytes,
+  });
   const stored = await deps.store.put(newMediaKey(), input.bytes);
   try {
     const asset = await deps.db.mediaAsset.create({

@@ -17,7 +17,10 @@ export const DEFAULT_SWEEP_PENDING_MEDIA_MS = 10 * 60_000;
  * `media.download` job through the outbox. Media with a live job or an undispatched outbox row is left alone; the
  * download itself skips an asset that is already stored, so a late duplicate changes nothing.
  */
-export async function sweepPendingMedia(deps: SweepPendingMediaDeps, options: SweepPendingMediaOptions = {}): Promise<{ requeued: string[] }> {
+export async function sweepPendingMedia(
+  deps: SweepPendingMediaDeps,
+  options: SweepPendingMediaOptions = {},
+): Promise<{ requeued: string[] }> {
   const now = (deps.clock ?? (() => new Date()))();
   const before = new Date(now.getTime() - (options.pendingForMs ?? DEFAULT_SWEEP_PENDING_MEDIA_MS));
   const candidates = await deps.db.$queryRaw<{ id: string }[]>(Prisma.sql`
@@ -29,5 +32,10 @@ export async function sweepPendingMedia(deps: SweepPendingMediaDeps, options: Sw
         WHERE o."dispatchedAt" IS NULL AND o.name = 'media.download' AND o.payload->>'mediaAssetId' = a.id::text
       )
     ORDER BY a."createdAt" LIMIT ${options.limit ?? 500}`);
-  return requeueOrphans(deps, candidates.map((c) => c.id), now, (mediaAssetId) => ({ name: "media.download", payload: { mediaAssetId } }));
+  return requeueOrphans(
+    deps,
+    candidates.map((c) => c.id),
+    now,
+    (mediaAssetId) => ({ name: "media.download", payload: { mediaAssetId } }),
+  );
 }

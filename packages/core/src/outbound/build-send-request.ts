@@ -66,7 +66,11 @@ export function buildSendRequest(message: Message, recipient: Recipient): SendMe
   if (isOutboundMediaType(message.type) && media) {
     // Meta's media id, set by uploadOutboundMedia right before the send.
     if (!media.id) throw new Error("media not uploaded to Meta yet");
-    const content = { id: media.id, ...(media.caption ? { caption: media.caption } : {}), ...(media.filename ? { filename: media.filename } : {}) };
+    const content = {
+      id: media.id,
+      ...(media.caption ? { caption: media.caption } : {}),
+      ...(media.filename ? { filename: media.filename } : {}),
+    };
     return { ...base, type: message.type, [message.type]: content } as SendMessageRequest;
   }
   throw new Error(`outbound message type ${message.type} is not sendable yet`);

@@ -7,7 +7,12 @@ export const APPROVED = "APPROVED";
  * The synced template a send refers to: exact language first ("de"), else a regional variant ("de_DE").
  * Unknown → template_not_found; known but not approved by Meta → template_not_approved.
  */
-export async function findSendableTemplate(db: DbTx, channelId: string, name: string, language: string): Promise<Template> {
+export async function findSendableTemplate(
+  db: DbTx,
+  channelId: string,
+  name: string,
+  language: string,
+): Promise<Template> {
   const candidates = await db.template.findMany({
     where: { channelId, name, OR: [{ language }, { language: { startsWith: `${language}_` } }] },
     orderBy: { language: "asc" },

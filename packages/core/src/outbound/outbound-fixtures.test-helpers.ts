@@ -29,15 +29,53 @@ export async function seedOutbound(
   const body = (text: string) => [{ type: "BODY", text }];
   await db.template.createMany({
     data: [
-      { channelId: channel.id, name: "order_update", language: "de", category: "utility", status: "APPROVED", components: body("Ihre Bestellung {{1}} ist unterwegs."), parameterCount: 1 },
-      { channelId: channel.id, name: "spring_sale", language: "de", category: "marketing", status: "APPROVED", components: body("Frühlingsangebote!"), parameterCount: 0 },
-      { channelId: channel.id, name: "login_code", language: "en", category: "authentication", status: "APPROVED", components: body("{{1}} is your code."), parameterCount: 1 },
-      { channelId: channel.id, name: "draft_offer", language: "de", category: "marketing", status: "PENDING", components: body("Bald."), parameterCount: 0 },
+      {
+        channelId: channel.id,
+        name: "order_update",
+        language: "de",
+        category: "utility",
+        status: "APPROVED",
+        components: body("Ihre Bestellung {{1}} ist unterwegs."),
+        parameterCount: 1,
+      },
+      {
+        channelId: channel.id,
+        name: "spring_sale",
+        language: "de",
+        category: "marketing",
+        status: "APPROVED",
+        components: body("Frühlingsangebote!"),
+        parameterCount: 0,
+      },
+      {
+        channelId: channel.id,
+        name: "login_code",
+        language: "en",
+        category: "authentication",
+        status: "APPROVED",
+        components: body("{{1}} is your code."),
+        parameterCount: 1,
+      },
+      {
+        channelId: channel.id,
+        name: "draft_offer",
+        language: "de",
+        category: "marketing",
+        status: "PENDING",
+        components: body("Bald."),
+        parameterCount: 0,
+      },
     ],
   });
   return { channel, contact, conversation };
 }
 
-export async function recordConsent(db: Db, contactId: string, purpose: "service" | "marketing", status: "granted" | "withdrawn", at = new Date()) {
+export async function recordConsent(
+  db: Db,
+  contactId: string,
+  purpose: "service" | "marketing",
+  status: "granted" | "withdrawn",
+  at = new Date(),
+) {
   await db.consent.create({ data: { contactId, purpose, status, source: "agent", occurredAt: at } });
 }

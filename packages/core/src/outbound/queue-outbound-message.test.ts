@@ -32,7 +32,13 @@ describe("queueOutboundMessage", () => {
     const { conversation } = await seedOutbound(t.db, { lastInboundAt: new Date(Date.now() - 23 * HOUR) });
     const { message, isNew } = await queue(conversation.id, { type: "text", text: "Hallo!", clientId: "c1" });
     expect(isNew).toBe(true);
-    expect(message).toMatchObject({ status: "queued", direction: "outbound", type: "text", clientId: "c1", externalId: null });
+    expect(message).toMatchObject({
+      status: "queued",
+      direction: "outbound",
+      type: "text",
+      clientId: "c1",
+      externalId: null,
+    });
     const jobs = await t.db.outboxJob.findMany({ where: { jobId: `message.send-${message.id}` } });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.payload).toEqual({ messageId: message.id });
@@ -51,17 +57,30 @@ describe("queueOutboundMessage", () => {
 
   it("outside the window: an approved utility template needs the service consent (consent_missing, then ok)", async () => {
     const { conversation, contact } = await seedOutbound(t.db, { lastInboundAt: new Date(Date.now() - 48 * HOUR) });
-    const body = { type: "template" as const, clientId: "t1", template: { name: "order_update", language: "de", parameters: { "1": "A-17" } } };
+    const body = {
+      type: "template" as const,
+      clientId: "t1",
+      template: { name: "order_update", language: "de", parameters: { "1": "A-17" } },
+    };
     expect(await codeOf(queue(conversation.id, body))).toBe("consent_missing");
     await recordConsent(t.db, contact.id, "service", "granted");
     const { message } = await queue(conversation.id, body);
-    expect(message).toMatchObject({ status: "queued", type: "template", templateName: "order_update", text: "Ihre Bestellung A-17 ist unterwegs." });
+    expect(message).toMatchObject({
+      status: "queued",
+      type: "template",
+      templateName: "order_update",
+      text: "Ihre Bestellung A-17 ist unterwegs.",
+    });
     expect(message.payload).toMatchObject({ category: "utility", businessInitiated: true });
   });
 
   it("marketing templates need marketing consent even inside the window; a withdrawn one is opted_out", async () => {
     const { conversation, contact } = await seedOutbound(t.db);
-    const body = (clientId: string) => ({ type: "template" as const, clientId, template: { name: "spring_sale", language: "de", parameters: {} } });
+    const body = (clientId: string) => ({
+      type: "template" as const,
+      clientId,
+      template: { name: "spring_sale", language: "de", parameters: {} },
+    });
     expect(await codeOf(queue(conversation.id, body("m1")))).toBe("consent_missing");
     await recordConsent(t.db, contact.id, "marketing", "granted", new Date(Date.now() - 1000));
     expect(await codeOf(queue(conversation.id, body("m2")))).toBe("ok");
@@ -74,14 +93,22 @@ describe("queueOutboundMessage", () => {
   it("unknown and unapproved templates are refused with their own codes", async () => {
     const { conversation, contact } = await seedOutbound(t.db);
     await recordConsent(t.db, contact.id, "marketing", "granted");
-    const tpl = (name: string) => ({ type: "template" as const, clientId: name, template: { name, language: "de", parameters: {} } });
+    const tpl = (name: string) => ({
+      type: "template" as const,
+      clientId: name,
+      template: { name, language: "de", parameters: {} },
+    });
     expect(await codeOf(queue(conversation.id, tpl("no_such_template")))).toBe("template_not_found");
     expect(await codeOf(queue(conversation.id, tpl("draft_offer")))).toBe("template_not_approved");
   });
 
   it("a wrong number of template parameters is a validation error", async () => {
     const { conversation } = await seedOutbound(t.db);
-    const body = { type: "template" as const, clientId: "p1", template: { name: "order_update", language: "de", parameters: {} } };
+    const body = {
+      type: "template" as const,
+      clientId: "p1",
+      template: { name: "order_update", language: "de", parameters: {} },
+    };
     expect(await codeOf(queue(conversation.id, body))).toBe("validation_failed");
   });
 
@@ -89,12 +116,20 @@ describe("queueOutboundMessage", () => {
     const { conversation, contact } = await seedOutbound(t.db, { lastInboundAt: new Date(Date.now() - 48 * HOUR) });
     await recordConsent(t.db, contact.id, "service", "withdrawn");
     expect(await codeOf(queue(conversation.id, { type: "text", text: "Hallo", clientId: "o1" }))).toBe("opted_out");
-    const unknown = { type: "template" as const, clientId: "o2", template: { name: "no_such_template", language: "de", parameters: {} } };
+    const unknown = {
+      type: "template" as const,
+      clientId: "o2",
+      template: { name: "no_such_template", language: "de", parameters: {} },
+    };
     expect(await codeOf(queue(conversation.id, unknown))).toBe("opted_out");
     // …except the opt-out confirmation itself.
     const confirmation = await queueOutboundMessage(
       { db: t.db },
-      { conversationId: conversation.id, body: { type: "text", text: "Abgemeldet.", clientId: "o3" }, isOptOutConfirmation: true },
+      {
+        conversationId: conversation.id,
+        body: { type: "text", text: "Abgemeldet.", clientId: "o3" },
+        isOptOutConfirmation: true,
+      },
     );
     expect(confirmation.message.status).toBe("queued");
   });

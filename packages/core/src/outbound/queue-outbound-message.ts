@@ -55,8 +55,11 @@ function renderTemplateText(template: Template, parameters: Record<string, strin
   const components: unknown[] = Array.isArray(template.components) ? template.components : [];
   const body = components.find(
     (c): c is Prisma.JsonObject =>
-      !!c && typeof c === "object" && !Array.isArray(c) && typeof (c as { type?: unknown }).type === "string" &&
-      ((c as { type: string }).type).toUpperCase() === "BODY",
+      !!c &&
+      typeof c === "object" &&
+      !Array.isArray(c) &&
+      typeof (c as { type?: unknown }).type === "string" &&
+      (c as { type: string }).type.toUpperCase() === "BODY",
   );
   if (!body || typeof body.text !== "string") return null;
   return body.text.replace(/\{\{\s*([\w]+)\s*\}\}/g, (whole, key: string) => parameters[key] ?? whole);
@@ -127,7 +130,10 @@ export async function queueOutboundMessage(
       };
     } else if (body.type !== "template") {
       if (body.caption && (body.type === "audio" || body.type === "sticker")) {
-        throw new AppError("validation_failed", "WhatsApp does not show captions on audio or stickers: send the text separately.");
+        throw new AppError(
+          "validation_failed",
+          "WhatsApp does not show captions on audio or stickers: send the text separately.",
+        );
       }
       let asset: MediaAsset;
       try {
@@ -186,7 +192,8 @@ export async function queueOutboundMessage(
           where: { id: mediaAssetId, messageId: null, channelId: conversation.channelId },
           data: { messageId: created.id },
         });
-        if (claimed.count !== 1) throw new AppError("conflict", "The attachment was already sent with another message.");
+        if (claimed.count !== 1)
+          throw new AppError("conflict", "The attachment was already sent with another message.");
       }
       await tx.conversation.update({
         where: { id: conversation.id },
@@ -200,7 +207,9 @@ export async function queueOutboundMessage(
           { name: "message.send", payload: { messageId: created.id }, jobId: sendJobIdFor(created.id) },
         ]);
       }
-      return mediaAssetId ? { ...created, media: await tx.mediaAsset.findMany({ where: { messageId: created.id } }) } : created;
+      return mediaAssetId
+        ? { ...created, media: await tx.mediaAsset.findMany({ where: { messageId: created.id } }) }
+        : created;
     });
   } catch (error) {
     // A concurrent request with the same clientId won the race: answer with its message.
@@ -222,7 +231,10 @@ async function findSendableAsset(db: Db, mediaId: string, channelId: string, typ
     throw new AppError("validation_failed", "The attachment was not found; upload it again.");
   }
   if (asset.messageId) throw new AppError("conflict", "The attachment was already sent with another message.");
-  const allowed = [...OUTBOUND_MEDIA_LIMITS[type].mimeTypes, ...(type === "document" ? OUTBOUND_MEDIA_LIMITS.image.mimeTypes : [])];
+  const allowed = [
+    ...OUTBOUND_MEDIA_LIMITS[type].mimeTypes,
+    ...(type === "document" ? OUTBOUND_MEDIA_LIMITS.image.mimeTypes : []),
+  ];
   if (!allowed.includes(asset.mimeType)) {
     throw new AppError("unsupported_media_type", `A ${asset.mimeType} file cannot be sent as ${type}.`);
   }

@@ -15,7 +15,11 @@ export async function requestTemplateSync(
   await deps.db.$transaction(async (tx) => {
     await enqueueInTransaction(
       tx,
-      channels.map((c) => ({ name: "template.sync" as const, payload: { channelId: c.id }, jobId: `template.sync-${c.id}-${stamp}` })),
+      channels.map((c) => ({
+        name: "template.sync" as const,
+        payload: { channelId: c.id },
+        jobId: `template.sync-${c.id}-${stamp}`,
+      })),
     );
     await recordAudit(tx, input.actor, "templates.sync_requested", "channel", input.channelId ?? null, {
       channels: channels.length,

@@ -19,7 +19,11 @@ export async function resumeChannel(
     const stamp = Date.now();
     await enqueueInTransaction(
       tx,
-      waiting.map((m) => ({ name: "message.send" as const, payload: { messageId: m.id }, jobId: `message.send-${m.id}-resume-${stamp}` })),
+      waiting.map((m) => ({
+        name: "message.send" as const,
+        payload: { messageId: m.id },
+        jobId: `message.send-${m.id}-resume-${stamp}`,
+      })),
     );
     await recordAudit(tx, input.actor, "channel.resumed", "channel", input.channelId, { requeued: waiting.length });
     return waiting.length;

@@ -123,9 +123,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *    190 → pause the channel, message stays queued; permanent → failed with Meta's code and reason;
  *    131050 also records the marketing opt-out.
  */
-export async function sendQueuedMessage(deps: SendQueuedMessageDeps, input: SendQueuedMessageInput): Promise<SendOutcome> {
+export async function sendQueuedMessage(
+  deps: SendQueuedMessageDeps,
+  input: SendQueuedMessageInput,
+): Promise<SendOutcome> {
   const outcome = await sendOnce(deps, input);
-  if (outcome.outcome === "sent" || outcome.outcome === "failed") deps.live?.add({ updatedMessageIds: [input.messageId] });
+  if (outcome.outcome === "sent" || outcome.outcome === "failed")
+    deps.live?.add({ updatedMessageIds: [input.messageId] });
   return outcome;
 }
 
@@ -156,7 +160,11 @@ async function explainUnclaimed(
     // the message over (the old claim's mark then fails, so it cannot be sent twice).
     const claimedFor = clock().getTime() - message.statusAt.getTime();
     if (claimedFor < ORPHANED_CLAIM_MS) {
-      throw new RetryableSendError("awaiting_claim", "claimed by another attempt that has not sent it yet", ORPHANED_CLAIM_MS - claimedFor);
+      throw new RetryableSendError(
+        "awaiting_claim",
+        "claimed by another attempt that has not sent it yet",
+        ORPHANED_CLAIM_MS - claimedFor,
+      );
     }
     const { count } = await db.message.updateMany({
       where: { id: message.id, status: "sending", externalId: null, sendStartedAt: null, attempts: message.attempts },
@@ -173,7 +181,11 @@ async function explainUnclaimed(
     const waited = clock().getTime() - startedAt;
     const grace = deps.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS;
     if (waited < grace && !input.isLastAttempt) {
-      throw new RetryableSendError("awaiting_status", "send outcome unknown; waiting for a status webhook", grace - waited);
+      throw new RetryableSendError(
+        "awaiting_status",
+        "send outcome unknown; waiting for a status webhook",
+        grace - waited,
+      );
     }
     log.warn({ messageId: message.id }, "send outcome unknown after the grace period; marked failed, not re-sent");
     await markFailed(db, message, { code: null, title: "delivery_unconfirmed", reason: UNCONFIRMED_REASON }, clock());
@@ -196,7 +208,10 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
   if (!message) return explainUnclaimed(deps, input, clock, log);
 
   const contact = { id: message._contactId, waId: message._waId, userId: message._userId };
-  const payload = (message.payload ?? {}) as { template?: { name: string; language: string }; isOptOutConfirmation?: boolean };
+  const payload = (message.payload ?? {}) as {
+    template?: { name: string; language: string };
+    isOptOutConfirmation?: boolean;
+  };
   try {
     const { decision } = await evaluateSendPolicy(db, {
       channelId: message.channelId,
@@ -220,7 +235,10 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
     }
   } catch (error) {
     if (isAppError(error) && (error.code === "template_not_found" || error.code === "template_not_approved")) {
-      const de = error.code === "template_not_found" ? "Die Vorlage ist nicht (mehr) vorhanden." : "Die Vorlage ist nicht (mehr) freigegeben.";
+      const de =
+        error.code === "template_not_found"
+          ? "Die Vorlage ist nicht (mehr) vorhanden."
+          : "Die Vorlage ist nicht (mehr) freigegeben.";
       await markFailed(db, message, { code: null, title: error.code, reason: { de, en: error.message } }, clock());
       return { outcome: "failed", code: error.code };
     }
@@ -229,7 +247,11 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
   }
 
   if (deps.media) {
-    const media = await uploadOutboundMedia({ ...deps.media, db, log }, message, { phoneNumberId: message._channelExternalId, isLastAttempt: input.isLastAttempt, now: clock() });
+    const media = await uploadOutboundMedia({ ...deps.media, db, log }, message, {
+      phoneNumberId: message._channelExternalId,
+      isLastAttempt: input.isLastAttempt,
+      now: clock(),
+    });
     if (media.outcome === "failed") return media;
     message.payload = media.payload;
   }
@@ -239,7 +261,12 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
     request = buildSendRequest(message, contact);
   } catch (error) {
     const en = error instanceof Error ? error.message : String(error);
-    await markFailed(db, message, { code: null, title: "not_sendable", reason: { de: "Die Nachricht kann so nicht gesendet werden.", en } }, clock());
+    await markFailed(
+      db,
+      message,
+      { code: null, title: "not_sendable", reason: { de: "Die Nachricht kann so nicht gesendet werden.", en } },
+      clock(),
+    );
     return { outcome: "failed", code: "not_sendable" };
   }
 
@@ -295,8 +322,14 @@ async function waitForSlot(
   let isPairHeld = false;
   let marked: boolean | undefined;
   const markOnce = async () => (marked ??= await mark());
-  for (let waited = 0, rebooked = 0; ; ) {
-    const slot = await throttle({ channelId: message.channelId, limitPerSecond: message._throughputLimit, recipientKey, maxWaitMs, isPairHeld });
+  for (let waited = 0, rebooked = 0; ;) {
+    const slot = await throttle({
+      channelId: message.channelId,
+      limitPerSecond: message._throughputLimit,
+      recipientKey,
+      maxWaitMs,
+      isPairHeld,
+    });
     if (slot.isBooked) {
       isPairHeld = true;
       const dueAt = slot.dueAt ?? Date.now() + slot.waitMs;
@@ -308,7 +341,8 @@ async function waitForSlot(
       rebooked++;
       continue;
     }
-    if (waited + slot.waitMs > maxWaitMs) throw new RetryableSendError("rate_limited", "rate limit: sending later", slot.waitMs);
+    if (waited + slot.waitMs > maxWaitMs)
+      throw new RetryableSendError("rate_limited", "rate limit: sending later", slot.waitMs);
     await sleep(slot.waitMs);
     waited += slot.waitMs;
   }
@@ -362,11 +396,7 @@ async function handleGraphError(
       await markFailed(db, message, { code: null, title: "delivery_unconfirmed", reason: UNCONFIRMED_REASON }, clock());
       return { outcome: "failed", code: "delivery_unconfirmed" };
     }
-    throw new RetryableSendError(
-      "awaiting_status",
-      error.message,
-      deps.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
-    );
+    throw new RetryableSendError("awaiting_status", error.message, deps.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS);
   }
 
   const code = error.code;
@@ -389,7 +419,10 @@ async function handleGraphError(
         reason: reason.en,
       });
     });
-    log.error({ channelId: message.channelId, errorCode: code }, "access token rejected; channel paused, admins must renew it");
+    log.error(
+      { channelId: message.channelId, errorCode: code },
+      "access token rejected; channel paused, admins must renew it",
+    );
     return { outcome: "channel_paused" };
   }
 

@@ -35,7 +35,10 @@ const utc = (dates: Date[]) => dates.map((d) => d.toISOString());
  * active channel; returns each with its channel, window, recipient and current consents (newest record per
  * purpose). Messages that are not claimable are simply not returned.
  */
-export async function claimAndLoadMessages(db: Db | RunSql, items: { messageId: string; now: Date }[]): Promise<ClaimedMessage[]> {
+export async function claimAndLoadMessages(
+  db: Db | RunSql,
+  items: { messageId: string; now: Date }[],
+): Promise<ClaimedMessage[]> {
   if (items.length === 0) return [];
   const sorted = [...items].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
   return runSqlOf(db)<ClaimedMessage>(Prisma.sql`
@@ -73,7 +76,10 @@ export async function claimAndLoadMessages(db: Db | RunSql, items: { messageId: 
  * Marks many claimed messages as handed to Graph in one statement, each only while its claim (status `sending`,
  * no wamid, the claim's attempt number) is still the caller's. Returns the ids it marked.
  */
-export async function markSendsStarted(db: Db | RunSql, items: { message: Pick<Message, "id" | "attempts">; now: Date }[]): Promise<Set<string>> {
+export async function markSendsStarted(
+  db: Db | RunSql,
+  items: { message: Pick<Message, "id" | "attempts">; now: Date }[],
+): Promise<Set<string>> {
   if (items.length === 0) return new Set();
   const sorted = [...items].sort((a, b) => (a.message.id < b.message.id ? -1 : a.message.id > b.message.id ? 1 : 0));
   const rows = await runSqlOf(db)<{ id: string }>(Prisma.sql`
@@ -142,21 +148,34 @@ export function createSendStatements(db: Db): SendStatements {
  */
 export function createGroupedSendStatements(db: Db | RunSql, options: { maxConcurrent?: number } = {}): SendStatements {
   const claims = createGroupCommit<{ messageId: string; now: Date }, ClaimedMessage | undefined>(async (batch) => {
-    const rows = await claimAndLoadMessages(db, batch.map((p) => p.input));
+    const rows = await claimAndLoadMessages(
+      db,
+      batch.map((p) => p.input),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const p of batch) p.resolve(byId.get(p.input.messageId));
   }, options);
   const marks = createGroupCommit<{ message: Pick<Message, "id" | "attempts">; now: Date }, boolean>(async (batch) => {
-    const marked = await markSendsStarted(db, batch.map((p) => p.input));
+    const marked = await markSendsStarted(
+      db,
+      batch.map((p) => p.input),
+    );
     for (const p of batch) p.resolve(marked.has(p.input.message.id));
   }, options);
-  const records = createGroupCommit<{ message: Pick<Message, "id" | "channelId">; externalId: string; now: Date }, void>(async (batch) => {
-    await recordAcceptedSends(db, batch.map((p) => p.input));
+  const records = createGroupCommit<
+    { message: Pick<Message, "id" | "channelId">; externalId: string; now: Date },
+    void
+  >(async (batch) => {
+    await recordAcceptedSends(
+      db,
+      batch.map((p) => p.input),
+    );
     for (const p of batch) p.resolve();
   }, options);
   return {
     claim: (messageId, now) => claims.submit({ messageId, now }),
     markSendStarted: (message, now) => marks.submit({ message: { id: message.id, attempts: message.attempts }, now }),
-    record: (message, externalId, now) => records.submit({ message: { id: message.id, channelId: message.channelId }, externalId, now }),
+    record: (message, externalId, now) =>
+      records.submit({ message: { id: message.id, channelId: message.channelId }, externalId, now }),
   };
 }

@@ -47,5 +47,10 @@ export async function sweepStuckMessages(
         WHERE o."dispatchedAt" IS NULL AND o."name" = 'message.send' AND o."payload"->>'messageId' = m."id"::text
       )
     ORDER BY m."statusAt" LIMIT ${limit}`;
-  return requeueOrphans(deps, candidates.map((c) => c.id), now, (messageId) => ({ name: "message.send", payload: { messageId } }));
+  return requeueOrphans(
+    deps,
+    candidates.map((c) => c.id),
+    now,
+    (messageId) => ({ name: "message.send", payload: { messageId } }),
+  );
 }

@@ -6,7 +6,10 @@ import { RetryableSendError } from "./send-errors";
 
 /** What the upload needs of the Graph API client (GraphClient from @inbox/whatsapp satisfies it). */
 export interface MediaUploader {
-  uploadMedia(phoneNumberId: string, file: { bytes: Buffer; mimeType: string; filename?: string }): Promise<{ id: string }>;
+  uploadMedia(
+    phoneNumberId: string,
+    file: { bytes: Buffer; mimeType: string; filename?: string },
+  ): Promise<{ id: string }>;
 }
 
 export interface UploadOutboundMediaDeps {
@@ -21,8 +24,7 @@ interface MediaPayload {
 }
 
 export type UploadOutboundMediaResult =
-  | { outcome: "ready"; payload: Prisma.JsonObject }
-  | { outcome: "failed"; code: string };
+  { outcome: "ready"; payload: Prisma.JsonObject } | { outcome: "failed"; code: string };
 
 const isMediaType = (type: string) => (OUTBOUND_MEDIA_TYPES as readonly string[]).includes(type);
 
@@ -35,7 +37,14 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
 async function fail(db: Db, message: Message, title: string, de: string, en: string, code: number | null, now: Date) {
   await db.message.updateMany({
     where: { id: message.id, externalId: null, status: { in: ["queued", "sending"] } },
-    data: { status: "failed", statusAt: now, failedAt: now, errorCode: code, errorTitle: title, errorDetails: `${de}\n${en}` },
+    data: {
+      status: "failed",
+      statusAt: now,
+      failedAt: now,
+      errorCode: code,
+      errorTitle: title,
+      errorDetails: `${de}\n${en}`,
+    },
   });
 }
 
@@ -69,7 +78,15 @@ export async function uploadOutboundMedia(
       .catch(() => null);
   }
   if (!asset || !bytes || (asset.sha256 && sha256Hex(bytes) !== asset.sha256)) {
-    await fail(deps.db, message, "media_missing", "Die Datei des Anhangs fehlt oder ist beschädigt.", "The attachment's file is missing or corrupt.", null, input.now);
+    await fail(
+      deps.db,
+      message,
+      "media_missing",
+      "Die Datei des Anhangs fehlt oder ist beschädigt.",
+      "The attachment's file is missing or corrupt.",
+      null,
+      input.now,
+    );
     return { outcome: "failed", code: "media_missing" };
   }
 

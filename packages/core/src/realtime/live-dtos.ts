@@ -94,7 +94,9 @@ export async function buildLiveEvents(db: DbTx | RunSql, change: LiveChange): Pr
   const messageIds = [...new Set([...created, ...updated])];
   // One statement for the messages with their media and their conversation's routing (what consoles filter on).
   const messages = messageIds.length
-    ? await run<Message & { media: MediaSummary[]; convTeamId: string | null; convAssigneeId: string | null }>(Prisma.sql`
+    ? await run<
+        Message & { media: MediaSummary[]; convTeamId: string | null; convAssigneeId: string | null }
+      >(Prisma.sql`
         SELECT m.*, c."teamId" AS "convTeamId", c."assigneeId" AS "convAssigneeId",
                COALESCE((SELECT json_agg(json_build_object('id', a.id, 'mimeType', a."mimeType", 'filename', a.filename,
                                                            'sizeBytes', a."sizeBytes", 'status', a.status::text) ORDER BY a."createdAt")

@@ -58,7 +58,13 @@ describe("live publisher", () => {
     const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
     const at = new Date().toISOString();
     const channel = liveChannelName(prefix);
-    await redis.publish(channel, JSON.stringify([{ seq: 1, at, event: presence("ok") }, { seq: 2, at, event: { type: "bogus" } }]));
+    await redis.publish(
+      channel,
+      JSON.stringify([
+        { seq: 1, at, event: presence("ok") },
+        { seq: 2, at, event: { type: "bogus" } },
+      ]),
+    );
     await redis.publish(channel, "not json");
     await redis.publish(channel, JSON.stringify({ seq: 3, at, event: presence("single") }));
     await expect.poll(() => got.map((e) => e.seq)).toEqual([1, 3]);

@@ -45,6 +45,10 @@ export async function createUser(db: DbTx, input: CreateUserInput, actor: Actor)
       data: { userId: user.id, teamId: team.id, role: data.role === "agent" ? "member" : "lead" },
     });
   }
-  await recordAudit(db, actor, "user.created", "user", user.id, { email: user.email, role: user.role, teams: data.teams });
+  await recordAudit(db, actor, "user.created", "user", user.id, {
+    email: user.email,
+    role: user.role,
+    teams: data.teams,
+  });
   return user;
 }

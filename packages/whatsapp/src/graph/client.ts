@@ -100,7 +100,11 @@ export class GraphClient {
   }
 
   /** Marks an inbound message (and the ones before it) as read; optionally shows a typing indicator. */
-  async markRead(phoneNumberId: string, messageId: string, options: { typing?: boolean } = {}): Promise<SuccessResponse> {
+  async markRead(
+    phoneNumberId: string,
+    messageId: string,
+    options: { typing?: boolean } = {},
+  ): Promise<SuccessResponse> {
     const body = MarkReadRequestSchema.parse({
       messaging_product: "whatsapp",
       status: "read",
@@ -139,7 +143,10 @@ export class GraphClient {
   }
 
   /** `GET /{waba-id}/message_templates`; follows `paging.next` up to `maxPages`. */
-  async listTemplates(wabaId: string, options: { limit?: number; maxPages?: number } = {}): Promise<MessageTemplatesResponse> {
+  async listTemplates(
+    wabaId: string,
+    options: { limit?: number; maxPages?: number } = {},
+  ): Promise<MessageTemplatesResponse> {
     const first = await this.request(`/${wabaId}/message_templates`, MessageTemplatesResponseSchema, {
       query: { limit: String(options.limit ?? 100) },
     });
@@ -178,14 +185,24 @@ export class GraphClient {
     const method = options.method ?? "GET";
     const response =
       options.json !== undefined
-        ? await this.send({ method, url: url.toString(), body: JSON.stringify(options.json), contentType: "application/json" })
+        ? await this.send({
+            method,
+            url: url.toString(),
+            body: JSON.stringify(options.json),
+            contentType: "application/json",
+          })
         : await this.send({ method, url: url.toString(), body: options.form });
     if (!isOk(response)) throw await this.toError(response);
     let json: unknown;
     try {
       json = JSON.parse(await response.text());
     } catch (cause) {
-      throw new GraphApiError({ message: "Graph API answered with invalid JSON", httpStatus: response.status, isRetryable: true, cause });
+      throw new GraphApiError({
+        message: "Graph API answered with invalid JSON",
+        httpStatus: response.status,
+        isRetryable: true,
+        cause,
+      });
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -198,7 +215,12 @@ export class GraphClient {
     return parsed.data;
   }
 
-  private async send(request: { method: "GET" | "POST" | "DELETE"; url: string; body?: string | FormData | undefined; contentType?: string }): Promise<GraphResponse> {
+  private async send(request: {
+    method: "GET" | "POST" | "DELETE";
+    url: string;
+    body?: string | FormData | undefined;
+    contentType?: string;
+  }): Promise<GraphResponse> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.accessToken}` };
     if (request.contentType) headers["content-type"] = request.contentType;
     try {
@@ -212,7 +234,9 @@ export class GraphClient {
     } catch (cause) {
       const isTimeout = isTransportTimeout(cause);
       throw new GraphApiError({
-        message: isTimeout ? `Graph API request timed out after ${this.timeoutMs} ms` : "Graph API request failed (network)",
+        message: isTimeout
+          ? `Graph API request timed out after ${this.timeoutMs} ms`
+          : "Graph API request failed (network)",
         isRetryable: true,
         isTimeout,
         cause,

@@ -104,7 +104,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   368: e({
     code: 368,
     title: "Temporarily blocked for policies violations",
-    details: "The WhatsApp Business Account associated with the app has been restricted or disabled for violating a platform policy.",
+    details:
+      "The WhatsApp Business Account associated with the app has been restricted or disabled for violating a platform policy.",
     kind: "account",
     isRetryable: false,
     httpStatus: 400,
@@ -188,7 +189,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   131026: e({
     code: 131026,
     title: "Message Undeliverable",
-    details: "Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted our new Terms of Service and Privacy Policy; the recipient is using an old WhatsApp version.",
+    details:
+      "Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted our new Terms of Service and Privacy Policy; the recipient is using an old WhatsApp version.",
     kind: "recipient",
     isRetryable: false,
     httpStatus: 400,
@@ -200,7 +202,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   131031: e({
     code: 131031,
     title: "Business Account locked",
-    details: "The WhatsApp Business Account associated with the app has been restricted or disabled for violating a platform policy, or we were unable to verify data included in the request against data set on the WhatsApp Business Account.",
+    details:
+      "The WhatsApp Business Account associated with the app has been restricted or disabled for violating a platform policy, or we were unable to verify data included in the request against data set on the WhatsApp Business Account.",
     kind: "account",
     isRetryable: false,
     httpStatus: 400,
@@ -224,7 +227,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   131047: e({
     code: 131047,
     title: "Re-engagement message",
-    details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+    details:
+      "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
     kind: "window",
     isRetryable: false,
     httpStatus: 400,
@@ -236,7 +240,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   131048: e({
     code: 131048,
     title: "Spam rate limit hit",
-    details: "Message failed to send because there are restrictions on how many messages can be sent from this phone number. This may be because too many previous messages were blocked or flagged as spam.",
+    details:
+      "Message failed to send because there are restrictions on how many messages can be sent from this phone number. This may be because too many previous messages were blocked or flagged as spam.",
     kind: "policy",
     isRetryable: false,
     httpStatus: 400,
@@ -259,8 +264,10 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   }),
   131050: e({
     code: 131050,
-    title: "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
-    details: "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+    title:
+      "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+    details:
+      "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
     kind: "policy",
     isRetryable: false,
     httpStatus: 400,
@@ -308,7 +315,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   131056: e({
     code: 131056,
     title: "(Business Account, Consumer Account) pair rate limit hit",
-    details: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.",
+    details:
+      "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.",
     kind: "rate_limit",
     isRetryable: true,
     httpStatus: 400,
@@ -345,7 +353,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   132000: e({
     code: 132000,
     title: "Template Param Count Mismatch",
-    details: "The number of variable parameter values included in the request did not match the number of variable parameters defined in the template.",
+    details:
+      "The number of variable parameter values included in the request did not match the number of variable parameters defined in the template.",
     kind: "template",
     isRetryable: false,
     httpStatus: 400,
@@ -441,7 +450,8 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   133016: e({
     code: 133016,
     title: "Account register deregister rate limit exceeded",
-    details: "Registration or Deregistration failed because there were too many attempts for this phone number in a short period of time.",
+    details:
+      "Registration or Deregistration failed because there were too many attempts for this phone number in a short period of time.",
     kind: "rate_limit",
     isRetryable: false,
     httpStatus: 400,

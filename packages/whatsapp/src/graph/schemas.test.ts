@@ -27,7 +27,9 @@ describe("Graph schemas against Meta's documented bodies", () => {
     expect(GraphErrorResponseSchema.parse(RATE_LIMIT_ERROR_RESPONSE).error.code).toBe(130429);
     expect(GraphErrorResponseSchema.parse(EXPIRED_TOKEN_ERROR_RESPONSE).error.code).toBe(190);
     expect(MediaUrlResponseSchema.parse(MEDIA_URL_RESPONSE).id).toBe("1037543291543636");
-    expect(UpdateSettingsRequestSchema.parse(ENABLE_LOCAL_STORAGE_REQUEST).storage_configuration?.data_localization_region).toBe("DE");
+    expect(
+      UpdateSettingsRequestSchema.parse(ENABLE_LOCAL_STORAGE_REQUEST).storage_configuration?.data_localization_region,
+    ).toBe("DE");
   });
 
   it("accepts every outbound type", () => {
@@ -42,7 +44,11 @@ describe("Graph schemas against Meta's documented bodies", () => {
       { type: "contacts", contacts: [{ name: { formatted_name: "Erika" }, phones: [{ phone: "+49301234" }] }] },
       {
         type: "interactive",
-        interactive: { type: "button", body: { text: "Ja?" }, action: { buttons: [{ type: "reply", reply: { id: "y", title: "Ja" } }] } },
+        interactive: {
+          type: "button",
+          body: { text: "Ja?" },
+          action: { buttons: [{ type: "reply", reply: { id: "y", title: "Ja" } }] },
+        },
       },
       {
         type: "interactive",
@@ -53,15 +59,20 @@ describe("Graph schemas against Meta's documented bodies", () => {
         },
       },
     ];
-    for (const body of bodies) expect(SendMessageRequestSchema.safeParse({ ...base, ...body }).success, body.type).toBe(true);
+    for (const body of bodies)
+      expect(SendMessageRequestSchema.safeParse({ ...base, ...body }).success, body.type).toBe(true);
   });
 
   it("rejects media with both id and link, or neither", () => {
     expect(SendMessageRequestSchema.safeParse({ ...base, type: "image", image: {} }).success).toBe(false);
-    expect(SendMessageRequestSchema.safeParse({ ...base, type: "image", image: { id: "1", link: "https://x.y/z" } }).success).toBe(false);
+    expect(
+      SendMessageRequestSchema.safeParse({ ...base, type: "image", image: { id: "1", link: "https://x.y/z" } }).success,
+    ).toBe(false);
   });
 
   it("parses mark-as-read", () => {
-    expect(MarkReadRequestSchema.parse({ messaging_product: "whatsapp", status: "read", message_id: "wamid.X" }).status).toBe("read");
+    expect(
+      MarkReadRequestSchema.parse({ messaging_product: "whatsapp", status: "read", message_id: "wamid.X" }).status,
+    ).toBe("read");
   });
 });

@@ -128,7 +128,9 @@ export const LocationContentSchema = z.looseObject({
 
 export const ContactCardSchema = z.looseObject({
   name: z.looseObject({ formatted_name: z.string().min(1) }),
-  phones: z.array(z.looseObject({ phone: z.string(), type: z.string().optional(), wa_id: z.string().optional() })).optional(),
+  phones: z
+    .array(z.looseObject({ phone: z.string(), type: z.string().optional(), wa_id: z.string().optional() }))
+    .optional(),
   emails: z.array(z.looseObject({ email: z.string(), type: z.string().optional() })).optional(),
   addresses: z.array(z.looseObject({})).optional(),
   org: z.looseObject({}).optional(),
@@ -305,7 +307,20 @@ export type MessageTemplatesResponse = z.infer<typeof MessageTemplatesResponseSc
 export const STORAGE_STATUSES = ["IN_COUNTRY_STORAGE_ENABLED", "IN_COUNTRY_STORAGE_DISABLED"] as const;
 /** Regions Meta lists for local storage. */
 export const DATA_LOCALIZATION_REGIONS = [
-  "AU", "ID", "IN", "JP", "SG", "KR", "DE", "CH", "GB", "BR", "BH", "ZA", "AE", "CA",
+  "AU",
+  "ID",
+  "IN",
+  "JP",
+  "SG",
+  "KR",
+  "DE",
+  "CH",
+  "GB",
+  "BR",
+  "BH",
+  "ZA",
+  "AE",
+  "CA",
 ] as const;
 
 export const StorageConfigurationSchema = z.looseObject({

@@ -37,7 +37,13 @@ export function fetchTransport(fetchFn: FetchFn = globalThis.fetch): GraphTransp
   };
 }
 
-const TIMEOUT_NAMES = new Set(["TimeoutError", "AbortError", "HeadersTimeoutError", "BodyTimeoutError", "ConnectTimeoutError"]);
+const TIMEOUT_NAMES = new Set([
+  "TimeoutError",
+  "AbortError",
+  "HeadersTimeoutError",
+  "BodyTimeoutError",
+  "ConnectTimeoutError",
+]);
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
 /** Whether a transport rejection was a timeout (fetch's abort or undici's own timeouts). */

@@ -66,11 +66,14 @@ describe("webhook schemas against Meta's documented examples", () => {
     const payload = envelope({
       messaging_product: "whatsapp",
       metadata: META_METADATA,
-      messages: [{ from: "1", id: "wamid.X", timestamp: "1", type: "poll_vote", poll_vote: { option: 1 }, new_field: true }],
+      messages: [
+        { from: "1", id: "wamid.X", timestamp: "1", type: "poll_vote", poll_vote: { option: 1 }, new_field: true },
+      ],
     });
     const result = parseWebhookPayload(payload);
     expect(result.ok).toBe(true);
-    if (result.ok) expect((getMessagesValues(result.payload)[0]!.value.messages![0] as any).poll_vote).toEqual({ option: 1 });
+    if (result.ok)
+      expect((getMessagesValues(result.payload)[0]!.value.messages![0] as any).poll_vote).toEqual({ option: 1 });
     expect(parseWebhookPayload(envelope({ anything: 1 }, "account_update")).ok).toBe(true);
   });
 

@@ -70,7 +70,9 @@ export const LocationBodySchema = z.looseObject({
 
 export const SharedContactSchema = z.looseObject({
   name: z.looseObject({ formatted_name: z.string().optional() }).optional(),
-  phones: z.array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() })).optional(),
+  phones: z
+    .array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() }))
+    .optional(),
   emails: z.array(z.looseObject({ email: z.string().optional(), type: z.string().optional() })).optional(),
   addresses: z.array(z.looseObject({})).optional(),
   org: z.looseObject({}).optional(),
@@ -353,7 +355,11 @@ export function parseWebhookPayload(input: unknown): ParseWebhookResult {
       return { ok: false, reason: "invalid_json", issues: ["body is not JSON"] };
     }
   }
-  if (typeof json !== "object" || json === null || (json as { object?: unknown }).object !== "whatsapp_business_account") {
+  if (
+    typeof json !== "object" ||
+    json === null ||
+    (json as { object?: unknown }).object !== "whatsapp_business_account"
+  ) {
     return { ok: false, reason: "not_whatsapp", issues: ['object must be "whatsapp_business_account"'] };
   }
   const result = WebhookPayloadSchema.safeParse(json);

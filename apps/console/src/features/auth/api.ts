@@ -11,8 +11,10 @@ function remember(session: SessionDto): SessionDto {
 export const fetchMe = async () => remember(await api<SessionDto>("/api/auth/me"));
 export const logIn = async (email: string, password: string) =>
   remember(await api<SessionDto>("/api/auth/login", { method: "POST", body: { email, password } }));
-export const verifyTotp = async (code: string) => remember(await api<SessionDto>("/api/auth/totp", { method: "POST", body: { code } }));
-export const enrollTotp = () => api<{ secret: string; otpauthUri: string }>("/api/auth/totp/enroll", { method: "POST" });
+export const verifyTotp = async (code: string) =>
+  remember(await api<SessionDto>("/api/auth/totp", { method: "POST", body: { code } }));
+export const enrollTotp = () =>
+  api<{ secret: string; otpauthUri: string }>("/api/auth/totp/enroll", { method: "POST" });
 export const confirmTotp = async (code: string) =>
   remember(await api<SessionDto>("/api/auth/totp/confirm", { method: "POST", body: { code } }));
 export const logOut = async () => {

@@ -7,7 +7,13 @@ const MB = 1024 * 1024;
 export function precheckAttachment(file: File): { code: "payload_too_large"; maxBytes: number } | null {
   const type = file.type.toLowerCase();
   const max =
-    type === "image/webp" ? 500 * 1024 : type.startsWith("image/") ? 5 * MB : type.startsWith("audio/") || type.startsWith("video/") ? 16 * MB : 100 * MB;
+    type === "image/webp"
+      ? 500 * 1024
+      : type.startsWith("image/")
+        ? 5 * MB
+        : type.startsWith("audio/") || type.startsWith("video/")
+          ? 16 * MB
+          : 100 * MB;
   return file.size > max ? { code: "payload_too_large", maxBytes: max } : null;
 }
 
@@ -38,7 +44,17 @@ export function uploadAttachment(
         /* not JSON */
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as unknown as AttachmentDto);
-      else reject(Object.assign(new ApiError(xhr.status, body.code ?? (xhr.status === 413 ? "payload_too_large" : "error"), body.message ?? xhr.statusText), { maxBytes: body.maxBytes }));
+      else
+        reject(
+          Object.assign(
+            new ApiError(
+              xhr.status,
+              body.code ?? (xhr.status === 413 ? "payload_too_large" : "error"),
+              body.message ?? xhr.statusText,
+            ),
+            { maxBytes: body.maxBytes },
+          ),
+        );
     };
     xhr.onerror = () => reject(new ApiError(0, "network", "Network error"));
     xhr.onabort = () => reject(new ApiError(0, "aborted", "Upload cancelled"));

@@ -27,5 +27,6 @@ export const fetchLabels = () => api<{ items: LabelDto[] }>("/api/labels");
 export const fetchChannels = () => api<{ items: ChannelDto[] }>("/api/channels");
 export const fetchTeams = () => api<{ items: { id: string; name: string }[] }>("/api/teams");
 export const fetchPresence = () => api<PresenceDto>("/api/presence");
-export const fetchUsers = () => api<{ items: { id: string; name: string; role: string; teamIds: string[] }[] }>("/api/users");
+export const fetchUsers = () =>
+  api<{ items: { id: string; name: string; role: string; teamIds: string[] }[] }>("/api/users");
 export const fetchQuickReplies = () => api<{ items: QuickReplyDto[] }>("/api/quick-replies");

@@ -9,14 +9,23 @@ const TABS = ["users", "labels", "quickReplies", "channels", "templates"] as con
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => keys.forEach((k) => void client.invalidateQueries({ queryKey: [k] })) });
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => keys.forEach((k) => void client.invalidateQueries({ queryKey: [k] })),
+  });
 }
 
 function Table({ head, children }: { head: string[]; children: ReactNode }) {
   return (
     <table>
       <thead>
-        <tr>{head.map((h) => <th key={h} scope="col">{h}</th>)}</tr>
+        <tr>
+          {head.map((h) => (
+            <th key={h} scope="col">
+              {h}
+            </th>
+          ))}
+        </tr>
       </thead>
       <tbody>{children}</tbody>
     </table>
@@ -27,20 +36,37 @@ function Users() {
   const { t } = useTranslation();
   const users = useQuery({ queryKey: ["admin-users"], queryFn: adminApi.users });
   const teams = useTeams();
-  const create = useSave(["admin-users", "users"], (b: { email: string; password: string; role: string; teamIds: string[] }) => adminApi.createUser(b));
-  const update = useSave(["admin-users", "users"], (a: { id: string; body: Record<string, unknown> }) => adminApi.updateUser(a.id, a.body));
-  const reset = useSave(["admin-users", "users"], (a: { id: string; password: string }) => adminApi.resetPassword(a.id, a.password));
+  const create = useSave(
+    ["admin-users", "users"],
+    (b: { email: string; password: string; role: string; teamIds: string[] }) => adminApi.createUser(b),
+  );
+  const update = useSave(["admin-users", "users"], (a: { id: string; body: Record<string, unknown> }) =>
+    adminApi.updateUser(a.id, a.body),
+  );
+  const reset = useSave(["admin-users", "users"], (a: { id: string; password: string }) =>
+    adminApi.resetPassword(a.id, a.password),
+  );
   const security = useQuery({ queryKey: ["admin-security"], queryFn: adminApi.security });
   const setSecurity = useSave(["admin-security"], (v: boolean) => adminApi.setSecurity(v));
   const [form, setForm] = useState({ email: "", password: "", role: "agent", teamId: "" });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ email: form.email, password: form.password, role: form.role, teamIds: form.teamId ? [form.teamId] : [] });
+    create.mutate({
+      email: form.email,
+      password: form.password,
+      role: form.role,
+      teamIds: form.teamId ? [form.teamId] : [],
+    });
   };
   return (
     <>
       <label className="row">
-        <input type="checkbox" checked={security.data?.requireTotp ?? false} onChange={(e) => setSecurity.mutate(e.target.checked)} /> {t("admin.requireTotp")}
+        <input
+          type="checkbox"
+          checked={security.data?.requireTotp ?? false}
+          onChange={(e) => setSecurity.mutate(e.target.checked)}
+        />{" "}
+        {t("admin.requireTotp")}
       </label>
       <Table head={[t("admin.name"), t("admin.email"), t("admin.role"), t("admin.teams"), t("admin.active"), ""]}>
         {users.data?.items.map((u) => (
@@ -48,7 +74,11 @@ function Users() {
             <td>{u.name}</td>
             <td>{u.email}</td>
             <td>
-              <select aria-label={t("admin.role")} value={u.role} onChange={(e) => update.mutate({ id: u.id, body: { role: e.target.value } })}>
+              <select
+                aria-label={t("admin.role")}
+                value={u.role}
+                onChange={(e) => update.mutate({ id: u.id, body: { role: e.target.value } })}
+              >
                 <option value="agent">agent</option>
                 <option value="lead">lead</option>
                 <option value="admin">admin</option>
@@ -57,7 +87,9 @@ function Users() {
             <td>{u.teamIds.map((id) => teams.data?.items.find((x) => x.id === id)?.name).join(", ")}</td>
             <td>{u.isActive ? "✓" : "—"}</td>
             <td>
-              <button onClick={() => update.mutate({ id: u.id, body: { isActive: !u.isActive } })}>{u.isActive ? t("admin.deactivate") : t("admin.activate")}</button>
+              <button onClick={() => update.mutate({ id: u.id, body: { isActive: !u.isActive } })}>
+                {u.isActive ? t("admin.deactivate") : t("admin.activate")}
+              </button>
               <button
                 onClick={() => {
                   const password = window.prompt(t("admin.newPassword"));
@@ -71,20 +103,51 @@ function Users() {
         ))}
       </Table>
       <form onSubmit={submit} className="inline-form">
-        <input aria-label={t("admin.email")} placeholder={t("admin.email")} type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-        <input aria-label={t("admin.password")} placeholder={t("admin.password")} type="password" minLength={10} required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
-        <select aria-label={t("admin.role")} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
+        <input
+          aria-label={t("admin.email")}
+          placeholder={t("admin.email")}
+          type="email"
+          required
+          value={form.email}
+          onChange={(e) => setForm({ ...form, email: e.target.value })}
+        />
+        <input
+          aria-label={t("admin.password")}
+          placeholder={t("admin.password")}
+          type="password"
+          minLength={10}
+          required
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+        />
+        <select
+          aria-label={t("admin.role")}
+          value={form.role}
+          onChange={(e) => setForm({ ...form, role: e.target.value })}
+        >
           <option value="agent">agent</option>
           <option value="lead">lead</option>
           <option value="admin">admin</option>
         </select>
-        <select aria-label={t("admin.teams")} value={form.teamId} onChange={(e) => setForm({ ...form, teamId: e.target.value })}>
+        <select
+          aria-label={t("admin.teams")}
+          value={form.teamId}
+          onChange={(e) => setForm({ ...form, teamId: e.target.value })}
+        >
           <option value="">—</option>
-          {teams.data?.items.map((tm) => <option key={tm.id} value={tm.id}>{tm.name}</option>)}
+          {teams.data?.items.map((tm) => (
+            <option key={tm.id} value={tm.id}>
+              {tm.name}
+            </option>
+          ))}
         </select>
         <button type="submit">{t("admin.create")}</button>
       </form>
-      {(create.error ?? update.error ?? reset.error) && <p role="alert" className="error">{(create.error ?? update.error ?? reset.error)?.message}</p>}
+      {(create.error ?? update.error ?? reset.error) && (
+        <p role="alert" className="error">
+          {(create.error ?? update.error ?? reset.error)?.message}
+        </p>
+      )}
     </>
   );
 }
@@ -102,17 +165,40 @@ function Labels() {
         {labels.data?.items.map((l) => (
           <tr key={l.id}>
             <td>{l.name}</td>
-            <td><span className="label-chip" style={{ borderColor: l.color }}>{l.color}</span></td>
-            <td><button onClick={() => remove.mutate(l.id)}>{t("admin.delete")}</button></td>
+            <td>
+              <span className="label-chip" style={{ borderColor: l.color }}>
+                {l.color}
+              </span>
+            </td>
+            <td>
+              <button onClick={() => remove.mutate(l.id)}>{t("admin.delete")}</button>
+            </td>
           </tr>
         ))}
       </Table>
-      <form className="inline-form" onSubmit={(e) => { e.preventDefault(); create.mutate({ name, color }); setName(""); }}>
-        <input aria-label={t("admin.name")} placeholder={t("admin.name")} required value={name} onChange={(e) => setName(e.target.value)} />
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate({ name, color });
+          setName("");
+        }}
+      >
+        <input
+          aria-label={t("admin.name")}
+          placeholder={t("admin.name")}
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <input aria-label={t("admin.color")} type="color" value={color} onChange={(e) => setColor(e.target.value)} />
         <button type="submit">{t("admin.create")}</button>
       </form>
-      {create.error && <p role="alert" className="error">{create.error.message}</p>}
+      {create.error && (
+        <p role="alert" className="error">
+          {create.error.message}
+        </p>
+      )}
     </>
   );
 }
@@ -120,7 +206,9 @@ function Labels() {
 function QuickReplies() {
   const { t } = useTranslation();
   const list = useQuery({ queryKey: ["admin-qr"], queryFn: adminApi.quickReplies });
-  const create = useSave(["admin-qr", "quick-replies"], (b: { shortcut: string; title: string; text: string }) => adminApi.createQuickReply(b));
+  const create = useSave(["admin-qr", "quick-replies"], (b: { shortcut: string; title: string; text: string }) =>
+    adminApi.createQuickReply(b),
+  );
   const remove = useSave(["admin-qr", "quick-replies"], (id: string) => adminApi.deleteQuickReply(id));
   const [form, setForm] = useState({ shortcut: "", title: "", text: "" });
   return (
@@ -131,17 +219,48 @@ function QuickReplies() {
             <td>/{r.shortcut}</td>
             <td>{r.title}</td>
             <td>{r.text}</td>
-            <td><button onClick={() => remove.mutate(r.id)}>{t("admin.delete")}</button></td>
+            <td>
+              <button onClick={() => remove.mutate(r.id)}>{t("admin.delete")}</button>
+            </td>
           </tr>
         ))}
       </Table>
-      <form className="inline-form" onSubmit={(e) => { e.preventDefault(); create.mutate(form); setForm({ shortcut: "", title: "", text: "" }); }}>
-        <input aria-label={t("admin.shortcut")} placeholder={t("admin.shortcut")} required value={form.shortcut} onChange={(e) => setForm({ ...form, shortcut: e.target.value })} />
-        <input aria-label={t("admin.title")} placeholder={t("admin.title")} required value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
-        <input aria-label={t("admin.text")} placeholder={t("admin.text")} required value={form.text} onChange={(e) => setForm({ ...form, text: e.target.value })} />
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate(form);
+          setForm({ shortcut: "", title: "", text: "" });
+        }}
+      >
+        <input
+          aria-label={t("admin.shortcut")}
+          placeholder={t("admin.shortcut")}
+          required
+          value={form.shortcut}
+          onChange={(e) => setForm({ ...form, shortcut: e.target.value })}
+        />
+        <input
+          aria-label={t("admin.title")}
+          placeholder={t("admin.title")}
+          required
+          value={form.title}
+          onChange={(e) => setForm({ ...form, title: e.target.value })}
+        />
+        <input
+          aria-label={t("admin.text")}
+          placeholder={t("admin.text")}
+          required
+          value={form.text}
+          onChange={(e) => setForm({ ...form, text: e.target.value })}
+        />
         <button type="submit">{t("admin.create")}</button>
       </form>
-      {create.error && <p role="alert" className="error">{create.error.message}</p>}
+      {create.error && (
+        <p role="alert" className="error">
+          {create.error.message}
+        </p>
+      )}
     </>
   );
 }
@@ -155,7 +274,10 @@ function Channels() {
         <tr key={c.id}>
           <td>{c.name}</td>
           <td>{c.displayNumber ?? "—"}</td>
-          <td>{c.status}{c.statusReason ? ` (${c.statusReason})` : ""}</td>
+          <td>
+            {c.status}
+            {c.statusReason ? ` (${c.statusReason})` : ""}
+          </td>
           <td>{c.qualityRating ?? "—"}</td>
           <td>{c.lastWebhookAt ? formatDateTime(c.lastWebhookAt) : "—"}</td>
         </tr>

@@ -6,7 +6,6 @@ import { ApiError } from "../../../lib/http";
 import { changePassword } from "../api";
 import { useSetSession } from "../hooks/use-session";
 
-
 /**
  * Set a new password. Forced (nothing else is reachable) after an admin reset the password; otherwise reached from
  * the top bar. Other sessions of the user end when it succeeds.
@@ -35,7 +34,11 @@ export function ChangePasswordPage({ isForced }: { isForced: boolean }) {
         setSession(session);
         if (!isForced) void navigate("/");
       })
-      .catch((err: unknown) => setError(err instanceof ApiError && err.code === "invalid_credentials" ? t("password.wrongCurrent") : t("app.error")))
+      .catch((err: unknown) =>
+        setError(
+          err instanceof ApiError && err.code === "invalid_credentials" ? t("password.wrongCurrent") : t("app.error"),
+        ),
+      )
       .finally(() => setIsBusy(false));
   };
 
@@ -46,15 +49,35 @@ export function ChangePasswordPage({ isForced }: { isForced: boolean }) {
         {isForced && <p>{t("password.forced")}</p>}
         <label>
           {t("password.current")}
-          <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            autoFocus
+          />
         </label>
         <label>
           {t("password.new")}
-          <input type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={next} onChange={(e) => setNext(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={MIN_PASSWORD_LENGTH}
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
         </label>
         <label>
           {t("password.repeat")}
-          <input type="password" autoComplete="new-password" required value={repeat} onChange={(e) => setRepeat(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
         </label>
         <p className="muted small">{t("password.hint", { n: MIN_PASSWORD_LENGTH })}</p>
         {error && (

@@ -26,7 +26,13 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
       await fn();
     } catch (e) {
       const code = e instanceof ApiError ? e.code : "";
-      setError(code === "account_locked" || code === "rate_limited" ? t("login.locked") : step === "password" ? t("login.failed") : t("login.badCode"));
+      setError(
+        code === "account_locked" || code === "rate_limited"
+          ? t("login.locked")
+          : step === "password"
+            ? t("login.failed")
+            : t("login.badCode"),
+      );
     } finally {
       setBusy(false);
     }
@@ -47,21 +53,42 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
     else void run(async () => done(await confirmTotp(code)));
   };
 
-  if (step === "enroll" && !secret && !busy) void enrollTotp().then((r) => setSecret(r.secret), () => undefined);
+  if (step === "enroll" && !secret && !busy)
+    void enrollTotp().then(
+      (r) => setSecret(r.secret),
+      () => undefined,
+    );
 
   return (
     <main className="login" id="main">
       <form onSubmit={submit} className="card login-card" aria-labelledby="login-title">
-        <h1 id="login-title">{step === "password" ? t("login.title") : step === "totp" ? t("login.totpTitle") : t("login.enrollTitle")}</h1>
+        <h1 id="login-title">
+          {step === "password" ? t("login.title") : step === "totp" ? t("login.totpTitle") : t("login.enrollTitle")}
+        </h1>
         {step === "password" ? (
           <>
             <label>
               {t("login.email")}
-              <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+              <input
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                autoFocus
+              />
             </label>
             <label>
               {t("login.password")}
-              <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <input
+                type="password"
+                name="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             </label>
           </>
         ) : (
@@ -75,7 +102,16 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
             )}
             <label>
               {t("login.totpCode")}
-              <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" required value={code} onChange={(e) => setCode(e.target.value)} autoFocus />
+              <input
+                name="code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="\d{6}"
+                required
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                autoFocus
+              />
             </label>
           </>
         )}

@@ -50,7 +50,12 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
   const windowLeft = conversation.windowExpiresAt ? new Date(conversation.windowExpiresAt).getTime() - now : 0;
   const windowOpen = windowLeft > 0;
   const quickReplies = useQuickReplies();
-  const templates = useQuery({ queryKey: ["templates"], queryFn: fetchTemplates, enabled: !windowOpen && !isOptedOut, staleTime: 5 * 60_000 });
+  const templates = useQuery({
+    queryKey: ["templates"],
+    queryFn: fetchTemplates,
+    enabled: !windowOpen && !isOptedOut,
+    staleTime: 5 * 60_000,
+  });
   const [templateId, setTemplateId] = useState("");
   const [vars, setVars] = useState<string[]>([]);
   const template = templates.data?.items.find((x) => x.id === templateId);
@@ -72,7 +77,9 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     if (!(e instanceof ApiError)) return t("app.error");
     const maxBytes = (e as ApiError & { maxBytes?: number }).maxBytes;
     if (e.code === "payload_too_large") {
-      return maxBytes ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) }) : t("composer.tooLargeAny");
+      return maxBytes
+        ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) })
+        : t("composer.tooLargeAny");
     }
     if (e.code === "unsupported_media_type") return t("composer.unsupported");
     if (e.code === "network") return t("composer.uploadFailed");
@@ -93,7 +100,12 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     setAttachment(current);
     // A new attachment is a new draft: a new idempotency key.
     clientId.current = crypto.randomUUID();
-    uploadAttachment(conversation.id, file, (progress) => setAttachment((a) => (a === null || a.file !== file ? a : { ...a, progress })), current.abort.signal)
+    uploadAttachment(
+      conversation.id,
+      file,
+      (progress) => setAttachment((a) => (a === null || a.file !== file ? a : { ...a, progress })),
+      current.abort.signal,
+    )
       .then((asset) => setAttachment((a) => (a === null || a.file !== file ? a : { ...a, progress: 1, asset })))
       .catch((e: unknown) => {
         if (e instanceof ApiError && e.code === "aborted") return;
@@ -120,7 +132,10 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
 
   const slash = text.startsWith("/") ? text.slice(1).toLowerCase() : null;
   const suggestions = useMemo(
-    () => (slash === null ? [] : (quickReplies.data?.items ?? []).filter((r) => r.shortcut.toLowerCase().startsWith(slash)).slice(0, 6)),
+    () =>
+      slash === null
+        ? []
+        : (quickReplies.data?.items ?? []).filter((r) => r.shortcut.toLowerCase().startsWith(slash)).slice(0, 6),
     [slash, quickReplies.data],
   );
 
@@ -130,7 +145,11 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     if (!isNote && !windowOpen) {
       if (!template) return;
       const parameters = Object.fromEntries(vars.map((v, i) => [String(i + 1), v]));
-      send.mutate({ type: "template", clientId: clientId.current, template: { name: template.name, language: template.language, parameters } });
+      send.mutate({
+        type: "template",
+        clientId: clientId.current,
+        template: { name: template.name, language: template.language, parameters },
+      });
       return;
     }
     const value = text.trim();
@@ -151,7 +170,11 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
       return;
     }
     if (!value) return;
-    send.mutate(isNote ? { type: "note", text: value, clientId: clientId.current } : { type: "text", text: value, clientId: clientId.current });
+    send.mutate(
+      isNote
+        ? { type: "note", text: value, clientId: clientId.current }
+        : { type: "text", text: value, clientId: clientId.current },
+    );
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === "Enter" && !e.shiftKey) {
@@ -166,12 +189,16 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     return (
       <div className="composer disabled" role="status">
         <p>{t("composer.optedOut")}</p>
-        <button type="button" onClick={() => setIsNote(true)}>{t("composer.note")}</button>
+        <button type="button" onClick={() => setIsNote(true)}>
+          {t("composer.note")}
+        </button>
       </div>
     );
   }
 
-  const preview = template ? templateBody(template).replace(/\{\{(\d+)\}\}/g, (_, n: string) => vars[Number(n) - 1] || `{{${n}}}`) : "";
+  const preview = template
+    ? templateBody(template).replace(/\{\{(\d+)\}\}/g, (_, n: string) => vars[Number(n) - 1] || `{{${n}}}`)
+    : "";
   return (
     <form
       className={["composer", isNote ? "note" : "", isDragging ? "dragging" : ""].join(" ")}
@@ -202,7 +229,13 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
         <div className="template-picker">
           <label>
             {t("composer.template")}
-            <select value={templateId} onChange={(e) => { setTemplateId(e.target.value); setVars([]); }}>
+            <select
+              value={templateId}
+              onChange={(e) => {
+                setTemplateId(e.target.value);
+                setVars([]);
+              }}
+            >
               <option value="">{t("composer.chooseTemplate")}</option>
               {templates.data?.items.map((x) => (
                 <option key={x.id} value={x.id}>
@@ -215,7 +248,10 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
             Array.from({ length: template.parameterCount }, (_, i) => (
               <label key={i}>
                 {t("composer.variable", { n: i + 1 })}
-                <input value={vars[i] ?? ""} onChange={(e) => setVars((v) => Object.assign([...v], { [i]: e.target.value }))} />
+                <input
+                  value={vars[i] ?? ""}
+                  onChange={(e) => setVars((v) => Object.assign([...v], { [i]: e.target.value }))}
+                />
               </label>
             ))}
           {template && (
@@ -231,14 +267,38 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
         <div className="composer-row">
           {!isNote && (
             <>
-              <input ref={fileInput} type="file" hidden data-testid="attach-input" accept="image/jpeg,image/png,image/webp,video/mp4,video/3gpp,audio/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx" onChange={(e) => attach(e.target.files?.[0])} />
-              <button type="button" className="icon" aria-label={t("composer.attach")} title={t("composer.attach")} onClick={() => fileInput.current?.click()}>
+              <input
+                ref={fileInput}
+                type="file"
+                hidden
+                data-testid="attach-input"
+                accept="image/jpeg,image/png,image/webp,video/mp4,video/3gpp,audio/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+                onChange={(e) => attach(e.target.files?.[0])}
+              />
+              <button
+                type="button"
+                className="icon"
+                aria-label={t("composer.attach")}
+                title={t("composer.attach")}
+                onClick={() => fileInput.current?.click()}
+              >
                 📎
               </button>
             </>
           )}
           <EmojiPicker onPick={insertEmoji} />
-          <textarea ref={textArea} aria-label={t("composer.placeholder")} placeholder={t("composer.placeholder")} value={text} onChange={(e) => { setText(e.target.value); sendTyping(conversation.id); }} onKeyDown={onKey} rows={2} />
+          <textarea
+            ref={textArea}
+            aria-label={t("composer.placeholder")}
+            placeholder={t("composer.placeholder")}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              sendTyping(conversation.id);
+            }}
+            onKeyDown={onKey}
+            rows={2}
+          />
           <button type="submit" disabled={send.isPending || (attachment && !isNote ? !attachment.asset : !text.trim())}>
             {send.isPending ? t("composer.sending") : t("composer.send")}
           </button>
@@ -272,7 +332,10 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
       )}
       {error && (
         <p role="alert" className="error">
-          {error} <button type="button" onClick={() => submit()}>{t("composer.retry")}</button>
+          {error}{" "}
+          <button type="button" onClick={() => submit()}>
+            {t("composer.retry")}
+          </button>
         </p>
       )}
     </form>

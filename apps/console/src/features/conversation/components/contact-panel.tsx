@@ -10,9 +10,12 @@ function Evidence({ consent }: { consent: Consent }) {
   const e = consent.evidence;
   const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : null);
   let summary: string | null = null;
-  if (consent.source === "chat_keyword" && str(e.text)) summary = t("contact.evidence.keyword", { text: str(e.text)!.trim() });
-  else if (consent.source === "whatsapp" && e.webhook === "user_preferences") summary = t("contact.evidence.whatsappStop");
-  else if (consent.source === "whatsapp" && str(e.errorCode)) summary = t("contact.evidence.error", { code: str(e.errorCode) });
+  if (consent.source === "chat_keyword" && str(e.text))
+    summary = t("contact.evidence.keyword", { text: str(e.text)!.trim() });
+  else if (consent.source === "whatsapp" && e.webhook === "user_preferences")
+    summary = t("contact.evidence.whatsappStop");
+  else if (consent.source === "whatsapp" && str(e.errorCode))
+    summary = t("contact.evidence.error", { code: str(e.errorCode) });
   const entries = Object.entries(e).filter(([, v]) => v !== null && v !== undefined && v !== "");
   if (!summary && entries.length === 0) return null;
   return (
@@ -48,8 +51,8 @@ export function ContactPanel({ details }: { details: ContactDetailsDto | undefin
         <ul className="small">
           {details.consents.map((x, i) => (
             <li key={i}>
-              {t(`contact.purpose.${x.purpose}`)}: {t(`contact.${x.status}`)} ({t(`contact.source.${x.source}`)}, {formatDateTime(x.occurredAt)})
-              {x.wordingText && <q> {x.wordingText}</q>}
+              {t(`contact.purpose.${x.purpose}`)}: {t(`contact.${x.status}`)} ({t(`contact.source.${x.source}`)},{" "}
+              {formatDateTime(x.occurredAt)}){x.wordingText && <q> {x.wordingText}</q>}
               <Evidence consent={x} />
             </li>
           ))}
@@ -68,7 +71,8 @@ export function ContactPanel({ details }: { details: ContactDetailsDto | undefin
       <ul className="small">
         {details.pastConversations.map((p) => (
           <li key={p.id}>
-            <a href={`/c/${p.id}`}>{formatDateTime(p.createdAt, { dateStyle: "medium" })}</a> — {t(`inbox.status.${p.status}`)}
+            <a href={`/c/${p.id}`}>{formatDateTime(p.createdAt, { dateStyle: "medium" })}</a> —{" "}
+            {t(`inbox.status.${p.status}`)}
           </li>
         ))}
       </ul>

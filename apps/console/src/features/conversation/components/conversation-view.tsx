@@ -21,7 +21,10 @@ function useTyping(conversationId: string, myId: string): string[] {
       onTyping((e) => {
         if (e.conversationId !== conversationId || e.userId === myId) return;
         setTyping((t) => ({ ...t, [e.userId]: { name: e.name, until: Date.now() + 5000 } }));
-        setTimeout(() => setTyping((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v.until > Date.now()))), 5100);
+        setTimeout(
+          () => setTyping((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v.until > Date.now()))),
+          5100,
+        );
       }),
     [conversationId, myId],
   );
@@ -75,15 +78,23 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
       {assignee && (
         <span className="small" data-testid="assignee" data-online={isOnline(assignee.id)}>
           {t("conv.assignedTo", { name: assignee.name })}{" "}
-          <span className={isOnline(assignee.id) ? "presence online" : "presence"}>● {isOnline(assignee.id) ? t("conv.online") : t("conv.offline")}</span>
+          <span className={isOnline(assignee.id) ? "presence online" : "presence"}>
+            ● {isOnline(assignee.id) ? t("conv.online") : t("conv.offline")}
+          </span>
         </span>
       )}
-      {c.assigneeId !== me && <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: me } })}>{t("conv.assignToMe")}</button>}
+      {c.assigneeId !== me && (
+        <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: me } })}>{t("conv.assignToMe")}</button>
+      )}
       {c.assigneeId && (isLead || c.assigneeId === me) && (
         <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: null } })}>{t("conv.unassign")}</button>
       )}
       {isLead && (
-        <select aria-label={t("conv.assign")} value={c.assigneeId ?? ""} onChange={(e) => act.mutate({ path: "assign", body: { assigneeId: e.target.value || null } })}>
+        <select
+          aria-label={t("conv.assign")}
+          value={c.assigneeId ?? ""}
+          onChange={(e) => act.mutate({ path: "assign", body: { assigneeId: e.target.value || null } })}
+        >
           <option value="">{t("conv.assign")} …</option>
           {users.data?.items.map((u) => (
             <option key={u.id} value={u.id}>
@@ -93,13 +104,19 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
           ))}
         </select>
       )}
-      <select aria-label={t("conv.handover")} value="" onChange={(e) => e.target.value && act.mutate({ path: "handover", body: { teamId: e.target.value } })}>
+      <select
+        aria-label={t("conv.handover")}
+        value=""
+        onChange={(e) => e.target.value && act.mutate({ path: "handover", body: { teamId: e.target.value } })}
+      >
         <option value="">{t("conv.handover")} …</option>
-        {teams.data?.items.filter((tm) => tm.id !== c.teamId).map((tm) => (
-          <option key={tm.id} value={tm.id}>
-            {tm.name}
-          </option>
-        ))}
+        {teams.data?.items
+          .filter((tm) => tm.id !== c.teamId)
+          .map((tm) => (
+            <option key={tm.id} value={tm.id}>
+              {tm.name}
+            </option>
+          ))}
       </select>
       <select
         aria-label={t("conv.labels")}
@@ -108,7 +125,11 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
           const id = e.target.value;
           if (!id) return;
           const current = c.labels.map((l) => l.id);
-          act.mutate({ path: "labels", method: "PUT", body: { labelIds: current.includes(id) ? current.filter((x) => x !== id) : [...current, id] } });
+          act.mutate({
+            path: "labels",
+            method: "PUT",
+            body: { labelIds: current.includes(id) ? current.filter((x) => x !== id) : [...current, id] },
+          });
         }}
       >
         <option value="">{t("conv.labels")} …</option>
@@ -151,7 +172,11 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
           {t("conv.resolve")}
         </button>
       )}
-      {act.isError && <span role="alert" className="error small">{act.error.message}</span>}
+      {act.isError && (
+        <span role="alert" className="error small">
+          {act.error.message}
+        </span>
+      )}
     </div>
   );
 }

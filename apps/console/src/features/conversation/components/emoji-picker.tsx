@@ -3,10 +3,68 @@ import { useTranslation } from "react-i18next";
 
 /** Common emoji for support chats: a built-in grid, no library (a few hundred bytes instead of a large bundle). */
 const EMOJI = [
-  "😀", "😃", "😊", "🙂", "😉", "😍", "🥰", "😘", "😅", "😂", "🤣", "😇", "🤔", "🙄", "😐", "😕",
-  "😢", "😭", "😡", "😱", "😴", "🤗", "🤝", "🙏", "👍", "👎", "👌", "👏", "🙌", "💪", "👋", "✌️",
-  "❤️", "💙", "💚", "💛", "🔥", "✨", "🎉", "🎁", "✅", "❌", "⚠️", "❗", "❓", "💡", "📌", "📎",
-  "📞", "📧", "📦", "🚚", "🕐", "📅", "💶", "🧾", "🔒", "🛠️", "☀️", "🌧️", "🍀", "☕",
+  "😀",
+  "😃",
+  "😊",
+  "🙂",
+  "😉",
+  "😍",
+  "🥰",
+  "😘",
+  "😅",
+  "😂",
+  "🤣",
+  "😇",
+  "🤔",
+  "🙄",
+  "😐",
+  "😕",
+  "😢",
+  "😭",
+  "😡",
+  "😱",
+  "😴",
+  "🤗",
+  "🤝",
+  "🙏",
+  "👍",
+  "👎",
+  "👌",
+  "👏",
+  "🙌",
+  "💪",
+  "👋",
+  "✌️",
+  "❤️",
+  "💙",
+  "💚",
+  "💛",
+  "🔥",
+  "✨",
+  "🎉",
+  "🎁",
+  "✅",
+  "❌",
+  "⚠️",
+  "❗",
+  "❓",
+  "💡",
+  "📌",
+  "📎",
+  "📞",
+  "📧",
+  "📦",
+  "🚚",
+  "🕐",
+  "📅",
+  "💶",
+  "🧾",
+  "🔒",
+  "🛠️",
+  "☀️",
+  "🌧️",
+  "🍀",
+  "☕",
 ];
 
 export function EmojiPicker({ onPick }: { onPick: (emoji: string) => void }) {
@@ -23,13 +81,32 @@ export function EmojiPicker({ onPick }: { onPick: (emoji: string) => void }) {
   }, [open]);
   return (
     <div className="emoji" ref={ref}>
-      <button type="button" aria-label={t("composer.emoji")} title={t("composer.emoji")} aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+      <button
+        type="button"
+        aria-label={t("composer.emoji")}
+        title={t("composer.emoji")}
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
         😊
       </button>
       {open && (
-        <div className="emoji-grid" role="dialog" aria-label={t("composer.emoji")} onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+        <div
+          className="emoji-grid"
+          role="dialog"
+          aria-label={t("composer.emoji")}
+          onKeyDown={(e) => e.key === "Escape" && setOpen(false)}
+        >
           {EMOJI.map((e) => (
-            <button key={e} type="button" onClick={() => { onPick(e); setOpen(false); }} aria-label={e}>
+            <button
+              key={e}
+              type="button"
+              onClick={() => {
+                onPick(e);
+                setOpen(false);
+              }}
+              aria-label={e}
+            >
               {e}
             </button>
           ))}

@@ -11,10 +11,20 @@ function Ticks({ m }: { m: MessageDto }) {
   const { t } = useTranslation();
   if (m.direction !== "outbound" || m.isPrivate) return null;
   const label = t(`conv.status.${m.status}`);
-  if (m.status === "failed") return <span className="ticks failed" aria-label={label} title={label}>!</span>;
+  if (m.status === "failed")
+    return (
+      <span className="ticks failed" aria-label={label} title={label}>
+        !
+      </span>
+    );
   const glyph = m.status === "queued" || m.status === "sending" ? "🕓" : m.status === "sent" ? "✓" : "✓✓";
   return (
-    <span className={`ticks ${m.status === "read" || m.status === "played" ? "read" : ""}`} aria-label={label} title={label} data-status={m.status}>
+    <span
+      className={`ticks ${m.status === "read" || m.status === "played" ? "read" : ""}`}
+      aria-label={label}
+      title={label}
+      data-status={m.status}
+    >
       {glyph}
     </span>
   );
@@ -34,19 +44,36 @@ function Body({ m }: { m: MessageDto }) {
     case "sticker":
       return (
         <figure>
-          {mediaUrl ? <img src={mediaUrl} alt={str(inner.caption) ?? t(`conv.${m.type}`)} loading="lazy" /> : <span>[{t(`conv.${m.type}`)}]</span>}
+          {mediaUrl ? (
+            <img src={mediaUrl} alt={str(inner.caption) ?? t(`conv.${m.type}`)} loading="lazy" />
+          ) : (
+            <span>[{t(`conv.${m.type}`)}]</span>
+          )}
           {m.text && <figcaption>{m.text}</figcaption>}
         </figure>
       );
     case "audio":
     case "voice":
-      return mediaUrl ? <audio controls src={mediaUrl} aria-label={t("conv.audio")} /> : <span>[{t("conv.audio")}]</span>;
+      return mediaUrl ? (
+        <audio controls src={mediaUrl} aria-label={t("conv.audio")} />
+      ) : (
+        <span>[{t("conv.audio")}]</span>
+      );
     case "video":
-      return mediaUrl ? <video controls src={mediaUrl} aria-label={t("conv.video")} /> : <span>[{t("conv.video")}]</span>;
+      return mediaUrl ? (
+        <video controls src={mediaUrl} aria-label={t("conv.video")} />
+      ) : (
+        <span>[{t("conv.video")}]</span>
+      );
     case "document":
       return (
         <p>
-          📄 {mediaUrl ? <a href={mediaUrl}>{media?.filename ?? str(inner.filename) ?? t("conv.document")}</a> : (str(inner.filename) ?? t("conv.document"))}
+          📄{" "}
+          {mediaUrl ? (
+            <a href={mediaUrl}>{media?.filename ?? str(inner.filename) ?? t("conv.document")}</a>
+          ) : (
+            (str(inner.filename) ?? t("conv.document"))
+          )}
           {m.text && <span className="caption"> — {m.text}</span>}
         </p>
       );
@@ -57,7 +84,11 @@ function Body({ m }: { m: MessageDto }) {
         <p>
           📍 {str(inner.name) ?? t("conv.location")} {str(inner.address) ?? ""}{" "}
           {Number.isFinite(lat) && (
-            <a href={`https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`} target="_blank" rel="noreferrer noopener">
+            <a
+              href={`https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`}
+              target="_blank"
+              rel="noreferrer noopener"
+            >
               {lat.toFixed(5)}, {lng.toFixed(5)}
             </a>
           )}
@@ -72,7 +103,11 @@ function Body({ m }: { m: MessageDto }) {
             const phones = Array.isArray(c.phones) ? (c.phones as P[]) : [];
             return (
               <li key={i}>
-                👤 {str(obj(c.name).formatted_name) ?? "?"} {phones.map((ph) => str(ph.phone)).filter(Boolean).join(", ")}
+                👤 {str(obj(c.name).formatted_name) ?? "?"}{" "}
+                {phones
+                  .map((ph) => str(ph.phone))
+                  .filter(Boolean)
+                  .join(", ")}
               </li>
             );
           })}
@@ -82,11 +117,7 @@ function Body({ m }: { m: MessageDto }) {
     case "interactive":
     case "button": {
       const reply = obj(inner.button_reply ?? inner.list_reply ?? inner.nfm_reply);
-      return (
-        <p>
-          🔘 {m.text ?? str(reply.title) ?? str(obj(p.button).text) ?? t("conv.interactive")}
-        </p>
-      );
+      return <p>🔘 {m.text ?? str(reply.title) ?? str(obj(p.button).text) ?? t("conv.interactive")}</p>;
     }
     case "reaction":
       return (
@@ -95,17 +126,34 @@ function Body({ m }: { m: MessageDto }) {
         </p>
       );
     case "template":
-      return <p className="text">📋 {m.templateName}{m.text ? `: ${m.text}` : ""}</p>;
+      return (
+        <p className="text">
+          📋 {m.templateName}
+          {m.text ? `: ${m.text}` : ""}
+        </p>
+      );
     default:
       return <p className="muted">{m.text ?? t("conv.unsupported", { type: m.type })}</p>;
   }
 }
 
 /** One message: every WhatsApp type, reply context, ticks (✓ sent, ✓✓ delivered, blue ✓✓ read), failure reason. */
-export const MessageItem = memo(function MessageItem({ m, quoted }: { m: MessageDto; quoted?: MessageDto | undefined }) {
+export const MessageItem = memo(function MessageItem({
+  m,
+  quoted,
+}: {
+  m: MessageDto;
+  quoted?: MessageDto | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const cls = ["msg", m.direction, m.isPrivate ? "note" : "", m.status === "failed" ? "is-failed" : ""].join(" ");
-  const reason = m.errorDetails ? (m.errorDetails.split("\n").find((l) => l.startsWith(`${i18n.language}:`))?.slice(3).trim() ?? m.errorDetails) : null;
+  const reason = m.errorDetails
+    ? (m.errorDetails
+        .split("\n")
+        .find((l) => l.startsWith(`${i18n.language}:`))
+        ?.slice(3)
+        .trim() ?? m.errorDetails)
+    : null;
   return (
     <li className={cls} data-message-id={m.id} data-testid="message">
       {m.isPrivate && <span className="note-tag">{t("conv.note")}</span>}

@@ -21,7 +21,12 @@ export function ConversationList(props: {
   const { t } = useTranslation();
   const parent = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the list re-renders on scroll by design
-  const virtualizer = useVirtualizer({ count: props.items.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: props.items.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW,
+    overscan: 10,
+  });
   const virtualItems = virtualizer.getVirtualItems();
   const last = virtualItems.at(-1);
   const { hasMore, onLoadMore, items } = props;
@@ -35,8 +40,25 @@ export function ConversationList(props: {
         {virtualItems.map((row) => {
           const c = items[row.index]!;
           return (
-            <div key={c.id} role="listitem" className="conv-row" style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${row.start}px)` }}>
-              <Link to={`/c/${c.id}`} className={c.id === props.selectedId ? "conv-link selected" : "conv-link"} aria-current={c.id === props.selectedId ? "page" : undefined} data-conversation-id={c.id}>
+            <div
+              key={c.id}
+              role="listitem"
+              className="conv-row"
+              style={{
+                position: "absolute",
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW,
+                transform: `translateY(${row.start}px)`,
+              }}
+            >
+              <Link
+                to={`/c/${c.id}`}
+                className={c.id === props.selectedId ? "conv-link selected" : "conv-link"}
+                aria-current={c.id === props.selectedId ? "page" : undefined}
+                data-conversation-id={c.id}
+              >
                 <span className="conv-top">
                   <span className="conv-name">{contactName(c.contact)}</span>
                   <time dateTime={c.lastMessageAt}>{formatRelative(c.lastMessageAt)}</time>

@@ -59,9 +59,17 @@ export function InboxPage({ session }: { session: SessionDto }) {
           ))}
         </div>
         <div className="filters">
-          <input type="search" aria-label={t("inbox.search")} placeholder={t("inbox.search")} value={q} onChange={(e) => setQ(e.target.value)} />
+          <input
+            type="search"
+            aria-label={t("inbox.search")}
+            placeholder={t("inbox.search")}
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
           <select aria-label={t("inbox.channel")} value={channel} onChange={(e) => setChannel(e.target.value)}>
-            <option value="">{t("inbox.channel")}: {t("inbox.any")}</option>
+            <option value="">
+              {t("inbox.channel")}: {t("inbox.any")}
+            </option>
             {channels.data?.items.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -69,7 +77,9 @@ export function InboxPage({ session }: { session: SessionDto }) {
             ))}
           </select>
           <select aria-label={t("inbox.label")} value={label} onChange={(e) => setLabel(e.target.value)}>
-            <option value="">{t("inbox.label")}: {t("inbox.any")}</option>
+            <option value="">
+              {t("inbox.label")}: {t("inbox.any")}
+            </option>
             {labels.data?.items.map((l) => (
               <option key={l.id} value={l.id}>
                 {l.name}
@@ -77,7 +87,9 @@ export function InboxPage({ session }: { session: SessionDto }) {
             ))}
           </select>
           <select aria-label={t("inbox.team")} value={team} onChange={(e) => setTeam(e.target.value)}>
-            <option value="">{t("inbox.team")}: {t("inbox.any")}</option>
+            <option value="">
+              {t("inbox.team")}: {t("inbox.any")}
+            </option>
             {teams.data?.items.map((tm) => (
               <option key={tm.id} value={tm.id}>
                 {tm.name}
@@ -101,7 +113,11 @@ export function InboxPage({ session }: { session: SessionDto }) {
         )}
       </section>
       <section className="detail" aria-label={t("app.conversation")}>
-        {id ? <ConversationView key={id} id={id} session={session} /> : <p className="muted center">{t("inbox.select")}</p>}
+        {id ? (
+          <ConversationView key={id} id={id} session={session} />
+        ) : (
+          <p className="muted center">{t("inbox.select")}</p>
+        )}
       </section>
     </div>
   );

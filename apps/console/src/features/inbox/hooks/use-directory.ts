@@ -9,4 +9,5 @@ export const useUsers = () => useQuery({ queryKey: ["users"], queryFn: fetchUser
 export const useQuickReplies = () => useQuery({ queryKey: ["quick-replies"], queryFn: fetchQuickReplies, ...opts });
 /** Ids of colleagues with the console open; kept current by `presence` live events (see use-live). */
 export const PRESENCE_KEY = ["presence"] as const;
-export const usePresence = () => useQuery({ queryKey: PRESENCE_KEY, queryFn: fetchPresence, staleTime: 60_000, refetchInterval: 60_000 });
+export const usePresence = () =>
+  useQuery({ queryKey: PRESENCE_KEY, queryFn: fetchPresence, staleTime: 60_000, refetchInterval: 60_000 });

@@ -7,7 +7,8 @@ import { PRESENCE_KEY } from "../../inbox/hooks/use-directory";
 let currentSocket: WebSocket | null = null;
 /** Tells colleagues the user is typing (best effort; the server throttles and checks access). */
 export function sendTyping(conversationId: string): void {
-  if (currentSocket?.readyState === WebSocket.OPEN) currentSocket.send(JSON.stringify({ type: "typing", conversationId }));
+  if (currentSocket?.readyState === WebSocket.OPEN)
+    currentSocket.send(JSON.stringify({ type: "typing", conversationId }));
 }
 
 type TypingListener = (e: { conversationId: string; userId: string; name: string }) => void;
