@@ -50,6 +50,23 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ WHATSAPP_ACCESS_TOKEN: "EAAB" })).toThrow(/WHATSAPP_APP_SECRET is required/);
   });
 
+  it("names every S3 setting that MEDIA_STORE=s3 needs, and parses the path-style flag", () => {
+    expect(() => parseEnv({ MEDIA_STORE: "s3", S3_BUCKET: "media" })).toThrow(
+      /S3_ENDPOINT is required when MEDIA_STORE=s3[\s\S]*S3_ACCESS_KEY_ID is required/,
+    );
+    expect(() => parseEnv({ MEDIA_STORE: "disk" })).toThrow(/MEDIA_STORE/);
+    const env = parseEnv({
+      MEDIA_STORE: "s3",
+      S3_ENDPOINT: "https://s3.example.de",
+      S3_BUCKET: "media",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+      S3_FORCE_PATH_STYLE: "false",
+    });
+    expect(env.S3_FORCE_PATH_STYLE).toBe(false);
+    expect(parseEnv({}).MEDIA_STORE).toBe("local");
+  });
+
   it("pins the Graph API version and strips a trailing slash", () => {
     expect(
       parseEnv({

@@ -83,7 +83,25 @@ export const EnvSchema = z
         .regex(/^[A-Z]{2}$/, "must be a two-letter region code such as DE")
         .default("DE"),
     ),
+    /** Where media files live: `local` (MEDIA_DIR, one machine) or `s3` (an S3-compatible bucket shared by all). */
+    MEDIA_STORE: z.preprocess(emptyAsUndefined, z.enum(["local", "s3"]).default("local")),
     MEDIA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data/media")),
+    S3_ENDPOINT: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["http:", "https:"], "https://s3.example.de").optional(),
+    ),
+    S3_REGION: z.preprocess(emptyAsUndefined, z.string().default("eu-central-1")),
+    S3_BUCKET: optionalString,
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(["true", "false"], { message: "must be true or false" })
+        .default("true")
+        .transform((v) => v === "true"),
+    ),
+    S3_PREFIX: optionalString,
     /** Upper bound for outbound documents in MB (Meta allows 100; a lower default keeps disk and uploads small). */
     MEDIA_MAX_DOCUMENT_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(25)),
     WORKER_OUTBOUND_CONCURRENCY: z.preprocess(
@@ -103,6 +121,11 @@ export const EnvSchema = z
         path: ["SESSION_SECRET"],
         message: "is required in production (generate one with: openssl rand -hex 32)",
       });
+    }
+    if (env.MEDIA_STORE === "s3") {
+      for (const key of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when MEDIA_STORE=s3" });
+      }
     }
     if (env.WHATSAPP_ACCESS_TOKEN) {
       for (const key of ["WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"] as const) {
