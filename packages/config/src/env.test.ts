@@ -67,6 +67,15 @@ describe("parseEnv", () => {
     expect(parseEnv({}).MEDIA_STORE).toBe("local");
   });
 
+  it("reads Redis Sentinel addresses as host:port pairs and names a malformed list", () => {
+    expect(parseEnv({ REDIS_SENTINELS: "s1:26379, s2.example.de:26380" }).REDIS_SENTINELS).toEqual([
+      { host: "s1", port: 26379 },
+      { host: "s2.example.de", port: 26380 },
+    ]);
+    expect(() => parseEnv({ REDIS_SENTINELS: "s1" })).toThrow(/REDIS_SENTINELS must be host:port/);
+    expect(parseEnv({}).REDIS_SENTINELS).toBeUndefined();
+  });
+
   it("pins the Graph API version and strips a trailing slash", () => {
     expect(
       parseEnv({

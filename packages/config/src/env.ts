@@ -41,6 +41,25 @@ export const EnvSchema = z
       emptyAsUndefined,
       urlWithProtocols(["redis:", "rediss:"], DEFAULT_REDIS_URL).default(DEFAULT_REDIS_URL),
     ),
+    /** Redis Sentinel: comma-separated host:port of the sentinels; REDIS_URL then gives password, db and TLS only. */
+    REDIS_SENTINELS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(
+          /^\s*[\w.-]+:\d+\s*(,\s*[\w.-]+:\d+\s*)*$/,
+          "must be host:port[,host:port…], e.g. sentinel-1:26379,sentinel-2:26379",
+        )
+        .transform((v) =>
+          v.split(",").map((entry) => {
+            const [host, port] = entry.trim().split(":");
+            return { host: host!, port: Number(port) };
+          }),
+        )
+        .optional(),
+    ),
+    REDIS_SENTINEL_NAME: z.preprocess(emptyAsUndefined, z.string().default("mymaster")),
+    REDIS_SENTINEL_PASSWORD: optionalString,
     PORT: z.preprocess(emptyAsUndefined, port.default(3000)),
     SIMULATOR_PORT: z.preprocess(emptyAsUndefined, port.default(3001)),
     PUBLIC_URL: z.preprocess(
