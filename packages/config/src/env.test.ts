@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env";
 
@@ -74,6 +77,20 @@ describe("parseEnv", () => {
     ]);
     expect(() => parseEnv({ REDIS_SENTINELS: "s1" })).toThrow(/REDIS_SENTINELS must be host:port/);
     expect(parseEnv({}).REDIS_SENTINELS).toBeUndefined();
+  });
+
+  it("reads NAME_FILE secrets (Docker and Kubernetes secrets), and refuses both or an unreadable file", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "secrets-"));
+    const file = path.join(dir, "session_secret");
+    writeFileSync(file, `${"s".repeat(40)}\n`);
+    expect(parseEnv({ SESSION_SECRET_FILE: file }).SESSION_SECRET).toBe("s".repeat(40));
+    expect(() => parseEnv({ SESSION_SECRET_FILE: file, SESSION_SECRET: "x".repeat(40) })).toThrow(
+      /SESSION_SECRET and SESSION_SECRET_FILE are both set/,
+    );
+    expect(() => parseEnv({ WHATSAPP_APP_SECRET_FILE: path.join(dir, "missing") })).toThrow(
+      /WHATSAPP_APP_SECRET_FILE names .* which cannot be read \(ENOENT\)/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("pins the Graph API version and strips a trailing slash", () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 /** Defaults from the operator contract; every variable is documented in .env.example. */
@@ -175,10 +176,36 @@ export class EnvError extends Error {
 }
 
 /**
+ * Docker and Kubernetes secrets arrive as files: `NAME_FILE=/run/secrets/name` sets NAME to the file's content
+ * (without its trailing newline). Setting both NAME and NAME_FILE is refused, so nobody wonders which one wins.
+ */
+export function readSecretFiles(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  const result = { ...source };
+  const problems: string[] = [];
+  for (const [key, file] of Object.entries(source)) {
+    if (!key.endsWith("_FILE") || !file) continue;
+    const name = key.slice(0, -"_FILE".length);
+    if (!(name in EnvSchema.shape)) continue;
+    if (source[name]) {
+      problems.push(`${name} and ${key} are both set; set only one of them`);
+      continue;
+    }
+    try {
+      result[name] = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      problems.push(`${key} names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
+  if (problems.length) throw new EnvError(problems);
+  return result;
+}
+
+/**
  * Parses the environment once. In simulator mode the WhatsApp secrets that are unset get development values
  * (shared with the simulator, which runs in the same process tree); values that are set are used as given.
  */
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+export function parseEnv(given: Record<string, string | undefined> = process.env): Env {
+  const source = readSecretFiles(given);
   const result = EnvSchema.safeParse(source);
   if (!result.success) {
     throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
