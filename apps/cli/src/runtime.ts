@@ -18,10 +18,12 @@ export function loadEnv(): Env {
 
 export async function migrateDatabase(env: Env): Promise<string[]> {
   try {
-    await ensureDatabase(env.DATABASE_URL);
-    return await applyMigrations(env.DATABASE_URL);
+    // Migrations hold a session-level advisory lock: through PgBouncer in transaction mode they need a direct URL.
+    const url = env.DATABASE_DIRECT_URL ?? env.DATABASE_URL;
+    await ensureDatabase(url);
+    return await applyMigrations(url);
   } catch (error) {
-    throw new StartupError(describeDatabaseError(error, env.DATABASE_URL));
+    throw new StartupError(describeDatabaseError(error, env.DATABASE_DIRECT_URL ?? env.DATABASE_URL));
   }
 }
 

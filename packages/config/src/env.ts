@@ -38,6 +38,11 @@ export const EnvSchema = z
       emptyAsUndefined,
       urlWithProtocols(["postgresql:", "postgres:"], DEFAULT_DATABASE_URL).default(DEFAULT_DATABASE_URL),
     ),
+    /** Direct Postgres connection for migrations when DATABASE_URL goes through PgBouncer in transaction mode. */
+    DATABASE_DIRECT_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["postgresql:", "postgres:"], DEFAULT_DATABASE_URL).optional(),
+    ),
     REDIS_URL: z.preprocess(
       emptyAsUndefined,
       urlWithProtocols(["redis:", "rediss:"], DEFAULT_REDIS_URL).default(DEFAULT_REDIS_URL),
