@@ -14,8 +14,6 @@ export const JOB_SCHEMAS = {
   "template.sync": z.object({ channelId: z.uuid() }),
   /** Reopen snoozed conversations whose snooze has run out (scheduled every minute). */
   "conversation.wake": z.object({}),
-  /** Run the deletion schedules. */
-  "retention.run": z.object({ dryRun: z.boolean().default(false) }),
 } as const;
 
 export type JobName = keyof typeof JOB_SCHEMAS;
@@ -30,7 +28,6 @@ export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
   "consent.confirm": "inbound",
   "conversation.wake": "maintenance",
   "template.sync": "maintenance",
-  "retention.run": "maintenance",
 };
 export const QUEUE_NAMES = ["outbound", "inbound", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];

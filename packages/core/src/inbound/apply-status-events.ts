@@ -1,5 +1,6 @@
 import { Prisma, type MessageStatus, type RunSql } from "@inbox/db";
 import type { Status } from "@inbox/whatsapp";
+import { isUuid } from "../shared/ids";
 import { fromMetaTimestamp } from "./meta-time";
 
 /** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
@@ -31,7 +32,6 @@ export interface StatusReport {
   callbackMessageId: string | null;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 /**
@@ -47,7 +47,7 @@ export function toStatusReports(statuses: Status[]): StatusReport[] {
     errors: s.errors ? toJson(s.errors) : null,
     pricing: s.pricing ? toJson(s.pricing) : null,
     callbackMessageId:
-      s.biz_opaque_callback_data && UUID_RE.test(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
+      s.biz_opaque_callback_data && isUuid(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
   }));
 }
 

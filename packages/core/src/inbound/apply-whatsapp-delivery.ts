@@ -10,7 +10,7 @@ import {
   type UserPreferencesValue,
   type WebhookPayload,
 } from "@inbox/whatsapp";
-import type { LiveMessageRow } from "../realtime/live-dtos";
+import type { LiveMessageRow } from "../shared/live-changes";
 import { ChannelDirectory, type InboundChannel } from "./channel-directory";
 import { ConsentKeywordCache, matchConsentKeyword, type ConsentKeywordSettings } from "./consent-keywords";
 import { describeInboundMessage, type DescribedMessage } from "./describe-inbound-message";

@@ -1,7 +1,7 @@
 import type { Db } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { assertConversationAccess, type AccessUser } from "../conversations/can-access-conversation";
-import { isUuid } from "../conversations/conversation-scope";
+import { isUuid } from "../shared/ids";
 import { classifyAttachment, type AttachmentType } from "./classify-attachment";
 import { newMediaKey, type MediaStore } from "./media-store";
 
@@ -24,8 +24,8 @@ export interface StoredAttachment {
 /** A file name safe to show and to hand to Meta: no path, no control characters, at most 200 characters. */
 function cleanFilename(name: string | undefined): string | null {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
   const clean = base
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, "")
     .trim()
     .slice(0, 200);

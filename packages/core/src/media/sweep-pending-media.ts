@@ -21,7 +21,7 @@ export async function sweepPendingMedia(
   deps: SweepPendingMediaDeps,
   options: SweepPendingMediaOptions = {},
 ): Promise<{ requeued: string[] }> {
-  const now = (deps.clock ?? (() => new Date()))();
+  const now = deps.clock();
   const before = new Date(now.getTime() - (options.pendingForMs ?? DEFAULT_SWEEP_PENDING_MEDIA_MS));
   const candidates = await deps.db.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT a.id FROM "MediaAsset" a JOIN "Message" m ON m.id = a."messageId"

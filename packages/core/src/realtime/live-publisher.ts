@@ -28,7 +28,7 @@ export interface LivePublisher {
  * `createLiveBacklog`) in the same pipeline. When Redis is not connected the events are dropped at once (with a
  * warning) instead of piling up in the client's offline queue.
  */
-export function createLivePublisher(redis: Redis, prefix: string, log?: Logger): LivePublisher {
+export function createLivePublisher(redis: Redis, prefix: string, log: Logger): LivePublisher {
   const channel = liveChannelName(prefix);
   const seqKey = liveSeqKey(prefix);
   const backlogKey = liveBacklogKey(prefix);
@@ -36,7 +36,7 @@ export function createLivePublisher(redis: Redis, prefix: string, log?: Logger):
     async publish(events) {
       if (events.length === 0) return;
       if (redis.status !== "ready") {
-        log?.warn({ count: events.length }, "live events dropped: Redis not connected");
+        log.warn({ count: events.length }, "live events dropped: Redis not connected");
         return;
       }
       try {
@@ -57,7 +57,7 @@ export function createLivePublisher(redis: Redis, prefix: string, log?: Logger):
           .zremrangebyrank(backlogKey, 0, -(LIVE_BACKLOG + 1))
           .exec();
       } catch (err) {
-        log?.warn({ err, count: events.length }, "live events not published");
+        log.warn({ err, count: events.length }, "live events not published");
       }
     },
   };
