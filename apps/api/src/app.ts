@@ -26,7 +26,7 @@ import { messageRoutes } from "./routes/messages";
 import { attachmentRoutes } from "./routes/attachments";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
-export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Builds the api without listening: its services (the composition root, closed with the app), plugins for external

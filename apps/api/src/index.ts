@@ -1,3 +1,3 @@
 export { buildApp } from "./app";
 export { startApi, type RunningApi } from "./server";
-export type { ApiInfra, App } from "./types";
+export type { App } from "./types";

@@ -9,7 +9,7 @@ import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger, type Logger } from "@inbox/logger";
 import { CHROMIUM, CONSOLE_DIST as DIST, ensureChromium, ensureConsoleBuilt } from "../../../tests/browser";
 
-export { CHROMIUM, DIST };
+export { DIST };
 export const PASSWORD = "correct horse battery";
 
 /**

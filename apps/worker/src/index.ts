@@ -1,4 +1,3 @@
-export { startWorker, type RunningWorker, type StartWorkerOptions } from "./worker";
-export type { WorkerInfra } from "./context";
+export { startWorker, type RunningWorker } from "./worker";
 export { createGraphTransport } from "./outbound/graph";
 export { createRedisThrottle } from "./outbound/rate-limiter";

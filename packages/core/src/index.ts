@@ -4,7 +4,7 @@
  */
 
 // Errors and audit
-export { AppError, isAppError, type AppErrorCode } from "./errors/app-error";
+export { AppError, isAppError } from "./errors/app-error";
 export type { Actor } from "./audit/record-audit";
 
 // Users, sign-in and sessions
@@ -64,13 +64,8 @@ export { confirmConsentKeyword } from "./consent/confirm-consent-keyword";
 // Outbound: queuing, sending, templates
 export { queueOutboundMessage } from "./outbound/queue-outbound-message";
 export { sendQueuedMessage } from "./outbound/send-queued-message";
-export {
-  DEFAULT_RECONCILE_GRACE_MS,
-  type MessageSender,
-  type SendOutcome,
-  type SendQueuedMessageDeps,
-} from "./outbound/send-deps";
-export type { Throttle, ThrottleRequest } from "./outbound/wait-for-slot";
+export { DEFAULT_RECONCILE_GRACE_MS, type MessageSender, type SendQueuedMessageDeps } from "./outbound/send-deps";
+export type { Throttle } from "./outbound/wait-for-slot";
 export { ORPHANED_CLAIM_MS } from "./outbound/reconcile-unclaimed";
 export { isRetryableSendError, RetryableSendError } from "./outbound/send-errors";
 export { createGroupedSendStatements, createSendStatements, type SendStatements } from "./outbound/send-statements";
@@ -90,9 +85,8 @@ export { storeOutboundAttachment } from "./media/store-outbound-attachment";
 export { sweepPendingMedia, type SweepPendingMediaOptions } from "./media/sweep-pending-media";
 
 // Live updates to the consoles
-export type { LiveChange, LiveChanges } from "./shared/live-changes";
 export { buildLiveEvents } from "./realtime/build-live-events";
 export { createLiveChangeBatcher, type LiveChangeBatcher } from "./realtime/live-change-batcher";
 export { createLivePublisher, subscribeLiveEvents, type LivePublisher } from "./realtime/live-publisher";
-export { createLiveBacklog, type LiveBacklog } from "./realtime/live-backlog";
-export { createPresence, PRESENCE_HEARTBEAT_MS, type Presence } from "./realtime/presence";
+export { createLiveBacklog } from "./realtime/live-backlog";
+export { createPresence, PRESENCE_HEARTBEAT_MS } from "./realtime/presence";

@@ -10,7 +10,7 @@ export function jobIdFor(name: JobName, key: string): string {
   return `${jobIdPrefix(name)}${key}`;
 }
 
-/** What every id of `name`'s jobs begins with; SQL that writes outbox rows gets it as a parameter and appends the key. */
-export function jobIdPrefix(name: JobName): string {
+/** What every id of `name`'s jobs begins with. */
+function jobIdPrefix(name: JobName): string {
   return `${name}-`;
 }

@@ -18,7 +18,6 @@ export const JOB_SCHEMAS = {
 
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
-export const JOB_NAMES = Object.keys(JOB_SCHEMAS) as JobName[];
 
 /** Queues by workload, so a burst of sends does not hold up media downloads or routing. */
 export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {

@@ -3,12 +3,6 @@ import { Redis, type RedisOptions } from "ioredis";
 import { DEFAULT_JOB_OPTIONS, JOB_OPTIONS } from "./options";
 import { QUEUE_FOR_JOB, QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from "./names";
 
-export interface RedisConnectionOptions {
-  url: string;
-  /** Key prefix (BullMQ `prefix`); tests use one of their own. */
-  prefix?: string;
-}
-
 /** BullMQ wants maxRetriesPerRequest null on connections used by workers / blocking commands. */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });

@@ -28,7 +28,7 @@ export interface LiveSocket {
   on(event: "message", listener: (data: unknown) => void): void;
 }
 
-export interface LiveConnection {
+interface LiveConnection {
   socket: LiveSocket;
   user: SessionUser;
   /** The session's token: the socket closes when the session ends. */

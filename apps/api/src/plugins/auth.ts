@@ -4,7 +4,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from "@inbox/contracts";
 import { AppError, findSession, type SessionUser } from "@inbox/core";
 import type { ApiDeps, App } from "../types";
 
-export interface AuthSession {
+interface AuthSession {
   id: string;
   csrfToken: string;
   isVerified: boolean;

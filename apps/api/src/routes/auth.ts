@@ -27,7 +27,7 @@ import type { ApiDeps } from "../types";
 import { clearSessionCookie, sessionTokenOf, setSessionCookie, userOf } from "../plugins/auth";
 
 /** Login attempts per IP and minute (the per-account lockout is in core's logIn). */
-export const LOGIN_RATE_LIMIT = 20;
+const LOGIN_RATE_LIMIT = 20;
 
 const errors = {
   400: ApiErrorSchema,

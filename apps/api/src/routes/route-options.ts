@@ -6,7 +6,7 @@ import { requireRole, userOf } from "../plugins/auth";
 import type { App } from "../types";
 
 /** The refusals any route behind the session may answer with (OpenAPI), each `{code, message}`. */
-export const ERROR_RESPONSES = {
+const ERROR_RESPONSES = {
   400: ApiErrorSchema,
   401: ApiErrorSchema,
   403: ApiErrorSchema,

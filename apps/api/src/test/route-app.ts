@@ -5,7 +5,7 @@ import type { Logger } from "@inbox/logger";
 import type { App } from "../types";
 import { registerErrorHandler } from "../plugins/error-handler";
 
-export const TEST_USER_HEADER = "x-test-user";
+const TEST_USER_HEADER = "x-test-user";
 
 /**
  * A bare app with the api's validation, serialisation and error handling, for testing routes on what they rely on:

@@ -11,10 +11,10 @@ import { startWorker } from "@inbox/worker";
 import { connectDb, connectRedis, createQueues, loadEnv, migrateDatabase, StartupError } from "../runtime";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const CONSOLE_DIST = path.join(REPO_ROOT, "apps/console/dist");
+const CONSOLE_DIST = path.join(REPO_ROOT, "apps/console/dist");
 
 /** Builds the console once (a fresh clone has no dist/); later starts reuse it. */
-export function ensureConsoleBuilt(log: { info(msg: string): void }): void {
+function ensureConsoleBuilt(log: { info(msg: string): void }): void {
   if (existsSync(path.join(CONSOLE_DIST, "index.html"))) return;
   log.info("Building the console (first start only)…");
   // Vite's own CLI from the console package: works wherever `pnpm install` ran, with or without pnpm on PATH.

@@ -2,7 +2,7 @@ import { listTemplateChannelIds } from "@inbox/core";
 import type { Db } from "@inbox/db";
 import { jobIdFor, type JobQueues } from "@inbox/jobs";
 
-export const TEMPLATE_SYNC_EVERY_MS = 6 * 60 * 60 * 1000;
+const TEMPLATE_SYNC_EVERY_MS = 6 * 60 * 60 * 1000;
 export const CONVERSATION_WAKE_EVERY_MS = 60 * 1000;
 
 /**

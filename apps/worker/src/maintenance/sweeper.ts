@@ -28,8 +28,7 @@ async function idsWithLiveJob(deps: WorkerDeps, queue: QueueName, field: string,
 }
 
 /** Message ids (of `ids`) that have a live `message.send` job in the outbound queue. */
-export const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) =>
-  idsWithLiveJob(deps, "outbound", "messageId", ids);
+const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) => idsWithLiveJob(deps, "outbound", "messageId", ids);
 
 /** Runs `sweep` only if this process gets the Redis lock `name` (held for `lockMs`); null when another one has it. */
 async function withSweepLock<T>(

@@ -1,25 +1,7 @@
-import { Prisma, type MessageStatus, type RunSql } from "@inbox/db";
+import { Prisma, type RunSql } from "@inbox/db";
 import type { Status } from "@inbox/whatsapp";
 import { isUuid } from "../shared/ids";
 import { fromMetaTimestamp } from "./meta-time";
-
-/** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
-export const STATUS_RANK: Record<MessageStatus, number> = {
-  queued: 0,
-  sending: 1,
-  sent: 2,
-  delivered: 3,
-  read: 4,
-  played: 5,
-  failed: 6,
-  received: -1,
-};
-
-/** True when `next` may replace `current` (monotonic; nothing leaves failed; inbound messages keep received). */
-export function isStatusAdvance(current: MessageStatus, next: MessageStatus): boolean {
-  if (current === "failed" || current === "received") return false;
-  return STATUS_RANK[next] > STATUS_RANK[current];
-}
 
 export interface StatusReport {
   externalId: string;

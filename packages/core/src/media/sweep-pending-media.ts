@@ -10,7 +10,7 @@ export interface SweepPendingMediaOptions {
   limit?: number;
 }
 
-export const DEFAULT_SWEEP_PENDING_MEDIA_MS = 10 * 60_000;
+const DEFAULT_SWEEP_PENDING_MEDIA_MS = 10 * 60_000;
 
 /**
  * Customer media whose download job is gone (lost with Redis data, or failed for a non-Graph reason) gets a fresh

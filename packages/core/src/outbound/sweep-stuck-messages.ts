@@ -13,8 +13,8 @@ export interface SweepStuckMessagesOptions {
   limit?: number;
 }
 
-export const DEFAULT_SWEEP_QUEUED_MS = 10 * 60_000;
-export const DEFAULT_SWEEP_SENDING_MS = DEFAULT_RECONCILE_GRACE_MS + 60_000;
+const DEFAULT_SWEEP_QUEUED_MS = 10 * 60_000;
+const DEFAULT_SWEEP_SENDING_MS = DEFAULT_RECONCILE_GRACE_MS + 60_000;
 
 /**
  * Finds outbound messages no job will ever pick up again and gives each a fresh `message.send` job (outbox, so it

@@ -6,7 +6,7 @@ import { markFailed, unclaim } from "./message-send-state";
 import { RetryableSendError } from "./send-errors";
 
 /** What the upload needs of the Graph API client (GraphClient from @inbox/whatsapp satisfies it). */
-export interface MediaUploader {
+interface MediaUploader {
   uploadMedia(
     phoneNumberId: string,
     file: { bytes: Buffer; mimeType: string; filename?: string },

@@ -1,6 +1,6 @@
 import { RetryableSendError } from "./send-errors";
 
-export interface ThrottleRequest {
+interface ThrottleRequest {
   channelId: string;
   /** Channel.throughputLimit: messages per second for the phone number. */
   limitPerSecond: number;

@@ -32,4 +32,3 @@ export function createLiveBacklog(redis: Redis, prefix: string) {
     },
   };
 }
-export type LiveBacklog = ReturnType<typeof createLiveBacklog>;
