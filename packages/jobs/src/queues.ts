@@ -29,8 +29,8 @@ export class JobQueues {
   async add<N extends JobName>(name: N, payload: JobPayload<N>, opts: { jobId?: string; delayMs?: number } = {}) {
     await this.queues[QUEUE_FOR_JOB[name]].add(name, payload, {
       ...JOB_OPTIONS[name],
-      ...(opts.jobId ? { jobId: opts.jobId } : {}),
-      ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+      jobId: opts.jobId,
+      delay: opts.delayMs,
     });
   }
 
@@ -51,7 +51,7 @@ export class JobQueues {
             list.slice(i, i + ADD_BULK_CHUNK).map((j) => ({
               name: j.name,
               data: j.payload,
-              opts: { ...JOB_OPTIONS[j.name], jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) },
+              opts: { ...JOB_OPTIONS[j.name], jobId: j.jobId, delay: j.delayMs },
             })),
           );
         }

@@ -139,7 +139,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       summary,
       security,
       params,
-      ...(body ? { body } : {}),
+      body,
       response: { 200: ConversationDtoSchema, ...errors },
     });
 

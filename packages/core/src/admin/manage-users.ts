@@ -88,12 +88,8 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
     }
     await tx.user.update({
       where: { id: userId },
-      data: {
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.role !== undefined ? { role: input.role } : {}),
-        ...(input.locale !== undefined ? { locale: input.locale } : {}),
-        ...(input.isActive !== undefined ? { isActive: input.isActive } : {}),
-      },
+      // Prisma leaves a field that is undefined as it is.
+      data: { name: input.name, role: input.role, locale: input.locale, isActive: input.isActive },
     });
     if (input.teamIds) {
       const teamIds = [...new Set(input.teamIds)];

@@ -106,7 +106,7 @@ export async function changeConversation(
       await tx.conversation.update({ where: { id: conversationId }, data: { ...data, updatedAt: now } });
       await recordAudit(
         tx,
-        { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) },
+        { type: "user", userId: user.id, ip: input.ip },
         `conversation.${action.type}`,
         "conversation",
         conversationId,

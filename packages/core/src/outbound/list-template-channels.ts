@@ -3,7 +3,7 @@ import type { DbTx } from "@inbox/db";
 /** Ids of the WhatsApp channels with a business account id — those whose templates are synced (or the one asked). */
 export async function listTemplateChannelIds(db: DbTx, onlyChannelId?: string): Promise<string[]> {
   const channels = await db.channel.findMany({
-    where: { type: "whatsapp", accountId: { not: null }, ...(onlyChannelId ? { id: onlyChannelId } : {}) },
+    where: { type: "whatsapp", accountId: { not: null }, id: onlyChannelId },
     select: { id: true },
     orderBy: { createdAt: "asc" },
   });

@@ -21,7 +21,7 @@ export async function listTemplates(
   if (filter.channelId !== undefined && !isUuid(filter.channelId)) return [];
   return db.template.findMany({
     where: {
-      ...(filter.channelId ? { channelId: filter.channelId } : {}),
+      channelId: filter.channelId,
       ...(filter.includeUnapproved ? {} : { status: "APPROVED" }),
     },
     orderBy: [{ name: "asc" }, { language: "asc" }],
