@@ -76,6 +76,10 @@ describe("POST /api/admin/channels/:id/resume", () => {
     const unknown = await resume(randomUUID(), admin);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: "not_found" });
+    // A value that cannot be an id is not found either, as on every other route.
+    const malformed = await resume("not-a-channel-id", admin);
+    expect(malformed.statusCode).toBe(404);
+    expect(malformed.json()).toMatchObject({ code: "not_found" });
   });
 
   it("un-pauses the channel, audits it, and the messages that waited go out", async () => {
