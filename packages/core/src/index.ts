@@ -77,7 +77,8 @@ export { requestTemplateSync } from "./outbound/request-template-sync";
 export { syncTemplates } from "./outbound/sync-templates";
 
 // Media
-export { createMediaStore, LocalDiskMediaStore, type MediaStore } from "./media/media-store";
+export { LocalDiskMediaStore, type MediaStore } from "./media/media-store";
+export { createMediaStore } from "./media/create-media-store";
 export { maxAttachmentBytes } from "./media/classify-attachment";
 export { downloadMediaAsset } from "./media/download-media-asset";
 export { openMediaAsset } from "./media/open-media-asset";
