@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import type { LiveEnvelope, LiveEvent } from "@inbox/contracts";
 import { createTestRedisPrefix, TEST_REDIS_URL } from "@inbox/db/testing";
+import { createLogger } from "@inbox/logger";
 import { createLiveBacklog } from "./live-backlog";
 import { createLivePublisher, liveChannelName, subscribeLiveEvents } from "./live-publisher";
 
+const log = createLogger({ name: "test", level: "silent", pretty: false });
 const presence = (userId: string): LiveEvent => ({ type: "presence", userId, isOnline: true });
 
 let redis: Redis;
@@ -34,7 +36,7 @@ describe("live publisher", () => {
     const got: LiveEnvelope[] = [];
     const sub = subscriber.duplicate();
     const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
-    const publisher = createLivePublisher(redis, prefix);
+    const publisher = createLivePublisher(redis, prefix, log);
     await publisher.publish([presence("a"), presence("b"), presence("c")]);
     await publisher.publish([presence("d")]);
 
@@ -110,7 +112,7 @@ describe("live publisher", () => {
     // Listeners run in the order they were added: once this one has seen a message, the subscription has too.
     let delivered = 0;
     sub.on("message", () => delivered++);
-    const publisher = createLivePublisher(redis, prefix);
+    const publisher = createLivePublisher(redis, prefix, log);
     await publisher.publish([presence("unseen")]);
     await expect.poll(() => delivered).toBe(1);
     isListening = true;

@@ -65,7 +65,7 @@ type ScriptedRedis = Redis & {
  * `LIVE_BACKLOG`, read by `createLiveBacklog`). When Redis is not connected the events are dropped at once (with a
  * warning) instead of piling up in the client's offline queue.
  */
-export function createLivePublisher(redis: Redis, prefix: string, log?: Logger): LivePublisher {
+export function createLivePublisher(redis: Redis, prefix: string, log: Logger): LivePublisher {
   const channel = liveChannelName(prefix);
   const seqKey = liveSeqKey(prefix);
   const backlogKey = liveBacklogKey(prefix);
@@ -77,14 +77,14 @@ export function createLivePublisher(redis: Redis, prefix: string, log?: Logger):
     async publish(events) {
       if (events.length === 0) return;
       if (redis.status !== "ready") {
-        log?.warn({ count: events.length }, "live events dropped: Redis not connected");
+        log.warn({ count: events.length }, "live events dropped: Redis not connected");
         return;
       }
       try {
         const json = events.map((event) => JSON.stringify(event));
         await scripted.inboxPublishLive(seqKey, backlogKey, channel, LIVE_BACKLOG, new Date().toISOString(), ...json);
       } catch (err) {
-        log?.warn({ err, count: events.length }, "live events not published");
+        log.warn({ err, count: events.length }, "live events not published");
       }
     },
   };
