@@ -64,7 +64,7 @@ describe("live publisher", () => {
     let total = 0;
     await Promise.all(
       connections.map(async (connection, p) => {
-        const publisher = createLivePublisher(connection, prefix);
+        const publisher = createLivePublisher(connection, prefix, log);
         await Promise.all(
           Array.from({ length: 50 }, (_, b) => {
             const size = 1 + ((p + b) % 3);
