@@ -8,6 +8,7 @@ import type { LivePublisher } from "../realtime/live-publisher";
 import { publishMessageEvent } from "./publish-message-event";
 import { OUTBOUND_MEDIA_LIMITS, type AttachmentType } from "../media/classify-attachment";
 import { isUuid } from "../conversations/conversation-scope";
+import { getChannelCapabilities } from "../channels/channel-registry";
 
 export interface QueueOutboundMessageDeps {
   db: Db;
@@ -84,9 +85,17 @@ export async function queueOutboundMessage(
 
   const conversation = await db.conversation.findUnique({
     where: { id: input.conversationId },
-    select: { id: true, channelId: true, contactId: true, lastInboundAt: true, firstResponseAt: true },
+    select: {
+      id: true,
+      channelId: true,
+      contactId: true,
+      lastInboundAt: true,
+      firstResponseAt: true,
+      channel: { select: { type: true } },
+    },
   });
   if (!conversation) throw new AppError("not_found", "Conversation not found.");
+  const capabilities = getChannelCapabilities(conversation.channel.type);
 
   let data: Prisma.MessageUncheckedCreateInput;
   if (body.type === "note") {
@@ -110,13 +119,22 @@ export async function queueOutboundMessage(
       kind: body.type === "template" ? "template" : "free_form",
       template: body.type === "template" ? body.template : undefined,
       isOptOutConfirmation: input.isOptOutConfirmation,
+      capabilities,
     });
     if (!decision.ok) throw new AppError(decision.code, decision.reason);
+    if (body.type === "text" && body.text.length > capabilities.maxTextLength) {
+      throw new AppError(
+        "validation_failed",
+        `Messages on this channel hold at most ${capabilities.maxTextLength} characters.`,
+      );
+    }
+    // A live channel (web chat) has no provider call: the message is sent once stored, and its live event reaches
+    // the customer's socket. A provider channel queues it for the worker's `message.send`.
     const base = {
       conversationId: conversation.id,
       channelId: conversation.channelId,
       direction: "outbound" as const,
-      status: "queued" as const,
+      ...(capabilities.delivery === "live" ? { status: "sent" as const, sentAt: now } : { status: "queued" as const }),
       clientId: body.clientId,
       senderId: input.senderId ?? null,
     };

@@ -1,0 +1,4 @@
+export * from "./channel-adapter";
+export * from "./channel-registry";
+export * from "./whatsapp-channel";
+export * from "./webchat-channel";
