@@ -13,6 +13,7 @@ import {
   assertConversationAccess,
   listTemplates,
   queueOutboundMessage,
+  createLivePublisher,
   requestTemplateSync,
 } from "@inbox/core";
 import type { ApiDeps } from "../deps";
@@ -25,6 +26,8 @@ const errors = { 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 
 /** Outbound messages and the template picker. Thin: parse → access check → use case → DTO. */
 export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    // Live events for sent messages: consoles, and web chat visitors' sockets (their only delivery path).
+    const live = createLivePublisher(deps.redis, deps.queues.prefix, deps.log);
     const preHandler = app.authenticate;
 
     app.post(
@@ -48,6 +51,7 @@ export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { message, isNew } = await queueOutboundMessage(
           {
             db: deps.db,
+            live,
             ...(deps.clock ? { clock: deps.clock } : {}),
             ...(deps.onOutboxWritten ? { onOutboxWritten: deps.onOutboxWritten } : {}),
           },

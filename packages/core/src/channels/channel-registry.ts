@@ -6,8 +6,8 @@ import { whatsAppChannel } from "./whatsapp-channel";
 
 /** Every channel the inbox speaks, by `Channel.type`. Adding a channel = one module + one line here. */
 const CHANNEL_ADAPTERS: { readonly [T in ChannelType]: ChannelAdapter<unknown, never> } = {
-  whatsapp: whatsAppChannel as ChannelAdapter<unknown, never>,
-  webchat: webchatChannel as ChannelAdapter<unknown, never>,
+  whatsapp: whatsAppChannel,
+  webchat: webchatChannel,
 };
 
 export function getChannelAdapter(type: ChannelType): ChannelAdapter<unknown, never> {

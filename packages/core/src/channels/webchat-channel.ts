@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WEBCHAT_MAX_TEXT } from "@inbox/contracts";
 import type { ChannelAdapter } from "./channel-adapter";
 
 const MB = 1024 * 1024;
@@ -37,7 +38,7 @@ export const WebchatSettingsSchema = z.object({
 export type WebchatSettings = z.infer<typeof WebchatSettingsSchema>;
 
 /** Longest visitor or agent text on web chat. */
-export const WEBCHAT_MAX_TEXT_LENGTH = 2000;
+export const WEBCHAT_MAX_TEXT_LENGTH = WEBCHAT_MAX_TEXT;
 
 /** A visitor's message as the widget sends it over its socket or POST. */
 export const WebchatInboundSchema = z.object({

@@ -1,0 +1,369 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  ApiErrorSchema,
+  SendWebchatMessageBodySchema,
+  StartWebchatSessionBodySchema,
+  WebchatClientFrameSchema,
+  WebchatConsentBodySchema,
+  WebchatMessageDtoSchema,
+  WebchatSessionDtoSchema,
+  type LiveEnvelope,
+  type WebchatServerFrame,
+} from "@inbox/contracts";
+import {
+  AppError,
+  assertOriginAllowed,
+  buildLiveEvents,
+  createLivePublisher,
+  createVisitorTokenSigner,
+  findWebchatChannelByKey,
+  isAppError,
+  markWebchatRead,
+  receiveWebchatMessage,
+  recordVisitorConsent,
+  startWebchatSession,
+  subscribeLiveEvents,
+  toWebchatMessageDto,
+  type WebchatSettings,
+} from "@inbox/core";
+import type { ApiDeps } from "../deps";
+
+/** Per IP and minute, for every public web chat request (a shared office IP gets room for a few visitors). */
+export const WEBCHAT_IP_LIMIT = 120;
+/** Messages per visitor and minute. */
+export const WEBCHAT_VISITOR_MESSAGE_LIMIT = 20;
+/** A socket must authenticate within this time. */
+const SOCKET_AUTH_TIMEOUT_MS = 5_000;
+
+interface VisitorSocket {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  on(event: "close", listener: () => void): void;
+  on(event: "message", listener: (data: unknown) => void): void;
+}
+
+interface VisitorClient {
+  socket: VisitorSocket;
+  channelId: string;
+  visitorId: string;
+  contactId: string | null;
+  conversationIds: Set<string>;
+}
+
+interface WebchatContext {
+  channel: { id: string; name: string; defaultTeamId: string | null; settings: WebchatSettings };
+  origin: string;
+}
+
+const keyParams = z.object({ key: z.string().min(1).max(64) });
+const errors = {
+  400: ApiErrorSchema,
+  401: ApiErrorSchema,
+  403: ApiErrorSchema,
+  404: ApiErrorSchema,
+  409: ApiErrorSchema,
+  413: ApiErrorSchema,
+  429: ApiErrorSchema,
+};
+
+/** The client's IP (behind the configured proxies); a socket injected in tests has none. */
+function ipKeyOf(request: FastifyRequest): string {
+  try {
+    return request.ip;
+  } catch {
+    return "unknown";
+  }
+}
+
+function bearerOf(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header?.startsWith("Bearer ")) throw new AppError("visitor_token_invalid", "Start the chat session first.");
+  return header.slice("Bearer ".length).trim();
+}
+
+/**
+ * The website chat's public endpoints, used by the embeddable widget from the company's pages:
+ * `POST /webchat/:key/sessions` (start or resume: a signed visitor token), `POST /webchat/:key/consent`,
+ * `POST /webchat/:key/messages`, and the visitor's websocket `GET /webchat/:key/ws` (agent replies, typing and read
+ * state, pushed from Redis pub/sub so any api instance can hold the socket). Every request must come from an origin
+ * on the channel's allow-list; rate limits per IP and per visitor; conversations are reached only through a token
+ * signed by the server, never by an id a visitor could guess.
+ */
+export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const clock = deps.clock ?? (() => new Date());
+    const signer = createVisitorTokenSigner(deps.env.SESSION_SECRET);
+    const publisher = createLivePublisher(deps.redis, deps.queues.prefix, deps.log);
+    const contexts = new WeakMap<FastifyRequest, WebchatContext>();
+    const ipLimit = { rateLimit: { max: WEBCHAT_IP_LIMIT, timeWindow: "1 minute", keyGenerator: ipKeyOf } };
+    const visitorMessageLimit = app.createRateLimit({
+      max: WEBCHAT_VISITOR_MESSAGE_LIMIT,
+      timeWindow: "1 minute",
+      keyGenerator: (request) => {
+        try {
+          return `webchat-visitor:${visitorOf(request)}`;
+        } catch {
+          return `webchat-ip:${ipKeyOf(request)}`; // an invalid token fails in the handler with 401
+        }
+      },
+    });
+
+    /** Channel by key + origin check, first thing (onRequest): CORS headers for allowed origins, errors included. */
+    const webchatContext = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { key } = request.params as { key: string };
+      const channel = await findWebchatChannelByKey(deps.db, key);
+      const origin = assertOriginAllowed(channel.settings, request.headers.origin);
+      reply.header("access-control-allow-origin", origin).header("vary", "Origin");
+      contexts.set(request, { channel, origin });
+    };
+    const contextOf = (request: FastifyRequest): WebchatContext => {
+      const context = contexts.get(request);
+      if (!context) throw new AppError("internal", "web chat context missing");
+      return context;
+    };
+    const visitorOf = (request: FastifyRequest) =>
+      signer.verify(bearerOf(request), contextOf(request).channel.id, clock()).visitorId;
+
+    // CORS preflight: the widget posts JSON with a bearer token from the company's page.
+    app.options(
+      "/webchat/:key/*",
+      { config: ipLimit, schema: { hide: true, params: z.object({ key: z.string().max(64), "*": z.string() }) } },
+      async (request, reply) => {
+        const channel = await findWebchatChannelByKey(deps.db, request.params.key);
+        const origin = assertOriginAllowed(channel.settings, request.headers.origin);
+        return reply
+          .status(204)
+          .header("access-control-allow-origin", origin)
+          .header("access-control-allow-methods", "POST, GET")
+          .header("access-control-allow-headers", "content-type, authorization")
+          .header("access-control-max-age", "600")
+          .header("vary", "Origin")
+          .send();
+      },
+    );
+
+    app.post(
+      "/webchat/:key/sessions",
+      {
+        config: ipLimit,
+        onRequest: webchatContext,
+        schema: {
+          tags: ["webchat"],
+          summary: "Start or resume a visitor's chat (public, from an allowed origin)",
+          params: keyParams,
+          body: StartWebchatSessionBodySchema,
+          response: { 200: WebchatSessionDtoSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { channel } = contextOf(request);
+        return startWebchatSession(
+          { db: deps.db, signer },
+          { channel, token: request.body.token, language: request.body.language, now: clock() },
+        );
+      },
+    );
+
+    app.post(
+      "/webchat/:key/consent",
+      {
+        config: ipLimit,
+        onRequest: webchatContext,
+        schema: {
+          tags: ["webchat"],
+          summary: "Record the visitor's consent to the privacy notice (wording version shown)",
+          params: keyParams,
+          body: WebchatConsentBodySchema,
+          response: { 201: z.object({ ok: z.literal(true) }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { channel, origin } = contextOf(request);
+        await recordVisitorConsent(deps.db, {
+          channelId: channel.id,
+          visitorId: visitorOf(request),
+          language: request.body.language,
+          wordingVersion: request.body.wordingVersion,
+          purposes: ["service"],
+          evidence: {
+            origin,
+            ip: request.ip,
+            userAgent: request.headers["user-agent"]?.slice(0, 300) ?? null,
+            via: "webchat",
+          },
+          now: clock(),
+        });
+        return reply.status(201).send({ ok: true as const });
+      },
+    );
+
+    app.post(
+      "/webchat/:key/messages",
+      {
+        config: ipLimit,
+        bodyLimit: 128 * 1024,
+        onRequest: webchatContext,
+        preHandler: async (request) => {
+          // After the IP limit (onRequest): the visitor's own limit, keyed on the id in their signed token.
+          const result = await visitorMessageLimit(request);
+          if (!result.isAllowed && result.isExceeded) {
+            throw new AppError("rate_limited", "Too many messages. Please wait a moment.");
+          }
+        },
+        schema: {
+          tags: ["webchat"],
+          summary: "A visitor's message (after consent); stored and routed like every inbound message",
+          params: keyParams,
+          body: SendWebchatMessageBodySchema,
+          response: { 201: WebchatMessageDtoSchema, 200: WebchatMessageDtoSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { channel } = contextOf(request);
+        const result = await receiveWebchatMessage(deps.db, {
+          channel,
+          visitorId: visitorOf(request),
+          clientMessageId: request.body.clientMessageId,
+          text: request.body.text,
+          now: clock(),
+        });
+        if (result.isNew) {
+          if (result.wroteOutbox) deps.onOutboxWritten?.();
+          const events = await buildLiveEvents(deps.db, {
+            createdMessageIds: [result.messageId],
+            conversationIds: [result.conversationId],
+          }).catch(() => []);
+          await publisher.publish(events);
+        }
+        return reply.status(result.isNew ? 201 : 200).send(result.message);
+      },
+    );
+
+    // ── the visitor's socket ────────────────────────────────────────────────────────────────────────────────────
+    const clients = new Set<VisitorClient>();
+    const frame = (client: VisitorClient, f: WebchatServerFrame) => {
+      if (client.socket.readyState === 1) client.socket.send(JSON.stringify(f));
+    };
+    /** A visitor who consented after connecting: find their contact and conversations once it exists. */
+    const refreshContact = async (client: VisitorClient) => {
+      const contact = await deps.db.contact.findUnique({
+        where: { channelId_externalId: { channelId: client.channelId, externalId: client.visitorId } },
+        select: { id: true, conversations: { select: { id: true } } },
+      });
+      if (!contact) return;
+      client.contactId = contact.id;
+      for (const c of contact.conversations) client.conversationIds.add(c.id);
+    };
+    const deliver = async (client: VisitorClient, envelope: LiveEnvelope) => {
+      const event = envelope.event;
+      if (event.type === "presence") return;
+      if (event.type === "conversation.updated") {
+        if (event.conversation.channel.id !== client.channelId) return;
+        if (!client.contactId) await refreshContact(client);
+        if (event.conversation.contact.id !== client.contactId) return;
+        client.conversationIds.add(event.conversationId);
+        if (event.conversation.unreadCount === 0) frame(client, { type: "read" });
+        return;
+      }
+      if (!client.conversationIds.has(event.conversationId)) return;
+      if (event.type === "typing") frame(client, { type: "typing" });
+      else if (!event.message.isPrivate)
+        frame(client, { type: "message", message: toWebchatMessageDto(event.message) });
+    };
+    const subscriber = deps.redis.duplicate();
+    subscriber.on("error", (err) => deps.log.warn({ err }, "web chat subscriber connection error"));
+    const subscription = await subscribeLiveEvents(
+      subscriber,
+      deps.queues.prefix,
+      (envelope) => {
+        for (const client of clients) {
+          deliver(client, envelope).catch((err: unknown) => deps.log.warn({ err }, "web chat event not delivered"));
+        }
+      },
+      { log: deps.log, isListening: () => clients.size > 0 },
+    );
+    app.addHook("onClose", async () => {
+      for (const client of clients) client.socket.close(1001, "server shutting down");
+      await subscription.close();
+      subscriber.disconnect();
+    });
+
+    app.get(
+      "/webchat/:key/ws",
+      {
+        websocket: true,
+        config: ipLimit,
+        // Before the upgrade: unknown channel 404, foreign origin 403.
+        onRequest: webchatContext,
+        schema: {
+          tags: ["webchat"],
+          summary: "The visitor's websocket: send {type:'auth',token} first; then messages, typing and read arrive",
+          params: keyParams,
+        },
+      },
+      (rawSocket, request) => {
+        // Synchronous: handlers must be attached before the first frame can arrive.
+        const socket = rawSocket as unknown as VisitorSocket;
+        const { channel } = contextOf(request);
+        let client: VisitorClient | null = null;
+        const timeout = setTimeout(() => socket.close(4401, "authenticate first"), SOCKET_AUTH_TIMEOUT_MS);
+        socket.on("close", () => {
+          clearTimeout(timeout);
+          if (client) clients.delete(client);
+        });
+        socket.on("message", (data) => {
+          let parsed;
+          try {
+            parsed = WebchatClientFrameSchema.safeParse(JSON.parse(String(data)));
+          } catch {
+            return;
+          }
+          if (!parsed.success) return;
+          const f = parsed.data;
+          if (f.type === "auth") {
+            if (client) return;
+            try {
+              const { visitorId } = signer.verify(f.token, channel.id, clock());
+              clearTimeout(timeout);
+              const authed: VisitorClient = {
+                socket,
+                channelId: channel.id,
+                visitorId,
+                contactId: null,
+                conversationIds: new Set(),
+              };
+              client = authed;
+              clients.add(authed);
+              void refreshContact(authed).then(
+                () => frame(authed, { type: "ready" }),
+                () => frame(authed, { type: "ready" }),
+              );
+            } catch (error) {
+              const code = isAppError(error) ? error.code : "visitor_token_invalid";
+              if (socket.readyState === 1) {
+                socket.send(
+                  JSON.stringify({ type: "error", code, message: "The chat session is invalid or expired." }),
+                );
+              }
+              socket.close(4401, "invalid token");
+            }
+            return;
+          }
+          if (f.type === "read" && client) {
+            const { visitorId } = client;
+            void markWebchatRead(deps.db, { channelId: channel.id, visitorId, now: clock() })
+              .then(async ({ messageIds }) => {
+                if (messageIds.length > 0) {
+                  await publisher.publish(await buildLiveEvents(deps.db, { updatedMessageIds: messageIds }));
+                }
+              })
+              .catch((err: unknown) => deps.log.warn({ err }, "web chat read state not stored"));
+          }
+        });
+      },
+    );
+  };
+}
