@@ -26,6 +26,7 @@ import { attachmentRoutes } from "./routes/attachments";
 import { channelAdminRoutes } from "./routes/channel-admin";
 import { webchatRoutes } from "./routes/webchat";
 import { webchatAdminRoutes } from "./routes/webchat-admin";
+import { widgetScriptRoutes } from "./routes/widget-script";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -89,6 +90,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(channelAdminRoutes(deps));
   await app.register(webchatRoutes(deps));
   await app.register(webchatAdminRoutes(deps));
+  await app.register(widgetScriptRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

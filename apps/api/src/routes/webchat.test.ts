@@ -242,6 +242,14 @@ describe("web chat: admin channels and the public visitor endpoints", () => {
     expect(frames).toEqual([expect.objectContaining({ type: "error", code: "visitor_token_invalid" })]);
   });
 
+  it("serves the widget script for other origins' pages", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/widget.js" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("javascript");
+    expect(res.headers["cross-origin-resource-policy"]).toBe("cross-origin");
+    expect(res.body).toContain("/webchat/");
+  });
+
   it("rate-limits a visitor's messages (429 rate_limited)", async () => {
     const session = await startSession();
     await consent(session.token, session.consent.wording.version);
