@@ -74,7 +74,9 @@ describe("web chat: admin channels and the public visitor endpoints", () => {
     const foreign = await post(`/webchat/${channel.key}/sessions`, {}, { origin: EVIL });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json()).toMatchObject({ code: "origin_not_allowed" });
-    expect(foreign.headers["access-control-allow-origin"]).toBeUndefined();
+    // The refusal is readable by the widget on that page (so it can say why), and that is all it gets.
+    expect(foreign.headers["access-control-allow-origin"]).toBe(EVIL);
+    expect(foreign.json()).not.toHaveProperty("token");
     const none = await t.app.inject({ method: "POST", url: `/webchat/${channel.key}/sessions`, payload: {} });
     expect(none.json()).toMatchObject({ code: "origin_not_allowed" });
     expect((await post(`/webchat/nope/sessions`, {})).statusCode).toBe(404);
@@ -89,7 +91,11 @@ describe("web chat: admin channels and the public visitor endpoints", () => {
     expect(ok.statusCode).toBe(204);
     expect(ok.headers["access-control-allow-origin"]).toBe(SHOP);
     expect(ok.headers["access-control-allow-headers"]).toContain("authorization");
-    expect((await preflight(EVIL)).statusCode).toBe(403);
+    // A foreign page's preflight passes so its request can be refused readably (checked above).
+    expect((await preflight(EVIL)).statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: "OPTIONS", url: `/webchat/nope/sessions`, headers: { origin: SHOP } })).statusCode,
+    ).toBe(404);
 
     const ws = await t.app.inject({ method: "GET", url: `/webchat/${channel.key}/ws`, headers: { origin: EVIL } });
     expect(ws.statusCode).toBe(403);

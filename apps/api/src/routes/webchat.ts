@@ -111,12 +111,17 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     });
 
-    /** Channel by key + origin check, first thing (onRequest): CORS headers for allowed origins, errors included. */
+    /**
+     * Channel by key + origin check, first thing (onRequest). Every answer is readable by the page that asked —
+     * refusals included, so the widget can say why —, and nothing gets past this unless the origin is allowed.
+     */
     const webchatContext = async (request: FastifyRequest, reply: FastifyReply) => {
       const { key } = request.params as { key: string };
+      if (request.headers.origin) {
+        reply.header("access-control-allow-origin", request.headers.origin).header("vary", "Origin");
+      }
       const channel = await findWebchatChannelByKey(deps.db, key);
       const origin = assertOriginAllowed(channel.settings, request.headers.origin);
-      reply.header("access-control-allow-origin", origin).header("vary", "Origin");
       contexts.set(request, { channel, origin });
     };
     const contextOf = (request: FastifyRequest): WebchatContext => {
@@ -127,13 +132,16 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const visitorOf = (request: FastifyRequest) =>
       signer.verify(bearerOf(request), contextOf(request).channel.id, clock()).visitorId;
 
-    // CORS preflight: the widget posts JSON with a bearer token from the company's page.
+    // CORS preflight: the widget posts JSON with a bearer token from the company's page. Answered for any origin of
+    // a known channel, so that a page that is not allowed gets to read its refusal (403 origin_not_allowed) from
+    // the request itself, which is where the origin is checked.
     app.options(
       "/webchat/:key/*",
       { config: ipLimit, schema: { hide: true, params: z.object({ key: z.string().max(64), "*": z.string() }) } },
       async (request, reply) => {
-        const channel = await findWebchatChannelByKey(deps.db, request.params.key);
-        const origin = assertOriginAllowed(channel.settings, request.headers.origin);
+        await findWebchatChannelByKey(deps.db, request.params.key);
+        const origin = request.headers.origin;
+        if (!origin) throw new AppError("origin_not_allowed", "This website may not use this chat.");
         return reply
           .status(204)
           .header("access-control-allow-origin", origin)
