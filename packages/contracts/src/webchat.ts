@@ -27,6 +27,8 @@ export const WebchatAppearanceSchema = z.object({
   colors: z.object({ primary: z.string(), text: z.string() }),
   greeting: z.string(),
   privacyUrl: z.string().nullable(),
+  /** The widget offers "continue on WhatsApp". */
+  hasWhatsApp: z.boolean(),
 });
 
 export const StartWebchatSessionBodySchema = z.object({
@@ -84,6 +86,7 @@ export const WebchatSettingsBodySchema = z.object({
     .optional(),
   greeting: z.object({ de: z.string().max(500), en: z.string().max(500) }).optional(),
   privacyUrl: z.url().optional(),
+  whatsappChannelId: z.uuid().optional(),
 });
 export const CreateWebchatChannelBodySchema = z.object({
   name: z.string().trim().min(1).max(80),
@@ -103,9 +106,26 @@ export const WebchatChannelDtoSchema = z.object({
     colors: z.object({ primary: z.string(), text: z.string() }),
     greeting: z.object({ de: z.string(), en: z.string() }),
     privacyUrl: z.string().optional(),
+    whatsappChannelId: z.string().optional(),
   }),
   /** The `<script>` tag to paste into the website. */
   snippet: z.string(),
   createdAt: z.iso.datetime(),
 });
 export type WebchatChannelDto = z.infer<typeof WebchatChannelDtoSchema>;
+
+export const WhatsAppHandoffBodySchema = z.object({
+  wordingVersion: z.number().int().min(0),
+  language: WebchatLanguageSchema,
+});
+/** "Continue on WhatsApp": the wa.me link with the prefilled reference, and the same as a QR code (SVG). */
+export const WhatsAppHandoffDtoSchema = z.object({
+  reference: z.string(),
+  url: z.string(),
+  qrSvg: z.string(),
+});
+export type WhatsAppHandoffDto = z.infer<typeof WhatsAppHandoffDtoSchema>;
+
+/** An admin's plain click-to-chat link and QR code for a WhatsApp number. */
+export const ClickToChatDtoSchema = z.object({ url: z.string(), qrSvg: z.string(), displayNumber: z.string() });
+export type ClickToChatDto = z.infer<typeof ClickToChatDtoSchema>;

@@ -1,17 +1,31 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import QRCode from "qrcode";
 import { z } from "zod";
 import {
   ApiErrorSchema,
+  ClickToChatDtoSchema,
   CreateWebchatChannelBodySchema,
   UpdateWebchatChannelBodySchema,
   WebchatChannelDtoSchema,
   type WebchatChannelDto,
 } from "@inbox/contracts";
-import { createWebchatChannel, listWebchatChannels, updateWebchatChannel, type WebchatChannelView } from "@inbox/core";
+import {
+  clickToChatUrl,
+  createWebchatChannel,
+  findWhatsAppNumber,
+  listWebchatChannels,
+  updateWebchatChannel,
+  type WebchatChannelView,
+} from "@inbox/core";
 import type { ApiDeps } from "../deps";
 import { requireRole, userOf } from "../plugins/auth";
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema };
+
+/** A QR code as SVG, rendered on the server (no third-party request from the browser). */
+export function renderQrSvg(text: string): Promise<string> {
+  return QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+}
 
 /** The `<script>` tag admins paste into their website. */
 export function webchatSnippet(publicUrl: string, key: string): string {
@@ -66,6 +80,25 @@ export function webchatAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           ip: request.ip,
         });
         return reply.status(201).send(toDto(view));
+      },
+    );
+
+    app.get(
+      "/api/admin/channels/:id/click-to-chat",
+      {
+        ...admin,
+        schema: {
+          tags: ["admin"],
+          summary: "A WhatsApp number's click-to-chat link (wa.me) and its QR code",
+          security: [{ session: [] }],
+          params: z.object({ id: z.uuid() }),
+          response: { 200: ClickToChatDtoSchema, 409: ApiErrorSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const displayNumber = await findWhatsAppNumber(deps.db, request.params.id);
+        const url = clickToChatUrl(displayNumber);
+        return { url, displayNumber, qrSvg: await renderQrSvg(url) };
       },
     );
 

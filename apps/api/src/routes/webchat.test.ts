@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createVisitorTokenSigner, VISITOR_TOKEN_TTL_MS } from "@inbox/core";
-import type { WebchatChannelDto, WebchatMessageDto, WebchatSessionDto } from "@inbox/contracts";
+import type {
+  ClickToChatDto,
+  WebchatChannelDto,
+  WebchatMessageDto,
+  WebchatSessionDto,
+  WhatsAppHandoffDto,
+} from "@inbox/contracts";
+import { signPayload } from "@inbox/whatsapp";
 import { createTestApp, login, makeUser, type Agent, type TestApp } from "../test/test-app";
 import { WEBCHAT_VISITOR_MESSAGE_LIMIT } from "./webchat";
 
@@ -254,6 +261,122 @@ describe("web chat: admin channels and the public visitor endpoints", () => {
     expect(res.headers["content-type"]).toContain("javascript");
     expect(res.headers["cross-origin-resource-policy"]).toBe("cross-origin");
     expect(res.body).toContain("/webchat/");
+  });
+
+  it("continue on WhatsApp: consent on the website, the first WhatsApp message with the reference links it", async () => {
+    const db = t.deps.db;
+    const whatsapp = await db.channel.create({
+      data: {
+        type: "whatsapp",
+        name: "WhatsApp",
+        externalId: t.deps.env.WHATSAPP_PHONE_NUMBER_ID!,
+        displayNumber: "+49 30 1234567",
+      },
+    });
+    const patched = await t.app.inject({
+      method: "PATCH",
+      url: `/api/admin/webchat-channels/${channel.id}`,
+      headers: admin.headers,
+      payload: { settings: { allowedOrigins: [SHOP], whatsappChannelId: whatsapp.id } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+
+    const session = await startSession();
+    expect(session.appearance.hasWhatsApp).toBe(true);
+    const res = await post(
+      `/webchat/${channel.key}/whatsapp`,
+      { wordingVersion: session.consent.wording.version, language: "de" },
+      { authorization: `Bearer ${session.token}` },
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const handoff = res.json<WhatsAppHandoffDto>();
+    expect(handoff.reference).toMatch(/^WC-[0-9A-Z]{8}$/);
+    expect(handoff.url).toMatch(/^https:\/\/wa\.me\/49301234567\?text=/);
+    const prefilled = new URL(handoff.url).searchParams.get("text")!;
+    expect(prefilled).toContain(handoff.reference);
+    expect(handoff.qrSvg).toMatch(/^<svg/);
+
+    // The customer sends the prefilled text from WhatsApp (a signed Cloud API webhook).
+    const deliver = async (waId: string, wamid: string, text: string) => {
+      const body = JSON.stringify({
+        object: "whatsapp_business_account",
+        entry: [
+          {
+            id: "200000000000001",
+            changes: [
+              {
+                field: "messages",
+                value: {
+                  messaging_product: "whatsapp",
+                  metadata: { display_phone_number: "49301234567", phone_number_id: whatsapp.externalId },
+                  contacts: [{ profile: { name: "Erika" }, wa_id: waId }],
+                  messages: [
+                    {
+                      from: waId,
+                      id: wamid,
+                      timestamp: String(Math.floor(Date.now() / 1000)),
+                      type: "text",
+                      text: { body: text },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      const hook = await t.app.inject({
+        method: "POST",
+        url: "/webhooks/whatsapp",
+        payload: body,
+        headers: {
+          "content-type": "application/json",
+          "x-hub-signature-256": signPayload(body, t.deps.env.WHATSAPP_APP_SECRET!),
+        },
+      });
+      expect(hook.statusCode).toBe(200);
+    };
+    await deliver("4915112345678", "wamid.handoff-1", prefilled);
+    const contact = await db.contact.findFirstOrThrow({
+      where: { channelId: whatsapp.id, waId: "4915112345678" },
+      include: { consents: true, conversations: true },
+    });
+    expect(contact.consents).toEqual([
+      expect.objectContaining({
+        purpose: "service",
+        status: "granted",
+        source: "widget",
+        wordingVersion: session.consent.wording.version,
+        wordingText: session.consent.wording.text,
+        evidence: expect.objectContaining({
+          handoffReference: handoff.reference,
+          wamid: "wamid.handoff-1",
+          origin: SHOP,
+          channel: "click_to_chat",
+        }) as object,
+      }),
+    ]);
+    expect(await db.whatsAppHandoff.findUniqueOrThrow({ where: { reference: handoff.reference } })).toMatchObject({
+      linkedContactId: contact.id,
+      linkedConversationId: contact.conversations[0]!.id,
+    });
+
+    // Single use: someone else sending the same reference gets nothing.
+    await deliver("4915199999999", "wamid.handoff-2", prefilled);
+    const other = await db.contact.findFirstOrThrow({
+      where: { channelId: whatsapp.id, waId: "4915199999999" },
+      include: { consents: true },
+    });
+    expect(other.consents).toEqual([]);
+
+    // Admins get the plain click-to-chat link and QR per number.
+    const link = await t.app.inject({
+      method: "GET",
+      url: `/api/admin/channels/${whatsapp.id}/click-to-chat`,
+      headers: admin.headers,
+    });
+    expect(link.json<ClickToChatDto>()).toMatchObject({ url: "https://wa.me/49301234567" });
+    expect(link.json<ClickToChatDto>().qrSvg).toMatch(/^<svg/);
   });
 
   it("rate-limits a visitor's messages (429 rate_limited)", async () => {

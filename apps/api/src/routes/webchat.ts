@@ -9,6 +9,8 @@ import {
   WebchatConsentBodySchema,
   WebchatMessageDtoSchema,
   WebchatSessionDtoSchema,
+  WhatsAppHandoffBodySchema,
+  WhatsAppHandoffDtoSchema,
   type LiveEnvelope,
   type WebchatServerFrame,
 } from "@inbox/contracts";
@@ -24,11 +26,13 @@ import {
   receiveWebchatMessage,
   recordVisitorConsent,
   startWebchatSession,
+  startWhatsAppHandoff,
   subscribeLiveEvents,
   toWebchatMessageDto,
   type WebchatSettings,
 } from "@inbox/core";
 import type { ApiDeps } from "../deps";
+import { renderQrSvg } from "./webchat-admin";
 
 /** Per IP and minute, for every public web chat request (a shared office IP gets room for a few visitors). */
 export const WEBCHAT_IP_LIMIT = 120;
@@ -247,6 +251,34 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           await publisher.publish(events);
         }
         return reply.status(result.isNew ? 201 : 200).send(result.message);
+      },
+    );
+
+    app.post(
+      "/webchat/:key/whatsapp",
+      {
+        config: ipLimit,
+        onRequest: webchatContext,
+        schema: {
+          tags: ["webchat"],
+          summary: "Continue on WhatsApp: record the consent, get the wa.me link with a reference and its QR code",
+          params: keyParams,
+          body: WhatsAppHandoffBodySchema,
+          response: { 201: WhatsAppHandoffDtoSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { channel, origin } = contextOf(request);
+        const { reference, url } = await startWhatsAppHandoff(deps.db, {
+          channel,
+          visitorId: visitorOf(request),
+          language: request.body.language,
+          wordingVersion: request.body.wordingVersion,
+          purposes: ["service"],
+          evidence: { origin, ip: request.ip, userAgent: request.headers["user-agent"]?.slice(0, 300) ?? null },
+          now: clock(),
+        });
+        return reply.status(201).send({ reference, url, qrSvg: await renderQrSvg(url) });
       },
     );
 

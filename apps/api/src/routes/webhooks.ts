@@ -6,6 +6,7 @@ import {
   ConsentKeywordCache,
   createLiveChangeBatcher,
   createLivePublisher,
+  linkWhatsAppHandoffs,
   type LivePublisher,
 } from "@inbox/core";
 import { parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
@@ -96,6 +97,9 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
           return reply.status(400).send({ code: "bad_request", message });
         }
         const result = await deliveries.submit(parsed.payload);
+        await linkWhatsAppHandoffs(deps.db, parsed.payload).catch((err: unknown) =>
+          request.log.warn({ err }, "handoff not linked"),
+        );
         if (result.outboxWritten) deps.onOutboxWritten?.();
         request.log.debug({ counts: result.counts }, "webhook stored");
         // Live updates after the commit, batched and off the request path: Redis never delays Meta's ack.

@@ -34,6 +34,8 @@ export const WebchatSettingsSchema = z.object({
     .default({ de: "Hallo! Wie können wir helfen?", en: "Hello! How can we help?" }),
   /** Link to the company's privacy notice, shown next to the consent checkbox. */
   privacyUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** A WhatsApp channel the widget offers to "continue on WhatsApp" with (click-to-chat after consent). */
+  whatsappChannelId: z.uuid().optional(),
 });
 export type WebchatSettings = z.infer<typeof WebchatSettingsSchema>;
 

@@ -6,3 +6,6 @@ export * from "./start-webchat-session";
 export * from "./record-visitor-consent";
 export * from "./receive-webchat-message";
 export * from "./mark-webchat-read";
+export * from "./click-to-chat";
+export * from "./start-whatsapp-handoff";
+export * from "./link-whatsapp-handoffs";

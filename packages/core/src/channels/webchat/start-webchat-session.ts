@@ -43,6 +43,7 @@ export async function startWebchatSession(
       colors: settings.colors,
       greeting: settings.greeting[input.language],
       privacyUrl: settings.privacyUrl ?? null,
+      hasWhatsApp: !!settings.whatsappChannelId,
     },
     consent: {
       hasConsent: consents.some((c) => c.purpose === "service" && c.status === "granted"),
