@@ -119,7 +119,9 @@ describe("web chat in Chromium: widget on a website, agent in the console", () =
   });
 
   it("a forged token in the page's storage is refused and replaced by a fresh session", async () => {
-    const page = await visitorContext.newPage();
+    // A context of its own: no valid token from the first test that a load could write back meanwhile.
+    const context = await browser.newContext({ locale: "de-DE" });
+    const page = await context.newPage();
     await page.goto(allowedUrl);
     await page.evaluate(`localStorage.setItem("inbox-webchat:${channel.key}", "forged.token")`);
     await page.reload();
@@ -128,6 +130,6 @@ describe("web chat in Chromium: widget on a website, agent in the console", () =
     await page.getByText("Ich bin einverstanden").waitFor();
     expect(await page.locator(".msg.out").count()).toBe(0);
     expect(await page.evaluate(`localStorage.getItem("inbox-webchat:${channel.key}")`)).not.toBe("forged.token");
-    await page.close();
+    await context.close();
   });
 });

@@ -22,6 +22,10 @@ header button{background:none;border:0;color:${text};font-size:20px}
 .consent button,.composer button{background:${primary};color:${text};border:0;border-radius:8px;padding:8px 14px}
 .composer{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e5e8}
 .composer textarea{flex:1;resize:none;border:1px solid #c9ccd1;border-radius:8px;padding:8px;font:inherit;min-height:40px;max-height:120px}
+.wa{padding:8px 16px;display:grid;gap:6px;justify-items:start;font-size:14px;border-top:1px solid #e3e5e8}
+.wa button,.wa a{background:#25d366;color:#fff;border:0;border-radius:8px;padding:6px 12px;text-decoration:none}
+.wa img{width:160px;height:160px}
+.wa[hidden],.consent[hidden],.composer[hidden]{display:none}
 .error{color:#b3261e;font-size:13px;padding:0 12px 6px}
 .error:empty{display:none}
 `;

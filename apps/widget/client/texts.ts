@@ -17,6 +17,9 @@ export const TEXTS = {
     sending: "Wird gesendet …",
     offline: "Verbindung unterbrochen – wir verbinden neu …",
     tooLong: "Die Nachricht ist zu lang: höchstens {n} Zeichen.",
+    whatsapp: "Auf WhatsApp weiterschreiben",
+    whatsappOpen: "WhatsApp öffnen",
+    whatsappScan: "Mit dem Handy scannen, um auf WhatsApp weiterzuschreiben:",
     errors: {
       payload_too_large: "Die Nachricht ist zu lang: höchstens {n} Zeichen.",
       rate_limited: "Zu viele Nachrichten. Bitte warten Sie einen Moment.",
@@ -41,6 +44,9 @@ export const TEXTS = {
     sending: "Sending …",
     offline: "Connection lost – reconnecting …",
     tooLong: "The message is too long: at most {n} characters.",
+    whatsapp: "Continue on WhatsApp",
+    whatsappOpen: "Open WhatsApp",
+    whatsappScan: "Scan with your phone to continue on WhatsApp:",
     errors: {
       payload_too_large: "The message is too long: at most {n} characters.",
       rate_limited: "Too many messages. Please wait a moment.",

@@ -1,4 +1,4 @@
-import type { WebchatMessageDto, WebchatServerFrame, WebchatSessionDto } from "@inbox/contracts";
+import type { WebchatMessageDto, WebchatServerFrame, WebchatSessionDto, WhatsAppHandoffDto } from "@inbox/contracts";
 import { widgetCss } from "./styles";
 import { MAX_TEXT, pickLanguage, TEXTS } from "./texts";
 
@@ -72,6 +72,10 @@ function start(script: HTMLScriptElement, key: string): void {
     privacyLink,
     agree,
   );
+  // "Continue on WhatsApp": after the same consent, a wa.me link with a reference (QR code for desktop visitors).
+  const waButton = el("button", { type: "button" }, tx.whatsapp);
+  const waResult = el("div");
+  const wa = el("div", { class: "wa", hidden: "" }, waButton, waResult);
   const input = el("textarea", { rows: "1", placeholder: tx.placeholder, "aria-label": tx.placeholder });
   const sendButton = el("button", { type: "submit" }, tx.send);
   const composer = el("form", { class: "composer" }, input, sendButton);
@@ -83,6 +87,7 @@ function start(script: HTMLScriptElement, key: string): void {
     typing,
     error,
     consent,
+    wa,
     composer,
   );
   root.append(style, panel, launcher);
@@ -102,6 +107,7 @@ function start(script: HTMLScriptElement, key: string): void {
     const hasConsent = session?.consent.hasConsent ?? false;
     consent.hidden = !session || hasConsent;
     composer.hidden = !hasConsent;
+    wa.hidden = !session?.appearance.hasWhatsApp;
     log.replaceChildren();
     if (session?.appearance.greeting) log.append(el("div", { class: "msg greeting" }, session.appearance.greeting));
     const sorted = [...messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -234,6 +240,30 @@ function start(script: HTMLScriptElement, key: string): void {
         showError(code);
         if (code === "consent_text_changed") void loadSession().catch(() => undefined);
       },
+    );
+  });
+
+  waButton.addEventListener("click", () => {
+    if (!session) return;
+    // The privacy notice is shown with its checkbox until the visitor consented in the chat.
+    if (!session.consent.hasConsent && !checkbox.checked) {
+      error.textContent = tx.mustTick;
+      return;
+    }
+    const body = { wordingVersion: session.consent.wording.version, language: lang };
+    call<WhatsAppHandoffDto>("/whatsapp", body).then(
+      (handoff) => {
+        showError(null);
+        const link = el("a", { href: handoff.url, target: "_blank", rel: "noopener" }, tx.whatsappOpen);
+        const qr = el("img", {
+          src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(handoff.qrSvg)}`,
+          alt: "QR",
+        });
+        const isPhone = window.matchMedia("(pointer: coarse)").matches;
+        waResult.replaceChildren(...(isPhone ? [link] : [el("span", {}, tx.whatsappScan), qr, link]));
+        if (isPhone) window.open(handoff.url, "_blank", "noopener");
+      },
+      (e: unknown) => showError(e instanceof WidgetError ? e.code : "other"),
     );
   });
 

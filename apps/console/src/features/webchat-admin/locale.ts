@@ -22,6 +22,11 @@ const en = {
     copy: "Copy snippet",
     copied: "Copied.",
     saved: "Saved.",
+    whatsapp: "Offer “continue on WhatsApp” with",
+    noWhatsapp: "— not offered —",
+    clickToChat: "WhatsApp click-to-chat links",
+    clickToChatHint: "Put the link or the QR code on your website, flyers or receipts; customers write first.",
+    noNumber: "This number has no display number yet.",
   },
 };
 const de: typeof en = {
@@ -46,6 +51,11 @@ const de: typeof en = {
     copy: "Code kopieren",
     copied: "Kopiert.",
     saved: "Gespeichert.",
+    whatsapp: "„Auf WhatsApp weiterschreiben“ anbieten mit",
+    noWhatsapp: "— nicht anbieten —",
+    clickToChat: "WhatsApp-Links (Click-to-Chat)",
+    clickToChatHint: "Link oder QR-Code auf Website, Flyer oder Beleg: Kundinnen und Kunden schreiben zuerst.",
+    noNumber: "Für diese Nummer ist noch keine Rufnummer hinterlegt.",
   },
 };
 

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { WebchatChannelDto } from "@inbox/contracts";
+import type { ChannelDto, WebchatChannelDto } from "@inbox/contracts";
 import { webchatAdminApi, type WebchatChannelInput } from "../api";
 import "../locale";
 import "../webchat-admin.css";
@@ -38,6 +38,11 @@ function ChannelForm({
   const [greetingDe, setGreetingDe] = useState(initial.settings.greeting.de);
   const [greetingEn, setGreetingEn] = useState(initial.settings.greeting.en);
   const [privacyUrl, setPrivacyUrl] = useState(initial.settings.privacyUrl ?? "");
+  const [whatsappChannelId, setWhatsappChannelId] = useState(initial.settings.whatsappChannelId ?? "");
+  const whatsappChannels = useQuery({
+    queryKey: ["admin-whatsapp-channels"],
+    queryFn: webchatAdminApi.whatsappChannels,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSubmit({
@@ -50,6 +55,7 @@ function ChannelForm({
         colors: { primary, text },
         greeting: { de: greetingDe, en: greetingEn },
         ...(privacyUrl.trim() ? { privacyUrl: privacyUrl.trim() } : {}),
+        ...(whatsappChannelId ? { whatsappChannelId } : {}),
       },
     });
   };
@@ -96,6 +102,17 @@ function ChannelForm({
           onChange={(e) => setPrivacyUrl(e.target.value)}
         />
       </label>
+      <label>
+        {t("webchat.whatsapp")}
+        <select value={whatsappChannelId} onChange={(e) => setWhatsappChannelId(e.target.value)}>
+          <option value="">{t("webchat.noWhatsapp")}</option>
+          {whatsappChannels.data?.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} {c.displayNumber ?? ""}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="row">
         <button type="submit" disabled={isPending}>
           {submitLabel}
@@ -123,8 +140,65 @@ function toInput(c: WebchatChannelDto): WebchatChannelInput {
       colors: c.settings.colors,
       greeting: c.settings.greeting,
       ...(c.settings.privacyUrl ? { privacyUrl: c.settings.privacyUrl } : {}),
+      ...(c.settings.whatsappChannelId ? { whatsappChannelId: c.settings.whatsappChannelId } : {}),
     },
   };
+}
+
+/** A WhatsApp number's plain click-to-chat link and QR code (rendered by the server). */
+function ClickToChat({ channel }: { channel: ChannelDto }) {
+  const { t } = useTranslation();
+  const link = useQuery({
+    queryKey: ["admin-click-to-chat", channel.id],
+    queryFn: () => webchatAdminApi.clickToChat(channel.id),
+    enabled: !!channel.displayNumber,
+  });
+  if (!channel.displayNumber)
+    return (
+      <p>
+        {channel.name}: {t("webchat.noNumber")}
+      </p>
+    );
+  return (
+    <article className="card" aria-label={channel.name}>
+      <h4>
+        {channel.name} {channel.displayNumber}
+      </h4>
+      {link.isLoading && <p role="status">{t("app.loading")}</p>}
+      {link.error && (
+        <p role="alert" className="error">
+          {link.error.message}
+        </p>
+      )}
+      {link.data && (
+        <>
+          <a href={link.data.url} target="_blank" rel="noreferrer">
+            {link.data.url}
+          </a>
+          <img
+            className="qr"
+            alt={`QR ${link.data.url}`}
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(link.data.qrSvg)}`}
+          />
+        </>
+      )}
+    </article>
+  );
+}
+
+function ClickToChatLinks() {
+  const { t } = useTranslation();
+  const channels = useQuery({ queryKey: ["admin-whatsapp-channels"], queryFn: webchatAdminApi.whatsappChannels });
+  if (!channels.data || channels.data.length === 0) return null;
+  return (
+    <section aria-label={t("webchat.clickToChat")}>
+      <h3>{t("webchat.clickToChat")}</h3>
+      <p className="small muted">{t("webchat.clickToChatHint")}</p>
+      {channels.data.map((c) => (
+        <ClickToChat key={c.id} channel={c} />
+      ))}
+    </section>
+  );
 }
 
 function ChannelCard({ channel }: { channel: WebchatChannelDto }) {
@@ -218,6 +292,7 @@ export default function WebchatChannels() {
         error={create.error}
         isPending={create.isPending}
       />
+      <ClickToChatLinks />
     </div>
   );
 }
