@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "@inbox/db";
 import { AppError } from "../../errors/app-error";
 import type { WidgetLanguage } from "./webchat-consent-texts";
-import { findConsentWording } from "./webchat-consent-texts";
+import { findShownConsentWording } from "./webchat-consent-texts";
 
 export interface RecordVisitorConsentInput {
   channelId: string;
@@ -24,12 +24,7 @@ export async function recordVisitorConsent(
   db: Db,
   input: RecordVisitorConsentInput,
 ): Promise<{ contactId: string; consentIds: string[] }> {
-  const wording = await findConsentWording(db, input.language);
-  if (wording.version !== input.wordingVersion) {
-    throw new AppError("consent_text_changed", "The consent text has changed. Please read it again and confirm.", {
-      wording,
-    });
-  }
+  const wording = await findShownConsentWording(db, input.language, input.wordingVersion);
   return db.$transaction(async (tx) => {
     const contact = await tx.contact.upsert({
       where: { channelId_externalId: { channelId: input.channelId, externalId: input.visitorId } },

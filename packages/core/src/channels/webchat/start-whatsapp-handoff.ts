@@ -3,7 +3,7 @@ import type { Db, Prisma } from "@inbox/db";
 import { AppError } from "../../errors/app-error";
 import type { WebchatSettings } from "../webchat-channel";
 import { clickToChatUrl, findWhatsAppNumber } from "./click-to-chat";
-import { findConsentWording, type WidgetLanguage } from "./webchat-consent-texts";
+import { findShownConsentWording, type WidgetLanguage } from "./webchat-consent-texts";
 
 /** A handoff waits this long for the customer's first WhatsApp message. */
 export const HANDOFF_TTL_MS = 24 * 3600 * 1000;
@@ -47,12 +47,7 @@ export async function startWhatsAppHandoff(
   const whatsappChannelId = input.channel.settings.whatsappChannelId;
   if (!whatsappChannelId) throw new AppError("not_found", "This chat does not offer WhatsApp.");
   const number = await findWhatsAppNumber(db, whatsappChannelId);
-  const wording = await findConsentWording(db, input.language);
-  if (wording.version !== input.wordingVersion) {
-    throw new AppError("consent_text_changed", "The consent text has changed. Please read it again and confirm.", {
-      wording,
-    });
-  }
+  const wording = await findShownConsentWording(db, input.language, input.wordingVersion);
   const webContact = await db.contact.findUnique({
     where: { channelId_externalId: { channelId: input.channel.id, externalId: input.visitorId } },
     select: { id: true },

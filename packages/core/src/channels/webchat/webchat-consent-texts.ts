@@ -1,4 +1,5 @@
 import type { DbTx } from "@inbox/db";
+import { AppError } from "../../errors/app-error";
 
 export type WidgetLanguage = "de" | "en";
 
@@ -35,4 +36,19 @@ export async function findConsentWording(tx: DbTx, language: WidgetLanguage): Pr
   if (row) return { language, version: row.version, text: row.text };
   await ensureWebchatConsentTexts(tx);
   return findConsentWording(tx, language);
+}
+
+/** The current wording, which must be the one the visitor was shown (else 409 consent_text_changed with the new one). */
+export async function findShownConsentWording(
+  tx: DbTx,
+  language: WidgetLanguage,
+  shownVersion: number,
+): Promise<ConsentWording> {
+  const wording = await findConsentWording(tx, language);
+  if (wording.version !== shownVersion) {
+    throw new AppError("consent_text_changed", "The consent text has changed. Please read it again and confirm.", {
+      wording,
+    });
+  }
+  return wording;
 }
