@@ -100,7 +100,7 @@ export class GraphError extends Error {
   }
 }
 
-export const SIM_USER_ID_PREFIX = "DE.";
+const SIM_USER_ID_PREFIX = "DE.";
 
 export class CloudApiSimulator {
   readonly options: Required<Omit<SimulatorOptions, "fetch" | "random" | "now">> & Pick<SimulatorOptions, "fetch">;

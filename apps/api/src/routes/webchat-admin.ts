@@ -17,7 +17,7 @@ import {
   updateWebchatChannel,
   type WebchatChannelView,
 } from "@inbox/core";
-import type { ApiDeps } from "../deps";
+import type { ApiDeps } from "../types";
 import { requireRole, userOf } from "../plugins/auth";
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema };

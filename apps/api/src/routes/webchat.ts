@@ -11,15 +11,10 @@ import {
   WebchatSessionDtoSchema,
   WhatsAppHandoffBodySchema,
   WhatsAppHandoffDtoSchema,
-  type LiveEnvelope,
-  type WebchatServerFrame,
 } from "@inbox/contracts";
 import {
   AppError,
   assertOriginAllowed,
-  buildLiveEvents,
-  createLivePublisher,
-  createVisitorTokenSigner,
   findWebchatChannelByKey,
   isAppError,
   markWebchatRead,
@@ -27,11 +22,10 @@ import {
   recordVisitorConsent,
   startWebchatSession,
   startWhatsAppHandoff,
-  subscribeLiveEvents,
-  toWebchatMessageDto,
   type WebchatSettings,
 } from "@inbox/core";
-import type { ApiDeps } from "../deps";
+import type { ApiDeps } from "../types";
+import type { VisitorClient, VisitorSocket } from "../live/visitor-hub";
 import { renderQrSvg } from "./webchat-admin";
 
 /** Per IP and minute, for every public web chat request (a shared office IP gets room for a few visitors). */
@@ -40,22 +34,6 @@ export const WEBCHAT_IP_LIMIT = 120;
 export const WEBCHAT_VISITOR_MESSAGE_LIMIT = 20;
 /** A socket must authenticate within this time. */
 const SOCKET_AUTH_TIMEOUT_MS = 5_000;
-
-interface VisitorSocket {
-  readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  on(event: "close", listener: () => void): void;
-  on(event: "message", listener: (data: unknown) => void): void;
-}
-
-interface VisitorClient {
-  socket: VisitorSocket;
-  channelId: string;
-  visitorId: string;
-  contactId: string | null;
-  conversationIds: Set<string>;
-}
 
 interface WebchatContext {
   channel: { id: string; name: string; defaultTeamId: string | null; settings: WebchatSettings };
@@ -98,9 +76,7 @@ function bearerOf(request: FastifyRequest): string {
  */
 export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const clock = deps.clock ?? (() => new Date());
-    const signer = createVisitorTokenSigner(deps.env.SESSION_SECRET);
-    const publisher = createLivePublisher(deps.redis, deps.queues.prefix, deps.log);
+    const { clock, visitorTokens: signer, visitorHub } = deps;
     const contexts = new WeakMap<FastifyRequest, WebchatContext>();
     const ipLimit = { rateLimit: { max: WEBCHAT_IP_LIMIT, timeWindow: "1 minute", keyGenerator: ipKeyOf } };
     const visitorMessageLimit = app.createRateLimit({
@@ -243,12 +219,8 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           now: clock(),
         });
         if (result.isNew) {
-          if (result.wroteOutbox) deps.onOutboxWritten?.();
-          const events = await buildLiveEvents(deps.db, {
-            createdMessageIds: [result.messageId],
-            conversationIds: [result.conversationId],
-          }).catch(() => []);
-          await publisher.publish(events);
+          if (result.wroteOutbox) deps.onOutboxWritten();
+          deps.live.add({ createdMessageIds: [result.messageId], conversationIds: [result.conversationId] });
         }
         return reply.status(result.isNew ? 201 : 200).send(result.message);
       },
@@ -283,53 +255,6 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
 
     // ── the visitor's socket ────────────────────────────────────────────────────────────────────────────────────
-    const clients = new Set<VisitorClient>();
-    const frame = (client: VisitorClient, f: WebchatServerFrame) => {
-      if (client.socket.readyState === 1) client.socket.send(JSON.stringify(f));
-    };
-    /** A visitor who consented after connecting: find their contact and conversations once it exists. */
-    const refreshContact = async (client: VisitorClient) => {
-      const contact = await deps.db.contact.findUnique({
-        where: { channelId_externalId: { channelId: client.channelId, externalId: client.visitorId } },
-        select: { id: true, conversations: { select: { id: true } } },
-      });
-      if (!contact) return;
-      client.contactId = contact.id;
-      for (const c of contact.conversations) client.conversationIds.add(c.id);
-    };
-    const deliver = async (client: VisitorClient, envelope: LiveEnvelope) => {
-      const event = envelope.event;
-      if (event.type === "presence") return;
-      if (event.type === "conversation.updated") {
-        if (event.conversation.channel.id !== client.channelId) return;
-        if (!client.contactId) await refreshContact(client);
-        if (event.conversation.contact.id !== client.contactId) return;
-        client.conversationIds.add(event.conversationId);
-        if (event.conversation.unreadCount === 0) frame(client, { type: "read" });
-        return;
-      }
-      if (!client.conversationIds.has(event.conversationId)) return;
-      if (event.type === "typing") frame(client, { type: "typing" });
-      else if (!event.message.isPrivate)
-        frame(client, { type: "message", message: toWebchatMessageDto(event.message) });
-    };
-    const subscriber = deps.redis.duplicate();
-    subscriber.on("error", (err) => deps.log.warn({ err }, "web chat subscriber connection error"));
-    const subscription = await subscribeLiveEvents(
-      subscriber,
-      deps.queues.prefix,
-      (envelope) => {
-        for (const client of clients) {
-          deliver(client, envelope).catch((err: unknown) => deps.log.warn({ err }, "web chat event not delivered"));
-        }
-      },
-      { log: deps.log, isListening: () => clients.size > 0 },
-    );
-    app.addHook("onClose", async () => {
-      for (const client of clients) client.socket.close(1001, "server shutting down");
-      await subscription.close();
-      subscriber.disconnect();
-    });
 
     app.get(
       "/webchat/:key/ws",
@@ -352,7 +277,7 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const timeout = setTimeout(() => socket.close(4401, "authenticate first"), SOCKET_AUTH_TIMEOUT_MS);
         socket.on("close", () => {
           clearTimeout(timeout);
-          if (client) clients.delete(client);
+          if (client) visitorHub.remove(client);
         });
         socket.on("message", (data) => {
           let parsed;
@@ -376,11 +301,7 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
                 conversationIds: new Set(),
               };
               client = authed;
-              clients.add(authed);
-              void refreshContact(authed).then(
-                () => frame(authed, { type: "ready" }),
-                () => frame(authed, { type: "ready" }),
-              );
+              visitorHub.add(authed);
             } catch (error) {
               const code = isAppError(error) ? error.code : "visitor_token_invalid";
               if (socket.readyState === 1) {
@@ -395,10 +316,8 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           if (f.type === "read" && client) {
             const { visitorId } = client;
             void markWebchatRead(deps.db, { channelId: channel.id, visitorId, now: clock() })
-              .then(async ({ messageIds }) => {
-                if (messageIds.length > 0) {
-                  await publisher.publish(await buildLiveEvents(deps.db, { updatedMessageIds: messageIds }));
-                }
+              .then(({ messageIds }) => {
+                if (messageIds.length > 0) deps.live.add({ updatedMessageIds: messageIds });
               })
               .catch((err: unknown) => deps.log.warn({ err }, "web chat read state not stored"));
           }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { buildWidget, type BuiltWidget } from "@inbox/widget";
-import type { ApiDeps } from "../deps";
+import type { ApiDeps } from "../types";
 
 /**
  * `GET /widget.js`: the embeddable web chat script (apps/widget), built once per process on first request. It is

@@ -7,15 +7,14 @@ import { ensureFirstAdmin, provisionWhatsAppChannel } from "@inbox/core";
 import { createPgPool } from "@inbox/db";
 import { createLogger } from "@inbox/logger";
 import { startSimulatorForProduct } from "@inbox/simulator";
-import { OutboxRelay } from "@inbox/jobs";
 import { startWorker } from "@inbox/worker";
 import { connectDb, connectRedis, createQueues, loadEnv, migrateDatabase, StartupError } from "../runtime";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const CONSOLE_DIST = path.join(REPO_ROOT, "apps/console/dist");
+const CONSOLE_DIST = path.join(REPO_ROOT, "apps/console/dist");
 
 /** Builds the console once (a fresh clone has no dist/); later starts reuse it. */
-export function ensureConsoleBuilt(log: { info(msg: string): void }): void {
+function ensureConsoleBuilt(log: { info(msg: string): void }): void {
   if (existsSync(path.join(CONSOLE_DIST, "index.html"))) return;
   log.info("Building the console (first start only)…");
   // Vite's own CLI from the console package: works wherever `pnpm install` ran, with or without pnpm on PATH.
@@ -63,32 +62,17 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
   const pgPool = createPgPool(env.DATABASE_URL, {
     max: (roles.includes("api") ? 4 : 0) + (roles.includes("worker") ? 8 : 0),
   });
+  // Each role builds its services once (its composition root) from this infrastructure.
+  const infra = { env, db, pgPool, redis, queues, clock: () => new Date() };
   if (roles.includes("worker")) {
-    const worker = await startWorker({ env, db, pgPool, redis, queues, log: log.child({ component: "worker" }) });
+    const worker = await startWorker({ ...infra, log: log.child({ component: "worker" }) });
     closers.push(() => worker.close());
   }
   if (roles.includes("api")) {
     ensureConsoleBuilt({ info: (m) => log.info(m) });
-    // The api drains the outbox right after each commit that wrote jobs, instead of waiting for a poll.
-    const relay = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
-    relay.start();
-    const api = await startApi(
-      {
-        env,
-        db,
-        pgPool,
-        redis,
-        queues,
-        log: log.child({ component: "api" }),
-        consoleDir: CONSOLE_DIST,
-        onOutboxWritten: relay.poke,
-      },
-      { port: env.PORT },
-    );
-    closers.unshift(
-      () => api.close(),
-      () => relay.stop(),
-    );
+    const apiInfra = { ...infra, log: log.child({ component: "api" }), consoleDir: CONSOLE_DIST };
+    const api = await startApi(apiInfra, { port: env.PORT });
+    closers.unshift(() => api.close());
   }
   closers.push(() => pgPool.end());
 
