@@ -25,6 +25,9 @@ import { liveRoutes } from "./routes/live";
 import { webhookRoutes } from "./routes/webhooks";
 import { messageRoutes } from "./routes/messages";
 import { attachmentRoutes } from "./routes/attachments";
+import { webchatRoutes } from "./routes/webchat";
+import { webchatAdminRoutes } from "./routes/webchat-admin";
+import { widgetScriptRoutes } from "./routes/widget-script";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -84,6 +87,9 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   await app.register(webhookRoutes(deps));
   await app.register(messageRoutes(deps));
   await app.register(attachmentRoutes(deps));
+  await app.register(webchatRoutes(deps));
+  await app.register(webchatAdminRoutes(deps));
+  await app.register(widgetScriptRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -5,11 +5,13 @@ import {
   createLiveChangeBatcher,
   createLivePublisher,
   createMediaStore,
+  createVisitorTokenSigner,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
 import { Metrics } from "@inbox/metrics";
 import { createLiveHub } from "./live/hub";
+import { createVisitorHub } from "./live/visitor-hub";
 import type { ApiInfra, ApiServices } from "./types";
 
 /**
@@ -29,6 +31,7 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
     { db, log, channels: new ChannelDirectory(), keywords: new ConsentKeywordCache(), pool: pgPool },
     { maxConcurrent: 2, minBatchToOverlap: 16 },
   );
+  const visitorHub = await createVisitorHub({ db, redis, prefix: queues.prefix, log });
   outbox.start();
   return {
     onOutboxWritten: outbox.poke,
@@ -37,10 +40,13 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
     media: createMediaStore(infra.env),
     metrics,
     deliveries,
+    visitorTokens: createVisitorTokenSigner(infra.env.SESSION_SECRET),
+    visitorHub,
     async close() {
       await outbox.stop();
       await live.flush();
       await liveHub.close();
+      await visitorHub.close();
     },
   };
 }

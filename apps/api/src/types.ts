@@ -2,13 +2,14 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fasti
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Env } from "@inbox/config";
-import type { DeliveryBatcher, LiveChangeBatcher, MediaStore } from "@inbox/core";
+import type { DeliveryBatcher, LiveChangeBatcher, MediaStore, VisitorTokenSigner } from "@inbox/core";
 import type { Db, PgPool } from "@inbox/db";
 import type { JobQueues } from "@inbox/jobs";
 import type { Metrics } from "@inbox/metrics";
 import type { Logger } from "@inbox/logger";
 import type { Redis } from "ioredis";
 import type { LiveHub } from "./live/hub";
+import type { VisitorHub } from "./live/visitor-hub";
 
 /** The Fastify instance of the api, typed for zod schemas. Plugins and routes take it from here, not from app.ts. */
 export type App = FastifyInstance<
@@ -47,6 +48,10 @@ export interface ApiServices {
   metrics: Metrics;
   /** The webhook receiver's group commit (channel directory, keyword cache, hot path on `pgPool`). */
   deliveries: DeliveryBatcher;
+  /** Signs and checks the web chat visitors' session tokens. */
+  visitorTokens: VisitorTokenSigner;
+  /** The web chat visitors' websockets: their own conversations' messages, typing and read state. */
+  visitorHub: VisitorHub;
   /** Stops the relay, flushes live events, ends the live subscription (after the server stopped taking requests). */
   close(): Promise<void>;
 }

@@ -91,3 +91,6 @@ export { createLiveChangeBatcher, type LiveChangeBatcher } from "./realtime/live
 export { createLivePublisher, subscribeLiveEvents, type LivePublisher } from "./realtime/live-publisher";
 export { createLiveBacklog } from "./realtime/live-backlog";
 export { createPresence, PRESENCE_HEARTBEAT_MS } from "./realtime/presence";
+
+// Channels: the adapters, their registry and the web chat use cases
+export * from "./channels/index";

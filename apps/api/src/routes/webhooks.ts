@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { linkWhatsAppHandoffs } from "@inbox/core";
 import { parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
 import type { ApiDeps } from "../types";
 
@@ -67,6 +68,9 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           return reply.status(400).send({ code: "bad_request", message });
         }
         const result = await deps.deliveries.submit(parsed.payload);
+        await linkWhatsAppHandoffs(deps.db, parsed.payload).catch((err: unknown) =>
+          request.log.warn({ err }, "handoff not linked"),
+        );
         if (result.outboxWritten) deps.onOutboxWritten();
         request.log.debug({ counts: result.counts }, "webhook stored");
         // Live updates after the commit, batched and off the request path: Redis never delays Meta's ack.

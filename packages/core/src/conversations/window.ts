@@ -5,8 +5,12 @@ export function windowExpiresAt(lastInboundAt: Date): Date {
   return new Date(lastInboundAt.getTime() + SERVICE_WINDOW_MS);
 }
 
-export function isWindowOpen(lastInboundAt: Date | null | undefined, now: Date): boolean {
-  return !!lastInboundAt && now.getTime() < lastInboundAt.getTime() + SERVICE_WINDOW_MS;
+export function isWindowOpen(
+  lastInboundAt: Date | null | undefined,
+  now: Date,
+  windowMs: number = SERVICE_WINDOW_MS,
+): boolean {
+  return !!lastInboundAt && now.getTime() < lastInboundAt.getTime() + windowMs;
 }
 
 /**

@@ -10,8 +10,13 @@ export interface OutboundMessageDraft {
   clientId: string;
   /** The agent sending; null for automations (auto replies, confirmations). */
   senderId: string | null;
-  /** `queued` goes to the customer (a `message.send` job); `sent` is final at once (private notes). */
+  /**
+   * `queued` goes to the customer (a `message.send` job); `sent` is final at once (private notes, and messages on a
+   * live channel such as web chat, which reach the customer through their live event).
+   */
   status: "queued" | "sent";
+  /** When a message to the customer is final at once (live channels). */
+  sentAt?: Date;
   isPrivate?: boolean;
   payload?: Prisma.InputJsonObject;
   replyToExternalId?: string | null;
@@ -50,6 +55,7 @@ export async function createOutboundMessage(
         clientId: draft.clientId,
         senderId: draft.senderId,
         status: draft.status,
+        sentAt: draft.sentAt ?? null,
         isPrivate: draft.isPrivate ?? false,
         payload: draft.payload ?? {},
         replyToExternalId: draft.replyToExternalId ?? null,

@@ -1,5 +1,6 @@
 import type { SendMessageBody } from "@inbox/contracts";
 import type { Db } from "@inbox/db";
+import type { ChannelCapabilities } from "../channels/channel-adapter";
 import { AppError } from "../errors/app-error";
 import { OUTBOUND_MEDIA_LIMITS, type AttachmentType } from "../media/classify-attachment";
 import type { OutboundMessageDraft } from "../messages/create-outbound-message";
@@ -13,6 +14,8 @@ export interface DraftInput {
   senderId: string | null;
   isOptOutConfirmation: boolean;
   now: Date;
+  /** The conversation's channel: whether a window applies, the text limit, and how a message reaches the customer. */
+  capabilities: ChannelCapabilities;
 }
 
 /**
@@ -33,9 +36,19 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
     kind: body.type === "template" ? "template" : "free_form",
     template: body.type === "template" ? body.template : undefined,
     isOptOutConfirmation: input.isOptOutConfirmation,
+    capabilities: input.capabilities,
   });
   if (!decision.ok) throw new AppError(decision.code, decision.reason);
-  const queued = { ...common, status: "queued" as const };
+  const { maxTextLength, delivery } = input.capabilities;
+  if (body.type === "text" && body.text.length > maxTextLength) {
+    throw new AppError("validation_failed", `Messages on this channel hold at most ${maxTextLength} characters.`);
+  }
+  // A live channel (web chat) has no provider call: the message is sent once stored, and its live event reaches the
+  // customer's socket. A provider channel queues it for the worker's `message.send`.
+  const queued =
+    delivery === "live"
+      ? { ...common, status: "sent" as const, sentAt: input.now }
+      : { ...common, status: "queued" as const };
 
   if (body.type === "text") {
     return {

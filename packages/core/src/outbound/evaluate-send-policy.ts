@@ -1,6 +1,9 @@
 import type { DbTx, Template } from "@inbox/db";
 import { checkSend, type ConsentState, type SendDecision } from "../consent/consent-rules";
 import { isWindowOpen } from "../conversations/window";
+import { AppError } from "../errors/app-error";
+import type { ChannelCapabilities } from "../channels/channel-adapter";
+import { findChannelCapabilities } from "../channels/channel-registry";
 import { findCurrentConsents } from "./find-current-consents";
 import { findSendableTemplate } from "./find-sendable-template";
 
@@ -14,18 +17,27 @@ export interface SendPolicyInput {
   isOptOutConfirmation?: boolean | undefined;
   /** The contact's current consents when the caller already loaded them (the worker's claim statement does). */
   consents?: ConsentState[] | undefined;
+  /** The channel's capabilities when the caller knows them; otherwise read from the channel's type. */
+  capabilities?: ChannelCapabilities | undefined;
 }
 
 /**
  * The one place the send rules meet the stored state: opted-out first, then the 24 h window, then consent for
  * the template's category (from the synced Template table). Used before queuing and again by the worker.
+ * The channel's capabilities decide whether a window applies at all and whether templates exist.
  */
 export async function evaluateSendPolicy(
   db: DbTx,
   input: SendPolicyInput,
 ): Promise<{ decision: SendDecision; template: Template | null }> {
+  const capabilities = input.capabilities ?? (await findChannelCapabilities(db, input.channelId));
+  if (input.kind === "template" && !capabilities.supportsTemplates) {
+    throw new AppError("unsupported_by_channel", "This channel has no templates: write a normal message.");
+  }
   const consents = input.consents ?? (await findCurrentConsents(db, input.contactId));
-  const isOpen = isWindowOpen(input.lastInboundAt, input.now);
+  const isOpen = capabilities.hasServiceWindow
+    ? isWindowOpen(input.lastInboundAt, input.now, capabilities.serviceWindowMs ?? undefined)
+    : true;
   const hasOptedOut = consents.some((c) => c.purpose === "service" && c.status === "withdrawn");
   if (hasOptedOut && !input.isOptOutConfirmation) {
     // Opted out is answered before anything else, even before an unknown template.

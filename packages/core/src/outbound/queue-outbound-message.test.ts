@@ -171,3 +171,68 @@ describe("queueOutboundMessage", () => {
     expect(deps.pokes.count).toBe(1);
   });
 });
+
+describe("queueOutboundMessage on a channel without a service window (web chat)", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  async function seedWebchat(lastInboundAt: Date) {
+    const channel = await t.db.channel.create({
+      data: {
+        type: "webchat",
+        name: "Website",
+        externalId: randomUUID(),
+        settings: { allowedOrigins: ["https://a.de"] },
+      },
+    });
+    const contact = await t.db.contact.create({ data: { channelId: channel.id, externalId: randomUUID() } });
+    const conversation = await t.db.conversation.create({
+      data: { channelId: channel.id, contactId: contact.id, activeContactId: contact.id, lastInboundAt },
+    });
+    return { channel, contact, conversation };
+  }
+
+  it("answers days after the visitor's last message: stored as sent, no send job (delivered live)", async () => {
+    const { conversation } = await seedWebchat(new Date(Date.now() - 72 * HOUR));
+    const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: { type: "text", text: "Gern!", clientId: "w1" },
+      senderId: null,
+    });
+    expect(message.status).toBe("sent");
+    expect(await t.db.outboxJob.count({ where: { jobId: `message.send-${message.id}` } })).toBe(0);
+  });
+
+  it("refuses templates (unsupported_by_channel) and text over the channel's limit (validation_failed)", async () => {
+    const { conversation } = await seedWebchat(new Date());
+    const template = queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: { type: "template", template: { name: "order_update", language: "de", parameters: {} }, clientId: "w2" },
+      senderId: null,
+    });
+    expect(await codeOf(template)).toBe("unsupported_by_channel");
+    const long = queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: { type: "text", text: "x".repeat(2001), clientId: "w3" },
+      senderId: null,
+    });
+    expect(await codeOf(long)).toBe("validation_failed");
+    expect(await t.db.message.count({ where: { conversationId: conversation.id } })).toBe(0);
+  });
+
+  it("still honours an opt-out on web chat (opted_out)", async () => {
+    const { conversation, contact } = await seedWebchat(new Date());
+    await recordConsent(t.db, contact.id, "service", "withdrawn");
+    const queued = queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: { type: "text", text: "Hallo", clientId: "w4" },
+      senderId: null,
+    });
+    expect(await codeOf(queued)).toBe("opted_out");
+  });
+});

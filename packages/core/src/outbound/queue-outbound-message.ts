@@ -6,6 +6,7 @@ import { toMessageDto } from "../messages/to-message-dto";
 import { isUuid } from "../shared/ids";
 import type { LiveChanges } from "../shared/live-changes";
 import { draftOutboundMessage } from "./draft-outbound-message";
+import { getChannelCapabilities } from "../channels/channel-registry";
 
 export interface QueueOutboundMessageDeps {
   db: Db;
@@ -51,10 +52,18 @@ export async function queueOutboundMessage(
   const conversation = isUuid(input.conversationId)
     ? await db.conversation.findUnique({
         where: { id: input.conversationId },
-        select: { id: true, channelId: true, contactId: true, lastInboundAt: true, firstResponseAt: true },
+        select: {
+          id: true,
+          channelId: true,
+          contactId: true,
+          lastInboundAt: true,
+          firstResponseAt: true,
+          channel: { select: { type: true } },
+        },
       })
     : null;
   if (!conversation) throw new AppError("not_found", "Conversation not found.");
+  const capabilities = getChannelCapabilities(conversation.channel.type);
 
   let created;
   try {
@@ -64,6 +73,7 @@ export async function queueOutboundMessage(
       senderId: input.senderId ?? null,
       isOptOutConfirmation: input.isOptOutConfirmation ?? false,
       now,
+      capabilities,
     });
     created = await db.$transaction((tx) => createOutboundMessage(tx, conversation, draft, now));
   } catch (error) {

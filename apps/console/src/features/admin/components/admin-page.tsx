@@ -4,8 +4,9 @@ import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../../lib/format";
 import { useTeams } from "../../inbox/hooks/use-directory";
 import { adminApi } from "../api";
+import WebchatChannels from "../../webchat-admin/components/webchat-channels";
 
-const TABS = ["users", "labels", "quickReplies", "channels", "templates"] as const;
+const TABS = ["users", "labels", "quickReplies", "channels", "webchat", "templates"] as const;
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
   const client = useQueryClient();
@@ -321,6 +322,7 @@ export default function AdminPage() {
         {tab === "labels" && <Labels />}
         {tab === "quickReplies" && <QuickReplies />}
         {tab === "channels" && <Channels />}
+        {tab === "webchat" && <WebchatChannels />}
         {tab === "templates" && <Templates />}
       </section>
     </main>

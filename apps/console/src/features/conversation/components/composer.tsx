@@ -48,7 +48,9 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
   const textArea = useRef<HTMLTextAreaElement>(null);
   const now = useNow(30_000);
   const windowLeft = conversation.windowExpiresAt ? new Date(conversation.windowExpiresAt).getTime() - now : 0;
-  const windowOpen = windowLeft > 0;
+  // Web chat has no service window (see docs/design/channels.md): agents answer at any time.
+  const hasWindow = conversation.channel.type !== "webchat";
+  const windowOpen = !hasWindow || windowLeft > 0;
   const quickReplies = useQuickReplies();
   const templates = useQuery({
     queryKey: ["templates"],
@@ -221,9 +223,11 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
         <label className="small">
           <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} /> {t("composer.note")}
         </label>
-        <span className="small muted" data-testid="window">
-          {windowOpen ? t("composer.windowLeft", { time: formatDuration(windowLeft) }) : t("composer.windowClosed")}
-        </span>
+        {hasWindow && (
+          <span className="small muted" data-testid="window">
+            {windowOpen ? t("composer.windowLeft", { time: formatDuration(windowLeft) }) : t("composer.windowClosed")}
+          </span>
+        )}
       </div>
       {!isNote && !windowOpen ? (
         <div className="template-picker">

@@ -1,0 +1,324 @@
+import type { WebchatMessageDto, WebchatServerFrame, WebchatSessionDto, WhatsAppHandoffDto } from "@inbox/contracts";
+import { widgetCss } from "./styles";
+import { MAX_TEXT, pickLanguage, TEXTS } from "./texts";
+
+/**
+ * The embeddable web chat: `<script src="…/widget.js" data-channel="KEY" async></script>`. Talks only to the server
+ * it was loaded from (no third-party requests), renders in a shadow root, keeps the visitor's signed token in
+ * localStorage so the thread survives page loads, and receives agent replies, typing and read state over a websocket
+ * that reconnects by itself.
+ */
+class WidgetError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage blocked: the thread lasts for this page only
+  }
+}
+
+function start(script: HTMLScriptElement, key: string): void {
+  const base = new URL(script.src).origin;
+  const lang = pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]);
+  const tx = TEXTS[lang];
+  const storageKey = `inbox-webchat:${key}`;
+  let token = storage()?.getItem(storageKey) ?? null;
+  let session: WebchatSessionDto | null = null;
+  const messages = new Map<string, WebchatMessageDto & { isPending?: boolean }>();
+  let isReadByAgent = false;
+  let socket: WebSocket | null = null;
+  let retries = 0;
+  let typingTimer: number | undefined;
+
+  // ── DOM ──
+  const host = el("div", { "data-inbox-webchat": "" });
+  const root = host.attachShadow({ mode: "open" });
+  const style = el("style");
+  const launcher = el(
+    "button",
+    { class: "launcher", type: "button", "aria-label": tx.open, "aria-expanded": "false" },
+    "💬",
+  );
+  const title = el("span");
+  const closeButton = el("button", { type: "button", "aria-label": tx.close }, "×");
+  const log = el("div", { class: "log", role: "log", "aria-live": "polite" });
+  const typing = el("div", { class: "typing", "aria-live": "polite" });
+  const error = el("div", { class: "error", role: "alert" });
+  const consentText = el("p");
+  const privacyLink = el("a", { target: "_blank", rel: "noopener" }, tx.privacy);
+  const checkbox = el("input", { type: "checkbox", name: "consent" });
+  const agree = el("button", { type: "button" }, tx.agree);
+  const consent = el(
+    "div",
+    { class: "consent" },
+    el("strong", {}, tx.consentTitle),
+    el("label", {}, checkbox, consentText),
+    privacyLink,
+    agree,
+  );
+  // "Continue on WhatsApp": after the same consent, a wa.me link with a reference (QR code for desktop visitors).
+  const waButton = el("button", { type: "button" }, tx.whatsapp);
+  const waResult = el("div");
+  const wa = el("div", { class: "wa", hidden: "" }, waButton, waResult);
+  const input = el("textarea", { rows: "1", placeholder: tx.placeholder, "aria-label": tx.placeholder });
+  const sendButton = el("button", { type: "submit" }, tx.send);
+  const composer = el("form", { class: "composer" }, input, sendButton);
+  const panel = el(
+    "div",
+    { class: "panel", role: "dialog", "aria-label": "Chat", hidden: "" },
+    el("header", {}, title, closeButton),
+    log,
+    typing,
+    error,
+    consent,
+    wa,
+    composer,
+  );
+  root.append(style, panel, launcher);
+  style.textContent = widgetCss("#0b7a75", "#ffffff");
+
+  const isOpen = () => !panel.hidden;
+  const showError = (code: string | null) => {
+    if (!code) {
+      error.textContent = "";
+      return;
+    }
+    const known = (tx.errors as Record<string, string>)[code] ?? tx.errors.other;
+    error.textContent = known.replace("{n}", String(MAX_TEXT));
+  };
+
+  const render = () => {
+    const hasConsent = session?.consent.hasConsent ?? false;
+    consent.hidden = !session || hasConsent;
+    composer.hidden = !hasConsent;
+    wa.hidden = !session?.appearance.hasWhatsApp;
+    log.replaceChildren();
+    if (session?.appearance.greeting) log.append(el("div", { class: "msg greeting" }, session.appearance.greeting));
+    const sorted = [...messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (const m of sorted) {
+      log.append(el("div", { class: `msg ${m.direction === "inbound" ? "in" : "out"}` }, m.text ?? `[${m.type}]`));
+    }
+    const last = sorted.at(-1);
+    if (last?.isPending) log.append(el("div", { class: "meta" }, tx.sending));
+    else if (last?.direction === "inbound" && isReadByAgent) log.append(el("div", { class: "meta" }, tx.read));
+    log.scrollTop = log.scrollHeight;
+  };
+
+  const upsert = (m: WebchatMessageDto) => {
+    if (m.clientMessageId) messages.delete(`pending:${m.clientMessageId}`);
+    messages.set(m.id, m);
+  };
+
+  async function call<T>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(`${base}/webchat/${encodeURIComponent(key)}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json().catch(() => ({}))) as { code?: string };
+    if (!res.ok) throw new WidgetError(json.code ?? "other");
+    return json as T;
+  }
+
+  const sendRead = () => {
+    if (isOpen() && document.visibilityState === "visible" && socket?.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "read" }));
+    }
+  };
+
+  async function loadSession(): Promise<void> {
+    try {
+      session = await call<WebchatSessionDto>("/sessions", { ...(token ? { token } : {}), language: lang });
+    } catch (e) {
+      if (!(e instanceof WidgetError) || e.code !== "visitor_token_invalid" || !token) throw e;
+      token = null; // expired or no longer valid: start afresh
+      storage()?.removeItem(storageKey);
+      session = await call<WebchatSessionDto>("/sessions", { language: lang });
+    }
+    token = session.token;
+    storage()?.setItem(storageKey, token);
+    style.textContent = widgetCss(session.appearance.colors.primary, session.appearance.colors.text);
+    title.textContent = session.appearance.name;
+    consentText.textContent = session.consent.wording.text;
+    privacyLink.hidden = !session.appearance.privacyUrl;
+    if (session.appearance.privacyUrl) privacyLink.href = session.appearance.privacyUrl;
+    for (const m of session.messages) upsert(m);
+    render();
+    connect();
+  }
+
+  function connect(): void {
+    if (socket || !token) return;
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/webchat/${encodeURIComponent(key)}/ws`);
+    socket = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
+    ws.onmessage = (event: MessageEvent<string>) => {
+      const frame = JSON.parse(event.data) as WebchatServerFrame;
+      if (frame.type === "ready") {
+        if (retries > 0) void loadSession().catch(() => undefined); // catch up on what came while offline
+        retries = 0;
+        showError(null);
+        sendRead();
+      } else if (frame.type === "message") {
+        upsert(frame.message);
+        if (frame.message.direction === "outbound") {
+          typing.textContent = "";
+          sendRead();
+        }
+        render();
+      } else if (frame.type === "typing") {
+        typing.textContent = tx.typing;
+        clearTimeout(typingTimer);
+        typingTimer = window.setTimeout(() => (typing.textContent = ""), 4000);
+      } else if (frame.type === "read") {
+        isReadByAgent = true;
+        render();
+      } else if (frame.type === "error") {
+        showError(frame.code);
+      }
+    };
+    ws.onclose = (event) => {
+      socket = null;
+      if (event.code === 4401) {
+        token = null;
+        storage()?.removeItem(storageKey);
+        return;
+      }
+      retries += 1;
+      if (isOpen()) error.textContent = tx.offline;
+      window.setTimeout(connect, Math.min(15_000, 500 * 2 ** Math.min(retries, 5)));
+    };
+  }
+
+  launcher.addEventListener("click", () => {
+    panel.hidden = !panel.hidden;
+    launcher.setAttribute("aria-expanded", String(!panel.hidden));
+    if (!panel.hidden) {
+      if (!session) void loadSession().catch((e: unknown) => showError(e instanceof WidgetError ? e.code : "other"));
+      input.focus();
+      sendRead();
+    }
+  });
+  closeButton.addEventListener("click", () => {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+  });
+  document.addEventListener("visibilitychange", sendRead);
+
+  agree.addEventListener("click", () => {
+    if (!session) return;
+    if (!checkbox.checked) {
+      error.textContent = tx.mustTick;
+      return;
+    }
+    const current = session;
+    call("/consent", { wordingVersion: current.consent.wording.version, language: lang }).then(
+      () => {
+        current.consent.hasConsent = true;
+        showError(null);
+        render();
+        input.focus();
+      },
+      (e: unknown) => {
+        const code = e instanceof WidgetError ? e.code : "other";
+        showError(code);
+        if (code === "consent_text_changed") void loadSession().catch(() => undefined);
+      },
+    );
+  });
+
+  waButton.addEventListener("click", () => {
+    if (!session) return;
+    // The privacy notice is shown with its checkbox until the visitor consented in the chat.
+    if (!session.consent.hasConsent && !checkbox.checked) {
+      error.textContent = tx.mustTick;
+      return;
+    }
+    const body = { wordingVersion: session.consent.wording.version, language: lang };
+    call<WhatsAppHandoffDto>("/whatsapp", body).then(
+      (handoff) => {
+        showError(null);
+        const link = el("a", { href: handoff.url, target: "_blank", rel: "noopener" }, tx.whatsappOpen);
+        const qr = el("img", {
+          src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(handoff.qrSvg)}`,
+          alt: "QR",
+        });
+        const isPhone = window.matchMedia("(pointer: coarse)").matches;
+        waResult.replaceChildren(...(isPhone ? [link] : [el("span", {}, tx.whatsappScan), qr, link]));
+        if (isPhone) window.open(handoff.url, "_blank", "noopener");
+      },
+      (e: unknown) => showError(e instanceof WidgetError ? e.code : "other"),
+    );
+  });
+
+  composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    if (text.length > MAX_TEXT) {
+      showError("payload_too_large");
+      return;
+    }
+    const clientMessageId = crypto.randomUUID();
+    messages.set(`pending:${clientMessageId}`, {
+      id: `pending:${clientMessageId}`,
+      direction: "inbound",
+      type: "text",
+      text,
+      status: "pending",
+      clientMessageId,
+      createdAt: new Date().toISOString(),
+      isPending: true,
+    });
+    input.value = "";
+    isReadByAgent = false;
+    showError(null);
+    render();
+    call<WebchatMessageDto>("/messages", { clientMessageId, text }).then(
+      (stored) => {
+        upsert(stored);
+        render();
+      },
+      (e: unknown) => {
+        messages.delete(`pending:${clientMessageId}`);
+        input.value = text; // nothing is lost: the text goes back into the box
+        showError(e instanceof WidgetError ? e.code : "other");
+        render();
+      },
+    );
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+
+  document.body.append(host);
+  render();
+  // A returning visitor: reconnect at once, so replies arrive while they browse.
+  if (token) void loadSession().catch(() => undefined);
+}
+
+const script = document.currentScript as HTMLScriptElement | null;
+const key = script?.dataset.channel;
+if (script && key) {
+  if (document.body) start(script, key);
+  else document.addEventListener("DOMContentLoaded", () => start(script, key));
+}

@@ -1,0 +1,70 @@
+import type { Db, Prisma } from "@inbox/db";
+import type { WebhookPayload } from "@inbox/whatsapp";
+import { whatsAppChannel } from "../whatsapp-channel";
+import { HANDOFF_REFERENCE_PATTERN } from "./start-whatsapp-handoff";
+
+/**
+ * The inbound hook of "continue on WhatsApp", called once per stored delivery: a customer message carrying an open
+ * handoff's reference links the handoff to that message's contact and conversation and records the consent given
+ * on the website on the WhatsApp contact (its wording, version and evidence, plus the message that proved the
+ * number). Single use: a reference already linked or expired does nothing. Returns the handoffs linked.
+ */
+export async function linkWhatsAppHandoffs(
+  db: Db,
+  payload: WebhookPayload,
+  now: Date = new Date(),
+): Promise<{ reference: string; contactId: string; conversationId: string }[]> {
+  const candidates = whatsAppChannel.normalizeInbound(payload).flatMap((message) => {
+    const match = message.text ? HANDOFF_REFERENCE_PATTERN.exec(message.text) : null;
+    return match ? [{ reference: match[0], wamid: message.externalId }] : [];
+  });
+  const linked: { reference: string; contactId: string; conversationId: string }[] = [];
+  for (const candidate of candidates) {
+    const result = await db.$transaction(async (tx) => {
+      const handoff = await tx.whatsAppHandoff.findUnique({ where: { reference: candidate.reference } });
+      if (!handoff || handoff.linkedAt || handoff.expiresAt <= now) return null;
+      const message = await tx.message.findUnique({
+        where: { channelId_externalId: { channelId: handoff.whatsappChannelId, externalId: candidate.wamid } },
+        select: { id: true, conversationId: true, conversation: { select: { contactId: true } } },
+      });
+      if (!message) return null;
+      const claimed = await tx.whatsAppHandoff.updateMany({
+        where: { id: handoff.id, linkedAt: null },
+        data: {
+          linkedAt: now,
+          linkedContactId: message.conversation.contactId,
+          linkedConversationId: message.conversationId,
+          linkedMessageId: message.id,
+        },
+      });
+      if (claimed.count !== 1) return null;
+      const evidence = {
+        ...(handoff.evidence as Prisma.JsonObject),
+        handoffReference: handoff.reference,
+        messageId: message.id,
+        wamid: candidate.wamid,
+        ...(handoff.webContactId ? { webContactId: handoff.webContactId } : {}),
+      };
+      // TODO(consent module): switch to `recordConsent` from packages/core/src/consent once it exists on main.
+      await tx.consent.createMany({
+        data: handoff.purposes.map((purpose) => ({
+          contactId: message.conversation.contactId,
+          purpose,
+          status: "granted" as const,
+          source: "widget" as const,
+          wordingVersion: handoff.wordingVersion,
+          wordingText: handoff.wordingText,
+          evidence,
+          occurredAt: handoff.createdAt,
+        })),
+      });
+      return {
+        reference: handoff.reference,
+        contactId: message.conversation.contactId,
+        conversationId: message.conversationId,
+      };
+    });
+    if (result) linked.push(result);
+  }
+  return linked;
+}
