@@ -60,7 +60,7 @@ export const TEXTS = {
 } as const;
 
 export type Language = keyof typeof TEXTS;
-export type Texts = (typeof TEXTS)[Language];
+type Texts = (typeof TEXTS)[Language];
 
 export function pickLanguage(languages: readonly string[]): Language {
   const first = languages[0]?.toLowerCase() ?? "en";

@@ -28,7 +28,7 @@ export function renderQrSvg(text: string): Promise<string> {
 }
 
 /** The `<script>` tag admins paste into their website. */
-export function webchatSnippet(publicUrl: string, key: string): string {
+function webchatSnippet(publicUrl: string, key: string): string {
   return `<script src="${new URL("/widget.js", publicUrl).href}" data-channel="${key}" async></script>`;
 }
 

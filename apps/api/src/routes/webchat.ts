@@ -29,7 +29,7 @@ import type { VisitorClient, VisitorSocket } from "../live/visitor-hub";
 import { renderQrSvg } from "./webchat-admin";
 
 /** Per IP and minute, for every public web chat request (a shared office IP gets room for a few visitors). */
-export const WEBCHAT_IP_LIMIT = 120;
+const WEBCHAT_IP_LIMIT = 120;
 /** Messages per visitor and minute. */
 export const WEBCHAT_VISITOR_MESSAGE_LIMIT = 20;
 /** A socket must authenticate within this time. */

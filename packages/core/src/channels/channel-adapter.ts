@@ -2,7 +2,7 @@ import type { ChannelType } from "@inbox/db";
 import type { z } from "zod";
 
 /** One kind of attachment a channel accepts: which content types and how large. */
-export interface MediaCapability {
+interface MediaCapability {
   mimeTypes: readonly string[];
   maxBytes: number;
 }
@@ -34,7 +34,7 @@ export interface ChannelCapabilities {
 }
 
 /** Who sent an inbound message, as the channel identifies them (matches the Contact columns). */
-export interface InboundSender {
+interface InboundSender {
   waId?: string | undefined;
   userId?: string | undefined;
   externalId?: string | undefined;
@@ -42,7 +42,7 @@ export interface InboundSender {
 }
 
 /** An inbound message in the channel-independent shape the inbox stores (Message row + contact key). */
-export interface NormalizedInboundMessage {
+interface NormalizedInboundMessage {
   /** The provider's id of the message (WhatsApp wamid, web chat client message id): stored once per channel. */
   externalId: string;
   sender: InboundSender;

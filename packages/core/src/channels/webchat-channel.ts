@@ -5,7 +5,7 @@ import type { ChannelAdapter } from "./channel-adapter";
 const MB = 1024 * 1024;
 
 /** An origin as browsers send it: scheme, host and optional port, nothing else. */
-export const WebOriginSchema = z
+const WebOriginSchema = z
   .string()
   .trim()
   .refine(
@@ -43,7 +43,7 @@ export type WebchatSettings = z.infer<typeof WebchatSettingsSchema>;
 export const WEBCHAT_MAX_TEXT_LENGTH = WEBCHAT_MAX_TEXT;
 
 /** A visitor's message as the widget sends it over its socket or POST. */
-export const WebchatInboundSchema = z.object({
+const WebchatInboundSchema = z.object({
   visitorId: z.string().uuid(),
   /** The widget's own id for the message: a resend after a reconnect is stored once. */
   clientMessageId: z.string().uuid(),

@@ -7,7 +7,7 @@ import { OUTBOUND_MEDIA_LIMITS } from "../media/classify-attachment";
 import type { ChannelAdapter } from "./channel-adapter";
 
 /** WhatsApp's settings are columns of Channel today (number, WABA id, throughput); the JSON holds nothing yet. */
-export const WhatsAppSettingsSchema = z.object({}).loose();
+const WhatsAppSettingsSchema = z.object({}).loose();
 export type WhatsAppSettings = z.infer<typeof WhatsAppSettingsSchema>;
 
 /**

@@ -6,7 +6,7 @@ import { clickToChatUrl, findWhatsAppNumber } from "./click-to-chat";
 import { findShownConsentWording, type WidgetLanguage } from "./webchat-consent-texts";
 
 /** A handoff waits this long for the customer's first WhatsApp message. */
-export const HANDOFF_TTL_MS = 24 * 3600 * 1000;
+const HANDOFF_TTL_MS = 24 * 3600 * 1000;
 
 /** Crockford base32 without I, L, O, U: readable, and no letters a customer would mistype. */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

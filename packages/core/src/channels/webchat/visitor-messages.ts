@@ -2,7 +2,7 @@ import type { WebchatMessageDto } from "@inbox/contracts";
 import type { DbTx } from "@inbox/db";
 
 /** How much of the thread a returning visitor gets back. */
-export const VISITOR_HISTORY_LIMIT = 100;
+const VISITOR_HISTORY_LIMIT = 100;
 
 interface MessageLike {
   id: string;

@@ -7,7 +7,7 @@ export const VISITOR_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 
 const PayloadSchema = z.object({ v: z.literal(1), c: z.string(), s: z.string(), e: z.number().int() });
 
-export interface VisitorIdentity {
+interface VisitorIdentity {
   channelId: string;
   visitorId: string;
   expiresAt: Date;

@@ -4,7 +4,7 @@ import { AppError } from "../../errors/app-error";
 export type WidgetLanguage = "de" | "en";
 
 /** The wording a web chat shows until admins configure their own (stored as ConsentText version 1). */
-export const DEFAULT_WEBCHAT_CONSENT_TEXT: Record<WidgetLanguage, string> = {
+const DEFAULT_WEBCHAT_CONSENT_TEXT: Record<WidgetLanguage, string> = {
   de: "Ich bin einverstanden, dass meine Nachrichten und Angaben in diesem Chat gespeichert und zur Bearbeitung meiner Anfrage verwendet werden. Die Einwilligung kann ich jederzeit widerrufen.",
   en: "I agree that my messages and details in this chat are stored and used to handle my request. I can withdraw this consent at any time.",
 };
