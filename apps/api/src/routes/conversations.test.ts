@@ -296,14 +296,14 @@ describe("conversation, admin and live routes", () => {
     watcher.on("message", (data: Buffer) => got.push(JSON.parse(data.toString()) as (typeof got)[number]));
     await waitFor(() => got.some((m) => "control" in m));
     const sales = await login(t, "sales@example.com");
-    const typist = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });
-    const salesSocket = await t.app.injectWS("/api/ws", { headers: { cookie: sales.cookie } });
+    // Listening from before the upgrade completes, so no hello is missed.
     let hellos = 0;
-    for (const socket of [typist, salesSocket]) {
-      socket.on("message", (data: Buffer) => {
+    const onInit = (socket: { on(event: "message", listener: (data: Buffer) => void): void }) =>
+      socket.on("message", (data) => {
         if ((JSON.parse(data.toString()) as { control?: string }).control === "hello") hellos++;
       });
-    }
+    const typist = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } }, { onInit });
+    const salesSocket = await t.app.injectWS("/api/ws", { headers: { cookie: sales.cookie } }, { onInit });
     await waitFor(() => hellos === 2);
     // Sales first: its relay starts before the lead's, so a wrongly relayed one would arrive first.
     salesSocket.send(JSON.stringify({ type: "typing", conversationId: ids[3] })); // Sales may not see Support's
