@@ -1,9 +1,9 @@
 /**
  * What `pnpm start` and `pnpm inbox serve` do once, before any api or worker runs: migrations, a reachable Redis,
- * the environment's WhatsApp number as a channel, the first admin (when the api runs) and the built console.
+ * the environment's WhatsApp number as a channel and the first admin (when the api runs); and the built console.
  */
 import { existsSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env } from "@inbox/config";
@@ -15,16 +15,17 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 export const CONSOLE_DIST = path.join(REPO_ROOT, "apps/console/dist");
 
 /** Builds the console once (a fresh clone has no dist/); later starts reuse it. */
-export function ensureConsoleBuilt(log: { info(msg: string): void }): void {
+export async function ensureConsoleBuilt(log: { info(msg: string): void }): Promise<void> {
   if (existsSync(path.join(CONSOLE_DIST, "index.html"))) return;
   log.info("Building the console (first start only)…");
   // Vite's own CLI from the console package: works wherever `pnpm install` ran, with or without pnpm on PATH.
   const vite = path.join(REPO_ROOT, "apps/console/node_modules/vite/bin/vite.js");
-  const result = spawnSync(process.execPath, [vite, "build"], {
+  const build = spawn(process.execPath, [vite, "build"], {
     cwd: path.join(REPO_ROOT, "apps/console"),
     stdio: "inherit",
   });
-  if (result.status !== 0) throw new StartupError("Building the console failed; see the output above.");
+  const code = await new Promise<number | null>((resolve) => build.on("close", resolve));
+  if (code !== 0) throw new StartupError("Building the console failed; see the output above.");
 }
 
 export interface Prepared {
@@ -50,7 +51,6 @@ export async function prepareProduct(env: Env, log: Logger, { withApi }: { withA
       dataRegion: env.DATA_REGION,
     });
     const admin = withApi ? await ensureFirstAdmin(db) : null;
-    if (withApi) ensureConsoleBuilt({ info: (m) => log.info(m) });
     return { channel, admin };
   } finally {
     await db.$disconnect();

@@ -14,7 +14,10 @@ export interface ChildSpec {
   /** Module to fork and its arguments (the children inherit this process's Node options, e.g. tsx's loader). */
   modulePath: string;
   args?: string[];
-  /** Sent to the child once it is forked, every time it is (re)started. */
+  /**
+   * Sent to the child once it is listening, every time it is (re)started. A promise lets children load their code
+   * while the caller is still preparing; when it rejects, everything stops with its message.
+   */
   init: unknown;
 }
 
@@ -151,7 +154,10 @@ export class Supervisor {
       }, this.readyTimeoutMs);
       proc.on("message", (message: ChildMessage) => {
         if (message.type === "listening") {
-          proc.send({ type: "init", init: child.spec.init });
+          Promise.resolve(child.spec.init).then(
+            (init) => proc.connected && proc.send({ type: "init", init }),
+            (error: unknown) => this.giveUp(error instanceof Error ? error.message : String(error)),
+          );
         } else if (message.type === "ready") {
           clearTimeout(readyTimer);
           child.isReady = true;

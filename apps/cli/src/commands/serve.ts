@@ -1,4 +1,4 @@
-import { prepareProduct } from "../prepare";
+import { ensureConsoleBuilt, prepareProduct } from "../prepare";
 import { createProductLogger, runRole } from "../roles";
 import { loadEnv } from "../runtime";
 
@@ -10,6 +10,7 @@ export async function serveCommand(role: "api" | "worker"): Promise<void> {
   const env = loadEnv();
   const log = createProductLogger(env);
   const { channel, admin } = await prepareProduct(env, log, { withApi: role === "api" });
+  if (role === "api") await ensureConsoleBuilt(log);
   const running = await runRole(role, env, log);
   const lines = [
     "",

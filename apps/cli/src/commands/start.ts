@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env } from "@inbox/config";
-import { prepareProduct, type Prepared } from "../prepare";
+import { ensureConsoleBuilt, prepareProduct, type Prepared } from "../prepare";
 import { createProductLogger, type Role } from "../roles";
 import { loadEnv, StartupError } from "../runtime";
 import { Supervisor, type ReadyInfo } from "../supervisor";
@@ -17,10 +17,13 @@ export async function startCommand(): Promise<void> {
   const env = loadEnv();
   const log = createProductLogger(env);
   const prepared = await prepareProduct(env, log, { withApi: true });
-
+  // The children load their code while the console is built (first start only); they get the environment after.
+  const consoleBuilt = ensureConsoleBuilt(log);
+  const childInit = consoleBuilt.then(() => ({ env }));
+  childInit.catch(() => undefined); // the error is shown once, from `consoleBuilt` below
   const roles: Role[] = env.isSimulatorMode ? ["simulator", "api", "worker"] : ["api", "worker"];
   const supervisor = new Supervisor({
-    children: roles.map((role) => ({ name: role, modulePath: CHILD_MODULE, args: [role], init: { env } })),
+    children: roles.map((role) => ({ name: role, modulePath: CHILD_MODULE, args: [role], init: childInit })),
     report: (line) => console.error(line),
   });
   const onSignal = (signal: NodeJS.Signals) => {
@@ -30,9 +33,17 @@ export async function startCommand(): Promise<void> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
+  const starting = supervisor.start();
+  starting.catch(() => undefined); // awaited below, after the console build (whose error is the one to show)
+  try {
+    await consoleBuilt;
+  } catch (error) {
+    await supervisor.stop();
+    throw error;
+  }
   let ready: Record<string, ReadyInfo>;
   try {
-    ready = await supervisor.start();
+    ready = await starting;
   } catch (error) {
     throw new StartupError(error instanceof Error ? error.message : String(error));
   }
