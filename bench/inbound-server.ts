@@ -10,7 +10,7 @@ import { parseEnv } from "@inbox/config";
 import { createDb, createPgPool } from "@inbox/db";
 import { createLogger } from "@inbox/logger";
 import { buildApp } from "@inbox/api";
-import { createRedis, JobQueues, OutboxRelay } from "@inbox/jobs";
+import { createRedis, JobQueues } from "@inbox/jobs";
 
 const [mode, databaseUrl, appSecret, prefix] = process.argv.slice(2);
 if (!databaseUrl) throw new Error("usage: inbound-server.ts ceiling|webhook <databaseUrl> [appSecret] [prefix]");
@@ -44,11 +44,9 @@ if (mode === "ceiling") {
   const db = createDb(databaseUrl, { max: POOL });
   const redis = createRedis(env.REDIS_URL);
   const queues = new JobQueues(redis, prefix ?? "inbox-bench");
-  const relay = new OutboxRelay(db, queues, log);
-  relay.start();
   // Wired as `pnpm start` wires it: Prisma pool plus the plain pg pool of the receiver's hot path.
   const pgPool = createPgPool(databaseUrl, { max: 4 });
-  const app = await buildApp({ env, db, pgPool, redis, queues, log, onOutboxWritten: relay.poke });
+  const app = await buildApp({ env, db, pgPool, redis, queues, log, clock: () => new Date(), consoleDir: null });
   await app.listen({ port: 0, host: "127.0.0.1" });
   console.log(`PORT ${(app.server.address() as { port: number }).port}`);
 }

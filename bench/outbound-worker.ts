@@ -109,8 +109,9 @@ const pgPool = createPgPool(databaseUrl, { max: 8 });
 const cpuBefore = process.cpuUsage();
 const started = Date.now();
 const worker = await startWorker(
-  { env, db, pgPool, redis, queues, log, sender, throttle },
+  { env, db, pgPool, redis, queues, log, clock: () => new Date() },
   {
+    services: { sender, throttle },
     scheduleTemplateSync: false,
     wakeSnoozedEveryMs: 0,
     ...(concurrency ? { concurrency: { outbound: Number(concurrency) } } : {}),

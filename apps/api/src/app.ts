@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import Fastify, { type FastifyBaseLogger } from "fastify";
 import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -11,7 +10,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import type { ApiDeps } from "./deps";
+import { createApiServices } from "./services";
+import type { ApiDeps, ApiInfra, App } from "./types";
 import { registerErrorHandler } from "./plugins/error-handler";
 import { registerConsole } from "./plugins/console-static";
 import { registerAuth } from "./plugins/auth";
@@ -19,27 +19,22 @@ import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { conversationRoutes } from "./routes/conversations";
 import { adminRoutes } from "./routes/admin";
+import { directoryRoutes } from "./routes/directory";
 import { liveRoutes } from "./routes/live";
 import { webhookRoutes } from "./routes/webhooks";
 import { messageRoutes } from "./routes/messages";
 import { attachmentRoutes } from "./routes/attachments";
-import { channelAdminRoutes } from "./routes/channel-admin";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
-export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
-/** Builds the api without listening: plugins for external concerns, then routes. Tests use app.inject(). */
-export type App = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
-
-export async function buildApp(deps: ApiDeps): Promise<App> {
+/**
+ * Builds the api without listening: its services (the composition root, closed with the app), plugins for external
+ * concerns, then routes. Tests use app.inject().
+ */
+export async function buildApp(infra: ApiInfra): Promise<App> {
   // Typed as Fastify's logger interface so the instance type stays FastifyBaseLogger (pino satisfies it).
-  const loggerInstance: FastifyBaseLogger = deps.log;
+  const loggerInstance: FastifyBaseLogger = infra.log;
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -51,6 +46,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
 
+  const deps: ApiDeps = { ...infra, ...(await createApiServices(infra)) };
+  app.addHook("onClose", () => deps.close());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (request, reply) => {
@@ -79,12 +76,12 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(conversationRoutes(deps));
+  await app.register(directoryRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(liveRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(messageRoutes(deps));
   await app.register(attachmentRoutes(deps));
-  await app.register(channelAdminRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -1,3 +1,3 @@
-export * from "./app";
-export * from "./deps";
-export * from "./server";
+export { buildApp } from "./app";
+export { startApi, type RunningApi } from "./server";
+export type { App } from "./types";

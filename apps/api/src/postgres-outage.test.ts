@@ -17,7 +17,8 @@ import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { signPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
-import { buildApp, type App } from "./app";
+import { buildApp } from "./app";
+import type { App } from "./types";
 
 const APP_SECRET = "outage-app-secret";
 const log = createLogger({ name: "test", level: "silent", pretty: false });
@@ -66,6 +67,8 @@ beforeAll(async () => {
     redis,
     queues: new JobQueues(redis, createTestRedisPrefix()),
     log,
+    clock: () => new Date(),
+    consoleDir: null,
   });
 }, 60_000);
 

@@ -1,5 +1,5 @@
-import type { ApiDeps } from "./deps";
-import { buildApp, type App } from "./app";
+import { buildApp } from "./app";
+import type { ApiInfra, App } from "./types";
 
 export interface RunningApi {
   app: App;
@@ -7,11 +7,12 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/** Builds the api (with its services) and listens; close() stops taking requests, then ends the services. */
 export async function startApi(
-  deps: ApiDeps,
+  infra: ApiInfra,
   { port, host = "0.0.0.0" }: { port: number; host?: string },
 ): Promise<RunningApi> {
-  const app = await buildApp(deps);
+  const app = await buildApp(infra);
   await app.listen({ port, host });
   const address = app.server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;

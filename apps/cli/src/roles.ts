@@ -6,7 +6,6 @@
 import { startApi } from "@inbox/api";
 import type { Env } from "@inbox/config";
 import { createPgPool } from "@inbox/db";
-import { OutboxRelay } from "@inbox/jobs";
 import { createLogger, type Logger } from "@inbox/logger";
 import { startSimulatorForProduct } from "@inbox/simulator";
 import { startWorker } from "@inbox/worker";
@@ -16,6 +15,8 @@ import type { RunningChild } from "./supervised-child";
 
 export const ROLES = ["api", "worker", "simulator"] as const;
 export type Role = (typeof ROLES)[number];
+
+const clock = () => new Date();
 
 export function isRole(value: unknown): value is Role {
   return ROLES.includes(value as Role);
@@ -42,23 +43,11 @@ async function runApi(env: Env, log: Logger): Promise<RunningChild> {
   const queues = createQueues(redis);
   // The receiver's hot path keeps up to 4 connections busy (two delivery runs, live reads).
   const pgPool = createPgPool(env.DATABASE_URL, { max: 4 });
-  // The api drains the outbox right after each commit that wrote jobs, instead of waiting for a poll.
-  const relay = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
-  relay.start();
+  // The api builds its services (outbox relay, live batcher, …) once, from this infrastructure.
   const api = await startApi(
-    {
-      env,
-      db,
-      pgPool,
-      redis,
-      queues,
-      log: log.child({ component: "api" }),
-      consoleDir: CONSOLE_DIST,
-      onOutboxWritten: relay.poke,
-    },
+    { env, db, pgPool, redis, queues, log: log.child({ component: "api" }), clock, consoleDir: CONSOLE_DIST },
     { port: env.PORT },
-  ).catch(async (error: unknown) => {
-    await relay.stop();
+  ).catch((error: unknown) => {
     throw isAddressInUse(error)
       ? new StartupError(`Port ${env.PORT} is in use (PORT). Stop what listens there or set PORT.`)
       : error;
@@ -66,7 +55,6 @@ async function runApi(env: Env, log: Logger): Promise<RunningChild> {
   return {
     async close() {
       await api.close();
-      await relay.stop();
       await pgPool.end();
       await queues.close();
       redis.disconnect();
@@ -81,7 +69,7 @@ async function runWorker(env: Env, log: Logger): Promise<RunningChild> {
   const queues = createQueues(redis);
   // Claims, marks and records of sends (two each) and the outbox relay.
   const pgPool = createPgPool(env.DATABASE_URL, { max: 8 });
-  const worker = await startWorker({ env, db, pgPool, redis, queues, log });
+  const worker = await startWorker({ env, db, pgPool, redis, queues, log, clock });
   return {
     async close() {
       await worker.close();

@@ -1,4 +1,4 @@
-import { createDb, describeDatabaseError, ensureDatabase, redactUrl, type Db } from "@inbox/db";
+import { createDb, describeDatabaseError, ensureDatabase, pingDatabase, redactUrl, type Db } from "@inbox/db";
 import { applyMigrations } from "@inbox/db/migrate";
 import { EnvError, parseEnv, type Env } from "@inbox/config";
 import { createRedis, JobQueues, redisOptionsFor } from "@inbox/jobs";
@@ -30,7 +30,7 @@ export async function migrateDatabase(env: Env): Promise<string[]> {
 export async function connectDb(env: Env): Promise<Db> {
   const db = createDb(env.DATABASE_URL);
   try {
-    await db.$queryRaw`SELECT 1`;
+    await pingDatabase(db);
   } catch (error) {
     await db.$disconnect();
     throw new StartupError(describeDatabaseError(error, env.DATABASE_URL));

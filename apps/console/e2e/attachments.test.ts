@@ -22,13 +22,15 @@ async function startStackWithMedia(mediaDir: string): Promise<Stack> {
   const t = await createTestDatabase();
   const redis = createRedis(TEST_REDIS_URL);
   const prefix = createTestRedisPrefix();
+  const log = createLogger({ name: "e2e", level: "silent", pretty: false });
   const app = await buildApp({
     env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent", MEDIA_DIR: mediaDir }),
     db: t.db,
     pgPool: t.pgPool,
     redis,
     queues: new JobQueues(redis, prefix),
-    log: createLogger({ name: "e2e", level: "silent", pretty: false }),
+    log,
+    clock: () => new Date(),
     consoleDir: DIST,
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -38,6 +40,7 @@ async function startStackWithMedia(mediaDir: string): Promise<Stack> {
     t,
     prefix,
     redis,
+    log,
     async close() {
       await app.close();
       redis.disconnect();

@@ -73,7 +73,7 @@ describe("agent console in Chromium", () => {
       waId: "4915100000003",
       text: "Hallo, ist da jemand?",
     });
-    const live = createLivePublisher(stack.redis, stack.prefix);
+    const live = createLivePublisher(stack.redis, stack.prefix, stack.log);
     await live.publish(
       await buildLiveEvents(stack.t.db, { createdMessageIds: [], conversationIds: [conversation.id] }),
     );
@@ -119,7 +119,7 @@ describe("agent console in Chromium", () => {
         readAt: new Date(),
       },
     });
-    const live = createLivePublisher(stack.redis, stack.prefix);
+    const live = createLivePublisher(stack.redis, stack.prefix, stack.log);
     await live.publish(await buildLiveEvents(stack.t.db, { updatedMessageIds: [outbound.id] }));
     await page.locator(`[data-message-id="${outbound.id}"] .ticks.read`).waitFor({ timeout: 5000 });
     expect(await page.locator(`[data-message-id="${outbound.id}"] .ticks`).textContent()).toBe("✓✓");

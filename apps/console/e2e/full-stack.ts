@@ -12,7 +12,7 @@ import { parseEnv, type Env } from "@inbox/config";
 import { ensureFirstAdmin, provisionWhatsAppChannel } from "@inbox/core";
 import type { Channel } from "@inbox/db";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
-import { createRedis, JobQueues, OutboxRelay } from "@inbox/jobs";
+import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { startSimulatorForProduct, type ProductSimulator } from "@inbox/simulator";
 import { startWorker, type RunningWorker } from "@inbox/worker";
@@ -85,15 +85,10 @@ export async function startFullStack(): Promise<FullStack> {
 
     const queues = new JobQueues(redis, prefix);
     closers.push(() => queues.close());
-    const worker: RunningWorker = await startWorker({ env, db: t.db, pgPool: t.pgPool, redis, queues, log });
+    const infra = { env, db: t.db, pgPool: t.pgPool, redis, queues, log, clock: () => new Date() };
+    const worker: RunningWorker = await startWorker(infra);
     closers.push(() => worker.close());
-    const relay = new OutboxRelay(t.db, queues, log);
-    relay.start();
-    closers.push(() => relay.stop());
-    const api: RunningApi = await startApi(
-      { env, db: t.db, pgPool: t.pgPool, redis, queues, log, consoleDir: DIST, onOutboxWritten: relay.poke },
-      { port: 0, host: "127.0.0.1" },
-    );
+    const api: RunningApi = await startApi({ ...infra, consoleDir: DIST }, { port: 0, host: "127.0.0.1" });
     closers.push(() => api.close());
 
     const simulatorFetch = async <T>(pathname: string, init?: RequestInit): Promise<T> => {

@@ -6,10 +6,10 @@ import { parseEnv } from "@inbox/config";
 import { createUser } from "@inbox/core";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
-import { createLogger } from "@inbox/logger";
+import { createLogger, type Logger } from "@inbox/logger";
 import { CHROMIUM, CONSOLE_DIST as DIST, ensureChromium, ensureConsoleBuilt } from "../../../tests/browser";
 
-export { CHROMIUM, DIST };
+export { DIST };
 export const PASSWORD = "correct horse battery";
 
 /**
@@ -41,6 +41,7 @@ export interface Stack {
   t: TestDatabase;
   prefix: string;
   redis: ReturnType<typeof createRedis>;
+  log: Logger;
   close(): Promise<void>;
 }
 
@@ -48,13 +49,15 @@ export async function startStack(): Promise<Stack> {
   const t = await createTestDatabase();
   const redis = createRedis(TEST_REDIS_URL);
   const prefix = createTestRedisPrefix();
+  const log = createLogger({ name: "e2e", level: "silent", pretty: false });
   const app = await buildApp({
     env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
     db: t.db,
     pgPool: t.pgPool,
     redis,
     queues: new JobQueues(redis, prefix),
-    log: createLogger({ name: "e2e", level: "silent", pretty: false }),
+    log,
+    clock: () => new Date(),
     consoleDir: DIST,
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -65,6 +68,7 @@ export async function startStack(): Promise<Stack> {
     t,
     prefix,
     redis,
+    log,
     async close() {
       await app.close();
       redis.disconnect();

@@ -32,7 +32,7 @@ import type {
 import { WebhookSender } from "./webhook-sender";
 
 export { GraphError } from "./errors";
-export { normalizePhone, SIM_USER_ID_PREFIX } from "./customers";
+export { normalizePhone } from "./customers";
 export type { ChatEntry, Customer, ForcedFailure, SimulatorOptions, WebhookBehaviour } from "./types";
 
 export class CloudApiSimulator implements SimulatorState {

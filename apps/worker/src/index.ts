@@ -1,5 +1,3 @@
-export * from "./registry";
-export * from "./worker";
+export { startWorker, type RunningWorker } from "./worker";
 export { createGraphTransport } from "./outbound/graph";
-export { sweepOutboundOnce, sweepPendingMediaOnce, startSweeper, messagesWithLiveJob } from "./maintenance/sweeper";
-export { createRedisThrottle, THROUGHPUT_SAFETY, MAX_SLOT_LATENESS_MS } from "./outbound/rate-limiter";
+export { createRedisThrottle } from "./outbound/rate-limiter";

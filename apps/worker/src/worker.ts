@@ -1,17 +1,19 @@
-import { Worker, type Job } from "bullmq";
-import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OutboxRelay, OUTBOUND_BACKOFF, type JobName } from "@inbox/jobs";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OUTBOUND_BACKOFF, type JobName } from "@inbox/jobs";
+import type { JobHandler, JobHandlers, WorkerDeps, WorkerInfra } from "./context";
 import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
 import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance/sweeper";
-import { JOB_HANDLERS, type JobHandler, type JobHandlers, type WorkerDeps } from "./registry";
-import { flushLiveChanges } from "./handlers/inbound-deps";
+import { JOB_HANDLERS } from "./registry";
+import { createWorkerServices, type WorkerServiceOverrides } from "./services";
 
 export interface RunningWorker {
   close(): Promise<void>;
 }
 
 export interface StartWorkerOptions {
-  handlers?: JobHandlers;
+  /** Services to use instead of the ones the environment configures (tests, benchmarks). */
+  services?: WorkerServiceOverrides;
   concurrency?: Partial<Record<(typeof QUEUE_NAMES)[number], number>>;
   /** Register the repeatable template sync per channel (default true). */
   scheduleTemplateSync?: boolean;
@@ -23,18 +25,23 @@ export interface StartWorkerOptions {
   wakeSnoozedEveryMs?: number;
 }
 
-/** Parses each job's payload with its schema before the handler sees it; unknown names are dropped with a warning. */
-export async function processJob(job: Job, deps: WorkerDeps, handlers: JobHandlers): Promise<void> {
+/**
+ * Parses the job's payload with its schema, then runs its handler. A job this worker cannot run — a name without a
+ * handler, a payload its schema refuses — fails at once and for good (BullMQ's failed set, with the reason, and an
+ * error in the log): retrying cannot help, and completing it would hide the loss.
+ */
+async function processJob(job: Job, deps: WorkerDeps, handlers: JobHandlers): Promise<void> {
   const log = deps.log.child({ jobId: job.id, job: job.name });
-  if (!isJobName(job.name) || !handlers[job.name]) {
-    log.warn("no handler for job; dropped");
-    return;
+  if (!isJobName(job.name)) {
+    log.error("job has no handler; failed");
+    throw new UnrecoverableError(`No handler for job "${job.name}".`);
   }
   const name: JobName = job.name;
   const parsed = JOB_SCHEMAS[name].safeParse(job.data);
   if (!parsed.success) {
-    log.error({ issues: parsed.error.issues }, "invalid job payload; dropped");
-    return;
+    log.error({ issues: parsed.error.issues }, "invalid job payload; failed");
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");
+    throw new UnrecoverableError(`Invalid payload for "${name}": ${issues}`);
   }
   const handler = handlers[name] as JobHandler<typeof name>;
   await handler(parsed.data, {
@@ -45,11 +52,16 @@ export async function processJob(job: Job, deps: WorkerDeps, handlers: JobHandle
   });
 }
 
-export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): Promise<RunningWorker> {
-  const handlers = options.handlers ?? JOB_HANDLERS;
+/**
+ * A worker process's jobs: builds its services (the composition root, closed with the worker), one BullMQ worker
+ * per queue, the sweeper and the repeatable schedules.
+ */
+export async function startWorker(infra: WorkerInfra, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const deps: WorkerDeps = { ...infra, ...createWorkerServices(infra, options.services) };
+  deps.outbox.start();
   const workers = QUEUE_NAMES.map(
     (queue) =>
-      new Worker(queue, (job) => processJob(job, deps, handlers), {
+      new Worker(queue, (job) => processJob(job, deps, JOB_HANDLERS), {
         connection: deps.queues.connection.duplicate(),
         prefix: deps.queues.prefix,
         concurrency: options.concurrency?.[queue] ?? (queue === "outbound" ? deps.env.WORKER_OUTBOUND_CONCURRENCY : 10),
@@ -65,13 +77,8 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
     w.on("failed", (job, err) => deps.log.warn({ jobId: job?.id, job: job?.name, err }, "job attempt failed"));
     w.on("error", (err) => deps.log.error({ err }, "worker error"));
   }
-  const relay = new OutboxRelay({ db: deps.db, pool: deps.pgPool }, deps.queues, deps.log);
-  relay.start();
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
-  const sweeper =
-    sweepEveryMs > 0
-      ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke })
-      : undefined;
+  const sweeper = sweepEveryMs > 0 ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs }) : undefined;
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   if (options.scheduleTemplateSync ?? true) {
     await scheduleTemplateSync(deps.db, deps.queues).catch((err: unknown) =>
@@ -87,9 +94,8 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
   return {
     async close() {
       await sweeper?.close();
-      await relay.stop();
       await Promise.all(workers.map((w) => w.close()));
-      await flushLiveChanges(deps);
+      await deps.close();
     },
   };
 }

@@ -1,25 +1,93 @@
-export * from "./errors/app-error";
-export * from "./audit/record-audit";
-export * from "./conversations/window";
-export * from "./consent/consent-rules";
-export * from "./users/password";
-export * from "./users/create-user";
-export * from "./users/ensure-first-admin";
-export * from "./channels/provision-whatsapp-channel";
-export * from "./conversations/can-access-conversation";
-export * from "./outbound/index";
-export * from "./inbound/index";
-export * from "./realtime/index";
-export * from "./media/index";
-export * from "./consent/confirm-consent-keyword";
-export * from "./conversations/route-new-conversation";
-export * from "./auth/index";
-export * from "./conversations/conversation-scope";
-export * from "./conversations/list-conversations";
-export * from "./conversations/list-conversation-messages";
-export * from "./conversations/change-conversation";
-export * from "./conversations/wake-snoozed-conversations";
-export * from "./admin/manage-users";
-export * from "./admin/manage-catalog";
-export * from "./conversations/get-conversation-contact";
-export * from "./channels/register-whatsapp-number";
+/**
+ * @inbox/core's public surface: the use cases the apps call, the ports they implement and the services their
+ * composition roots build. Everything else in this package is internal; add a name here only when an app needs it.
+ */
+
+// Errors and audit
+export { AppError, isAppError } from "./errors/app-error";
+export type { Actor } from "./audit/record-audit";
+
+// Users, sign-in and sessions
+export { createUser } from "./users/create-user";
+export { ensureFirstAdmin } from "./users/ensure-first-admin";
+export { verifyPassword } from "./users/password";
+export { logIn } from "./auth/log-in";
+export { logOut } from "./auth/log-out";
+export { findSession, type ActiveSession } from "./auth/find-session";
+export type { SessionUser } from "./auth/session-user";
+export { MAX_FAILED_LOGINS } from "./auth/session-token";
+export { isTotpRequired } from "./auth/read-security-settings";
+export { beginTotpEnrollment, confirmTotpEnrollment, disableTotp, verifySessionTotp } from "./auth/totp";
+export { changeOwnPassword } from "./auth/change-password";
+
+// Administration
+export { createUserAccount, listActiveUsers, listUsers, resetUserPassword, updateUser } from "./admin/manage-users";
+export {
+  createTeam,
+  deleteLabel,
+  deleteQuickReply,
+  listChannels,
+  listLabels,
+  listQuickReplies,
+  listTeams,
+  saveLabel,
+  saveQuickReply,
+  setTotpRequired,
+} from "./admin/manage-catalog";
+
+// Channels
+export { provisionWhatsAppChannel } from "./channels/provision-whatsapp-channel";
+export { registerWhatsAppNumber } from "./channels/register-whatsapp-number";
+
+// Conversations
+export {
+  assertConversationAccess,
+  canAccessConversation,
+  findAccessibleConversation,
+} from "./conversations/can-access-conversation";
+export { changeConversation } from "./conversations/change-conversation";
+export { getConversation } from "./conversations/get-conversation";
+export { getConversationContact } from "./conversations/get-conversation-contact";
+export { listConversationMessages } from "./conversations/list-conversation-messages";
+export { listConversations } from "./conversations/list-conversations";
+export { routeNewConversation } from "./conversations/route-new-conversation";
+export { wakeSnoozedConversations } from "./conversations/wake-snoozed-conversations";
+
+// Inbound: the webhook receiver
+export { applyWhatsAppDelivery } from "./inbound/apply-whatsapp-delivery";
+export { ChannelDirectory } from "./inbound/channel-directory";
+export { ConsentKeywordCache } from "./inbound/consent-keywords";
+export { createDeliveryBatcher, type DeliveryBatcher } from "./inbound/delivery-batcher";
+export { sweepUnappliedStatuses } from "./inbound/sweep-unapplied-statuses";
+export { confirmConsentKeyword } from "./consent/confirm-consent-keyword";
+
+// Outbound: queuing, sending, templates
+export { queueOutboundMessage } from "./outbound/queue-outbound-message";
+export { sendQueuedMessage } from "./outbound/send-queued-message";
+export { DEFAULT_RECONCILE_GRACE_MS, type MessageSender, type SendQueuedMessageDeps } from "./outbound/send-deps";
+export type { Throttle } from "./outbound/wait-for-slot";
+export { ORPHANED_CLAIM_MS } from "./outbound/reconcile-unclaimed";
+export { isRetryableSendError, RetryableSendError } from "./outbound/send-errors";
+export { createGroupedSendStatements, createSendStatements, type SendStatements } from "./outbound/send-statements";
+export { sweepStuckMessages, type SweepStuckMessagesOptions } from "./outbound/sweep-stuck-messages";
+export { resumeChannel } from "./outbound/resume-channel";
+export { listTemplates } from "./outbound/list-templates";
+export { listTemplateChannelIds } from "./outbound/list-template-channels";
+export { requestTemplateSync } from "./outbound/request-template-sync";
+export { syncTemplates } from "./outbound/sync-templates";
+
+// Media
+export { LocalDiskMediaStore, type MediaStore } from "./media/media-store";
+export { createMediaStore } from "./media/create-media-store";
+export { maxAttachmentBytes } from "./media/classify-attachment";
+export { downloadMediaAsset } from "./media/download-media-asset";
+export { openMediaAsset } from "./media/open-media-asset";
+export { storeOutboundAttachment } from "./media/store-outbound-attachment";
+export { sweepPendingMedia, type SweepPendingMediaOptions } from "./media/sweep-pending-media";
+
+// Live updates to the consoles
+export { buildLiveEvents } from "./realtime/build-live-events";
+export { createLiveChangeBatcher, type LiveChangeBatcher } from "./realtime/live-change-batcher";
+export { createLivePublisher, subscribeLiveEvents, type LivePublisher } from "./realtime/live-publisher";
+export { createLiveBacklog } from "./realtime/live-backlog";
+export { createPresence, PRESENCE_HEARTBEAT_MS } from "./realtime/presence";

@@ -14,3 +14,8 @@ export function createDb(databaseUrl: string, { max = 10 }: CreateDbOptions = {}
   const adapter = new PrismaPg({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
   return new PrismaClient({ adapter });
 }
+
+/** One round trip to Postgres (readiness checks, start-up); rejects when the database does not answer. */
+export async function pingDatabase(db: DbTx): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

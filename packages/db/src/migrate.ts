@@ -186,21 +186,6 @@ export async function diffDatabaseToSchema(databaseUrl: string): Promise<string>
   });
 }
 
-/** SQL creating prisma/schema.prisma from an empty database. */
-export async function diffEmptyToSchema(databaseUrl: string): Promise<string> {
-  return withEngine(databaseUrl, async (engine) => {
-    const files = await schemaFiles();
-    const result = await engine.diff({
-      from: { tag: "empty" },
-      to: { tag: "schemaDatamodel", files },
-      script: true,
-      exitCode: null,
-      filters: NO_FILTERS,
-    });
-    return normaliseScript(result.stdout ?? "");
-  });
-}
-
 function normaliseScript(sql: string): string {
   const trimmed = sql.trim();
   return trimmed === "-- This is an empty migration." ? "" : trimmed;

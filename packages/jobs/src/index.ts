@@ -1,4 +1,5 @@
 export * from "./names";
+export * from "./job-ids";
 export * from "./options";
 export * from "./outbox";
 export * from "./queues";

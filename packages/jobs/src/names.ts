@@ -14,13 +14,10 @@ export const JOB_SCHEMAS = {
   "template.sync": z.object({ channelId: z.uuid() }),
   /** Reopen snoozed conversations whose snooze has run out (scheduled every minute). */
   "conversation.wake": z.object({}),
-  /** Run the deletion schedules. */
-  "retention.run": z.object({ dryRun: z.boolean().default(false) }),
 } as const;
 
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
-export const JOB_NAMES = Object.keys(JOB_SCHEMAS) as JobName[];
 
 /** Queues by workload, so a burst of sends does not hold up media downloads or routing. */
 export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
@@ -30,7 +27,6 @@ export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
   "consent.confirm": "inbound",
   "conversation.wake": "maintenance",
   "template.sync": "maintenance",
-  "retention.run": "maintenance",
 };
 export const QUEUE_NAMES = ["outbound", "inbound", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];

@@ -3,13 +3,15 @@ import { drainOutbox, type OutboxSource } from "./outbox";
 import type { JobQueues } from "./queues";
 
 /**
- * Drains the outbox continuously: right after a commit when poked, otherwise every `intervalMs`.
+ * Drains the outbox continuously once started: right after a commit when poked, otherwise every `intervalMs`.
  * Every api and worker process may run one; SKIP LOCKED keeps them from handing over the same row twice.
+ * Before start() and after stop(), a poke does nothing.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private pokedWhileRunning = false;
+  private started = false;
   private stopped = false;
 
   constructor(
@@ -20,12 +22,13 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
+    this.started = true;
     this.schedule(0);
   }
 
   /** Drain soon: called after a transaction that wrote outbox rows. */
   poke = (): void => {
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     if (this.running) {
       this.pokedWhileRunning = true;
       return;

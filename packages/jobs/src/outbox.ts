@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, withTransaction, type Db, type DbTx, type SqlSource } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
+import { jobIdFor } from "./job-ids";
 import { JOB_SCHEMAS, type JobName, type JobPayload } from "./names";
 import type { JobQueues } from "./queues";
 
 export interface OutboxEntry<N extends JobName = JobName> {
   name: N;
   payload: JobPayload<N>;
-  /** Stable id (no ":"), so the same logical job is enqueued once even when drained twice; random when omitted. */
+  /** Stable id (`jobIdFor`), so the same logical job is enqueued once even when drained twice; random when omitted. */
   jobId?: string;
   delayMs?: number;
 }
@@ -23,7 +24,7 @@ export async function enqueueInTransaction(tx: DbTx, entries: OutboxEntry[]): Pr
     data: entries.map((e) => ({
       name: e.name,
       payload: JOB_SCHEMAS[e.name].parse(e.payload),
-      jobId: e.jobId ?? `${e.name}-${randomUUID()}`,
+      jobId: e.jobId ?? jobIdFor(e.name, randomUUID()),
       availableAt: new Date(now + (e.delayMs ?? 0)),
     })),
     skipDuplicates: true,
@@ -88,10 +89,10 @@ export async function drainOutbox(
   );
 }
 
-/** Deletes dispatched rows older than a day (they are BullMQ's business by then). */
-export async function pruneOutbox(db: Db, olderThanMs = 24 * 3600 * 1000): Promise<number> {
+/** Deletes rows dispatched more than `olderThanMs` before `now` (a day: they are BullMQ's business by then). */
+export async function pruneOutbox(db: Db, now: Date, olderThanMs = 24 * 3600 * 1000): Promise<number> {
   const { count } = await db.outboxJob.deleteMany({
-    where: { dispatchedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    where: { dispatchedAt: { lt: new Date(now.getTime() - olderThanMs) } },
   });
   return count;
 }

@@ -3,12 +3,6 @@ import { Redis, type RedisOptions } from "ioredis";
 import { DEFAULT_JOB_OPTIONS, JOB_OPTIONS } from "./options";
 import { QUEUE_FOR_JOB, QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from "./names";
 
-export interface RedisConnectionOptions {
-  url: string;
-  /** Key prefix (BullMQ `prefix`); tests use one of their own. */
-  prefix?: string;
-}
-
 export interface RedisEnv {
   REDIS_URL: string;
   REDIS_SENTINELS?: { host: string; port: number }[] | undefined;
@@ -55,8 +49,8 @@ export class JobQueues {
   async add<N extends JobName>(name: N, payload: JobPayload<N>, opts: { jobId?: string; delayMs?: number } = {}) {
     await this.queues[QUEUE_FOR_JOB[name]].add(name, payload, {
       ...JOB_OPTIONS[name],
-      ...(opts.jobId ? { jobId: opts.jobId } : {}),
-      ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+      jobId: opts.jobId,
+      delay: opts.delayMs,
     });
   }
 
@@ -77,7 +71,7 @@ export class JobQueues {
             list.slice(i, i + ADD_BULK_CHUNK).map((j) => ({
               name: j.name,
               data: j.payload,
-              opts: { ...JOB_OPTIONS[j.name], jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) },
+              opts: { ...JOB_OPTIONS[j.name], jobId: j.jobId, delay: j.delayMs },
             })),
           );
         }

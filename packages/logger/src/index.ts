@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from "pino";
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 export type { Logger } from "pino";
 
@@ -35,15 +35,18 @@ export interface CreateLoggerOptions {
   level?: string;
   /** Human-readable lines (pino-pretty); defaults to on when stdout is a terminal, JSON otherwise. */
   pretty?: boolean;
+  /** Where the JSON lines go instead of stdout (a test that reads what was logged). */
+  destination?: DestinationStream;
 }
 
-export function createLogger({ name, level = "info", pretty }: CreateLoggerOptions): Logger {
+export function createLogger({ name, level = "info", pretty, destination }: CreateLoggerOptions): Logger {
   const options: LoggerOptions = {
     name,
     level,
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     base: { service: name },
   };
+  if (destination) return pino(options, destination);
   const usePretty = pretty ?? process.stdout.isTTY;
   if (usePretty) {
     return pino({

@@ -2,10 +2,9 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "f
 import fastifyRateLimit from "@fastify/rate-limit";
 import { CSRF_HEADER, SESSION_COOKIE } from "@inbox/contracts";
 import { AppError, findSession, type SessionUser } from "@inbox/core";
-import type { App } from "../app";
-import type { ApiDeps } from "../deps";
+import type { ApiDeps, App } from "../types";
 
-export interface AuthSession {
+interface AuthSession {
   id: string;
   csrfToken: string;
   isVerified: boolean;
@@ -85,8 +84,7 @@ export async function registerAuth(app: App, deps: ApiDeps): Promise<void> {
 
   const authenticate: preHandlerAsyncHookHandler = async function (request) {
     const token = sessionTokenOf(request);
-    const clock = deps.clock ?? (() => new Date());
-    const session = token ? await findSession(deps.db, token, clock()) : null;
+    const session = token ? await findSession(deps.db, token, deps.clock()) : null;
     if (!session) throw new AppError("unauthenticated", "Please sign in.");
     if (!session.isVerified && !request.routeOptions.config.allowUnverifiedSession) {
       throw new AppError("totp_required", "Enter your two-factor code first.");

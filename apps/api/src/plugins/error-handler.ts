@@ -1,5 +1,5 @@
 import type { FastifyError } from "fastify";
-import type { App } from "../app";
+import type { App } from "../types";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { isAppError } from "@inbox/core";
 import { isDatabaseUnavailable } from "@inbox/db";

@@ -86,10 +86,7 @@ describe("attachments", () => {
     foreign = await conv("4917000000702", null);
     agent = await login(t, "agent@example.com");
     other = await login(t, "other@example.com");
-    worker = await startWorker(
-      { env, db, redis: t.deps.redis, queues: t.deps.queues, log },
-      { scheduleTemplateSync: false },
-    );
+    worker = await startWorker({ ...t.deps, log }, { scheduleTemplateSync: false });
   });
   afterAll(async () => {
     await worker?.close();

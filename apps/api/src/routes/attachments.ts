@@ -2,8 +2,8 @@ import fastifyMultipart from "@fastify/multipart";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ApiErrorSchema, AttachmentDtoSchema } from "@inbox/contracts";
-import { AppError, createMediaStore, maxAttachmentBytes, storeOutboundAttachment } from "@inbox/core";
-import type { ApiDeps } from "../deps";
+import { AppError, maxAttachmentBytes, storeOutboundAttachment } from "@inbox/core";
+import type { ApiDeps } from "../types";
 import { userOf } from "../plugins/auth";
 
 const MB = 1024 * 1024;
@@ -18,7 +18,6 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const maxBytes = maxAttachmentBytes(maxDocumentBytes);
     // Scoped to this plugin: no other route accepts multipart bodies.
     await app.register(fastifyMultipart, { limits: { files: 1, fields: 0, fileSize: maxBytes, parts: 2 } });
-    const store = createMediaStore(deps.env);
 
     app.post(
       "/api/conversations/:id/attachments",
@@ -65,7 +64,7 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           throw error;
         }
         const stored = await storeOutboundAttachment(
-          { db: deps.db, store, maxDocumentBytes },
+          { db: deps.db, store: deps.media, maxDocumentBytes },
           { user, conversationId: request.params.id, bytes, filename: file.filename },
         );
         request.log.info(

@@ -23,11 +23,11 @@ import {
   verifySessionTotp,
   type ActiveSession,
 } from "@inbox/core";
-import type { ApiDeps } from "../deps";
+import type { ApiDeps } from "../types";
 import { clearSessionCookie, sessionTokenOf, setSessionCookie, userOf } from "../plugins/auth";
 
 /** Login attempts per IP and minute (the per-account lockout is in core's logIn). */
-export const LOGIN_RATE_LIMIT = 20;
+const LOGIN_RATE_LIMIT = 20;
 
 const errors = {
   400: ApiErrorSchema,
@@ -51,7 +51,7 @@ async function sessionDto(deps: ApiDeps, session: ActiveSession): Promise<Sessio
 
 export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const clock = deps.clock ?? (() => new Date());
+    const { clock } = deps;
     const current = async (token: string | null) => {
       const session = token ? await findSession(deps.db, token, clock()) : null;
       if (!session) throw new AppError("unauthenticated", "Please sign in.");

@@ -223,7 +223,7 @@ describe("conversation, admin and live routes", () => {
   });
 
   it("/api/ws forwards only visible events and catches up from the last seq", async () => {
-    const live = createLivePublisher(t.deps.redis, t.deps.queues.prefix);
+    const live = createLivePublisher(t.deps.redis, t.deps.queues.prefix, t.deps.log);
     const ws = await t.app.injectWS("/api/ws", { headers: { cookie: agent.cookie } });
     const received: unknown[] = [];
     ws.on("message", (data: Buffer) => received.push(JSON.parse(data.toString())));

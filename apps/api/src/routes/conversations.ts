@@ -16,20 +16,15 @@ import {
   type ConversationAction,
 } from "@inbox/contracts";
 import {
-  AppError,
-  canAccessConversation,
   changeConversation,
-  createLivePublisher,
-  createMediaStore,
-  openMediaAsset,
+  getConversation,
   getConversationContact,
-  isUuid,
   listConversationMessages,
   listConversations,
-  loadConversationDtos,
+  openMediaAsset,
 } from "@inbox/core";
 import type { FastifyRequest } from "fastify";
-import type { ApiDeps } from "../deps";
+import type { ApiDeps } from "../types";
 import { userOf } from "../plugins/auth";
 
 const errors = {
@@ -45,7 +40,6 @@ const security = [{ session: [] }];
 /** The inbox: lists, one conversation, its history, and the actions on it. Thin: parse → core → DTO. */
 export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const live = createLivePublisher(deps.redis, deps.queues.prefix, deps.log);
     const preHandler = app.authenticate;
 
     app.get(
@@ -77,15 +71,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: ConversationDtoSchema, ...errors },
         },
       },
-      async (request) => {
-        const user = userOf(request);
-        if (!isUuid(request.params.id)) throw new AppError("not_found", "Conversation not found.");
-        const [dto] = await loadConversationDtos(deps.db, [request.params.id]);
-        if (!dto) throw new AppError("not_found", "Conversation not found.");
-        if (!canAccessConversation(user, dto))
-          throw new AppError("forbidden", "You do not have access to this conversation.");
-        return dto;
-      },
+      async (request) => getConversation(deps.db, userOf(request), request.params.id),
     );
 
     app.get(
@@ -124,7 +110,6 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => getConversationContact(deps.db, userOf(request), request.params.id),
     );
 
-    const media = createMediaStore(deps.env);
     app.get(
       "/api/media/:id",
       {
@@ -137,7 +122,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const file = await openMediaAsset(deps.db, media, userOf(request), request.params.id);
+        const file = await openMediaAsset(deps.db, deps.media, userOf(request), request.params.id);
         reply.header("content-type", file.mimeType);
         reply.header("cache-control", "private, max-age=3600");
         reply.header("x-content-type-options", "nosniff");
@@ -148,16 +133,13 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
 
     const act = (request: FastifyRequest, conversationId: string, action: ConversationAction) =>
-      changeConversation(
-        { db: deps.db, live, ...(deps.clock ? { clock: deps.clock } : {}) },
-        { user: userOf(request), conversationId, action, ip: request.ip },
-      );
+      changeConversation(deps, { user: userOf(request), conversationId, action, ip: request.ip });
     const actionSchema = (summary: string, body?: z.ZodType) => ({
       tags: ["conversations"],
       summary,
       security,
       params,
-      ...(body ? { body } : {}),
+      body,
       response: { 200: ConversationDtoSchema, ...errors },
     });
 

@@ -3,7 +3,8 @@ import { parseEnv } from "@inbox/config";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import { buildApp, type App } from "../app";
+import { buildApp } from "../app";
+import type { App } from "../types";
 
 describe("health endpoints", () => {
   let t: TestDatabase;
@@ -22,9 +23,12 @@ describe("health endpoints", () => {
     app = await buildApp({
       env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
       db: t.db,
+      pgPool: t.pgPool,
       redis,
       queues: new JobQueues(redis, createTestRedisPrefix()),
       log: createLogger({ name: "test", level: "silent", pretty: false }),
+      clock: () => new Date(),
+      consoleDir: null,
     });
   });
   afterAll(async () => {
@@ -50,9 +54,12 @@ describe("health endpoints", () => {
     const broken = await buildApp({
       env: parseEnv({ DATABASE_URL: t.url }),
       db: t.db,
+      pgPool: t.pgPool,
       redis: deadRedis,
       queues: new JobQueues(redis, createTestRedisPrefix()),
       log: createLogger({ name: "test", level: "silent", pretty: false }),
+      clock: () => new Date(),
+      consoleDir: null,
     });
     const res = await broken.inject({ method: "GET", url: "/readyz" });
     expect(res.statusCode).toBe(503);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ApiDeps } from "../deps";
+import { pingDatabase } from "@inbox/db";
+import type { ApiDeps } from "../types";
 
 const ReadySchema = z.object({
   status: z.enum(["ready", "not_ready"]),
@@ -33,7 +34,7 @@ export function healthRoutes(deps: Pick<ApiDeps, "db" | "redis">): FastifyPlugin
       { schema: { hide: true, response: { 200: ReadySchema, 503: ReadySchema } } },
       async (request, reply) => {
         const [postgres, redis] = await Promise.all([
-          within(deps.db.$queryRaw`SELECT 1`, 2_000).then(
+          within(pingDatabase(deps.db), 2_000).then(
             () => "ok" as const,
             (err: unknown) => (request.log.warn({ err }, "readiness: postgres down"), "down" as const),
           ),

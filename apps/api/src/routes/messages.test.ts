@@ -13,8 +13,8 @@ import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { startWorker, type RunningWorker } from "@inbox/worker";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
-import type { App } from "../app";
-import type { ApiDeps } from "../deps";
+import { createApiServices } from "../services";
+import type { ApiDeps, App } from "../types";
 import { asUser, createRouteTestApp } from "../test/route-app";
 import { messageRoutes } from "./messages";
 import { webhookRoutes } from "./webhooks";
@@ -30,6 +30,7 @@ describe("POST /api/conversations/:id/messages", () => {
   let app: App;
   let sim: TestSimulator;
   let worker: RunningWorker;
+  let deps: ApiDeps;
   const redis = createRedis(TEST_REDIS_URL);
   const queues = new JobQueues(redis, createTestRedisPrefix());
   let channelId: string;
@@ -52,7 +53,8 @@ describe("POST /api/conversations/:id/messages", () => {
       LOG_LEVEL: "silent",
       ...sim.productEnv,
     });
-    const deps: ApiDeps = { env, db: t.db, pgPool: t.pgPool, redis, queues, log };
+    const infra = { env, db: t.db, pgPool: t.pgPool, redis, queues, log, clock: () => new Date(), consoleDir: null };
+    deps = { ...infra, ...(await createApiServices(infra)) };
     app = createRouteTestApp(log);
     await app.register(webhookRoutes(deps));
     await app.register(messageRoutes(deps));
@@ -81,11 +83,12 @@ describe("POST /api/conversations/:id/messages", () => {
       },
     });
     channelId = channel.id;
-    worker = await startWorker({ env, db: t.db, redis, queues, log }, { scheduleTemplateSync: false });
+    worker = await startWorker(infra, { scheduleTemplateSync: false });
   });
   afterAll(async () => {
     await worker.close();
     await app.close();
+    await deps.close();
     await sim.close();
     await queues.close();
     redis.disconnect();

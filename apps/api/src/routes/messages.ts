@@ -8,17 +8,9 @@ import {
   TemplateListQuerySchema,
   TemplateSyncBodySchema,
 } from "@inbox/contracts";
-import {
-  AppError,
-  assertConversationAccess,
-  listTemplates,
-  queueOutboundMessage,
-  requestTemplateSync,
-} from "@inbox/core";
-import type { ApiDeps } from "../deps";
+import { assertConversationAccess, listTemplates, queueOutboundMessage, requestTemplateSync } from "@inbox/core";
+import type { ApiDeps } from "../types";
 import { requireRole, userOf } from "../plugins/auth";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const errors = { 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
 
@@ -43,16 +35,12 @@ export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const user = userOf(request);
         const conversationId = request.params.id;
-        if (!UUID.test(conversationId)) throw new AppError("not_found", "Conversation not found.");
         await assertConversationAccess(deps.db, user, conversationId);
-        const { message, isNew } = await queueOutboundMessage(
-          {
-            db: deps.db,
-            ...(deps.clock ? { clock: deps.clock } : {}),
-            ...(deps.onOutboxWritten ? { onOutboxWritten: deps.onOutboxWritten } : {}),
-          },
-          { conversationId, body: request.body, senderId: user.id },
-        );
+        const { message, isNew } = await queueOutboundMessage(deps, {
+          conversationId,
+          body: request.body,
+          senderId: user.id,
+        });
         request.log.info({ conversationId, messageId: message.id, isNew }, "outbound message queued");
         return reply.status(202).send(message);
       },
@@ -72,10 +60,8 @@ export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         userOf(request);
-        const channelId = request.query.channelId;
-        if (channelId !== undefined && !UUID.test(channelId)) return { items: [] };
         const templates = await listTemplates(deps.db, {
-          channelId,
+          channelId: request.query.channelId,
           includeUnapproved: request.query.includeUnapproved,
         });
         return {
@@ -102,12 +88,10 @@ export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const user = userOf(request);
-        const channelId = request.body?.channelId;
-        if (channelId !== undefined && !UUID.test(channelId)) throw new AppError("not_found", "Channel not found.");
-        const result = await requestTemplateSync(
-          { db: deps.db, ...(deps.onOutboxWritten ? { onOutboxWritten: deps.onOutboxWritten } : {}) },
-          { actor: { type: "user", userId: user.id, ip: request.ip }, channelId },
-        );
+        const result = await requestTemplateSync(deps, {
+          actor: { type: "user", userId: user.id, ip: request.ip },
+          channelId: request.body?.channelId,
+        });
         return reply.status(202).send(result);
       },
     );

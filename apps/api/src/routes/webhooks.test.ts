@@ -9,13 +9,16 @@ import {
   TEST_REDIS_URL,
   type TestDatabase,
 } from "@inbox/db/testing";
-import { createRedis, drainOutbox, JobQueues, OutboxRelay } from "@inbox/jobs";
+import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { signPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { subscribeLiveEvents } from "@inbox/core";
 import type { LiveEnvelope } from "@inbox/contracts";
-import { buildApp, type App } from "../app";
+import type { Db } from "@inbox/db";
+import type { Redis } from "ioredis";
+import { buildApp } from "../app";
+import type { ApiInfra, App } from "../types";
 
 const APP_SECRET = "test-app-secret";
 const VERIFY_TOKEN = "test-verify-token";
@@ -27,6 +30,24 @@ const env = (url: string) =>
     WHATSAPP_APP_SECRET: APP_SECRET,
     WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
   });
+
+/** The api wired on a test database, a Redis connection and its queues. */
+const infra = (db: TestDatabase, redisConnection: Redis, queues: JobQueues): ApiInfra => ({
+  env: env(db.url),
+  db: db.db,
+  pgPool: db.pgPool,
+  redis: redisConnection,
+  queues,
+  log,
+  clock: () => new Date(),
+  consoleDir: null,
+});
+async function seedChannel(db: Db) {
+  const team = await db.team.create({ data: { name: "Support" } });
+  await db.channel.create({
+    data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
+  });
+}
 
 let t: TestDatabase;
 let app: App;
@@ -62,19 +83,9 @@ const tableCounts = async () => ({
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const team = await t.db.team.create({ data: { name: "Support" } });
-  await t.db.channel.create({
-    data: { type: "whatsapp", name: "WA", externalId: fx.META_METADATA.phone_number_id, defaultTeamId: team.id },
-  });
+  await seedChannel(t.db);
   prefix = createTestRedisPrefix();
-  app = await buildApp({
-    env: env(t.url),
-    db: t.db,
-    pgPool: t.pgPool,
-    redis,
-    queues: new JobQueues(redis, prefix),
-    log,
-  });
+  app = await buildApp(infra(t, redis, new JobQueues(redis, prefix)));
 });
 afterAll(async () => {
   await app.close();
@@ -177,6 +188,9 @@ describe("POST /webhooks/whatsapp", () => {
 
 describe("fault: Redis unreachable during a burst", () => {
   it("answers 200 to every webhook, keeps every message in Postgres and drains the jobs once Redis is back", async () => {
+    // A database of its own: no other app's outbox relay may drain what this test expects to wait.
+    const own = await createTestDatabase();
+    await seedChannel(own.db);
     const dead = createRedis("redis://127.0.0.1:1", {
       lazyConnect: true,
       retryStrategy: () => null,
@@ -184,73 +198,58 @@ describe("fault: Redis unreachable during a burst", () => {
       enableOfflineQueue: false,
     });
     dead.on("error", () => undefined);
-    const deadQueues = new JobQueues(dead, prefix);
+    const ownPrefix = createTestRedisPrefix();
+    const deadQueues = new JobQueues(dead, ownPrefix);
     for (const q of Object.values(deadQueues.queues)) q.on("error", () => undefined);
-    const relay = new OutboxRelay(t.db, deadQueues, log, 50);
-    const faulty = await buildApp({
-      env: env(t.url),
-      db: t.db,
-      pgPool: t.pgPool,
-      redis: dead,
-      queues: deadQueues,
-      log,
-      onOutboxWritten: relay.poke,
-    });
-    relay.start();
+    // The app's own outbox relay tries the dead Redis and leaves every job in Postgres.
+    const faulty = await buildApp(infra(own, dead, deadQueues));
     const n = 60;
     const bodies = Array.from({ length: n }, (_, i) =>
       textWebhook(`49173${String(i).padStart(7, "0")}`, `burst ${i}`, `wamid.burst-${i}`),
     );
     const answers = await Promise.all(bodies.map((b) => post(faulty, b)));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(n).fill(200));
-    expect(await t.db.message.count({ where: { externalId: { startsWith: "wamid.burst-" } } })).toBe(n);
-    await relay.stop();
-    const pending = await t.db.outboxJob.count({ where: { dispatchedAt: null, name: "conversation.route" } });
-    expect(pending).toBeGreaterThanOrEqual(n);
+    expect(await own.db.message.count({ where: { externalId: { startsWith: "wamid.burst-" } } })).toBe(n);
     await faulty.close();
+    const pending = await own.db.outboxJob.count({ where: { dispatchedAt: null, name: "conversation.route" } });
+    expect(pending).toBeGreaterThanOrEqual(n);
 
     // Redis is back: the relay of any process drains what waited in Postgres, each job once.
-    const queues = new JobQueues(redis, prefix);
+    const queues = new JobQueues(redis, ownPrefix);
     let drained = 0;
     for (let i = 0; i < 10; i++) {
-      const r = await drainOutbox(t.db, queues, log);
+      const r = await drainOutbox(own.db, queues, log);
       drained += r.dispatched;
       if (r.dispatched === 0) break;
     }
     expect(drained).toBeGreaterThanOrEqual(n);
-    expect(await t.db.outboxJob.count({ where: { dispatchedAt: null } })).toBe(0);
+    expect(await own.db.outboxJob.count({ where: { dispatchedAt: null } })).toBe(0);
     const waiting = await queues.queues.inbound.getJobCounts("waiting", "delayed", "active", "completed", "failed");
     const total = Object.values(waiting).reduce((a, b) => a + b, 0);
     expect(total).toBe(
-      await t.db.outboxJob.count({
+      await own.db.outboxJob.count({
         where: { name: { in: ["conversation.route", "media.download", "consent.confirm"] } },
       }),
     );
     await queues.close();
     await deadQueues.close().catch(() => undefined);
     dead.disconnect();
+    await own.drop();
   });
 });
 
 describe("fault: Redis stopped and started again during a burst", () => {
   it("answers 200 throughout, stores every message, and the running relay drains what waited once Redis is back", async () => {
+    const own = await createTestDatabase();
+    await seedChannel(own.db);
     const server = await startTestRedisServer();
-    const own = createRedis(server.url);
-    own.on("error", () => undefined);
+    const ownRedis = createRedis(server.url);
+    ownRedis.on("error", () => undefined);
     const ownPrefix = createTestRedisPrefix();
-    const queues = new JobQueues(own, ownPrefix);
+    const queues = new JobQueues(ownRedis, ownPrefix);
     for (const q of Object.values(queues.queues)) q.on("error", () => undefined);
-    const relay = new OutboxRelay(t.db, queues, log, 50);
-    const app = await buildApp({
-      env: env(t.url),
-      db: t.db,
-      pgPool: t.pgPool,
-      redis: own,
-      queues,
-      log,
-      onOutboxWritten: relay.poke,
-    });
-    relay.start();
+    // The app's own outbox relay drains what waited once Redis is back.
+    const app = await buildApp(infra(own, ownRedis, queues));
     try {
       const burst = (from: number, count: number) =>
         Promise.all(
@@ -265,13 +264,13 @@ describe("fault: Redis stopped and started again during a burst", () => {
       await server.start();
       const after = await burst(60, 30);
       expect([...before, ...during, ...after].map((a) => a.statusCode)).toEqual(Array(90).fill(200));
-      expect(await t.db.message.count({ where: { externalId: { startsWith: "wamid.restart-" } } })).toBe(90);
+      expect(await own.db.message.count({ where: { externalId: { startsWith: "wamid.restart-" } } })).toBe(90);
 
       // What waited in Postgres while Redis was down reaches the new Redis through the same process, each job once.
       await expect
-        .poll(() => t.db.outboxJob.count({ where: { dispatchedAt: null } }), { timeout: 15_000, interval: 100 })
+        .poll(() => own.db.outboxJob.count({ where: { dispatchedAt: null } }), { timeout: 15_000, interval: 100 })
         .toBe(0);
-      const dispatchedAfter = await t.db.outboxJob.count({
+      const dispatchedAfter = await own.db.outboxJob.count({
         where: { name: "conversation.route", dispatchedAt: { gte: stoppedAt } },
       });
       expect(dispatchedAfter).toBeGreaterThanOrEqual(30);
@@ -279,10 +278,10 @@ describe("fault: Redis stopped and started again during a burst", () => {
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(dispatchedAfter);
     } finally {
       await app.close();
-      await relay.stop();
       await queues.close().catch(() => undefined);
-      own.disconnect();
+      ownRedis.disconnect();
       await server.stop();
+      await own.drop();
     }
   });
 });

@@ -1,15 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import {
-  ChannelDirectory,
-  createDeliveryBatcher,
-  ConsentKeywordCache,
-  createLiveChangeBatcher,
-  createLivePublisher,
-  type LivePublisher,
-} from "@inbox/core";
 import { parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
-import type { ApiDeps } from "../deps";
+import type { ApiDeps } from "../types";
 
 const HandshakeQuerySchema = z.object({
   "hub.mode": z.string().optional(),
@@ -20,34 +12,13 @@ const HandshakeQuerySchema = z.object({
 const AckSchema = z.object({ status: z.literal("ok") });
 const ErrorSchema = z.object({ code: z.string(), message: z.string() });
 
-export interface WebhookRouteOptions {
-  /** Overrides the publisher built from deps.redis (tests). */
-  live?: LivePublisher;
-}
-
 /**
  * Meta's webhook endpoint. The JSON body is kept as the raw Buffer (content-type parser scoped to this plugin)
  * because the signature is an HMAC of the exact bytes. Order: signature (401, nothing stored) → JSON and
  * object check (400) → one transaction (200 after commit) → poke the outbox relay → live events.
  */
-export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}): FastifyPluginAsyncZod {
+export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const channels = new ChannelDirectory();
-    const keywords = new ConsentKeywordCache();
-    // The hot path (customer messages from phone-only senders) commits on a plain pg connection when the launcher
-    // gave one (deps.pgPool, same database as deps.db): a few raw statements without Prisma's per-statement cost.
-    const deliveries = createDeliveryBatcher(
-      { db: deps.db, log: deps.log, channels, keywords, pool: deps.pgPool },
-      { maxConcurrent: 2, minBatchToOverlap: 16 },
-    );
-    const live = createLiveChangeBatcher(
-      { db: deps.db, pool: deps.pgPool },
-      options.live ?? createLivePublisher(deps.redis, deps.queues.prefix, deps.log),
-      {
-        log: deps.log,
-      },
-    );
-    app.addHook("onClose", async () => live.flush());
     const keepRaw = (_req: unknown, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => done(null, body);
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("application/json", { parseAs: "buffer" }, keepRaw);
@@ -95,11 +66,11 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
                 : `Malformed WhatsApp webhook: ${parsed.issues.slice(0, 5).join("; ")}`;
           return reply.status(400).send({ code: "bad_request", message });
         }
-        const result = await deliveries.submit(parsed.payload);
-        if (result.outboxWritten) deps.onOutboxWritten?.();
+        const result = await deps.deliveries.submit(parsed.payload);
+        if (result.outboxWritten) deps.onOutboxWritten();
         request.log.debug({ counts: result.counts }, "webhook stored");
         // Live updates after the commit, batched and off the request path: Redis never delays Meta's ack.
-        live.add(result);
+        deps.live.add(result);
         return reply.status(200).send({ status: "ok" as const });
       },
     );

@@ -2,10 +2,10 @@ import Fastify, { type FastifyRequest } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { SessionUser } from "@inbox/core";
 import type { Logger } from "@inbox/logger";
-import type { App } from "../app";
+import type { App } from "../types";
 import { registerErrorHandler } from "../plugins/error-handler";
 
-export const TEST_USER_HEADER = "x-test-user";
+const TEST_USER_HEADER = "x-test-user";
 
 /**
  * A bare app with the api's validation, serialisation and error handling, for testing routes on what they rely on:

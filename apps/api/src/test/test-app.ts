@@ -4,29 +4,31 @@ import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { createUser } from "@inbox/core";
 import { SESSION_COOKIE } from "@inbox/contracts";
-import { buildApp, type App } from "../app";
-import type { ApiDeps } from "../deps";
+import { buildApp } from "../app";
+import type { ApiInfra, App } from "../types";
 
 export const PASSWORD = "correct horse battery";
 
 export interface TestApp {
   app: App;
-  deps: ApiDeps;
+  deps: ApiInfra;
   t: TestDatabase;
   close(): Promise<void>;
 }
 
 /** buildApp against a cloned test database and an own Redis key prefix. */
-export async function createTestApp(overrides: Partial<ApiDeps> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<ApiInfra> = {}): Promise<TestApp> {
   const t = await createTestDatabase();
   const redis = createRedis(TEST_REDIS_URL);
-  const deps: ApiDeps = {
+  const deps: ApiInfra = {
     env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
     db: t.db,
     pgPool: t.pgPool,
     redis,
     queues: new JobQueues(redis, createTestRedisPrefix()),
     log: createLogger({ name: "test", level: "silent", pretty: false }),
+    clock: () => new Date(),
+    consoleDir: null,
     ...overrides,
   };
   const app = await buildApp(deps);

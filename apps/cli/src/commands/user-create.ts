@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { AppError, createUser } from "@inbox/core";
+import { AppError, createUserAccount } from "@inbox/core";
 import { connectDb, loadEnv, migrateDatabase, StartupError } from "../runtime";
 
 export const USER_CREATE_USAGE =
@@ -26,19 +26,17 @@ export async function userCreateCommand(argv: string[]): Promise<void> {
   await migrateDatabase(env);
   const db = await connectDb(env);
   try {
-    const user = await db.$transaction((tx) =>
-      createUser(
-        tx,
-        {
-          email: values.email!,
-          password: values.password!,
-          role: values.role as "admin" | "lead" | "agent",
-          teams: values.team ?? [],
-          ...(values.name ? { name: values.name } : {}),
-          ...(values.locale === "en" || values.locale === "de" ? { locale: values.locale } : {}),
-        },
-        { type: "system" },
-      ),
+    const user = await createUserAccount(
+      db,
+      { type: "system" },
+      {
+        email: values.email,
+        password: values.password,
+        role: values.role as "admin" | "lead" | "agent",
+        teams: values.team ?? [],
+        name: values.name,
+        locale: values.locale === "en" || values.locale === "de" ? values.locale : undefined,
+      },
     );
     console.log(
       `Created ${user.role} ${user.email}${values.team?.length ? ` in team(s) ${values.team.join(", ")}` : ""}.`,

@@ -1,6 +1,5 @@
-import { buildLiveEvents, confirmConsentKeyword } from "@inbox/core";
-import type { JobHandler } from "../registry";
-import { livePublisherFor } from "./inbound-deps";
+import { confirmConsentKeyword } from "@inbox/core";
+import type { JobHandler } from "../context";
 
 /**
  * `consent.confirm`: queues the configured confirmation text as an outbound message (+ `message.send` job in the
@@ -10,6 +9,7 @@ export const handleConsentConfirm: JobHandler<"consent.confirm"> = async (payloa
   const { messageId } = await confirmConsentKeyword(ctx.deps.db, payload);
   ctx.log.debug({ contactId: payload.contactId, kind: payload.kind, queued: !!messageId }, "consent.confirm handled");
   if (messageId) {
-    await livePublisherFor(ctx.deps).publish(await buildLiveEvents(ctx.deps.db, { createdMessageIds: [messageId] }));
+    ctx.deps.onOutboxWritten();
+    ctx.deps.live.add({ createdMessageIds: [messageId] });
   }
 };

@@ -4,7 +4,8 @@ import { createLivePublisher, subscribeLiveEvents } from "@inbox/core";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import type { WorkerDeps } from "../registry";
+import type { WorkerDeps, WorkerInfra } from "../context";
+import { createWorkerServices } from "../services";
 import { startWorker } from "../worker";
 import { handleConversationWake } from "./conversation-wake";
 
@@ -12,6 +13,7 @@ type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 
 let t: TestDatabase;
+let infra: WorkerInfra;
 let deps: WorkerDeps;
 let channelId: string;
 const redis = createRedis(TEST_REDIS_URL);
@@ -21,11 +23,22 @@ beforeAll(async () => {
   t = await createTestDatabase();
   const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA", externalId: "100000000000009" } });
   channelId = channel.id;
-  deps = { env: parseEnv({ LOG_LEVEL: "silent" }), db: t.db, redis, queues: new JobQueues(redis, prefix), log };
+  const queues = new JobQueues(redis, prefix);
+  infra = {
+    env: parseEnv({ LOG_LEVEL: "silent" }),
+    db: t.db,
+    pgPool: t.pgPool,
+    redis,
+    queues,
+    log,
+    clock: () => new Date(),
+  };
+  deps = { ...infra, ...createWorkerServices(infra) };
   // Live events are best effort and dropped while the connection is still coming up: wait until it is ready.
   await redis.ping();
 });
 afterAll(async () => {
+  await deps.close();
   await deps.queues.close();
   redis.disconnect();
   await t.drop();
@@ -72,8 +85,9 @@ describe("conversation.wake", () => {
 
     // Running again wakes nothing and publishes nothing.
     await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
+    await deps.live.flush();
     // A fence on the same connection: pub/sub keeps order, so anything the run published arrives before it.
-    await createLivePublisher(redis, prefix).publish([{ type: "presence", userId: "fence", isOnline: true }]);
+    await createLivePublisher(redis, prefix, log).publish([{ type: "presence", userId: "fence", isOnline: true }]);
     await expect.poll(() => got.some((e) => e.event.type === "presence")).toBe(true);
     expect(got).toHaveLength(2);
     await subscription.close();
@@ -82,7 +96,7 @@ describe("conversation.wake", () => {
 
   it("the worker schedules it: a snoozed conversation reopens by itself", async () => {
     const soon = await conversation("pending", new Date(Date.now() + 300));
-    const worker = await startWorker(deps, { scheduleTemplateSync: false, sweepEveryMs: 0, wakeSnoozedEveryMs: 200 });
+    const worker = await startWorker(infra, { scheduleTemplateSync: false, sweepEveryMs: 0, wakeSnoozedEveryMs: 200 });
     try {
       await expect
         .poll(async () => (await t.db.conversation.findUniqueOrThrow({ where: { id: soon.id } })).status, {

@@ -12,7 +12,8 @@ import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { GraphClient, parseWebhookPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
-import type { JobContext, WorkerDeps } from "../registry";
+import type { JobContext, WorkerDeps } from "../context";
+import { createWorkerServices } from "../services";
 import { handleMediaDownload } from "./media-download";
 import { handleConsentConfirm } from "./consent-confirm";
 import { handleConversationRoute } from "./conversation-route";
@@ -62,16 +63,20 @@ beforeAll(async () => {
       id,
     });
   };
-  deps = {
+  const infra = {
     env: parseEnv({ LOG_LEVEL: "silent", MEDIA_DIR: dir }),
     db: t.db,
+    pgPool: t.pgPool,
     redis,
     queues: new JobQueues(redis, prefix),
     log,
-    graph: new GraphClient({ baseUrl: "https://graph.example/v25.0", accessToken: "t", fetch: fakeFetch }),
+    clock: () => new Date(),
   };
+  const graph = new GraphClient({ baseUrl: "https://graph.example/v25.0", accessToken: "t", fetch: fakeFetch });
+  deps = { ...infra, ...createWorkerServices(infra, { graph }) };
 });
 afterAll(async () => {
+  await deps.close();
   await deps.queues.close();
   redis.disconnect();
   await t.drop();

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseEnv } from "@inbox/config";
 import {
   isRetryableSendError,
   LocalDiskMediaStore,
@@ -14,10 +15,15 @@ import {
   sendQueuedMessage,
   storeOutboundAttachment,
 } from "@inbox/core";
-import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { queueDepsFor } from "@inbox/core/testing";
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { GraphClient } from "@inbox/whatsapp";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
+import type { WorkerDeps } from "../context";
+import { createWorkerServices } from "../services";
+import { sendDepsFor } from "./message-send";
 
 const PHONE_NUMBER_ID = "100000000000009";
 const TOKEN = "media-test-token";
@@ -34,7 +40,9 @@ describe("message.send with media against the simulator", () => {
   let graph: GraphClient;
   let dir: string;
   let store: LocalDiskMediaStore;
+  let deps: WorkerDeps;
   let n = 0;
+  const redis = createRedis(TEST_REDIS_URL);
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -50,8 +58,22 @@ describe("message.send with media against the simulator", () => {
       log,
     });
     graph = new GraphClient({ baseUrl: sim.graphUrl, accessToken: TOKEN });
+    // The worker's services, its media store on the same directory as `store`.
+    const infra = {
+      env: parseEnv({ LOG_LEVEL: "silent", MEDIA_DIR: dir }),
+      db: t.db,
+      pgPool: t.pgPool,
+      redis,
+      queues: new JobQueues(redis, createTestRedisPrefix()),
+      log,
+      clock: () => new Date(),
+    };
+    deps = { ...infra, ...createWorkerServices(infra, { graph }) };
   });
   afterAll(async () => {
+    await deps?.close();
+    await deps?.queues.close();
+    redis.disconnect();
     await sim?.app.close();
     await t?.drop();
     await rm(dir, { recursive: true, force: true });
@@ -70,17 +92,17 @@ describe("message.send with media against the simulator", () => {
       { db: t.db, store, maxDocumentBytes: 25 * 1024 * 1024 },
       { user: admin, conversationId: conversation.id, bytes, filename: "bild.png" },
     );
-    const { message } = await queueOutboundMessage(
-      { db: t.db },
-      {
-        conversationId: conversation.id,
-        body: { type: "image", mediaId: asset.id, caption: "Ihr Bild", clientId: `c${n}` },
-      },
-    );
+    const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: { type: "image", mediaId: asset.id, caption: "Ihr Bild", clientId: `c${n}` },
+    });
     return { asset, message };
   }
   const send = (messageId: string, g: GraphClient = graph, isLastAttempt = false) =>
-    sendQueuedMessage({ db: t.db, graph: g, log, media: { store, uploader: g } }, { messageId, isLastAttempt });
+    sendQueuedMessage(
+      { ...sendDepsFor(deps, log), graph: g, media: { store: deps.media, uploader: g } },
+      { messageId, isLastAttempt },
+    );
 
   it("uploads the stored file to /media, records the provider id and sends the image with {id}", async () => {
     const { asset, message } = await queuedImage();

@@ -17,13 +17,16 @@ import {
   isRetryableSendError,
   type SendQueuedMessageDeps,
 } from "@inbox/core";
+import { queueDepsFor } from "@inbox/core/testing";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { GraphClient } from "@inbox/whatsapp";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import { startWorker } from "../worker";
-import type { WorkerDeps } from "../registry";
+import type { WorkerDeps, WorkerInfra } from "../context";
+import { createWorkerServices } from "../services";
+import { sendDepsFor } from "./message-send";
 
 type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
 
@@ -42,6 +45,7 @@ describe("message.send against the simulator", () => {
   const queues = new JobQueues(redis, prefix);
   let channelId: string;
   let n = 0;
+  let services: WorkerDeps;
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -62,8 +66,10 @@ describe("message.send against the simulator", () => {
     });
     channelId = channel.id;
     await syncTemplates({ db: t.db, graph }, { channelId });
+    services = { ...infra(), ...createWorkerServices(infra(), { graph }) };
   });
   afterAll(async () => {
+    await services.close();
     await built.close();
     await queues.close();
     redis.disconnect();
@@ -90,17 +96,16 @@ describe("message.send against the simulator", () => {
 
   async function queueText(text = "Hallo") {
     const conversation = await newConversation();
-    const { message } = await queueOutboundMessage(
-      { db: t.db },
-      { conversationId: conversation.id, body: { type: "text", text, clientId: `c${n}` } },
-    );
+    const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: { type: "text", text, clientId: `c${n}` },
+    });
     return { conversation, message };
   }
 
+  /** The send use case wired as the worker wires it (its services), with a test's replacements. */
   const deps = (over: Partial<SendQueuedMessageDeps> = {}): SendQueuedMessageDeps => ({
-    db: t.db,
-    graph,
-    log,
+    ...sendDepsFor(services, log),
     ...over,
   });
   const force = (body: object) =>
@@ -146,17 +151,14 @@ describe("message.send against the simulator", () => {
     const parameters = Object.fromEntries(
       Array.from({ length: template.parameterCount }, (_, i) => [String(i + 1), `v${i + 1}`]),
     );
-    const { message } = await queueOutboundMessage(
-      { db: t.db },
-      {
-        conversationId: conversation.id,
-        body: {
-          type: "template",
-          clientId: "tpl",
-          template: { name: template.name, language: template.language, parameters },
-        },
+    const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: {
+        type: "template",
+        clientId: "tpl",
+        template: { name: template.name, language: template.language, parameters },
       },
-    );
+    });
     expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toMatchObject({
       outcome: "sent",
     });
@@ -268,7 +270,7 @@ describe("message.send against the simulator", () => {
       outcome: "channel_paused",
     });
     expect(sends()).toBe(before);
-    const { requeued } = await resumeChannel({ db: t.db }, { channelId, actor: { type: "system" } });
+    const { requeued } = await resumeChannel(queueDepsFor(t.db), { channelId, actor: { type: "system" } });
     expect(requeued).toBeGreaterThanOrEqual(2);
     expect(await sendQueuedMessage(deps(), { messageId: first.message.id, isLastAttempt: false })).toMatchObject({
       outcome: "sent",
@@ -387,8 +389,9 @@ describe("message.send against the simulator", () => {
     expect(await stored(message.id)).toMatchObject({ status: "sending" });
   });
 
-  const workerEnv = () =>
-    parseEnv({
+  /** Wired as `pnpm start` wires it: Prisma, the plain pg pool, Redis, the Graph API of the simulator. */
+  function infra(): WorkerInfra {
+    const env = parseEnv({
       LOG_LEVEL: "silent",
       GRAPH_API_URL: graphUrl,
       WHATSAPP_ACCESS_TOKEN: TOKEN,
@@ -396,11 +399,11 @@ describe("message.send against the simulator", () => {
       WHATSAPP_VERIFY_TOKEN: "v",
       WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
     });
+    return { env, db: t.db, pgPool: t.pgPool, redis, queues, log, clock: () => new Date() };
+  }
 
   it("end to end through BullMQ: a retryable error is retried with backoff and then sent", async () => {
-    // Wired as `pnpm start` wires it: claim and record on the plain pg pool.
-    const workerDeps: WorkerDeps = { env: workerEnv(), db: t.db, pgPool: t.pgPool, redis, queues, log };
-    const worker = await startWorker(workerDeps, { scheduleTemplateSync: false });
+    const worker = await startWorker(infra(), { scheduleTemplateSync: false });
     try {
       const { message } = await queueText();
       await force({ code: 131000, mode: "sync" });
@@ -416,10 +419,7 @@ describe("message.send against the simulator", () => {
     const got: LiveEnvelope[] = [];
     const sub = redis.duplicate();
     const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
-    const worker = await startWorker(
-      { env: workerEnv(), db: t.db, pgPool: t.pgPool, redis, queues, log },
-      { scheduleTemplateSync: false },
-    );
+    const worker = await startWorker(infra(), { scheduleTemplateSync: false });
     try {
       const ok = await queueText("geht raus");
       await drainOutbox(t.db, queues, log);
@@ -461,10 +461,7 @@ describe("message.send against the simulator", () => {
     deadRedis.disconnect();
 
     const before = sends();
-    const worker = await startWorker(
-      { env: workerEnv(), db: t.db, redis, queues, log },
-      { scheduleTemplateSync: false },
-    );
+    const worker = await startWorker(infra(), { scheduleTemplateSync: false });
     try {
       await expect.poll(async () => (await stored(message.id)).status, { timeout: 15_000, interval: 100 }).toBe("sent");
       expect(sends()).toBe(before + 1);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
 import { queueOutboundMessage } from "@inbox/core";
+import { queueDepsFor } from "@inbox/core/testing";
 import {
   createTestDatabase,
   createTestRedisPrefix,
@@ -60,14 +61,14 @@ describe("Redis restarted during a burst of sends", () => {
       const conversation = await t.db.conversation.create({
         data: { channelId: channel.id, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
       });
-      const { message } = await queueOutboundMessage(
-        { db: t.db },
-        { conversationId: conversation.id, body: { type: "text", text: `Nachricht ${i}`, clientId: `r${i}` } },
-      );
+      const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
+        conversationId: conversation.id,
+        body: { type: "text", text: `Nachricht ${i}`, clientId: `r${i}` },
+      });
       ids.push(message.id);
     }
     const worker = await startWorker(
-      { env, db: t.db, redis, queues, log },
+      { env, db: t.db, pgPool: t.pgPool, redis, queues, log, clock: () => new Date() },
       // Few jobs active at once, so most of the burst waits in Redis when it goes away.
       {
         scheduleTemplateSync: false,

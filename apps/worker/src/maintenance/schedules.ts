@@ -1,7 +1,8 @@
+import { listTemplateChannelIds } from "@inbox/core";
 import type { Db } from "@inbox/db";
-import type { JobQueues } from "@inbox/jobs";
+import { jobIdFor, type JobQueues } from "@inbox/jobs";
 
-export const TEMPLATE_SYNC_EVERY_MS = 6 * 60 * 60 * 1000;
+const TEMPLATE_SYNC_EVERY_MS = 6 * 60 * 60 * 1000;
 export const CONVERSATION_WAKE_EVERY_MS = 60 * 1000;
 
 /**
@@ -13,18 +14,15 @@ export async function scheduleTemplateSync(
   queues: JobQueues,
   everyMs = TEMPLATE_SYNC_EVERY_MS,
 ): Promise<number> {
-  const channels = await db.channel.findMany({
-    where: { type: "whatsapp", accountId: { not: null } },
-    select: { id: true },
-  });
-  for (const channel of channels) {
+  const channelIds = await listTemplateChannelIds(db);
+  for (const channelId of channelIds) {
     await queues.queues.maintenance.upsertJobScheduler(
-      `template.sync-${channel.id}`,
+      jobIdFor("template.sync", channelId),
       { every: everyMs },
-      { name: "template.sync", data: { channelId: channel.id } },
+      { name: "template.sync", data: { channelId } },
     );
   }
-  return channels.length;
+  return channelIds.length;
 }
 
 /** `conversation.wake` on one scheduler shared by all workers (a snoozed conversation reopens within `everyMs`). */

@@ -6,13 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
 import { queueOutboundMessage } from "@inbox/core";
+import { queueDepsFor } from "@inbox/core/testing";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
 import { startWorker } from "../worker";
-import type { WorkerDeps } from "../registry";
-import { sweepOutboundOnce, sweepStatusesOnce } from "./sweeper";
+import type { WorkerDeps, WorkerInfra } from "../context";
+import { createWorkerServices } from "../services";
+import { pruneOutboxOnce, sweepOutboundOnce, sweepStatusesOnce } from "./sweeper";
 
 const PHONE_NUMBER_ID = "100000000000001";
 const log = createLogger({ name: "test", level: "silent", pretty: false });
@@ -20,6 +22,7 @@ const log = createLogger({ name: "test", level: "silent", pretty: false });
 describe("outbound sweeper", () => {
   let t: TestDatabase;
   let sim: TestSimulator;
+  let infra: WorkerInfra;
   let deps: WorkerDeps;
   const redis = createRedis(TEST_REDIS_URL);
   const queues = new JobQueues(redis, createTestRedisPrefix());
@@ -35,12 +38,14 @@ describe("outbound sweeper", () => {
       log,
     });
     const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv });
-    deps = { env, db: t.db, redis, queues, log };
+    infra = { env, db: t.db, pgPool: t.pgPool, redis, queues, log, clock: () => new Date() };
+    deps = { ...infra, ...createWorkerServices(infra) };
     channelId = (
       await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })
     ).id;
   });
   afterAll(async () => {
+    await deps.close();
     await sim.close();
     await queues.close();
     redis.disconnect();
@@ -57,10 +62,10 @@ describe("outbound sweeper", () => {
     const conversation = await t.db.conversation.create({
       data: { channelId: channel, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
     });
-    const { message } = await queueOutboundMessage(
-      { db: t.db },
-      { conversationId: conversation.id, body: { type: "text", text: "Hallo", clientId: `s${n}` } },
-    );
+    const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
+      conversationId: conversation.id,
+      body: { type: "text", text: "Hallo", clientId: `s${n}` },
+    });
     const past = new Date(Date.now() - (opts.ageMs ?? 30 * 60_000));
     await t.db.outboxJob.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: past } });
     await t.db.message.update({
@@ -86,7 +91,7 @@ describe("outbound sweeper", () => {
 
     const result = await sweep();
     expect(new Set(result?.requeued)).toEqual(new Set([queued, sending]));
-    const worker = await startWorker(deps, { scheduleTemplateSync: false, sweepEveryMs: 0 });
+    const worker = await startWorker(infra, { scheduleTemplateSync: false, sweepEveryMs: 0 });
     try {
       await drainOutbox(t.db, queues, log);
       await expect.poll(async () => (await stored(queued)).status, { timeout: 15_000, interval: 100 }).toBe("sent");
@@ -130,6 +135,23 @@ describe("outbound sweeper", () => {
     const results = await Promise.all([first, second]);
     expect(results.filter((r) => r === null)).toHaveLength(1);
     await redis.del(`${queues.prefix}:outbound-sweep-lock`);
+  });
+
+  it("prunes outbox rows dispatched more than a day ago, and only those", async () => {
+    const day = 24 * 3600_000;
+    const row = (jobId: string, dispatchedAt: Date | null) =>
+      t.db.outboxJob.create({
+        data: { name: "conversation.wake", payload: {}, jobId, dispatchedAt },
+      });
+    await row("conversation.wake-prune-old", new Date(Date.now() - 2 * day));
+    await row("conversation.wake-prune-recent", new Date(Date.now() - day / 2));
+    await row("conversation.wake-prune-waiting", null);
+    expect(await pruneOutboxOnce(deps, { lockMs: 1 })).toBeGreaterThanOrEqual(1);
+    const left = await t.db.outboxJob.findMany({ where: { jobId: { startsWith: "conversation.wake-prune-" } } });
+    expect(left.map((r) => r.jobId).sort()).toEqual([
+      "conversation.wake-prune-recent",
+      "conversation.wake-prune-waiting",
+    ]);
   });
 
   it("applies a status report that overtook its message's wamid and stayed unapplied", async () => {

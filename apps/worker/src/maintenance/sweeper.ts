@@ -6,9 +6,8 @@ import {
   type SweepPendingMediaOptions,
   type SweepStuckMessagesOptions,
 } from "@inbox/core";
-import type { QueueName } from "@inbox/jobs";
-import type { WorkerDeps } from "../registry";
-import { liveChangesFor } from "../handlers/inbound-deps";
+import { pruneOutbox, type QueueName } from "@inbox/jobs";
+import type { WorkerDeps } from "../context";
 
 export const SWEEP_EVERY_MS = 60_000;
 const LIVE_STATES = ["waiting", "delayed", "active", "prioritized", "waiting-children"] as const;
@@ -29,8 +28,7 @@ async function idsWithLiveJob(deps: WorkerDeps, queue: QueueName, field: string,
 }
 
 /** Message ids (of `ids`) that have a live `message.send` job in the outbound queue. */
-export const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) =>
-  idsWithLiveJob(deps, "outbound", "messageId", ids);
+const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) => idsWithLiveJob(deps, "outbound", "messageId", ids);
 
 /** Runs `sweep` only if this process gets the Redis lock `name` (held for `lockMs`); null when another one has it. */
 async function withSweepLock<T>(
@@ -43,7 +41,7 @@ async function withSweepLock<T>(
   return locked === "OK" ? sweep() : null;
 }
 
-type SweepRunOptions = { lockMs?: number; onOutboxWritten?: () => void };
+type SweepRunOptions = { lockMs?: number };
 
 /** One sweep of stuck outbound messages (see sweepStuckMessages), by at most one worker process at a time. */
 export async function sweepOutboundOnce(
@@ -51,15 +49,7 @@ export async function sweepOutboundOnce(
   options: SweepStuckMessagesOptions & SweepRunOptions = {},
 ): Promise<{ requeued: string[] } | null> {
   return withSweepLock(deps, "outbound-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
-    const result = await sweepStuckMessages(
-      {
-        db: deps.db,
-        withLiveJob: (ids) => messagesWithLiveJob(deps, ids),
-        ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}),
-        ...(deps.clock ? { clock: deps.clock } : {}),
-      },
-      options,
-    );
+    const result = await sweepStuckMessages({ ...deps, withLiveJob: (ids) => messagesWithLiveJob(deps, ids) }, options);
     if (result.requeued.length > 0)
       deps.log.warn({ count: result.requeued.length }, "outbound sweeper re-enqueued messages no job would pick up");
     return result;
@@ -73,12 +63,7 @@ export async function sweepPendingMediaOnce(
 ): Promise<{ requeued: string[] } | null> {
   return withSweepLock(deps, "media-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
     const result = await sweepPendingMedia(
-      {
-        db: deps.db,
-        withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", "mediaAssetId", ids),
-        ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}),
-        ...(deps.clock ? { clock: deps.clock } : {}),
-      },
+      { ...deps, withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", "mediaAssetId", ids) },
       options,
     );
     if (result.requeued.length > 0)
@@ -93,16 +78,23 @@ export async function sweepStatusesOnce(
   options: { lockMs?: number } = {},
 ): Promise<{ applied: number } | null> {
   return withSweepLock(deps, "status-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
-    const result = await sweepUnappliedStatuses({ db: deps.db, ...(deps.clock ? { clock: deps.clock } : {}) });
+    const result = await sweepUnappliedStatuses(deps);
     if (result.applied > 0) {
       deps.log.info(
         { count: result.applied },
         "status sweeper applied reports that had overtaken their message's wamid",
       );
-      liveChangesFor(deps).add({ updatedMessageIds: result.updatedMessageIds });
+      deps.live.add({ updatedMessageIds: result.updatedMessageIds });
     }
     return result;
   });
+}
+
+/** Outbox rows dispatched more than a day ago are BullMQ's business: deleted, by one process at a time. */
+export async function pruneOutboxOnce(deps: WorkerDeps, options: { lockMs?: number } = {}): Promise<number | null> {
+  return withSweepLock(deps, "outbox-prune", options.lockMs ?? SWEEP_EVERY_MS / 2, () =>
+    pruneOutbox(deps.db, deps.clock()),
+  );
 }
 
 export interface SweeperOptions extends SweepStuckMessagesOptions {
@@ -110,19 +102,16 @@ export interface SweeperOptions extends SweepStuckMessagesOptions {
 }
 
 /**
- * Every `everyMs` in this worker process until closed: the stuck-message sweep, the pending-media sweep, then
- * the unapplied-status sweep.
+ * Every `everyMs` in this worker process until closed: the stuck-message sweep, the pending-media sweep, the
+ * unapplied-status sweep, then the outbox's dispatched rows are pruned.
  * Errors (Postgres or Redis down, …) wait for the next round.
  */
 export function startSweeper(
   deps: WorkerDeps,
-  options: SweeperOptions & { everyMs?: number; onOutboxWritten?: () => void } = {},
+  options: SweeperOptions & { everyMs?: number } = {},
 ): { close(): Promise<void> } {
   const everyMs = options.everyMs ?? SWEEP_EVERY_MS;
-  const run = {
-    lockMs: Math.max(1_000, everyMs / 2),
-    ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}),
-  };
+  const run = { lockMs: Math.max(1_000, everyMs / 2) };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let isClosed = false;
@@ -133,6 +122,8 @@ export function startSweeper(
       .catch((err: unknown) => deps.log.warn({ err }, "media sweep failed; next round will retry"))
       .then(() => sweepStatusesOnce(deps, run))
       .catch((err: unknown) => deps.log.warn({ err }, "status sweep failed; next round will retry"))
+      .then(() => pruneOutboxOnce(deps, run))
+      .catch((err: unknown) => deps.log.warn({ err }, "outbox prune failed; next round will retry"))
       .finally(() => {
         if (!isClosed) timer = setTimeout(tick, everyMs);
       });

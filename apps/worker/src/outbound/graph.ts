@@ -1,8 +1,5 @@
 import { Agent, request } from "undici";
 import { fetchTransport, GraphClient, type GraphTransport } from "@inbox/whatsapp";
-import type { WorkerDeps } from "../registry";
-
-const clients = new WeakMap<WorkerDeps, GraphClient>();
 
 export interface GraphTransportOptions {
   /** Upper bound of open connections per origin (Graph host); requests beyond it wait for a free one. */
@@ -40,17 +37,14 @@ export function createGraphTransport({ connections = 128 }: GraphTransportOption
   };
 }
 
-/** The Graph API client from the deps, or one built from GRAPH_API_URL + WHATSAPP_ACCESS_TOKEN (once per deps). */
-export function graphFor(deps: WorkerDeps): GraphClient {
-  if (deps.graph) return deps.graph;
-  let client = clients.get(deps);
-  if (!client) {
-    client = new GraphClient({
-      baseUrl: deps.env.GRAPH_API_URL,
-      accessToken: deps.env.WHATSAPP_ACCESS_TOKEN ?? "",
-      transport: createGraphTransport(),
-    });
-    clients.set(deps, client);
-  }
-  return client;
+/** The Graph API client the environment configures (GRAPH_API_URL + WHATSAPP_ACCESS_TOKEN), on the worker's transport. */
+export function createGraphClient(env: {
+  GRAPH_API_URL: string;
+  WHATSAPP_ACCESS_TOKEN?: string | undefined;
+}): GraphClient {
+  return new GraphClient({
+    baseUrl: env.GRAPH_API_URL,
+    accessToken: env.WHATSAPP_ACCESS_TOKEN ?? "",
+    transport: createGraphTransport(),
+  });
 }

@@ -3,7 +3,7 @@ import type { Throttle } from "@inbox/core";
 import type { Redis } from "ioredis";
 
 /** Meta's pair rate limit: 1 message per 6 s to the same user, bursts up to 45. */
-export const PAIR_INTERVAL_MS = 6_000;
+const PAIR_INTERVAL_MS = 6_000;
 export const PAIR_BURST = 45;
 /**
  * Slots are spaced at limit × 0.97, no burst. Meta (and the simulator) count messages in a sliding second, so
@@ -13,11 +13,11 @@ export const PAIR_BURST = 45;
  * guards sit in the send path (sendQueuedMessage): a slot missed by more than MAX_SLOT_LATENESS_MS is re-booked,
  * and the per-process dispatch gate (createDispatchGate) counts this process's actual send times.
  */
-export const THROUGHPUT_SAFETY = 0.97;
+const THROUGHPUT_SAFETY = 0.97;
 /** Beyond this, a missed slot is re-booked (protects the spacing between several worker processes). */
 export const MAX_SLOT_LATENESS_MS = 50;
 /** Network jitter allowed for by the dispatch gate: it counts `limit` sends per (1,000 + this) ms. */
-export const DISPATCH_JITTER_MS = 30;
+const DISPATCH_JITTER_MS = 30;
 
 // GCRA with reservations, for the phone number and the recipient pair together. Each call books the earliest
 // slot of the number and answers how long to wait for it, so waiters never poll and no capacity is lost between

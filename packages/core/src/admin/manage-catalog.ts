@@ -2,7 +2,7 @@ import type { ChannelDto, LabelDto, QuickReplyDto } from "@inbox/contracts";
 import { isUniqueViolation, type Db, type DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit, type Actor } from "../audit/record-audit";
-import { isUuid } from "../conversations/conversation-scope";
+import { assertUuid } from "../shared/ids";
 import { REQUIRE_TOTP_SETTING } from "../auth/read-security-settings";
 
 async function unique<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -12,9 +12,6 @@ async function unique<T>(what: string, run: () => Promise<T>): Promise<T> {
     if (isUniqueViolation(error)) throw new AppError("conflict", `${what} already exists.`);
     throw error;
   }
-}
-function checkId(id: string, what: string): void {
-  if (!isUuid(id)) throw new AppError("not_found", `${what} not found.`);
 }
 
 export async function listLabels(db: DbTx): Promise<LabelDto[]> {
@@ -26,7 +23,7 @@ export async function saveLabel(
   actor: Actor,
   input: { id?: string; name: string; color: string },
 ): Promise<LabelDto> {
-  if (input.id) checkId(input.id, "Label");
+  if (input.id) assertUuid(input.id, "Label");
   return unique(`Label ${input.name}`, () =>
     db.$transaction(async (tx) => {
       const label = input.id
@@ -41,7 +38,7 @@ export async function saveLabel(
 }
 
 export async function deleteLabel(db: Db, actor: Actor, id: string): Promise<void> {
-  checkId(id, "Label");
+  assertUuid(id, "Label");
   const { count } = await db.label.deleteMany({ where: { id } });
   if (!count) throw new AppError("not_found", "Label not found.");
   await recordAudit(db, actor, "label.deleted", "label", id);
@@ -60,8 +57,8 @@ export async function saveQuickReply(
   actor: Actor,
   input: { id?: string; shortcut: string; title: string; text: string; teamId: string | null },
 ): Promise<QuickReplyDto> {
-  if (input.id) checkId(input.id, "Quick reply");
-  if (input.teamId) checkId(input.teamId, "Team");
+  if (input.id) assertUuid(input.id, "Quick reply");
+  if (input.teamId) assertUuid(input.teamId, "Team");
   const data = { shortcut: input.shortcut, title: input.title, text: input.text, teamId: input.teamId };
   return unique(`Shortcut /${input.shortcut}`, () =>
     db.$transaction(async (tx) => {
@@ -77,7 +74,7 @@ export async function saveQuickReply(
 }
 
 export async function deleteQuickReply(db: Db, actor: Actor, id: string): Promise<void> {
-  checkId(id, "Quick reply");
+  assertUuid(id, "Quick reply");
   const { count } = await db.quickReply.deleteMany({ where: { id } });
   if (!count) throw new AppError("not_found", "Quick reply not found.");
   await recordAudit(db, actor, "quick_reply.deleted", "quick_reply", id);

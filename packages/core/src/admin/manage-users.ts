@@ -1,14 +1,16 @@
 import type { UpdateUserBody, UserDto } from "@inbox/contracts";
-import type { Db, DbTx } from "@inbox/db";
+import type { Db, DbTx, Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit, type Actor } from "../audit/record-audit";
+import { createUser, type CreateUserInput } from "../users/create-user";
 import { hashPassword } from "../users/password";
-import { isUuid } from "../conversations/conversation-scope";
+import { isUuid } from "../shared/ids";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export async function listUsers(db: DbTx): Promise<UserDto[]> {
+async function findUserDtos(db: DbTx, where: Prisma.UserWhereInput): Promise<UserDto[]> {
   const users = await db.user.findMany({
+    where,
     orderBy: { name: "asc" },
     include: { memberships: { select: { teamId: true } } },
   });
@@ -25,6 +27,43 @@ export async function listUsers(db: DbTx): Promise<UserDto[]> {
   }));
 }
 
+/** Every user, for admins. */
+export async function listUsers(db: DbTx): Promise<UserDto[]> {
+  return findUserDtos(db, {});
+}
+
+/** Active users with what colleagues need of them (assignment menus): no e-mail, no security state. */
+export async function listActiveUsers(
+  db: DbTx,
+): Promise<{ id: string; name: string; role: UserDto["role"]; teamIds: string[] }[]> {
+  const users = await findUserDtos(db, { isActive: true });
+  return users.map((u) => ({ id: u.id, name: u.name, role: u.role, teamIds: u.teamIds }));
+}
+
+async function getUser(db: DbTx, userId: string): Promise<UserDto> {
+  const [user] = await findUserDtos(db, { id: userId });
+  if (!user) throw new AppError("not_found", "User not found.");
+  return user;
+}
+
+/**
+ * A new user in one transaction: the account, its teams (by id, as the admin console picks them; `teams` by name
+ * are created when missing, as the CLI takes them) and the audit entry.
+ */
+export async function createUserAccount(
+  db: Db,
+  actor: Actor,
+  input: CreateUserInput & { teamIds?: string[] },
+): Promise<UserDto> {
+  const { teamIds = [], ...account } = input;
+  const id = await db.$transaction(async (tx) => {
+    const created = await createUser(tx, account, actor);
+    await setUserTeams(tx, created.id, teamIds, created.role);
+    return created.id;
+  });
+  return getUser(db, id);
+}
+
 async function assertTeams(db: DbTx, teamIds: string[]): Promise<void> {
   if (
     teamIds.some((id) => !isUuid(id)) ||
@@ -35,7 +74,7 @@ async function assertTeams(db: DbTx, teamIds: string[]): Promise<void> {
 }
 
 /** Role, name, teams, locale, active flag. Deactivating ends the user's sessions at once. */
-export async function updateUser(db: Db, actor: Actor, userId: string, input: UpdateUserBody): Promise<void> {
+export async function updateUser(db: Db, actor: Actor, userId: string, input: UpdateUserBody): Promise<UserDto> {
   if (!isUuid(userId)) throw new AppError("not_found", "User not found.");
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
@@ -49,12 +88,8 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
     }
     await tx.user.update({
       where: { id: userId },
-      data: {
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.role !== undefined ? { role: input.role } : {}),
-        ...(input.locale !== undefined ? { locale: input.locale } : {}),
-        ...(input.isActive !== undefined ? { isActive: input.isActive } : {}),
-      },
+      // Prisma leaves a field that is undefined as it is.
+      data: { name: input.name, role: input.role, locale: input.locale, isActive: input.isActive },
     });
     if (input.teamIds) {
       const teamIds = [...new Set(input.teamIds)];
@@ -76,6 +111,7 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
       JSON.parse(JSON.stringify(input)) as Record<string, never>,
     );
   });
+  return getUser(db, userId);
 }
 
 /** An admin sets a new password: the user must change it, is unlocked, and all their sessions end. */
@@ -94,7 +130,7 @@ export async function resetUserPassword(db: Db, actor: Actor, userId: string, pa
   });
 }
 
-export async function setUserTeams(
+async function setUserTeams(
   db: DbTx,
   userId: string,
   teamIds: string[],

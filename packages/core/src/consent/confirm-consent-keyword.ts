@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Db } from "@inbox/db";
-import { enqueueInTransaction } from "@inbox/jobs";
 import { loadConsentKeywordSettings } from "../inbound/consent-keywords";
+import { createOutboundMessage } from "../messages/create-outbound-message";
 
 export interface ConfirmConsentKeywordInput {
   contactId: string;
@@ -32,37 +31,30 @@ export async function confirmConsentKeyword(
     });
     const conversation = await tx.conversation.findUnique({
       where: { id: input.conversationId },
-      select: { id: true, channelId: true },
+      select: { id: true, channelId: true, firstResponseAt: true },
     });
     if (!consent || !conversation) return { messageId: null };
     const settings = await loadConsentKeywordSettings(tx);
     const text = input.kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
     const clientId = `consent-confirm-${consent.id}`;
-    const id = randomUUID();
-    const created = await tx.message.createManyAndReturn({
-      data: [
-        {
-          id,
-          conversationId: conversation.id,
-          channelId: conversation.channelId,
-          direction: "outbound",
-          type: "text",
-          text,
-          payload: {
-            kind: "consent_confirmation",
-            consentKind: input.kind,
-            consentId: consent.id,
-            isOptOutConfirmation: input.kind === "opt_out",
-          },
-          clientId,
-          status: "queued",
+    const created = await createOutboundMessage(
+      tx,
+      conversation,
+      {
+        type: "text",
+        text,
+        payload: {
+          kind: "consent_confirmation",
+          consentKind: input.kind,
+          consentId: consent.id,
+          isOptOutConfirmation: input.kind === "opt_out",
         },
-      ],
-      skipDuplicates: true,
-      select: { id: true },
-    });
-    if (created.length === 0) return { messageId: null };
-    await enqueueInTransaction(tx, [{ name: "message.send", payload: { messageId: id }, jobId: `message.send-${id}` }]);
-    return { messageId: id };
+        clientId,
+        senderId: null,
+        status: "queued",
+      },
+      new Date(),
+    );
+    return { messageId: created?.id ?? null };
   });
 }

@@ -8,8 +8,8 @@
  *   purpose: marketing templates need marketing consent, utility and authentication templates need the
  *   service consent the customer gave for notifications.
  */
-export type ConsentPurpose = "service" | "marketing";
-export type TemplateCategory = "marketing" | "utility" | "authentication";
+type ConsentPurpose = "service" | "marketing";
+type TemplateCategory = "marketing" | "utility" | "authentication";
 
 export interface ConsentState {
   purpose: ConsentPurpose;
@@ -30,7 +30,7 @@ export interface SendCheckInput {
   isOptOutConfirmation?: boolean;
 }
 
-export function purposeForTemplate(category: TemplateCategory): ConsentPurpose {
+function purposeForTemplate(category: TemplateCategory): ConsentPurpose {
   return category === "marketing" ? "marketing" : "service";
 }
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { canAccessConversation } from "./can-access-conversation";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { accessibleConversationsWhere, canAccessConversation } from "./can-access-conversation";
 
 const agent = { id: "a", role: "agent" as const, teamIds: ["t1"] };
 const lead = { id: "l", role: "lead" as const, teamIds: ["t1"] };
@@ -20,5 +21,45 @@ describe("canAccessConversation", () => {
   });
   it("admins see everything", () => {
     expect(canAccessConversation(admin, { teamId: "t9", assigneeId: "z" })).toBe(true);
+  });
+});
+
+describe("accessibleConversationsWhere", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it("selects exactly the conversations canAccessConversation allows, for every role and ownership", async () => {
+    const [t1, t2] = await Promise.all(["T1", "T2"].map((name) => t.db.team.create({ data: { name } })));
+    const [me, colleague] = await Promise.all(
+      ["me", "colleague"].map((name) =>
+        t.db.user.create({ data: { email: `${name}@example.test`, name, passwordHash: "x", role: "agent" } }),
+      ),
+    );
+    const channel = await t.db.channel.create({
+      data: { type: "whatsapp", name: "WA", externalId: "100000000000077" },
+    });
+    let n = 0;
+    // Every combination of team (mine, another, none) and assignee (me, a colleague, nobody).
+    for (const teamId of [t1!.id, t2!.id, null]) {
+      for (const assigneeId of [me!.id, colleague!.id, null]) {
+        const contact = await t.db.contact.create({ data: { channelId: channel.id, waId: `4915000000${++n}` } });
+        await t.db.conversation.create({ data: { channelId: channel.id, contactId: contact.id, teamId, assigneeId } });
+      }
+    }
+    const all = await t.db.conversation.findMany({ select: { id: true, teamId: true, assigneeId: true } });
+    for (const role of ["agent", "lead", "admin"] as const) {
+      const user = { id: me!.id, role, teamIds: [t1!.id] };
+      const filtered = await t.db.conversation.findMany({
+        where: accessibleConversationsWhere(user),
+        select: { id: true },
+      });
+      const allowed = all.filter((c) => canAccessConversation(user, c)).map((c) => c.id);
+      expect(filtered.map((c) => c.id).sort()).toEqual(allowed.sort());
+    }
   });
 });

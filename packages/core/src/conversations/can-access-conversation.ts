@@ -1,5 +1,6 @@
-import type { DbTx } from "@inbox/db";
+import type { DbTx, Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
+import { isUuid } from "../shared/ids";
 
 export interface AccessUser {
   id: string;
@@ -23,8 +24,32 @@ export function canAccessConversation(user: AccessUser, conversation: Conversati
   return user.role === "lead" && conversation.teamId === null;
 }
 
+/** canAccessConversation as a Prisma filter (the same rule, applied in the query). */
+export function accessibleConversationsWhere(user: AccessUser): Prisma.ConversationWhereInput {
+  if (user.role === "admin") return {};
+  const or: Prisma.ConversationWhereInput[] = [{ assigneeId: user.id }];
+  if (user.teamIds.length) or.push({ teamId: { in: user.teamIds } });
+  if (user.role === "lead") or.push({ teamId: null });
+  return { OR: or };
+}
+
+/** The conversation's scope when it exists and `user` may see it; null otherwise (also for a malformed id). */
+export async function findAccessibleConversation(
+  db: DbTx,
+  user: AccessUser,
+  conversationId: string,
+): Promise<({ id: string } & ConversationScope) | null> {
+  if (!isUuid(conversationId)) return null;
+  const conversation = await db.conversation.findUnique({
+    where: { id: conversationId },
+    select: { id: true, teamId: true, assigneeId: true },
+  });
+  return conversation && canAccessConversation(user, conversation) ? conversation : null;
+}
+
 /** Loads the conversation's scope or throws not_found (unknown) / forbidden (not the user's). */
 export async function assertConversationAccess(db: DbTx, user: AccessUser, conversationId: string): Promise<void> {
+  if (!isUuid(conversationId)) throw new AppError("not_found", "Conversation not found.");
   const conversation = await db.conversation.findUnique({
     where: { id: conversationId },
     select: { teamId: true, assigneeId: true },

@@ -2,15 +2,16 @@ import type { ConversationAction, ConversationDto } from "@inbox/contracts";
 import { isUniqueViolation, type Db, type DbTx, type Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit } from "../audit/record-audit";
-import type { LivePublisher } from "../realtime/live-publisher";
-import { buildLiveEvents, loadConversationDtos } from "../realtime/live-dtos";
+import { isUuid } from "../shared/ids";
+import type { LiveChanges } from "../shared/live-changes";
 import { canAccessConversation, type AccessUser } from "./can-access-conversation";
-import { isUuid } from "./conversation-scope";
+import { loadConversationDtos } from "./load-conversation-dtos";
 
 export interface ChangeConversationDeps {
   db: Db;
-  live?: LivePublisher;
-  clock?: () => Date;
+  /** Every console that may see the conversation learns of the change (conversation.updated). */
+  live: LiveChanges;
+  clock: () => Date;
 }
 
 type Loaded = { id: string; contactId: string; teamId: string | null; assigneeId: string | null; status: string };
@@ -91,7 +92,7 @@ export async function changeConversation(
 ): Promise<ConversationDto> {
   const { user, conversationId, action } = input;
   if (!isUuid(conversationId)) throw new AppError("not_found", "Conversation not found.");
-  const now = deps.clock?.() ?? new Date();
+  const now = deps.clock();
   try {
     await deps.db.$transaction(async (tx) => {
       const conversation = await tx.conversation.findUnique({
@@ -105,7 +106,7 @@ export async function changeConversation(
       await tx.conversation.update({ where: { id: conversationId }, data: { ...data, updatedAt: now } });
       await recordAudit(
         tx,
-        { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) },
+        { type: "user", userId: user.id, ip: input.ip },
         `conversation.${action.type}`,
         "conversation",
         conversationId,
@@ -118,7 +119,7 @@ export async function changeConversation(
     }
     throw error;
   }
-  if (deps.live) await deps.live.publish(await buildLiveEvents(deps.db, { conversationIds: [conversationId] }));
+  deps.live.add({ conversationIds: [conversationId] });
   const [dto] = await loadConversationDtos(deps.db, [conversationId]);
   return dto!;
 }

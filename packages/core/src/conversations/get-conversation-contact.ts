@@ -2,7 +2,7 @@ import type { ContactDetailsDto } from "@inbox/contracts";
 import type { DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { assertConversationAccess, type AccessUser } from "./can-access-conversation";
-import { isUuid } from "./conversation-scope";
+import { isUuid } from "../shared/ids";
 
 /** The contact panel of a conversation (access checked like the conversation itself). */
 export async function getConversationContact(

@@ -1,9 +1,9 @@
 import type { MessageDto } from "@inbox/contracts";
 import type { DbTx, Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
-import { toMessageDto } from "../outbound/to-message-dto";
+import { toMessageDto } from "../messages/to-message-dto";
+import { decodeCursor, encodeCursor } from "../shared/cursors";
 import { assertConversationAccess, type AccessUser } from "./can-access-conversation";
-import { decodeCursor, encodeCursor, isUuid } from "./conversation-scope";
 
 /** A conversation's history, newest first, keyset-paged (the console loads older pages on scroll-up). */
 export async function listConversationMessages(
@@ -11,7 +11,6 @@ export async function listConversationMessages(
   user: AccessUser,
   input: { conversationId: string; limit: number; cursor?: string | undefined },
 ): Promise<{ items: MessageDto[]; nextCursor: string | null }> {
-  if (!isUuid(input.conversationId)) throw new AppError("not_found", "Conversation not found.");
   await assertConversationAccess(db, user, input.conversationId);
   const and: Prisma.MessageWhereInput[] = [{ conversationId: input.conversationId }];
   if (input.cursor) {

@@ -1,9 +1,10 @@
 import type { ConversationDto, ConversationListQuery } from "@inbox/contracts";
 import type { DbTx, Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
-import { loadConversationDtos } from "../realtime/live-dtos";
-import type { AccessUser } from "./can-access-conversation";
-import { accessibleConversationsWhere, decodeCursor, encodeCursor, isUuid } from "./conversation-scope";
+import { decodeCursor, encodeCursor } from "../shared/cursors";
+import { isUuid } from "../shared/ids";
+import { accessibleConversationsWhere, type AccessUser } from "./can-access-conversation";
+import { loadConversationDtos } from "./load-conversation-dtos";
 
 const NOTHING: Prisma.ConversationWhereInput = { id: { in: [] } };
 

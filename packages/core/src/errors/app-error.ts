@@ -1,5 +1,5 @@
 /** Domain error codes; the API's one error handler maps each to an HTTP status. */
-export const APP_ERROR_STATUS = {
+const APP_ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
   unauthenticated: 401,

@@ -1,24 +1,7 @@
-import { Prisma, type MessageStatus, type RunSql } from "@inbox/db";
+import { Prisma, type RunSql } from "@inbox/db";
 import type { Status } from "@inbox/whatsapp";
+import { isUuid } from "../shared/ids";
 import { fromMetaTimestamp } from "./meta-time";
-
-/** Order of delivery states: a report only ever moves a message forward; failed is terminal. */
-export const STATUS_RANK: Record<MessageStatus, number> = {
-  queued: 0,
-  sending: 1,
-  sent: 2,
-  delivered: 3,
-  read: 4,
-  played: 5,
-  failed: 6,
-  received: -1,
-};
-
-/** True when `next` may replace `current` (monotonic; nothing leaves failed; inbound messages keep received). */
-export function isStatusAdvance(current: MessageStatus, next: MessageStatus): boolean {
-  if (current === "failed" || current === "received") return false;
-  return STATUS_RANK[next] > STATUS_RANK[current];
-}
 
 export interface StatusReport {
   externalId: string;
@@ -31,7 +14,6 @@ export interface StatusReport {
   callbackMessageId: string | null;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 /**
@@ -47,7 +29,7 @@ export function toStatusReports(statuses: Status[]): StatusReport[] {
     errors: s.errors ? toJson(s.errors) : null,
     pricing: s.pricing ? toJson(s.pricing) : null,
     callbackMessageId:
-      s.biz_opaque_callback_data && UUID_RE.test(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
+      s.biz_opaque_callback_data && isUuid(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
   }));
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, prismaSql, type Contact, type Db, type DbTx, type PgPool } from "@inbox/db";
-import { enqueueInTransaction, type OutboxEntry } from "@inbox/jobs";
+import { enqueueInTransaction, jobIdFor, type OutboxEntry } from "@inbox/jobs";
 import type { Logger } from "@inbox/logger";
 import {
   isMessagesChange,
@@ -10,7 +10,7 @@ import {
   type UserPreferencesValue,
   type WebhookPayload,
 } from "@inbox/whatsapp";
-import type { LiveMessageRow } from "../realtime/live-dtos";
+import type { LiveMessageRow } from "../shared/live-changes";
 import { ChannelDirectory, type InboundChannel } from "./channel-directory";
 import { ConsentKeywordCache, matchConsentKeyword, type ConsentKeywordSettings } from "./consent-keywords";
 import { describeInboundMessage, type DescribedMessage } from "./describe-inbound-message";
@@ -343,7 +343,7 @@ function noteConversation(work: Work, conversation: OpenedConversation): void {
     work.jobs.push({
       name: ROUTE_JOB,
       payload: { conversationId: conversation.id },
-      jobId: `${ROUTE_JOB}-${conversation.id}`,
+      jobId: jobIdFor(ROUTE_JOB, conversation.id),
     });
   }
 }
@@ -466,7 +466,11 @@ async function afterStored(work: Work, channel: InboundChannel, stored: StoredIn
     }));
     await tx.mediaAsset.createMany({ data: assets });
     for (const a of assets)
-      work.jobs.push({ name: "media.download", payload: { mediaAssetId: a.id }, jobId: `media.download-${a.id}` });
+      work.jobs.push({
+        name: "media.download",
+        payload: { mediaAssetId: a.id },
+        jobId: jobIdFor("media.download", a.id),
+      });
   }
   for (const s of stored) {
     if (!s.described.keywordText) continue;
@@ -521,7 +525,7 @@ async function recordKeywordConsent(
   work.jobs.push({
     name: "consent.confirm",
     payload: { contactId, conversationId, kind },
-    jobId: `consent.confirm-${consent.id}`,
+    jobId: jobIdFor("consent.confirm", consent.id),
   });
 }
 

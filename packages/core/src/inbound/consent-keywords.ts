@@ -2,7 +2,7 @@ import type { DbTx } from "@inbox/db";
 import { z } from "zod";
 
 /** Setting keys (Setting table) an admin changes to configure chat keywords and confirmation texts. */
-export const CONSENT_SETTING_KEYS = {
+const CONSENT_SETTING_KEYS = {
   optInKeywords: "consent.optInKeywords",
   optOutKeywords: "consent.optOutKeywords",
   optInPurpose: "consent.optInPurpose",
@@ -12,9 +12,9 @@ export const CONSENT_SETTING_KEYS = {
 
 export const DEFAULT_OPT_IN_KEYWORDS = ["JA", "Zustimmung", "START", "YES"];
 export const DEFAULT_OPT_OUT_KEYWORDS = ["STOP", "Abmelden", "Widerruf", "STOPP", "UNSUBSCRIBE"];
-export const DEFAULT_OPT_IN_CONFIRMATION =
+const DEFAULT_OPT_IN_CONFIRMATION =
   "Danke! Sie erhalten ab jetzt Nachrichten von uns. Mit STOP können Sie jederzeit widerrufen. / Thank you! You will now receive messages from us. Reply STOP to opt out at any time.";
-export const DEFAULT_OPT_OUT_CONFIRMATION =
+const DEFAULT_OPT_OUT_CONFIRMATION =
   "Sie erhalten keine Nachrichten mehr von uns. Mit START melden Sie sich wieder an. / You will no longer receive messages from us. Reply START to opt in again.";
 
 export interface ConsentKeywordSettings {

@@ -1,9 +1,8 @@
 import type { InboundMessage } from "@inbox/whatsapp";
 
-export const MEDIA_MESSAGE_TYPES = ["image", "audio", "video", "document", "sticker"] as const;
-export type MediaMessageType = (typeof MEDIA_MESSAGE_TYPES)[number];
+type MediaMessageType = "image" | "audio" | "video" | "document" | "sticker";
 
-export interface InboundMedia {
+interface InboundMedia {
   providerMediaId: string;
   mimeType: string;
   filename: string | null;

@@ -11,7 +11,7 @@ import { ConsentKeywordCache } from "./consent-keywords";
 import { mergePayloads } from "./delivery-batcher";
 import { planFastDelivery } from "./pg-fast-path";
 import { ROUTE_JOB } from "./store-phone-senders";
-import { toMessageDto } from "../outbound/to-message-dto";
+import { toMessageDto } from "../messages/to-message-dto";
 
 // The pg hot path must behave exactly like the full (Prisma) path for the deliveries it takes.
 let t: TestDatabase;

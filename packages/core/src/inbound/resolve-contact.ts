@@ -62,7 +62,7 @@ export async function resolveContact(
 }
 
 /** Sets missing identifiers and newer profile data; no write when nothing changed. */
-export async function updateContactProfile(
+async function updateContactProfile(
   tx: DbTx,
   contact: Contact,
   identity: ContactIdentity,
@@ -90,7 +90,7 @@ export async function updateContactProfile(
  * pointer (`mergedIntoId`) and gives up its identifiers. When both have an active conversation, the loser's
  * messages move into the survivor's and the loser's conversation is resolved, so history stays with the person.
  */
-export async function mergeContacts(tx: DbTx, survivor: Contact, loser: Contact): Promise<Contact> {
+async function mergeContacts(tx: DbTx, survivor: Contact, loser: Contact): Promise<Contact> {
   if (survivor.id === loser.id) return survivor;
   await tx.contact.update({ where: { id: loser.id }, data: { waId: null, userId: null, mergedIntoId: survivor.id } });
   const survivorActive = await tx.conversation.findUnique({ where: { activeContactId: survivor.id } });

@@ -20,7 +20,7 @@ export interface PhoneSender {
   messages: InboundMessage[];
 }
 
-export interface StoredConversation {
+interface StoredConversation {
   id: string;
   contactId: string;
   teamId: string | null;
@@ -29,7 +29,7 @@ export interface StoredConversation {
   isNew: boolean;
 }
 
-export interface StoredInboundMessage {
+interface StoredInboundMessage {
   /** The row as stored. */
   row: Message;
   message: InboundMessage;

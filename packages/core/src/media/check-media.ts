@@ -1,5 +1,5 @@
 /** Meta's limits per media type (Cloud API media reference); inbound files over 100 MB never arrive. */
-export const MEDIA_LIMITS: Record<string, { maxBytes: number; mimeTypes: string[] }> = {
+const MEDIA_LIMITS: Record<string, { maxBytes: number; mimeTypes: string[] }> = {
   image: { maxBytes: 5 * 1024 * 1024, mimeTypes: ["image/jpeg", "image/png"] },
   sticker: { maxBytes: 500 * 1024, mimeTypes: ["image/webp"] },
   audio: {
@@ -28,7 +28,7 @@ export const MEDIA_LIMITS: Record<string, { maxBytes: number; mimeTypes: string[
 };
 
 /** "audio/ogg; codecs=opus" → "audio/ogg". */
-export function baseMimeType(mime: string): string {
+function baseMimeType(mime: string): string {
   return mime.split(";")[0]!.trim().toLowerCase();
 }
 

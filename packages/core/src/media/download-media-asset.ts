@@ -5,7 +5,7 @@ import { checkMedia } from "./check-media";
 import { newMediaKey, type MediaStore } from "./media-store";
 
 /** What the download needs from the Graph API (GraphClient from @inbox/whatsapp satisfies it). */
-export interface MediaSource {
+interface MediaSource {
   getMediaUrl(
     mediaId: string,
     phoneNumberId?: string,

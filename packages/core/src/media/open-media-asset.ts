@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { assertConversationAccess, type AccessUser } from "../conversations/can-access-conversation";
-import { isUuid } from "../conversations/conversation-scope";
+import { isUuid } from "../shared/ids";
 import type { MediaStore } from "./media-store";
 
 /** A stored media file for the console, after checking the user may see its conversation. */

@@ -1,7 +1,7 @@
 import type { Db } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { assertConversationAccess, type AccessUser } from "../conversations/can-access-conversation";
-import { isUuid } from "../conversations/conversation-scope";
+import { isUuid } from "../shared/ids";
 import { classifyAttachment, type AttachmentType } from "./classify-attachment";
 import { newMediaKey, type MediaStore } from "./media-store";
 

@@ -10,7 +10,7 @@ export interface SweepPendingMediaOptions {
   limit?: number;
 }
 
-export const DEFAULT_SWEEP_PENDING_MEDIA_MS = 10 * 60_000;
+const DEFAULT_SWEEP_PENDING_MEDIA_MS = 10 * 60_000;
 
 /**
  * Customer media whose download job is gone (lost with Redis data, or failed for a non-Graph reason) gets a fresh
@@ -21,7 +21,7 @@ export async function sweepPendingMedia(
   deps: SweepPendingMediaDeps,
   options: SweepPendingMediaOptions = {},
 ): Promise<{ requeued: string[] }> {
-  const now = (deps.clock ?? (() => new Date()))();
+  const now = deps.clock();
   const before = new Date(now.getTime() - (options.pendingForMs ?? DEFAULT_SWEEP_PENDING_MEDIA_MS));
   const candidates = await deps.db.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT a.id FROM "MediaAsset" a JOIN "Message" m ON m.id = a."messageId"

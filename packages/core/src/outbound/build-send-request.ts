@@ -1,6 +1,6 @@
 import type { Message } from "@inbox/db";
 import { OUTBOUND_MEDIA_TYPES, type SendMessageRequest } from "@inbox/whatsapp";
-import { orderedTemplateParameters } from "./queue-outbound-message";
+import { orderedTemplateParameters } from "./template-parameters";
 
 export interface Recipient {
   waId: string | null;

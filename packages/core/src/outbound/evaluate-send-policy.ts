@@ -37,7 +37,7 @@ export async function evaluateSendPolicy(
       : null;
   const decision = checkSend({
     kind: input.kind,
-    ...(template ? { templateCategory: template.category } : {}),
+    templateCategory: template?.category,
     isWindowOpen: isOpen,
     consents,
     isOptOutConfirmation: input.isOptOutConfirmation ?? false,

@@ -1,7 +1,7 @@
 import type { DbTx, Template } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 
-export const APPROVED = "APPROVED";
+const APPROVED = "APPROVED";
 
 /**
  * The synced template a send refers to: exact language first ("de"), else a regional variant ("de_DE").

@@ -1,4 +1,5 @@
 import type { Db } from "@inbox/db";
+import { isUuid } from "../shared/ids";
 
 export interface TemplateSummary {
   id: string;
@@ -12,14 +13,15 @@ export interface TemplateSummary {
   syncedAt: Date;
 }
 
-/** Templates for the console's picker; approved ones only unless asked otherwise. */
+/** Templates for the console's picker; approved ones only unless asked otherwise. An unknown channel has none. */
 export async function listTemplates(
   db: Db,
   filter: { channelId?: string | undefined; includeUnapproved?: boolean | undefined } = {},
 ): Promise<TemplateSummary[]> {
+  if (filter.channelId !== undefined && !isUuid(filter.channelId)) return [];
   return db.template.findMany({
     where: {
-      ...(filter.channelId ? { channelId: filter.channelId } : {}),
+      channelId: filter.channelId,
       ...(filter.includeUnapproved ? {} : { status: "APPROVED" }),
     },
     orderBy: [{ name: "asc" }, { language: "asc" }],

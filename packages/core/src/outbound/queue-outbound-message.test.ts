@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { randomUUID } from "node:crypto";
 import { isAppError } from "../errors/app-error";
 import { queueOutboundMessage } from "./queue-outbound-message";
+import { queueDepsFor } from "../testing";
 import { recordConsent, seedOutbound } from "./outbound-fixtures.test-helpers";
 
 const HOUR = 3600 * 1000;
@@ -25,8 +26,12 @@ describe("queueOutboundMessage", () => {
   afterAll(async () => {
     await t.drop();
   });
+  let deps: ReturnType<typeof queueDepsFor>;
+  beforeEach(() => {
+    deps = queueDepsFor(t.db);
+  });
   const queue = (conversationId: string, body: Parameters<typeof queueOutboundMessage>[1]["body"]) =>
-    queueOutboundMessage({ db: t.db }, { conversationId, body, senderId: null });
+    queueOutboundMessage(deps, { conversationId, body, senderId: null });
 
   it("stores a free-form message inside the window as queued with its send job in the outbox", async () => {
     const { conversation } = await seedOutbound(t.db, { lastInboundAt: new Date(Date.now() - 23 * HOUR) });
@@ -123,14 +128,12 @@ describe("queueOutboundMessage", () => {
     };
     expect(await codeOf(queue(conversation.id, unknown))).toBe("opted_out");
     // …except the opt-out confirmation itself.
-    const confirmation = await queueOutboundMessage(
-      { db: t.db },
-      {
-        conversationId: conversation.id,
-        body: { type: "text", text: "Abgemeldet.", clientId: "o3" },
-        isOptOutConfirmation: true,
-      },
-    );
+    const confirmation = await queueOutboundMessage(deps, {
+      conversationId: conversation.id,
+      body: { type: "text", text: "Abgemeldet.", clientId: "o3" },
+      senderId: null,
+      isOptOutConfirmation: true,
+    });
     expect(confirmation.message.status).toBe("queued");
   });
 
@@ -147,9 +150,24 @@ describe("queueOutboundMessage", () => {
 
   it("unknown conversation → not_found; private notes are stored without a send job", async () => {
     expect(await codeOf(queue(randomUUID(), { type: "text", text: "x", clientId: "n" }))).toBe("not_found");
+    expect(await codeOf(queue("not-an-id", { type: "text", text: "x", clientId: "n" }))).toBe("not_found");
     const { conversation } = await seedOutbound(t.db, { lastInboundAt: null });
     const { message } = await queue(conversation.id, { type: "note", text: "intern", clientId: "note1" });
     expect(message).toMatchObject({ isPrivate: true, type: "note" });
     expect(await t.db.outboxJob.count({ where: { jobId: `message.send-${message.id}` } })).toBe(0);
+    expect(deps.pokes.count).toBe(0);
+  });
+
+  it("reports every new message to the consoles, replies and private notes alike, and a repeat not again", async () => {
+    const { conversation } = await seedOutbound(t.db);
+    const reply = await queue(conversation.id, { type: "text", text: "Gern!", clientId: "live-1" });
+    const note = await queue(conversation.id, { type: "note", text: "Kunde ist VIP", clientId: "live-2" });
+    await queue(conversation.id, { type: "text", text: "Gern!", clientId: "live-1" });
+    expect(deps.live.changes).toEqual([
+      { createdMessageIds: [reply.message.id] },
+      { createdMessageIds: [note.message.id] },
+    ]);
+    // Only the reply has a job for the outbox relay.
+    expect(deps.pokes.count).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import type { ConsentState } from "../consent/consent-rules";
 import { applyStatusReports } from "../inbound/apply-status-events";
 
 /** A claimed message with what the send needs, loaded by the claim statement itself. */
-export type ClaimedMessage = Message & {
+type ClaimedMessage = Message & {
   _channelExternalId: string;
   _throughputLimit: number;
   _lastInboundAt: Date | null;
@@ -35,7 +35,7 @@ const utc = (dates: Date[]) => dates.map((d) => d.toISOString());
  * active channel; returns each with its channel, window, recipient and current consents (newest record per
  * purpose). Messages that are not claimable are simply not returned.
  */
-export async function claimAndLoadMessages(
+async function claimAndLoadMessages(
   db: Db | RunSql,
   items: { messageId: string; now: Date }[],
 ): Promise<ClaimedMessage[]> {
@@ -76,7 +76,7 @@ export async function claimAndLoadMessages(
  * Marks many claimed messages as handed to Graph in one statement, each only while its claim (status `sending`,
  * no wamid, the claim's attempt number) is still the caller's. Returns the ids it marked.
  */
-export async function markSendsStarted(
+async function markSendsStarted(
   db: Db | RunSql,
   items: { message: Pick<Message, "id" | "attempts">; now: Date }[],
 ): Promise<Set<string>> {

@@ -1,5 +1,5 @@
 import { requeueOrphans, type SweepDeps } from "../sweeps/requeue-orphans";
-import { DEFAULT_RECONCILE_GRACE_MS } from "./send-queued-message";
+import { DEFAULT_RECONCILE_GRACE_MS } from "./send-deps";
 
 /** `withLiveJob` answers which message ids still have a live `message.send` job (the worker asks BullMQ). */
 export type SweepStuckMessagesDeps = SweepDeps;
@@ -13,8 +13,8 @@ export interface SweepStuckMessagesOptions {
   limit?: number;
 }
 
-export const DEFAULT_SWEEP_QUEUED_MS = 10 * 60_000;
-export const DEFAULT_SWEEP_SENDING_MS = DEFAULT_RECONCILE_GRACE_MS + 60_000;
+const DEFAULT_SWEEP_QUEUED_MS = 10 * 60_000;
+const DEFAULT_SWEEP_SENDING_MS = DEFAULT_RECONCILE_GRACE_MS + 60_000;
 
 /**
  * Finds outbound messages no job will ever pick up again and gives each a fresh `message.send` job (outbox, so it
@@ -31,7 +31,7 @@ export async function sweepStuckMessages(
   deps: SweepStuckMessagesDeps,
   options: SweepStuckMessagesOptions = {},
 ): Promise<{ requeued: string[] }> {
-  const now = (deps.clock ?? (() => new Date()))();
+  const now = deps.clock();
   const queuedBefore = new Date(now.getTime() - (options.queuedForMs ?? DEFAULT_SWEEP_QUEUED_MS));
   const sendingBefore = new Date(now.getTime() - (options.sendingForMs ?? DEFAULT_SWEEP_SENDING_MS));
   const limit = options.limit ?? 500;

@@ -16,7 +16,7 @@ export interface SyncTemplatesResult {
 const CATEGORIES = { MARKETING: "marketing", UTILITY: "utility", AUTHENTICATION: "authentication" } as const;
 
 /** Distinct body placeholders: {{1}}, {{2}} … or named {{first_name}}. */
-export function countTemplateParameters(template: Pick<MessageTemplate, "components">): number {
+function countTemplateParameters(template: Pick<MessageTemplate, "components">): number {
   const body = template.components.find((c) => c.type.toUpperCase() === "BODY");
   if (!body?.text) return 0;
   return new Set([...body.text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1])).size;

@@ -2,10 +2,11 @@ import type { Db, Message, Prisma } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
 import { describeCloudApiError, isGraphApiError, OUTBOUND_MEDIA_TYPES } from "@inbox/whatsapp";
 import { sha256Hex, type MediaStore } from "../media/media-store";
+import { markFailed, unclaim } from "./message-send-state";
 import { RetryableSendError } from "./send-errors";
 
 /** What the upload needs of the Graph API client (GraphClient from @inbox/whatsapp satisfies it). */
-export interface MediaUploader {
+interface MediaUploader {
   uploadMedia(
     phoneNumberId: string,
     file: { bytes: Buffer; mimeType: string; filename?: string },
@@ -32,20 +33,6 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
-}
-
-async function fail(db: Db, message: Message, title: string, de: string, en: string, code: number | null, now: Date) {
-  await db.message.updateMany({
-    where: { id: message.id, externalId: null, status: { in: ["queued", "sending"] } },
-    data: {
-      status: "failed",
-      statusAt: now,
-      failedAt: now,
-      errorCode: code,
-      errorTitle: title,
-      errorDetails: `${de}\n${en}`,
-    },
-  });
 }
 
 /**
@@ -78,15 +65,11 @@ export async function uploadOutboundMedia(
       .catch(() => null);
   }
   if (!asset || !bytes || (asset.sha256 && sha256Hex(bytes) !== asset.sha256)) {
-    await fail(
-      deps.db,
-      message,
-      "media_missing",
-      "Die Datei des Anhangs fehlt oder ist beschädigt.",
-      "The attachment's file is missing or corrupt.",
-      null,
-      input.now,
-    );
+    const reason = {
+      de: "Die Datei des Anhangs fehlt oder ist beschädigt.",
+      en: "The attachment's file is missing or corrupt.",
+    };
+    await markFailed(deps.db, message, { code: null, title: "media_missing", reason }, input.now);
     return { outcome: "failed", code: "media_missing" };
   }
 
@@ -101,30 +84,21 @@ export async function uploadOutboundMedia(
     return { outcome: "ready", payload: withId(uploaded.id) };
   } catch (error) {
     // Nothing reached the customer: back to `queued` is always safe.
-    const unclaim = () =>
-      deps.db.message.updateMany({
-        where: { id: message.id, status: "sending", externalId: null },
-        data: { status: "queued", sendStartedAt: null, statusAt: input.now },
-      });
     if (!isGraphApiError(error)) {
-      await unclaim();
+      await unclaim(deps.db, message.id, input.now);
       throw error;
     }
     const retryable = error.isRetryable || error.httpStatus === undefined;
     if (retryable && !input.isLastAttempt) {
-      await unclaim();
+      await unclaim(deps.db, message.id, input.now);
       throw new RetryableSendError("graph", `media upload: ${error.message}`, undefined, error.code);
     }
     await deps.db.mediaAsset.update({ where: { id: asset.id }, data: { error: error.message.slice(0, 300) } });
-    await fail(
-      deps.db,
-      message,
-      "media_upload_failed",
-      `Der Anhang konnte nicht zu WhatsApp hochgeladen werden: ${describeCloudApiError(error.code, "de")}`,
-      `The attachment could not be uploaded to WhatsApp: ${describeCloudApiError(error.code, "en")}`,
-      error.code ?? null,
-      input.now,
-    );
+    const reason = {
+      de: `Der Anhang konnte nicht zu WhatsApp hochgeladen werden: ${describeCloudApiError(error.code, "de")}`,
+      en: `The attachment could not be uploaded to WhatsApp: ${describeCloudApiError(error.code, "en")}`,
+    };
+    await markFailed(deps.db, message, { code: error.code ?? null, title: "media_upload_failed", reason }, input.now);
     return { outcome: "failed", code: "media_upload_failed" };
   }
 }

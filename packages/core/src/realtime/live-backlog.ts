@@ -8,13 +8,18 @@ import { liveBacklogKey, liveSeqKey } from "./live-publisher";
  */
 export function createLiveBacklog(redis: Redis, prefix: string) {
   const key = liveBacklogKey(prefix);
+  const seqKey = liveSeqKey(prefix);
   return {
+    /** The sequence number of the newest published envelope (0 before the first). */
+    async currentSeq(): Promise<number> {
+      return Number((await redis.get(seqKey)) ?? 0);
+    },
     /** Envelopes after `seq` (ascending), and whether the backlog still reaches back to it. */
     async since(seq: number): Promise<{ envelopes: LiveEnvelope[]; complete: boolean; currentSeq: number }> {
       const [rows, oldest, current] = await Promise.all([
         redis.zrangebyscore(key, `(${seq}`, "+inf"),
         redis.zrange(key, 0, 0, "WITHSCORES"),
-        redis.get(liveSeqKey(prefix)),
+        redis.get(seqKey),
       ]);
       const envelopes = rows.flatMap((row) => {
         const parsed = LiveEnvelopeSchema.safeParse(JSON.parse(row));
@@ -27,4 +32,3 @@ export function createLiveBacklog(redis: Redis, prefix: string) {
     },
   };
 }
-export type LiveBacklog = ReturnType<typeof createLiveBacklog>;

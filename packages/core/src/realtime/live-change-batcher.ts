@@ -1,26 +1,24 @@
-import { pgSql, type Db, type PgPool } from "@inbox/db";
+import type { DbTx, RunSql } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
-import { buildLiveEvents, type LiveChange, type LiveMessageRow } from "./live-dtos";
+import type { LiveChange, LiveChanges, LiveMessageRow } from "../shared/live-changes";
+import { buildLiveEvents } from "./build-live-events";
 import type { LivePublisher } from "./live-publisher";
 
-export interface LiveChangeBatcher {
-  /** Records committed changes; their events are built and published within `delayMs`. Never throws. */
-  add(change: LiveChange): void;
+export interface LiveChangeBatcher extends LiveChanges {
   /** Publishes what is pending now (shutdown, tests). */
   flush(): Promise<void>;
 }
 
 /**
  * Collects committed changes for a few milliseconds and turns them into live events with one set of queries, so a
- * burst of webhooks costs a handful of reads per interval instead of several per webhook. The reads run on the
- * plain pg pool when there is one (the receiver's), else on Prisma.
+ * burst of webhooks costs a handful of reads per interval instead of several per webhook. The reads run on `db`
+ * (the api and the worker hand it their plain pg pool as `pgSql(pool)`).
  */
 export function createLiveChangeBatcher(
-  source: { db: Db; pool?: PgPool | undefined },
+  db: DbTx | RunSql,
   publisher: LivePublisher,
-  options: { delayMs?: number; log?: Logger } = {},
+  options: { log: Logger; delayMs?: number },
 ): LiveChangeBatcher {
-  const db = source.pool ? pgSql(source.pool) : source.db;
   const delayMs = options.delayMs ?? 25;
   let created = new Set<string>();
   let updated = new Set<string>();
@@ -45,7 +43,7 @@ export function createLiveChangeBatcher(
     stored = new Map();
     running = running
       .then(async () => publisher.publish(await buildLiveEvents(db, change)))
-      .catch((err: unknown) => options.log?.warn({ err }, "live events not published"));
+      .catch((err: unknown) => options.log.warn({ err }, "live events not published"));
     return running;
   };
 

@@ -1,11 +1,11 @@
 import type { Redis } from "ioredis";
 
 /** A user counts as online while some api instance has refreshed them within this time. */
-export const PRESENCE_TTL_MS = 75_000;
+const PRESENCE_TTL_MS = 75_000;
 /** How often an api instance refreshes the users it has sockets for (well inside the TTL). */
 export const PRESENCE_HEARTBEAT_MS = 30_000;
 
-export function presenceKey(prefix: string): string {
+function presenceKey(prefix: string): string {
   return `${prefix}:presence`;
 }
 
@@ -33,4 +33,3 @@ export function createPresence(redis: Redis, prefix: string, clock: () => number
     },
   };
 }
-export type Presence = ReturnType<typeof createPresence>;

@@ -1,13 +1,13 @@
 import type { Db } from "@inbox/db";
-import { enqueueInTransaction, type OutboxEntry } from "@inbox/jobs";
+import { enqueueInTransaction, jobIdFor, type OutboxEntry } from "@inbox/jobs";
 
 /** What every sweep needs from the worker: a database, BullMQ's view of live jobs, the relay's poke, a clock. */
 export interface SweepDeps {
   db: Db;
   /** Of these ids, the ones that still have a live job (waiting, delayed, active): they are only waiting their turn. */
   withLiveJob: (ids: string[]) => Promise<Set<string>>;
-  onOutboxWritten?: () => void;
-  clock?: () => Date;
+  onOutboxWritten: () => void;
+  clock: () => Date;
 }
 
 /**
@@ -31,10 +31,10 @@ export async function requeueOrphans(
       tx,
       orphans.map((id) => {
         const job = jobFor(id);
-        return { ...job, jobId: `${job.name}-${id}-sweep-${stamp}` };
+        return { ...job, jobId: jobIdFor(job.name, `${id}-sweep-${stamp}`) };
       }),
     );
   });
-  deps.onOutboxWritten?.();
+  deps.onOutboxWritten();
   return { requeued: orphans };
 }

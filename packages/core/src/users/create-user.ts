@@ -4,7 +4,7 @@ import { AppError } from "../errors/app-error";
 import { recordAudit, type Actor } from "../audit/record-audit";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
 
-export const CreateUserInputSchema = z.object({
+const CreateUserInputSchema = z.object({
   email: z.email("must be an e-mail address").transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1).max(120).optional(),
   password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@inbox/db";
 import { createUser } from "./create-user";
 
-export const FIRST_ADMIN_EMAIL = "admin@inbox.local";
+const FIRST_ADMIN_EMAIL = "admin@inbox.local";
 
 /**
  * On a fresh installation (no user at all) creates an admin with a random password and returns the

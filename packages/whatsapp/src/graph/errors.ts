@@ -462,12 +462,6 @@ export const CLOUD_API_ERRORS: Readonly<Record<number, CloudApiErrorInfo>> = Obj
   }),
 });
 
-export const RETRYABLE_ERROR_CODES: ReadonlySet<number> = new Set(
-  Object.values(CLOUD_API_ERRORS)
-    .filter((info) => info.isRetryable)
-    .map((info) => info.code),
-);
-
 export function getCloudApiError(code: number): CloudApiErrorInfo | undefined {
   return CLOUD_API_ERRORS[code];
 }

@@ -3,7 +3,7 @@ import type { SessionDto } from "@inbox/contracts";
 import { ApiError } from "../../../lib/http";
 import { fetchMe } from "../api";
 
-export const SESSION_KEY = ["session"] as const;
+const SESSION_KEY = ["session"] as const;
 
 /** The current session, or null when signed out. */
 export function useSession() {

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { fetchConversations, type ListFilters } from "../api";
 
-export const conversationsKey = (f: ListFilters) => ["conversations", f] as const;
+const conversationsKey = (f: ListFilters) => ["conversations", f] as const;
 
 /** The inbox list, 200 per page, further pages as the user scrolls. */
 export function useConversations(filters: ListFilters) {

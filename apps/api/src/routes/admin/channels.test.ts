@@ -12,10 +12,11 @@ import { createRedis, drainOutbox, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { startWorker, type RunningWorker } from "@inbox/worker";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
-import type { App } from "../app";
-import type { ApiDeps } from "../deps";
-import { asUser, createRouteTestApp } from "../test/route-app";
-import { channelAdminRoutes } from "./channel-admin";
+import { queueDepsFor } from "@inbox/core/testing";
+import { createApiServices } from "../../services";
+import { asUser, createRouteTestApp } from "../../test/route-app";
+import type { ApiDeps, App } from "../../types";
+import { adminChannelRoutes } from "./channels";
 
 const PHONE_NUMBER_ID = "100000000000001";
 const log = createLogger({ name: "test", level: process.env.TEST_LOG ?? "silent", pretty: false });
@@ -25,6 +26,7 @@ describe("POST /api/admin/channels/:id/resume", () => {
   let app: App;
   let sim: TestSimulator;
   let worker: RunningWorker;
+  let deps: ApiDeps;
   const redis = createRedis(TEST_REDIS_URL);
   const queues = new JobQueues(redis, createTestRedisPrefix());
   let channelId: string;
@@ -40,9 +42,10 @@ describe("POST /api/admin/channels/:id/resume", () => {
       log,
     });
     const env = parseEnv({ LOG_LEVEL: "silent", ...sim.productEnv });
-    const deps: ApiDeps = { env, db: t.db, pgPool: t.pgPool, redis, queues, log };
+    const infra = { env, db: t.db, pgPool: t.pgPool, redis, queues, log, clock: () => new Date(), consoleDir: null };
+    deps = { ...infra, ...(await createApiServices(infra)) };
     app = createRouteTestApp(log);
-    await app.register(channelAdminRoutes(deps));
+    await app.register(adminChannelRoutes(deps));
     await app.ready();
     for (const u of [admin, lead]) {
       await t.db.user.create({
@@ -52,11 +55,12 @@ describe("POST /api/admin/channels/:id/resume", () => {
     channelId = (
       await t.db.channel.create({ data: { type: "whatsapp", name: "WhatsApp", externalId: PHONE_NUMBER_ID } })
     ).id;
-    worker = await startWorker({ env, db: t.db, redis, queues, log }, { scheduleTemplateSync: false, sweepEveryMs: 0 });
+    worker = await startWorker(infra, { scheduleTemplateSync: false, sweepEveryMs: 0 });
   });
   afterAll(async () => {
     await worker.close();
     await app.close();
+    await deps.close();
     await sim.close();
     await queues.close();
     redis.disconnect();
@@ -72,6 +76,10 @@ describe("POST /api/admin/channels/:id/resume", () => {
     const unknown = await resume(randomUUID(), admin);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: "not_found" });
+    // A value that cannot be an id is not found either, as on every other route.
+    const malformed = await resume("not-a-channel-id", admin);
+    expect(malformed.statusCode).toBe(404);
+    expect(malformed.json()).toMatchObject({ code: "not_found" });
   });
 
   it("un-pauses the channel, audits it, and the messages that waited go out", async () => {
@@ -85,10 +93,10 @@ describe("POST /api/admin/channels/:id/resume", () => {
       const conversation = await t.db.conversation.create({
         data: { channelId, contactId: contact.id, activeContactId: contact.id, lastInboundAt: new Date() },
       });
-      const { message } = await queueOutboundMessage(
-        { db: t.db },
-        { conversationId: conversation.id, body: { type: "text", text: "Hallo", clientId: `r${i}` } },
-      );
+      const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
+        conversationId: conversation.id,
+        body: { type: "text", text: "Hallo", clientId: `r${i}` },
+      });
       ids.push(message.id);
     }
     // While paused the jobs run and leave the messages queued (nothing burns).

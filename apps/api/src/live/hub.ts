@@ -1,0 +1,200 @@
+import { LiveClientMessageSchema, type LiveControl, type LiveEnvelope } from "@inbox/contracts";
+import {
+  canAccessConversation,
+  createLiveBacklog,
+  createPresence,
+  findAccessibleConversation,
+  findSession,
+  PRESENCE_HEARTBEAT_MS,
+  subscribeLiveEvents,
+  type LivePublisher,
+  type SessionUser,
+} from "@inbox/core";
+import type { Db } from "@inbox/db";
+import type { Logger } from "@inbox/logger";
+import type { Redis } from "ioredis";
+
+/** At most one typing event per socket in this interval. */
+const TYPING_INTERVAL_MS = 2_000;
+/** Sockets re-check their session this often and close when it ended (logout, expiry, deactivation). */
+const SESSION_RECHECK_MS = 60_000;
+
+/** What the hub uses of a ws socket (declared here: the `ws` types are not a dependency of the api). */
+export interface LiveSocket {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  on(event: "close", listener: () => void): void;
+  on(event: "message", listener: (data: unknown) => void): void;
+}
+
+interface LiveConnection {
+  socket: LiveSocket;
+  user: SessionUser;
+  /** The session's token: the socket closes when the session ends. */
+  sessionToken: string | null;
+  /** The last seq the console saw (`?since=`): the backlog after it is replayed, or a resync is asked for. */
+  since: number | undefined;
+  /** The request's logger (with its request id). */
+  log: Pick<Logger, "warn">;
+}
+
+export interface LiveHub {
+  /** Takes a new console socket: catch-up, then every live event its user may see. */
+  connect(connection: LiveConnection): void;
+  /** Users with a console open on any api instance. */
+  online(): Promise<string[]>;
+  /** Ends the subscription and the heartbeat (the sockets close with the server). */
+  close(): Promise<void>;
+}
+
+interface Client {
+  socket: LiveSocket;
+  user: SessionUser;
+  /** Envelopes that arrived while the catch-up was being read; null once live. */
+  pending: LiveEnvelope[] | null;
+  lastSeq: number;
+}
+
+function isVisible(user: SessionUser, envelope: LiveEnvelope): boolean {
+  const event = envelope.event;
+  // Presence is for colleagues; nobody needs to be told they themselves are online.
+  if (event.type === "presence") return event.userId !== user.id;
+  return canAccessConversation(user, { teamId: event.teamId, assigneeId: event.assigneeId });
+}
+
+/**
+ * The consoles' live connection, once per api process: ONE Redis subscription fans out to the sockets, each getting
+ * only what its user may see; presence counts a user online from their first socket to their last (refreshed by a
+ * heartbeat, shared through Redis with other instances); typing is relayed to colleagues who may see the
+ * conversation; a reconnecting console catches up from the backlog.
+ */
+export async function createLiveHub(deps: {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  publisher: LivePublisher;
+  log: Logger;
+}): Promise<LiveHub> {
+  const { db, redis, prefix, publisher, log } = deps;
+  const clients = new Set<Client>();
+  const backlog = createLiveBacklog(redis, prefix);
+  const presence = createPresence(redis, prefix);
+  /** Open sockets per user on this instance. */
+  const socketsByUser = new Map<string, number>();
+
+  const announce = (userId: string, isOnline: boolean) =>
+    (isOnline ? presence.touch([userId]) : presence.leave(userId))
+      .then(() => publisher.publish([{ type: "presence", userId, isOnline }]))
+      .catch((err: unknown) => log.warn({ err }, "presence not updated"));
+  const heartbeat = setInterval(() => {
+    presence.touch([...socketsByUser.keys()]).catch((err: unknown) => log.warn({ err }, "presence heartbeat failed"));
+  }, PRESENCE_HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const send = (client: Client, envelope: LiveEnvelope) => {
+    if (envelope.seq <= client.lastSeq) return;
+    client.lastSeq = envelope.seq;
+    if (isVisible(client.user, envelope) && client.socket.readyState === 1)
+      client.socket.send(JSON.stringify(envelope));
+  };
+
+  const subscriber = redis.duplicate();
+  subscriber.on("error", (err) => log.warn({ err }, "live subscriber connection error"));
+  const subscription = await subscribeLiveEvents(
+    subscriber,
+    prefix,
+    (envelope) => {
+      for (const client of clients) {
+        if (client.pending) client.pending.push(envelope);
+        else send(client, envelope);
+      }
+    },
+    { log, isListening: () => clients.size > 0 },
+  );
+
+  /** Relays "typing" to colleagues who may see the conversation. */
+  const relayTyping = async (user: SessionUser, raw: unknown) => {
+    const parsed = LiveClientMessageSchema.safeParse(JSON.parse(String(raw)));
+    if (!parsed.success) return;
+    const conversation = await findAccessibleConversation(db, user, parsed.data.conversationId);
+    if (!conversation) return;
+    await publisher.publish([
+      {
+        type: "typing",
+        conversationId: conversation.id,
+        teamId: conversation.teamId,
+        assigneeId: conversation.assigneeId,
+        userId: user.id,
+        name: user.name,
+      },
+    ]);
+  };
+
+  /** Replays what the console missed (or asks it to resync), then switches the client to live delivery. */
+  const catchUp = async (client: Client, since: number | undefined, connectionLog: Pick<Logger, "warn">) => {
+    const control = (c: LiveControl) => client.socket.readyState === 1 && client.socket.send(JSON.stringify(c));
+    try {
+      if (since === undefined) {
+        client.lastSeq = await backlog.currentSeq();
+      } else {
+        const result = await backlog.since(since);
+        if (!result.complete) {
+          control({ control: "resync", seq: result.currentSeq });
+          client.lastSeq = result.currentSeq;
+        } else {
+          for (const envelope of result.envelopes) send(client, envelope);
+        }
+      }
+    } catch (err) {
+      connectionLog.warn({ err }, "live catch-up failed");
+    }
+    const buffered = client.pending ?? [];
+    client.pending = null;
+    for (const envelope of buffered) send(client, envelope);
+    control({ control: "hello", seq: client.lastSeq });
+  };
+
+  return {
+    connect({ socket, user, sessionToken, since, log: connectionLog }) {
+      const client: Client = { socket, user, pending: [], lastSeq: since ?? 0 };
+      clients.add(client);
+      const recheck = setInterval(() => {
+        void (sessionToken ? findSession(db, sessionToken) : Promise.resolve(null)).then(
+          (session) => {
+            if (!session?.isVerified) socket.close(4401, "session ended");
+            else client.user = session.user;
+          },
+          () => undefined,
+        );
+      }, SESSION_RECHECK_MS);
+      const sockets = socketsByUser.get(user.id) ?? 0;
+      socketsByUser.set(user.id, sockets + 1);
+      if (sockets === 0) void announce(user.id, true);
+      socket.on("close", () => {
+        clearInterval(recheck);
+        clients.delete(client);
+        const left = (socketsByUser.get(user.id) ?? 1) - 1;
+        if (left > 0) socketsByUser.set(user.id, left);
+        else {
+          socketsByUser.delete(user.id);
+          void announce(user.id, false);
+        }
+      });
+      let lastTyping = 0;
+      socket.on("message", (data) => {
+        const now = Date.now();
+        if (now - lastTyping < TYPING_INTERVAL_MS) return;
+        lastTyping = now;
+        relayTyping(client.user, data).catch(() => undefined);
+      });
+      void catchUp(client, since, connectionLog);
+    },
+    online: () => presence.online(),
+    async close() {
+      clearInterval(heartbeat);
+      await subscription.close();
+      subscriber.disconnect();
+    },
+  };
+}

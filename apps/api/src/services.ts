@@ -1,0 +1,43 @@
+import {
+  ChannelDirectory,
+  ConsentKeywordCache,
+  createDeliveryBatcher,
+  createLiveChangeBatcher,
+  createLivePublisher,
+  createMediaStore,
+} from "@inbox/core";
+import { pgSql } from "@inbox/db";
+import { OutboxRelay } from "@inbox/jobs";
+import { createLiveHub } from "./live/hub";
+import type { ApiInfra, ApiServices } from "./types";
+
+/**
+ * The api's composition root: every service a route uses, built once per process from the infrastructure and
+ * handed to the routes as required dependencies. Nothing below builds a service of its own.
+ */
+export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
+  const { db, pgPool, redis, queues, log } = infra;
+  const outbox = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
+  const publisher = createLivePublisher(redis, queues.prefix, log);
+  const live = createLiveChangeBatcher(pgSql(pgPool), publisher, { log });
+  const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log });
+  // Customer messages of phone-only senders commit on the plain pg pool (a few raw statements, no Prisma cost);
+  // two transactions in flight at most, a second only for a batch worth overlapping.
+  const deliveries = createDeliveryBatcher(
+    { db, log, channels: new ChannelDirectory(), keywords: new ConsentKeywordCache(), pool: pgPool },
+    { maxConcurrent: 2, minBatchToOverlap: 16 },
+  );
+  outbox.start();
+  return {
+    onOutboxWritten: outbox.poke,
+    live,
+    liveHub,
+    media: createMediaStore(infra.env),
+    deliveries,
+    async close() {
+      await outbox.stop();
+      await live.flush();
+      await liveHub.close();
+    },
+  };
+}

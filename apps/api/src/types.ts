@@ -1,0 +1,52 @@
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fastify";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Env } from "@inbox/config";
+import type { DeliveryBatcher, LiveChangeBatcher, MediaStore } from "@inbox/core";
+import type { Db, PgPool } from "@inbox/db";
+import type { JobQueues } from "@inbox/jobs";
+import type { Logger } from "@inbox/logger";
+import type { Redis } from "ioredis";
+import type { LiveHub } from "./live/hub";
+
+/** The Fastify instance of the api, typed for zod schemas. Plugins and routes take it from here, not from app.ts. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** The outside world the api runs in: built by the launcher (`pnpm start`, `inbox serve api`) or by a test. */
+export interface ApiInfra {
+  env: Env;
+  db: Db;
+  /** Plain pg pool on the same database as `db`: the receiver's hot path and the live events' reads. */
+  pgPool: PgPool;
+  /** Command connection (readiness, rate limits, publishing, presence). */
+  redis: Redis;
+  queues: JobQueues;
+  log: Logger;
+  clock: () => Date;
+  /** Directory with the built console (index.html); null when this api serves no console. */
+  consoleDir: string | null;
+}
+
+/** What the api's composition root (services.ts) builds once per process and every route shares. */
+export interface ApiServices {
+  /** Drains the outbox now: called after each commit that wrote jobs, so they reach Redis without waiting. */
+  onOutboxWritten: () => void;
+  /** Committed changes → live events for the consoles (batched, after the commit). */
+  live: LiveChangeBatcher;
+  /** The consoles' websockets: fan-out of live events, presence, typing. */
+  liveHub: LiveHub;
+  media: MediaStore;
+  /** The webhook receiver's group commit (channel directory, keyword cache, hot path on `pgPool`). */
+  deliveries: DeliveryBatcher;
+  /** Stops the relay, flushes live events, ends the live subscription (after the server stopped taking requests). */
+  close(): Promise<void>;
+}
+
+/** Everything a route or plugin may use. */
+export type ApiDeps = ApiInfra & ApiServices;

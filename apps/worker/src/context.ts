@@ -1,0 +1,65 @@
+import type { Env } from "@inbox/config";
+import type {
+  LiveChangeBatcher,
+  MediaStore,
+  MessageSender,
+  SendQueuedMessageDeps,
+  SendStatements,
+  Throttle,
+} from "@inbox/core";
+import type { Db, PgPool } from "@inbox/db";
+import type { JobName, JobPayload, JobQueues, OutboxRelay } from "@inbox/jobs";
+import type { Logger } from "@inbox/logger";
+import type { GraphClient } from "@inbox/whatsapp";
+import type { Redis } from "ioredis";
+
+/** The outside world a worker process runs in: built by the launcher (`pnpm start`, `inbox serve worker`) or a test. */
+export interface WorkerInfra {
+  env: Env;
+  db: Db;
+  /** Plain pg pool on the same database: the send path's claim/record statements, the outbox, live reads. */
+  pgPool: PgPool;
+  redis: Redis;
+  queues: JobQueues;
+  log: Logger;
+  clock: () => Date;
+}
+
+/** What the worker's composition root (services.ts) builds once per process and every handler shares. */
+export interface WorkerServices {
+  /** Graph API client (GRAPH_API_URL + WHATSAPP_ACCESS_TOKEN): media downloads and uploads, template sync. */
+  graph: GraphClient;
+  /** Who sends messages: the Graph client, or one routed per number (benchmarks). */
+  sender: MessageSender;
+  /** Meta's rate limits, shared by every worker process through Redis. */
+  throttle: Throttle;
+  /** This process's own count of send times per number (see createDispatchGate). */
+  dispatchGate: SendQueuedMessageDeps["dispatchGate"];
+  /** Claim and record statements, group-committed across this process's concurrent sends. */
+  statements: SendStatements;
+  media: MediaStore;
+  /** Committed changes → live events for the consoles (batched). */
+  live: LiveChangeBatcher;
+  /** Moves outbox rows to BullMQ; started by startWorker. */
+  outbox: OutboxRelay;
+  /** Drains the outbox now: called after a commit that wrote jobs. */
+  onOutboxWritten: () => void;
+  /** How long a send with an unknown outcome waits for a status webhook. */
+  reconcileGraceMs: number;
+  /** Stops the outbox relay and publishes what the live batcher still holds. */
+  close(): Promise<void>;
+}
+
+export type WorkerDeps = WorkerInfra & WorkerServices;
+
+export interface JobContext {
+  deps: WorkerDeps;
+  log: Logger;
+  attemptsMade: number;
+  /** Attempts configured for the job: lets a handler tell its last try. */
+  maxAttempts: number;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, ctx: JobContext) => Promise<void>;
+/** One handler per job name: a job without a handler cannot be declared. */
+export type JobHandlers = { [N in JobName]: JobHandler<N> };

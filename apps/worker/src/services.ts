@@ -1,0 +1,45 @@
+import {
+  createGroupedSendStatements,
+  createLiveChangeBatcher,
+  createLivePublisher,
+  createMediaStore,
+  DEFAULT_RECONCILE_GRACE_MS,
+} from "@inbox/core";
+import { pgSql } from "@inbox/db";
+import { OutboxRelay } from "@inbox/jobs";
+import type { WorkerInfra, WorkerServices } from "./context";
+import { createGraphClient } from "./outbound/graph";
+import { createDispatchGate, createRedisThrottle } from "./outbound/rate-limiter";
+
+/** Services a test or benchmark replaces (a Graph client on the simulator, a counting throttle, a short grace). */
+export type WorkerServiceOverrides = Partial<
+  Pick<WorkerServices, "graph" | "sender" | "throttle" | "reconcileGraceMs">
+>;
+
+/**
+ * The worker's composition root: every service a job handler or the sweeper uses, built once per process and
+ * handed to them as required dependencies. Nothing below builds a service of its own. Built, not started:
+ * startWorker starts what runs in the background (the outbox relay, the queues' workers, the sweeper).
+ */
+export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServiceOverrides = {}): WorkerServices {
+  const { db, pgPool, redis, queues, log } = infra;
+  const outbox = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
+  const live = createLiveChangeBatcher(pgSql(pgPool), createLivePublisher(redis, queues.prefix, log), { log });
+  const graph = overrides.graph ?? createGraphClient(infra.env);
+  return {
+    graph,
+    sender: overrides.sender ?? graph,
+    throttle: overrides.throttle ?? createRedisThrottle(redis, queues.prefix),
+    dispatchGate: createDispatchGate(),
+    statements: createGroupedSendStatements(pgSql(pgPool)),
+    media: createMediaStore(infra.env),
+    live,
+    outbox,
+    onOutboxWritten: outbox.poke,
+    reconcileGraceMs: overrides.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
+    async close() {
+      await outbox.stop();
+      await live.flush();
+    },
+  };
+}
