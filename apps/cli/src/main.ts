@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 /** `pnpm inbox <command>` and `pnpm start`. */
 import { migrateCommand } from "./commands/migrate";
-import { simulatorCommand } from "./commands/simulator";
-import { startCommand } from "./commands/start";
 import { USER_CREATE_USAGE, userCreateCommand } from "./commands/user-create";
 import { WHATSAPP_REGISTER_USAGE, whatsappRegisterCommand } from "./commands/whatsapp-register";
 import { runCommand, StartupError } from "./runtime";
@@ -10,8 +8,9 @@ import { runCommand, StartupError } from "./runtime";
 const USAGE = `Usage: pnpm inbox <command>
 
 Commands:
-  start                 apply migrations and run api, worker, console (and the simulator without Meta credentials)
-  serve api|worker      run one role (containers): api serves the console; worker runs the jobs
+  start                 apply migrations, then run api (with the console), worker and, without Meta credentials, the
+                        simulator, each in a supervised process of its own
+  serve api|worker      run one role in this process (containers): api serves the console; worker runs the jobs
   migrate               apply pending database migrations
   whatsapp register …   enable Meta's local storage (DATA_REGION) for the number and register it: --pin 123456
   simulator             run the WhatsApp Cloud API simulator alone (SIMULATOR_PORT)
@@ -22,15 +21,16 @@ const [command, ...rest] = process.argv.slice(2);
 
 await runCommand(async () => {
   switch (command) {
+    // Imported when run: `pnpm start` itself loads neither api, worker nor simulator (its child processes do).
     case "start":
-      return startCommand();
+      return (await import("./commands/start")).startCommand();
     case "serve": {
       const role = rest[0];
       if (role !== "api" && role !== "worker") throw new StartupError("Usage: pnpm inbox serve api|worker");
-      return startCommand([role]);
+      return (await import("./commands/serve")).serveCommand(role);
     }
     case "simulator":
-      return simulatorCommand();
+      return (await import("./commands/simulator")).simulatorCommand();
     case "whatsapp":
       if (rest[0] === "register") {
         await whatsappRegisterCommand(rest.slice(1));

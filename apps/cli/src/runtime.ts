@@ -3,9 +3,9 @@ import { applyMigrations } from "@inbox/db/migrate";
 import { EnvError, parseEnv, type Env } from "@inbox/config";
 import { createRedis, JobQueues, redisOptionsFor } from "@inbox/jobs";
 import type { Redis } from "ioredis";
+import { StartupError } from "./startup-error";
 
-/** A problem the operator can fix: printed as one line, no stack trace, exit code 1. */
-export class StartupError extends Error {}
+export { StartupError };
 
 export function loadEnv(): Env {
   try {

@@ -17,7 +17,8 @@ function inbox(args: string[], env: Record<string, string>) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe("pnpm inbox (CLI)", () => {
+// Each test runs the CLI as a real process (TypeScript loaded by tsx): slow on a busy machine.
+describe("pnpm inbox (CLI)", { timeout: 120_000 }, () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase();

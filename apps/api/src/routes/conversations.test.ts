@@ -244,8 +244,8 @@ describe("conversation, admin and live routes", () => {
     ws.terminate();
 
     // Missed while disconnected, replayed on reconnect with ?since.
+    // publish() returns once the envelope is in the backlog; a late live copy is dropped by its seq.
     await live.publish(await buildLiveEvents(t.deps.db, { conversationIds: [ids[9]!] }));
-    await new Promise((r) => setTimeout(r, 200));
     const again = await t.app.injectWS(`/api/ws?since=${lastSeq}`, { headers: { cookie: agent.cookie } });
     const replay: unknown[] = [];
     again.on("message", (data: Buffer) => replay.push(JSON.parse(data.toString())));
@@ -275,8 +275,9 @@ describe("conversation, admin and live routes", () => {
     const tab2 = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });
     await waitFor(() => presenceOf(leadId).length > 0);
     expect(await online()).toContain(leadId);
+    const sockets = t.app.websocketServer.clients.size;
     tab1.terminate();
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => t.app.websocketServer.clients.size === sockets - 1); // the server saw tab1 go
     expect(await online()).toContain(leadId); // still one tab open
     expect(presenceOf(leadId)).toEqual([true]);
     tab2.terminate();
@@ -295,13 +296,19 @@ describe("conversation, admin and live routes", () => {
     watcher.on("message", (data: Buffer) => got.push(JSON.parse(data.toString()) as (typeof got)[number]));
     await waitFor(() => got.some((m) => "control" in m));
     const sales = await login(t, "sales@example.com");
-    const typist = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } });
-    const salesSocket = await t.app.injectWS("/api/ws", { headers: { cookie: sales.cookie } });
-    await new Promise((r) => setTimeout(r, 100));
+    // Listening from before the upgrade completes, so no hello is missed.
+    let hellos = 0;
+    const onInit = (socket: { on(event: "message", listener: (data: Buffer) => void): void }) =>
+      socket.on("message", (data) => {
+        if ((JSON.parse(data.toString()) as { control?: string }).control === "hello") hellos++;
+      });
+    const typist = await t.app.injectWS("/api/ws", { headers: { cookie: lead.cookie } }, { onInit });
+    const salesSocket = await t.app.injectWS("/api/ws", { headers: { cookie: sales.cookie } }, { onInit });
+    await waitFor(() => hellos === 2);
+    // Sales first: its relay starts before the lead's, so a wrongly relayed one would arrive first.
     salesSocket.send(JSON.stringify({ type: "typing", conversationId: ids[3] })); // Sales may not see Support's
     typist.send(JSON.stringify({ type: "typing", conversationId: ids[3] }));
     await waitFor(() => got.some((m) => m.event?.type === "typing"));
-    await new Promise((r) => setTimeout(r, 200));
     const typing = got.filter((m) => m.event?.type === "typing");
     expect(typing).toHaveLength(1);
     expect(typing[0]!.event).toMatchObject({ conversationId: ids[3], name: "lead" });
@@ -309,10 +316,6 @@ describe("conversation, admin and live routes", () => {
   });
 });
 
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
+async function waitFor(check: () => boolean): Promise<void> {
+  await expect.poll(check).toBe(true);
 }

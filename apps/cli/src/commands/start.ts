@@ -1,90 +1,77 @@
-import { existsSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startApi } from "@inbox/api";
-import { ensureFirstAdmin, provisionWhatsAppChannel } from "@inbox/core";
-import { createPgPool } from "@inbox/db";
-import { createLogger } from "@inbox/logger";
-import { startSimulatorForProduct } from "@inbox/simulator";
-import { startWorker } from "@inbox/worker";
-import { connectDb, connectRedis, createQueues, loadEnv, migrateDatabase, StartupError } from "../runtime";
+import type { Env } from "@inbox/config";
+import { ensureConsoleBuilt, prepareProduct, type Prepared } from "../prepare";
+import { createProductLogger, type Role } from "../roles";
+import { loadEnv, StartupError } from "../runtime";
+import { Supervisor, type ReadyInfo } from "../supervisor";
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const CONSOLE_DIST = path.join(REPO_ROOT, "apps/console/dist");
-
-/** Builds the console once (a fresh clone has no dist/); later starts reuse it. */
-function ensureConsoleBuilt(log: { info(msg: string): void }): void {
-  if (existsSync(path.join(CONSOLE_DIST, "index.html"))) return;
-  log.info("Building the console (first start only)…");
-  // Vite's own CLI from the console package: works wherever `pnpm install` ran, with or without pnpm on PATH.
-  const vite = path.join(REPO_ROOT, "apps/console/node_modules/vite/bin/vite.js");
-  const result = spawnSync(process.execPath, [vite, "build"], {
-    cwd: path.join(REPO_ROOT, "apps/console"),
-    stdio: "inherit",
-  });
-  if (result.status !== 0) throw new StartupError("Building the console failed; see the output above.");
-}
-
-export type Role = "api" | "worker";
+const CHILD_MODULE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../child.ts");
 
 /**
- * `pnpm start`: everything in one process (api, worker, simulator in simulator mode).
- * `pnpm inbox serve api|worker`: one role, as the containers run it.
+ * `pnpm start`: migrations, provisioning and the first admin once, here; then api, worker and (in simulator mode) the
+ * Cloud API simulator, each in a process of its own, supervised: a child that dies is restarted, one that keeps dying
+ * stops everything with a message; one Ctrl-C (SIGINT) or SIGTERM stops them all.
  */
-export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<void> {
+export async function startCommand(): Promise<void> {
   const env = loadEnv();
-  const log = createLogger({ name: "inbox", level: env.LOG_LEVEL });
-
-  const applied = await migrateDatabase(env);
-  if (applied.length) log.info({ applied }, "database migrated");
-  const db = await connectDb(env);
-  const redis = await connectRedis(env);
-  const queues = createQueues(redis);
-
-  if (!env.WHATSAPP_PHONE_NUMBER_ID) {
-    throw new StartupError("WHATSAPP_PHONE_NUMBER_ID is not set (Meta App Dashboard → WhatsApp → API setup).");
-  }
-  const channel = await provisionWhatsAppChannel(db, {
-    phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
-    businessAccountId: env.WHATSAPP_BUSINESS_ACCOUNT_ID,
-    displayNumber: env.WHATSAPP_DISPLAY_NUMBER,
-    dataRegion: env.DATA_REGION,
+  const log = createProductLogger(env);
+  const prepared = await prepareProduct(env, log, { withApi: true });
+  // The children load their code while the console is built (first start only); they get the environment after.
+  const consoleBuilt = ensureConsoleBuilt(log);
+  const childInit = consoleBuilt.then(() => ({ env }));
+  childInit.catch(() => undefined); // the error is shown once, from `consoleBuilt` below
+  const roles: Role[] = env.isSimulatorMode ? ["simulator", "api", "worker"] : ["api", "worker"];
+  const supervisor = new Supervisor({
+    children: roles.map((role) => ({ name: role, modulePath: CHILD_MODULE, args: [role], init: childInit })),
+    report: (line) => console.error(line),
   });
-  const admin = roles.includes("api") ? await ensureFirstAdmin(db) : null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, "shutting down");
+    void supervisor.stop();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
-  const closers: (() => Promise<void>)[] = [];
-  const isAllInOne = roles.includes("api") && roles.includes("worker");
-  const simulatorNote = env.isSimulatorMode && isAllInOne ? await startSimulatorIfAvailable(env, closers) : null;
-
-  // The hot paths' plain pg pool next to Prisma's: the receiver keeps up to 4 connections busy (two delivery runs,
-  // live reads), the worker up to 8 (claims, marks and records of sends, two each, and its outbox relay).
-  const pgPool = createPgPool(env.DATABASE_URL, {
-    max: (roles.includes("api") ? 4 : 0) + (roles.includes("worker") ? 8 : 0),
-  });
-  // Each role builds its services once (its composition root) from this infrastructure.
-  const infra = { env, db, pgPool, redis, queues, clock: () => new Date() };
-  if (roles.includes("worker")) {
-    const worker = await startWorker({ ...infra, log: log.child({ component: "worker" }) });
-    closers.push(() => worker.close());
+  const starting = supervisor.start();
+  starting.catch(() => undefined); // awaited below, after the console build (whose error is the one to show)
+  try {
+    await consoleBuilt;
+  } catch (error) {
+    await supervisor.stop();
+    throw error;
   }
-  if (roles.includes("api")) {
-    ensureConsoleBuilt({ info: (m) => log.info(m) });
-    const apiInfra = { ...infra, log: log.child({ component: "api" }), consoleDir: CONSOLE_DIST };
-    const api = await startApi(apiInfra, { port: env.PORT });
-    closers.unshift(() => api.close());
+  let ready: Record<string, ReadyInfo>;
+  try {
+    ready = await starting;
+  } catch (error) {
+    throw new StartupError(error instanceof Error ? error.message : String(error));
   }
-  closers.push(() => pgPool.end());
+  console.log(banner(env, roles, prepared, ready.simulator).join("\n"));
 
+  const { failure } = await supervisor.finished;
+  if (failure) throw new StartupError(failure);
+  process.exit(0);
+}
+
+function banner(env: Env, roles: Role[], prepared: Prepared, simulator: ReadyInfo | undefined): string[] {
+  const { channel, admin } = prepared;
   const lines = [
     "",
-    `  WhatsApp Inbox is running (${roles.join(" + ")}).`,
+    `  WhatsApp Inbox is running (${roles.join(", ")}: one process each).`,
     `  Console        ${env.PUBLIC_URL}`,
     `  API docs       ${env.PUBLIC_URL}/api/docs`,
     `  Webhook        ${env.PUBLIC_URL}/webhooks/whatsapp`,
     `  Channel        ${channel.name} (phone number id ${channel.externalId}, data region ${env.DATA_REGION})`,
   ];
-  if (simulatorNote) lines.push(...simulatorNote);
+  if (simulator) {
+    lines.push(
+      "",
+      "  Meta credentials are missing (WHATSAPP_ACCESS_TOKEN unset): the Cloud API simulator stands in for Meta.",
+      `  Simulator      ${simulator.url}  (Graph API ${env.GRAPH_API_URL})`,
+      `  Customer phone ${simulator.phoneUrl}  ← type as a customer here`,
+    );
+  }
   if (admin) {
     lines.push(
       "",
@@ -94,42 +81,5 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
     );
   }
   lines.push("", "  Press Ctrl-C to stop.", "");
-  console.log(lines.join("\n"));
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
-    for (const close of closers) await close().catch((err: unknown) => log.error({ err }, "error while closing"));
-    await queues.close();
-    redis.disconnect();
-    await db.$disconnect();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-}
-
-/** In simulator mode the Cloud API simulator stands in for Meta: same token and app secret as the product. */
-async function startSimulatorIfAvailable(
-  env: ReturnType<typeof loadEnv>,
-  closers: (() => Promise<void>)[],
-): Promise<string[]> {
-  // All in one process tree: deliver straight to this api's port (PUBLIC_URL may be a proxy not reachable from here).
-  const simulator = await startSimulatorForProduct(env, {
-    webhookUrl: `http://127.0.0.1:${env.PORT}/webhooks/whatsapp`,
-  }).catch((error: unknown) => {
-    throw new StartupError(
-      `Cannot start the Cloud API simulator on port ${env.SIMULATOR_PORT} (${error instanceof Error ? error.message : String(error)}). ` +
-        "Free the port or set SIMULATOR_PORT.",
-    );
-  });
-  closers.push(() => simulator.close());
-  return [
-    "",
-    "  Meta credentials are missing (WHATSAPP_ACCESS_TOKEN unset): the Cloud API simulator stands in for Meta.",
-    `  Simulator      ${simulator.url}  (Graph API ${env.GRAPH_API_URL})`,
-    `  Customer phone ${simulator.phoneUrl}  ← type as a customer here`,
-  ];
+  return lines;
 }

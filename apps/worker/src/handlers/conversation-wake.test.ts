@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
-import { subscribeLiveEvents } from "@inbox/core";
+import { createLivePublisher, subscribeLiveEvents } from "@inbox/core";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
@@ -85,8 +85,11 @@ describe("conversation.wake", () => {
 
     // Running again wakes nothing and publishes nothing.
     await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(got).toHaveLength(1);
+    await deps.live.flush();
+    // A fence on the same connection: pub/sub keeps order, so anything the run published arrives before it.
+    await createLivePublisher(redis, prefix, log).publish([{ type: "presence", userId: "fence", isOnline: true }]);
+    await expect.poll(() => got.some((e) => e.event.type === "presence")).toBe(true);
+    expect(got).toHaveLength(2);
     await subscription.close();
     sub.disconnect();
   });

@@ -87,7 +87,8 @@ describe("Redis restarted during a burst of sends", () => {
         })
         .toBeGreaterThan(2);
       await server.stop();
-      await new Promise((r) => setTimeout(r, 300));
+      // Start it again only once the product has noticed: its connection lost Redis.
+      await expect.poll(() => redis.status).not.toBe("ready");
       await server.start();
 
       await expect

@@ -80,6 +80,8 @@ describe("outbound sweeper", () => {
   }
   const stored = (id: string) => t.db.message.findUniqueOrThrow({ where: { id } });
   const sweep = () => sweepOutboundOnce(deps, { lockMs: 1 });
+  /** The previous round's lock (1 ms) has expired, so the next round runs. */
+  const lockReleased = (name: string) => expect.poll(() => redis.exists(`${queues.prefix}:${name}-lock`)).toBe(0);
 
   it("re-enqueues a long-queued message without a job and the worker sends it; a stale `sending` one becomes unconfirmed, not re-sent", async () => {
     const queued = await orphan();
@@ -101,7 +103,7 @@ describe("outbound sweeper", () => {
     expect(await stored(fresh)).toMatchObject({ status: "queued" });
     expect(sim.sim.outbound.size).toBe(before + 1);
     // Nothing left to sweep: the sent one is done, the failed one is final, the fresh one is not stale yet.
-    await new Promise((r) => setTimeout(r, 5));
+    await lockReleased("outbound-sweep");
     expect((await sweep())?.requeued).toEqual([]);
   });
 
@@ -166,7 +168,7 @@ describe("outbound sweeper", () => {
       (await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.overtaken-1" } })).messageId,
     ).toBe(id);
     // Nothing left to do on the next round.
-    await new Promise((r) => setTimeout(r, 5));
+    await lockReleased("status-sweep");
     expect(await sweepStatusesOnce(deps, { lockMs: 1 })).toMatchObject({ applied: 0 });
   });
 });

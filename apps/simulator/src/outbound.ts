@@ -1,0 +1,322 @@
+/**
+ * The business sends: acceptance of a send (Meta's synchronous checks, throughput, templates), the asynchronous
+ * failures, status webhooks with pricing, and reads.
+ */
+import { createHash } from "node:crypto";
+import {
+  StatusSchema,
+  type MessageTemplate,
+  type SendMessageRequest,
+  type SendMessageResponse,
+  type Status,
+} from "@inbox/whatsapp";
+import {
+  addCustomer,
+  contactOf,
+  envelope,
+  findCustomer,
+  graphVersionMajor,
+  normalizePhone,
+  pushChat,
+  unixSeconds,
+} from "./customers";
+import { webhookError } from "./errors";
+import { countPlaceholders } from "./templates";
+import type { ChatEntry, Customer, ForcedFailure, SimulatorState } from "./types";
+
+/** Throws GraphError for synchronous failures; otherwise answers like Meta and schedules status webhooks. */
+export function acceptSend(sim: SimulatorState, body: SendMessageRequest, receivedAt?: number): SendMessageResponse {
+  const forced = sim.takeForced("error");
+  if (forced?.kind === "error" && forced.mode === "sync") throw sim.error(forced.code);
+  if (!sim.isRegistered) throw sim.error(133010);
+
+  const to = body.to.trim();
+  const isBsuid = !/^\+?[\d\s\-()]+$/.test(to);
+  const digits = isBsuid ? "" : normalizePhone(to);
+  if (!isBsuid && (digits.length < 6 || digits.length > 15)) throw sim.error(131009, "Invalid recipient phone number.");
+  if (digits && digits === normalizePhone(sim.options.displayNumber)) throw sim.error(131021);
+
+  let template: MessageTemplate | undefined;
+  if (body.type === "template") template = checkTemplate(sim, body, isBsuid);
+  if (body.type === "reaction" || body.context) {
+    // Reactions and replies must point at a message id; unknown ids are accepted by Meta too.
+  }
+  for (const key of ["image", "audio", "video", "document", "sticker"] as const) {
+    const media = (body as Record<string, unknown>)[key] as { id?: string } | undefined;
+    if (body.type === key && media?.id && !sim.media.has(media.id)) throw sim.error(131009, "Invalid media id.");
+  }
+
+  // Throughput: at most `throughputPerSec` accepted messages per number in any sliding second, counted when the
+  // request arrived (the Graph route stamps it before parsing), not when this process got round to handling it:
+  // Meta's edge sees arrival times; a busy simulator must not turn an even stream into a burst.
+  const now = sim.now();
+  const arrivedAt = receivedAt === undefined ? now : receivedAt + sim.clockOffsetMs;
+  if (!sim.sendWindow.admit(arrivedAt, sim.throughputPerSec)) throw sim.error(130429);
+
+  const customer =
+    findCustomer(sim, isBsuid ? to : digits) ??
+    addCustomer(sim, isBsuid ? { userId: to, isBsuidOnly: true } : { phone: digits });
+  const wamid = sim.newWamid();
+  const category = template ? template.category.toLowerCase() : "service";
+
+  const asyncCode = asyncFailure(sim, body, customer, template, forced);
+  pushChat(sim, customer.id, {
+    direction: "outbound",
+    wamid,
+    type: body.type,
+    text: summarizeOutbound(body, template),
+    status: "accepted",
+    at: now,
+    ...(buttonsOf(body, template) ? { buttons: buttonsOf(body, template) } : {}),
+  });
+  // Meta echoes biz_opaque_callback_data in every status webhook of the message.
+  sim.outbound.set(wamid, {
+    customerId: customer.id,
+    status: "accepted",
+    ...(body.biz_opaque_callback_data ? { callbackData: body.biz_opaque_callback_data } : {}),
+  });
+  scheduleStatuses(sim, wamid, customer, category, asyncCode, template);
+
+  return {
+    messaging_product: "whatsapp",
+    contacts: [
+      {
+        input: body.to,
+        wa_id: customer.waId,
+        ...(customer.userId && !customer.waId ? { user_id: customer.userId } : {}),
+      },
+    ],
+    messages: [{ id: wamid, ...(template ? { message_status: "accepted" } : {}) }],
+  };
+}
+
+/** The business marks an inbound message (and earlier ones) as read: the phone shows blue ticks. */
+export function markRead(sim: SimulatorState, messageId: string): void {
+  for (const entries of sim.chats.values()) {
+    const index = entries.findIndex((e) => e.wamid === messageId && e.direction === "inbound");
+    if (index === -1) continue;
+    for (const entry of entries.slice(0, index + 1)) if (entry.direction === "inbound") entry.status = "read";
+    return;
+  }
+  throw sim.error(100, "Invalid message id.");
+}
+
+export function checkTemplate(
+  sim: SimulatorState,
+  body: Extract<SendMessageRequest, { type: "template" }>,
+  isBsuid: boolean,
+): MessageTemplate {
+  const { name, language, components = [] } = body.template;
+  const template = sim.templates.find((t) => t.name === name && t.language === language.code);
+  if (!template) throw sim.error(132001, `template name (${name}) does not exist in ${language.code}`);
+  if (template.status === "PAUSED") throw sim.error(132015);
+  if (template.status === "DISABLED") throw sim.error(132016);
+  if (template.status !== "APPROVED") throw sim.error(132001, `template name (${name}) is not approved`);
+  if (template.category === "AUTHENTICATION" && isBsuid) throw sim.error(131062);
+
+  const bodyText = template.components.find((c) => c.type === "BODY")?.text;
+  const header = template.components.find((c) => c.type === "HEADER");
+  const sent = (type: string) => components.find((c) => c.type.toLowerCase() === type)?.parameters ?? [];
+  const bodyParams = sent("body");
+  const expected = countPlaceholders(bodyText);
+  if (bodyParams.length !== expected) {
+    throw sim.error(
+      132000,
+      `body: number of localizable_params (${bodyParams.length}) does not match the expected number of params (${expected})`,
+    );
+  }
+  if (bodyParams.some((p) => p.type !== "text" && p.type !== "currency" && p.type !== "date_time"))
+    throw sim.error(132012);
+  if (bodyParams.some((p) => p.type === "text" && (p.text === undefined || p.text === "")))
+    throw sim.error(131008, "Parameter text is missing.");
+  const headerParams = sent("header");
+  const headerFormat = header?.format?.toUpperCase();
+  if (headerFormat && ["IMAGE", "VIDEO", "DOCUMENT"].includes(headerFormat)) {
+    if (headerParams.length !== 1)
+      throw sim.error(132000, `header: expected 1 ${headerFormat.toLowerCase()} parameter`);
+    if (headerParams[0]?.type !== headerFormat.toLowerCase())
+      throw sim.error(132012, `header: expected ${headerFormat.toLowerCase()}`);
+  } else if (headerParams.length !== countPlaceholders(header?.text)) {
+    throw sim.error(132000, "header: parameter count does not match");
+  }
+  const hydrated = bodyParams.reduce((text, p, i) => text.replace(`{{${i + 1}}}`, p.text ?? ""), bodyText ?? "");
+  if (hydrated.length > 1024) throw sim.error(132005);
+  return template;
+}
+
+/** Failures Meta reports asynchronously (accepted with a wamid, then a `failed` status webhook). */
+export function asyncFailure(
+  sim: SimulatorState,
+  body: SendMessageRequest,
+  customer: Customer,
+  template: MessageTemplate | undefined,
+  forced: ForcedFailure | undefined,
+): number | undefined {
+  if (forced?.kind === "error" && forced.mode === "async") return forced.code;
+  if (customer.waId.startsWith("999")) return 131026;
+  const now = sim.now();
+  if (body.type !== "template" && customer.lastInboundAt !== undefined && now - customer.lastInboundAt > 24 * 3600_000)
+    return 131047;
+  if (template?.category === "MARKETING") {
+    if (customer.isMarketingOptedOut) return 131050;
+    customer.marketingSent = customer.marketingSent.filter((t) => now - t < 24 * 3600_000);
+    if (customer.marketingSent.length >= sim.options.marketingPerUserPerDay) return 131049;
+    customer.marketingSent.push(now);
+  }
+  // Pair rate: 1 message per 6 s to one user, bursts of up to 45 borrowed from later quota.
+  customer.pairTokens = Math.min(45, customer.pairTokens + (now - customer.pairUpdatedAt) / 6000);
+  customer.pairUpdatedAt = now;
+  if (customer.pairTokens < 1) return 131056;
+  customer.pairTokens -= 1;
+  return undefined;
+}
+
+export function scheduleStatuses(
+  sim: SimulatorState,
+  wamid: string,
+  customer: Customer,
+  category: string,
+  failCode: number | undefined,
+  template: MessageTemplate | undefined,
+): void {
+  const step = sim.options.statusStepMs;
+  const pricing = pricingFor(sim, category, customer, template);
+  if (failCode !== undefined) {
+    sim.schedule(step, () => emitStatus(sim, wamid, customer, "failed", undefined, failCode));
+    return;
+  }
+  sim.schedule(step, () => emitStatus(sim, wamid, customer, "sent", pricing));
+  if (!sim.options.isAutoRead) {
+    sim.schedule(step * 2, () => emitStatus(sim, wamid, customer, "delivered", pricing));
+    return;
+  }
+  const skipDelivered = sim.random() < sim.options.readWithoutDeliveredRate;
+  if (!skipDelivered) sim.schedule(step * 2, () => emitStatus(sim, wamid, customer, "delivered", pricing));
+  sim.schedule(step * 3, () => emitStatus(sim, wamid, customer, "read", skipDelivered ? pricing : undefined));
+}
+
+/** Customer-side read of everything delivered so far (phone page opened). */
+export function readAll(sim: SimulatorState, customer: Customer): void {
+  for (const entry of sim.chats.get(customer.id) ?? []) {
+    if (entry.direction === "outbound" && (entry.status === "sent" || entry.status === "delivered")) {
+      emitStatus(sim, entry.wamid, customer, "read");
+    }
+  }
+}
+
+/**
+ * PMP pricing as in the v24+ status webhooks. Non-template messages: free customer service before
+ * 2026-10-01, charged as `regular`/`service` afterwards (Meta's announced change); utility templates inside
+ * an open window follow the same switch.
+ */
+export function pricingFor(
+  sim: SimulatorState,
+  category: string,
+  customer: Customer,
+  template: MessageTemplate | undefined,
+): Status["pricing"] {
+  const now = sim.now();
+  const isServiceCharged = now >= Date.UTC(2026, 9, 1);
+  const isWindowOpen = customer.lastInboundAt !== undefined && now - customer.lastInboundAt <= 24 * 3600_000;
+  if (!template)
+    return {
+      billable: isServiceCharged,
+      pricing_model: "PMP",
+      type: isServiceCharged ? "regular" : "free_customer_service",
+      category: "service",
+    };
+  if (template.category === "UTILITY" && isWindowOpen && !isServiceCharged) {
+    return { billable: false, pricing_model: "PMP", type: "free_customer_service", category: "utility" };
+  }
+  return { billable: true, pricing_model: "PMP", type: "regular", category };
+}
+
+export function emitStatus(
+  sim: SimulatorState,
+  wamid: string,
+  customer: Customer,
+  status: "sent" | "delivered" | "read" | "failed",
+  pricing?: Status["pricing"],
+  errorCode?: number,
+): void {
+  const record = sim.outbound.get(wamid);
+  const order = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const;
+  if (record && order[status] > order[record.status]) {
+    record.status = status;
+    const entry = sim.chats.get(customer.id)?.find((e) => e.wamid === wamid);
+    if (entry) {
+      entry.status = status;
+      if (errorCode) entry.errorCode = errorCode;
+    }
+  }
+  const statusObject: Status = StatusSchema.parse({
+    id: wamid,
+    status,
+    timestamp: unixSeconds(sim.now()),
+    recipient_id: customer.waId,
+    ...(customer.userId ? { recipient_user_id: customer.userId } : {}),
+    ...(graphVersionMajor(sim.options) < 24 && status !== "failed" && pricing
+      ? {
+          conversation: {
+            id: createHash("md5").update(wamid).digest("hex"),
+            ...(status === "sent" ? { expiration_timestamp: unixSeconds(sim.now() + 24 * 3600_000) } : {}),
+            origin: { type: pricing.category },
+          },
+        }
+      : {}),
+    ...(pricing ? { pricing } : {}),
+    ...(errorCode ? { errors: [webhookError(errorCode)] } : {}),
+    ...(record?.callbackData ? { biz_opaque_callback_data: record.callbackData } : {}),
+  });
+  const payload = envelope(sim, {
+    ...(status !== "failed" ? { contacts: [contactOf(customer, false)] } : {}),
+    statuses: [statusObject],
+  });
+  const isLate = sim.random() < sim.webhookBehaviour.reorderRate;
+  sim.sender.deliver(payload, isLate ? { delayMs: sim.options.statusStepMs * 4 + 50 } : {});
+  if (sim.random() < sim.webhookBehaviour.duplicateRate) sim.sender.deliver(payload, { delayMs: 20 });
+}
+
+function summarizeOutbound(body: SendMessageRequest, template: MessageTemplate | undefined): string {
+  switch (body.type) {
+    case "text":
+      return body.text.body;
+    case "template": {
+      const params = body.template.components?.find((c) => c.type.toLowerCase() === "body")?.parameters ?? [];
+      const text = template?.components.find((c) => c.type === "BODY")?.text ?? body.template.name;
+      return params.reduce((t, p, i) => t.replace(`{{${i + 1}}}`, p.text ?? ""), text);
+    }
+    case "interactive":
+      return body.interactive.body.text;
+    case "reaction":
+      return `${body.reaction.emoji} (Reaktion)`;
+    case "location":
+      return `📍 ${body.location.name ?? `${body.location.latitude}, ${body.location.longitude}`}`;
+    case "contacts":
+      return `👤 ${body.contacts.map((c) => c.name.formatted_name).join(", ")}`;
+    default: {
+      const media = (body as Record<string, unknown>)[body.type] as { caption?: string } | undefined;
+      return `[${body.type}]${media?.caption ? ` ${media.caption}` : ""}`;
+    }
+  }
+}
+
+function buttonsOf(body: SendMessageRequest, template: MessageTemplate | undefined): ChatEntry["buttons"] {
+  if (body.type === "interactive" && body.interactive.type === "button") {
+    return body.interactive.action.buttons.map((b) => ({
+      id: b.reply.id,
+      title: b.reply.title,
+      kind: "reply" as const,
+    }));
+  }
+  if (body.type === "interactive" && body.interactive.type === "list") {
+    return body.interactive.action.sections.flatMap((s) =>
+      s.rows.map((r) => ({ id: r.id, title: r.title, kind: "reply" as const })),
+    );
+  }
+  const quick = template?.components
+    .find((c) => c.type === "BUTTONS")
+    ?.buttons?.filter((b) => b.type === "QUICK_REPLY");
+  if (quick?.length) return quick.map((b) => ({ id: b.text, title: b.text, kind: "template" as const }));
+  return undefined;
+}
