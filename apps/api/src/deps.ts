@@ -9,8 +9,9 @@ export interface ApiDeps {
   env: Env;
   db: Db;
   /**
-   * Plain pg pool on the same database as `db`, for the webhook receiver's hot path (phone-identified customer
-   * messages as raw SQL). Without it every delivery takes the Prisma path: same results, lower throughput.
+   * Plain pg pool on the same database as `db`, for the webhook receiver's fast path (status reports and
+   * phone-identified customers' messages as raw SQL). Without it every delivery takes the full (Prisma) path: same
+   * results, lower throughput.
    */
   pgPool?: PgPool | undefined;
   /** Command connection (readiness, rate limits, publishing). */

@@ -1,7 +1,7 @@
 export * from "./errors/app-error";
 export * from "./audit/record-audit";
 export * from "./conversations/window";
-export * from "./consent/consent-rules";
+export * from "./consent/index";
 export * from "./users/password";
 export * from "./users/create-user";
 export * from "./users/ensure-first-admin";
@@ -11,7 +11,6 @@ export * from "./outbound/index";
 export * from "./inbound/index";
 export * from "./realtime/index";
 export * from "./media/index";
-export * from "./consent/confirm-consent-keyword";
 export * from "./conversations/route-new-conversation";
 export * from "./auth/index";
 export * from "./conversations/conversation-scope";

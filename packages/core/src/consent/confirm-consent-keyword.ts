@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@inbox/db";
 import { enqueueInTransaction } from "@inbox/jobs";
-import { loadConsentKeywordSettings } from "../inbound/consent-keywords";
+import { loadConsentKeywordSettings } from "./consent-keywords";
 
 export interface ConfirmConsentKeywordInput {
   contactId: string;

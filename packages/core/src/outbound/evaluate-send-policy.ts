@@ -1,7 +1,7 @@
 import type { DbTx, Template } from "@inbox/db";
-import { checkSend, type ConsentState, type SendDecision } from "../consent/consent-rules";
+import { checkSend, isOptedOut, type ConsentState, type SendDecision } from "../consent/consent-rules";
+import { findCurrentConsents } from "../consent/current-consents";
 import { isWindowOpen } from "../conversations/window";
-import { findCurrentConsents } from "./find-current-consents";
 import { findSendableTemplate } from "./find-sendable-template";
 
 export interface SendPolicyInput {
@@ -12,7 +12,8 @@ export interface SendPolicyInput {
   kind: "free_form" | "template";
   template?: { name: string; language: string } | undefined;
   isOptOutConfirmation?: boolean | undefined;
-  /** The contact's current consents when the caller already loaded them (the worker's claim statement does). */
+  /** The contact's current consents when the caller already loaded them (the worker's claim statement embeds the
+   *  same query, `currentConsentsSql`). */
   consents?: ConsentState[] | undefined;
 }
 
@@ -26,8 +27,7 @@ export async function evaluateSendPolicy(
 ): Promise<{ decision: SendDecision; template: Template | null }> {
   const consents = input.consents ?? (await findCurrentConsents(db, input.contactId));
   const isOpen = isWindowOpen(input.lastInboundAt, input.now);
-  const hasOptedOut = consents.some((c) => c.purpose === "service" && c.status === "withdrawn");
-  if (hasOptedOut && !input.isOptOutConfirmation) {
+  if (isOptedOut(consents) && !input.isOptOutConfirmation) {
     // Opted out is answered before anything else, even before an unknown template.
     return { decision: checkSend({ kind: input.kind, isWindowOpen: isOpen, consents }), template: null };
   }

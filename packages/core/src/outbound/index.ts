@@ -1,5 +1,4 @@
 export * from "./to-message-dto";
-export * from "./find-current-consents";
 export * from "./find-sendable-template";
 export * from "./evaluate-send-policy";
 export * from "./queue-outbound-message";

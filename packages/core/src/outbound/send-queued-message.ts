@@ -13,6 +13,7 @@ import { isAppError } from "../errors/app-error";
 import { buildSendRequest } from "./build-send-request";
 import type { LiveChangeBatcher } from "../realtime/live-change-batcher";
 import { evaluateSendPolicy } from "./evaluate-send-policy";
+import { recordConsent } from "../consent/record-consent";
 import { POLICY_REASONS_DE, RetryableSendError, UNCONFIRMED_REASON, type FailureReason } from "./send-errors";
 import { uploadOutboundMedia, type UploadOutboundMediaDeps } from "./upload-outbound-media";
 import { createSendStatements, type ClaimedMessage, type SendStatements } from "./send-statements";
@@ -447,15 +448,13 @@ async function handleGraphError(
         select: { conversation: { select: { contactId: true } } },
       });
       if (contact) {
-        await tx.consent.create({
-          data: {
-            contactId: contact.conversation.contactId,
-            purpose: "marketing",
-            status: "withdrawn",
-            source: "whatsapp",
-            evidence: { messageId: message.id, errorCode: code, details: error.details ?? null },
-            occurredAt: clock(),
-          },
+        await recordConsent(tx, {
+          contactId: contact.conversation.contactId,
+          purposes: ["marketing"],
+          status: "withdrawn",
+          source: "whatsapp",
+          evidence: { messageId: message.id, errorCode: code, details: error.details ?? null },
+          occurredAt: clock(),
         });
       }
     }

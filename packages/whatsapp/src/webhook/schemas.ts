@@ -1,8 +1,12 @@
 /**
  * Meta's webhook payloads for the WhatsApp Business Account object — the one wire schema shared by the
- * product's receiver and the simulator. Lenient where Meta is (optional fields, unknown keys kept with
- * `looseObject`, unknown message types and fields still parse), strict where the receiver relies on a value
- * (ids, unix-second timestamps). Sources: the team's Cloud API notes §3.
+ * product's receiver and the simulator. The element schemas (message, status, contact, error, preference) say
+ * what the product understands: lenient where Meta is (optional fields, unknown keys kept with `looseObject`,
+ * unknown message types still parse), strict where the receiver relies on a value (ids, unix-second timestamps).
+ * The receiver applies them element by element (`./delivery.ts`), so one element it does not understand never
+ * costs the others; the simulator validates whole payloads it builds with `WebhookPayloadSchema`.
+ * Source: Meta's webhook reference pages (developers.facebook.com/documentation/business-messaging/whatsapp/
+ * webhooks/reference/messages/…), cited per fixture in `../fixtures/webhooks.ts`.
  */
 import { z } from "zod";
 
@@ -109,11 +113,15 @@ export const SystemBodySchema = z.looseObject({
   body: z.string().optional(),
   /** user_changed_number | user_changed_user_id | customer_identity_changed | … */
   type: z.string().optional(),
+  /** user_changed_number: the new phone's WhatsApp id */
   wa_id: z.string().optional(),
   /** legacy name of wa_id for user_changed_number */
   new_wa_id: z.string().optional(),
+  /** the (new) business-scoped user id; user_changed_user_id, and user_changed_number since Aug 2026 */
   user_id: z.string().optional(),
   previous_user_id: z.string().optional(),
+  parent_user_id: z.string().optional(),
+  previous_parent_user_id: z.string().optional(),
   identity: z.string().optional(),
   customer: z.string().optional(),
 });
@@ -178,11 +186,12 @@ const BODY_KEY: Partial<Record<KnownMessageType, string>> = {
 /**
  * One inbound message. A flat object with `type` and the body under the key of the same name — the way Meta
  * sends it — so types Meta adds later still parse (forward compatible). Known types must carry their body.
- * `from` may be "" for username users; `from_user_id` then holds the BSUID.
+ * `from` may be "" for username users; `from_user_id` then holds the BSUID. A `user_changed_user_id` system
+ * message has no `from` at all: its `system.previous_user_id` names the customer.
  */
 export const InboundMessageSchema = z
   .looseObject({
-    from: z.string(),
+    from: z.string().optional(),
     from_user_id: z.string().optional(),
     id: WamidSchema,
     timestamp: UnixSecondsStringSchema,
@@ -210,7 +219,9 @@ export const InboundMessageSchema = z
     if (key && (message as Record<string, unknown>)[key] === undefined) {
       ctx.addIssue({ code: "custom", path: [key], message: `a "${message.type}" message must carry "${key}"` });
     }
-    if (message.from === "" && !message.from_user_id) {
+    const isIdentityEvent =
+      message.type === "system" && !!(message.system?.previous_user_id || message.system?.user_id);
+    if (!message.from && !message.from_user_id && !isIdentityEvent) {
       ctx.addIssue({ code: "custom", path: ["from_user_id"], message: "required when from is empty" });
     }
   });
@@ -254,8 +265,8 @@ export const StatusSchema = z.looseObject({
   id: WamidSchema,
   status: MessageStatusSchema,
   timestamp: UnixSecondsStringSchema,
-  /** may be "" for BSUID-only recipients */
-  recipient_id: z.string(),
+  /** may be "" (or, from 2026, absent) for BSUID-only recipients */
+  recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
   recipient_type: z.string().optional(),
   recipient_participant_id: z.string().optional(),
