@@ -1,6 +1,12 @@
-import { InboundMessageSchema, describeIssues, type InboundMessage } from "@inbox/whatsapp";
+import { InboundMessageSchema, MAX_KEY_LENGTH, describeIssues, type InboundMessage } from "@inbox/whatsapp";
 import { cleanValue } from "./resolve-contact";
-import { explainSystem, explainUnsupported, type ElementError, type UnsupportedKind } from "./explain-inbound";
+import {
+  explainSystem,
+  explainUnsupported,
+  labelWithoutText,
+  type ElementError,
+  type UnsupportedKind,
+} from "./explain-inbound";
 import { fromMetaTimestamp } from "./meta-time";
 
 export const MEDIA_MESSAGE_TYPES = ["image", "audio", "video", "document", "sticker"] as const;
@@ -67,6 +73,11 @@ export type DescribeResult =
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === "string" ? cleanValue(v) : null);
+/** An id or phone the receiver keys on: a non-blank string of a sane length, else null. */
+const key = (v: unknown): string | null => {
+  const s = str(v);
+  return s && s.length <= MAX_KEY_LENGTH ? s : null;
+};
 
 const MEDIA_FALLBACK_MIME: Record<MediaMessageType, string> = {
   image: "image/jpeg",
@@ -105,7 +116,7 @@ function readTimestamp(v: unknown): Date | null {
  */
 export function describeMessageElement(raw: unknown, valueErrors: ElementError[] = []): DescribeResult {
   if (!isObject(raw)) return { ok: false, reason: "not_an_object", issues: ["message: not an object"] };
-  const wamid = str(raw.id);
+  const wamid = key(raw.id);
   if (!wamid) return { ok: false, reason: "message_without_id", issues: ["id: missing"] };
   const type = str(raw.type) ?? "unknown";
   const system = isObject(raw.system) ? raw.system : {};
@@ -152,7 +163,14 @@ export function describeMessageElement(raw: unknown, valueErrors: ElementError[]
   if (!parsed.success) return unsupported("unexpected_content");
   const understood = describeUnderstood(parsed.data);
   if (!understood) return unsupported("unknown_type");
-  return { ok: true, element: { ...base, ...understood, text: understood.text ?? null, type, error: null } };
+  const text =
+    understood.text ??
+    (type === "document" ? (understood.media?.filename ?? null) : null) ??
+    labelWithoutText(type, {
+      isVoice: parsed.data.audio?.voice === true,
+      itemCount: parsed.data.order?.product_items.length,
+    });
+  return { ok: true, element: { ...base, ...understood, text, type, error: null } };
 }
 
 /** Why an element did not parse: paths only, for the log (never values). */

@@ -119,3 +119,24 @@ export function explainSystem(notice: SystemNotice): string {
     },
   ]);
 }
+
+/**
+ * What an understood message without text of its own is called (a photo without caption, a voice message, a removed
+ * reaction …), so that every inbound message has a text to show and to preview: "Deutsch / English".
+ */
+export function labelWithoutText(type: string, details: { isVoice?: boolean; itemCount?: number } = {}): string | null {
+  const labels: Record<string, [string, string]> = {
+    image: ["Bild", "Image"],
+    video: ["Video", "Video"],
+    audio: details.isVoice ? ["Sprachnachricht", "Voice message"] : ["Audiodatei", "Audio file"],
+    document: ["Dokument", "Document"],
+    sticker: ["Sticker", "Sticker"],
+    location: ["Standort", "Location"],
+    contacts: ["Kontakt", "Contact"],
+    interactive: ["Interaktive Antwort", "Interactive reply"],
+    reaction: ["Reaktion entfernt", "Reaction removed"],
+    order: [`Bestellung (${details.itemCount ?? 0} Artikel)`, `Order (${details.itemCount ?? 0} items)`],
+  };
+  const label = labels[type];
+  return label ? `${label[0]} / ${label[1]}` : null;
+}

@@ -12,8 +12,14 @@ import { z } from "zod";
 
 /** Meta sends timestamps as unix seconds in a string ("1749416383"). */
 export const UnixSecondsStringSchema = z.string().regex(/^\d{1,12}$/, "must be unix seconds as a string");
-/** Message ids are opaque (`wamid.…`); only non-emptiness is relied upon. */
-export const WamidSchema = z.string().min(1);
+/**
+ * Longest id, phone number or name the receiver keys or indexes on. Meta's are far shorter (a wamid has ~60
+ * characters); the bound keeps a crafted value from failing an index insert and, with it, a whole delivery.
+ */
+export const MAX_KEY_LENGTH = 256;
+/** Message ids are opaque (`wamid.…`); only non-emptiness (and a sane length) is relied upon. */
+export const WamidSchema = z.string().min(1).max(MAX_KEY_LENGTH);
+const KeySchema = z.string().max(MAX_KEY_LENGTH);
 
 export const WebhookErrorSchema = z.looseObject({
   code: z.number().int(),
@@ -34,14 +40,14 @@ export type WebhookMetadata = z.infer<typeof WebhookMetadataSchema>;
 export const WebhookContactSchema = z.looseObject({
   profile: z
     .looseObject({
-      name: z.string().optional(),
-      username: z.string().optional(),
-      country_code: z.string().optional(),
+      name: KeySchema.optional(),
+      username: KeySchema.optional(),
+      country_code: KeySchema.optional(),
     })
     .optional(),
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
-  parent_user_id: z.string().optional(),
+  wa_id: KeySchema.optional(),
+  user_id: KeySchema.optional(),
+  parent_user_id: KeySchema.optional(),
   identity_key_hash: z.string().optional(),
 });
 export type WebhookContact = z.infer<typeof WebhookContactSchema>;
@@ -51,7 +57,7 @@ export type WebhookContact = z.infer<typeof WebhookContactSchema>;
 export const TextBodySchema = z.looseObject({ body: z.string() });
 
 export const MediaBodySchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().min(1).max(MAX_KEY_LENGTH),
   mime_type: z.string().optional(),
   sha256: z.string().optional(),
   caption: z.string().optional(),
@@ -114,14 +120,14 @@ export const SystemBodySchema = z.looseObject({
   /** user_changed_number | user_changed_user_id | customer_identity_changed | … */
   type: z.string().optional(),
   /** user_changed_number: the new phone's WhatsApp id */
-  wa_id: z.string().optional(),
+  wa_id: KeySchema.optional(),
   /** legacy name of wa_id for user_changed_number */
-  new_wa_id: z.string().optional(),
+  new_wa_id: KeySchema.optional(),
   /** the (new) business-scoped user id; user_changed_user_id, and user_changed_number since Aug 2026 */
-  user_id: z.string().optional(),
-  previous_user_id: z.string().optional(),
-  parent_user_id: z.string().optional(),
-  previous_parent_user_id: z.string().optional(),
+  user_id: KeySchema.optional(),
+  previous_user_id: KeySchema.optional(),
+  parent_user_id: KeySchema.optional(),
+  previous_parent_user_id: KeySchema.optional(),
   identity: z.string().optional(),
   customer: z.string().optional(),
 });
@@ -191,8 +197,8 @@ const BODY_KEY: Partial<Record<KnownMessageType, string>> = {
  */
 export const InboundMessageSchema = z
   .looseObject({
-    from: z.string().optional(),
-    from_user_id: z.string().optional(),
+    from: KeySchema.optional(),
+    from_user_id: KeySchema.optional(),
     id: WamidSchema,
     timestamp: UnixSecondsStringSchema,
     type: z.string().min(1),
@@ -290,8 +296,8 @@ export const MessagesValueSchema = z.looseObject({
 export type MessagesValue = z.infer<typeof MessagesValueSchema>;
 
 export const UserPreferenceSchema = z.looseObject({
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
+  wa_id: KeySchema.optional(),
+  user_id: KeySchema.optional(),
   detail: z.string().optional(),
   /** marketing_messages */
   category: z.string(),
