@@ -50,11 +50,13 @@ describe("simulator → POST /webhooks/whatsapp", () => {
 
   it("a BSUID change without `from` moves the contact and shows a system line", async () => {
     const customer = { username: "erika.m", isBsuidOnly: true, name: "Erika" };
-    const hello = await (await control("/_customer/messages", { ...customer, type: "text", text: "Hallo" })).json();
+    const hello = (await (
+      await control("/_customer/messages", { ...customer, type: "text", text: "Hallo" })
+    ).json()) as any;
     const previous = hello.customer.userId as string;
-    const changed = await (
+    const changed = (await (
       await control("/_customer/system", { customer: hello.customer.id, newUserId: "DE.2222222222222222222" })
-    ).json();
+    ).json()) as { wamid: string };
     const line = await t.db.message.findFirstOrThrow({ where: { externalId: changed.wamid } });
     expect((line.payload as any).from).toBeUndefined();
     expect(line).toMatchObject({ type: "system" });
@@ -71,7 +73,7 @@ describe("simulator → POST /webhooks/whatsapp", () => {
     for (const fixture of [fx.VALUE_ERRORS_WITH_MESSAGE_WEBHOOK, fx.FUTURE_TYPE_MESSAGE_WEBHOOK]) {
       const value = structuredClone((fixture as any).entry[0].changes[0].value);
       delete value.metadata;
-      const res = await (await control("/_control/raw-webhook", { value })).json();
+      const res = (await (await control("/_control/raw-webhook", { value })).json()) as unknown;
       expect(res).toEqual({ delivered: true });
       const stored = await t.db.message.findFirstOrThrow({ where: { externalId: value.messages[0].id } });
       expect(stored.type).toBe("unsupported");

@@ -4,8 +4,9 @@ import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../../lib/format";
 import { useTeams } from "../../inbox/hooks/use-directory";
 import { adminApi } from "../api";
+import { WebhookQuarantine } from "./webhook-quarantine";
 
-const TABS = ["users", "labels", "quickReplies", "channels", "templates"] as const;
+const TABS = ["users", "labels", "quickReplies", "channels", "templates", "webhooks"] as const;
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
   const client = useQueryClient();
@@ -312,7 +313,7 @@ export default function AdminPage() {
       <div role="tablist" className="tabs" aria-label={t("app.admin")}>
         {TABS.map((x) => (
           <button key={x} role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(`admin.${x}`)}
+            {x === "webhooks" ? t("quarantine.tab") : t(`admin.${x}`)}
           </button>
         ))}
       </div>
@@ -322,6 +323,7 @@ export default function AdminPage() {
         {tab === "quickReplies" && <QuickReplies />}
         {tab === "channels" && <Channels />}
         {tab === "templates" && <Templates />}
+        {tab === "webhooks" && <WebhookQuarantine />}
       </section>
     </main>
   );
