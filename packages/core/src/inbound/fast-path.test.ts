@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- tests edit Meta's raw JSON examples */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PgPool } from "@inbox/db";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
