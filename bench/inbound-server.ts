@@ -46,7 +46,7 @@ if (mode === "ceiling") {
   const queues = new JobQueues(redis, prefix ?? "inbox-bench");
   const relay = new OutboxRelay(db, queues, log);
   relay.start();
-  // Wired as `pnpm start` wires it: Prisma pool plus the plain pg pool of the receiver's hot path.
+  // Wired as `pnpm start` wires it: Prisma pool plus the plain pg pool of the receiver's fast path.
   const pgPool = createPgPool(databaseUrl, { max: 4 });
   const app = await buildApp({ env, db, pgPool, redis, queues, log, onOutboxWritten: relay.poke });
   await app.listen({ port: 0, host: "127.0.0.1" });

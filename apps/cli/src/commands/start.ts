@@ -58,7 +58,7 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
   const isAllInOne = roles.includes("api") && roles.includes("worker");
   const simulatorNote = env.isSimulatorMode && isAllInOne ? await startSimulatorIfAvailable(env, closers) : null;
 
-  // The hot paths' plain pg pool next to Prisma's: the receiver keeps up to 4 connections busy (two delivery runs,
+  // The fast paths' plain pg pool next to Prisma's: the receiver keeps up to 4 connections busy (two delivery runs,
   // live reads), the worker up to 8 (claims, marks and records of sends, two each, and its outbox relay).
   const pgPool = createPgPool(env.DATABASE_URL, {
     max: (roles.includes("api") ? 4 : 0) + (roles.includes("worker") ? 8 : 0),
