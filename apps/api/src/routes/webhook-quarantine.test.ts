@@ -5,11 +5,11 @@ import { parseEnv } from "@inbox/config";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import { signPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import type { App } from "../app";
 import type { ApiDeps } from "../deps";
 import { asUser, createRouteTestApp } from "../test/route-app";
+import { postSignedWebhook } from "../test/signed-webhook";
 import { webhookQuarantineRoutes } from "./webhook-quarantine";
 import { webhookRoutes } from "./webhooks";
 
@@ -24,15 +24,7 @@ describe("/api/admin/webhooks/…", () => {
   const agent = { id: randomUUID(), role: "agent" as const, teamIds: [] };
   const strayWamid = "wamid.quarantine-stray-1";
 
-  const webhook = (payload: unknown) => {
-    const body = JSON.stringify(payload);
-    return app.inject({
-      method: "POST",
-      url: "/webhooks/whatsapp",
-      payload: body,
-      headers: { "content-type": "application/json", "x-hub-signature-256": signPayload(body, APP_SECRET) },
-    });
-  };
+  const webhook = (payload: unknown) => postSignedWebhook(app, payload, APP_SECRET);
   const list = (user: object | null, query = "") =>
     app.inject({ method: "GET", url: `/api/admin/webhooks/quarantine${query}`, headers: asUser(user) });
 

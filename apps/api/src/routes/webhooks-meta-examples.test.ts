@@ -6,9 +6,9 @@ import { SESSION_COOKIE, type MessageDto } from "@inbox/contracts";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import { signPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { buildApp, type App } from "../app";
+import { postSignedWebhook } from "../test/signed-webhook";
 
 /*
  * Meta's documented webhook examples (packages/whatsapp/src/fixtures/webhooks.ts names the reference page of each,
@@ -23,15 +23,7 @@ let cookie: string;
 const redis = createRedis(TEST_REDIS_URL);
 let n = 0;
 
-const post = (payload: unknown) => {
-  const body = JSON.stringify(payload);
-  return app.inject({
-    method: "POST",
-    url: "/webhooks/whatsapp",
-    payload: body,
-    headers: { "content-type": "application/json", "x-hub-signature-256": signPayload(body, APP_SECRET) },
-  });
-};
+const post = (payload: unknown) => postSignedWebhook(app, payload, APP_SECRET);
 
 /** The fixture with its own customer and wamids, so every case has a conversation of its own. */
 function own(fixture: unknown, from: string) {

@@ -73,7 +73,7 @@ describe("simulator → POST /webhooks/whatsapp", () => {
     for (const fixture of [fx.VALUE_ERRORS_WITH_MESSAGE_WEBHOOK, fx.FUTURE_TYPE_MESSAGE_WEBHOOK]) {
       const value = structuredClone((fixture as any).entry[0].changes[0].value);
       delete value.metadata;
-      const res = (await (await control("/_control/raw-webhook", { value })).json());
+      const res = await (await control("/_control/raw-webhook", { value })).json();
       expect(res).toEqual({ delivered: true });
       const stored = await t.db.message.findFirstOrThrow({ where: { externalId: value.messages[0].id } });
       expect(stored.type).toBe("unsupported");

@@ -1,23 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests edit Meta's raw JSON examples */
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inbox } from "../run-inbox.test-helpers";
 import { applyWhatsAppDelivery, ChannelDirectory, reprocessQuarantinedDeliveries } from "@inbox/core";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import * as fx from "@inbox/whatsapp/fixtures";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-
-function inbox(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
 
 describe("pnpm inbox webhooks reprocess", () => {
   let t: TestDatabase;

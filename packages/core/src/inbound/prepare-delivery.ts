@@ -1,4 +1,5 @@
 import type { DbTx } from "@inbox/db";
+import type { z } from "zod";
 import {
   MESSAGES_VALUE_LISTS,
   StatusSchema,
@@ -64,6 +65,20 @@ export interface PreparedDelivery {
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Parses each element on its own: those the schema takes, and the others as they came with where they failed. */
+function parseEach<T>(list: unknown[], schema: z.ZodType<T>): { ok: T[]; bad: unknown[]; issues: string[] } {
+  const result = { ok: [] as T[], bad: [] as unknown[], issues: [] as string[] };
+  for (const element of list) {
+    const parsed = schema.safeParse(element);
+    if (parsed.success) result.ok.push(parsed.data);
+    else {
+      result.bad.push(element);
+      result.issues.push(...describeIssues(parsed.error));
+    }
+  }
+  return result;
+}
 
 /** A delivery holding one change: how a quarantined part is stored, so that reprocessing can apply it. */
 export function deliveryOf(wabaId: string | null, field: string, value: unknown): Record<string, unknown> {
@@ -166,18 +181,8 @@ async function prepareMessages(
     );
   }
 
-  const contacts: WebhookContact[] = [];
-  const badContacts: unknown[] = [];
-  const contactIssues: string[] = [];
-  for (const c of rawContacts) {
-    const parsed = WebhookContactSchema.safeParse(c);
-    if (parsed.success) contacts.push(parsed.data);
-    else {
-      badContacts.push(c);
-      contactIssues.push(...describeIssues(parsed.error));
-    }
-  }
-  if (badContacts.length) quarantine("invalid_contact", { contacts: badContacts }, contactIssues);
+  const contacts = parseEach(rawContacts, WebhookContactSchema);
+  if (contacts.bad.length) quarantine("invalid_contact", { contacts: contacts.bad }, contacts.issues);
 
   // Value-level errors next to messages are about those messages; alone they are about the number or the app.
   const valueErrors = readErrors(rawErrors);
@@ -199,20 +204,12 @@ async function prepareMessages(
   for (const [reason, group] of untied)
     quarantine(reason, { contacts: rawContacts, messages: group.raw }, group.issues);
 
-  const statuses: Status[] = [];
-  const badStatuses: unknown[] = [];
-  const statusIssues: string[] = [];
-  for (const s of rawStatuses) {
-    const parsed = StatusSchema.safeParse(s);
-    if (parsed.success) statuses.push(parsed.data);
-    else {
-      badStatuses.push(s);
-      statusIssues.push(...describeIssues(parsed.error));
-    }
-  }
-  if (badStatuses.length) quarantine("invalid_status", { statuses: badStatuses }, statusIssues);
+  const statuses = parseEach(rawStatuses, StatusSchema);
+  if (statuses.bad.length) quarantine("invalid_status", { statuses: statuses.bad }, statuses.issues);
 
-  if (elements.length || statuses.length) prepared.values.push({ channel, contacts, elements, statuses });
+  if (elements.length || statuses.ok.length) {
+    prepared.values.push({ channel, contacts: contacts.ok, elements, statuses: statuses.ok });
+  }
 }
 
 async function preparePreferences(

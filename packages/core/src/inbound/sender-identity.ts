@@ -8,8 +8,7 @@ export interface SenderGroup {
   elements: InboundElement[];
 }
 
-const filled = (o: ContactIdentity): ContactIdentity =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v));
+const filled = (o: ContactIdentity): ContactIdentity => Object.fromEntries(Object.entries(o).filter(([, v]) => v));
 
 /** What the delivery's contacts[] say about each customer (profile, BSUID), keyed like `identityKey`. */
 function identitiesOf(contacts: WebhookContact[], elements: InboundElement[]): Map<string, ContactIdentity> {

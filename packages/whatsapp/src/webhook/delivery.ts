@@ -47,11 +47,10 @@ export function stripNul<T>(value: T): T {
   return value;
 }
 
-/**
- * Reads a webhook body (raw bytes/string or already-parsed JSON): refused only when it is not JSON or not a
- * WhatsApp Business Account object; everything else is split into changes, whatever their content.
- */
-export function parseWebhookDelivery(input: unknown): ParseDeliveryResult {
+/** A webhook body (raw bytes/string or already-parsed JSON) as JSON, if it is a WhatsApp Business Account object. */
+export function readWebhookJson(
+  input: unknown,
+): { ok: true; json: Json } | { ok: false; reason: "invalid_json" | "not_whatsapp"; issues: string[] } {
   let json: unknown = input;
   if (typeof input === "string" || Buffer.isBuffer(input)) {
     try {
@@ -63,6 +62,17 @@ export function parseWebhookDelivery(input: unknown): ParseDeliveryResult {
   if (!isObject(json) || json.object !== WHATSAPP_OBJECT) {
     return { ok: false, reason: "not_whatsapp", issues: [`object must be "${WHATSAPP_OBJECT}"`] };
   }
+  return { ok: true, json };
+}
+
+/**
+ * Reads a webhook body (raw bytes/string or already-parsed JSON): refused only when it is not JSON or not a
+ * WhatsApp Business Account object; everything else is split into changes, whatever their content.
+ */
+export function parseWebhookDelivery(input: unknown): ParseDeliveryResult {
+  const read = readWebhookJson(input);
+  if (!read.ok) return read;
+  const json = read.json;
   const raw = stripNul(json);
   const changes: DeliveryChange[] = [];
   const malformed: MalformedPart[] = [];

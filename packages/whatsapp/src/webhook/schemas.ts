@@ -9,6 +9,7 @@
  * webhooks/reference/messages/…), cited per fixture in `../fixtures/webhooks.ts`.
  */
 import { z } from "zod";
+import { readWebhookJson } from "./delivery";
 
 /** Meta sends timestamps as unix seconds in a string ("1749416383"). */
 export const UnixSecondsStringSchema = z.string().regex(/^\d{1,12}$/, "must be unix seconds as a string");
@@ -364,21 +365,9 @@ export type ParseWebhookResult =
  * malformed. Issues name paths only, never values (they may hold personal data).
  */
 export function parseWebhookPayload(input: unknown): ParseWebhookResult {
-  let json: unknown = input;
-  if (typeof input === "string" || Buffer.isBuffer(input)) {
-    try {
-      json = JSON.parse(input.toString());
-    } catch {
-      return { ok: false, reason: "invalid_json", issues: ["body is not JSON"] };
-    }
-  }
-  if (
-    typeof json !== "object" ||
-    json === null ||
-    (json as { object?: unknown }).object !== "whatsapp_business_account"
-  ) {
-    return { ok: false, reason: "not_whatsapp", issues: ['object must be "whatsapp_business_account"'] };
-  }
+  const read = readWebhookJson(input);
+  if (!read.ok) return read;
+  const json = read.json;
   const result = WebhookPayloadSchema.safeParse(json);
   if (!result.success) {
     return {
