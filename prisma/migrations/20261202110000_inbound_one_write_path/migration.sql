@@ -5,10 +5,11 @@
 -- group-committed batch of phone-only senders on a plain pg connection: one call, one round trip, one commit) and
 -- the full path (a Prisma transaction that resolved its contacts in TypeScript first) call the same function.
 --
---   inbox_store_messages         the contact is known: conversation found, reopened or opened, window, unread
---                                counts, message rows, routing job in the outbox
---   inbox_upsert_phone_contacts  contacts of senders Meta identifies by phone only, created or updated by an upsert
---   inbox_store_phone_messages   the fast path: upsert the phone senders' contacts, then inbox_store_messages
+-- inbox_store_messages takes messages whose contact the application resolved (contactId) and messages of senders
+-- Meta identifies by phone only (waId, with the senders' profiles in p_senders): for those it first upserts the
+-- contacts — the fast path is "upsert the contacts, then the same steps" — and from there on every message goes
+-- through the same statements: conversation found, reopened or opened, window, unread counts, message rows, routing
+-- job in the outbox.
 --
 -- Plans. PL/pgSQL keeps a statement's plan for the session and switches to a generic plan after five calls; a plan
 -- made while a table was small (a fresh install, before autovacuum analysed anything) would then be kept while the
@@ -22,30 +23,38 @@
 DROP FUNCTION IF EXISTS inbox_store_inbound_messages(uuid, uuid, interval, text, jsonb, jsonb);
 
 -- Inputs:
---   p_messages    [{id, contactId | waId, wamid, type, text, at, reply, payload, isCustomer, errorCode, errorTitle,
---                   errorDetails}], distinct wamids; `at` is Meta's timestamp (null when Meta's was unusable);
---                   isCustomer false for system lines (identity events), which neither open the window nor count
---                   as unread nor reopen a conversation
---   p_contact_of  {waId: contactId} for messages given by waId (inbox_store_phone_messages)
+--   p_messages  [{id, contactId | waId, wamid, type, text, at, reply, payload, isCustomer, errorCode, errorTitle,
+--                 errorDetails}], distinct wamids; `at` is Meta's timestamp (null when Meta's was unusable);
+--                 isCustomer false for system lines (identity events), which neither open the window nor count as
+--                 unread nor reopen a conversation
+--   p_senders   [{waId, parentUserId, username, profileName, countryCode, seenAt}] for the messages given by waId,
+--               distinct waIds, blank values as null
 -- Rules:
 --   * a wamid stored before is skipped entirely (a redelivery must not reopen a conversation or count as unread);
 --     the insert is still ON CONFLICT DO NOTHING, so a concurrent duplicate is stopped by the unique index, and the
 --     unread count it added is taken back;
+--   * contacts of phone senders with messages not stored yet (a redelivery touches no contact, so an old delivery
+--     cannot bring back an old profile name) are created or locked by one upsert in waId order (concurrent batches
+--     cannot deadlock; a contact a concurrent transaction is creating is waited for, not duplicated); a profile value
+--     replaces an old one but never blanks it; lastSeenAt moves forward when it is more than 5 minutes old or the
+--     profile changed; updatedAt moves only when something changed;
 --   * a contact with customer messages: its active conversation is updated, else its newest resolved one reopened,
 --     else one opened in the default team (with a routing job in the outbox, same transaction); lastInboundAt only
 --     moves forward (GREATEST of Meta's timestamps); a pending conversation becomes open; a snooze ends;
 --   * a contact with only system lines: they go to its active conversation, else its newest one (not reopened);
 --     a contact without any conversation gets one opened as for a customer message, with nothing unread.
--- Returns the ids of the messages it stored, their storage time, the conversations ({id, contactId, teamId,
--- assigneeId, isNew}) and how many messages were duplicates.
+-- Returns the ids of the messages it stored, their storage time, the phone senders' contacts ({waId: contactId}),
+-- the conversations ({id, contactId, teamId, assigneeId, isNew}) and how many messages were duplicates. One call: on
+-- a pool connection outside a transaction it is its own transaction — one round trip for a group-committed batch.
 CREATE FUNCTION inbox_store_messages(
   p_channel uuid,
   p_default_team uuid,
   p_route_job text,
   p_messages jsonb,
-  p_contact_of jsonb DEFAULT '{}',
+  p_senders jsonb DEFAULT '[]',
   OUT created_ids uuid[],
   OUT stored_at timestamptz,
+  OUT contacts jsonb,
   OUT conversations jsonb,
   OUT duplicates int
 ) LANGUAGE plpgsql AS $$
@@ -53,7 +62,7 @@ DECLARE
   -- Millisecond precision, as the TIMESTAMP(3) columns keep it: `stored_at` is then exactly the rows' createdAt.
   v_now timestamp := date_trunc('milliseconds', now() AT TIME ZONE 'UTC');
   -- The messages not stored yet, as parallel arrays.
-  v_ids uuid[]; v_cids uuid[]; v_wamids text[]; v_types text[]; v_texts text[]; v_ats timestamp[]; v_replies text[];
+  v_ids uuid[]; v_cids uuid[]; v_was text[]; v_wamids text[]; v_types text[]; v_texts text[]; v_ats timestamp[]; v_replies text[];
   v_payloads jsonb[]; v_customer boolean[]; v_codes int[]; v_titles text[]; v_details text[];
   -- Contacts with customer messages and contacts with only system lines (sorted), and which conversation each got.
   v_cust uuid[]; v_lines uuid[]; v_open uuid[]; v_map_cid uuid[] := '{}'; v_map_conv uuid[] := '{}';
@@ -62,11 +71,11 @@ DECLARE
   v_up_cid uuid[]; v_up_conv uuid[]; v_new_conv uuid[];
 BEGIN
   stored_at := v_now AT TIME ZONE 'UTC';
-  created_ids := '{}'; conversations := '[]';
+  created_ids := '{}'; conversations := '[]'; contacts := '{}';
 
   -- 1. The messages not stored yet: one index probe per wamid.
   EXECUTE $q$
-    SELECT coalesce(array_agg(m.id), '{}'), array_agg(coalesce(m."contactId", ($3->>m."waId")::uuid)), array_agg(m.wamid),
+    SELECT coalesce(array_agg(m.id), '{}'), array_agg(m."contactId"), array_agg(m."waId"), array_agg(m.wamid),
            array_agg(m.type), array_agg(m.text), array_agg(m.at AT TIME ZONE 'UTC'), array_agg(m.reply),
            array_agg(m.payload), array_agg(coalesce(m."isCustomer", true)), array_agg(m."errorCode"),
            array_agg(m."errorTitle"), array_agg(m."errorDetails")
@@ -75,11 +84,49 @@ BEGIN
                                        "errorCode" int, "errorTitle" text, "errorDetails" text)
       LEFT JOIN LATERAL (SELECT 1 AS hit FROM "Message" x WHERE x."channelId" = $1 AND x."externalId" = m.wamid LIMIT 1) k ON true
      WHERE k.hit IS NULL
-  $q$ INTO v_ids, v_cids, v_wamids, v_types, v_texts, v_ats, v_replies, v_payloads, v_customer, v_codes, v_titles,
-           v_details
-  USING p_channel, p_messages, p_contact_of;
+  $q$ INTO v_ids, v_cids, v_was, v_wamids, v_types, v_texts, v_ats, v_replies, v_payloads, v_customer, v_codes,
+           v_titles, v_details
+  USING p_channel, p_messages;
   duplicates := jsonb_array_length(p_messages) - cardinality(v_ids);
   IF cardinality(v_ids) = 0 THEN RETURN; END IF;
+
+  -- 2. Contacts of the phone senders with messages not stored yet: created, or locked and brought up to date.
+  IF array_position(v_cids, NULL) IS NOT NULL THEN
+    WITH up AS (
+      INSERT INTO "Contact" AS c (id, "channelId", "waId", "parentUserId", username, "profileName", "countryCode",
+                                  "lastSeenAt", "createdAt", "updatedAt")
+      SELECT gen_random_uuid(), p_channel, s."waId", s."parentUserId", s.username, s."profileName", s."countryCode",
+             s."seenAt" AT TIME ZONE 'UTC', v_now, v_now
+        FROM jsonb_to_recordset(p_senders) AS s("waId" text, "parentUserId" text, username text, "profileName" text,
+                                                "countryCode" text, "seenAt" timestamptz)
+       WHERE s."waId" = ANY (v_was)
+       ORDER BY s."waId"
+      ON CONFLICT ("channelId", "waId") DO UPDATE SET
+        "parentUserId" = coalesce(EXCLUDED."parentUserId", c."parentUserId"),
+        username = coalesce(EXCLUDED.username, c.username),
+        "profileName" = coalesce(EXCLUDED."profileName", c."profileName"),
+        "countryCode" = coalesce(EXCLUDED."countryCode", c."countryCode"),
+        "lastSeenAt" = CASE
+          WHEN c."lastSeenAt" IS NULL OR c."lastSeenAt" + interval '5 minutes' < EXCLUDED."lastSeenAt"
+            OR (c."lastSeenAt" < EXCLUDED."lastSeenAt" AND (
+                 coalesce(EXCLUDED."parentUserId", c."parentUserId") IS DISTINCT FROM c."parentUserId"
+              OR coalesce(EXCLUDED.username, c.username) IS DISTINCT FROM c.username
+              OR coalesce(EXCLUDED."profileName", c."profileName") IS DISTINCT FROM c."profileName"
+              OR coalesce(EXCLUDED."countryCode", c."countryCode") IS DISTINCT FROM c."countryCode"))
+          THEN EXCLUDED."lastSeenAt" ELSE c."lastSeenAt" END,
+        "updatedAt" = CASE
+          WHEN c."lastSeenAt" IS NULL OR c."lastSeenAt" + interval '5 minutes' < EXCLUDED."lastSeenAt"
+            OR coalesce(EXCLUDED."parentUserId", c."parentUserId") IS DISTINCT FROM c."parentUserId"
+            OR coalesce(EXCLUDED.username, c.username) IS DISTINCT FROM c.username
+            OR coalesce(EXCLUDED."profileName", c."profileName") IS DISTINCT FROM c."profileName"
+            OR coalesce(EXCLUDED."countryCode", c."countryCode") IS DISTINCT FROM c."countryCode"
+          THEN EXCLUDED."updatedAt" ELSE c."updatedAt" END
+      RETURNING c."waId", c.id
+    )
+    SELECT coalesce(jsonb_object_agg(up."waId", up.id), '{}') INTO contacts FROM up;
+    v_cids := ARRAY(SELECT coalesce(t.cid, (contacts->>t.wa)::uuid)
+                      FROM unnest(v_cids, v_was) WITH ORDINALITY AS t(cid, wa, n) ORDER BY t.n);
+  END IF;
   IF array_position(v_cids, NULL) IS NOT NULL THEN
     RAISE EXCEPTION 'inbox_store_messages: a message without its contact';
   END IF;
@@ -89,7 +136,7 @@ BEGIN
     INTO v_cust, v_lines
     FROM (SELECT t.cid, bool_or(t.cust) AS cust FROM unnest(v_cids, v_customer) AS t(cid, cust) GROUP BY t.cid) x;
 
-  -- 2. System lines of contacts without customer messages: their active conversation, else their newest one.
+  -- 3. System lines of contacts without customer messages: their active conversation, else their newest one.
   IF cardinality(v_lines) > 0 THEN
     EXECUTE $q$
       SELECT coalesce(array_agg(c.cid ORDER BY c.cid), '{}'), coalesce(array_agg(x.id ORDER BY c.cid), '{}'),
@@ -110,7 +157,7 @@ BEGIN
   END IF;
   v_open := v_cust || ARRAY(SELECT l FROM unnest(v_lines) AS l WHERE l <> ALL (v_map_cid) ORDER BY l);
 
-  -- 3. Conversations of contacts with customer messages (and of contacts that had none). One without an active
+  -- 4. Conversations of contacts with customer messages (and of contacts that had none). One without an active
   --    conversation whose newest one is resolved gets it reopened (probe by contact, newest first); then one upsert
   --    on the active-contact index updates the active one or opens a new one. `xmax = 0` tells a row this statement
   --    inserted from one it updated.
@@ -158,7 +205,7 @@ BEGIN
   END IF;
   conversations := conversations || v_attached;
 
-  -- 4. The messages.
+  -- 5. The messages.
   WITH ins AS (
     INSERT INTO "Message" (id, "conversationId", "channelId", direction, type, text, payload, "externalId", status, "statusAt",
                            "providerTimestamp", "replyToExternalId", "errorCode", "errorTitle", "errorDetails",
@@ -184,91 +231,13 @@ BEGIN
     $q$ USING v_ids, v_cids, v_map_conv, v_map_cid, v_now, created_ids, v_customer;
   END IF;
 
-  -- 5. Routing jobs for the new conversations, in the outbox (same transaction).
+  -- 6. Routing jobs for the new conversations, in the outbox (same transaction).
   IF cardinality(v_new_conv) > 0 THEN
     INSERT INTO "OutboxJob" (name, payload, "jobId", "availableAt", "createdAt")
     SELECT p_route_job, jsonb_build_object('conversationId', id), p_route_job || '-' || id, v_now, v_now
       FROM unnest(v_new_conv) AS id
     ON CONFLICT DO NOTHING;
   END IF;
-END
-$$;
-
--- Contacts of senders Meta identifies by phone only: created, or locked and brought up to date, by one upsert in
--- waId order (concurrent batches cannot deadlock; a contact a concurrent transaction is creating is waited for, not
--- duplicated). A profile value replaces an old one but never blanks it; lastSeenAt moves forward when it is more
--- than 5 minutes old or the profile changed; updatedAt moves only when something changed.
---   p_senders  [{waId, parentUserId, username, profileName, countryCode, seenAt}], distinct waIds, blanks as null
-CREATE FUNCTION inbox_upsert_phone_contacts(p_channel uuid, p_senders jsonb)
-RETURNS TABLE (wa_id text, contact_id uuid) LANGUAGE sql AS $$
-  INSERT INTO "Contact" AS c (id, "channelId", "waId", "parentUserId", username, "profileName", "countryCode", "lastSeenAt",
-                              "createdAt", "updatedAt")
-  SELECT gen_random_uuid(), p_channel, s."waId", s."parentUserId", s.username, s."profileName", s."countryCode",
-         s."seenAt" AT TIME ZONE 'UTC', date_trunc('milliseconds', now() AT TIME ZONE 'UTC'),
-         date_trunc('milliseconds', now() AT TIME ZONE 'UTC')
-    FROM jsonb_to_recordset(p_senders) AS s("waId" text, "parentUserId" text, username text, "profileName" text,
-                                            "countryCode" text, "seenAt" timestamptz)
-   ORDER BY s."waId"
-  ON CONFLICT ("channelId", "waId") DO UPDATE SET
-    "parentUserId" = coalesce(EXCLUDED."parentUserId", c."parentUserId"),
-    username = coalesce(EXCLUDED.username, c.username),
-    "profileName" = coalesce(EXCLUDED."profileName", c."profileName"),
-    "countryCode" = coalesce(EXCLUDED."countryCode", c."countryCode"),
-    "lastSeenAt" = CASE
-      WHEN c."lastSeenAt" IS NULL OR c."lastSeenAt" + interval '5 minutes' < EXCLUDED."lastSeenAt"
-        OR (c."lastSeenAt" < EXCLUDED."lastSeenAt" AND (
-             coalesce(EXCLUDED."parentUserId", c."parentUserId") IS DISTINCT FROM c."parentUserId"
-          OR coalesce(EXCLUDED.username, c.username) IS DISTINCT FROM c.username
-          OR coalesce(EXCLUDED."profileName", c."profileName") IS DISTINCT FROM c."profileName"
-          OR coalesce(EXCLUDED."countryCode", c."countryCode") IS DISTINCT FROM c."countryCode"))
-      THEN EXCLUDED."lastSeenAt" ELSE c."lastSeenAt" END,
-    "updatedAt" = CASE
-      WHEN c."lastSeenAt" IS NULL OR c."lastSeenAt" + interval '5 minutes' < EXCLUDED."lastSeenAt"
-        OR coalesce(EXCLUDED."parentUserId", c."parentUserId") IS DISTINCT FROM c."parentUserId"
-        OR coalesce(EXCLUDED.username, c.username) IS DISTINCT FROM c.username
-        OR coalesce(EXCLUDED."profileName", c."profileName") IS DISTINCT FROM c."profileName"
-        OR coalesce(EXCLUDED."countryCode", c."countryCode") IS DISTINCT FROM c."countryCode"
-      THEN EXCLUDED."updatedAt" ELSE c."updatedAt" END
-  RETURNING c."waId", c.id
-$$;
-
--- The fast path: upsert the contacts of the phone senders that have messages not stored yet (a redelivery touches
--- no contact, so an old delivery cannot bring back an old profile name), then the one write path. One call: on a
--- pool connection outside a transaction it is its own transaction — one round trip for a whole group-committed
--- batch. The full path calls it too when its delivery mixes phone-only senders with contacts it resolved itself.
---   p_senders   as for inbox_upsert_phone_contacts
---   p_messages  as for inbox_store_messages; messages of phone senders carry waId instead of contactId
--- Returns what inbox_store_messages returns, plus `contacts` {waId: contactId} of the senders it upserted.
-CREATE FUNCTION inbox_store_phone_messages(
-  p_channel uuid,
-  p_default_team uuid,
-  p_route_job text,
-  p_senders jsonb,
-  p_messages jsonb,
-  OUT created_ids uuid[],
-  OUT stored_at timestamptz,
-  OUT contacts jsonb,
-  OUT conversations jsonb,
-  OUT duplicates int
-) LANGUAGE plpgsql AS $$
-DECLARE
-  v_fresh text[];
-BEGIN
-  EXECUTE $q$
-    SELECT coalesce(array_agg(DISTINCT m.value->>'waId'), '{}') FROM jsonb_array_elements($2) AS m(value)
-      LEFT JOIN LATERAL (SELECT 1 AS hit FROM "Message" x WHERE x."channelId" = $1 AND x."externalId" = m.value->>'wamid' LIMIT 1) k ON true
-     WHERE k.hit IS NULL AND m.value ? 'waId'
-  $q$ INTO v_fresh USING p_channel, p_messages;
-  contacts := '{}';
-  IF cardinality(v_fresh) > 0 THEN
-    SELECT coalesce(jsonb_object_agg(u.wa_id, u.contact_id), '{}') INTO contacts
-      FROM inbox_upsert_phone_contacts(p_channel, (
-        SELECT coalesce(jsonb_agg(s.value), '[]') FROM jsonb_array_elements(p_senders) AS s(value)
-         WHERE s.value->>'waId' = ANY (v_fresh))) AS u;
-  END IF;
-  SELECT s.created_ids, s.stored_at, s.conversations, s.duplicates
-    INTO created_ids, stored_at, conversations, duplicates
-    FROM inbox_store_messages(p_channel, p_default_team, p_route_job, p_messages, contacts) AS s;
 END
 $$;
 

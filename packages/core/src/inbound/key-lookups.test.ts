@@ -53,7 +53,7 @@ beforeAll(async () => {
      SELECT gen_random_uuid(), $1, 'wamid.out-' || i, 'delivered', now() FROM generate_series(0, $2 - 1) i`,
     [channelId, CUSTOMERS],
   );
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t.drop();
 });

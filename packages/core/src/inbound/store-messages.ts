@@ -51,17 +51,16 @@ export interface StoreMessagesResult {
 interface FunctionRow {
   created_ids: string[];
   stored_at: Date;
-  contacts?: Record<string, string>;
+  contacts: Record<string, string>;
   conversations: StoredConversation[];
   duplicates: number;
 }
 
 /**
- * Stores customer messages with ONE call of the database write path (prisma/migrations/…_inbound_one_write_path):
- * `inbox_store_messages` when every contact is known, `inbox_store_phone_messages` (upsert the phone senders'
- * contacts, then the same function) when phone senders are among them. Known wamids are skipped; conversations
- * found, reopened or opened; lastInboundAt only moves forward; unread counted; messages inserted; routing jobs for
- * new conversations in the outbox. On a pool connection outside a transaction the call is its own transaction —
+ * Stores customer messages with ONE call of the database write path `inbox_store_messages`
+ * (prisma/migrations/…_inbound_one_write_path): known wamids skipped; the phone senders' contacts upserted (the
+ * contacts of the others the caller resolved); conversations found, reopened or opened; lastInboundAt only moves
+ * forward; unread counted; messages inserted; routing jobs for new conversations in the outbox. On a pool connection outside a transaction the call is its own transaction —
  * one round trip for a whole group-committed batch — and inside the full path's transaction it is one statement of
  * it. A conversation opened concurrently by another path raises 23505 or 40001 (retried by the caller).
  */
@@ -105,16 +104,12 @@ export async function storeMessages(
     errorDetails: row.errorDetails,
   }));
   // JSON parameters rather than a dozen arrays: one stringify here, one parse in Postgres.
-  const [result] = phoneSenders.length
-    ? await run<FunctionRow>(Prisma.sql`
-        SELECT * FROM inbox_store_phone_messages(${channel.id}::uuid, ${channel.defaultTeamId}::uuid, ${ROUTE_JOB},
-          ${JSON.stringify(phoneSenders.map(senderJson))}::jsonb, ${JSON.stringify(messageJson)}::jsonb)`)
-    : await run<FunctionRow>(Prisma.sql`
-        SELECT * FROM inbox_store_messages(${channel.id}::uuid, ${channel.defaultTeamId}::uuid, ${ROUTE_JOB},
-          ${JSON.stringify(messageJson)}::jsonb)`);
+  const [result] = await run<FunctionRow>(Prisma.sql`
+    SELECT * FROM inbox_store_messages(${channel.id}::uuid, ${channel.defaultTeamId}::uuid, ${ROUTE_JOB},
+      ${JSON.stringify(messageJson)}::jsonb, ${JSON.stringify(phoneSenders.map(senderJson))}::jsonb)`);
   if (!result) throw new Error("the inbound write path returned no row");
   const conversations = new Map(result.conversations.map((c) => [c.contactId, c]));
-  const contactOf = result.contacts ?? {};
+  const contactOf = result.contacts;
   const createdIds = new Set(result.created_ids);
   const storedAt = new Date(result.stored_at);
   const created: StoredInboundMessage[] = [];
