@@ -1,4 +1,4 @@
-import { InboundMessageSchema, MAX_KEY_LENGTH, describeIssues, type InboundMessage } from "@inbox/whatsapp";
+import { InboundMessageSchema, MAX_KEY_LENGTH, type InboundMessage } from "@inbox/whatsapp";
 import { cleanValue } from "./resolve-contact";
 import {
   explainSystem,
@@ -171,12 +171,6 @@ export function describeMessageElement(raw: unknown, valueErrors: ElementError[]
       itemCount: parsed.data.order?.product_items.length,
     });
   return { ok: true, element: { ...base, ...understood, text, type, error: null } };
-}
-
-/** Why an element did not parse: paths only, for the log (never values). */
-export function messageIssues(raw: unknown): string[] {
-  const parsed = InboundMessageSchema.safeParse(raw);
-  return parsed.success ? [] : describeIssues(parsed.error);
 }
 
 type Understood = Pick<InboundElement, "text" | "keywordText" | "media" | "replyToExternalId">;

@@ -46,7 +46,7 @@ const GENERIC_ERROR: Bilingual = { de: "Meta meldet einen Fehler.", en: "Meta re
 const join = (parts: Bilingual[]): string => `${parts.map((p) => p.de).join(" ")}\n${parts.map((p) => p.en).join(" ")}`;
 
 /** One error in words: our explanation, then Meta's code, title and details as Meta sent them. */
-export function explainError(error: ElementError): Bilingual {
+function explainError(error: ElementError): Bilingual {
   const reason = (error.code !== null && INBOUND_ERROR_REASONS[error.code]) || GENERIC_ERROR;
   const meta = [error.title, error.details].filter(Boolean).join(" – ");
   const quote = `(Meta${error.code !== null ? ` ${error.code}` : ""}${meta ? `: ${meta}` : ""})`;

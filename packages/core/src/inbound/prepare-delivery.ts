@@ -81,7 +81,7 @@ function parseEach<T>(list: unknown[], schema: z.ZodType<T>): { ok: T[]; bad: un
 }
 
 /** A delivery holding one change: how a quarantined part is stored, so that reprocessing can apply it. */
-export function deliveryOf(wabaId: string | null, field: string, value: unknown): Record<string, unknown> {
+function deliveryOf(wabaId: string | null, field: string, value: unknown): Record<string, unknown> {
   return { object: WHATSAPP_OBJECT, entry: [{ id: wabaId ?? "", changes: [{ field, value }] }] };
 }
 

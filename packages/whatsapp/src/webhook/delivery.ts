@@ -38,7 +38,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Postgres text and jsonb cannot hold U+0000; Meta never sends it, but a signed delivery must still be stored. */
-export function stripNul<T>(value: T): T {
+function stripNul<T>(value: T): T {
   if (typeof value === "string") return value.replaceAll("\u0000", "") as T;
   if (Array.isArray(value)) return value.map(stripNul) as T;
   if (isObject(value)) {
