@@ -76,6 +76,7 @@ export const ChannelDtoSchema = z.object({
   qualityRating: z.string().nullable(),
   lastWebhookAt: z.iso.datetime().nullable(),
   dataRegion: z.string().nullable(),
+  defaultTeamId: z.string().nullable(),
 });
 export type ChannelDto = z.infer<typeof ChannelDtoSchema>;
 

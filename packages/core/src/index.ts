@@ -12,7 +12,7 @@ export * from "./inbound/index";
 export * from "./realtime/index";
 export * from "./media/index";
 export * from "./consent/confirm-consent-keyword";
-export * from "./conversations/route-new-conversation";
+export * from "./routing/index";
 export * from "./auth/index";
 export * from "./conversations/conversation-scope";
 export * from "./conversations/list-conversations";
