@@ -25,6 +25,7 @@ import { messageRoutes } from "./routes/messages";
 import { attachmentRoutes } from "./routes/attachments";
 import { channelAdminRoutes } from "./routes/channel-admin";
 import { routingAdminRoutes } from "./routes/routing-admin";
+import { availabilityRoutes } from "./routes/availability";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -87,6 +88,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(attachmentRoutes(deps));
   await app.register(channelAdminRoutes(deps));
   await app.register(routingAdminRoutes(deps));
+  await app.register(availabilityRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -9,6 +9,7 @@ import { logOut } from "./features/auth/api";
 import { useSession } from "./features/auth/hooks/use-session";
 import { InboxPage } from "./features/inbox/components/inbox-page";
 import { useLive } from "./features/live/hooks/use-live";
+import { AvailabilitySwitch } from "./features/routing/components/availability-switch";
 
 const AdminPage = lazy(() => import("./features/admin/components/admin-page"));
 
@@ -39,6 +40,7 @@ function Shell({ session }: { session: SessionDto }) {
             <option value="en">English</option>
           </select>
         </label>
+        <AvailabilitySwitch />
         <span className="small">{session.user.name}</span>
         <Link to="/password" className="small">
           {t("password.link")}

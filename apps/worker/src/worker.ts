@@ -3,6 +3,7 @@ import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OutboxRelay, OUTBOUND_BACKOFF, typ
 import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
 import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance/sweeper";
+import { startRoutingTicker, ROUTING_TICK_EVERY_MS } from "./maintenance/routing-ticker";
 import { JOB_HANDLERS, type JobHandler, type JobHandlers, type WorkerDeps } from "./registry";
 import { flushLiveChanges } from "./handlers/inbound-deps";
 
@@ -21,6 +22,8 @@ export interface StartWorkerOptions {
   sweep?: SweeperOptions;
   /** How often snoozed conversations are checked for their wake-up time (default 60 s; 0 = not scheduled). */
   wakeSnoozedEveryMs?: number;
+  /** How often queues are assigned to agents who became able (default 2 s; 0 = off). */
+  routingTickEveryMs?: number;
 }
 
 /** Parses each job's payload with its schema before the handler sees it; unknown names are dropped with a warning. */
@@ -72,6 +75,8 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
     sweepEveryMs > 0
       ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs, onOutboxWritten: relay.poke })
       : undefined;
+  const routingEveryMs = options.routingTickEveryMs ?? ROUTING_TICK_EVERY_MS;
+  const routing = routingEveryMs > 0 ? startRoutingTicker(deps, routingEveryMs) : undefined;
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   if (options.scheduleTemplateSync ?? true) {
     await scheduleTemplateSync(deps.db, deps.queues).catch((err: unknown) =>
@@ -87,6 +92,7 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
   return {
     async close() {
       await sweeper?.close();
+      await routing?.close();
       await relay.stop();
       await Promise.all(workers.map((w) => w.close()));
       await flushLiveChanges(deps);

@@ -1,10 +1,16 @@
-import { buildLiveEvents, routeNewConversation } from "@inbox/core";
-import type { JobHandler } from "../registry";
+import { buildLiveEvents, createPresence, routeNewConversation } from "@inbox/core";
+import type { JobHandler, WorkerDeps } from "../registry";
 import { livePublisherFor } from "./inbound-deps";
 
-/** `conversation.route`: for now leaves the conversation unassigned in the channel's default team, then tells consoles. */
+/** Auto-assignment deps of the worker: its database, the consoles' presence in Redis, its clock. */
+export const assignmentDepsFor = (deps: WorkerDeps) => {
+  const presence = createPresence(deps.redis, deps.queues.prefix);
+  return { db: deps.db, onlineUserIds: () => presence.online(), ...(deps.clock ? { clock: deps.clock } : {}) };
+};
+
+/** `conversation.route`: routing rules pick the team, then auto-assignment; then tells consoles. */
 export const handleConversationRoute: JobHandler<"conversation.route"> = async ({ conversationId }, ctx) => {
-  const id = await routeNewConversation(ctx.deps.db, conversationId);
-  if (!id) return;
-  await livePublisherFor(ctx.deps).publish(await buildLiveEvents(ctx.deps.db, { conversationIds: [id] }));
+  const ids = await routeNewConversation(assignmentDepsFor(ctx.deps), conversationId);
+  if (!ids?.length) return;
+  await livePublisherFor(ctx.deps).publish(await buildLiveEvents(ctx.deps.db, { conversationIds: ids }));
 };

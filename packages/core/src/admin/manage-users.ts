@@ -22,6 +22,8 @@ export async function listUsers(db: DbTx): Promise<UserDto[]> {
     totpEnabled: u.totpEnabledAt !== null,
     teamIds: u.memberships.map((m) => m.teamId),
     lastLoginAt: iso(u.lastLoginAt),
+    availability: u.availability,
+    maxOpenConversations: u.maxOpenConversations,
   }));
 }
 
@@ -54,6 +56,7 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
         ...(input.role !== undefined ? { role: input.role } : {}),
         ...(input.locale !== undefined ? { locale: input.locale } : {}),
         ...(input.isActive !== undefined ? { isActive: input.isActive } : {}),
+        ...(input.maxOpenConversations !== undefined ? { maxOpenConversations: input.maxOpenConversations } : {}),
       },
     });
     if (input.teamIds) {

@@ -3,3 +3,7 @@ export * from "./replace-routing-rules";
 export * from "./decide-team";
 export * from "./route-new-conversation";
 export * from "./manage-teams";
+export * from "./assignment-policy";
+export * from "./assign-queued-conversations";
+export * from "./set-availability";
+export * from "./run-routing-tick";

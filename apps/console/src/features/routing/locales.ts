@@ -3,6 +3,13 @@ import i18n from "../../i18n";
 /** Texts of routing, teams, availability and vacation cover, in their own i18next namespace ("routing"). */
 const en = {
   tab: "Routing",
+  availability: {
+    label: "Status",
+    available: "Available",
+    away: "Away",
+    offline: "Offline",
+    failed: "Status not saved.",
+  },
   teamsTab: "Teams",
   teams: {
     title: "Teams",
@@ -19,6 +26,7 @@ const en = {
     member: "Member",
     lead: "Lead",
     none: "Not in team",
+    capacity: "Max. open conversations (empty: no limit)",
     assignment: "Auto-assignment",
     assignmentModes: { manual: "Manual", round_robin: "Round robin", least_loaded: "Least loaded" },
     requirePresence: "Only agents with the console open",
@@ -89,6 +97,13 @@ const en = {
 
 const de: typeof en = {
   tab: "Routing",
+  availability: {
+    label: "Status",
+    available: "Verfügbar",
+    away: "Abwesend",
+    offline: "Offline",
+    failed: "Status nicht gespeichert.",
+  },
   teamsTab: "Teams",
   teams: {
     title: "Teams",
@@ -105,6 +120,7 @@ const de: typeof en = {
     member: "Mitglied",
     lead: "Leitung",
     none: "Nicht im Team",
+    capacity: "Max. offene Unterhaltungen (leer: unbegrenzt)",
     assignment: "Automatische Zuweisung",
     assignmentModes: { manual: "Manuell", round_robin: "Reihum", least_loaded: "Geringste Auslastung" },
     requirePresence: "Nur an Agenten mit geöffneter Konsole",

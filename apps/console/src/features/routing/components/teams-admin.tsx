@@ -53,6 +53,11 @@ function TeamEditor({ team, onDeleted }: { team: TeamDetailDto; onDeleted: () =>
     mutationFn: (body: TeamPatch) => routingApi.updateTeam(team.id, body),
     onSuccess: invalidate,
   });
+  const capacity = useMutation({
+    mutationFn: (a: { id: string; value: number | null }) =>
+      adminApi.updateUser(a.id, { maxOpenConversations: a.value }),
+    onSuccess: invalidate,
+  });
   const remove = useMutation({
     mutationFn: () => routingApi.deleteTeam(team.id),
     onSuccess: () => {
@@ -121,6 +126,7 @@ function TeamEditor({ team, onDeleted }: { team: TeamDetailDto; onDeleted: () =>
       </label>
       <fieldset>
         <legend>{t("teams.members")}</legend>
+        <p className="muted small">{t("teams.capacity")}</p>
         {users.isPending && <p className="muted">…</p>}
         <table>
           <tbody>
@@ -129,6 +135,19 @@ function TeamEditor({ team, onDeleted }: { team: TeamDetailDto; onDeleted: () =>
               .map((u) => (
                 <tr key={u.id}>
                   <td>{u.name}</td>
+                  <td>
+                    <input
+                      type="number"
+                      min={1}
+                      aria-label={`${t("teams.capacity")}: ${u.name}`}
+                      title={t("teams.capacity")}
+                      defaultValue={u.maxOpenConversations ?? ""}
+                      onBlur={(e) => {
+                        const value = e.target.value ? Number(e.target.value) : null;
+                        if (value !== u.maxOpenConversations) capacity.mutate({ id: u.id, value });
+                      }}
+                    />
+                  </td>
                   <td>
                     <select
                       aria-label={`${t("teams.members")}: ${u.name}`}
@@ -173,9 +192,9 @@ function TeamEditor({ team, onDeleted }: { team: TeamDetailDto; onDeleted: () =>
         </button>
       </div>
       {save.isSuccess && <p role="status">{t("teams.saved")}</p>}
-      {(save.error ?? remove.error) && (
+      {(save.error ?? remove.error ?? capacity.error) && (
         <p role="alert" className="error">
-          {errorText(t, save.error ?? remove.error)}
+          {errorText(t, save.error ?? remove.error ?? capacity.error)}
         </p>
       )}
     </form>
