@@ -26,6 +26,7 @@ import { attachmentRoutes } from "./routes/attachments";
 import { channelAdminRoutes } from "./routes/channel-admin";
 import { routingAdminRoutes } from "./routes/routing-admin";
 import { availabilityRoutes } from "./routes/availability";
+import { absenceRoutes } from "./routes/absences";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -89,6 +90,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(channelAdminRoutes(deps));
   await app.register(routingAdminRoutes(deps));
   await app.register(availabilityRoutes(deps));
+  await app.register(absenceRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

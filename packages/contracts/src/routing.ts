@@ -124,3 +124,35 @@ export const UpdateTeamBodySchema = z.object({
 export type UpdateTeamBody = z.infer<typeof UpdateTeamBodySchema>;
 
 export const UpdateChannelBodySchema = z.object({ defaultTeamId: z.uuid().nullable() });
+
+/** `POST /api/absences`: vacation cover. Exactly one substitute: an agent or a team. */
+export const CreateAbsenceBodySchema = z.object({
+  userId: z.uuid(),
+  startsAt: z.iso.datetime({ offset: true }),
+  /** null: until further notice. */
+  endsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  substituteUserId: z.uuid().nullable().optional(),
+  substituteTeamId: z.uuid().nullable().optional(),
+  /** all: the user's open conversations move to the substitute when the absence starts. */
+  handover: z.enum(["all", "none"]).default("all"),
+  /** Handed-over conversations go back to the user when the absence ends. */
+  returnAtEnd: z.boolean().default(false),
+  note: z.string().trim().max(500).nullable().optional(),
+});
+export type CreateAbsenceBody = z.infer<typeof CreateAbsenceBodySchema>;
+export const AbsenceDtoSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  startsAt: z.iso.datetime(),
+  endsAt: z.iso.datetime().nullable(),
+  substituteUserId: z.string().nullable(),
+  substituteUserName: z.string().nullable(),
+  substituteTeamId: z.string().nullable(),
+  substituteTeamName: z.string().nullable(),
+  handover: z.enum(["all", "none"]),
+  returnAtEnd: z.boolean(),
+  note: z.string().nullable(),
+  isActive: z.boolean(),
+});
+export type AbsenceDto = z.infer<typeof AbsenceDtoSchema>;

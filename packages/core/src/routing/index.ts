@@ -7,3 +7,5 @@ export * from "./assignment-policy";
 export * from "./assign-queued-conversations";
 export * from "./set-availability";
 export * from "./run-routing-tick";
+export * from "./manage-absences";
+export * from "./apply-absences";

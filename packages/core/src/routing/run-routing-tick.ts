@@ -1,5 +1,6 @@
 import { assignIfAbleInTx, assignQueues, onlineFor, type AssignmentDeps } from "./assign-queued-conversations";
 import { decideTeam, loadRoutingFacts } from "./decide-team";
+import { applyAbsences } from "./apply-absences";
 
 const BATCH = 200;
 
@@ -42,7 +43,7 @@ async function rerouteReopened(deps: AssignmentDeps, changed: Set<string>): Prom
  * absence ended). Returns the ids of conversations that changed.
  */
 export async function runRoutingTick(deps: AssignmentDeps): Promise<string[]> {
-  const changed = new Set<string>();
+  const changed = new Set<string>(await applyAbsences(deps.db, deps.clock?.() ?? new Date()));
   await rerouteReopened(deps, changed);
   for (const a of await assignQueues(deps)) changed.add(a.conversationId);
   return [...changed];
