@@ -27,6 +27,7 @@ async function deliver(fixture: unknown, mutate: (m: any) => void = () => undefi
   v.messages[0].id = `wamid.route-${++seq}`;
   v.messages[0].from = from;
   v.contacts[0].wa_id = from;
+  v.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
   mutate(v.messages[0]);
   const parsed = parseWebhookPayload(p);
   if (!parsed.ok) throw new Error(parsed.issues.join());
@@ -95,5 +96,58 @@ describe("conversation.route: which team", () => {
     await t.db.conversation.update({ where: { id }, data: { teamId: teams.Sales! } });
     await handleConversationRoute({ conversationId: id }, ctx());
     expect(await teamOf(id)).toBe(teams.Sales);
+  });
+});
+
+describe("conversation.route: greeting and away text", () => {
+  it("greets and, with the whole team away, sends the away text in the customer's language once, as the product", async () => {
+    const team = await t.db.team.create({
+      data: {
+        name: "Night",
+        greetingMessage: { de: "Hallo! Schön, dass Sie schreiben.", en: "Hello! Thanks for writing." },
+        awayMessage: { de: "Gerade ist niemand da.", en: "Nobody is here right now." },
+      },
+    });
+    const agent = await t.db.user.create({
+      data: { email: "night@example.test", name: "N", passwordHash: "x", availability: "away" },
+    });
+    await t.db.teamMembership.create({ data: { userId: agent.id, teamId: team.id } });
+    await replaceRoutingRules(t.db, { type: "system" }, [
+      { name: "Night", isActive: true, conditions: { keywords: ["nacht", "night"] }, teamId: team.id },
+    ]);
+    const german = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Nachtfrage"));
+    const english = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "night question"), "447700900200");
+    for (const id of [german, english, german]) await handleConversationRoute({ conversationId: id }, ctx());
+    const outbound = (id: string) =>
+      t.db.message.findMany({ where: { conversationId: id, direction: "outbound" }, orderBy: { createdAt: "asc" } });
+    expect((await outbound(german)).map((m) => [m.text, m.senderId, m.status])).toEqual([
+      ["Hallo! Schön, dass Sie schreiben.", null, "queued"],
+      ["Gerade ist niemand da.", null, "queued"],
+    ]);
+    expect((await outbound(english)).map((m) => m.text)).toEqual([
+      "Hello! Thanks for writing.",
+      "Nobody is here right now.",
+    ]);
+    expect(
+      await t.db.outboxJob.count({
+        where: { name: "message.send", jobId: { contains: (await outbound(german))[1]!.id } },
+      }),
+    ).toBe(1);
+
+    // Someone available: greeting only.
+    await t.db.user.update({ where: { id: agent.id }, data: { availability: "available" } });
+    const staffed = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "nacht"));
+    await handleConversationRoute({ conversationId: staffed }, ctx());
+    expect((await outbound(staffed)).map((m) => m.text)).toEqual(["Hallo! Schön, dass Sie schreiben."]);
+
+    // Outside the 24 h window nothing is sent (the send rules apply to auto replies too).
+    await t.db.user.update({ where: { id: agent.id }, data: { availability: "away" } });
+    const stale = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => {
+      m.text.body = "nacht";
+      m.timestamp = String(Math.floor(Date.now() / 1000) - 2 * 86_400);
+    });
+    await handleConversationRoute({ conversationId: stale }, ctx());
+    expect(await outbound(stale)).toEqual([]);
+    await replaceRoutingRules(t.db, { type: "system" }, []);
   });
 });

@@ -9,3 +9,5 @@ export * from "./set-availability";
 export * from "./run-routing-tick";
 export * from "./manage-absences";
 export * from "./apply-absences";
+export * from "./business-hours";
+export * from "./send-auto-replies";
