@@ -1,4 +1,3 @@
- 
 /**
  * The real path: signed webhook → api stores it (outbox) → BullMQ → worker `conversation.route` → auto-assignment,
  * plus the worker's routing tick, availability through the API, and two assigners on separate connection pools.
