@@ -37,22 +37,22 @@ async function customerWrites(from: string): Promise<string> {
   });
   expect(res.statusCode).toBe(200);
   let id: string | undefined;
-  await expect
-    .poll(async () => {
-      const c = await ta.t.db.conversation.findFirst({
-        where: { contact: { waId: from } },
-        select: { id: true, queuedAt: true, assigneeId: true },
-      });
-      id = c?.id;
-      return Boolean(c && (c.queuedAt || c.assigneeId));
-    })
-    .toBe(true);
+  await poll(async () => {
+    const c = await ta.t.db.conversation.findFirst({
+      where: { contact: { waId: from } },
+      select: { id: true, queuedAt: true, assigneeId: true },
+    });
+    id = c?.id;
+    return Boolean(c && (c.queuedAt || c.assigneeId));
+  }).toBe(true);
   return id!;
 }
 const assignment = (): AssignmentDeps => {
   const presence = createPresence(ta.deps.redis, ta.deps.queues.prefix);
   return { db: ta.t.db, onlineUserIds: () => presence.online() };
 };
+/** The path crosses BullMQ and a 200 ms tick; on a shared machine that can take seconds. */
+const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
 const conv = (id: string) => ta.t.db.conversation.findUniqueOrThrow({ where: { id } });
 
 beforeAll(async () => {
@@ -95,14 +95,14 @@ describe("webhook → routing → assignment", () => {
     const first = await customerWrites("4915100000001");
     const second = await customerWrites("4915100000002");
     const third = await customerWrites("4915100000003");
-    await expect.poll(async () => (await conv(first)).assigneeId).toBe(users.anna);
+    await poll(async () => (await conv(first)).assigneeId).toBe(users.anna);
     expect(await conv(second)).toMatchObject({ assigneeId: null, teamId });
     expect((await conv(second)).queuedAt).not.toBeNull();
     expect((await conv(third)).assigneeId).toBeNull();
 
     // Ben opens the console: the routing tick gives him the one waiting longest.
     await presence.touch([users.ben!]);
-    await expect.poll(async () => (await conv(second)).assigneeId).toBe(users.ben);
+    await poll(async () => (await conv(second)).assigneeId).toBe(users.ben);
     expect((await conv(third)).assigneeId).toBeNull();
 
     // Anna goes offline with a full queue, then resolves her conversation: the freed slot is not hers to fill.
@@ -119,7 +119,7 @@ describe("webhook → routing → assignment", () => {
       data: { status: "resolved", activeContactId: null, resolvedAt: new Date() },
     });
     const fourth = await customerWrites("4915100000004");
-    await expect.poll(async () => (await conv(fourth)).queuedAt).not.toBeNull();
+    await poll(async () => (await conv(fourth)).queuedAt).not.toBeNull();
     await runRoutingTick(assignment()); // what the worker does every few seconds: still nobody may take them
     expect((await conv(third)).assigneeId).toBeNull();
     expect((await conv(fourth)).assigneeId).toBeNull();
@@ -137,7 +137,7 @@ describe("webhook → routing → assignment", () => {
 
     // Raising capacity frees a slot: the tick assigns the rest.
     await ta.t.db.user.update({ where: { id: users.ben }, data: { maxOpenConversations: 2 } });
-    await expect.poll(async () => (await conv(fourth)).assigneeId).toBe(users.ben);
+    await poll(async () => (await conv(fourth)).assigneeId).toBe(users.ben);
     expect(
       (
         await ta.app.inject({
@@ -159,7 +159,7 @@ describe("webhook → routing → assignment", () => {
     });
     await presence.touch([users.anna!, users.ben!]);
     const id = await customerWrites("4915100000010");
-    await expect.poll(async () => (await conv(id)).assigneeId).not.toBeNull();
+    await poll(async () => (await conv(id)).assigneeId).not.toBeNull();
     const previous = (await conv(id)).assigneeId!;
     const other = previous === users.anna ? users.ben! : users.anna!;
     const resolve = () =>
@@ -170,13 +170,13 @@ describe("webhook → routing → assignment", () => {
 
     await resolve();
     await customerWrites("4915100000010");
-    await expect.poll(async () => (await conv(id)).reopenedAt).toBeNull();
+    await poll(async () => (await conv(id)).reopenedAt).toBeNull();
     expect(await conv(id)).toMatchObject({ status: "open", assigneeId: previous, queuedAt: null });
 
     await resolve();
     await ta.t.db.user.update({ where: { id: previous }, data: { availability: "away" } });
     await customerWrites("4915100000010");
-    await expect.poll(async () => (await conv(id)).assigneeId).toBe(other);
+    await poll(async () => (await conv(id)).assigneeId).toBe(other);
     await ta.t.db.user.update({ where: { id: previous }, data: { availability: "available" } });
   });
 });
