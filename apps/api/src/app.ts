@@ -24,6 +24,7 @@ import { webhookRoutes } from "./routes/webhooks";
 import { messageRoutes } from "./routes/messages";
 import { attachmentRoutes } from "./routes/attachments";
 import { channelAdminRoutes } from "./routes/channel-admin";
+import { retentionAdminRoutes } from "./routes/retention-admin";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -85,6 +86,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(messageRoutes(deps));
   await app.register(attachmentRoutes(deps));
   await app.register(channelAdminRoutes(deps));
+  await app.register(retentionAdminRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -12,6 +12,7 @@ import { handleMediaDownload } from "./handlers/media-download";
 import { handleConsentConfirm } from "./handlers/consent-confirm";
 import { handleConversationRoute } from "./handlers/conversation-route";
 import { handleConversationWake } from "./handlers/conversation-wake";
+import { handleRetentionRun } from "./handlers/retention-run";
 
 export interface WorkerDeps {
   env: Env;
@@ -57,4 +58,5 @@ export const JOB_HANDLERS: JobHandlers = {
   "consent.confirm": handleConsentConfirm,
   "conversation.route": handleConversationRoute,
   "conversation.wake": handleConversationWake,
+  "retention.run": handleRetentionRun,
 };

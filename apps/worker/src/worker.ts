@@ -2,6 +2,7 @@ import { Worker, type Job } from "bullmq";
 import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OutboxRelay, OUTBOUND_BACKOFF, type JobName } from "@inbox/jobs";
 import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
+import { scheduleRetention } from "./maintenance/retention-schedule";
 import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance/sweeper";
 import { JOB_HANDLERS, type JobHandler, type JobHandlers, type WorkerDeps } from "./registry";
 import { flushLiveChanges } from "./handlers/inbound-deps";
@@ -84,6 +85,9 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions 
       deps.log.warn({ err }, "could not schedule the snooze wake-up"),
     );
   }
+  await scheduleRetention(deps.queues, deps.env.RETENTION_CRON).catch((err: unknown) =>
+    deps.log.warn({ err }, "could not schedule the retention run"),
+  );
   return {
     async close() {
       await sweeper?.close();

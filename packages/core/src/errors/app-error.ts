@@ -16,6 +16,8 @@ export const APP_ERROR_STATUS = {
   template_not_found: 409,
   template_not_approved: 409,
   channel_paused: 409,
+  confirmation_required: 409,
+  legal_hold: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -1,0 +1,123 @@
+import i18n from "i18next";
+
+/** Texts of the privacy pages (namespace `privacy`), German and English. */
+const en = {
+  title: "Privacy",
+  tabs: {
+    retention: "Retention",
+    holds: "Legal holds",
+    audit: "Audit log",
+    requests: "Data subject requests",
+    consent: "Consent texts",
+    record: "Records of processing",
+    region: "Data region",
+  },
+  categories: {
+    messages: "Messages (after the conversation was resolved)",
+    media: "Media files",
+    contacts: "Contacts without a conversation",
+    webhook_payloads: "Raw webhook payloads",
+    sessions: "Expired sessions",
+    outbox: "Delivered job queue entries",
+  },
+  retention: {
+    intro:
+      "Deletion periods per category. The deletion job runs daily; anything under a legal hold is kept. Periods below the minimum need a confirmation.",
+    category: "Category",
+    scope: "Applies to",
+    everything: "Everything",
+    days: "Days",
+    defaultMin: "Default {{d}} days, minimum {{m}}",
+    isDefault: "default",
+    add: "Add a rule for a channel or label",
+    remove: "Remove",
+    save: "Save periods",
+    saved: "Saved.",
+    confirmTitle: "Below the minimum",
+    confirmText: "{{list}}. Data older than that will be deleted at the next run. Save anyway?",
+    confirm: "Save anyway",
+    cancel: "Cancel",
+    lastRun: "Last run: {{at}}",
+    neverRun: "The deletion job has not run yet.",
+    channel: "Channel",
+    label: "Label",
+  },
+  holds: {
+    intro: "Data under a legal hold is neither deleted by the retention periods nor by an erasure request.",
+    empty: "No legal holds.",
+    target: "Conversation or contact",
+    kind: "Kind",
+    conversation: "Conversation",
+    contact: "Contact",
+    id: "ID",
+    reason: "Reason",
+    since: "Since",
+    place: "Place hold",
+    release: "Release",
+  },
+  loading: "Loading…",
+  error: "Could not load: {{message}}",
+};
+type Texts = typeof en;
+
+const de: Texts = {
+  title: "Datenschutz",
+  tabs: {
+    retention: "Löschfristen",
+    holds: "Aufbewahrung (Legal Hold)",
+    audit: "Protokoll",
+    requests: "Betroffenenanfragen",
+    consent: "Einwilligungstexte",
+    record: "Verarbeitungsverzeichnis",
+    region: "Datenstandort",
+  },
+  categories: {
+    messages: "Nachrichten (nach Abschluss des Gesprächs)",
+    media: "Mediendateien",
+    contacts: "Kontakte ohne Gespräch",
+    webhook_payloads: "Rohdaten der Webhooks",
+    sessions: "Abgelaufene Sitzungen",
+    outbox: "Ausgelieferte Warteschlangeneinträge",
+  },
+  retention: {
+    intro:
+      "Löschfristen je Kategorie. Der Löschlauf läuft täglich; was unter Aufbewahrungspflicht steht, bleibt erhalten. Fristen unter dem Minimum müssen bestätigt werden.",
+    category: "Kategorie",
+    scope: "Gilt für",
+    everything: "Alles",
+    days: "Tage",
+    defaultMin: "Standard {{d}} Tage, Minimum {{m}}",
+    isDefault: "Standard",
+    add: "Regel für einen Kanal oder ein Label hinzufügen",
+    remove: "Entfernen",
+    save: "Fristen speichern",
+    saved: "Gespeichert.",
+    confirmTitle: "Unter dem Minimum",
+    confirmText: "{{list}}. Ältere Daten werden beim nächsten Lauf gelöscht. Trotzdem speichern?",
+    confirm: "Trotzdem speichern",
+    cancel: "Abbrechen",
+    lastRun: "Letzter Lauf: {{at}}",
+    neverRun: "Der Löschlauf ist noch nicht gelaufen.",
+    channel: "Kanal",
+    label: "Label",
+  },
+  holds: {
+    intro: "Daten unter Aufbewahrungspflicht werden weder durch Löschfristen noch durch einen Löschantrag gelöscht.",
+    empty: "Keine Aufbewahrungspflichten.",
+    target: "Gespräch oder Kontakt",
+    kind: "Art",
+    conversation: "Gespräch",
+    contact: "Kontakt",
+    id: "ID",
+    reason: "Grund",
+    since: "Seit",
+    place: "Aufbewahren",
+    release: "Aufheben",
+  },
+  loading: "Wird geladen…",
+  error: "Konnte nicht geladen werden: {{message}}",
+};
+
+export const PRIVACY_NS = "privacy";
+i18n.addResourceBundle("en", PRIVACY_NS, en, true, true);
+i18n.addResourceBundle("de", PRIVACY_NS, de, true, true);

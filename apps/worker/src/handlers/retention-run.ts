@@ -1,0 +1,19 @@
+import { createMediaStore, runRetention } from "@inbox/core";
+import type { JobHandler } from "../registry";
+
+/** `retention.run` (scheduled by RETENTION_CRON, once across workers): the deletion schedules. */
+export const handleRetentionRun: JobHandler<"retention.run"> = async (payload, ctx) => {
+  const report = await runRetention(
+    {
+      db: ctx.deps.db,
+      media: createMediaStore(ctx.deps.env),
+      log: ctx.log,
+      ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}),
+    },
+    { dryRun: payload.dryRun },
+  );
+  ctx.log.info(
+    { runId: report.runId, skipped: report.skipped, lines: report.lines.map((l) => [l.category, l.deleted, l.held]) },
+    "retention run done",
+  );
+};
