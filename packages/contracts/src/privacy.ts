@@ -80,3 +80,29 @@ export const LegalHoldDtoSchema = z.object({
   createdAt: z.string(),
 });
 export type LegalHoldDto = z.infer<typeof LegalHoldDtoSchema>;
+
+export const AuditLogQuerySchema = z.object({
+  /** Exact action (`auth.login`) or a prefix ending in `.*` (`auth.*`). */
+  action: z
+    .string()
+    .regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, "an action such as auth.login, or a prefix such as auth.*")
+    .optional(),
+  actorId: z.uuid().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(40).optional(),
+});
+export type AuditLogQuery = z.infer<typeof AuditLogQuerySchema>;
+
+export const AuditEntryDtoSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  action: z.string(),
+  actorType: z.enum(["user", "system", "customer"]),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  target: z.object({ type: z.string(), id: z.string().nullable() }),
+  ip: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type AuditEntryDto = z.infer<typeof AuditEntryDtoSchema>;

@@ -24,3 +24,6 @@ export * from "./admin/manage-catalog";
 export * from "./conversations/get-conversation-contact";
 export * from "./channels/register-whatsapp-number";
 export * from "./retention/index";
+export * from "./audit/list-audit-log";
+export * from "./audit/export-audit-log-csv";
+export * from "./audit/record-conversation-read";

@@ -1,5 +1,11 @@
-import type { LegalHoldDto, PutRetentionPoliciesBody, RetentionPoliciesDto } from "@inbox/contracts";
-import { api } from "../../lib/http";
+import type { AuditEntryDto, LegalHoldDto, PutRetentionPoliciesBody, RetentionPoliciesDto } from "@inbox/contracts";
+import { api, qs } from "../../lib/http";
+
+export interface AuditFilters {
+  action?: string;
+  actorId?: string;
+  since?: string;
+}
 
 export const privacyApi = {
   retention: () => api<RetentionPoliciesDto>("/api/admin/retention-policies"),
@@ -8,5 +14,10 @@ export const privacyApi = {
   holds: () => api<{ items: LegalHoldDto[] }>("/api/admin/legal-holds"),
   placeHold: (body: { conversationId?: string; contactId?: string; reason: string }) =>
     api<LegalHoldDto>("/api/admin/legal-holds", { method: "POST", body }),
+  auditLog: (filters: AuditFilters, cursor?: string) =>
+    api<{ items: AuditEntryDto[]; nextCursor: string | null }>(
+      `/api/admin/audit-log${qs({ ...filters, cursor, limit: 100 })}`,
+    ),
+  auditCsvUrl: (filters: AuditFilters) => `/api/admin/audit-log.csv${qs({ ...filters })}`,
   releaseHold: (id: string) => api<void>(`/api/admin/legal-holds/${id}`, { method: "DELETE" }),
 };

@@ -3,8 +3,9 @@ import { useTranslation } from "react-i18next";
 import { PRIVACY_NS } from "../locale";
 import { RetentionPanel } from "./retention-panel";
 import { LegalHoldsPanel } from "./legal-holds-panel";
+import { AuditLogPanel } from "./audit-log-panel";
 
-const TABS = ["retention", "holds"] as const;
+const TABS = ["retention", "holds", "audit"] as const;
 type Tab = (typeof TABS)[number];
 
 /** Datenschutz: what a data-protection officer asks for, for admins; lazy-loaded like the admin page. */
@@ -24,6 +25,7 @@ export default function PrivacyPage() {
       <section role="tabpanel">
         {tab === "retention" && <RetentionPanel />}
         {tab === "holds" && <LegalHoldsPanel />}
+        {tab === "audit" && <AuditLogPanel />}
       </section>
     </main>
   );
