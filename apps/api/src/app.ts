@@ -26,6 +26,7 @@ import { attachmentRoutes } from "./routes/attachments";
 import { channelAdminRoutes } from "./routes/channel-admin";
 import { retentionAdminRoutes } from "./routes/retention-admin";
 import { auditAdminRoutes } from "./routes/audit-admin";
+import { dataSubjectAdminRoutes } from "./routes/data-subject-admin";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -89,6 +90,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(channelAdminRoutes(deps));
   await app.register(retentionAdminRoutes(deps));
   await app.register(auditAdminRoutes(deps));
+  await app.register(dataSubjectAdminRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

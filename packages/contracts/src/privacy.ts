@@ -106,3 +106,22 @@ export const AuditEntryDtoSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type AuditEntryDto = z.infer<typeof AuditEntryDtoSchema>;
+
+export const CreateDataSubjectRequestBodySchema = z.object({
+  contactId: z.uuid(),
+  type: z.enum(["export", "erasure"]),
+});
+export type CreateDataSubjectRequestBody = z.infer<typeof CreateDataSubjectRequestBodySchema>;
+
+export const DataSubjectRequestDtoSchema = z.object({
+  id: z.string(),
+  type: z.enum(["export", "erasure"]),
+  status: z.enum(["pending", "done", "failed"]),
+  contactId: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  /** What was exported or erased (counts), or the reason it failed. */
+  report: z.record(z.string(), z.unknown()),
+  hasDownload: z.boolean(),
+});
+export type DataSubjectRequestDto = z.infer<typeof DataSubjectRequestDtoSchema>;

@@ -27,3 +27,4 @@ export * from "./retention/index";
 export * from "./audit/list-audit-log";
 export * from "./audit/export-audit-log-csv";
 export * from "./audit/record-conversation-read";
+export * from "./privacy/index";

@@ -18,6 +18,7 @@ export const APP_ERROR_STATUS = {
   channel_paused: 409,
   confirmation_required: 409,
   legal_hold: 409,
+  suppressed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

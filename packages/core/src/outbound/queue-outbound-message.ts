@@ -3,6 +3,7 @@ import { isUniqueViolation, type Db, type MediaAsset, type Message, type Prisma,
 import { enqueueInTransaction } from "@inbox/jobs";
 import { AppError, isAppError } from "../errors/app-error";
 import { evaluateSendPolicy } from "./evaluate-send-policy";
+import { assertContactNotSuppressed } from "../privacy/suppression";
 import { toMessageDto } from "./to-message-dto";
 import type { LivePublisher } from "../realtime/live-publisher";
 import { publishMessageEvent } from "./publish-message-event";
@@ -102,6 +103,7 @@ export async function queueOutboundMessage(
       senderId: input.senderId ?? null,
     };
   } else {
+    await assertContactNotSuppressed(db, conversation.contactId);
     const { decision, template } = await evaluateSendPolicy(db, {
       channelId: conversation.channelId,
       contactId: conversation.contactId,

@@ -1,4 +1,10 @@
-import type { AuditEntryDto, LegalHoldDto, PutRetentionPoliciesBody, RetentionPoliciesDto } from "@inbox/contracts";
+import type {
+  AuditEntryDto,
+  DataSubjectRequestDto,
+  LegalHoldDto,
+  PutRetentionPoliciesBody,
+  RetentionPoliciesDto,
+} from "@inbox/contracts";
 import { api, qs } from "../../lib/http";
 
 export interface AuditFilters {
@@ -19,5 +25,9 @@ export const privacyApi = {
       `/api/admin/audit-log${qs({ ...filters, cursor, limit: 100 })}`,
     ),
   auditCsvUrl: (filters: AuditFilters) => `/api/admin/audit-log.csv${qs({ ...filters })}`,
+  requests: () => api<{ items: DataSubjectRequestDto[] }>("/api/admin/data-subject-requests"),
+  createRequest: (body: { contactId: string; type: "export" | "erasure" }) =>
+    api<DataSubjectRequestDto>("/api/admin/data-subject-requests", { method: "POST", body }),
+  downloadUrl: (id: string) => `/api/admin/data-subject-requests/${id}/download`,
   releaseHold: (id: string) => api<void>(`/api/admin/legal-holds/${id}`, { method: "DELETE" }),
 };

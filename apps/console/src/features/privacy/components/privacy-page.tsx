@@ -4,8 +4,9 @@ import { PRIVACY_NS } from "../locale";
 import { RetentionPanel } from "./retention-panel";
 import { LegalHoldsPanel } from "./legal-holds-panel";
 import { AuditLogPanel } from "./audit-log-panel";
+import { RequestsPanel } from "./requests-panel";
 
-const TABS = ["retention", "holds", "audit"] as const;
+const TABS = ["retention", "holds", "requests", "audit"] as const;
 type Tab = (typeof TABS)[number];
 
 /** Datenschutz: what a data-protection officer asks for, for admins; lazy-loaded like the admin page. */
@@ -25,6 +26,7 @@ export default function PrivacyPage() {
       <section role="tabpanel">
         {tab === "retention" && <RetentionPanel />}
         {tab === "holds" && <LegalHoldsPanel />}
+        {tab === "requests" && <RequestsPanel />}
         {tab === "audit" && <AuditLogPanel />}
       </section>
     </main>
