@@ -27,6 +27,8 @@ let nextKey = 0;
 export function RetentionPanel() {
   const { t } = useTranslation(PRIVACY_NS);
   const query = useQuery({ queryKey: ["retention-policies"], queryFn: privacyApi.retention });
+  // Kept here: a save replaces the editor below.
+  const [isSaved, setSaved] = useState(false);
   if (query.isPending) return <p className="muted">{t("loading")}</p>;
   if (query.isError)
     return (
@@ -35,10 +37,25 @@ export function RetentionPanel() {
       </p>
     );
   // Saved data replaces the editor (new key), so its rows always start from what the server holds.
-  return <RetentionEditor key={JSON.stringify(query.data.policies)} data={query.data} />;
+  return (
+    <RetentionEditor
+      key={JSON.stringify(query.data.policies)}
+      data={query.data}
+      isSaved={isSaved}
+      setSaved={setSaved}
+    />
+  );
 }
 
-function RetentionEditor({ data }: { data: RetentionPoliciesDto }) {
+function RetentionEditor({
+  data,
+  isSaved,
+  setSaved,
+}: {
+  data: RetentionPoliciesDto;
+  isSaved: boolean;
+  setSaved: (saved: boolean) => void;
+}) {
   const { t } = useTranslation(PRIVACY_NS);
   const client = useQueryClient();
   const channels = useChannels();
@@ -53,7 +70,6 @@ function RetentionEditor({ data }: { data: RetentionPoliciesDto }) {
     })),
   );
   const [below, setBelow] = useState<string | null>(null);
-  const [isSaved, setSaved] = useState(false);
   const save = useMutation({
     mutationFn: (confirm: boolean) =>
       privacyApi.saveRetention({
