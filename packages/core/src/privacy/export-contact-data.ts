@@ -127,7 +127,8 @@ export async function exportContactData(
     })),
     media: mediaRecords,
   };
-  const row = (cells: (string | number | null | undefined)[]) => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
+  const row = (cells: (string | number | null | undefined)[]) =>
+    `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
   const html = `<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>Datenauskunft / Data export</title>
 <style>body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}</style></head>
