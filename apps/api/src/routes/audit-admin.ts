@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ApiErrorSchema, AuditEntryDtoSchema, AuditLogQuerySchema } from "@inbox/contracts";
+import { AuditEntryDtoSchema, AuditLogQuerySchema } from "@inbox/contracts";
 import { exportAuditLogCsv, listAuditLog } from "@inbox/core";
 import type { ApiDeps } from "../deps";
-import { requireRole, userOf } from "../plugins/auth";
-
-const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema };
-const security = [{ session: [] }];
-const tags = ["privacy"];
+import { requireRole } from "../plugins/auth";
+import {
+  actorOfRequest as actorOf,
+  privacyErrors as errors,
+  privacySecurity as security,
+  privacyTags as tags,
+} from "./privacy-shared";
 
 /** The audit log for admins: filtered pages, and the same filters as a CSV download. */
 export function auditAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -42,11 +44,7 @@ export function auditAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const csv = await exportAuditLogCsv(
-          deps.db,
-          { type: "user", userId: userOf(request).id, ip: request.ip },
-          request.query,
-        );
+        const csv = await exportAuditLogCsv(deps.db, actorOf(request), request.query);
         return reply
           .header("content-type", "text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="audit-log.csv"`)

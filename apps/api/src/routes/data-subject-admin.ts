@@ -1,29 +1,23 @@
-import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ApiErrorSchema, CreateDataSubjectRequestBodySchema, DataSubjectRequestDtoSchema } from "@inbox/contracts";
+import { CreateDataSubjectRequestBodySchema, DataSubjectRequestDtoSchema } from "@inbox/contracts";
 import {
   createDataSubjectRequest,
   createMediaStore,
   getDataSubjectRequest,
   listDataSubjectRequests,
   openDataSubjectExport,
-  type Actor,
 } from "@inbox/core";
 import type { ApiDeps } from "../deps";
-import { requireRole, userOf } from "../plugins/auth";
+import { requireRole } from "../plugins/auth";
+import {
+  actorOfRequest as actorOf,
+  privacyErrors as errors,
+  privacySecurity as security,
+  privacyTags as tags,
+} from "./privacy-shared";
 
-const errors = {
-  400: ApiErrorSchema,
-  401: ApiErrorSchema,
-  403: ApiErrorSchema,
-  404: ApiErrorSchema,
-  409: ApiErrorSchema,
-};
-const security = [{ session: [] }];
-const tags = ["privacy"];
 const params = z.object({ id: z.string() });
-const actorOf = (request: FastifyRequest): Actor => ({ type: "user", userId: userOf(request).id, ip: request.ip });
 
 /** Art. 15 export and Art. 17 erasure for a contact (admins only). */
 export function dataSubjectAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {

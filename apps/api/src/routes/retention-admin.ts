@@ -1,8 +1,6 @@
-import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
-  ApiErrorSchema,
   CreateLegalHoldBodySchema,
   LegalHoldDtoSchema,
   PutRetentionPoliciesBodySchema,
@@ -14,21 +12,15 @@ import {
   placeLegalHold,
   releaseLegalHold,
   saveRetentionPolicies,
-  type Actor,
 } from "@inbox/core";
 import type { ApiDeps } from "../deps";
-import { requireRole, userOf } from "../plugins/auth";
-
-const errors = {
-  400: ApiErrorSchema,
-  401: ApiErrorSchema,
-  403: ApiErrorSchema,
-  404: ApiErrorSchema,
-  409: ApiErrorSchema,
-};
-const security = [{ session: [] }];
-const tags = ["privacy"];
-const actorOf = (request: FastifyRequest): Actor => ({ type: "user", userId: userOf(request).id, ip: request.ip });
+import { requireRole } from "../plugins/auth";
+import {
+  actorOfRequest as actorOf,
+  privacyErrors as errors,
+  privacySecurity as security,
+  privacyTags as tags,
+} from "./privacy-shared";
 
 /** Löschfristen and legal holds under /api/admin (admins only). */
 export function retentionAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
