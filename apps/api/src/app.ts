@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -14,7 +21,7 @@ import {
 import type { ApiDeps } from "./deps";
 import { registerErrorHandler } from "./plugins/error-handler";
 import { registerConsole } from "./plugins/console-static";
-import { registerAuth } from "./plugins/auth";
+import { registerAuth, requireRole } from "./plugins/auth";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { conversationRoutes } from "./routes/conversations";
@@ -37,6 +44,13 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
+/** TRUST_PROXY as Fastify takes it: a hop count as "the first n hops", addresses/ranges as they are. */
+function trustProxyOf(
+  setting: false | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === "number" ? (_address, hop) => hop < setting : setting;
+}
+
 export async function buildApp(deps: ApiDeps): Promise<App> {
   // Typed as Fastify's logger interface so the instance type stays FastifyBaseLogger (pino satisfies it).
   const loggerInstance: FastifyBaseLogger = deps.log;
@@ -48,7 +62,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
       return typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: true,
+    // request.ip feeds rate limits, sign-in waits, sessions and the audit log: believe X-Forwarded-For only from
+    // the configured proxies (TRUST_PROXY, off by default), never from any client.
+    trustProxy: trustProxyOf(deps.env.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -58,6 +74,65 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   registerErrorHandler(app);
 
+  await registerSecurityHeaders(app, deps);
+  await app.register(fastifyCookie, { secret: deps.env.SESSION_SECRET });
+  await registerAuth(app, deps);
+  await registerApiDocs(app, deps);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  await app.register(healthRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(conversationRoutes(deps));
+  await app.register(adminRoutes(deps));
+  await app.register(liveRoutes(deps));
+  await app.register(webhookRoutes(deps));
+  await app.register(messageRoutes(deps));
+  await app.register(attachmentRoutes(deps));
+  await app.register(channelAdminRoutes(deps));
+
+  await registerConsole(app, deps.consoleDir, { serveSourceMaps: deps.env.NODE_ENV !== "production" });
+  return app;
+}
+
+/**
+ * Security headers on every answer (helmet): a CSP without inline script (the console is built to need none),
+ * frame-ancestors none, nosniff, Referrer-Policy same-origin, HSTS when PUBLIC_URL is https.
+ */
+async function registerSecurityHeaders(app: App, deps: ApiDeps): Promise<void> {
+  const publicUrl = new URL(deps.env.PUBLIC_URL);
+  const isHttps = publicUrl.protocol === "https:";
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:"],
+        fontSrc: ["'self'", "data:"],
+        // 'self' covers same-origin websockets in current browsers; the explicit origin helps older ones.
+        connectSrc: ["'self'", `${isHttps ? "wss" : "ws"}://${publicUrl.host}`],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(isHttps ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: isHttps ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    referrerPolicy: { policy: "same-origin" },
+    frameguard: { action: "deny" },
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: "same-origin" },
+  });
+}
+
+/**
+ * OpenAPI at /api/docs (CONTRACT): open in development, for signed-in admins in production (API_DOCS=admin), or not
+ * served at all (API_DOCS=off). The description is still built from the routes' schemas in every mode.
+ */
+async function registerApiDocs(app: App, deps: ApiDeps): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -70,22 +145,21 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
-  await app.register(fastifyCookie, { secret: deps.env.SESSION_SECRET });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-
-  await registerAuth(app, deps);
-
-  await app.register(healthRoutes(deps));
-  await app.register(authRoutes(deps));
-  await app.register(conversationRoutes(deps));
-  await app.register(adminRoutes(deps));
-  await app.register(liveRoutes(deps));
-  await app.register(webhookRoutes(deps));
-  await app.register(messageRoutes(deps));
-  await app.register(attachmentRoutes(deps));
-  await app.register(channelAdminRoutes(deps));
-
-  await registerConsole(app, deps.consoleDir);
-  return app;
+  if (deps.env.API_DOCS === "off") return;
+  const adminOnly = requireRole("admin");
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/api/docs",
+    // Swagger UI's page carries its own CSP (hashes of its inline bits) instead of the console's.
+    staticCSP: true,
+    ...(deps.env.API_DOCS === "admin"
+      ? {
+          uiHooks: {
+            onRequest: async function (this: App, request: FastifyRequest, reply: FastifyReply) {
+              await app.authenticate.call(this, request, reply);
+              await adminOnly.call(this, request, reply);
+            },
+          },
+        }
+      : {}),
+  });
 }

@@ -23,3 +23,4 @@ export * from "./admin/manage-users";
 export * from "./admin/manage-catalog";
 export * from "./conversations/get-conversation-contact";
 export * from "./channels/register-whatsapp-number";
+export * from "./secrets/index";

@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from "pino";
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 export type { Logger } from "pino";
 
@@ -30,20 +30,38 @@ export const REDACT_PATHS = [
   "*.email",
 ];
 
+/**
+ * How a request appears in logs: method and path, never the query string — it can carry the webhook's verify token
+ * (`hub.verify_token`) and search terms with names and phone numbers (`q`).
+ */
+export function serializeRequest(req: { method?: string; url?: string; ip?: string }): Record<string, unknown> {
+  const url = typeof req.url === "string" ? req.url : "";
+  const query = url.indexOf("?");
+  return {
+    method: req.method,
+    url: query === -1 ? url : `${url.slice(0, query)}?[redacted]`,
+    ...(req.ip ? { remoteAddress: req.ip } : {}),
+  };
+}
+
 export interface CreateLoggerOptions {
   name: string;
   level?: string;
   /** Human-readable lines (pino-pretty); defaults to on when stdout is a terminal, JSON otherwise. */
   pretty?: boolean;
+  /** Where JSON lines go (default stdout); tests pass a stream to read what was logged. */
+  destination?: DestinationStream;
 }
 
-export function createLogger({ name, level = "info", pretty }: CreateLoggerOptions): Logger {
+export function createLogger({ name, level = "info", pretty, destination }: CreateLoggerOptions): Logger {
   const options: LoggerOptions = {
     name,
     level,
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     base: { service: name },
+    serializers: { req: serializeRequest },
   };
+  if (destination) return pino(options, destination);
   const usePretty = pretty ?? process.stdout.isTTY;
   if (usePretty) {
     return pino({

@@ -11,6 +11,7 @@ import {
   QuickReplyBodySchema,
   QuickReplyDtoSchema,
   ResetPasswordBodySchema,
+  SecuritySettingsBodySchema,
   SecuritySettingsSchema,
   TeamDtoSchema,
   UpdateUserBodySchema,
@@ -21,16 +22,17 @@ import {
   createUser,
   deleteLabel,
   deleteQuickReply,
-  isTotpRequired,
   listChannels,
   listLabels,
   listQuickReplies,
   listTeams,
   listUsers,
+  readSecuritySettings,
   resetUserPassword,
+  resetUserTotp,
+  updateSecuritySettings,
   saveLabel,
   saveQuickReply,
-  setTotpRequired,
   setUserTeams,
   updateUser,
   type Actor,
@@ -61,7 +63,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/users",
       {
-        preHandler: anyone,
+        onRequest: anyone,
         schema: {
           tags: ["directory"],
           summary: "Active users (names for assignment)",
@@ -81,7 +83,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/teams",
       {
-        preHandler: anyone,
+        onRequest: anyone,
         schema: { tags: ["directory"], summary: "Teams", security, response: { 200: items(TeamDtoSchema), ...errors } },
       },
       async () => ({ items: await listTeams(deps.db) }),
@@ -89,7 +91,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/labels",
       {
-        preHandler: anyone,
+        onRequest: anyone,
         schema: {
           tags: ["directory"],
           summary: "Labels",
@@ -102,7 +104,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/quick-replies",
       {
-        preHandler: anyone,
+        onRequest: anyone,
         schema: {
           tags: ["directory"],
           summary: "Quick replies for the user's teams",
@@ -115,7 +117,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/channels",
       {
-        preHandler: anyone,
+        onRequest: anyone,
         schema: {
           tags: ["directory"],
           summary: "Channels with their status",
@@ -129,7 +131,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/admin/users",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: { tags, summary: "All users", security, response: { 200: items(UserDtoSchema), ...errors } },
       },
       async () => ({ items: await listUsers(deps.db) }),
@@ -137,7 +139,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/admin/users",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Create a user",
@@ -156,6 +158,8 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               password: body.password,
               role: body.role,
               locale: body.locale,
+              // The admin chose this password: the new user replaces it at the first sign-in.
+              mustChangePassword: true,
               ...(body.name ? { name: body.name } : {}),
             },
             actorOf(request),
@@ -170,7 +174,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.patch(
       "/api/admin/users/:id",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Change role, teams, name, locale; deactivate",
@@ -188,7 +192,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/admin/users/:id/password",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Reset a user's password (ends their sessions)",
@@ -204,10 +208,28 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     );
 
+    app.post(
+      "/api/admin/users/:id/totp/reset",
+      {
+        onRequest: admin,
+        schema: {
+          tags,
+          summary: "Reset a user's two-factor authentication (lost phone): TOTP off, recovery codes gone, sessions end",
+          security,
+          params,
+          response: { 204: z.null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await resetUserTotp(deps.db, actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
     app.get(
       "/api/admin/teams",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: { tags, summary: "Teams", security, response: { 200: items(TeamDtoSchema), ...errors } },
       },
       async () => ({ items: await listTeams(deps.db) }),
@@ -215,7 +237,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/admin/teams",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Create a team",
@@ -230,7 +252,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/admin/labels",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: { tags, summary: "Labels", security, response: { 200: items(LabelDtoSchema), ...errors } },
       },
       async () => ({ items: await listLabels(deps.db) }),
@@ -238,7 +260,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/admin/labels",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Create a label",
@@ -252,7 +274,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.put(
       "/api/admin/labels/:id",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Rename or recolour a label",
@@ -267,7 +289,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.delete(
       "/api/admin/labels/:id",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: { tags, summary: "Delete a label", security, params, response: { 204: z.null(), ...errors } },
       },
       async (request, reply) => {
@@ -279,7 +301,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/admin/quick-replies",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "All quick replies (Textbausteine)",
@@ -292,7 +314,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/admin/quick-replies",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Create a quick reply",
@@ -306,7 +328,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.put(
       "/api/admin/quick-replies/:id",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Change a quick reply",
@@ -321,7 +343,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.delete(
       "/api/admin/quick-replies/:id",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: { tags, summary: "Delete a quick reply", security, params, response: { 204: z.null(), ...errors } },
       },
       async (request, reply) => {
@@ -333,7 +355,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/admin/channels",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
           summary: "Channels: number, quality, connection state, last webhook",
@@ -347,27 +369,25 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/admin/settings/security",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: { tags, summary: "Security settings", security, response: { 200: SecuritySettingsSchema, ...errors } },
       },
-      async () => ({ requireTotp: await isTotpRequired(deps.db) }),
+      async () => readSecuritySettings(deps.db),
     );
     app.put(
       "/api/admin/settings/security",
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags,
-          summary: "Make TOTP two-factor authentication mandatory",
+          summary: "Mandatory TOTP (ends sessions without a second factor); whether leads see team-less conversations",
+          description: "Making TOTP mandatory is refused (409) while the admin has no second factor of their own.",
           security,
-          body: SecuritySettingsSchema,
+          body: SecuritySettingsBodySchema,
           response: { 200: SecuritySettingsSchema, ...errors },
         },
       },
-      async (request) => {
-        await setTotpRequired(deps.db, actorOf(request), request.body.requireTotp);
-        return { requireTotp: request.body.requireTotp };
-      },
+      async (request) => updateSecuritySettings(deps.db, actorOf(request), request.body),
     );
   };
 }

@@ -16,7 +16,7 @@ export function channelAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/admin/channels/:id/resume",
       {
-        preHandler: [app.authenticate, requireRole("admin")],
+        onRequest: [app.authenticate, requireRole("admin")],
         schema: {
           tags: ["admin"],
           summary: "Resume a paused channel and re-send its queued messages",

@@ -42,7 +42,21 @@ describe("conversation, admin and live routes", () => {
     expect(mine.items.every((c) => c.teamId === support)).toBe(true);
     const times = mine.items.map((c) => c.lastMessageAt);
     expect([...times].sort().reverse()).toEqual(times);
+    // Leads: their teams; conversations without a team only when admins chose so (CONTRACT "Roles").
+    expect((await list(lead, "limit=500")).items).toHaveLength(10);
+    const setTeamless = (value: boolean) =>
+      t.app.inject({
+        method: "PUT",
+        url: "/api/admin/settings/security",
+        headers: admin.headers,
+        payload: { leadsSeeTeamlessConversations: value },
+      });
+    const on = await setTeamless(true);
+    expect(on.json()).toEqual({ requireTotp: false, leadsSeeTeamlessConversations: true });
     expect((await list(lead, "limit=500")).items).toHaveLength(20); // Support + untriaged
+    expect((await list(agent, "limit=500")).items).toHaveLength(10); // the setting is for leads only
+    await setTeamless(false);
+    expect((await list(lead, "limit=500")).items).toHaveLength(10);
     expect((await list(admin, "limit=500")).items).toHaveLength(30);
     expect(mine.items[0]).toMatchObject({
       contact: { waId: expect.any(String) },

@@ -15,6 +15,7 @@ import {
   createPresence,
   findSession,
   isUuid,
+  sessionPolicyOf,
   PRESENCE_HEARTBEAT_MS,
   subscribeLiveEvents,
   type SessionUser,
@@ -51,6 +52,16 @@ function visible(user: SessionUser, envelope: LiveEnvelope): boolean {
   return canAccessConversation(user, { teamId: event.teamId, assigneeId: event.assigneeId });
 }
 
+/** Whether a websocket's Origin is the console's own (PUBLIC_URL, or the host the request came to). */
+function isOwnOrigin(origin: string, publicUrl: string, host: string | undefined): boolean {
+  try {
+    const url = new URL(origin);
+    return url.origin === new URL(publicUrl).origin || url.host === host;
+  } catch {
+    return false; // "null" (sandboxed frames, file:) or not a URL at all
+  }
+}
+
 /**
  * GET /api/ws: live updates for the console. One Redis subscription per process fans out to the sockets, each
  * getting only what its user may see. `?since=<seq>` replays the backlog after a reconnect (or asks for a resync).
@@ -58,6 +69,7 @@ function visible(user: SessionUser, envelope: LiveEnvelope): boolean {
 export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     const prefix = deps.queues.prefix;
+    const policy = sessionPolicyOf(deps.env);
     const clients = new Set<Client>();
     const backlog = createLiveBacklog(deps.redis, prefix);
     const publisher = createLivePublisher(deps.redis, prefix, deps.log);
@@ -126,7 +138,7 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/presence",
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         schema: {
           tags: ["live"],
           summary: "Who has the console open right now (changes arrive as `presence` live events)",
@@ -141,16 +153,16 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/ws",
       {
         websocket: true,
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         preValidation: async (request) => {
-          // Cross-site websocket hijacking: browsers send Origin; it must be ours.
+          // Cross-site websocket hijacking: browsers send Origin; it must be ours ("null" and garbage are not).
           const origin = request.headers.origin;
-          if (
-            origin &&
-            origin !== new URL(deps.env.PUBLIC_URL).origin &&
-            new URL(origin).host !== request.headers.host
-          ) {
+          if (origin && !isOwnOrigin(origin, deps.env.PUBLIC_URL, request.headers.host)) {
             throw new AppError("forbidden", "Cross-origin websocket refused.");
+          }
+          // Each socket costs a re-check query a minute and a share of every live event.
+          if ((socketsByUser.get(userOf(request).id) ?? 0) >= deps.env.LIVE_MAX_SOCKETS_PER_USER) {
+            throw new AppError("rate_limited", "Too many open consoles for this user; close one and reload.");
           }
         },
         schema: {
@@ -169,7 +181,8 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         clients.add(client);
 
         const recheck = setInterval(() => {
-          void (token ? findSession(deps.db, token) : Promise.resolve(null)).then(
+          // A background check, not activity: an open but idle tab must not keep the session alive.
+          void (token ? findSession(deps.db, token, { policy, touch: false }) : Promise.resolve(null)).then(
             (session) => {
               if (!session?.isVerified) socket.close(4401, "session ended");
               else client.user = session.user;

@@ -8,7 +8,7 @@ import {
   createLivePublisher,
   type LivePublisher,
 } from "@inbox/core";
-import { parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
+import { matchesVerifyToken, parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
 import type { ApiDeps } from "../deps";
 
 const HandshakeQuerySchema = z.object({
@@ -61,8 +61,7 @@ export function webhookRoutes(deps: ApiDeps, options: WebhookRouteOptions = {}):
         const token = deps.env.WHATSAPP_VERIFY_TOKEN;
         if (
           q["hub.mode"] === "subscribe" &&
-          token &&
-          q["hub.verify_token"] === token &&
+          matchesVerifyToken(q["hub.verify_token"], token) &&
           q["hub.challenge"] !== undefined
         ) {
           return reply.status(200).type("text/plain; charset=utf-8").send(q["hub.challenge"]);

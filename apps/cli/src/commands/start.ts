@@ -52,7 +52,7 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
     displayNumber: env.WHATSAPP_DISPLAY_NUMBER,
     dataRegion: env.DATA_REGION,
   });
-  const admin = roles.includes("api") ? await ensureFirstAdmin(db) : null;
+  const admin = roles.includes("api") ? await ensureFirstAdmin(db, env.FIRST_ADMIN_EMAIL) : null;
 
   const closers: (() => Promise<void>)[] = [];
   const isAllInOne = roles.includes("api") && roles.includes("worker");
@@ -104,7 +104,7 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
   if (admin) {
     lines.push(
       "",
-      "  First admin created — note the password, it is shown only once:",
+      "  First admin created. This password works for the first sign-in only: the console then asks for your own.",
       `    e-mail    ${admin.email}`,
       `    password  ${admin.password}`,
     );

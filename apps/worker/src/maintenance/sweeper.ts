@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import {
+  sessionPolicyOf,
+  sweepExpiredSessions,
+  sweepLoginThrottles,
   sweepPendingMedia,
   sweepStuckMessages,
   sweepUnappliedStatuses,
@@ -105,13 +108,22 @@ export async function sweepStatusesOnce(
   });
 }
 
+/** Deletes sessions past their idle or absolute end and sign-in counters that went quiet (no lock needed: idempotent). */
+export async function sweepAuthRecordsOnce(deps: WorkerDeps): Promise<{ sessions: number; loginThrottles: number }> {
+  const now = deps.clock?.() ?? new Date();
+  const sessions = await sweepExpiredSessions(deps.db, { now, policy: sessionPolicyOf(deps.env) });
+  const loginThrottles = await sweepLoginThrottles(deps.db, now);
+  if (sessions || loginThrottles) deps.log.debug({ sessions, loginThrottles }, "expired auth records deleted");
+  return { sessions, loginThrottles };
+}
+
 export interface SweeperOptions extends SweepStuckMessagesOptions {
   media?: SweepPendingMediaOptions;
 }
 
 /**
- * Every `everyMs` in this worker process until closed: the stuck-message sweep, the pending-media sweep, then
- * the unapplied-status sweep.
+ * Every `everyMs` in this worker process until closed: the stuck-message sweep, the pending-media sweep, the
+ * unapplied-status sweep, then expired sessions and sign-in counters.
  * Errors (Postgres or Redis down, …) wait for the next round.
  */
 export function startSweeper(
@@ -133,6 +145,8 @@ export function startSweeper(
       .catch((err: unknown) => deps.log.warn({ err }, "media sweep failed; next round will retry"))
       .then(() => sweepStatusesOnce(deps, run))
       .catch((err: unknown) => deps.log.warn({ err }, "status sweep failed; next round will retry"))
+      .then(() => sweepAuthRecordsOnce(deps))
+      .catch((err: unknown) => deps.log.warn({ err }, "auth records sweep failed; next round will retry"))
       .finally(() => {
         if (!isClosed) timer = setTimeout(tick, everyMs);
       });

@@ -4,6 +4,7 @@ import { AppError } from "../errors/app-error";
 import { recordAudit, type Actor } from "../audit/record-audit";
 import { hashPassword } from "../users/password";
 import { isUuid } from "../conversations/conversation-scope";
+import { clearAccountThrottles } from "../auth/login-throttle";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -78,17 +79,17 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
   });
 }
 
-/** An admin sets a new password: the user must change it, is unlocked, and all their sessions end. */
+/** An admin sets a new password: the user must change it, sign-in waits are lifted, and all their sessions end. */
 export async function resetUserPassword(db: Db, actor: Actor, userId: string, password: string): Promise<void> {
-  if (!isUuid(userId) || !(await db.user.findUnique({ where: { id: userId }, select: { id: true } }))) {
-    throw new AppError("not_found", "User not found.");
-  }
+  const user = isUuid(userId) ? await db.user.findUnique({ where: { id: userId }, select: { email: true } }) : null;
+  if (!user) throw new AppError("not_found", "User not found.");
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: userId },
-      data: { passwordHash, mustChangePassword: true, failedLoginCount: 0, lockedUntil: null },
+      data: { passwordHash, mustChangePassword: true },
     });
+    await clearAccountThrottles(tx, user.email);
     await tx.session.deleteMany({ where: { userId } });
     await recordAudit(tx, actor, "user.password_reset", "user", userId);
   });

@@ -5,6 +5,11 @@ export interface AccessUser {
   id: string;
   role: "agent" | "lead" | "admin";
   teamIds: string[];
+  /**
+   * Leads only: whether they also see conversations no team owns (Setting `access.leadsSeeTeamlessConversations`,
+   * off by default: the contract gives leads their teams).
+   */
+  seesTeamlessConversations?: boolean;
 }
 
 export interface ConversationScope {
@@ -14,13 +19,14 @@ export interface ConversationScope {
 
 /**
  * Who may see and answer a conversation (CONTRACT "Roles"): admins everything; agents the conversations of
- * their teams and those assigned to them; leads the same, plus conversations no team owns yet (they triage).
+ * their teams and those assigned to them; leads the same, plus conversations no team owns yet when admins chose
+ * so (`seesTeamlessConversations`, docs/security.md).
  */
 export function canAccessConversation(user: AccessUser, conversation: ConversationScope): boolean {
   if (user.role === "admin") return true;
   if (conversation.assigneeId === user.id) return true;
   if (conversation.teamId && user.teamIds.includes(conversation.teamId)) return true;
-  return user.role === "lead" && conversation.teamId === null;
+  return user.role === "lead" && user.seesTeamlessConversations === true && conversation.teamId === null;
 }
 
 /** Loads the conversation's scope or throws not_found (unknown) / forbidden (not the user's). */

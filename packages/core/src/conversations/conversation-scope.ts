@@ -6,7 +6,7 @@ export function accessibleConversationsWhere(user: AccessUser): Prisma.Conversat
   if (user.role === "admin") return {};
   const or: Prisma.ConversationWhereInput[] = [{ assigneeId: user.id }];
   if (user.teamIds.length) or.push({ teamId: { in: user.teamIds } });
-  if (user.role === "lead") or.push({ teamId: null });
+  if (user.role === "lead" && user.seesTeamlessConversations === true) or.push({ teamId: null });
   return { OR: or };
 }
 

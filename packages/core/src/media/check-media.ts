@@ -74,6 +74,8 @@ export function checkMedia(input: { messageType: string; declaredMime: string; b
   const limits = MEDIA_LIMITS[input.messageType];
   const declared = baseMimeType(input.declaredMime);
   if (!limits) return { ok: false, reason: `no media allowed for message type ${input.messageType}` };
+  // "text/plain;a=b, text/html": browsers take the last type of a list; a MIME type never needs a comma.
+  if (input.declaredMime.includes(",")) return { ok: false, reason: "declared MIME type is a list" };
   if (input.bytes.byteLength === 0) return { ok: false, reason: "empty file" };
   if (input.bytes.byteLength > limits.maxBytes)
     return { ok: false, reason: `file larger than ${limits.maxBytes} bytes` };

@@ -2,21 +2,21 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@inbox/db";
 import { createUser } from "./create-user";
 
-export const FIRST_ADMIN_EMAIL = "admin@inbox.local";
-
 /**
- * On a fresh installation (no user at all) creates an admin with a random password and returns the
- * credentials so start-up can print them once. Returns null when users exist.
+ * On a fresh installation (no user at all) creates an admin (FIRST_ADMIN_EMAIL) with a random password and returns
+ * the credentials so start-up can print them once. The password works for one sign-in only: the admin must set their
+ * own before anything else (mustChangePassword), so the printed one — which ends up in container logs — is worthless
+ * afterwards. Returns null when users exist.
  */
-export async function ensureFirstAdmin(db: Db): Promise<{ email: string; password: string } | null> {
+export async function ensureFirstAdmin(db: Db, email: string): Promise<{ email: string; password: string } | null> {
   if ((await db.user.count()) > 0) return null;
   const password = randomBytes(12).toString("base64url");
   await db.$transaction(async (tx) => {
     await createUser(
       tx,
-      { email: FIRST_ADMIN_EMAIL, name: "Admin", password, role: "admin", teams: ["Support"] },
+      { email, name: "Admin", password, role: "admin", teams: ["Support"], mustChangePassword: true },
       { type: "system" },
     );
   });
-  return { email: FIRST_ADMIN_EMAIL, password };
+  return { email, password };
 }
