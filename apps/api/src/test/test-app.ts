@@ -17,12 +17,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** buildApp against a cloned test database and an own Redis key prefix. */
-export async function createTestApp(overrides: Partial<ApiDeps> = {}): Promise<TestApp> {
+/** buildApp against a cloned test database and an own Redis key prefix; `env` adds settings (TRUST_PROXY=1, …). */
+export async function createTestApp(
+  overrides: Partial<ApiDeps> = {},
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const t = await createTestDatabase();
   const redis = createRedis(TEST_REDIS_URL);
   const deps: ApiDeps = {
-    env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
+    env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent", ...env }),
     db: t.db,
     pgPool: t.pgPool,
     redis,
