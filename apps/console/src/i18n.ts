@@ -200,6 +200,8 @@ const en = {
     category: "Category",
     language: "Language",
     requireTotp: "Require two-factor authentication for everyone",
+    leadsSeeTeamless: "Team leads also see conversations without a team",
+    ownTotpFirst: "Turn on two-factor authentication for your own account first; otherwise this would sign you out.",
     password: "Password",
     done: "Saved.",
   },
@@ -404,6 +406,9 @@ const de: typeof en = {
     category: "Kategorie",
     language: "Sprache",
     requireTotp: "Zwei-Faktor-Authentifizierung für alle verlangen",
+    leadsSeeTeamless: "Teamleitungen sehen auch Unterhaltungen ohne Team",
+    ownTotpFirst:
+      "Aktivieren Sie zuerst die Zwei-Faktor-Authentifizierung für Ihr eigenes Konto, sonst würden Sie abgemeldet.",
     password: "Passwort",
     done: "Gespeichert.",
   },
