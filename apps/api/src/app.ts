@@ -154,9 +154,11 @@ async function registerApiDocs(app: App, deps: ApiDeps): Promise<void> {
     ...(deps.env.API_DOCS === "admin"
       ? {
           uiHooks: {
-            onRequest: async function (this: App, request: FastifyRequest, reply: FastifyReply) {
-              await app.authenticate.call(this, request, reply);
-              await adminOnly.call(this, request, reply);
+            onRequest: (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+              app.authenticate
+                .call(app, request, reply)
+                .then(() => adminOnly.call(app, request, reply))
+                .then(() => done(), done);
             },
           },
         }

@@ -51,7 +51,7 @@ describe("console under the CSP in Chromium", () => {
     await stack?.close();
   });
 
-  const violations = () => page.evaluate("window.__violations") as Promise<Violation[]>;
+  const violations = () => page.evaluate<Violation[]>("window.__violations");
 
   it("signs in, opens a conversation and the admin pages without a CSP violation", async () => {
     const response = await page.goto(stack.url);

@@ -135,7 +135,9 @@ export async function registerAuth(app: App, deps: ApiDeps): Promise<void> {
   // As a preHandler it would run after the body was read and parsed: refuse such a route at start-up.
   app.addHook("onRoute", (route) => {
     if ([route.preHandler ?? []].flat().includes(authenticate)) {
-      throw new Error(`${route.method} ${route.url}: use onRequest: app.authenticate (before the body is read).`);
+      throw new Error(
+        `${String(route.method)} ${route.url}: use onRequest: app.authenticate (before the body is read).`,
+      );
     }
   });
 }

@@ -28,7 +28,7 @@ export function needsRehash(passwordHash: string): boolean {
   try {
     const o = parseOptions(passwordHash);
     return (
-      o.algorithm !== PASSWORD_HASH_OPTIONS.algorithm ||
+      Number(o.algorithm) !== PASSWORD_HASH_OPTIONS.algorithm ||
       o.memoryCost < PASSWORD_HASH_OPTIONS.memoryCost ||
       o.timeCost < PASSWORD_HASH_OPTIONS.timeCost
     );
