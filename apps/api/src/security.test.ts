@@ -109,7 +109,7 @@ describe("the api's answers to an attacker", () => {
   describe("customer media", () => {
     /** A customer's file as stored, with the MIME string it was stored with. */
     async function storedMedia(mimeType: string, bytes: string, filename: string | null) {
-      const stored = await createMediaStore({ MEDIA_DIR: mediaDir }).put(newMediaKey(), Buffer.from(bytes));
+      const stored = await createMediaStore(t.deps.env).put(newMediaKey(), Buffer.from(bytes));
       const message = await t.deps.db.message.create({
         data: {
           conversationId: conversationIds[0]!,

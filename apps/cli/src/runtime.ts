@@ -2,7 +2,7 @@ import { createDb, describeDatabaseError, ensureDatabase, redactUrl, type Db } f
 import { applyMigrations } from "@inbox/db/migrate";
 import { EnvError, parseEnv, type Env } from "@inbox/config";
 import { createSecretBox, encryptStoredSecrets } from "@inbox/core";
-import { createRedis, JobQueues } from "@inbox/jobs";
+import { createRedis, JobQueues, redisOptionsFor } from "@inbox/jobs";
 import type { Redis } from "ioredis";
 
 /** A problem the operator can fix: printed as one line, no stack trace, exit code 1. */
@@ -21,10 +21,12 @@ export function loadEnv(): Env {
 export async function migrateDatabase(env: Env): Promise<string[]> {
   let applied: string[];
   try {
-    await ensureDatabase(env.DATABASE_URL);
-    applied = await applyMigrations(env.DATABASE_URL);
+    // Migrations hold a session-level advisory lock: through PgBouncer in transaction mode they need a direct URL.
+    const url = env.DATABASE_DIRECT_URL ?? env.DATABASE_URL;
+    await ensureDatabase(url);
+    applied = await applyMigrations(url);
   } catch (error) {
-    throw new StartupError(describeDatabaseError(error, env.DATABASE_URL));
+    throw new StartupError(describeDatabaseError(error, env.DATABASE_DIRECT_URL ?? env.DATABASE_URL));
   }
   await secureStoredSecrets(env);
   return applied;
@@ -69,7 +71,12 @@ export async function connectDb(env: Env): Promise<Db> {
 
 /** Connects to Redis or fails with one line after a few seconds (instead of retrying forever). */
 export async function connectRedis(env: Env): Promise<Redis> {
-  const redis = createRedis(env.REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 3_000 });
+  const redis = createRedis(env.REDIS_URL, {
+    ...redisOptionsFor(env),
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: 3_000,
+  });
   redis.on("error", () => undefined);
   try {
     await redis.connect();
@@ -83,7 +90,7 @@ export async function connectRedis(env: Env): Promise<Redis> {
   }
   redis.disconnect();
   // The long-lived connection reconnects on its own after transient outages.
-  const live = createRedis(env.REDIS_URL);
+  const live = createRedis(env.REDIS_URL, redisOptionsFor(env));
   live.on("error", () => undefined);
   return live;
 }

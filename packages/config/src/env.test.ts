@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEV_ENCRYPTION_KEY, EnvError, parseEnv } from "./env";
 
@@ -121,6 +124,46 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...production, API_DOCS: "off" }).API_DOCS).toBe("off");
     expect(parseEnv({ FIRST_ADMIN_EMAIL: "Chef@Firma.de" }).FIRST_ADMIN_EMAIL).toBe("chef@firma.de");
     expect(() => parseEnv({ FIRST_ADMIN_EMAIL: "chef" })).toThrow(/FIRST_ADMIN_EMAIL must be an e-mail address/);
+  });
+
+  it("names every S3 setting that MEDIA_STORE=s3 needs, and parses the path-style flag", () => {
+    expect(() => parseEnv({ MEDIA_STORE: "s3", S3_BUCKET: "media" })).toThrow(
+      /S3_ENDPOINT is required when MEDIA_STORE=s3[\s\S]*S3_ACCESS_KEY_ID is required/,
+    );
+    expect(() => parseEnv({ MEDIA_STORE: "disk" })).toThrow(/MEDIA_STORE/);
+    const env = parseEnv({
+      MEDIA_STORE: "s3",
+      S3_ENDPOINT: "https://s3.example.de",
+      S3_BUCKET: "media",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+      S3_FORCE_PATH_STYLE: "false",
+    });
+    expect(env.S3_FORCE_PATH_STYLE).toBe(false);
+    expect(parseEnv({}).MEDIA_STORE).toBe("local");
+  });
+
+  it("reads Redis Sentinel addresses as host:port pairs and names a malformed list", () => {
+    expect(parseEnv({ REDIS_SENTINELS: "s1:26379, s2.example.de:26380" }).REDIS_SENTINELS).toEqual([
+      { host: "s1", port: 26379 },
+      { host: "s2.example.de", port: 26380 },
+    ]);
+    expect(() => parseEnv({ REDIS_SENTINELS: "s1" })).toThrow(/REDIS_SENTINELS must be host:port/);
+    expect(parseEnv({}).REDIS_SENTINELS).toBeUndefined();
+  });
+
+  it("reads NAME_FILE secrets (Docker and Kubernetes secrets), and refuses both or an unreadable file", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "secrets-"));
+    const file = path.join(dir, "session_secret");
+    writeFileSync(file, `${"s".repeat(40)}\n`);
+    expect(parseEnv({ SESSION_SECRET_FILE: file }).SESSION_SECRET).toBe("s".repeat(40));
+    expect(() => parseEnv({ SESSION_SECRET_FILE: file, SESSION_SECRET: "x".repeat(40) })).toThrow(
+      /SESSION_SECRET and SESSION_SECRET_FILE are both set/,
+    );
+    expect(() => parseEnv({ WHATSAPP_APP_SECRET_FILE: path.join(dir, "missing") })).toThrow(
+      /WHATSAPP_APP_SECRET_FILE names .* which cannot be read \(ENOENT\)/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("pins the Graph API version and strips a trailing slash", () => {

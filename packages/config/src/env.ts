@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
 
@@ -101,10 +102,34 @@ export const EnvSchema = z
       emptyAsUndefined,
       urlWithProtocols(["postgresql:", "postgres:"], DEFAULT_DATABASE_URL).default(DEFAULT_DATABASE_URL),
     ),
+    /** Direct Postgres connection for migrations when DATABASE_URL goes through PgBouncer in transaction mode. */
+    DATABASE_DIRECT_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["postgresql:", "postgres:"], DEFAULT_DATABASE_URL).optional(),
+    ),
     REDIS_URL: z.preprocess(
       emptyAsUndefined,
       urlWithProtocols(["redis:", "rediss:"], DEFAULT_REDIS_URL).default(DEFAULT_REDIS_URL),
     ),
+    /** Redis Sentinel: comma-separated host:port of the sentinels; REDIS_URL then gives password, db and TLS only. */
+    REDIS_SENTINELS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(
+          /^\s*[\w.-]+:\d+\s*(,\s*[\w.-]+:\d+\s*)*$/,
+          "must be host:port[,host:port…], e.g. sentinel-1:26379,sentinel-2:26379",
+        )
+        .transform((v) =>
+          v.split(",").map((entry) => {
+            const [host, port] = entry.trim().split(":");
+            return { host: host!, port: Number(port) };
+          }),
+        )
+        .optional(),
+    ),
+    REDIS_SENTINEL_NAME: z.preprocess(emptyAsUndefined, z.string().default("mymaster")),
+    REDIS_SENTINEL_PASSWORD: optionalString,
     PORT: z.preprocess(emptyAsUndefined, port.default(3000)),
     SIMULATOR_PORT: z.preprocess(emptyAsUndefined, port.default(3001)),
     PUBLIC_URL: z.preprocess(
@@ -186,7 +211,25 @@ export const EnvSchema = z
         .regex(/^[A-Z]{2}$/, "must be a two-letter region code such as DE")
         .default("DE"),
     ),
+    /** Where media files live: `local` (MEDIA_DIR, one machine) or `s3` (an S3-compatible bucket shared by all). */
+    MEDIA_STORE: z.preprocess(emptyAsUndefined, z.enum(["local", "s3"]).default("local")),
     MEDIA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data/media")),
+    S3_ENDPOINT: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(["http:", "https:"], "https://s3.example.de").optional(),
+    ),
+    S3_REGION: z.preprocess(emptyAsUndefined, z.string().default("eu-central-1")),
+    S3_BUCKET: optionalString,
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(["true", "false"], { message: "must be true or false" })
+        .default("true")
+        .transform((v) => v === "true"),
+    ),
+    S3_PREFIX: optionalString,
     /** Upper bound for outbound documents in MB (Meta allows 100; a lower default keeps disk and uploads small). */
     MEDIA_MAX_DOCUMENT_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(25)),
     WORKER_OUTBOUND_CONCURRENCY: z.preprocess(
@@ -234,6 +277,11 @@ export const EnvSchema = z
         message: "must not be longer than SESSION_MAX_AGE",
       });
     }
+    if (env.MEDIA_STORE === "s3") {
+      for (const key of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when MEDIA_STORE=s3" });
+      }
+    }
     if (env.WHATSAPP_ACCESS_TOKEN) {
       for (const key of ["WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"] as const) {
         if (!env[key]) {
@@ -265,10 +313,36 @@ export class EnvError extends Error {
 }
 
 /**
+ * Docker and Kubernetes secrets arrive as files: `NAME_FILE=/run/secrets/name` sets NAME to the file's content
+ * (without its trailing newline). Setting both NAME and NAME_FILE is refused, so nobody wonders which one wins.
+ */
+export function readSecretFiles(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  const result = { ...source };
+  const problems: string[] = [];
+  for (const [key, file] of Object.entries(source)) {
+    if (!key.endsWith("_FILE") || !file) continue;
+    const name = key.slice(0, -"_FILE".length);
+    if (!(name in EnvSchema.shape)) continue;
+    if (source[name]) {
+      problems.push(`${name} and ${key} are both set; set only one of them`);
+      continue;
+    }
+    try {
+      result[name] = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      problems.push(`${key} names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
+  if (problems.length) throw new EnvError(problems);
+  return result;
+}
+
+/**
  * Parses the environment once. In simulator mode the WhatsApp secrets that are unset get development values
  * (shared with the simulator, which runs in the same process tree); values that are set are used as given.
  */
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+export function parseEnv(given: Record<string, string | undefined> = process.env): Env {
+  const source = readSecretFiles(given);
   const result = EnvSchema.safeParse(source);
   if (!result.success) {
     throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));

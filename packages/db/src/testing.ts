@@ -4,7 +4,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { chown, mkdtemp, readFile, rm } from "node:fs/promises";
 import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { applyMigrations, readMigrations } from "./migrate";
 import { createDb, type Db } from "./client";
@@ -134,6 +137,63 @@ export async function dropStaleTestDatabases(): Promise<void> {
       }
     }
   });
+}
+
+/** A Postgres server of a test's own (initdb in a temporary folder), so it can be stopped under load and started again. */
+export interface TestPostgresServer {
+  /** Connection URL of its `postgres` database (migrate it, or create others, as the test needs). */
+  url: string;
+  /** Immediate shutdown, like a crash: connections break, nothing is flushed politely. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
+  /** Stops it and removes its folder. */
+  destroy(): Promise<void>;
+}
+
+const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+
+/** Runs a Postgres tool as the `postgres` OS user when we are root (Postgres refuses to run as root). */
+function pgTool(tool: string, args: string[]): Promise<void> {
+  const asRoot = process.getuid?.() === 0;
+  const [command, argv] = asRoot
+    ? ["runuser", ["-u", "postgres", "--", `${PG_BIN}/${tool}`, ...args]]
+    : [`${PG_BIN}/${tool}`, args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${tool} failed (${code}): ${stderr}`))));
+  });
+}
+
+export async function startTestPostgresServer(): Promise<TestPostgresServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), "inbox-pg-"));
+  if (process.getuid?.() === 0) await chown(dir, ...(await postgresIds()));
+  const data = path.join(dir, "data");
+  const port = await freePort();
+  await pgTool("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
+  const server: TestPostgresServer = {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    start: () => pgTool("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "start"]),
+    stop: () => pgTool("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]),
+    async destroy() {
+      await server.stop().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+async function postgresIds(): Promise<[number, number]> {
+  const passwd = await readFile("/etc/passwd", "utf8");
+  const entry = passwd.split("\n").find((line) => line.startsWith("postgres:"));
+  const [, , uid, gid] = entry?.split(":") ?? [];
+  if (!uid || !gid) throw new Error("No postgres OS user: install Debian's postgresql package.");
+  return [Number(uid), Number(gid)];
 }
 
 /** A redis-server of a test's own, so it can be stopped and started again without disturbing other test files. */

@@ -9,6 +9,26 @@ export interface RedisConnectionOptions {
   prefix?: string;
 }
 
+export interface RedisEnv {
+  REDIS_URL: string;
+  REDIS_SENTINELS?: { host: string; port: number }[] | undefined;
+  REDIS_SENTINEL_NAME: string;
+  REDIS_SENTINEL_PASSWORD?: string | undefined;
+}
+
+/**
+ * Connection options beyond the URL: with Sentinel, ioredis asks the sentinels for the current primary (and again
+ * after a failover); the URL still gives the password, database and TLS (`rediss:`).
+ */
+export function redisOptionsFor(env: RedisEnv): RedisOptions {
+  if (!env.REDIS_SENTINELS?.length) return {};
+  return {
+    sentinels: env.REDIS_SENTINELS,
+    name: env.REDIS_SENTINEL_NAME,
+    ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}),
+  };
+}
+
 /** BullMQ wants maxRetriesPerRequest null on connections used by workers / blocking commands. */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });

@@ -2,6 +2,7 @@ import type { FastifyError } from "fastify";
 import type { App } from "../app";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { isAppError } from "@inbox/core";
+import { isDatabaseUnavailable } from "@inbox/db";
 
 /** One place maps errors to HTTP: domain codes keep their message, validation says what is wrong, 5xx hide details. */
 export function registerErrorHandler(app: App): void {
@@ -15,6 +16,14 @@ export function registerErrorHandler(app: App): void {
         code: "validation_failed",
         message: error.validation.map((v) => `${v.instancePath || "body"} ${v.message ?? "is invalid"}`).join("; "),
       });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Postgres is down or restarting: 503 with Retry-After, so Meta (and the console) retry instead of giving up.
+      request.log.warn({ err: error }, "database unavailable");
+      return reply
+        .status(503)
+        .header("retry-after", "5")
+        .send({ code: "unavailable", message: "The database is unavailable; try again shortly." });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {

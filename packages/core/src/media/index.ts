@@ -1,4 +1,6 @@
 export * from "./media-store";
+export * from "./create-media-store";
+export * from "./s3-media-store";
 export * from "./check-media";
 export * from "./download-media-asset";
 export * from "./open-media-asset";

@@ -26,6 +26,13 @@ export interface MediaStore {
 
 const KEY_PATTERN = /^[a-z0-9][a-z0-9/_-]{0,200}$/;
 
+/** Keys are made by the product (`newMediaKey`); anything else is refused before it reaches a file system or bucket. */
+export function assertMediaKey(key: string): void {
+  if (!KEY_PATTERN.test(key) || key.includes("..") || key.includes("//")) {
+    throw new AppError("bad_request", "Invalid media key.");
+  }
+}
+
 /** A fresh key such as `2026/11/<uuid>`: spread over folders, free of user input. */
 export function newMediaKey(now = new Date()): string {
   return `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, "0")}/${randomUUID()}`;
@@ -44,9 +51,7 @@ export class LocalDiskMediaStore implements MediaStore {
   }
 
   private pathFor(key: string): string {
-    if (!KEY_PATTERN.test(key) || key.includes("..") || key.includes("//")) {
-      throw new AppError("bad_request", "Invalid media key.");
-    }
+    assertMediaKey(key);
     const full = path.resolve(this.root, key);
     if (!full.startsWith(this.root + path.sep)) throw new AppError("bad_request", "Invalid media key.");
     return full;
@@ -91,8 +96,4 @@ export class LocalDiskMediaStore implements MediaStore {
       return false;
     }
   }
-}
-
-export function createMediaStore(env: { MEDIA_DIR: string }): MediaStore {
-  return new LocalDiskMediaStore(env.MEDIA_DIR);
 }

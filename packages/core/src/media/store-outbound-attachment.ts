@@ -24,8 +24,8 @@ export interface StoredAttachment {
 /** A file name safe to show and to hand to Meta: no path, no control characters, at most 200 characters. */
 function cleanFilename(name: string | undefined): string | null {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
   const clean = base
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, "")
     .trim()
     .slice(0, 200);
