@@ -19,7 +19,8 @@ import {
   type WebhookPayload,
 } from "@inbox/whatsapp";
 import type { Logger } from "@inbox/logger";
-import { countPlaceholders, seedTemplates } from "./templates";
+import { seedTemplates } from "./templates";
+import { checkTemplateSend, renderTemplateSend } from "./template-check";
 import { WebhookSender } from "./webhook-sender";
 
 export interface SimulatorOptions {
@@ -491,33 +492,8 @@ export class CloudApiSimulator {
     if (template.status !== "APPROVED") throw this.error(132001, `template name (${name}) is not approved`);
     if (template.category === "AUTHENTICATION" && isBsuid) throw this.error(131062);
 
-    const bodyText = template.components.find((c) => c.type === "BODY")?.text;
-    const header = template.components.find((c) => c.type === "HEADER");
-    const sent = (type: string) => components.find((c) => c.type.toLowerCase() === type)?.parameters ?? [];
-    const bodyParams = sent("body");
-    const expected = countPlaceholders(bodyText);
-    if (bodyParams.length !== expected) {
-      throw this.error(
-        132000,
-        `body: number of localizable_params (${bodyParams.length}) does not match the expected number of params (${expected})`,
-      );
-    }
-    if (bodyParams.some((p) => p.type !== "text" && p.type !== "currency" && p.type !== "date_time"))
-      throw this.error(132012);
-    if (bodyParams.some((p) => p.type === "text" && (p.text === undefined || p.text === "")))
-      throw this.error(131008, "Parameter text is missing.");
-    const headerParams = sent("header");
-    const headerFormat = header?.format?.toUpperCase();
-    if (headerFormat && ["IMAGE", "VIDEO", "DOCUMENT"].includes(headerFormat)) {
-      if (headerParams.length !== 1)
-        throw this.error(132000, `header: expected 1 ${headerFormat.toLowerCase()} parameter`);
-      if (headerParams[0]?.type !== headerFormat.toLowerCase())
-        throw this.error(132012, `header: expected ${headerFormat.toLowerCase()}`);
-    } else if (headerParams.length !== countPlaceholders(header?.text)) {
-      throw this.error(132000, "header: parameter count does not match");
-    }
-    const hydrated = bodyParams.reduce((text, p, i) => text.replace(`{{${i + 1}}}`, p.text ?? ""), bodyText ?? "");
-    if (hydrated.length > 1024) throw this.error(132005);
+    const failure = checkTemplateSend(template, components, (id) => this.media.has(id));
+    if (failure) throw this.error(failure.code, failure.details);
     return template;
   }
 
@@ -813,11 +789,8 @@ function summarizeOutbound(body: SendMessageRequest, template: MessageTemplate |
   switch (body.type) {
     case "text":
       return body.text.body;
-    case "template": {
-      const params = body.template.components?.find((c) => c.type.toLowerCase() === "body")?.parameters ?? [];
-      const text = template?.components.find((c) => c.type === "BODY")?.text ?? body.template.name;
-      return params.reduce((t, p, i) => t.replace(`{{${i + 1}}}`, p.text ?? ""), text);
-    }
+    case "template":
+      return template ? renderTemplateSend(template, body.template.components ?? []) : body.template.name;
     case "interactive":
       return body.interactive.body.text;
     case "reaction":

@@ -114,6 +114,102 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
     ],
   },
   {
+    name: "parcel_photo",
+    language: "de",
+    status: "APPROVED",
+    category: "UTILITY",
+    parameter_format: "NAMED",
+    components: [
+      { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://example.com/parcel.jpg"] } },
+      {
+        type: "BODY",
+        text: "Hallo {{customer_name}}, Ihr Paket wurde zugestellt. Das Foto zeigt, wo es liegt.",
+        example: { body_text_named_params: [{ param_name: "customer_name", example: "Erika" }] },
+      },
+      { type: "FOOTER", text: "Ihr Versandteam" },
+      {
+        type: "BUTTONS",
+        buttons: [
+          {
+            type: "URL",
+            text: "Sendung ansehen",
+            url: "https://example.com/track/{{1}}",
+            example: ["https://example.com/track/4711"],
+          },
+          { type: "QUICK_REPLY", text: "Danke" },
+        ],
+      },
+    ],
+  },
+  {
+    name: "parcel_photo",
+    language: "en",
+    status: "APPROVED",
+    category: "UTILITY",
+    parameter_format: "NAMED",
+    components: [
+      { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://example.com/parcel.jpg"] } },
+      {
+        type: "BODY",
+        text: "Hi {{customer_name}}, your parcel was delivered. The photo shows where it is.",
+        example: { body_text_named_params: [{ param_name: "customer_name", example: "Erika" }] },
+      },
+      { type: "FOOTER", text: "Your shipping team" },
+      {
+        type: "BUTTONS",
+        buttons: [
+          {
+            type: "URL",
+            text: "Track parcel",
+            url: "https://example.com/track/{{1}}",
+            example: ["https://example.com/track/4711"],
+          },
+          { type: "QUICK_REPLY", text: "Thanks" },
+        ],
+      },
+    ],
+  },
+  {
+    name: "invoice_ready",
+    language: "de",
+    status: "APPROVED",
+    category: "UTILITY",
+    parameter_format: "NAMED",
+    components: [
+      { type: "HEADER", format: "DOCUMENT", example: { header_handle: ["https://example.com/invoice.pdf"] } },
+      {
+        type: "BODY",
+        text: "Ihre Rechnung {{invoice_number}} ist da.",
+        example: { body_text_named_params: [{ param_name: "invoice_number", example: "R-2026-17" }] },
+      },
+    ],
+  },
+  {
+    name: "appointment_reminder",
+    language: "de",
+    status: "APPROVED",
+    category: "UTILITY",
+    components: [
+      { type: "HEADER", format: "TEXT", text: "Termin am {{1}}", example: { header_text: ["12. Mai"] } },
+      {
+        type: "BODY",
+        text: "Hallo {{1}}, wir erwarten Sie um {{2}} Uhr.",
+        example: { body_text: [["Erika", "10:30"]] },
+      },
+      { type: "BUTTONS", buttons: [{ type: "PHONE_NUMBER", text: "Anrufen", phone_number: "+49301234567" }] },
+    ],
+  },
+  {
+    name: "product_video",
+    language: "de",
+    status: "APPROVED",
+    category: "MARKETING",
+    components: [
+      { type: "HEADER", format: "VIDEO", example: { header_handle: ["https://example.com/product.mp4"] } },
+      { type: "BODY", text: "Neu im Sortiment: {{1}}.", example: { body_text: [["der Kaffeevollautomat X"]] } },
+    ],
+  },
+  {
     name: "winter_promo",
     language: "de",
     status: "PAUSED",
@@ -138,9 +234,4 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
 
 export function seedTemplates(): MessageTemplate[] {
   return RAW_TEMPLATES.map((t, i) => MessageTemplateSchema.parse({ ...t, id: String(900000000000000 + i + 1) }));
-}
-
-/** Number of `{{n}}`/`{{name}}` placeholders in a text. */
-export function countPlaceholders(text: string | undefined): number {
-  return new Set(text?.match(/\{\{\s*[\w]+\s*\}\}/g) ?? []).size;
 }

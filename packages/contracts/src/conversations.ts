@@ -108,7 +108,30 @@ export const SendMessageBodySchema = z.discriminatedUnion("type", [
       name: z.string().min(1),
       language: z.string().min(2),
       /** Body parameters by position ("1", "2", …) or name. */
-      parameters: z.record(z.string(), z.string()).default({}),
+      parameters: z.record(z.string(), z.string().max(1024)).default({}),
+      /**
+       * The header's value: `text` for a text header with a variable; for an image, video or document header the
+       * file, uploaded (`mediaId` from POST /api/conversations/:id/attachments) or as an https `link`.
+       */
+      header: z
+        .object({
+          text: z.string().max(60).optional(),
+          mediaId: z.string().min(1).optional(),
+          link: z.string().max(2000).optional(),
+          filename: z.string().trim().max(200).optional(),
+        })
+        .optional(),
+      /** Per button (by its index in the template): the URL suffix of a dynamic URL button, a quick reply's payload. */
+      buttons: z
+        .array(
+          z.object({
+            index: z.number().int().min(0).max(9),
+            text: z.string().max(2000).optional(),
+            payload: z.string().max(1000).optional(),
+          }),
+        )
+        .max(10)
+        .optional(),
     }),
   }),
   z.object({ type: z.literal("note"), text: z.string().trim().min(1).max(10_000), clientId }),

@@ -4,3 +4,4 @@ export * from "./events";
 export * from "./templates";
 export * from "./auth";
 export * from "./admin";
+export * from "./template-structure";

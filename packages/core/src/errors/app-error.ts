@@ -2,6 +2,7 @@
 export const APP_ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
+  template_parameters_invalid: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   totp_required: 401,

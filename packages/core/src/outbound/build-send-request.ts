@@ -1,14 +1,11 @@
 import type { Message } from "@inbox/db";
-import { OUTBOUND_MEDIA_TYPES, type SendMessageRequest } from "@inbox/whatsapp";
+import { OUTBOUND_MEDIA_TYPES, type SendMessageRequest, type TemplateComponentParameters } from "@inbox/whatsapp";
 import { orderedTemplateParameters } from "./queue-outbound-message";
+import type { StoredTemplateSend } from "./prepare-template-send";
 
 export interface Recipient {
   waId: string | null;
   userId: string | null;
-}
-
-interface StoredTemplatePayload {
-  template?: { name?: string; language?: string; parameters?: Record<string, string> };
 }
 
 interface StoredMediaPayload {
@@ -34,28 +31,15 @@ export function buildSendRequest(message: Message, recipient: Recipient): SendMe
     ...(message.replyToExternalId ? { context: { message_id: message.replyToExternalId } } : {}),
   };
   if (message.type === "template") {
-    const stored = (message.payload as StoredTemplatePayload).template ?? {};
-    const parameters = orderedTemplateParameters(stored.parameters ?? {});
+    const stored = (message.payload as { template?: Partial<StoredTemplateSend> }).template ?? {};
+    const components = templateComponents(stored);
     return {
       ...base,
       type: "template",
       template: {
         name: stored.name ?? message.templateName ?? "",
         language: { policy: "deterministic", code: stored.language ?? message.templateLanguage ?? "" },
-        ...(parameters.length
-          ? {
-              components: [
-                {
-                  type: "body",
-                  parameters: parameters.map((p) =>
-                    /^\d+$/.test(p.name)
-                      ? { type: "text", text: p.value }
-                      : { type: "text", parameter_name: p.name, text: p.value },
-                  ),
-                },
-              ],
-            }
-          : {}),
+        ...(components.length ? { components } : {}),
       },
     };
   }
@@ -74,4 +58,49 @@ export function buildSendRequest(message: Message, recipient: Recipient): SendMe
     return { ...base, type: message.type, [message.type]: content } as SendMessageRequest;
   }
   throw new Error(`outbound message type ${message.type} is not sendable yet`);
+}
+
+/**
+ * Meta's `components` of a template send: the header value (text with `parameter_name` for named templates, or the
+ * media by Meta id or link), body values in the template's order (named ones with `parameter_name`), then one
+ * component per button that takes a value (`sub_type` url with the suffix, quick_reply with its payload).
+ */
+export function templateComponents(stored: Partial<StoredTemplateSend>): TemplateComponentParameters[] {
+  const components: TemplateComponentParameters[] = [];
+  const header = stored.header;
+  if (header?.type === "text") {
+    components.push({
+      type: "header",
+      parameters: [
+        { type: "text", text: header.text, ...(header.parameterName ? { parameter_name: header.parameterName } : {}) },
+      ],
+    });
+  } else if (header) {
+    const media = header.id ? { id: header.id } : { link: header.link ?? "" };
+    const filename = header.type === "document" && header.filename ? { filename: header.filename } : {};
+    components.push({ type: "header", parameters: [{ type: header.type, [header.type]: { ...media, ...filename } }] });
+  }
+  const parameters = orderedTemplateParameters(stored.parameters ?? {});
+  if (parameters.length) {
+    components.push({
+      type: "body",
+      parameters: parameters.map((p) =>
+        /^\d+$/.test(p.name)
+          ? { type: "text", text: p.value }
+          : { type: "text", parameter_name: p.name, text: p.value },
+      ),
+    });
+  }
+  for (const button of stored.buttons ?? []) {
+    components.push({
+      type: "button",
+      sub_type: button.subType,
+      index: String(button.index),
+      parameters:
+        button.subType === "url"
+          ? [{ type: "text", text: button.text ?? "" }]
+          : [{ type: "payload", payload: button.payload ?? "" }],
+    });
+  }
+  return components;
 }

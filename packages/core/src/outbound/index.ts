@@ -14,3 +14,4 @@ export * from "./publish-message-event";
 export * from "./sweep-stuck-messages";
 export * from "./upload-outbound-media";
 export * from "./send-statements";
+export * from "./prepare-template-send";

@@ -102,14 +102,17 @@ describe("queueOutboundMessage", () => {
     expect(await codeOf(queue(conversation.id, tpl("draft_offer")))).toBe("template_not_approved");
   });
 
-  it("a wrong number of template parameters is a validation error", async () => {
+  it("a missing template value is refused with every problem (template_parameters_invalid), nothing stored", async () => {
     const { conversation } = await seedOutbound(t.db);
     const body = {
       type: "template" as const,
       clientId: "p1",
       template: { name: "order_update", language: "de", parameters: {} },
     };
-    expect(await codeOf(queue(conversation.id, body))).toBe("validation_failed");
+    const error = await queue(conversation.id, body).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe("template_parameters_invalid");
+    expect(isAppError(error) && error.details).toEqual({ problems: [{ field: "body.1", kind: "missing" }] });
+    expect(await t.db.message.count({ where: { conversationId: conversation.id } })).toBe(0);
   });
 
   it("opted_out is answered first: before window, template and consent", async () => {

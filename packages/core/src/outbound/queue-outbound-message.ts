@@ -1,5 +1,5 @@
 import type { MessageDto, SendMessageBody } from "@inbox/contracts";
-import { isUniqueViolation, type Db, type MediaAsset, type Message, type Prisma, type Template } from "@inbox/db";
+import { isUniqueViolation, type Db, type MediaAsset, type Message, type Prisma } from "@inbox/db";
 import { enqueueInTransaction } from "@inbox/jobs";
 import { AppError, isAppError } from "../errors/app-error";
 import { evaluateSendPolicy } from "./evaluate-send-policy";
@@ -8,6 +8,7 @@ import type { LivePublisher } from "../realtime/live-publisher";
 import { publishMessageEvent } from "./publish-message-event";
 import { OUTBOUND_MEDIA_LIMITS, type AttachmentType } from "../media/classify-attachment";
 import { isUuid } from "../conversations/conversation-scope";
+import { prepareTemplateSend, templateHeaderAssetId } from "./prepare-template-send";
 
 export interface QueueOutboundMessageDeps {
   db: Db;
@@ -48,21 +49,6 @@ export function orderedTemplateParameters(parameters: Record<string, string>): {
       if (Number.isInteger(na) && Number.isInteger(nb)) return na - nb;
       return a.name.localeCompare(b.name);
     });
-}
-
-/** The template body with its parameters filled in, for the console's history (Meta renders its own copy). */
-function renderTemplateText(template: Template, parameters: Record<string, string>): string | null {
-  const components: unknown[] = Array.isArray(template.components) ? template.components : [];
-  const body = components.find(
-    (c): c is Prisma.JsonObject =>
-      !!c &&
-      typeof c === "object" &&
-      !Array.isArray(c) &&
-      typeof (c as { type?: unknown }).type === "string" &&
-      (c as { type: string }).type.toUpperCase() === "BODY",
-  );
-  if (!body || typeof body.text !== "string") return null;
-  return body.text.replace(/\{\{\s*([\w]+)\s*\}\}/g, (whole, key: string) => parameters[key] ?? whole);
 }
 
 /**
@@ -158,21 +144,26 @@ export async function queueOutboundMessage(
       };
     } else {
       const tpl = template!;
-      const given = Object.keys(body.template.parameters).length;
-      if (given !== tpl.parameterCount) {
-        throw new AppError(
-          "validation_failed",
-          `Template "${tpl.name}" expects ${tpl.parameterCount} parameter(s), ${given} given.`,
-        );
+      const { stored, text, structure } = prepareTemplateSend(tpl, body.template);
+      const headerAssetId = stored.header && stored.header.type !== "text" ? stored.header.mediaAssetId : undefined;
+      if (headerAssetId && structure.header) {
+        const type = stored.header!.type as AttachmentType;
+        try {
+          await findSendableAsset(db, headerAssetId, conversation.channelId, type);
+        } catch (error) {
+          const winner = await findByClientId(db, input.conversationId, body.clientId);
+          if (winner) return { message: toMessageDto(winner), isNew: false };
+          throw error;
+        }
       }
       data = {
         ...base,
         type: "template",
-        text: renderTemplateText(tpl, body.template.parameters),
+        text,
         templateName: tpl.name,
         templateLanguage: tpl.language,
         payload: {
-          template: { name: tpl.name, language: tpl.language, parameters: body.template.parameters },
+          template: stored as unknown as Prisma.InputJsonObject,
           category: tpl.category,
           businessInitiated: decision.businessInitiated,
           isOptOutConfirmation: input.isOptOutConfirmation ?? false,
@@ -185,7 +176,9 @@ export async function queueOutboundMessage(
   try {
     message = await db.$transaction(async (tx) => {
       const created = await tx.message.create({ data });
-      const mediaAssetId = (data.payload as { media?: { mediaAssetId?: string } } | undefined)?.media?.mediaAssetId;
+      const mediaAssetId =
+        (data.payload as { media?: { mediaAssetId?: string } } | undefined)?.media?.mediaAssetId ??
+        templateHeaderAssetId(data.payload);
       if (mediaAssetId) {
         // The attachment belongs to one message: a second message cannot take it (unused, same channel).
         const claimed = await tx.mediaAsset.updateMany({

@@ -3,6 +3,7 @@ import type { Logger } from "@inbox/logger";
 import { describeCloudApiError, isGraphApiError, OUTBOUND_MEDIA_TYPES } from "@inbox/whatsapp";
 import { sha256Hex, type MediaStore } from "../media/media-store";
 import { RetryableSendError } from "./send-errors";
+import type { StoredTemplateSend } from "./prepare-template-send";
 
 /** What the upload needs of the Graph API client (GraphClient from @inbox/whatsapp satisfies it). */
 export interface MediaUploader {
@@ -17,6 +18,10 @@ export interface UploadOutboundMediaDeps {
   store: MediaStore;
   uploader: MediaUploader;
   log: Logger;
+}
+
+interface TemplatePayload {
+  template?: StoredTemplateSend;
 }
 
 interface MediaPayload {
@@ -63,11 +68,16 @@ export async function uploadOutboundMedia(
   message: Message,
   input: { phoneNumberId: string; isLastAttempt: boolean; now: Date },
 ): Promise<UploadOutboundMediaResult> {
-  const payload = (message.payload ?? {}) as Prisma.JsonObject & MediaPayload;
-  const media = payload.media;
-  if (!isMediaType(message.type) || !media?.mediaAssetId || media.id) return { outcome: "ready", payload };
+  const payload = (message.payload ?? {}) as Prisma.JsonObject & MediaPayload & TemplatePayload;
+  // A media message's file, or the file of a template's image / video / document header.
+  const header = message.type === "template" ? payload.template?.header : undefined;
+  const media = isMediaType(message.type) ? payload.media : header && header.type !== "text" ? header : undefined;
+  if (!media?.mediaAssetId || media.id) return { outcome: "ready", payload };
   const asset = await deps.db.mediaAsset.findUnique({ where: { id: media.mediaAssetId } });
-  const withId = (id: string): Prisma.JsonObject => ({ ...payload, media: { ...media, id } });
+  const withId = (id: string): Prisma.JsonObject =>
+    header
+      ? ({ ...payload, template: { ...payload.template, header: { ...media, id } } } as unknown as Prisma.JsonObject)
+      : ({ ...payload, media: { ...media, id } } as unknown as Prisma.JsonObject);
   if (asset?.providerMediaId) return { outcome: "ready", payload: withId(asset.providerMediaId) };
 
   let bytes: Buffer | null = null;
