@@ -24,6 +24,9 @@ import { webhookRoutes } from "./routes/webhooks";
 import { messageRoutes } from "./routes/messages";
 import { attachmentRoutes } from "./routes/attachments";
 import { channelAdminRoutes } from "./routes/channel-admin";
+import { conversationTemplateRoutes } from "./routes/conversation-templates";
+import { consentRequestRoutes } from "./routes/consent-requests";
+import { autoReplyRoutes } from "./routes/auto-replies";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -85,6 +88,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(messageRoutes(deps));
   await app.register(attachmentRoutes(deps));
   await app.register(channelAdminRoutes(deps));
+  await app.register(conversationTemplateRoutes(deps));
+  await app.register(consentRequestRoutes(deps));
+  await app.register(autoReplyRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -188,7 +188,7 @@ export const ConsentRecordDtoSchema = z.object({
 export const ContactDetailsDtoSchema = z.object({
   contact: ContactDtoSchema.extend({ locale: z.string().nullable(), countryCode: z.string().nullable() }),
   consents: z.array(ConsentRecordDtoSchema),
-  /** The contact withdrew the service consent: nothing but the opt-out confirmation may be sent. */
+  /** The contact withdrew the service consent and has not written since: nothing but the opt-out confirmation may be sent. */
   isOptedOut: z.boolean(),
   labels: z.array(z.object({ id: z.string(), name: z.string(), color: z.string() })),
   pastConversations: z.array(

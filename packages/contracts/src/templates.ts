@@ -24,3 +24,13 @@ export const TemplateListQuerySchema = z.object({
 });
 
 export const TemplateSyncBodySchema = z.object({ channelId: z.string().optional() }).default({});
+
+/** A template as the picker of one conversation shows it: whether this contact may receive it now, and why not. */
+export const ConversationTemplateDtoSchema = TemplateDtoSchema.extend({
+  isSendable: z.boolean(),
+  /** opted_out: the contact withdrew this purpose; consent_missing: no opt-in for a business-initiated send. */
+  blockedBy: z.enum(["opted_out", "consent_missing", "window_closed"]).nullable(),
+  /** Outside the customer's 24 h window: the template starts a business-initiated conversation. */
+  isBusinessInitiated: z.boolean(),
+});
+export type ConversationTemplateDto = z.infer<typeof ConversationTemplateDtoSchema>;

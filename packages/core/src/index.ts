@@ -23,3 +23,7 @@ export * from "./admin/manage-users";
 export * from "./admin/manage-catalog";
 export * from "./conversations/get-conversation-contact";
 export * from "./channels/register-whatsapp-number";
+export * from "./consent/auto-reply-texts";
+export * from "./consent/request-consent";
+export * from "./conversations/queue-greeting";
+export * from "./customers/choose-customer-language";

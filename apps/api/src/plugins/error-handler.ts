@@ -14,6 +14,16 @@ export function registerErrorHandler(app: App): void {
       return reply.status(400).send({
         code: "validation_failed",
         message: error.validation.map((v) => `${v.instancePath || "body"} ${v.message ?? "is invalid"}`).join("; "),
+        // Machine-readable, so the console can say in the user's language what is wrong (e.g. text too_big, 4096).
+        issues: error.validation.map((v) => {
+          const params = v.params as { maximum?: unknown; minimum?: unknown };
+          return {
+            path: v.instancePath,
+            code: v.keyword,
+            ...(typeof params.maximum === "number" ? { maximum: params.maximum } : {}),
+            ...(typeof params.minimum === "number" ? { minimum: params.minimum } : {}),
+          };
+        }),
       });
     }
     const status = error.statusCode ?? 500;

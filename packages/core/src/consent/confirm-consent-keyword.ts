@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@inbox/db";
 import { enqueueInTransaction } from "@inbox/jobs";
-import { loadConsentKeywordSettings } from "../inbound/consent-keywords";
+import { customerLanguageOf, loadAutoReplySettings } from "./auto-reply-texts";
 
 export interface ConfirmConsentKeywordInput {
   contactId: string;
@@ -35,8 +35,10 @@ export async function confirmConsentKeyword(
       select: { id: true, channelId: true },
     });
     if (!consent || !conversation) return { messageId: null };
-    const settings = await loadConsentKeywordSettings(tx);
-    const text = input.kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
+    // In the customer's language (what they wrote, else their number's country, else the configured default).
+    const settings = await loadAutoReplySettings(tx);
+    const language = await customerLanguageOf(tx, conversation.id, settings.defaultLanguage);
+    const text = (input.kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation)[language];
     const clientId = `consent-confirm-${consent.id}`;
     const id = randomUUID();
     const created = await tx.message.createManyAndReturn({
@@ -52,6 +54,7 @@ export async function confirmConsentKeyword(
             kind: "consent_confirmation",
             consentKind: input.kind,
             consentId: consent.id,
+            language,
             isOptOutConfirmation: input.kind === "opt_out",
           },
           clientId,

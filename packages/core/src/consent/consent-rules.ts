@@ -2,7 +2,9 @@
  * Who may receive what. Pure rules, used by the API before queuing and by the worker again before sending.
  *
  * - An opted-out contact (withdrawn marketing consent counts only for marketing; a withdrawn service consent
- *   — "STOP" to everything — counts for all) receives nothing but the opt-out confirmation.
+ *   — "STOP" to everything — counts for all) receives nothing but the opt-out confirmation, until they write
+ *   again: a later message is the customer's own request, so replies inside its window are allowed, while
+ *   business-initiated messages stay refused (consent_missing) until a new opt-in.
  * - Inside the 24 h window any message type may be sent.
  * - Outside it only an approved template, and a business-initiated template needs a current consent for its
  *   purpose: marketing templates need marketing consent, utility and authentication templates need the
@@ -14,6 +16,8 @@ export type TemplateCategory = "marketing" | "utility" | "authentication";
 export interface ConsentState {
   purpose: ConsentPurpose;
   status: "granted" | "withdrawn";
+  /** When the record was made; a withdrawal the customer wrote after no longer blocks replies. */
+  occurredAt?: Date | string;
 }
 
 export type SendDecision =
@@ -28,6 +32,8 @@ export interface SendCheckInput {
   consents: ConsentState[];
   /** The opt-out confirmation itself is always allowed. */
   isOptOutConfirmation?: boolean;
+  /** The customer's last message: a withdrawal older than it no longer blocks replies inside the window. */
+  lastInboundAt?: Date | null;
 }
 
 export function purposeForTemplate(category: TemplateCategory): ConsentPurpose {
@@ -38,10 +44,25 @@ function current(consents: ConsentState[], purpose: ConsentPurpose) {
   return consents.find((c) => c.purpose === purpose)?.status;
 }
 
+/**
+ * Whether a withdrawal still stands as an opt-out: the newest record of the purpose is a withdrawal and the
+ * customer has not written since (a record without a time counts as standing).
+ */
+export function isOptedOutOf(
+  consents: ConsentState[],
+  purpose: ConsentPurpose,
+  lastInboundAt: Date | null | undefined,
+): boolean {
+  const record = consents.find((c) => c.purpose === purpose);
+  if (record?.status !== "withdrawn") return false;
+  if (!lastInboundAt || record.occurredAt === undefined) return true;
+  return lastInboundAt.getTime() <= new Date(record.occurredAt).getTime();
+}
+
 export function checkSend(input: SendCheckInput): SendDecision {
   if (input.isOptOutConfirmation) return { ok: true, businessInitiated: !input.isWindowOpen };
-  const serviceWithdrawn = current(input.consents, "service") === "withdrawn";
-  const marketingWithdrawn = current(input.consents, "marketing") === "withdrawn";
+  const serviceWithdrawn = isOptedOutOf(input.consents, "service", input.lastInboundAt);
+  const marketingWithdrawn = isOptedOutOf(input.consents, "marketing", input.lastInboundAt);
   const isMarketing = input.kind === "template" && input.templateCategory === "marketing";
   if (serviceWithdrawn || (isMarketing && marketingWithdrawn)) {
     return {

@@ -3,6 +3,7 @@ import type { DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { assertConversationAccess, type AccessUser } from "./can-access-conversation";
 import { isUuid } from "./conversation-scope";
+import { isOptedOutOf } from "../consent/consent-rules";
 
 /** The contact panel of a conversation (access checked like the conversation itself). */
 export async function getConversationContact(
@@ -29,7 +30,8 @@ export async function getConversationContact(
     },
   });
   const c = conversation.contact;
-  const serviceNow = c.consents.find((x) => x.purpose === "service");
+  const newest = (purpose: "service" | "marketing") => c.consents.find((x) => x.purpose === purpose);
+  const current = [newest("service"), newest("marketing")].filter((x) => x !== undefined);
   return {
     contact: {
       id: c.id,
@@ -50,7 +52,7 @@ export async function getConversationContact(
       evidence: (x.evidence ?? {}) as Record<string, unknown>,
       occurredAt: x.occurredAt.toISOString(),
     })),
-    isOptedOut: serviceNow?.status === "withdrawn",
+    isOptedOut: isOptedOutOf(current, "service", conversation.lastInboundAt),
     labels: c.labels.map((l) => ({ id: l.label.id, name: l.label.name, color: l.label.color })),
     pastConversations: c.conversations
       .filter((x) => x.id !== conversationId)

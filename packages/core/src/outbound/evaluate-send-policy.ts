@@ -1,5 +1,5 @@
 import type { DbTx, Template } from "@inbox/db";
-import { checkSend, type ConsentState, type SendDecision } from "../consent/consent-rules";
+import { checkSend, isOptedOutOf, type ConsentState, type SendDecision } from "../consent/consent-rules";
 import { isWindowOpen } from "../conversations/window";
 import { findCurrentConsents } from "./find-current-consents";
 import { findSendableTemplate } from "./find-sendable-template";
@@ -26,10 +26,10 @@ export async function evaluateSendPolicy(
 ): Promise<{ decision: SendDecision; template: Template | null }> {
   const consents = input.consents ?? (await findCurrentConsents(db, input.contactId));
   const isOpen = isWindowOpen(input.lastInboundAt, input.now);
-  const hasOptedOut = consents.some((c) => c.purpose === "service" && c.status === "withdrawn");
-  if (hasOptedOut && !input.isOptOutConfirmation) {
+  const lastInboundAt = input.lastInboundAt;
+  if (isOptedOutOf(consents, "service", lastInboundAt) && !input.isOptOutConfirmation) {
     // Opted out is answered before anything else, even before an unknown template.
-    return { decision: checkSend({ kind: input.kind, isWindowOpen: isOpen, consents }), template: null };
+    return { decision: checkSend({ kind: input.kind, isWindowOpen: isOpen, consents, lastInboundAt }), template: null };
   }
   const template =
     input.kind === "template" && input.template
@@ -41,6 +41,7 @@ export async function evaluateSendPolicy(
     isWindowOpen: isOpen,
     consents,
     isOptOutConfirmation: input.isOptOutConfirmation ?? false,
+    lastInboundAt,
   });
   return { decision, template };
 }

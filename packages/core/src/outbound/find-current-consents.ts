@@ -7,7 +7,7 @@ export async function findCurrentConsents(db: DbTx, contactId: string): Promise<
     where: { contactId },
     orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }],
     distinct: ["purpose"],
-    select: { purpose: true, status: true },
+    select: { purpose: true, status: true, occurredAt: true },
   });
   return rows;
 }

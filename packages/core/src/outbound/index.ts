@@ -15,3 +15,4 @@ export * from "./sweep-stuck-messages";
 export * from "./upload-outbound-media";
 export * from "./send-statements";
 export * from "./prepare-template-send";
+export * from "./list-conversation-templates";

@@ -26,6 +26,8 @@ export interface QueueOutboundMessageInput {
   senderId?: string | null;
   /** The confirmation of an opt-out: the one message an opted-out contact may receive. */
   isOptOutConfirmation?: boolean;
+  /** What an automatic text is (kept in its payload, e.g. `{ kind: "consent_request", wordingVersion }`). */
+  meta?: Prisma.InputJsonObject;
 }
 
 export interface QueueOutboundMessageResult {
@@ -112,7 +114,7 @@ export async function queueOutboundMessage(
         type: "text",
         text: body.text,
         replyToExternalId: body.replyTo ?? null,
-        payload: { isOptOutConfirmation: input.isOptOutConfirmation ?? false },
+        payload: { ...input.meta, isOptOutConfirmation: input.isOptOutConfirmation ?? false },
       };
     } else if (body.type !== "template") {
       if (body.caption && (body.type === "audio" || body.type === "sticker")) {

@@ -60,9 +60,9 @@ export async function claimAndLoadMessages(
       conv."lastInboundAt" AS "_lastInboundAt",
       ct."id" AS "_contactId", ct."waId" AS "_waId", ct."userId" AS "_userId",
       COALESCE((
-        SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status"))
+        SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status", 'occurredAt', x."occurredAt"))
         FROM (
-          SELECT DISTINCT ON ("purpose") "purpose", "status" FROM "Consent"
+          SELECT DISTINCT ON ("purpose") "purpose", "status", "occurredAt" FROM "Consent"
           WHERE "contactId" = ct."id" ORDER BY "purpose", "occurredAt" DESC, "createdAt" DESC
         ) AS x
       ), '[]'::json) AS "_consents"
