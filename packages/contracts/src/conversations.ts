@@ -41,6 +41,8 @@ export const ConversationDtoSchema = z.object({
   snoozedUntil: z.iso.datetime().nullable(),
   /** Short preview of the last message (agents only; never logged). */
   lastMessagePreview: z.string().nullable(),
+  /** With a search (`q`): the newest message or note text containing it, shortened around the match. */
+  searchMatch: z.string().optional(),
   createdAt: z.iso.datetime(),
 });
 export type ConversationDto = z.infer<typeof ConversationDtoSchema>;

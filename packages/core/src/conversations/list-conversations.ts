@@ -4,6 +4,7 @@ import { AppError } from "../errors/app-error";
 import { loadConversationDtos } from "../realtime/live-dtos";
 import type { AccessUser } from "./can-access-conversation";
 import { accessibleConversationsWhere, decodeCursor, encodeCursor, isUuid } from "./conversation-scope";
+import { phoneSearchDigits } from "./phone-search";
 
 const NOTHING: Prisma.ConversationWhereInput = { id: { in: [] } };
 
@@ -35,13 +36,13 @@ export async function listConversations(
   if (query.q) {
     const q = query.q;
     const contains = { contains: q, mode: "insensitive" as const };
-    const digits = q.replace(/[^\d]/g, "");
     and.push({
       OR: [
         { contact: { displayName: contains } },
         { contact: { profileName: contains } },
-        ...(digits.length >= 3 ? [{ contact: { waId: { contains: digits } } }] : []),
-        { messages: { some: { text: contains, isPrivate: false } } },
+        ...phoneSearchDigits(q).map((digits) => ({ contact: { waId: { contains: digits } } })),
+        // Customer messages, replies and agents' private notes alike.
+        { messages: { some: { text: contains } } },
       ],
     });
   }
@@ -61,10 +62,37 @@ export async function listConversations(
     db,
     page.map((r) => r.id),
   );
-  const byId = new Map(dtos.map((d) => [d.id, d]));
+  const matches = query.q
+    ? await findSearchMatches(
+        db,
+        page.map((r) => r.id),
+        query.q,
+      )
+    : new Map<string, string>();
+  const byId = new Map(dtos.map((d) => [d.id, matches.has(d.id) ? { ...d, searchMatch: matches.get(d.id)! } : d]));
   const last = page.at(-1);
   return {
     items: page.map((r) => byId.get(r.id)).filter((d): d is ConversationDto => d !== undefined),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
   };
+}
+
+/** The newest message or note text per conversation that contains the search term, for the list to show. */
+async function findSearchMatches(db: DbTx, conversationIds: string[], q: string): Promise<Map<string, string>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db.message.findMany({
+    where: { conversationId: { in: conversationIds }, text: { contains: q, mode: "insensitive" } },
+    orderBy: [{ conversationId: "asc" }, { createdAt: "desc" }],
+    distinct: ["conversationId"],
+    select: { conversationId: true, text: true },
+  });
+  return new Map(rows.map((r) => [r.conversationId, excerptAround(r.text ?? "", q)]));
+}
+
+/** Up to ~120 characters around the first match, with "…" where text was cut. */
+export function excerptAround(text: string, q: string, width = 120): string {
+  const at = text.toLowerCase().indexOf(q.toLowerCase());
+  if (at === -1 || text.length <= width) return text.slice(0, width);
+  const start = Math.max(0, Math.min(at - Math.floor((width - q.length) / 2), text.length - width));
+  return `${start > 0 ? "…" : ""}${text.slice(start, start + width)}${start + width < text.length ? "…" : ""}`;
 }
