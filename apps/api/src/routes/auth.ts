@@ -38,7 +38,7 @@ const errors = {
 };
 const unverified = { allowUnverifiedSession: true };
 
-async function sessionDto(deps: ApiDeps, session: ActiveSession): Promise<SessionDto> {
+export async function sessionDto(deps: ApiDeps, session: ActiveSession): Promise<SessionDto> {
   const enrollment = !session.isVerified && !session.user.totpEnabled && (await isTotpRequired(deps.db));
   return {
     user: session.user,

@@ -6,3 +6,4 @@ export * from "./log-out";
 export * from "./find-session";
 export * from "./totp";
 export * from "./change-password";
+export * from "./recovery-codes";
