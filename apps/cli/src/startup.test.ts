@@ -60,6 +60,7 @@ describe("pnpm inbox (CLI)", () => {
       "lead",
       "--team",
       "Billing",
+      "--create-team",
     ];
     const r = inbox(args, { DATABASE_URL: t.url });
     expect(r.err).toBe("");
@@ -82,5 +83,16 @@ describe("pnpm inbox (CLI)", () => {
     });
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/--role must be admin, lead or agent/);
+  });
+
+  it("user create refuses an unknown team (a typo) unless --create-team is given", { timeout: 120_000 }, async () => {
+    const args = ["user", "create", "--email", "typo@example.de", "--password", "correct horse battery"];
+    const r = inbox([...args, "--role", "agent", "--team", "Biling"], { DATABASE_URL: t.url });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Unknown team "Biling"\. Existing teams: .*Billing.*--create-team/);
+    expect(await t.db.team.count({ where: { name: "Biling" } })).toBe(0);
+    expect(await t.db.user.count({ where: { email: "typo@example.de" } })).toBe(0);
+    const ok = inbox([...args, "--role", "agent", "--team", "Billing"], { DATABASE_URL: t.url });
+    expect(ok.code).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { AppError, createUser } from "@inbox/core";
 import { connectDb, loadEnv, migrateDatabase, StartupError } from "../runtime";
 
 export const USER_CREATE_USAGE =
-  "pnpm inbox user create --email E --password P --role admin|lead|agent [--team T] [--name N] [--locale de|en]";
+  "pnpm inbox user create --email E --password P --role admin|lead|agent [--team T [--create-team]] [--name N] [--locale de|en]";
 
 export async function userCreateCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -13,6 +13,7 @@ export async function userCreateCommand(argv: string[]): Promise<void> {
       password: { type: "string" },
       role: { type: "string" },
       team: { type: "string", multiple: true },
+      "create-team": { type: "boolean", default: false },
       name: { type: "string" },
       locale: { type: "string" },
     },
@@ -34,6 +35,7 @@ export async function userCreateCommand(argv: string[]): Promise<void> {
           password: values.password!,
           role: values.role as "admin" | "lead" | "agent",
           teams: values.team ?? [],
+          createMissingTeams: values["create-team"],
           ...(values.name ? { name: values.name } : {}),
           ...(values.locale === "en" || values.locale === "de" ? { locale: values.locale } : {}),
         },
@@ -44,7 +46,10 @@ export async function userCreateCommand(argv: string[]): Promise<void> {
       `Created ${user.role} ${user.email}${values.team?.length ? ` in team(s) ${values.team.join(", ")}` : ""}.`,
     );
   } catch (error) {
-    if (error instanceof AppError) throw new StartupError(error.message);
+    if (error instanceof AppError)
+      throw new StartupError(
+        error.details?.unknownTeams ? `${error.message} Pass --create-team to create it.` : error.message,
+      );
     throw error;
   } finally {
     await db.$disconnect();

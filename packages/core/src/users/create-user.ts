@@ -9,8 +9,9 @@ export const CreateUserInputSchema = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
   role: z.enum(["admin", "lead", "agent"]),
-  /** Team names; created when missing. */
+  /** Team names; missing ones are created only with `createMissingTeams` (a typo must not make a team). */
   teams: z.array(z.string().trim().min(1)).default([]),
+  createMissingTeams: z.boolean().default(true),
   locale: z.enum(["de", "en"]).default("de"),
 });
 export type CreateUserInput = z.input<typeof CreateUserInputSchema>;
@@ -24,6 +25,20 @@ export async function createUser(db: DbTx, input: CreateUserInput, actor: Actor)
     );
   }
   const data = parsed.data;
+  if (!data.createMissingTeams && data.teams.length) {
+    const known = await db.team.findMany({ where: { name: { in: data.teams } }, select: { name: true } });
+    const unknown = data.teams.filter((name) => !known.some((t) => t.name === name));
+    if (unknown.length) {
+      const existing = (await db.team.findMany({ select: { name: true }, orderBy: { name: "asc" } })).map(
+        (t) => t.name,
+      );
+      throw new AppError(
+        "validation_failed",
+        `Unknown team ${unknown.map((n) => `"${n}"`).join(", ")}. Existing teams: ${existing.join(", ") || "none"}.`,
+        { unknownTeams: unknown },
+      );
+    }
+  }
   let user: User;
   try {
     user = await db.user.create({
