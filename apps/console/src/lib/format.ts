@@ -25,3 +25,14 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(m / 60);
   return `${h}:${String(m % 60).padStart(2, "0")} h`;
 }
+
+/** A day separator's label: "Today", "Yesterday", else the date with weekday. */
+export function formatDay(iso: string, t: (key: "conv.today" | "conv.yesterday") => string): string {
+  const d = new Date(iso);
+  const today = new Date();
+  const yesterday = new Date(today);
+  yesterday.setDate(today.getDate() - 1);
+  if (d.toDateString() === today.toDateString()) return t("conv.today");
+  if (d.toDateString() === yesterday.toDateString()) return t("conv.yesterday");
+  return formatDateTime(iso, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+}

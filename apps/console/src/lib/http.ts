@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The whole error body: details such as `issues`, `problems` or `maxBytes`. */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -25,16 +27,22 @@ export async function api<T>(
   const headers: Record<string, string> = {};
   if (init.body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: "same-origin",
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    ...(init.signal ? { signal: init.signal } : {}),
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+  } catch (error) {
+    if (init.signal?.aborted) throw error;
+    throw new ApiError(0, "network", "Network error");
+  }
   if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-  if (!res.ok) throw new ApiError(res.status, json.code ?? "error", json.message ?? res.statusText);
+  if (!res.ok) throw new ApiError(res.status, json.code ?? "error", json.message ?? res.statusText, json);
   return json as T;
 }
 

@@ -1,4 +1,10 @@
-import type { ContactDetailsDto, ConversationDto, MessageDto, SendMessageBody, TemplateDto } from "@inbox/contracts";
+import type {
+  ContactDetailsDto,
+  ConversationDto,
+  ConversationTemplateDto,
+  MessageDto,
+  SendMessageBody,
+} from "@inbox/contracts";
 import { api, qs } from "../../lib/http";
 import type { Page } from "../inbox/api";
 
@@ -6,7 +12,13 @@ export const fetchConversation = (id: string) => api<ConversationDto>(`/api/conv
 export const fetchMessages = (id: string, cursor: string | null) =>
   api<Page<MessageDto>>(`/api/conversations/${id}/messages${qs({ limit: 50, cursor })}`);
 export const fetchContact = (id: string) => api<ContactDetailsDto>(`/api/conversations/${id}/contact`);
-export const fetchTemplates = () => api<{ items: TemplateDto[] }>("/api/templates");
+export const fetchConversationTemplates = (id: string) =>
+  api<{ items: ConversationTemplateDto[] }>(`/api/conversations/${id}/templates`);
+export const requestConsent = (id: string, clientId: string) =>
+  api<MessageDto & { language: string }>(`/api/conversations/${id}/consent-request`, {
+    method: "POST",
+    body: { clientId },
+  });
 export const sendMessage = (id: string, body: SendMessageBody) =>
   api<MessageDto>(`/api/conversations/${id}/messages`, { method: "POST", body });
 

@@ -1,35 +1,27 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { AttachmentDto, ConversationDto, SendMessageBody, TemplateDto } from "@inbox/contracts";
+import { Paperclip, Send, StickyNote, X } from "lucide-react";
+import type { ConversationDto, SendMessageBody } from "@inbox/contracts";
+import type { TemplateProblem } from "@inbox/contracts/template-structure";
+import { describeApiError, type DescribedError } from "../../../lib/api-errors";
 import { ApiError } from "../../../lib/http";
-import { formatDuration } from "../../../lib/format";
 import { useQuickReplies } from "../../inbox/hooks/use-directory";
-import { fetchTemplates, sendMessage } from "../api";
 import { sendTyping } from "../../live/hooks/use-live";
-import { formatBytes, precheckAttachment, uploadAttachment } from "../upload-attachment";
+import { requestConsent, sendMessage } from "../api";
+import { useAttachmentUpload } from "../hooks/use-attachment-upload";
+import { formatBytes } from "../upload-attachment";
 import { EmojiPicker } from "./emoji-picker";
+import { matchQuickReplies, QuickReplyMenu } from "./quick-reply-menu";
+import { TemplatePicker } from "./template-picker";
+import { useNow, WindowNotice } from "./window-notice";
 
-interface Attachment {
-  file: File;
-  progress: number;
-  asset: AttachmentDto | null;
-  abort: AbortController;
-}
+/** WhatsApp's limit for a text message body. */
+export const MAX_TEXT_LENGTH = 4096;
+const MAX_NOTE_LENGTH = 10_000;
 
-function templateBody(t: TemplateDto): string {
-  const body = t.components.find((c) => String(c.type).toUpperCase() === "BODY");
-  return typeof body?.text === "string" ? body.text : "";
-}
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+/** Focus requests from keyboard shortcuts ("r" reply, "n" note). */
+export const COMPOSER_FOCUS_EVENT = "inbox:composer-focus";
 
 /**
  * Text, note or template. The idempotency key (clientId) is made once per draft and kept across retries, so a
@@ -41,8 +33,9 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
   const [text, setText] = useState("");
   const [isNote, setIsNote] = useState(false);
   const clientId = useRef(crypto.randomUUID());
-  const [error, setError] = useState<string | null>(null);
-  const [attachment, setAttachment] = useState<Attachment | null>(null);
+  const [error, setError] = useState<DescribedError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [serverProblems, setServerProblems] = useState<TemplateProblem[]>([]);
   const [isDragging, setIsDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
@@ -50,75 +43,61 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
   const windowLeft = conversation.windowExpiresAt ? new Date(conversation.windowExpiresAt).getTime() - now : 0;
   const windowOpen = windowLeft > 0;
   const quickReplies = useQuickReplies();
-  const templates = useQuery({
-    queryKey: ["templates"],
-    queryFn: fetchTemplates,
-    enabled: !windowOpen && !isOptedOut,
-    staleTime: 5 * 60_000,
-  });
-  const [templateId, setTemplateId] = useState("");
-  const [vars, setVars] = useState<string[]>([]);
-  const template = templates.data?.items.find((x) => x.id === templateId);
+  useEffect(() => {
+    const focus = (e: Event) => {
+      if ((e as CustomEvent<string>).detail === "note") setIsNote(true);
+      requestAnimationFrame(() => textArea.current?.focus());
+    };
+    window.addEventListener(COMPOSER_FOCUS_EVENT, focus);
+    return () => window.removeEventListener(COMPOSER_FOCUS_EVENT, focus);
+  }, []);
 
+  const describe = (e: unknown): DescribedError => {
+    if (e instanceof ApiError && e.code === "payload_too_large") {
+      const maxBytes = (e as ApiError & { maxBytes?: number }).maxBytes ?? (e.body.maxBytes as number | undefined);
+      return {
+        text: maxBytes ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) }) : t("composer.tooLargeAny"),
+        canRetry: false,
+      };
+    }
+    if (e instanceof ApiError && e.code === "unsupported_media_type")
+      return { text: t("composer.unsupported"), canRetry: false };
+    return describeApiError(e, t);
+  };
+  const upload = useAttachmentUpload(conversation.id, (e) => setError(describe(e)));
+  const attachment = isNote ? null : upload.attachment;
+
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
+    void client.invalidateQueries({ queryKey: ["conversation-templates", conversation.id] });
+  };
   const send = useMutation({
     mutationFn: (body: SendMessageBody) => sendMessage(conversation.id, body),
-    onSuccess: () => {
+    onSuccess: (_, body) => {
       clientId.current = crypto.randomUUID();
       setText("");
-      setVars([]);
-      setAttachment(null);
+      upload.clear();
       setError(null);
-      void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
+      setServerProblems([]);
+      // A note is the exception: the next message is a reply again.
+      if (body.type === "note") setIsNote(false);
+      refresh();
     },
-    onError: (e) => setError(describeError(e)),
+    onError: (e) => {
+      setError(describe(e));
+      if (e instanceof ApiError && Array.isArray(e.body.problems)) setServerProblems(e.body.problems as TemplateProblem[]);
+    },
+  });
+  const askConsent = useMutation({
+    mutationFn: () => requestConsent(conversation.id, crypto.randomUUID()),
+    onSuccess: () => {
+      setNotice(t("composer.consentAsked"));
+      setError(null);
+      refresh();
+    },
+    onError: (e) => setError(describe(e)),
   });
 
-  function describeError(e: unknown): string {
-    if (!(e instanceof ApiError)) return t("app.error");
-    const maxBytes = (e as ApiError & { maxBytes?: number }).maxBytes;
-    if (e.code === "payload_too_large") {
-      return maxBytes
-        ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) })
-        : t("composer.tooLargeAny");
-    }
-    if (e.code === "unsupported_media_type") return t("composer.unsupported");
-    if (e.code === "network") return t("composer.uploadFailed");
-    return e.message;
-  }
-
-  const attach = (file: File | undefined) => {
-    if (!file || isNote) return;
-    attachment?.abort.abort();
-    setError(null);
-    const tooLarge = precheckAttachment(file);
-    if (tooLarge) {
-      setAttachment(null);
-      setError(t("composer.tooLarge", { max: formatBytes(tooLarge.maxBytes, i18n.language) }));
-      return;
-    }
-    const current: Attachment = { file, progress: 0, asset: null, abort: new AbortController() };
-    setAttachment(current);
-    // A new attachment is a new draft: a new idempotency key.
-    clientId.current = crypto.randomUUID();
-    uploadAttachment(
-      conversation.id,
-      file,
-      (progress) => setAttachment((a) => (a === null || a.file !== file ? a : { ...a, progress })),
-      current.abort.signal,
-    )
-      .then((asset) => setAttachment((a) => (a === null || a.file !== file ? a : { ...a, progress: 1, asset })))
-      .catch((e: unknown) => {
-        if (e instanceof ApiError && e.code === "aborted") return;
-        setAttachment((a) => (a === null || a.file !== file ? a : null));
-        setError(describeError(e));
-      });
-  };
-  const removeAttachment = () => {
-    attachment?.abort.abort();
-    setAttachment(null);
-    setError(null);
-    if (fileInput.current) fileInput.current.value = "";
-  };
   const insertEmoji = (emoji: string) => {
     const el = textArea.current;
     const start = el?.selectionStart ?? text.length;
@@ -130,34 +109,25 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     });
   };
 
-  const slash = text.startsWith("/") ? text.slice(1).toLowerCase() : null;
-  const suggestions = useMemo(
-    () =>
-      slash === null
-        ? []
-        : (quickReplies.data?.items ?? []).filter((r) => r.shortcut.toLowerCase().startsWith(slash)).slice(0, 6),
-    [slash, quickReplies.data],
-  );
+  const suggestions = matchQuickReplies(text, quickReplies.data?.items);
+  const maxLength = isNote ? MAX_NOTE_LENGTH : attachment ? 1024 : MAX_TEXT_LENGTH;
+  const isTooLong = text.trim().length > maxLength;
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (send.isPending) return;
-    if (!isNote && !windowOpen) {
-      if (!template) return;
-      const parameters = Object.fromEntries(vars.map((v, i) => [String(i + 1), v]));
-      send.mutate({
-        type: "template",
-        clientId: clientId.current,
-        template: { name: template.name, language: template.language, parameters },
-      });
+    const value = text.trim();
+    setNotice(null);
+    if (value.length > maxLength) {
+      // Said before anything is sent: a resend could not help.
+      setError({ text: t("errors.textTooLong", { count: value.length, max: maxLength }), canRetry: false });
       return;
     }
-    const value = text.trim();
-    if (attachment && !isNote) {
+    if (attachment) {
       const asset = attachment.asset;
       if (!asset) return;
       if (value && (asset.type === "audio" || asset.type === "sticker")) {
-        setError(t("composer.noCaption"));
+        setError({ text: t("composer.noCaption"), canRetry: false });
         return;
       }
       send.mutate({
@@ -179,165 +149,186 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
-      const first = suggestions[0];
+      const first = suggestions?.[0];
       if (first) setText(first.text);
       else submit();
     }
   };
+
+  const noteToggle = (
+    <label className="toggle small">
+      <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} />
+      <StickyNote aria-hidden size={14} /> {t("composer.note")}
+    </label>
+  );
+  const errorLine = error && (
+    <p role="alert" className="error" data-testid="composer-error">
+      {error.text}{" "}
+      {error.canRetry && (
+        <button type="button" onClick={() => submit()}>
+          {t("composer.retry")}
+        </button>
+      )}
+    </p>
+  );
 
   if (isOptedOut && !isNote) {
     return (
       <div className="composer disabled" role="status">
         <p>{t("composer.optedOut")}</p>
         <button type="button" onClick={() => setIsNote(true)}>
-          {t("composer.note")}
+          <StickyNote aria-hidden size={16} /> {t("composer.note")}
         </button>
       </div>
     );
   }
 
-  const preview = template
-    ? templateBody(template).replace(/\{\{(\d+)\}\}/g, (_, n: string) => vars[Number(n) - 1] || `{{${n}}}`)
-    : "";
+  const windowNotice = (
+    <WindowNotice
+      windowLeftMs={windowLeft}
+      canAskConsent={!isNote}
+      isAsking={askConsent.isPending}
+      onAskConsent={() => askConsent.mutate()}
+    />
+  );
+
+  if (!isNote && !windowOpen) {
+    return (
+      <div className="composer" data-testid="composer">
+        <div className="composer-bar">
+          {noteToggle}
+          {windowNotice}
+        </div>
+        <TemplatePicker
+          conversationId={conversation.id}
+          isSending={send.isPending}
+          serverProblems={serverProblems}
+          onUploadError={(e) => setError(describe(e))}
+          onSend={(template) => send.mutate({ type: "template", clientId: clientId.current, template })}
+        />
+        {errorLine}
+      </div>
+    );
+  }
+
+  const count = text.trim().length;
   return (
     <form
       className={["composer", isNote ? "note" : "", isDragging ? "dragging" : ""].join(" ")}
       onSubmit={submit}
       aria-label={t("app.composer")}
+      data-testid="composer"
       onDragOver={(e) => {
-        if (isNote || !windowOpen || !e.dataTransfer.types.includes("Files")) return;
+        if (isNote || !e.dataTransfer.types.includes("Files")) return;
         e.preventDefault();
         setIsDragging(true);
       }}
       onDragLeave={() => setIsDragging(false)}
       onDrop={(e) => {
-        if (isNote || !windowOpen) return;
+        if (isNote) return;
         e.preventDefault();
         setIsDragging(false);
-        attach(e.dataTransfer.files[0]);
+        setError(null);
+        upload.attach(e.dataTransfer.files[0]);
       }}
     >
       <div className="composer-bar">
-        <label className="small">
-          <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} /> {t("composer.note")}
-        </label>
-        <span className="small muted" data-testid="window">
-          {windowOpen ? t("composer.windowLeft", { time: formatDuration(windowLeft) }) : t("composer.windowClosed")}
+        {noteToggle}
+        {isNote ? <span className="small muted">{t("composer.noteHint")}</span> : windowNotice}
+      </div>
+      <div className="composer-row">
+        {!isNote && (
+          <>
+            <input
+              ref={fileInput}
+              type="file"
+              hidden
+              data-testid="attach-input"
+              accept="image/jpeg,image/png,image/webp,video/mp4,video/3gpp,audio/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+              onChange={(e) => {
+                setError(null);
+                upload.attach(e.target.files?.[0]);
+              }}
+            />
+            <button
+              type="button"
+              className="icon"
+              aria-label={t("composer.attach")}
+              title={t("composer.attach")}
+              onClick={() => fileInput.current?.click()}
+            >
+              <Paperclip aria-hidden size={20} />
+            </button>
+          </>
+        )}
+        <EmojiPicker onPick={insertEmoji} />
+        <textarea
+          ref={textArea}
+          data-composer-input
+          aria-label={t("composer.placeholder")}
+          aria-describedby="composer-counter"
+          placeholder={t("composer.placeholder")}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (error && !error.canRetry) setError(null);
+            if (!isNote) sendTyping(conversation.id);
+          }}
+          onKeyDown={onKey}
+          rows={2}
+        />
+        <button
+          type="submit"
+          className="primary send"
+          disabled={send.isPending || (attachment ? !attachment.asset : !text.trim())}
+          aria-label={send.isPending ? t("composer.sending") : t("composer.send")}
+        >
+          <Send aria-hidden size={18} />
+          <span className="label">{send.isPending ? t("composer.sending") : t("composer.send")}</span>
+        </button>
+      </div>
+      <div className="composer-foot">
+        <span id="composer-counter" className={isTooLong ? "small error" : "small muted"} data-testid="char-counter">
+          {t("composer.counter", { count, max: maxLength })}
         </span>
       </div>
-      {!isNote && !windowOpen ? (
-        <div className="template-picker">
-          <label>
-            {t("composer.template")}
-            <select
-              value={templateId}
-              onChange={(e) => {
-                setTemplateId(e.target.value);
-                setVars([]);
-              }}
-            >
-              <option value="">{t("composer.chooseTemplate")}</option>
-              {templates.data?.items.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name} ({x.language}, {x.category})
-                </option>
-              ))}
-            </select>
-          </label>
-          {template &&
-            Array.from({ length: template.parameterCount }, (_, i) => (
-              <label key={i}>
-                {t("composer.variable", { n: i + 1 })}
-                <input
-                  value={vars[i] ?? ""}
-                  onChange={(e) => setVars((v) => Object.assign([...v], { [i]: e.target.value }))}
-                />
-              </label>
-            ))}
-          {template && (
-            <p className="preview" aria-label={t("composer.preview")}>
-              {preview}
-            </p>
-          )}
-          <button type="submit" disabled={!template || send.isPending}>
-            {send.isPending ? t("composer.sending") : t("composer.sendTemplate")}
-          </button>
-        </div>
-      ) : (
-        <div className="composer-row">
-          {!isNote && (
-            <>
-              <input
-                ref={fileInput}
-                type="file"
-                hidden
-                data-testid="attach-input"
-                accept="image/jpeg,image/png,image/webp,video/mp4,video/3gpp,audio/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
-                onChange={(e) => attach(e.target.files?.[0])}
-              />
-              <button
-                type="button"
-                className="icon"
-                aria-label={t("composer.attach")}
-                title={t("composer.attach")}
-                onClick={() => fileInput.current?.click()}
-              >
-                📎
-              </button>
-            </>
-          )}
-          <EmojiPicker onPick={insertEmoji} />
-          <textarea
-            ref={textArea}
-            aria-label={t("composer.placeholder")}
-            placeholder={t("composer.placeholder")}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              sendTyping(conversation.id);
-            }}
-            onKeyDown={onKey}
-            rows={2}
-          />
-          <button type="submit" disabled={send.isPending || (attachment && !isNote ? !attachment.asset : !text.trim())}>
-            {send.isPending ? t("composer.sending") : t("composer.send")}
-          </button>
-        </div>
-      )}
-      {attachment && !isNote && (
+      {attachment && (
         <div className="attachment" data-testid="attachment">
-          <span className="name">📎 {attachment.file.name}</span>
+          <Paperclip aria-hidden size={16} />
+          <span className="name">{attachment.file.name}</span>
           <span className="small muted">{formatBytes(attachment.file.size, i18n.language)}</span>
           {attachment.asset ? (
             <span className="small muted">{t("composer.attached")}</span>
           ) : (
             <progress max={1} value={attachment.progress} aria-label={t("composer.uploading")} />
           )}
-          <button type="button" onClick={removeAttachment} aria-label={t("composer.removeAttachment")}>
-            ✕
+          <button
+            type="button"
+            className="icon"
+            onClick={() => {
+              upload.remove();
+              setError(null);
+              if (fileInput.current) fileInput.current.value = "";
+            }}
+            aria-label={t("composer.removeAttachment")}
+          >
+            <X aria-hidden size={16} />
           </button>
         </div>
       )}
       {isDragging && <p className="small muted">{t("composer.dropHere")}</p>}
-      {suggestions.length > 0 && (
-        <ul className="suggestions" aria-label={t("composer.quickReplies")}>
-          {suggestions.map((r) => (
-            <li key={r.id}>
-              <button type="button" onClick={() => setText(r.text)}>
-                /{r.shortcut} — {r.title}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}{" "}
-          <button type="button" onClick={() => submit()}>
-            {t("composer.retry")}
-          </button>
+      <QuickReplyMenu
+        text={text}
+        suggestions={suggestions}
+        hasAny={(quickReplies.data?.items.length ?? 0) > 0 || quickReplies.isPending}
+        onPick={setText}
+      />
+      {notice && (
+        <p role="status" className="small success">
+          {notice}
         </p>
       )}
+      {errorLine}
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { X } from "lucide-react";
 import type { ContactDetailsDto } from "@inbox/contracts";
 import { formatDateTime } from "../../../lib/format";
 
@@ -33,13 +34,26 @@ function Evidence({ consent }: { consent: Consent }) {
   );
 }
 
-export function ContactPanel({ details }: { details: ContactDetailsDto | undefined }) {
+const SOURCES = ["chat_keyword", "web_form", "widget", "agent", "import", "whatsapp", "api"] as const;
+const isKnownSource = (s: string): s is (typeof SOURCES)[number] => (SOURCES as readonly string[]).includes(s);
+
+export function ContactPanel({ details, onClose }: { details: ContactDetailsDto | undefined; onClose: () => void }) {
   const { t } = useTranslation();
-  if (!details) return <aside className="contact-panel muted">{t("app.loading")}</aside>;
+  if (!details)
+    return (
+      <aside className="contact-panel muted" id="contact-panel">
+        {t("app.loading")}
+      </aside>
+    );
   const c = details.contact;
   return (
-    <aside className="contact-panel" aria-label={t("contact.title")}>
-      <h2>{c.displayName ?? c.profileName ?? c.username ?? "?"}</h2>
+    <aside className="contact-panel" aria-label={t("contact.title")} id="contact-panel" data-testid="contact-panel">
+      <div className="panel-head">
+        <h2>{c.displayName ?? c.profileName ?? c.username ?? "?"}</h2>
+        <button type="button" className="icon panel-close" onClick={onClose} aria-label={t("app.close")}>
+          <X aria-hidden size={20} />
+        </button>
+      </div>
       <p>
         {t("contact.number")}: {c.waId ? `+${c.waId}` : (c.userId ?? "—")}
       </p>
@@ -51,7 +65,7 @@ export function ContactPanel({ details }: { details: ContactDetailsDto | undefin
         <ul className="small">
           {details.consents.map((x, i) => (
             <li key={i}>
-              {t(`contact.purpose.${x.purpose}`)}: {t(`contact.${x.status}`)} ({t(`contact.source.${x.source}`)},{" "}
+              {t(`contact.purpose.${x.purpose}`)}: {t(`contact.${x.status}`)} ({isKnownSource(x.source) ? t(`contact.source.${x.source}`) : x.source},{" "}
               {formatDateTime(x.occurredAt)}){x.wordingText && <q> {x.wordingText}</q>}
               <Evidence consent={x} />
             </li>

@@ -1,17 +1,20 @@
-import { useEffect, useRef, useState } from "react";
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { ConversationDto, MessageDto, SessionDto } from "@inbox/contracts";
-import { formatDateTime } from "../../../lib/format";
+import { Link } from "react-router";
+import { ArrowLeft, Ellipsis, UserRound } from "lucide-react";
+import type { SessionDto } from "@inbox/contracts";
 import { ApiError } from "../../../lib/http";
-import { SNOOZE_PRESETS, snoozeUntil, type SnoozePreset } from "../../../lib/snooze";
 import { contactName } from "../../inbox/components/conversation-list";
-import { useLabels, usePresence, useTeams, useUsers } from "../../inbox/hooks/use-directory";
-import { fetchContact, fetchConversation, fetchMessages, runAction, type Action } from "../api";
+import { onTyping } from "../../live/hooks/use-live";
+import { fetchContact, fetchConversation } from "../api";
 import { Composer } from "./composer";
 import { ContactPanel } from "./contact-panel";
-import { MessageItem } from "./message-item";
-import { onTyping } from "../../live/hooks/use-live";
+import { ConversationActions } from "./conversation-actions";
+import { MessageList } from "./message-list";
+
+/** Closes the contact panel or goes back to the list ("Escape"). */
+export const BACK_EVENT = "inbox:back";
 
 /** Colleagues typing in this conversation (shown for 5 s after their last keystroke). */
 function useTyping(conversationId: string, myId: string): string[] {
@@ -32,224 +35,85 @@ function useTyping(conversationId: string, myId: string): string[] {
 }
 
 /**
- * Opening a conversation marks it read, and so do customer messages arriving while it is open in a visible tab;
- * a tab in the background leaves them unread until it is looked at again.
+ * One conversation: header (back to the list on narrow screens, contact panel toggle, actions), thread, composer,
+ * and the contact panel beside it on wide screens or over it on narrow ones.
  */
-function useMarkReadWhileVisible(c: ConversationDto, markRead: () => void) {
-  const markReadRef = useRef(markRead);
-  useEffect(() => {
-    markReadRef.current = markRead;
-  });
-  const hasUnread = c.unreadCount > 0;
-  useEffect(() => {
-    if (!hasUnread) return;
-    const markIfVisible = () => {
-      if (document.visibilityState === "visible") markReadRef.current();
-    };
-    markIfVisible();
-    document.addEventListener("visibilitychange", markIfVisible);
-    return () => document.removeEventListener("visibilitychange", markIfVisible);
-  }, [c.id, c.unreadCount, hasUnread]);
-}
-
-function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
-  const { t } = useTranslation();
-  const client = useQueryClient();
-  const users = useUsers();
-  const teams = useTeams();
-  const labels = useLabels();
-  const presence = usePresence();
-  const isOnline = (id: string) => id === session.user.id || (presence.data?.onlineUserIds.includes(id) ?? false);
-  const assignee = c.assigneeId ? users.data?.items.find((u) => u.id === c.assigneeId) : undefined;
-  const isLead = session.user.role !== "agent";
-  const act = useMutation({
-    mutationFn: (a: Action) => runAction(c.id, a),
-    onSuccess: (dto) => {
-      client.setQueryData(["conversation", c.id], dto);
-      void client.invalidateQueries({ queryKey: ["conversations"] });
-    },
-  });
-  const me = session.user.id;
-  useMarkReadWhileVisible(c, () => {
-    if (!act.isPending) act.mutate({ path: "read" });
-  });
-  return (
-    <div className="actions" role="toolbar" aria-label={t("app.actions")}>
-      {assignee && (
-        <span className="small" data-testid="assignee" data-online={isOnline(assignee.id)}>
-          {t("conv.assignedTo", { name: assignee.name })}{" "}
-          <span className={isOnline(assignee.id) ? "presence online" : "presence"}>
-            ● {isOnline(assignee.id) ? t("conv.online") : t("conv.offline")}
-          </span>
-        </span>
-      )}
-      {c.assigneeId !== me && (
-        <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: me } })}>{t("conv.assignToMe")}</button>
-      )}
-      {c.assigneeId && (isLead || c.assigneeId === me) && (
-        <button onClick={() => act.mutate({ path: "assign", body: { assigneeId: null } })}>{t("conv.unassign")}</button>
-      )}
-      {isLead && (
-        <select
-          aria-label={t("conv.assign")}
-          value={c.assigneeId ?? ""}
-          onChange={(e) => act.mutate({ path: "assign", body: { assigneeId: e.target.value || null } })}
-        >
-          <option value="">{t("conv.assign")} …</option>
-          {users.data?.items.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-              {isOnline(u.id) ? ` ● ${t("conv.online")}` : ""}
-            </option>
-          ))}
-        </select>
-      )}
-      <select
-        aria-label={t("conv.handover")}
-        value=""
-        onChange={(e) => e.target.value && act.mutate({ path: "handover", body: { teamId: e.target.value } })}
-      >
-        <option value="">{t("conv.handover")} …</option>
-        {teams.data?.items
-          .filter((tm) => tm.id !== c.teamId)
-          .map((tm) => (
-            <option key={tm.id} value={tm.id}>
-              {tm.name}
-            </option>
-          ))}
-      </select>
-      <select
-        aria-label={t("conv.labels")}
-        value=""
-        onChange={(e) => {
-          const id = e.target.value;
-          if (!id) return;
-          const current = c.labels.map((l) => l.id);
-          act.mutate({
-            path: "labels",
-            method: "PUT",
-            body: { labelIds: current.includes(id) ? current.filter((x) => x !== id) : [...current, id] },
-          });
-        }}
-      >
-        <option value="">{t("conv.labels")} …</option>
-        {labels.data?.items.map((l) => (
-          <option key={l.id} value={l.id}>
-            {c.labels.some((x) => x.id === l.id) ? "✓ " : ""}
-            {l.name}
-          </option>
-        ))}
-      </select>
-      {c.snoozedUntil ? (
-        <span className="small" data-testid="snoozed">
-          {t("conv.snoozedUntil", { when: formatDateTime(c.snoozedUntil) })}{" "}
-          <button onClick={() => act.mutate({ path: "snooze", body: { until: null } })}>{t("conv.wake")}</button>
-        </span>
-      ) : (
-        c.status !== "resolved" && (
-          <select
-            aria-label={t("conv.snooze")}
-            value=""
-            onChange={(e) => {
-              const preset = e.target.value as SnoozePreset | "";
-              if (preset) act.mutate({ path: "snooze", body: { until: snoozeUntil(preset).toISOString() } });
-            }}
-          >
-            <option value="">{t("conv.snooze")} …</option>
-            {SNOOZE_PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {t(`conv.snoozePreset.${p}`)}
-              </option>
-            ))}
-          </select>
-        )
-      )}
-      {c.unreadCount > 0 && <button onClick={() => act.mutate({ path: "read" })}>{t("conv.markRead")}</button>}
-      {c.status === "resolved" ? (
-        <button onClick={() => act.mutate({ path: "status", body: { status: "open" } })}>{t("conv.reopen")}</button>
-      ) : (
-        <button className="primary" onClick={() => act.mutate({ path: "status", body: { status: "resolved" } })}>
-          {t("conv.resolve")}
-        </button>
-      )}
-      {act.isError && (
-        <span role="alert" className="error small">
-          {act.error.message}
-        </span>
-      )}
-    </div>
-  );
-}
-
-function Messages({ id }: { id: string }) {
-  const { t } = useTranslation();
-  const q = useInfiniteQuery({
-    queryKey: ["messages", id],
-    queryFn: ({ pageParam }) => fetchMessages(id, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
-  const top = useRef<HTMLLIElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
-  useEffect(() => {
-    const el = top.current;
-    if (!el) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries[0]?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-  if (q.isPending) return <p className="muted">{t("app.loading")}</p>;
-  if (q.isError) return <p role="alert">{t("app.error")}</p>;
-  const newestFirst: MessageDto[] = q.data.pages.flatMap((p) => p.items);
-  const byWamid = new Map(newestFirst.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
-  // column-reverse: the newest message is at the bottom and the view starts there; older pages load on scroll-up.
-  return (
-    <ol className="messages" aria-label={t("app.messages")} aria-live="polite">
-      {newestFirst.length === 0 && <li className="muted">{t("conv.noMessages")}</li>}
-      {newestFirst.map((m) => (
-        <MessageItem key={m.id} m={m} quoted={m.replyToExternalId ? byWamid.get(m.replyToExternalId) : undefined} />
-      ))}
-      <li ref={top} className="muted small sentinel">
-        {isFetchingNextPage ? t("conv.older") : ""}
-      </li>
-    </ol>
-  );
-}
-
 export function ConversationView({ id, session }: { id: string; session: SessionDto }) {
   const { t } = useTranslation();
   const conv = useQuery({ queryKey: ["conversation", id], queryFn: () => fetchConversation(id), retry: false });
   const contact = useQuery({ queryKey: ["contact", id], queryFn: () => fetchContact(id), enabled: conv.isSuccess });
   const typing = useTyping(id, session.user.id);
+  const [isPanelOpen, setIsPanelOpen] = useState(false);
+  const [areActionsOpen, setAreActionsOpen] = useState(false);
+  useEffect(() => {
+    const back = (e: Event) => {
+      if (isPanelOpen) {
+        setIsPanelOpen(false);
+        e.preventDefault();
+      }
+    };
+    window.addEventListener(BACK_EVENT, back);
+    return () => window.removeEventListener(BACK_EVENT, back);
+  }, [isPanelOpen]);
+
   if (conv.isPending) return <p className="muted center">{t("app.loading")}</p>;
   if (conv.isError) {
     const code = conv.error instanceof ApiError ? conv.error.code : "";
     return (
-      <p role="alert" className="center error" data-testid="conversation-error">
-        {code === "forbidden" ? t("inbox.forbidden") : code === "not_found" ? t("inbox.notFound") : t("app.error")}
-      </p>
+      <div className="center">
+        <p role="alert" className="error" data-testid="conversation-error">
+          {code === "forbidden" ? t("inbox.forbidden") : code === "not_found" ? t("inbox.notFound") : t("app.error")}
+        </p>
+        <Link to="/">{t("app.back")}</Link>
+      </div>
     );
   }
   const c = conv.data;
+  const name = contactName(c.contact);
   return (
-    <div className="conversation">
+    <div className={isPanelOpen ? "conversation panel-open" : "conversation"}>
       <div className="thread">
         <header className="conv-header">
-          <h2 data-testid="conversation-title">{contactName(c.contact)}</h2>
-          <span className={`status-pill ${c.status}`} data-testid="conversation-status">
+          <Link to="/" className="icon-link back" aria-label={t("app.back")} title={t("app.back")}>
+            <ArrowLeft aria-hidden size={20} />
+          </Link>
+          <h2 data-testid="conversation-title">{name}</h2>
+          <span className={`status-pill ${c.status}`} data-testid="conversation-status" title={t(`inbox.statusHelp.${c.status}`)}>
             {t(`inbox.status.${c.status}`)}
           </span>
-          <Actions c={c} session={session} />
+          <span className="header-buttons">
+            <button
+              type="button"
+              className="icon more-toggle"
+              aria-expanded={areActionsOpen}
+              aria-controls="conversation-actions"
+              aria-label={t("conv.moreActions")}
+              title={t("conv.moreActions")}
+              onClick={() => setAreActionsOpen((o) => !o)}
+            >
+              <Ellipsis aria-hidden size={20} />
+            </button>
+            <button
+              type="button"
+              className="icon panel-toggle"
+              aria-expanded={isPanelOpen}
+              aria-controls="contact-panel"
+              aria-label={t("conv.contactPanel")}
+              title={t("conv.contactPanel")}
+              onClick={() => setIsPanelOpen((o) => !o)}
+            >
+              <UserRound aria-hidden size={20} />
+            </button>
+          </span>
+          <ConversationActions c={c} session={session} isOpen={areActionsOpen} />
         </header>
-        <Messages id={id} />
+        <MessageList id={id} session={session} customerName={name} />
         <p className="muted small typing" aria-live="polite">
-          {typing.map((name) => t("conv.typing", { name })).join(" ")}
+          {typing.map((n) => t("conv.typing", { name: n })).join(" ")}
         </p>
         <Composer conversation={c} isOptedOut={contact.data?.isOptedOut ?? false} />
       </div>
-      <ContactPanel details={contact.data} />
+      <ContactPanel details={contact.data} onClose={() => setIsPanelOpen(false)} />
     </div>
   );
 }
