@@ -122,7 +122,9 @@ describe("agent console in Chromium", () => {
     const live = createLivePublisher(stack.redis, stack.prefix);
     await live.publish(await buildLiveEvents(stack.t.db, { updatedMessageIds: [outbound.id] }));
     await page.locator(`[data-message-id="${outbound.id}"] .ticks.read`).waitFor({ timeout: 5000 });
-    expect(await page.locator(`[data-message-id="${outbound.id}"] .ticks`).textContent()).toBe("✓✓");
+    // Read: the double tick icon (lucide CheckCheck), labelled for screen readers.
+    expect(await page.locator(`[data-message-id="${outbound.id}"] .ticks`).getAttribute("aria-label")).toBe("read");
+    expect(await page.locator(`[data-message-id="${outbound.id}"] .ticks svg`).count()).toBe(1);
   });
 
   it("window closed: switches to the template picker with variables and a preview", async () => {

@@ -1,32 +1,58 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
-import de from "./locales/de.json";
-import en from "./locales/en.json";
+
+type En = typeof import("./locales/en.json");
+type De = typeof import("./locales/de.json");
 
 /** The texts' shape with every leaf a string. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+/** Compiles only when A has every key of B (with string leaves). */
+type HasKeysOf<A extends Shape<B>, B> = [A, B];
 // Both locale files have exactly the same keys: a key missing in either fails the type check (both directions).
-const isSameShapeDe: Shape<typeof en> = de;
-const isSameShapeEn: Shape<typeof de> = en;
-void [isSameShapeDe, isSameShapeEn];
+export type LocaleKeysMatch = [HasKeysOf<De, En>, HasKeysOf<En, De>];
 
 declare module "i18next" {
   interface CustomTypeOptions {
-    resources: { translation: typeof en };
+    resources: { translation: En };
   }
 }
 
-const stored = typeof localStorage !== "undefined" ? localStorage.getItem("inbox.lang") : null;
-void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, de: { translation: de } },
-  lng: stored ?? (navigator.language.startsWith("de") ? "de" : "en"),
-  fallbackLng: "en",
-  interpolation: { escapeValue: false },
-});
-i18n.on("languageChanged", (lng) => {
+export type Language = "de" | "en";
+/** Each language is its own chunk: the console downloads only the one in use. */
+const LOADERS: Record<Language, () => Promise<{ default: Shape<En> }>> = {
+  de: () => import("./locales/de.json"),
+  en: () => import("./locales/en.json"),
+};
+
+async function ensureLoaded(lng: Language): Promise<void> {
+  if (i18n.hasResourceBundle(lng, "translation")) return;
+  i18n.addResourceBundle(lng, "translation", (await LOADERS[lng]()).default);
+}
+
+/** Loads the user's language (stored choice, else the browser's) and starts i18next; render after it resolves. */
+export async function initI18n(): Promise<void> {
+  const stored = localStorage.getItem("inbox.lang");
+  const lng: Language = stored === "de" || stored === "en" ? stored : navigator.language.startsWith("de") ? "de" : "en";
+  await i18n.use(initReactI18next).init({
+    resources: {},
+    lng,
+    fallbackLng: false,
+    interpolation: { escapeValue: false },
+    partialBundledLanguages: true,
+  });
+  await ensureLoaded(lng);
   document.documentElement.lang = lng;
-  localStorage.setItem("inbox.lang", lng);
-});
-document.documentElement.lang = i18n.language;
+  i18n.on("languageChanged", (next) => {
+    document.documentElement.lang = next;
+    localStorage.setItem("inbox.lang", next);
+  });
+}
+
+/** Switches the console's language, loading its texts first. */
+export async function switchLanguage(lng: string): Promise<void> {
+  const language: Language = lng === "de" ? "de" : "en";
+  await ensureLoaded(language);
+  await i18n.changeLanguage(language);
+}
 
 export default i18n;

@@ -6,3 +6,4 @@ export * from "./auth";
 export * from "./admin";
 export * from "./template-structure";
 export * from "./auto-replies";
+export * from "./business-profile";

@@ -1,5 +1,13 @@
-import type { ChannelDto, LabelDto, QuickReplyDto, TemplateDto, UserDto } from "@inbox/contracts";
-import { api } from "../../lib/http";
+import type {
+  AutoReplySettings,
+  BusinessProfileDto,
+  ChannelDto,
+  LabelDto,
+  QuickReplyDto,
+  TemplateDto,
+  UserDto,
+} from "@inbox/contracts";
+import { api, ApiError, getCsrfToken } from "../../lib/http";
 
 export const adminApi = {
   users: () => api<{ items: UserDto[] }>("/api/admin/users"),
@@ -21,4 +29,26 @@ export const adminApi = {
   security: () => api<{ requireTotp: boolean }>("/api/admin/settings/security"),
   setSecurity: (requireTotp: boolean) =>
     api<{ requireTotp: boolean }>("/api/admin/settings/security", { method: "PUT", body: { requireTotp } }),
+  resetTotp: (id: string) => api<void>(`/api/admin/users/${id}/totp/reset`, { method: "POST" }),
+  syncTemplates: () => api<{ channelIds: string[] }>("/api/templates/sync", { method: "POST", body: {} }),
+  autoReplies: () => api<AutoReplySettings>("/api/admin/auto-replies"),
+  saveAutoReplies: (body: AutoReplySettings) =>
+    api<AutoReplySettings>("/api/admin/auto-replies", { method: "PUT", body }),
+  businessProfile: (channelId: string) =>
+    api<BusinessProfileDto>(`/api/admin/channels/${channelId}/business-profile`),
+  saveBusinessProfile: (channelId: string, body: Partial<BusinessProfileDto>) =>
+    api<BusinessProfileDto>(`/api/admin/channels/${channelId}/business-profile`, { method: "PUT", body }),
+  uploadProfilePhoto: async (channelId: string, file: File) => {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    const res = await fetch(`/api/admin/channels/${channelId}/business-profile/photo`, {
+      method: "POST",
+      body: form,
+      credentials: "same-origin",
+      headers: { "x-csrf-token": getCsrfToken() ?? "" },
+    });
+    const json = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+    if (!res.ok) throw new ApiError(res.status, json.code ?? "error", json.message ?? res.statusText, json);
+    return json as BusinessProfileDto;
+  },
 };

@@ -23,3 +23,10 @@ export const logOut = async () => {
 };
 export const changePassword = async (currentPassword: string, newPassword: string) =>
   remember(await api<SessionDto>("/api/auth/password", { method: "POST", body: { currentPassword, newPassword } }));
+export const verifyRecoveryCode = async (code: string) =>
+  remember(await api<SessionDto>("/api/auth/totp/recovery", { method: "POST", body: { code } }));
+export const createRecoveryCodes = (password?: string) =>
+  api<{ codes: string[] }>("/api/auth/recovery-codes", { method: "POST", body: password ? { password } : {} });
+export const countRecoveryCodes = () => api<{ remaining: number }>("/api/auth/recovery-codes");
+export const disableTotp = (password: string) =>
+  api<void>("/api/auth/totp/disable", { method: "POST", body: { password } });

@@ -2,10 +2,14 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { SessionDto } from "@inbox/contracts";
 import { ApiError } from "../../../lib/http";
-import { confirmTotp, enrollTotp, logIn, verifyTotp } from "../api";
+import { describeApiError } from "../../../lib/api-errors";
+import { logIn, verifyRecoveryCode, verifyTotp } from "../api";
 import { useSetSession } from "../hooks/use-session";
+import { TotpSetup } from "./totp-setup";
 
-/** Sign-in: password, then (when needed) the TOTP code or the mandatory enrolment. */
+type Step = "password" | "totp" | "recovery" | "enroll";
+
+/** Sign-in: password, then (when needed) the TOTP code, a recovery code, or the mandatory enrolment. */
 export function LoginPage({ pending }: { pending?: SessionDto | null }) {
   const { t } = useTranslation();
   const setSession = useSetSession();
@@ -14,10 +18,9 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
   const [code, setCode] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [step, setStep] = useState<"password" | "totp" | "enroll">(
+  const [step, setStep] = useState<Step>(
     pending?.totpRequired ? "totp" : pending?.totpEnrollmentRequired ? "enroll" : "password",
   );
-  const [secret, setSecret] = useState<string | null>(null);
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -29,9 +32,11 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
       setError(
         code === "account_locked" || code === "rate_limited"
           ? t("login.locked")
-          : step === "password"
-            ? t("login.failed")
-            : t("login.badCode"),
+          : code === "invalid_credentials"
+            ? step === "password"
+              ? t("login.failed")
+              : t("login.badCode")
+            : describeApiError(e, t).text,
       );
     } finally {
       setBusy(false);
@@ -39,32 +44,42 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
   };
 
   const done = (session: SessionDto) => {
+    setCode("");
     if (session.totpRequired) setStep("totp");
-    else if (session.totpEnrollmentRequired) {
-      setStep("enroll");
-      void enrollTotp().then((r) => setSecret(r.secret));
-    } else setSession(session);
+    else if (session.totpEnrollmentRequired) setStep("enroll");
+    else setSession(session);
   };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (step === "password") void run(async () => done(await logIn(email, password)));
     else if (step === "totp") void run(async () => done(await verifyTotp(code)));
-    else void run(async () => done(await confirmTotp(code)));
+    else if (step === "recovery") void run(async () => done(await verifyRecoveryCode(code)));
   };
 
-  if (step === "enroll" && !secret && !busy)
-    void enrollTotp().then(
-      (r) => setSecret(r.secret),
-      () => undefined,
+  const title = {
+    password: t("login.title"),
+    totp: t("login.totpTitle"),
+    recovery: t("login.recoveryTitle"),
+    enroll: t("login.enrollTitle"),
+  }[step];
+
+  if (step === "enroll") {
+    return (
+      <main className="login" id="main">
+        <div className="card login-card">
+          <h1 id="login-title">{title}</h1>
+          <p className="small">{t("login.enrollHelp")}</p>
+          <TotpSetup onEnabled={setSession} />
+        </div>
+      </main>
     );
+  }
 
   return (
     <main className="login" id="main">
       <form onSubmit={submit} className="card login-card" aria-labelledby="login-title">
-        <h1 id="login-title">
-          {step === "password" ? t("login.title") : step === "totp" ? t("login.totpTitle") : t("login.enrollTitle")}
-        </h1>
+        <h1 id="login-title">{title}</h1>
         {step === "password" ? (
           <>
             <label>
@@ -91,38 +106,55 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
               />
             </label>
           </>
+        ) : step === "totp" ? (
+          <label>
+            {t("login.totpCode")}
+            <input
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="\d{6}"
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              autoFocus
+            />
+          </label>
         ) : (
-          <>
-            {step === "enroll" && (
-              <p>
-                {t("login.enrollHelp")}
-                <br />
-                {t("login.secret")}: <code data-testid="totp-secret">{secret ?? "…"}</code>
-              </p>
-            )}
-            <label>
-              {t("login.totpCode")}
-              <input
-                name="code"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="\d{6}"
-                required
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-                autoFocus
-              />
-            </label>
-          </>
+          <label>
+            {t("login.recoveryCode")}
+            <input
+              name="recovery-code"
+              autoComplete="off"
+              spellCheck={false}
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              autoFocus
+            />
+          </label>
         )}
         {error && (
           <p role="alert" className="error">
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy}>
           {step === "password" ? t("login.submit") : t("login.verify")}
         </button>
+        {(step === "totp" || step === "recovery") && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setCode("");
+              setError(null);
+              setStep(step === "totp" ? "recovery" : "totp");
+            }}
+          >
+            {step === "totp" ? t("login.useRecovery") : t("login.useApp")}
+          </button>
+        )}
       </form>
     </main>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Smile } from "lucide-react";
 
 /** Common emoji for support chats: a built-in grid, no library (a few hundred bytes instead of a large bundle). */
 const EMOJI = [
@@ -86,9 +87,10 @@ export function EmojiPicker({ onPick }: { onPick: (emoji: string) => void }) {
         aria-label={t("composer.emoji")}
         title={t("composer.emoji")}
         aria-expanded={open}
+        className="icon"
         onClick={() => setOpen((o) => !o)}
       >
-        😊
+        <Smile aria-hidden size={20} />
       </button>
       {open && (
         <div

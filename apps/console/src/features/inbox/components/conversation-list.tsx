@@ -5,7 +5,18 @@ import { Link } from "react-router";
 import type { ConversationDto } from "@inbox/contracts";
 import { formatRelative } from "../../../lib/format";
 
-const ROW = 68;
+const ROW = 72;
+
+/** The text with each occurrence of the search term in <mark>. */
+export function Highlight({ text, term }: { text: string; term: string | undefined }) {
+  if (!term) return <>{text}</>;
+  const parts = text.split(new RegExp(`(${term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})`, "gi"));
+  return (
+    <>
+      {parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}
+    </>
+  );
+}
 
 export function contactName(c: ConversationDto["contact"]): string {
   return c.displayName ?? c.profileName ?? c.username ?? (c.waId ? `+${c.waId}` : (c.userId ?? "?"));
@@ -17,6 +28,8 @@ export function ConversationList(props: {
   selectedId: string | undefined;
   hasMore: boolean;
   onLoadMore: () => void;
+  /** The search term, highlighted in names and texts. */
+  term?: string | undefined;
 }) {
   const { t } = useTranslation();
   const parent = useRef<HTMLDivElement>(null);
@@ -60,11 +73,15 @@ export function ConversationList(props: {
                 data-conversation-id={c.id}
               >
                 <span className="conv-top">
-                  <span className="conv-name">{contactName(c.contact)}</span>
+                  <span className="conv-name">
+                    <Highlight text={contactName(c.contact)} term={props.term} />
+                  </span>
                   <time dateTime={c.lastMessageAt}>{formatRelative(c.lastMessageAt)}</time>
                 </span>
                 <span className="conv-bottom">
-                  <span className="conv-preview">{c.lastMessagePreview ?? ""}</span>
+                  <span className="conv-preview" data-testid="conv-preview">
+                    <Highlight text={c.searchMatch ?? c.lastMessagePreview ?? ""} term={props.term} />
+                  </span>
                   {c.labels.slice(0, 2).map((l) => (
                     <span key={l.id} className="label-chip" style={{ borderColor: l.color }}>
                       {l.name}

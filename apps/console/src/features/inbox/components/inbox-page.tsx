@@ -42,7 +42,7 @@ export function InboxPage({ session }: { session: SessionDto }) {
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   return (
-    <div className="inbox">
+    <div className={id ? "inbox has-selection" : "inbox"}>
       <section className="sidebar" aria-label={t("inbox.list")}>
         <div role="tablist" aria-label={t("app.inbox")} className="tabs">
           {VIEWS.filter((v) => v !== "all" || isLead).map((v) => (
@@ -53,7 +53,13 @@ export function InboxPage({ session }: { session: SessionDto }) {
         </div>
         <div role="tablist" aria-label={t("app.status")} className="tabs small">
           {STATUSES.map((s) => (
-            <button key={s} role="tab" aria-selected={status === s} onClick={() => setStatus(s)}>
+            <button
+              key={s}
+              role="tab"
+              aria-selected={status === s}
+              onClick={() => setStatus(s)}
+              title={t(`inbox.statusHelp.${s}`)}
+            >
               {t(`inbox.status.${s}`)}
             </button>
           ))}
@@ -61,6 +67,7 @@ export function InboxPage({ session }: { session: SessionDto }) {
         <div className="filters">
           <input
             type="search"
+            data-search-input
             aria-label={t("inbox.search")}
             placeholder={t("inbox.search")}
             value={q}
@@ -107,16 +114,43 @@ export function InboxPage({ session }: { session: SessionDto }) {
             {t("app.error")} <button onClick={() => void list.refetch()}>{t("app.retry")}</button>
           </p>
         ) : items.length === 0 ? (
-          <p className="muted">{t("inbox.empty")}</p>
+          <div className="empty-state" data-testid="inbox-empty">
+            <p>
+              {deferredQ
+                ? t("inbox.emptyHelp.search", { q: deferredQ })
+                : channel || label || team || status !== "open"
+                  ? t("inbox.emptyHelp.filtered")
+                  : t("inbox.emptyHelp.open")}
+            </p>
+            {(deferredQ || channel || label || team) && (
+              <button
+                type="button"
+                onClick={() => {
+                  setQ("");
+                  setChannel("");
+                  setLabel("");
+                  setTeam("");
+                }}
+              >
+                {t("inbox.resetFilters")}
+              </button>
+            )}
+          </div>
         ) : (
-          <ConversationList items={items} selectedId={id} hasMore={!!hasNextPage} onLoadMore={loadMore} />
+          <ConversationList
+            items={items}
+            selectedId={id}
+            hasMore={!!hasNextPage}
+            onLoadMore={loadMore}
+            term={deferredQ || undefined}
+          />
         )}
       </section>
       <section className="detail" aria-label={t("app.conversation")}>
         {id ? (
           <ConversationView key={id} id={id} session={session} />
         ) : (
-          <p className="muted center">{t("inbox.select")}</p>
+          <p className="muted center empty-detail">{t("inbox.select")}</p>
         )}
       </section>
     </div>

@@ -18,6 +18,14 @@ export function onTyping(listener: TypingListener): () => void {
   return () => typingListeners.delete(listener);
 }
 
+type LiveListener = (envelope: LiveEnvelope, client: QueryClient) => void;
+const liveListeners = new Set<LiveListener>();
+/** Every live event after the cache applied it (notifications listen here). */
+export function onLiveEvent(listener: LiveListener): () => void {
+  liveListeners.add(listener);
+  return () => liveListeners.delete(listener);
+}
+
 export type LiveState = "connecting" | "connected" | "reconnecting";
 
 function upsertMessage(client: QueryClient, message: MessageDto) {
@@ -53,6 +61,8 @@ function refreshLists(client: QueryClient) {
 
 function apply(client: QueryClient, envelope: LiveEnvelope) {
   const e = envelope.event;
+  // Listeners see the state before the cache applies the event (e.g. who was assigned before).
+  for (const listener of liveListeners) listener(envelope, client);
   if (e.type === "message.created" || e.type === "message.updated") {
     upsertMessage(client, e.message);
     refreshLists(client);

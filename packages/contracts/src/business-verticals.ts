@@ -1,0 +1,26 @@
+/** Zod-free, so the console can import it (`@inbox/contracts/business-verticals`). */
+/** Meta's business categories (`vertical`) for a WhatsApp Business profile. */
+export const BUSINESS_VERTICALS = [
+  "UNDEFINED",
+  "OTHER",
+  "AUTO",
+  "BEAUTY",
+  "APPAREL",
+  "EDU",
+  "ENTERTAIN",
+  "EVENT_PLAN",
+  "FINANCE",
+  "GROCERY",
+  "GOVT",
+  "HOTEL",
+  "HEALTH",
+  "NONPROFIT",
+  "PROF_SERVICES",
+  "RETAIL",
+  "TRAVEL",
+  "RESTAURANT",
+  "ALCOHOL",
+  "ONLINE_GAMBLING",
+  "PHYSICAL_GAMBLING",
+  "OTC_DRUGS",
+] as const;
