@@ -31,6 +31,8 @@ export interface FullStack {
   /** POST to the simulator's control or customer API */
   simulatorPost<T = unknown>(pathname: string, body: unknown): Promise<T>;
   simulatorGet<T = unknown>(pathname: string): Promise<T>;
+  /** Moves the product's clock (api and worker; not the simulator's): e.g. +25 h lets a window close. */
+  setProductClockOffset(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export async function startFullStack(): Promise<FullStack> {
   const closers: (() => Promise<void>)[] = [];
   const redis = createRedis(TEST_REDIS_URL);
   redis.on("error", () => undefined);
+  let clockOffsetMs = 0;
+  const clock = () => new Date(Date.now() + clockOffsetMs);
 
   const close = async () => {
     for (const fn of closers.reverse()) await fn().catch(() => undefined);
@@ -85,13 +89,13 @@ export async function startFullStack(): Promise<FullStack> {
 
     const queues = new JobQueues(redis, prefix);
     closers.push(() => queues.close());
-    const worker: RunningWorker = await startWorker({ env, db: t.db, pgPool: t.pgPool, redis, queues, log });
+    const worker: RunningWorker = await startWorker({ env, db: t.db, pgPool: t.pgPool, redis, queues, log, clock });
     closers.push(() => worker.close());
     const relay = new OutboxRelay(t.db, queues, log);
     relay.start();
     closers.push(() => relay.stop());
     const api: RunningApi = await startApi(
-      { env, db: t.db, pgPool: t.pgPool, redis, queues, log, consoleDir: DIST, onOutboxWritten: relay.poke },
+      { env, db: t.db, pgPool: t.pgPool, redis, queues, log, consoleDir: DIST, onOutboxWritten: relay.poke, clock },
       { port: 0, host: "127.0.0.1" },
     );
     closers.push(() => api.close());
@@ -119,6 +123,9 @@ export async function startFullStack(): Promise<FullStack> {
       admin,
       simulatorPost,
       simulatorGet: (pathname) => simulatorFetch(pathname),
+      setProductClockOffset: (ms) => {
+        clockOffsetMs = ms;
+      },
       close,
     };
   } catch (error) {

@@ -46,8 +46,9 @@ function AccountMenu({ session }: { session: SessionDto }) {
   }, [location.pathname]);
   return (
     <details className="account-menu" ref={ref}>
-      <summary aria-label={t("app.menu")} title={t("app.menu")}>
+      <summary title={t("app.menu")}>
         <UserRound aria-hidden size={20} /> <span className="label">{session.user.name}</span>
+        <span className="sr-only">{t("app.menu")}</span>
       </summary>
       <div className="menu" role="group" aria-label={t("app.menu")}>
         <p className="small muted">

@@ -17,8 +17,8 @@ export const AutoReplySettingsSchema = z.object({
   greeting: LocalizedTextSchema.nullable(),
   optInConfirmation: LocalizedTextSchema,
   optOutConfirmation: LocalizedTextSchema,
-  /** Purpose a "JA" grants, and so what the consent question asks for. */
+  /** Purpose a "JA" grants, and so which consent question "ask for consent" sends. */
   optInPurpose: z.enum(["service", "marketing"]),
-  consentQuestion: LocalizedTextSchema,
+  consentQuestions: z.object({ service: LocalizedTextSchema, marketing: LocalizedTextSchema }),
 });
 export type AutoReplySettings = z.infer<typeof AutoReplySettingsSchema>;

@@ -172,13 +172,16 @@ describe("consent request, conversation templates, automatic replies", () => {
       payload: {
         ...current,
         greeting: { de: "Hallo!", en: "Hello!" },
-        consentQuestion: { ...current.consentQuestion, de: "Newsletter? JA oder STOP." },
+        consentQuestions: {
+          ...current.consentQuestions,
+          marketing: { ...current.consentQuestions.marketing, de: "Newsletter? JA oder STOP." },
+        },
       },
     });
     expect(saved.statusCode).toBe(200);
     expect(saved.json()).toMatchObject({
       greeting: { de: "Hallo!" },
-      consentQuestion: { de: "Newsletter? JA oder STOP." },
+      consentQuestions: { marketing: { de: "Newsletter? JA oder STOP." } },
     });
     expect(
       await t.t.db.consentText.findMany({ where: { purpose: "marketing" }, select: { language: true, version: true } }),

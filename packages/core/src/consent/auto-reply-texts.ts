@@ -68,7 +68,10 @@ export async function loadAutoReplySettings(db: DbTx): Promise<AutoReplySettings
     return legacy.success ? { de: legacy.data, en: legacy.data } : fallback;
   };
   const keywords = await loadConsentKeywordSettings(db);
-  const question = await loadConsentQuestion(db, keywords.optInPurpose);
+  const questions = {
+    service: await loadConsentQuestion(db, "service"),
+    marketing: await loadConsentQuestion(db, "marketing"),
+  };
   const greeting = LocalizedTextSchema.safeParse(value(AUTO_REPLY_SETTING_KEYS.greeting));
   const defaultLanguage = value(AUTO_REPLY_SETTING_KEYS.defaultLanguage);
   return {
@@ -85,7 +88,10 @@ export async function loadAutoReplySettings(db: DbTx): Promise<AutoReplySettings
       DEFAULT_AUTO_REPLIES.optOutConfirmation,
     ),
     optInPurpose: keywords.optInPurpose,
-    consentQuestion: { de: question.de.text, en: question.en.text },
+    consentQuestions: {
+      service: { de: questions.service.de.text, en: questions.service.en.text },
+      marketing: { de: questions.marketing.de.text, en: questions.marketing.en.text },
+    },
   };
 }
 
@@ -106,22 +112,16 @@ export async function saveAutoReplySettings(
   await put(AUTO_REPLY_SETTING_KEYS.optInConfirmation, input.optInConfirmation);
   await put(AUTO_REPLY_SETTING_KEYS.optOutConfirmation, input.optOutConfirmation);
   await put(CONSENT_SETTING_KEYS.optInPurpose, input.optInPurpose);
-  const current = await loadConsentQuestion(db, input.optInPurpose);
-  for (const language of ["de", "en"] as const) {
-    if (current[language].text === input.consentQuestion[language]) continue;
-    await db.consentText.updateMany({
-      where: { purpose: input.optInPurpose, language, isActive: true },
-      data: { isActive: false },
-    });
-    await db.consentText.create({
-      data: {
-        purpose: input.optInPurpose,
-        language,
-        version: (current[language].version ?? 0) + 1,
-        text: input.consentQuestion[language],
-        createdById: actor.userId,
-      },
-    });
+  for (const purpose of ["service", "marketing"] as const) {
+    const current = await loadConsentQuestion(db, purpose);
+    for (const language of ["de", "en"] as const) {
+      const text = input.consentQuestions[purpose][language];
+      if (current[language].text === text) continue;
+      await db.consentText.updateMany({ where: { purpose, language, isActive: true }, data: { isActive: false } });
+      await db.consentText.create({
+        data: { purpose, language, version: (current[language].version ?? 0) + 1, text, createdById: actor.userId },
+      });
+    }
   }
   await recordAudit(
     db,

@@ -78,8 +78,10 @@ export function AutoRepliesTab() {
       </label>
       <LocalizedField
         legend={t("admin.consentQuestion")}
-        value={form.consentQuestion}
-        onChange={(consentQuestion) => setForm({ ...form, consentQuestion })}
+        value={form.consentQuestions[form.optInPurpose]}
+        onChange={(question) =>
+          setForm({ ...form, consentQuestions: { ...form.consentQuestions, [form.optInPurpose]: question } })
+        }
       />
       <LocalizedField
         legend={t("admin.optInConfirmation")}

@@ -117,7 +117,7 @@ export function TemplatePicker(props: {
   const hasBlocked = items.some((x) => !x.isSendable);
 
   return (
-    <form className="template-picker" onSubmit={submit} aria-label={t("composer.template")} noValidate>
+    <form className="template-picker" onSubmit={submit} noValidate>
       <label>
         {t("composer.template")}
         <select value={templateId} onChange={(e) => choose(e.target.value)}>
