@@ -28,6 +28,7 @@ import { conversationTemplateRoutes } from "./routes/conversation-templates";
 import { consentRequestRoutes } from "./routes/consent-requests";
 import { autoReplyRoutes } from "./routes/auto-replies";
 import { twoFactorRoutes } from "./routes/two-factor";
+import { businessProfileRoutes } from "./routes/business-profile";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -93,6 +94,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(consentRequestRoutes(deps));
   await app.register(autoReplyRoutes(deps));
   await app.register(twoFactorRoutes(deps));
+  await app.register(businessProfileRoutes(deps));
 
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -306,6 +306,22 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
     await admin.getByRole("link", { name: "Admin" }).click();
     await admin.locator('[data-testid="user-row"]', { hasText: "anna@example.com" }).getByRole("button", { name: "Reset 2FA" }).waitFor();
     await expectAccessible(admin, "admin page");
+
+    // The WhatsApp business profile, edited through the Graph API (the simulator keeps it as Meta would).
+    await admin.getByRole("tab", { name: "WhatsApp profile" }).click();
+    await admin.getByLabel("About (status line)").fill("Montag bis Freitag 8–18 Uhr für Sie da.");
+    await admin.getByLabel("Websites (one per line, at most 2)").fill("https://example.com");
+    await admin.getByLabel("Category").selectOption("RETAIL");
+    await admin.getByRole("button", { name: "Save" }).click();
+    await admin.getByText("Saved at WhatsApp.").waitFor();
+    const res = await fetch(
+      `${stack.simulator.url}/v25.0/${stack.env.WHATSAPP_PHONE_NUMBER_ID}/whatsapp_business_profile?fields=about,websites,vertical`,
+      { headers: { authorization: `Bearer ${stack.env.WHATSAPP_ACCESS_TOKEN}` } },
+    );
+    expect(await res.json()).toMatchObject({
+      data: [{ about: "Montag bis Freitag 8–18 Uhr für Sie da.", websites: ["https://example.com"], vertical: "RETAIL" }],
+    });
+    await expectAccessible(admin, "admin business profile");
   });
 
   it("axe-core: no serious or critical violation on the login, inbox and conversation pages (phone and desktop)", async () => {

@@ -15,6 +15,7 @@ import { CloudApiSimulator, GraphError, type Customer, type SimulatorOptions } f
 import { runLoad, LoadOptionsSchema } from "./load";
 import { PHONE_PAGE_HTML } from "./phone-page";
 import { sleep } from "./webhook-sender";
+import { registerBusinessProfileRoutes } from "./business-profile-routes";
 
 export interface BuiltSimulator {
   app: FastifyInstance;
@@ -152,6 +153,8 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
   type GraphParams = { Params: { version: string; id: string } };
 
   // ---- Graph API ---------------------------------------------------------------------------------------
+
+  registerBusinessProfileRoutes(app, sim, graphGuard, requirePhoneNumber);
 
   app.post<GraphParams>("/:version/:id/messages", { preHandler: graphGuard }, async (request) => {
     requirePhoneNumber(request.params.id);

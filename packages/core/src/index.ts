@@ -27,3 +27,4 @@ export * from "./consent/auto-reply-texts";
 export * from "./consent/request-consent";
 export * from "./conversations/queue-greeting";
 export * from "./customers/choose-customer-language";
+export * from "./channels/manage-business-profile";

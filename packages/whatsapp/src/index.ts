@@ -4,3 +4,4 @@ export * from "./graph/schemas";
 export * from "./graph/errors";
 export * from "./graph/client";
 export * from "./graph/transport";
+export * from "./graph/business-profile";

@@ -3,6 +3,12 @@
  * global fetch by default; see ./transport). Every failure is a GraphApiError: Meta's error envelope → its code/details; timeouts and
  * network errors → retryable with code undefined.
  */
+import {
+  BUSINESS_PROFILE_FIELDS,
+  BusinessProfileResponseSchema,
+  type BusinessProfile,
+  type UpdateBusinessProfileRequest,
+} from "./business-profile";
 import type { z } from "zod";
 import { isRetryableError } from "./errors";
 import {
@@ -171,6 +177,24 @@ export class GraphClient {
 
   async register(phoneNumberId: string, body: RegisterRequest): Promise<SuccessResponse> {
     return this.request(`/${phoneNumberId}/register`, SuccessResponseSchema, { method: "POST", json: body });
+  }
+
+  /** `GET /{phone-number-id}/whatsapp_business_profile`: what customers see of the business. */
+  async getBusinessProfile(phoneNumberId: string): Promise<BusinessProfile> {
+    const res = await this.request(`/${phoneNumberId}/whatsapp_business_profile`, BusinessProfileResponseSchema, {
+      query: { fields: BUSINESS_PROFILE_FIELDS },
+    });
+    return res.data[0] ?? {};
+  }
+
+  async updateBusinessProfile(
+    phoneNumberId: string,
+    body: Omit<UpdateBusinessProfileRequest, "messaging_product">,
+  ): Promise<SuccessResponse> {
+    return this.request(`/${phoneNumberId}/whatsapp_business_profile`, SuccessResponseSchema, {
+      method: "POST",
+      json: { messaging_product: "whatsapp", ...body },
+    });
   }
 
   private async request<T extends z.ZodType>(

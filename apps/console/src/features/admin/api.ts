@@ -7,7 +7,7 @@ import type {
   TemplateDto,
   UserDto,
 } from "@inbox/contracts";
-import { api, ApiError, getCsrfToken } from "../../lib/http";
+import { api } from "../../lib/http";
 
 export const adminApi = {
   users: () => api<{ items: UserDto[] }>("/api/admin/users"),
@@ -38,17 +38,4 @@ export const adminApi = {
     api<BusinessProfileDto>(`/api/admin/channels/${channelId}/business-profile`),
   saveBusinessProfile: (channelId: string, body: Partial<BusinessProfileDto>) =>
     api<BusinessProfileDto>(`/api/admin/channels/${channelId}/business-profile`, { method: "PUT", body }),
-  uploadProfilePhoto: async (channelId: string, file: File) => {
-    const form = new FormData();
-    form.append("file", file, file.name);
-    const res = await fetch(`/api/admin/channels/${channelId}/business-profile/photo`, {
-      method: "POST",
-      body: form,
-      credentials: "same-origin",
-      headers: { "x-csrf-token": getCsrfToken() ?? "" },
-    });
-    const json = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-    if (!res.ok) throw new ApiError(res.status, json.code ?? "error", json.message ?? res.statusText, json);
-    return json as BusinessProfileDto;
-  },
 };

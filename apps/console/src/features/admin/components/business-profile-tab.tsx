@@ -36,10 +36,6 @@ export function BusinessProfileTab() {
       }),
     onSuccess: (dto) => client.setQueryData(["business-profile", id], dto),
   });
-  const photo = useMutation({
-    mutationFn: (file: File) => adminApi.uploadProfilePhoto(id, file),
-    onSuccess: (dto) => client.setQueryData(["business-profile", id], dto),
-  });
   if (channels.isSuccess && whatsapp.length === 0) return <Empty text={t("admin.noChannels")} />;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -63,15 +59,9 @@ export function BusinessProfileTab() {
       <ErrorLine errors={[profile.error]} />
       {form && (
         <>
-          <div className="profile-photo">
-            {form.profilePictureUrl && <img src={form.profilePictureUrl} alt={t("profile.photo")} width={96} height={96} />}
-            <label>
-              {t("profile.photo")}
-              <input type="file" accept="image/jpeg,image/png" onChange={(e) => e.target.files?.[0] && photo.mutate(e.target.files[0])} />
-            </label>
-            <p className="small muted">{t("profile.photoHelp")}</p>
-            <ErrorLine errors={[photo.error]} />
-          </div>
+          {form.profilePictureUrl && (
+            <img className="profile-photo" src={form.profilePictureUrl} alt={t("profile.photo")} width={96} height={96} />
+          )}
           <form onSubmit={submit} className="settings-form" aria-label={t("admin.businessProfile")}>
             <label>
               {t("profile.about")}
