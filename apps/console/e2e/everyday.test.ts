@@ -101,7 +101,11 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
   async function expectAccessible(page: Page, what: string): Promise<void> {
     await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+        }
+      ).axe;
       const result = await axe.run();
       return result.violations
         .filter((v) => v.impact === "serious" || v.impact === "critical")
@@ -215,8 +219,13 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
     // In the customer's language only (German text, German number): not German and English glued together.
     const question = phone.locator(".msg.out", { hasText: "Dürfen wir Sie über WhatsApp zu Ihren Anliegen" });
     await question.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
-      const sent = await stack.t.db.message.findMany({ where: { direction: "outbound" }, select: { text: true, status: true, errorTitle: true } });
-      throw new Error(`${String(error)}\nphone: ${await phone.locator(".msg").allTextContents()}\nsent: ${JSON.stringify(sent)}`);
+      const sent = await stack.t.db.message.findMany({
+        where: { direction: "outbound" },
+        select: { text: true, status: true, errorTitle: true },
+      });
+      throw new Error(
+        `${String(error)}\nphone: ${await phone.locator(".msg").allTextContents()}\nsent: ${JSON.stringify(sent)}`,
+      );
     });
     expect(await question.textContent()).not.toMatch(/May we/);
     await typeOnPhone(phone, "JA");
@@ -233,9 +242,11 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
     expect(await later.getByRole("button", { name: "Ask for consent" }).count()).toBe(0);
     const picker = later.getByLabel("Template");
     // Which templates this contact may receive, and why others are disabled.
-    const options = await picker.locator("option").evaluateAll((els: Element[]) =>
-      els.map((el) => ({ text: el.textContent ?? "", disabled: (el as HTMLOptionElement).disabled })),
-    );
+    const options = await picker
+      .locator("option")
+      .evaluateAll((els: Element[]) =>
+        els.map((el) => ({ text: el.textContent ?? "", disabled: (el as HTMLOptionElement).disabled })),
+      );
     expect(options).toContainEqual({ text: "parcel_photo (de, utility)", disabled: false });
     expect(options.find((o) => o.text.startsWith("spring_sale (de"))).toMatchObject({ disabled: true });
     expect(options.find((o) => o.text.startsWith("spring_sale (de"))!.text).toMatch(/no consent for this purpose/);
@@ -246,7 +257,9 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
     await later.getByText("Upload a file or enter an https link.").waitFor();
     expect(await later.getByText("Please fill in.").count()).toBe(2);
 
-    await later.getByTestId("template-header-file").setInputFiles({ name: "paket.png", mimeType: "image/png", buffer: PNG });
+    await later
+      .getByTestId("template-header-file")
+      .setInputFiles({ name: "paket.png", mimeType: "image/png", buffer: PNG });
     await later.getByText("ready to send").waitFor();
     await later.getByLabel("customer_name").fill("Mia");
     await later.getByLabel("Link ending for “Sendung ansehen”").fill("4711");
@@ -277,7 +290,10 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
       businessInitiated: true,
     });
     expect(stored.media[0]?.providerMediaId).toBeTruthy();
-    await later.locator('[data-testid="message"]', { hasText: "parcel_photo" }).locator(".ticks[data-status=delivered], .ticks[data-status=read]").waitFor();
+    await later
+      .locator('[data-testid="message"]', { hasText: "parcel_photo" })
+      .locator(".ticks[data-status=delivered], .ticks[data-status=read]")
+      .waitFor();
     stack.setProductClockOffset(0);
   });
 
@@ -304,7 +320,10 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
 
     const admin = await openConsole(stack.admin.email, stack.admin.password);
     await admin.getByRole("link", { name: "Admin" }).click();
-    await admin.locator('[data-testid="user-row"]', { hasText: "anna@example.com" }).getByRole("button", { name: "Reset 2FA" }).waitFor();
+    await admin
+      .locator('[data-testid="user-row"]', { hasText: "anna@example.com" })
+      .getByRole("button", { name: "Reset 2FA" })
+      .waitFor();
     await expectAccessible(admin, "admin page");
 
     // The WhatsApp business profile, edited through the Graph API (the simulator keeps it as Meta would).
@@ -319,7 +338,9 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
       { headers: { authorization: `Bearer ${stack.env.WHATSAPP_ACCESS_TOKEN}` } },
     );
     expect(await res.json()).toMatchObject({
-      data: [{ about: "Montag bis Freitag 8–18 Uhr für Sie da.", websites: ["https://example.com"], vertical: "RETAIL" }],
+      data: [
+        { about: "Montag bis Freitag 8–18 Uhr für Sie da.", websites: ["https://example.com"], vertical: "RETAIL" },
+      ],
     });
     await expectAccessible(admin, "admin business profile");
   });

@@ -25,7 +25,9 @@ function useUnreadTitle() {
   useEffect(() => {
     const update = () => {
       const ids = new Set<string>();
-      for (const [, data] of client.getQueriesData<InfiniteData<Page<ConversationDto>>>({ queryKey: ["conversations"] }))
+      for (const [, data] of client.getQueriesData<InfiniteData<Page<ConversationDto>>>({
+        queryKey: ["conversations"],
+      }))
         for (const page of data?.pages ?? []) for (const c of page.items) if (c.unreadCount > 0) ids.add(c.id);
       const title = t("app.title");
       document.title = ids.size ? t("app.titleUnread", { count: ids.size, title }) : title;
@@ -101,7 +103,9 @@ function Shell({ session }: { session: SessionDto }) {
           title={t("app.liveState")}
         >
           <span className="dot" aria-hidden />{" "}
-          <span className="label">{live === "connected" ? t("inbox.live.connected") : t("inbox.live.reconnecting")}</span>
+          <span className="label">
+            {live === "connected" ? t("inbox.live.connected") : t("inbox.live.reconnecting")}
+          </span>
         </span>
         <AccountMenu session={session} />
       </header>

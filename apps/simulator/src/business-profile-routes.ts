@@ -8,9 +8,28 @@ import { UpdateBusinessProfileRequestSchema, type BusinessProfile } from "@inbox
 import type { CloudApiSimulator } from "./simulator";
 
 const VERTICALS = new Set([
-  "UNDEFINED", "OTHER", "AUTO", "BEAUTY", "APPAREL", "EDU", "ENTERTAIN", "EVENT_PLAN", "FINANCE", "GROCERY", "GOVT",
-  "HOTEL", "HEALTH", "NONPROFIT", "PROF_SERVICES", "RETAIL", "TRAVEL", "RESTAURANT", "ALCOHOL", "ONLINE_GAMBLING",
-  "PHYSICAL_GAMBLING", "OTC_DRUGS",
+  "UNDEFINED",
+  "OTHER",
+  "AUTO",
+  "BEAUTY",
+  "APPAREL",
+  "EDU",
+  "ENTERTAIN",
+  "EVENT_PLAN",
+  "FINANCE",
+  "GROCERY",
+  "GOVT",
+  "HOTEL",
+  "HEALTH",
+  "NONPROFIT",
+  "PROF_SERVICES",
+  "RETAIL",
+  "TRAVEL",
+  "RESTAURANT",
+  "ALCOHOL",
+  "ONLINE_GAMBLING",
+  "PHYSICAL_GAMBLING",
+  "OTC_DRUGS",
 ]);
 
 type Guard = (request: FastifyRequest<{ Params: { version: string } }>, reply: FastifyReply) => Promise<unknown>;

@@ -9,10 +9,19 @@ import { requireRole, userOf } from "../plugins/auth";
 /** Admins edit the WhatsApp Business profile of a number through the Graph API. */
 export function businessProfileRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const graph = new GraphClient({ baseUrl: deps.env.GRAPH_API_URL, accessToken: deps.env.WHATSAPP_ACCESS_TOKEN ?? "" });
+    const graph = new GraphClient({
+      baseUrl: deps.env.GRAPH_API_URL,
+      accessToken: deps.env.WHATSAPP_ACCESS_TOKEN ?? "",
+    });
     const preHandler = [app.authenticate, requireRole("admin")];
     const params = z.object({ id: z.string() });
-    const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 503: ApiErrorSchema };
+    const errors = {
+      400: ApiErrorSchema,
+      401: ApiErrorSchema,
+      403: ApiErrorSchema,
+      404: ApiErrorSchema,
+      503: ApiErrorSchema,
+    };
     const channelIdOf = (id: string) => {
       if (!isUuid(id)) throw new AppError("not_found", "WhatsApp channel not found.");
       return id;
@@ -21,7 +30,13 @@ export function businessProfileRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/admin/channels/:id/business-profile",
       {
         preHandler,
-        schema: { tags: ["admin"], summary: "The number's WhatsApp Business profile (from Meta)", security: [{ session: [] }], params, response: { 200: BusinessProfileDtoSchema, ...errors } },
+        schema: {
+          tags: ["admin"],
+          summary: "The number's WhatsApp Business profile (from Meta)",
+          security: [{ session: [] }],
+          params,
+          response: { 200: BusinessProfileDtoSchema, ...errors },
+        },
       },
       async (request) => getBusinessProfile({ db: deps.db, graph }, channelIdOf(request.params.id)),
     );
@@ -41,7 +56,11 @@ export function businessProfileRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) =>
         updateBusinessProfile(
           { db: deps.db, graph },
-          { channelId: channelIdOf(request.params.id), changes: request.body, actor: { userId: userOf(request).id, ip: request.ip } },
+          {
+            channelId: channelIdOf(request.params.id),
+            changes: request.body,
+            actor: { userId: userOf(request).id, ip: request.ip },
+          },
         ),
     );
   };

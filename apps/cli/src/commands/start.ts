@@ -111,6 +111,17 @@ export async function startCommand(roles: Role[] = ["api", "worker"]): Promise<v
   }
   lines.push("", "  Press Ctrl-C to stop.", "");
   console.log(lines.join("\n"));
+  if (admin) {
+    // Later log lines must not bury the one-time password: say again, briefly, where it is.
+    const printedAt = new Date().toLocaleTimeString();
+    setTimeout(
+      () =>
+        console.log(
+          `\n  Reminder: the first admin (${admin.email}) and their password are in the start banner above, printed at ${printedAt}. Console: ${env.PUBLIC_URL}\n`,
+        ),
+      30_000,
+    ).unref();
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -26,6 +26,8 @@ describe("API errors in the console's languages", () => {
       canRetry: false,
     });
     expect(describeApiError(new ApiError(0, "network", "Network error"), i18n.t).canRetry).toBe(true);
-    expect(describeApiError(new ApiError(418, "teapot", "I'm a teapot"), i18n.t).text).toBe("Etwas ist schiefgelaufen.");
+    expect(describeApiError(new ApiError(418, "teapot", "I'm a teapot"), i18n.t).text).toBe(
+      "Etwas ist schiefgelaufen.",
+    );
   });
 });

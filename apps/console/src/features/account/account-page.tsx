@@ -28,7 +28,13 @@ function PasswordAction(props: { label: string; button: string; onSubmit: (passw
     <form onSubmit={submit} className="inline-form">
       <label>
         {props.label}
-        <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
       <button type="submit">{props.button}</button>
       {error && (
@@ -57,7 +63,11 @@ export function AccountPage({ session }: { session: SessionDto }) {
       <h1>{t("account.title")}</h1>
       <section className="card">
         <h2>{t("account.language")}</h2>
-        <select aria-label={t("account.language")} value={i18n.language} onChange={(e) => void switchLanguage(e.target.value)}>
+        <select
+          aria-label={t("account.language")}
+          value={i18n.language}
+          onChange={(e) => void switchLanguage(e.target.value)}
+        >
           <option value="de">Deutsch</option>
           <option value="en">English</option>
         </select>

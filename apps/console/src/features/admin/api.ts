@@ -34,8 +34,7 @@ export const adminApi = {
   autoReplies: () => api<AutoReplySettings>("/api/admin/auto-replies"),
   saveAutoReplies: (body: AutoReplySettings) =>
     api<AutoReplySettings>("/api/admin/auto-replies", { method: "PUT", body }),
-  businessProfile: (channelId: string) =>
-    api<BusinessProfileDto>(`/api/admin/channels/${channelId}/business-profile`),
+  businessProfile: (channelId: string) => api<BusinessProfileDto>(`/api/admin/channels/${channelId}/business-profile`),
   saveBusinessProfile: (channelId: string, body: Partial<BusinessProfileDto>) =>
     api<BusinessProfileDto>(`/api/admin/channels/${channelId}/business-profile`, { method: "PUT", body }),
 };

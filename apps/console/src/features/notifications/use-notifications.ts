@@ -76,7 +76,8 @@ export function useNotifications(session: SessionDto) {
           !isOpen
         ) {
           const before = client.getQueryData<ConversationDto>(["conversation", event.conversationId]);
-          if (before?.assigneeId !== session.user.id) title = t("notify.assigned", { name: nameOf(event.conversation, "") });
+          if (before?.assigneeId !== session.user.id)
+            title = t("notify.assigned", { name: nameOf(event.conversation, "") });
         }
         if (!title) return;
         if (prefs.sound) chime();

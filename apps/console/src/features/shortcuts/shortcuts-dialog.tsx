@@ -13,7 +13,13 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
     <dialog ref={ref} className="card shortcuts" aria-labelledby="shortcuts-title" onClose={onClose}>
       <div className="panel-head">
         <h2 id="shortcuts-title">{t("app.shortcuts")}</h2>
-        <button type="button" className="icon" onClick={() => ref.current?.close()} aria-label={t("app.close")} autoFocus>
+        <button
+          type="button"
+          className="icon"
+          onClick={() => ref.current?.close()}
+          aria-label={t("app.close")}
+          autoFocus
+        >
           <X aria-hidden size={20} />
         </button>
       </div>

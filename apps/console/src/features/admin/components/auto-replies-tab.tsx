@@ -58,13 +58,22 @@ export function AutoRepliesTab() {
           type="checkbox"
           checked={form.greeting !== null}
           onChange={(e) =>
-            setForm({ ...form, greeting: e.target.checked ? { de: "Hallo! Wie können wir helfen?", en: "Hello! How can we help?" } : null })
+            setForm({
+              ...form,
+              greeting: e.target.checked
+                ? { de: "Hallo! Wie können wir helfen?", en: "Hello! How can we help?" }
+                : null,
+            })
           }
         />{" "}
         {t("admin.greetingOn")}
       </label>
       {form.greeting && (
-        <LocalizedField legend={t("admin.greeting")} value={form.greeting} onChange={(greeting) => setForm({ ...form, greeting })} />
+        <LocalizedField
+          legend={t("admin.greeting")}
+          value={form.greeting}
+          onChange={(greeting) => setForm({ ...form, greeting })}
+        />
       )}
       <label>
         {t("admin.optInPurpose")}

@@ -60,24 +60,49 @@ export function BusinessProfileTab() {
       {form && (
         <>
           {form.profilePictureUrl && (
-            <img className="profile-photo" src={form.profilePictureUrl} alt={t("profile.photo")} width={96} height={96} />
+            <img
+              className="profile-photo"
+              src={form.profilePictureUrl}
+              alt={t("profile.photo")}
+              width={96}
+              height={96}
+            />
           )}
           <form onSubmit={submit} className="settings-form" aria-label={t("admin.businessProfile")}>
             <label>
               {t("profile.about")}
-              <input maxLength={139} required value={form.about} onChange={(e) => setForm({ ...form, about: e.target.value })} />
+              <input
+                maxLength={139}
+                required
+                value={form.about}
+                onChange={(e) => setForm({ ...form, about: e.target.value })}
+              />
             </label>
             <label>
               {t("profile.description")}
-              <textarea rows={3} maxLength={512} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} />
+              <textarea
+                rows={3}
+                maxLength={512}
+                value={form.description}
+                onChange={(e) => setForm({ ...form, description: e.target.value })}
+              />
             </label>
             <label>
               {t("profile.address")}
-              <input maxLength={256} value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} />
+              <input
+                maxLength={256}
+                value={form.address}
+                onChange={(e) => setForm({ ...form, address: e.target.value })}
+              />
             </label>
             <label>
               {t("profile.email")}
-              <input type="email" maxLength={128} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+              <input
+                type="email"
+                maxLength={128}
+                value={form.email}
+                onChange={(e) => setForm({ ...form, email: e.target.value })}
+              />
             </label>
             <label>
               {t("profile.websites")}

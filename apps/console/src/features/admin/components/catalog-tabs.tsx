@@ -150,17 +150,16 @@ export function TemplatesTab() {
       {sync.isSuccess && <p role="status">{t("admin.syncStarted")}</p>}
       <ErrorLine errors={[sync.error]} />
       {list.data?.items.length === 0 && <Empty text={t("admin.noTemplates")} />}
-    <Table head={[t("admin.name"), t("admin.language"), t("admin.category"), t("admin.state")]}>
-      {list.data?.items.map((x) => (
-        <tr key={x.id}>
-          <td>{x.name}</td>
-          <td>{x.language}</td>
-          <td>{t(`template.category.${x.category}`)}</td>
-          <td>{x.status}</td>
-        </tr>
-      ))}
-    </Table>
+      <Table head={[t("admin.name"), t("admin.language"), t("admin.category"), t("admin.state")]}>
+        {list.data?.items.map((x) => (
+          <tr key={x.id}>
+            <td>{x.name}</td>
+            <td>{x.language}</td>
+            <td>{t(`template.category.${x.category}`)}</td>
+            <td>{x.status}</td>
+          </tr>
+        ))}
+      </Table>
     </>
   );
 }
-

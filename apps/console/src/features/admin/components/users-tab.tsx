@@ -16,8 +16,9 @@ export function UsersTab({ session }: { session: SessionDto }) {
   const users = useQuery({ queryKey: ["admin-users"], queryFn: adminApi.users });
   const teams = useTeams();
   const keys = ["admin-users", "users"];
-  const create = useSave(keys, (b: { email: string; name: string; password: string; role: string; teamIds: string[] }) =>
-    adminApi.createUser(b),
+  const create = useSave(
+    keys,
+    (b: { email: string; name: string; password: string; role: string; teamIds: string[] }) => adminApi.createUser(b),
   );
   const update = useSave(keys, (a: { id: string; body: Record<string, unknown> }) => adminApi.updateUser(a.id, a.body));
   const reset = useSave(keys, (a: { id: string; password: string }) => adminApi.resetPassword(a.id, a.password));
@@ -29,7 +30,13 @@ export function UsersTab({ session }: { session: SessionDto }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate(
-      { email: form.email, name: form.name, password: form.password, role: form.role, teamIds: form.teamId ? [form.teamId] : [] },
+      {
+        email: form.email,
+        name: form.name,
+        password: form.password,
+        role: form.role,
+        teamIds: form.teamId ? [form.teamId] : [],
+      },
       { onSuccess: () => setForm(empty) },
     );
   };
@@ -46,7 +53,15 @@ export function UsersTab({ session }: { session: SessionDto }) {
       {users.data?.items.length === 0 && <Empty text={t("admin.noUsers")} />}
       <Table
         caption={t("admin.users")}
-        head={[t("admin.name"), t("admin.email"), t("admin.role"), t("admin.teams"), t("admin.twoFactor"), t("admin.active"), t("app.actions")]}
+        head={[
+          t("admin.name"),
+          t("admin.email"),
+          t("admin.role"),
+          t("admin.teams"),
+          t("admin.twoFactor"),
+          t("admin.active"),
+          t("app.actions"),
+        ]}
       >
         {users.data?.items.map((u) => (
           <tr key={u.id} data-testid="user-row">
@@ -117,7 +132,12 @@ export function UsersTab({ session }: { session: SessionDto }) {
         </label>
         <label>
           {t("admin.email")}
-          <input type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          <input
+            type="email"
+            required
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.target.value })}
+          />
         </label>
         <label>
           {t("admin.password")}

@@ -90,7 +90,11 @@ export function TotpSetup({ onEnabled }: { onEnabled: (session: SessionDto) => v
     <form onSubmit={submit} className="totp-setup">
       <p>{t("totp.scan")}</p>
       <div className="qr">
-        {qr ? <img src={qr} alt={t("totp.qr")} width={220} height={220} /> : <span className="muted">{t("app.loading")}</span>}
+        {qr ? (
+          <img src={qr} alt={t("totp.qr")} width={220} height={220} />
+        ) : (
+          <span className="muted">{t("app.loading")}</span>
+        )}
       </div>
       <p className="small">
         {t("totp.manual")} <code data-testid="totp-secret">{enrollment.data?.secret ?? "…"}</code>

@@ -56,7 +56,9 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     if (e instanceof ApiError && e.code === "payload_too_large") {
       const maxBytes = (e as ApiError & { maxBytes?: number }).maxBytes ?? (e.body.maxBytes as number | undefined);
       return {
-        text: maxBytes ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) }) : t("composer.tooLargeAny"),
+        text: maxBytes
+          ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) })
+          : t("composer.tooLargeAny"),
         canRetry: false,
       };
     }
@@ -85,7 +87,8 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     },
     onError: (e) => {
       setError(describe(e));
-      if (e instanceof ApiError && Array.isArray(e.body.problems)) setServerProblems(e.body.problems as TemplateProblem[]);
+      if (e instanceof ApiError && Array.isArray(e.body.problems))
+        setServerProblems(e.body.problems as TemplateProblem[]);
     },
   });
   const askConsent = useMutation({

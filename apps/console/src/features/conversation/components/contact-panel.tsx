@@ -65,8 +65,9 @@ export function ContactPanel({ details, onClose }: { details: ContactDetailsDto 
         <ul className="small">
           {details.consents.map((x, i) => (
             <li key={i}>
-              {t(`contact.purpose.${x.purpose}`)}: {t(`contact.${x.status}`)} ({isKnownSource(x.source) ? t(`contact.source.${x.source}`) : x.source},{" "}
-              {formatDateTime(x.occurredAt)}){x.wordingText && <q> {x.wordingText}</q>}
+              {t(`contact.purpose.${x.purpose}`)}: {t(`contact.${x.status}`)} (
+              {isKnownSource(x.source) ? t(`contact.source.${x.source}`) : x.source}, {formatDateTime(x.occurredAt)})
+              {x.wordingText && <q> {x.wordingText}</q>}
               <Evidence consent={x} />
             </li>
           ))}

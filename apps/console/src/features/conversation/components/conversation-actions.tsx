@@ -34,7 +34,15 @@ function useMarkReadWhileVisible(c: ConversationDto, markRead: () => void) {
 }
 
 /** Assign, hand over, label, snooze, mark read, resolve/reopen: each a server action, audited and published live. */
-export function ConversationActions({ c, session, isOpen }: { c: ConversationDto; session: SessionDto; isOpen: boolean }) {
+export function ConversationActions({
+  c,
+  session,
+  isOpen,
+}: {
+  c: ConversationDto;
+  session: SessionDto;
+  isOpen: boolean;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const users = useUsers();
@@ -60,7 +68,8 @@ export function ConversationActions({ c, session, isOpen }: { c: ConversationDto
   useEffect(() => {
     const run = (e: Event) => {
       const what = (e as CustomEvent<string>).detail;
-      if (what === "resolve" && c.status !== "resolved") actRef.current({ path: "status", body: { status: "resolved" } });
+      if (what === "resolve" && c.status !== "resolved")
+        actRef.current({ path: "status", body: { status: "resolved" } });
       if (what === "assign" && c.assigneeId !== me) actRef.current({ path: "assign", body: { assigneeId: me } });
     };
     window.addEventListener(ACTION_EVENT, run);

@@ -78,7 +78,11 @@ export function ConversationView({ id, session }: { id: string; session: Session
             <ArrowLeft aria-hidden size={20} />
           </Link>
           <h2 data-testid="conversation-title">{name}</h2>
-          <span className={`status-pill ${c.status}`} data-testid="conversation-status" title={t(`inbox.statusHelp.${c.status}`)}>
+          <span
+            className={`status-pill ${c.status}`}
+            data-testid="conversation-status"
+            title={t(`inbox.statusHelp.${c.status}`)}
+          >
             {t(`inbox.status.${c.status}`)}
           </span>
           <span className="header-buttons">

@@ -54,7 +54,12 @@ function Thumbnail({ src, alt }: { src: string; alt: string }) {
   const [isOpen, setIsOpen] = useState(false);
   return (
     <>
-      <button type="button" className="thumb" onClick={() => setIsOpen(true)} aria-label={`${t("conv.openImage")}: ${alt}`}>
+      <button
+        type="button"
+        className="thumb"
+        onClick={() => setIsOpen(true)}
+        aria-label={`${t("conv.openImage")}: ${alt}`}
+      >
         <img src={src} alt={alt} loading="lazy" />
       </button>
       {isOpen && <ImageViewer src={src} alt={alt} onClose={() => setIsOpen(false)} />}

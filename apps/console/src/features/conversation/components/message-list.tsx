@@ -60,7 +60,12 @@ export function MessageList({ id, session, customerName }: { id: string; session
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   if (q.isPending) return <p className="muted messages-state">{t("app.loading")}</p>;
-  if (q.isError) return <p role="alert" className="messages-state">{t("app.error")}</p>;
+  if (q.isError)
+    return (
+      <p role="alert" className="messages-state">
+        {t("app.error")}
+      </p>
+    );
   const all: MessageDto[] = q.data.pages.flatMap((p) => p.items);
   const byWamid = new Map(all.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
   const nameOf = (userId: string) =>

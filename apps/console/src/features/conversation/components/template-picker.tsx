@@ -185,7 +185,12 @@ export function TemplatePicker(props: {
                   ) : (
                     <progress max={1} value={upload.attachment.progress} aria-label={t("composer.uploading")} />
                   )}
-                  <button type="button" className="icon" onClick={upload.remove} aria-label={t("composer.removeAttachment")}>
+                  <button
+                    type="button"
+                    className="icon"
+                    onClick={upload.remove}
+                    aria-label={t("composer.removeAttachment")}
+                  >
                     <X aria-hidden size={16} />
                   </button>
                 </span>
@@ -258,7 +263,9 @@ export function TemplatePicker(props: {
               {previewUrl && headerMode === "upload" ? (
                 <img src={previewUrl} alt={t("template.image")} />
               ) : (
-                <span className="muted small">[{t(`template.${structure.header.format.toLowerCase() as "image"}`)}]</span>
+                <span className="muted small">
+                  [{t(`template.${structure.header.format.toLowerCase() as "image"}`)}]
+                </span>
               )}
             </div>
           )}

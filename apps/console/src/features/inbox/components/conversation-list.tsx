@@ -11,11 +11,7 @@ const ROW = 72;
 export function Highlight({ text, term }: { text: string; term: string | undefined }) {
   if (!term) return <>{text}</>;
   const parts = text.split(new RegExp(`(${term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})`, "gi"));
-  return (
-    <>
-      {parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}
-    </>
-  );
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}</>;
 }
 
 export function contactName(c: ConversationDto["contact"]): string {
