@@ -224,7 +224,7 @@ describe("the console for everyday use", { timeout: 90_000 }, () => {
         select: { text: true, status: true, errorTitle: true },
       });
       throw new Error(
-        `${String(error)}\nphone: ${await phone.locator(".msg").allTextContents()}\nsent: ${JSON.stringify(sent)}`,
+        `${String(error)}\nphone: ${(await phone.locator(".msg").allTextContents()).join(" | ")}\nsent: ${JSON.stringify(sent)}`,
       );
     });
     expect(await question.textContent()).not.toMatch(/May we/);

@@ -1,8 +1,11 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
-type En = typeof import("./locales/en.json");
-type De = typeof import("./locales/de.json");
+import type De from "./locales/de.json";
+import type En from "./locales/en.json";
+
+type En = typeof En;
+type De = typeof De;
 
 /** The texts' shape with every leaf a string. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

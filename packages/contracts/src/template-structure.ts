@@ -62,17 +62,18 @@ function variablesOf(text: string | null | undefined): string[] {
 const record = (v: unknown): Record<string, unknown> =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const upper = (v: unknown): string => (typeof v === "string" ? v.toUpperCase() : "");
 
 /** Reads Meta's component list (any case) into what a send needs. Unknown components are ignored. */
 export function readTemplateStructure(components: readonly unknown[]): TemplateStructure {
-  const find = (type: string) => components.map(record).find((c) => String(c.type ?? "").toUpperCase() === type);
+  const find = (type: string) => components.map(record).find((c) => upper(c.type) === type);
   const header = find("HEADER");
   const body = find("BODY");
   const footer = find("FOOTER");
   const buttons = find("BUTTONS");
   const bodyText = str(body?.text) ?? "";
   const bodyVariables = variablesOf(bodyText);
-  const headerFormat = String(header?.format ?? "TEXT").toUpperCase() as HeaderFormat;
+  const headerFormat = (upper(header?.format) || "TEXT") as HeaderFormat;
   const headerText = str(header?.text);
   return {
     header: header
@@ -89,10 +90,10 @@ export function readTemplateStructure(components: readonly unknown[]): TemplateS
       const url = str(b.url);
       return {
         index,
-        type: String(b.type ?? "").toUpperCase(),
+        type: upper(b.type),
         text: str(b.text) ?? "",
         url,
-        hasUrlVariable: String(b.type ?? "").toUpperCase() === "URL" && variablesOf(url).length > 0,
+        hasUrlVariable: upper(b.type) === "URL" && variablesOf(url).length > 0,
       };
     }),
   };

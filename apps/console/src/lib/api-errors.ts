@@ -23,7 +23,7 @@ export function describeApiError(error: unknown, t: TFunction): DescribedError {
     const tooBig = issues.find((i) => i.code === "too_big" && typeof i.maximum === "number");
     if (tooBig) return { text: t("errors.fieldTooLong", { max: tooBig.maximum }), canRetry: false };
   }
-  const key = `errors.${error.code}` as ErrorKey;
-  const text = t(key as "errors.error", { defaultValue: "" }) || t("errors.error");
+  const key: ErrorKey = `errors.${error.code}`;
+  const text = t(key, { defaultValue: "" }) || t("errors.error");
   return { text, canRetry: RETRYABLE.has(error.code) || error.status >= 500 };
 }

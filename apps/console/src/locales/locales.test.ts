@@ -18,8 +18,8 @@ function flatten(tree: Tree, prefix = ""): Map<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 
 describe("console locale files", () => {
-  const flatDe = flatten(de as Tree);
-  const flatEn = flatten(en as Tree);
+  const flatDe = flatten(de);
+  const flatEn = flatten(en);
 
   it("German and English have the same keys", () => {
     expect([...flatDe.keys()].sort()).toEqual([...flatEn.keys()].sort());

@@ -74,11 +74,12 @@ export async function uploadOutboundMedia(
   const media = isMediaType(message.type) ? payload.media : header && header.type !== "text" ? header : undefined;
   if (!media?.mediaAssetId || media.id) return { outcome: "ready", payload };
   const asset = await deps.db.mediaAsset.findUnique({ where: { id: media.mediaAssetId } });
-  const withId = (id: string): Prisma.JsonObject =>
-    header
-      ? ({ ...payload, template: { ...payload.template, header: { ...media, id } } } as unknown as Prisma.JsonObject)
-      : ({ ...payload, media: { ...media, id } } as unknown as Prisma.JsonObject);
-  if (asset?.providerMediaId) return { outcome: "ready", payload: withId(asset.providerMediaId) };
+  const withId = (id: string): Prisma.JsonObject => {
+    const next: Record<string, unknown> = header
+      ? { ...payload, template: { ...payload.template, header: { ...media, id } } }
+      : { ...payload, media: { ...media, id } };
+    return next as Prisma.JsonObject;
+  };
 
   let bytes: Buffer | null = null;
   if (asset?.storageKey && asset.status === "stored") {

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { AutoReplySettings, LocalizedText } from "@inbox/contracts";
@@ -31,10 +31,9 @@ export function AutoRepliesTab() {
   const { t } = useTranslation();
   const current = useQuery({ queryKey: ["admin-auto-replies"], queryFn: adminApi.autoReplies });
   const save = useSave(["admin-auto-replies"], (body: AutoReplySettings) => adminApi.saveAutoReplies(body));
-  const [form, setForm] = useState<AutoReplySettings | null>(null);
-  useEffect(() => {
-    if (current.data) setForm(current.data);
-  }, [current.data]);
+  // The admin's edits, over what the server has (until the first edit the form shows the stored settings).
+  const [draft, setForm] = useState<AutoReplySettings | null>(null);
+  const form = draft ?? current.data ?? null;
   if (!form) return <p className="muted">{t("app.loading")}</p>;
   const submit = (e: FormEvent) => {
     e.preventDefault();

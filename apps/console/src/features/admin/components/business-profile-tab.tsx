@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { BusinessProfileDto } from "@inbox/contracts";
@@ -20,10 +20,8 @@ export function BusinessProfileTab() {
     enabled: !!id,
     retry: false,
   });
-  const [form, setForm] = useState<BusinessProfileDto | null>(null);
-  useEffect(() => {
-    if (profile.data) setForm(profile.data);
-  }, [profile.data]);
+  const [draft, setForm] = useState<{ channelId: string; profile: BusinessProfileDto } | null>(null);
+  const form = (draft?.channelId === id ? draft.profile : null) ?? profile.data ?? null;
   const save = useMutation({
     mutationFn: (f: BusinessProfileDto) =>
       adminApi.saveBusinessProfile(id, {
@@ -75,7 +73,7 @@ export function BusinessProfileTab() {
                 maxLength={139}
                 required
                 value={form.about}
-                onChange={(e) => setForm({ ...form, about: e.target.value })}
+                onChange={(e) => setForm({ channelId: id, profile: { ...form, about: e.target.value } })}
               />
             </label>
             <label>
@@ -84,7 +82,7 @@ export function BusinessProfileTab() {
                 rows={3}
                 maxLength={512}
                 value={form.description}
-                onChange={(e) => setForm({ ...form, description: e.target.value })}
+                onChange={(e) => setForm({ channelId: id, profile: { ...form, description: e.target.value } })}
               />
             </label>
             <label>
@@ -92,7 +90,7 @@ export function BusinessProfileTab() {
               <input
                 maxLength={256}
                 value={form.address}
-                onChange={(e) => setForm({ ...form, address: e.target.value })}
+                onChange={(e) => setForm({ channelId: id, profile: { ...form, address: e.target.value } })}
               />
             </label>
             <label>
@@ -101,7 +99,7 @@ export function BusinessProfileTab() {
                 type="email"
                 maxLength={128}
                 value={form.email}
-                onChange={(e) => setForm({ ...form, email: e.target.value })}
+                onChange={(e) => setForm({ channelId: id, profile: { ...form, email: e.target.value } })}
               />
             </label>
             <label>
@@ -109,12 +107,17 @@ export function BusinessProfileTab() {
               <textarea
                 rows={2}
                 value={form.websites.join("\n")}
-                onChange={(e) => setForm({ ...form, websites: e.target.value.split("\n").slice(0, 2) })}
+                onChange={(e) =>
+                  setForm({ channelId: id, profile: { ...form, websites: e.target.value.split("\n").slice(0, 2) } })
+                }
               />
             </label>
             <label>
               {t("profile.vertical")}
-              <select value={form.vertical} onChange={(e) => setForm({ ...form, vertical: e.target.value })}>
+              <select
+                value={form.vertical}
+                onChange={(e) => setForm({ channelId: id, profile: { ...form, vertical: e.target.value } })}
+              >
                 {BUSINESS_VERTICALS.map((v) => (
                   <option key={v} value={v}>
                     {v}

@@ -64,7 +64,9 @@ export function ConversationActions({
     if (!act.isPending) act.mutate({ path: "read" });
   });
   const actRef = useRef(act.mutate);
-  actRef.current = act.mutate;
+  useEffect(() => {
+    actRef.current = act.mutate;
+  });
   useEffect(() => {
     const run = (e: Event) => {
       const what = (e as CustomEvent<string>).detail;

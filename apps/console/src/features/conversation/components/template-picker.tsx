@@ -3,15 +3,14 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link2, Paperclip, Send, X } from "lucide-react";
 import type { ConversationTemplateDto, SendMessageBody } from "@inbox/contracts";
+import type { TemplateProblem, TemplateSendValues } from "@inbox/contracts/template-structure";
 import {
   checkTemplateValues,
   isMediaHeader,
   readTemplateStructure,
   renderTemplate,
-  type TemplateProblem,
-  type TemplateSendValues,
 } from "@inbox/contracts/template-structure";
-import { ApiError } from "../../../lib/http";
+import type { ApiError } from "../../../lib/http";
 import { formatBytes } from "../upload-attachment";
 import { fetchConversationTemplates } from "../api";
 import { useAttachmentUpload } from "../hooks/use-attachment-upload";
@@ -68,10 +67,8 @@ export function TemplatePicker(props: {
   const problemOf = (field: string) => shown.find((p) => p.field === field);
   const preview = structure ? renderTemplate(structure, effective) : null;
 
-  const previewUrl = useMemo(
-    () => (upload.attachment?.file.type.startsWith("image/") ? URL.createObjectURL(upload.attachment.file) : null),
-    [upload.attachment?.file],
-  );
+  const file = upload.attachment?.file;
+  const previewUrl = useMemo(() => (file?.type.startsWith("image/") ? URL.createObjectURL(file) : null), [file]);
   useEffect(() => () => void (previewUrl && URL.revokeObjectURL(previewUrl)), [previewUrl]);
 
   const choose = (id: string) => {

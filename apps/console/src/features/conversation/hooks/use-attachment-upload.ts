@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { AttachmentDto } from "@inbox/contracts";
 import { ApiError } from "../../../lib/http";
 import { precheckAttachment, uploadAttachment } from "../upload-attachment";
@@ -17,7 +17,9 @@ export interface Attachment {
 export function useAttachmentUpload(conversationId: string, onError: (error: ApiError) => void) {
   const [attachment, setAttachment] = useState<Attachment | null>(null);
   const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  useEffect(() => {
+    onErrorRef.current = onError;
+  });
 
   const attach = (file: File | undefined): boolean => {
     if (!file) return false;
