@@ -13,6 +13,7 @@ import {
 import { createApiServices } from "./services";
 import type { ApiDeps, ApiInfra, App } from "./types";
 import { registerErrorHandler } from "./plugins/error-handler";
+import { registerMetrics } from "./plugins/metrics";
 import { registerConsole } from "./plugins/console-static";
 import { registerAuth } from "./plugins/auth";
 import { authRoutes } from "./routes/auth";
@@ -53,7 +54,8 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  registerErrorHandler(app);
+  registerErrorHandler(app, { onRefusal: (code) => deps.metrics.sendRefusals.inc({ code }) });
+  await registerMetrics(app, deps);
 
   await app.register(fastifySwagger, {
     openapi: {

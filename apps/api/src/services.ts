@@ -8,6 +8,7 @@ import {
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
+import { Metrics } from "@inbox/metrics";
 import { createLiveHub } from "./live/hub";
 import type { ApiInfra, ApiServices } from "./types";
 
@@ -20,7 +21,8 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
   const outbox = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
   const publisher = createLivePublisher(redis, queues.prefix, log);
   const live = createLiveChangeBatcher(pgSql(pgPool), publisher, { log });
-  const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log });
+  const metrics = new Metrics("api");
+  const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log, metrics });
   // Customer messages of phone-only senders commit on the plain pg pool (a few raw statements, no Prisma cost);
   // two transactions in flight at most, a second only for a batch worth overlapping.
   const deliveries = createDeliveryBatcher(
@@ -33,6 +35,7 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
     live,
     liveHub,
     media: createMediaStore(infra.env),
+    metrics,
     deliveries,
     async close() {
       await outbox.stop();

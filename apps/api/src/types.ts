@@ -5,6 +5,7 @@ import type { Env } from "@inbox/config";
 import type { DeliveryBatcher, LiveChangeBatcher, MediaStore } from "@inbox/core";
 import type { Db, PgPool } from "@inbox/db";
 import type { JobQueues } from "@inbox/jobs";
+import type { Metrics } from "@inbox/metrics";
 import type { Logger } from "@inbox/logger";
 import type { Redis } from "ioredis";
 import type { LiveHub } from "./live/hub";
@@ -42,6 +43,8 @@ export interface ApiServices {
   /** The consoles' websockets: fan-out of live events, presence, typing. */
   liveHub: LiveHub;
   media: MediaStore;
+  /** This process's Prometheus series (served at /metrics when METRICS_TOKEN is set). */
+  metrics: Metrics;
   /** The webhook receiver's group commit (channel directory, keyword cache, hot path on `pgPool`). */
   deliveries: DeliveryBatcher;
   /** Stops the relay, flushes live events, ends the live subscription (after the server stopped taking requests). */

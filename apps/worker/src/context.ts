@@ -10,6 +10,7 @@ import type {
 import type { Db, PgPool } from "@inbox/db";
 import type { JobName, JobPayload, JobQueues, OutboxRelay } from "@inbox/jobs";
 import type { Logger } from "@inbox/logger";
+import type { Metrics } from "@inbox/metrics";
 import type { GraphClient } from "@inbox/whatsapp";
 import type { Redis } from "ioredis";
 
@@ -44,6 +45,8 @@ export interface WorkerServices {
   outbox: OutboxRelay;
   /** Drains the outbox now: called after a commit that wrote jobs. */
   onOutboxWritten: () => void;
+  /** This process's Prometheus series (served on WORKER_METRICS_PORT when METRICS_TOKEN is set). */
+  metrics: Metrics;
   /** How long a send with an unknown outcome waits for a status webhook. */
   reconcileGraceMs: number;
   /** Stops the outbox relay and publishes what the live batcher still holds. */

@@ -7,6 +7,7 @@ import {
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
+import { Metrics } from "@inbox/metrics";
 import type { WorkerInfra, WorkerServices } from "./context";
 import { createGraphClient } from "./outbound/graph";
 import { createDispatchGate, createRedisThrottle } from "./outbound/rate-limiter";
@@ -26,7 +27,10 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
   const outbox = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
   const live = createLiveChangeBatcher(pgSql(pgPool), createLivePublisher(redis, queues.prefix, log), { log });
   const graph = overrides.graph ?? createGraphClient(infra.env);
+  const metrics = new Metrics("worker");
+  metrics.observeQueues(Object.values(queues.queues));
   return {
+    metrics,
     graph,
     sender: overrides.sender ?? graph,
     throttle: overrides.throttle ?? createRedisThrottle(redis, queues.prefix),

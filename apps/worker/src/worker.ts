@@ -5,6 +5,7 @@ import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
 import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance/sweeper";
 import { JOB_HANDLERS } from "./registry";
+import { startMetricsServer } from "./metrics-server";
 import { createWorkerServices, type WorkerServiceOverrides } from "./services";
 
 export interface RunningWorker {
@@ -77,6 +78,9 @@ export async function startWorker(infra: WorkerInfra, options: StartWorkerOption
     w.on("failed", (job, err) => deps.log.warn({ jobId: job?.id, job: job?.name, err }, "job attempt failed"));
     w.on("error", (err) => deps.log.error({ err }, "worker error"));
   }
+  const metricsServer = deps.env.METRICS_TOKEN
+    ? await startMetricsServer(deps.metrics, { port: deps.env.WORKER_METRICS_PORT, token: deps.env.METRICS_TOKEN })
+    : undefined;
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
   const sweeper = sweepEveryMs > 0 ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs }) : undefined;
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -93,6 +97,7 @@ export async function startWorker(infra: WorkerInfra, options: StartWorkerOption
   }
   return {
     async close() {
+      await metricsServer?.close();
       await sweeper?.close();
       await Promise.all(workers.map((w) => w.close()));
       await deps.close();

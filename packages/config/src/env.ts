@@ -67,6 +67,13 @@ export const EnvSchema = z
     REDIS_SENTINEL_NAME: z.preprocess(emptyAsUndefined, z.string().default("mymaster")),
     REDIS_SENTINEL_PASSWORD: optionalString,
     PORT: z.preprocess(emptyAsUndefined, port.default(3000)),
+    /** Bearer token Prometheus sends for /metrics (api) and the worker's metrics port; unset: no metrics served. */
+    METRICS_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(16, "must be at least 16 characters (openssl rand -hex 16)").optional(),
+    ),
+    /** Port of the worker's own /metrics (workers serve no other HTTP); only with METRICS_TOKEN. */
+    WORKER_METRICS_PORT: z.preprocess(emptyAsUndefined, port.default(9464)),
     SIMULATOR_PORT: z.preprocess(emptyAsUndefined, port.default(3001)),
     PUBLIC_URL: z.preprocess(
       emptyAsUndefined,

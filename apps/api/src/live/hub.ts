@@ -12,6 +12,7 @@ import {
 } from "@inbox/core";
 import type { Db } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
+import type { Metrics } from "@inbox/metrics";
 import type { Redis } from "ioredis";
 
 /** At most one typing event per socket in this interval. */
@@ -75,8 +76,9 @@ export async function createLiveHub(deps: {
   prefix: string;
   publisher: LivePublisher;
   log: Logger;
+  metrics: Metrics;
 }): Promise<LiveHub> {
-  const { db, redis, prefix, publisher, log } = deps;
+  const { db, redis, prefix, publisher, log, metrics } = deps;
   const clients = new Set<Client>();
   const backlog = createLiveBacklog(redis, prefix);
   const presence = createPresence(redis, prefix);
@@ -159,6 +161,7 @@ export async function createLiveHub(deps: {
     connect({ socket, user, sessionToken, since, log: connectionLog }) {
       const client: Client = { socket, user, pending: [], lastSeq: since ?? 0 };
       clients.add(client);
+      metrics.websocketConnections.inc();
       const recheck = setInterval(() => {
         void (sessionToken ? findSession(db, sessionToken) : Promise.resolve(null)).then(
           (session) => {
@@ -174,6 +177,7 @@ export async function createLiveHub(deps: {
       socket.on("close", () => {
         clearInterval(recheck);
         clients.delete(client);
+        metrics.websocketConnections.dec();
         const left = (socketsByUser.get(user.id) ?? 1) - 1;
         if (left > 0) socketsByUser.set(user.id, left);
         else {

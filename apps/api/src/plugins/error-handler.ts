@@ -4,10 +4,14 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { isAppError } from "@inbox/core";
 import { isDatabaseUnavailable } from "@inbox/db";
 
+/** Send refusals operators count (metrics): the window, consent and opt-out rules said no. */
+const REFUSAL_CODES = new Set(["window_closed", "consent_missing", "opted_out"]);
+
 /** One place maps errors to HTTP: domain codes keep their message, validation says what is wrong, 5xx hide details. */
-export function registerErrorHandler(app: App): void {
+export function registerErrorHandler(app: App, hooks: { onRefusal: (code: string) => void }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error)) {
+      if (REFUSAL_CODES.has(error.code)) hooks.onRefusal(error.code);
       if (error.status >= 500) request.log.error({ err: error }, "request failed");
       return reply.status(error.status).send({ code: error.code, message: error.message, ...(error.details ?? {}) });
     }

@@ -16,7 +16,7 @@ export function createRouteTestApp(log: Logger): App {
   const app = Fastify({ loggerInstance: log }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  registerErrorHandler(app, { onRefusal: () => undefined });
   app.decorate("authenticate", async (request: FastifyRequest) => {
     const header = request.headers[TEST_USER_HEADER];
     request.user = typeof header === "string" ? (JSON.parse(header) as SessionUser) : null;

@@ -1,5 +1,6 @@
 import type { Channel, Db } from "@inbox/db";
 import { recordAudit } from "../audit/record-audit";
+import { lockStartupProvisioning, STARTUP_TRANSACTION } from "./startup-lock";
 
 export interface ProvisionWhatsAppChannelInput {
   phoneNumberId: string;
@@ -14,6 +15,8 @@ export interface ProvisionWhatsAppChannelInput {
  */
 export async function provisionWhatsAppChannel(db: Db, input: ProvisionWhatsAppChannelInput): Promise<Channel> {
   return db.$transaction(async (tx) => {
+    // Every api and worker process provisions at start, several at once when a deployment scales out.
+    await lockStartupProvisioning(tx);
     const team = await tx.team.upsert({ where: { name: "Support" }, create: { name: "Support" }, update: {} });
     const existing = await tx.channel.findUnique({
       where: { type_externalId: { type: "whatsapp", externalId: input.phoneNumberId } },
@@ -45,5 +48,5 @@ export async function provisionWhatsAppChannel(db: Db, input: ProvisionWhatsAppC
       phoneNumberId: input.phoneNumberId,
     });
     return channel;
-  });
+  }, STARTUP_TRANSACTION);
 }

@@ -21,17 +21,58 @@ export interface LivePublisher {
 }
 
 /**
- * Publishes LiveEvent envelopes on Redis pub/sub. Each envelope gets a sequence number from one Redis counter
- * (INCRBY for the batch), so consoles can tell order and notice gaps. A batch is ONE pub/sub message (a JSON array
- * of envelopes): a burst of webhooks yields a handful of messages per second for Redis and for every subscribed api
- * instance, not two per stored message. The envelopes are kept in the backlog (the last `LIVE_BACKLOG`, read by
- * `createLiveBacklog`) in the same pipeline. When Redis is not connected the events are dropped at once (with a
+ * Numbers, publishes and keeps one batch in ONE atomic step. Each envelope gets its sequence number from one Redis
+ * counter; because numbering and PUBLISH happen in the same script, every subscriber receives envelopes in sequence
+ * order whichever process published them (api instances, workers). Numbering first and publishing in a second round
+ * trip let a later batch overtake an earlier one, and consoles, which skip numbers they have passed, lost it.
+ * KEYS: seq counter, backlog; ARGV: channel, backlog size, `at`, then the events' JSON.
+ */
+const PUBLISH_SCRIPT = `
+local count = #ARGV - 3
+local last = redis.call('INCRBY', KEYS[1], count)
+local first = last - count + 1
+local envelopes = {}
+local backlog = {}
+for i = 1, count do
+  local seq = first + i - 1
+  local text = '{"seq":' .. seq .. ',"at":"' .. ARGV[3] .. '","event":' .. ARGV[3 + i] .. '}'
+  envelopes[i] = text
+  backlog[2 * i - 1] = seq
+  backlog[2 * i] = text
+end
+redis.call('PUBLISH', ARGV[1], '[' .. table.concat(envelopes, ',') .. ']')
+redis.call('ZADD', KEYS[2], unpack(backlog))
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
+return last
+`;
+
+type ScriptedRedis = Redis & {
+  inboxPublishLive(
+    seqKey: string,
+    backlogKey: string,
+    channel: string,
+    keep: number,
+    at: string,
+    ...events: string[]
+  ): Promise<number>;
+};
+
+/**
+ * Publishes LiveEvent envelopes on Redis pub/sub, numbered by one Redis counter so consoles can tell order and notice
+ * gaps (see PUBLISH_SCRIPT for why numbering and publishing are one step). A batch is ONE pub/sub message (a JSON
+ * array of envelopes): a burst of webhooks yields a handful of messages per second for Redis and for every
+ * subscribed api instance, not two per stored message. The envelopes are also kept in the backlog (the last
+ * `LIVE_BACKLOG`, read by `createLiveBacklog`). When Redis is not connected the events are dropped at once (with a
  * warning) instead of piling up in the client's offline queue.
  */
 export function createLivePublisher(redis: Redis, prefix: string, log: Logger): LivePublisher {
   const channel = liveChannelName(prefix);
   const seqKey = liveSeqKey(prefix);
   const backlogKey = liveBacklogKey(prefix);
+  if (!("inboxPublishLive" in redis)) {
+    redis.defineCommand("inboxPublishLive", { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+  }
+  const scripted = redis as ScriptedRedis;
   return {
     async publish(events) {
       if (events.length === 0) return;
@@ -40,22 +81,8 @@ export function createLivePublisher(redis: Redis, prefix: string, log: Logger): 
         return;
       }
       try {
-        const last = await redis.incrby(seqKey, events.length);
-        const first = last - events.length + 1;
-        const at = new Date().toISOString();
-        const backlog: (number | string)[] = [];
-        const json = events.map((event, i) => {
-          const envelope: LiveEnvelope = { seq: first + i, at, event };
-          const text = JSON.stringify(envelope);
-          backlog.push(envelope.seq, text);
-          return text;
-        });
-        await redis
-          .pipeline()
-          .publish(channel, `[${json.join(",")}]`)
-          .zadd(backlogKey, ...backlog)
-          .zremrangebyrank(backlogKey, 0, -(LIVE_BACKLOG + 1))
-          .exec();
+        const json = events.map((event) => JSON.stringify(event));
+        await scripted.inboxPublishLive(seqKey, backlogKey, channel, LIVE_BACKLOG, new Date().toISOString(), ...json);
       } catch (err) {
         log.warn({ err, count: events.length }, "live events not published");
       }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@inbox/db";
+import { lockStartupProvisioning, STARTUP_TRANSACTION } from "../channels/startup-lock";
 import { createUser } from "./create-user";
 
 const FIRST_ADMIN_EMAIL = "admin@inbox.local";
@@ -11,12 +12,16 @@ const FIRST_ADMIN_EMAIL = "admin@inbox.local";
 export async function ensureFirstAdmin(db: Db): Promise<{ email: string; password: string } | null> {
   if ((await db.user.count()) > 0) return null;
   const password = randomBytes(12).toString("base64url");
-  await db.$transaction(async (tx) => {
+  // Two api instances starting on a fresh database: the second waits for the first and then finds the admin.
+  const created = await db.$transaction(async (tx) => {
+    await lockStartupProvisioning(tx);
+    if ((await tx.user.count()) > 0) return false;
     await createUser(
       tx,
       { email: FIRST_ADMIN_EMAIL, name: "Admin", password, role: "admin", teams: ["Support"] },
       { type: "system" },
     );
-  });
-  return { email: FIRST_ADMIN_EMAIL, password };
+    return true;
+  }, STARTUP_TRANSACTION);
+  return created ? { email: FIRST_ADMIN_EMAIL, password } : null;
 }
