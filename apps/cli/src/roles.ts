@@ -13,7 +13,7 @@ import { CONSOLE_DIST } from "./prepare";
 import { connectDb, connectRedis, createQueues, StartupError } from "./runtime";
 import type { RunningChild } from "./supervised-child";
 
-export const ROLES = ["api", "worker", "simulator"] as const;
+const ROLES = ["api", "worker", "simulator"] as const;
 export type Role = (typeof ROLES)[number];
 
 const clock = () => new Date();

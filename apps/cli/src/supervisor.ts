@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 
-export interface ChildSpec {
+interface ChildSpec {
   /** Shown in messages ("the worker"); unique. */
   name: string;
   /** Module to fork and its arguments (the children inherit this process's Node options, e.g. tsx's loader). */

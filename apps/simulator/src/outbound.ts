@@ -101,7 +101,7 @@ export function markRead(sim: SimulatorState, messageId: string): void {
   throw sim.error(100, "Invalid message id.");
 }
 
-export function checkTemplate(
+function checkTemplate(
   sim: SimulatorState,
   body: Extract<SendMessageRequest, { type: "template" }>,
   isBsuid: boolean,
@@ -145,7 +145,7 @@ export function checkTemplate(
 }
 
 /** Failures Meta reports asynchronously (accepted with a wamid, then a `failed` status webhook). */
-export function asyncFailure(
+function asyncFailure(
   sim: SimulatorState,
   body: SendMessageRequest,
   customer: Customer,
@@ -171,7 +171,7 @@ export function asyncFailure(
   return undefined;
 }
 
-export function scheduleStatuses(
+function scheduleStatuses(
   sim: SimulatorState,
   wamid: string,
   customer: Customer,
@@ -209,7 +209,7 @@ export function readAll(sim: SimulatorState, customer: Customer): void {
  * 2026-10-01, charged as `regular`/`service` afterwards (Meta's announced change); utility templates inside
  * an open window follow the same switch.
  */
-export function pricingFor(
+function pricingFor(
   sim: SimulatorState,
   category: string,
   customer: Customer,
@@ -231,7 +231,7 @@ export function pricingFor(
   return { billable: true, pricing_model: "PMP", type: "regular", category };
 }
 
-export function emitStatus(
+function emitStatus(
   sim: SimulatorState,
   wamid: string,
   customer: Customer,
