@@ -60,7 +60,6 @@ export const TEXTS = {
 } as const;
 
 export type Language = keyof typeof TEXTS;
-type Texts = (typeof TEXTS)[Language];
 
 export function pickLanguage(languages: readonly string[]): Language {
   const first = languages[0]?.toLowerCase() ?? "en";

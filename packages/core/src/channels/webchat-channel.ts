@@ -42,8 +42,8 @@ export type WebchatSettings = z.infer<typeof WebchatSettingsSchema>;
 /** Longest visitor or agent text on web chat. */
 export const WEBCHAT_MAX_TEXT_LENGTH = WEBCHAT_MAX_TEXT;
 
-/** A visitor's message as the widget sends it over its socket or POST. */
-const WebchatInboundSchema = z.object({
+/** A visitor's message as the widget sends it over its socket or POST. @public */
+export const WebchatInboundSchema = z.object({
   visitorId: z.string().uuid(),
   /** The widget's own id for the message: a resend after a reconnect is stored once. */
   clientMessageId: z.string().uuid(),
