@@ -48,6 +48,12 @@ export async function withTransaction<T>(
   if (!source.pool) return source.db.$transaction((tx) => fn(prismaSql(tx)), { timeout: options.timeoutMs ?? 30_000 });
   const client = await source.pool.connect();
   let broken = false;
+  // A connection that breaks while checked out (Postgres restarted) emits 'error' between statements; unheard it
+  // would end the process. The statement in flight fails on its own; the connection is discarded on release.
+  const onError = () => {
+    broken = true;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     try {
@@ -61,6 +67,7 @@ export async function withTransaction<T>(
       throw error;
     }
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }

@@ -139,7 +139,8 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       summary,
       security,
       params,
-      body,
+      // Fastify warns about a `body: undefined` key: only routes that take a body declare one.
+      ...(body ? { body } : {}),
       response: { 200: ConversationDtoSchema, ...errors },
     });
 

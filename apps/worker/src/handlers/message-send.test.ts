@@ -69,7 +69,7 @@ describe("message.send against the simulator", () => {
     services = { ...infra(), ...createWorkerServices(infra(), { graph }) };
   });
   afterAll(async () => {
-    await services.close();
+    await services?.close();
     await built.close();
     await queues.close();
     redis.disconnect();

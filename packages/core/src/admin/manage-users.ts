@@ -56,11 +56,15 @@ export async function createUserAccount(
   input: CreateUserInput & { teamIds?: string[] },
 ): Promise<UserDto> {
   const { teamIds = [], ...account } = input;
-  const id = await db.$transaction(async (tx) => {
-    const created = await createUser(tx, account, actor);
-    await setUserTeams(tx, created.id, teamIds, created.role);
-    return created.id;
-  });
+  // The password is hashed (argon2id, deliberately slow) inside the transaction: allow for a busy machine.
+  const id = await db.$transaction(
+    async (tx) => {
+      const created = await createUser(tx, account, actor);
+      await setUserTeams(tx, created.id, teamIds, created.role);
+      return created.id;
+    },
+    { timeout: 30_000 },
+  );
   return getUser(db, id);
 }
 
