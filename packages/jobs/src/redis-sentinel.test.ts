@@ -37,10 +37,12 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promi
   }
 }
 
-const plain = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+// Replicas sync through an RDB file; keep it (and any other file) in the test's own directory.
+let plain: string[];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "sentinel-"));
+  plain = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
   const [primaryPort, replicaPort] = [await freePort(), await freePort()];
   sentinelPort = await freePort();
   primary = start(["--port", String(primaryPort), ...plain]);
