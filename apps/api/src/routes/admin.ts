@@ -4,6 +4,7 @@ import { adminCatalogRoutes } from "./admin/catalog";
 import { adminChannelRoutes } from "./admin/channels";
 import { adminSettingsRoutes } from "./admin/settings";
 import { adminUserRoutes } from "./admin/users";
+import { adminWebhookRoutes } from "./admin/webhooks";
 
 /** Everything under /api/admin/* (admins only). */
 export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -12,5 +13,6 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminCatalogRoutes(deps));
     await app.register(adminChannelRoutes(deps));
     await app.register(adminSettingsRoutes(deps));
+    await app.register(adminWebhookRoutes(deps));
   };
 }

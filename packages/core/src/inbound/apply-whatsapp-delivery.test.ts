@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
-import { parseWebhookPayload, type WebhookPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
@@ -14,11 +13,7 @@ let teamId: string;
 let seq = 0;
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-const parse = (v: unknown): WebhookPayload => {
-  const r = parseWebhookPayload(v);
-  if (!r.ok) throw new Error(r.issues.join("; "));
-  return r.payload;
-};
+const parse = fx.toDelivery;
 const apply = (v: unknown) => applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parse(v));
 
 /** A fixture with fresh wamids and sender (Meta's examples share ids across types). */
@@ -172,7 +167,6 @@ describe("applyWhatsAppDelivery: messages", () => {
     await apply(text("late", { from, timestamp: newer - 3600 * 30 }));
     const conv = await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: from } } });
     expect(conv.lastInboundAt?.getTime()).toBe(newer * 1000);
-    expect(conv.windowExpiresAt?.getTime()).toBe((newer + 24 * 3600) * 1000);
     expect(conv.unreadCount).toBe(2);
   });
 
@@ -206,9 +200,14 @@ describe("applyWhatsAppDelivery: messages", () => {
     const before = await t.db.message.count();
     // A second change for a channel row that breaks the foreign key midway forces a rollback.
     const broken = parse(p);
-    broken.entry.push({
-      id: "x",
-      changes: [{ field: "messages", value: { ...good, messages: [{ ...good.messages[0], id: "wamid.other" }] } }],
+    broken.changes.push({
+      wabaId: "x",
+      field: "messages",
+      value: {
+        ...good,
+        metadata: { display_phone_number: "1", phone_number_id: "999" },
+        messages: [{ ...good.messages[0], id: "wamid.other" }],
+      },
     });
     const dir = new ChannelDirectory(60_000);
     await dir.findWhatsApp(t.db, fx.META_METADATA.phone_number_id);
@@ -216,7 +215,6 @@ describe("applyWhatsAppDelivery: messages", () => {
       channel: { id: "00000000-0000-4000-8000-000000000000", externalId: "999", defaultTeamId: null, type: "whatsapp" },
       until: Date.now() + 60_000,
     });
-    (broken.entry[1]!.changes[0] as any).value.metadata = { display_phone_number: "1", phone_number_id: "999" };
     await expect(applyWhatsAppDelivery({ db: t.db, channels: dir }, broken)).rejects.toThrow();
     expect(await t.db.message.count()).toBe(before);
   });
@@ -416,23 +414,24 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     await t.db.setting.delete({ where: { key: "consent.optOutKeywords" } });
   });
 
-  it("user_preferences stop withdraws marketing consent; value errors and unknown fields are stored", async () => {
+  it("user_preferences stop withdraws marketing consent; value errors are quarantined, other fields recorded", async () => {
     await apply(fx.USER_PREFERENCES_STOP_WEBHOOK);
     const c = await t.db.consent.findFirstOrThrow({ where: { source: "whatsapp" } });
     expect(c).toMatchObject({ purpose: "marketing", status: "withdrawn" });
-    await apply(fx.VALUE_ERRORS_WEBHOOK);
+    expect((await apply(fx.VALUE_ERRORS_WEBHOOK)).counts).toMatchObject({ quarantined: 1 });
     await apply(fx.envelope({ phone_number: "1", event: "FLAGGED" }, "account_update"));
     const events = await t.db.webhookEvent.findMany({ orderBy: { receivedAt: "asc" } });
-    expect(events.map((e) => e.field)).toEqual(
-      expect.arrayContaining(["user_preferences", "messages.errors", "account_update"]),
+    expect(events.map((e) => `${e.field}:${e.quarantineReason}`)).toEqual(
+      expect.arrayContaining(["user_preferences:null", "messages:value_errors", "account_update:null"]),
     );
   });
 
-  it("messages for an unknown phone number id are kept as a webhook event", async () => {
+  it("messages for an unknown phone number id are quarantined", async () => {
     const p = text("who", { from: "491700000050" });
     p.entry[0].changes[0].value.metadata.phone_number_id = "5555";
     const r = await apply(p);
-    expect(r.counts).toMatchObject({ messages: 0, webhookEvents: 1 });
+    expect(r.counts).toMatchObject({ messages: 0, webhookEvents: 1, quarantined: 1 });
+    expect(await t.db.webhookEvent.count({ where: { quarantineReason: "unknown_channel", handledAt: null } })).toBe(1);
   });
 
   it("links a wamid to a send whose answer the worker never stored, through biz_opaque_callback_data", async () => {

@@ -5,8 +5,9 @@ import { formatDateTime } from "../../../lib/format";
 import { useTeams } from "../../inbox/hooks/use-directory";
 import { adminApi } from "../api";
 import WebchatChannels from "../../webchat-admin/components/webchat-channels";
+import { WebhookQuarantine } from "./webhook-quarantine";
 
-const TABS = ["users", "labels", "quickReplies", "channels", "webchat", "templates"] as const;
+const TABS = ["users", "labels", "quickReplies", "channels", "webchat", "templates", "webhooks"] as const;
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
   const client = useQueryClient();
@@ -313,7 +314,7 @@ export default function AdminPage() {
       <div role="tablist" className="tabs" aria-label={t("app.admin")}>
         {TABS.map((x) => (
           <button key={x} role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(`admin.${x}`)}
+            {x === "webhooks" ? t("quarantine.tab") : t(`admin.${x}`)}
           </button>
         ))}
       </div>
@@ -324,6 +325,7 @@ export default function AdminPage() {
         {tab === "channels" && <Channels />}
         {tab === "webchat" && <WebchatChannels />}
         {tab === "templates" && <Templates />}
+        {tab === "webhooks" && <WebhookQuarantine />}
       </section>
     </main>
   );
