@@ -135,6 +135,26 @@ const EXAMPLES: { name: string; fixture: unknown; type: string; text: RegExp }[]
     text: /Meta 131000: Something went wrong – Message failed to send due to an unknown error[\s\S]*\nMeta did not pass/,
   },
   {
+    name: "legacy unknown type (131051)",
+    fixture: fx.LEGACY_UNKNOWN_MESSAGE_WEBHOOK,
+    type: "unsupported",
+    text: /^Nicht unterstützte Nachricht\.[\s\S]*131051[\s\S]*\nUnsupported message\./,
+  },
+  { name: "forwarded text", fixture: fx.FORWARDED_TEXT_MESSAGE_WEBHOOK, type: "text", text: /^Look what my friend/ },
+  { name: "reply to a business message", fixture: fx.REPLY_TEXT_MESSAGE_WEBHOOK, type: "text", text: /^Yes, tomorrow/ },
+  {
+    name: "reaction removed (no emoji)",
+    fixture: fx.REACTION_REMOVED_MESSAGE_WEBHOOK,
+    type: "reaction",
+    text: /^Reaktion entfernt \/ Reaction removed$/,
+  },
+  {
+    name: "customer_identity_changed (security code)",
+    fixture: fx.CUSTOMER_IDENTITY_CHANGED_WEBHOOK,
+    type: "system",
+    text: /customer_identity_changed[\s\S]*security code changed/,
+  },
+  {
     name: "unknown fields at every level",
     fixture: fx.UNKNOWN_FIELDS_TEXT_WEBHOOK,
     type: "text",
@@ -201,5 +221,83 @@ describe("Meta's documented webhook examples through POST /webhooks/whatsapp and
     expect(page.total).toBe(2);
     expect(page.items.map((i) => i.reason).sort()).toEqual(["unknown_channel", "value_errors"]);
     expect(JSON.stringify(page.items)).toContain(elsewhere.entry[0].changes[0].value.messages[0].id);
+    // Meta delivers them again: still two entries waiting, not four.
+    expect((await post(fx.VALUE_ERRORS_WEBHOOK)).statusCode).toBe(200);
+    expect((await post(elsewhere)).statusCode).toBe(200);
+    const again = await app.inject({ method: "GET", url: "/api/admin/webhooks/quarantine", headers: { cookie } });
+    expect(again.json<{ total: number }>().total).toBe(2);
+  });
+
+  it("a reply keeps what it answers; an emptied reaction emoji is a removed reaction", async () => {
+    const reply = await deliverTwiceAndRead(own(fx.REPLY_TEXT_MESSAGE_WEBHOOK, "4915166660001"));
+    expect(reply.replyToExternalId).toBe("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3NjE2RTA1RkE3NTdFNjU1RjEA");
+    const emptied = own(fx.REACTION_MESSAGE_WEBHOOK, "4915166660002");
+    emptied.entry[0].changes[0].value.messages[0].reaction.emoji = "";
+    expect((await deliverTwiceAndRead(emptied)).text).toBe("Reaktion entfernt / Reaction removed");
+  });
+
+  it("a username user (empty from, BSUID in from_user_id): 200, stored once under the BSUID", async () => {
+    const p = structuredClone(fx.BSUID_TEXT_MESSAGE_WEBHOOK) as any;
+    const v = p.entry[0].changes[0].value;
+    v.contacts[0].user_id = v.messages[0].from_user_id = "DE.99990000000000000001";
+    v.messages[0].id = `wamid.meta-example-${++n}`;
+    const message = await deliverTwiceAndRead(p);
+    expect(message).toMatchObject({ type: "text", text: "Hi!" });
+    const contact = await t.db.conversation.findUniqueOrThrow({ where: { id: message.conversationId } }).contact();
+    expect(contact).toMatchObject({ userId: "DE.99990000000000000001", waId: null, username: "sheena.nelson" });
+  });
+
+  it("several messages and statuses of several entries in one delivery: 200, each stored once", async () => {
+    const a = own(fx.TEXT_MESSAGE_WEBHOOK, "4915155550001");
+    const b = own(fx.IMAGE_MESSAGE_WEBHOOK, "4915155550002");
+    a.entry[0].changes[0].value.messages.push(
+      own(fx.LOCATION_MESSAGE_WEBHOOK, "4915155550001").entry[0].changes[0].value.messages[0],
+    );
+    const status = structuredClone((fx.STATUS_SENT_WEBHOOK as any).entry[0].changes[0].value.statuses[0]);
+    status.id = `wamid.meta-example-status-${++n}`;
+    b.entry[0].changes[0].value.statuses = [status];
+    const batch = { object: "whatsapp_business_account", entry: [...a.entry, ...b.entry] };
+    const wamids = [...a.entry[0].changes[0].value.messages, ...b.entry[0].changes[0].value.messages].map(
+      (m: any) => m.id,
+    );
+    for (let i = 0; i < 2; i++) expect((await post(batch)).statusCode).toBe(200);
+    expect(await t.db.message.count({ where: { externalId: { in: wamids } } })).toBe(3);
+    expect(await t.db.messageStatusEvent.count({ where: { externalId: status.id } })).toBe(1);
+  });
+});
+
+describe("Meta's documented status, preference and other-field examples", () => {
+  it.each([
+    { name: "sent (with pricing and conversation)", fixture: fx.STATUS_SENT_WEBHOOK },
+    { name: "failed (with errors)", fixture: fx.STATUS_FAILED_WEBHOOK },
+    { name: "read (free customer service)", fixture: fx.STATUS_READ_FREE_SERVICE_WEBHOOK },
+    { name: "played, with the 2026 contacts[] and BSUID", fixture: fx.STATUS_PLAYED_WEBHOOK },
+  ])("status $name: 200, stored once per wamid and status", async ({ fixture }) => {
+    const p = structuredClone(fixture) as any;
+    const s = p.entry[0].changes[0].value.statuses[0];
+    s.id = `wamid.meta-example-status-${++n}`;
+    for (let i = 0; i < 2; i++) expect((await post(p)).statusCode).toBe(200);
+    const rows = await t.db.messageStatusEvent.findMany({ where: { externalId: s.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: s.status, recipientId: s.recipient_id });
+  });
+
+  it("user_preferences stop: 200, marketing consent withdrawn once, the delivery kept once", async () => {
+    const p = structuredClone(fx.USER_PREFERENCES_STOP_WEBHOOK) as any;
+    const pref = p.entry[0].changes[0].value.user_preferences[0];
+    pref.wa_id = p.entry[0].changes[0].value.contacts[0].wa_id = "4915144440001";
+    for (let i = 0; i < 3; i++) expect((await post(p)).statusCode).toBe(200);
+    const contact = await t.db.contact.findFirstOrThrow({ where: { waId: "4915144440001" } });
+    const consents = await t.db.consent.findMany({ where: { contactId: contact.id } });
+    expect(consents).toMatchObject([{ purpose: "marketing", status: "withdrawn", source: "whatsapp" }]);
+    const kept = await t.db.webhookEvent.findMany({ where: { field: "user_preferences" } });
+    expect(kept.filter((e) => JSON.stringify(e.payload).includes("4915144440001"))).toHaveLength(1);
+  });
+
+  it("a field the product does not act on (account_update): 200, kept once for the record", async () => {
+    for (let i = 0; i < 2; i++) expect((await post(fx.ACCOUNT_UPDATE_WEBHOOK)).statusCode).toBe(200);
+    const kept = await t.db.webhookEvent.findMany({ where: { field: "account_update" } });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ quarantineReason: null, payload: { value: { event: "VERIFIED_ACCOUNT" } } });
   });
 });

@@ -138,6 +138,26 @@ describe("applyWhatsAppDelivery: messages", () => {
     expect(await t.db.conversation.count({ where: { contact: { waId: "491700000002" } } })).toBe(1);
   });
 
+  it("concurrent and repeated deliveries of a part without a key of Meta's keep it once; a marketing stop counts once", async () => {
+    const update = clone(fx.ACCOUNT_UPDATE_WEBHOOK) as any;
+    update.entry[0].changes[0].value.event = `CONCURRENT_${++seq}`;
+    const stop = clone(fx.USER_PREFERENCES_STOP_WEBHOOK) as any;
+    const waId = `4916${String(++seq).padStart(9, "0")}`;
+    stop.entry[0].changes[0].value.user_preferences[0].wa_id = waId;
+    stop.entry[0].changes[0].value.contacts[0].wa_id = waId;
+    const unknownNumber = clone(fx.TEXT_MESSAGE_WEBHOOK) as any;
+    unknownNumber.entry[0].changes[0].value.metadata.phone_number_id = `9${++seq}`;
+    await Promise.all([update, stop, unknownNumber].flatMap((p) => [apply(p), apply(p), apply(p)]));
+    const key = update.entry[0].changes[0].value.event as string;
+    const events = await t.db.webhookEvent.findMany();
+    expect(events.filter((e) => JSON.stringify(e.payload).includes(key))).toHaveLength(1);
+    expect(events.filter((e) => JSON.stringify(e.payload).includes(waId))).toHaveLength(1);
+    const quarantined = events.filter((e) => JSON.stringify(e.payload).includes(`"9${seq}"`));
+    expect(quarantined).toMatchObject([{ quarantineReason: "unknown_channel", handledAt: null }]);
+    const contact = await t.db.contact.findFirstOrThrow({ where: { waId } });
+    expect(await t.db.consent.count({ where: { contactId: contact.id } })).toBe(1);
+  });
+
   it("opens a conversation in the default team, routes it once, reopens it after it was resolved", async () => {
     const from = "491700000003";
     const r1 = await apply(text("one", { from }));
@@ -429,9 +449,11 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
   it("messages for an unknown phone number id are quarantined", async () => {
     const p = text("who", { from: "491700000050" });
     p.entry[0].changes[0].value.metadata.phone_number_id = "5555";
+    const waiting = () => t.db.webhookEvent.count({ where: { quarantineReason: "unknown_channel", handledAt: null } });
+    const before = await waiting();
     const r = await apply(p);
     expect(r.counts).toMatchObject({ messages: 0, webhookEvents: 1, quarantined: 1 });
-    expect(await t.db.webhookEvent.count({ where: { quarantineReason: "unknown_channel", handledAt: null } })).toBe(1);
+    expect(await waiting()).toBe(before + 1);
   });
 
   it("links a wamid to a send whose answer the worker never stored, through biz_opaque_callback_data", async () => {

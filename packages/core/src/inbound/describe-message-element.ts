@@ -215,7 +215,7 @@ function describeUnderstood(message: InboundMessage): Partial<Understood> | null
       return { text: message.button?.text ?? null, keywordText: message.button?.text ?? null };
     case "reaction":
       return {
-        text: message.reaction?.emoji ?? null,
+        text: message.reaction?.emoji || null,
         replyToExternalId: message.reaction?.message_id ?? message.context?.id ?? null,
       };
     case "order":

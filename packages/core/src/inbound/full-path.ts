@@ -16,6 +16,7 @@ import { findKnownExternalIds } from "./key-lookups";
 import { fromMetaTimestamp } from "./meta-time";
 import type { PreparedDelivery, PreparedMessagesValue, PreparedPreferences } from "./prepare-delivery";
 import { toQuarantineRows } from "./quarantine-parts";
+import { withoutKeptContent } from "./webhook-event-keys";
 import { changeContactIdentifier, resolveContact } from "./resolve-contact";
 import { groupBySender, isPhoneSender } from "./sender-identity";
 import { storeMessages, type ContactElements, type PhoneSender, type StoredInboundMessage } from "./store-messages";
@@ -64,26 +65,38 @@ export async function applyFullPath(
 ): Promise<DeliveryResult> {
   const work: Work = { tx, options, jobs: [], result: emptyResult("full"), conversationIds: new Set() };
   for (const value of prepared.values) await applyMessagesValue(work, value);
-  const events: Prisma.WebhookEventCreateManyInput[] = [];
-  for (const p of prepared.preferences) {
-    const handled = await applyUserPreferences(work, p);
-    events.push({
-      channelId: p.channel.id,
-      field: "user_preferences",
-      payload: toJson({ wabaId: p.wabaId, value: p.value ?? null }),
-      handledAt: handled ? new Date() : null,
-    });
-  }
-  for (const r of prepared.records) events.push({ channelId: r.channelId, field: r.field, payload: toJson(r.payload) });
-  events.push(...toQuarantineRows(prepared.quarantine, options.receivedAt, options.log));
-  if (events.length > 0) {
-    await tx.webhookEvent.createMany({ data: events });
-    work.result.counts.webhookEvents = events.length;
-    work.result.counts.quarantined = prepared.quarantine.length;
-  }
+  // A reprocessed part is handled before anything of it is stored again (it may be quarantined anew).
   if (options.handledWebhookEventId) {
     await tx.webhookEvent.update({ where: { id: options.handledWebhookEventId }, data: { handledAt: new Date() } });
   }
+  const seen = new Set<string>();
+  const events: Prisma.WebhookEventCreateManyInput[] = [];
+  for (const p of prepared.preferences) {
+    const row = {
+      channelId: p.channel.id,
+      field: "user_preferences",
+      payload: toJson({ wabaId: p.wabaId, value: p.value ?? null }),
+    };
+    // A redelivered preference is neither applied nor stored again.
+    const [fresh] = await withoutKeptContent(tx, [row], seen);
+    if (!fresh) continue;
+    const handled = await applyUserPreferences(work, p);
+    events.push({ ...fresh, handledAt: handled ? new Date() : null });
+  }
+  const others: Prisma.WebhookEventCreateManyInput[] = prepared.records.map((r) => ({
+    channelId: r.channelId,
+    field: r.field,
+    payload: toJson(r.payload),
+  }));
+  others.push(...toQuarantineRows(prepared.quarantine, options.receivedAt, options.log));
+  const fresh = await withoutKeptContent(tx, others, seen);
+  events.push(...fresh);
+  if (events.length > 0) {
+    await tx.webhookEvent.createMany({ data: events });
+    work.result.counts.webhookEvents = events.length;
+  }
+  // Counted as quarantined whether kept now or by an earlier delivery: the part is waiting either way.
+  work.result.counts.quarantined = prepared.quarantine.length;
   await enqueueInTransaction(tx, work.jobs);
   work.result.outboxWritten ||= work.jobs.length > 0;
   work.result.conversationIds = [...work.conversationIds];
