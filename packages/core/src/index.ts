@@ -59,7 +59,7 @@ export { ChannelDirectory } from "./inbound/channel-directory";
 export { ConsentKeywordCache } from "./consent/consent-keywords";
 export { createDeliveryBatcher, type DeliveryBatcher } from "./inbound/delivery-batcher";
 export { sweepUnappliedStatuses } from "./inbound/sweep-unapplied-statuses";
-export { listQuarantinedDeliveries } from "./inbound/list-quarantined-deliveries";
+export { countQuarantinedDeliveries, listQuarantinedDeliveries } from "./inbound/list-quarantined-deliveries";
 export { dismissQuarantinedDelivery } from "./inbound/dismiss-quarantined-delivery";
 export { reprocessQuarantinedDeliveries } from "./inbound/reprocess-quarantined-deliveries";
 

@@ -6,6 +6,11 @@ import { AppError } from "../errors/app-error";
 /** Quarantined parts not applied or dismissed yet. */
 export const UNHANDLED_QUARANTINE: Prisma.WebhookEventWhereInput = { quarantineReason: { not: null }, handledAt: null };
 
+/** How many parts wait in quarantine (not applied, not dismissed): the operators' gauge and the admins' total. */
+export function countQuarantinedDeliveries(db: DbTx): Promise<number> {
+  return db.webhookEvent.count({ where: UNHANDLED_QUARANTINE });
+}
+
 /** The quarantine for admins: newest first, keyset-paged, with the total of unhandled parts. */
 export async function listQuarantinedDeliveries(
   db: DbTx,
@@ -23,7 +28,7 @@ export async function listQuarantinedDeliveries(
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
       take: query.limit + 1,
     }),
-    db.webhookEvent.count({ where: UNHANDLED_QUARANTINE }),
+    countQuarantinedDeliveries(db),
   ]);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
