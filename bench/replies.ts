@@ -14,13 +14,9 @@
  *   pnpm --filter @inbox/bench replies      (CUSTOMERS=800 CLIENTS=32 NOTE_CLIENTS=16 ME_REQUESTS=200 SINGLE=50)
  *   PROFILE_DIR=<dir> runs the same entry point under `node --cpu-prof` instead: a CPU profile per process.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createTestDatabase, prepareTemplateDatabase, startTestRedisServer } from "@inbox/db/testing";
 import { ApiClient, openSessions, percentile, runClients, type LoadResult } from "./api-clients";
+import { startProduct, waitFor } from "./product";
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 800);
 const CLIENTS = Number(process.env.CLIENTS ?? 32);
@@ -29,83 +25,13 @@ const ME_REQUESTS = Number(process.env.ME_REQUESTS ?? 200);
 const SINGLE = Number(process.env.SINGLE ?? 50);
 /** The simulator's default throughput per number (Meta's default), which `pnpm start` does not change. */
 const SIMULATOR_LIMIT = 80;
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function main(): Promise<void> {
-  await prepareTemplateDatabase();
-  const t = await createTestDatabase();
-  const redis = await startTestRedisServer();
-  const [port, simulatorPort] = [await freePort(), await freePort()];
-  const sessionSecret = randomBytes(32).toString("hex");
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
-    DATABASE_URL: t.url,
-    REDIS_URL: redis.url,
-    PORT: String(port),
-    SIMULATOR_PORT: String(simulatorPort),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SESSION_SECRET: sessionSecret,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-  };
-  const startedAt = performance.now();
-  // Its own process group, so one SIGINT reaches every process as Ctrl-C in a terminal does.
-  // `pnpm start` runs `tsx apps/cli/src/main.ts start`; to profile, the same entry point under node --cpu-prof (Node
-  // refuses --cpu-prof in NODE_OPTIONS; the processes `pnpm start` forks inherit it from their parent).
-  const [command, args] = process.env.PROFILE_DIR
-    ? [
-        process.execPath,
-        [
-          "--cpu-prof",
-          `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`,
-          "--import",
-          "tsx",
-          "apps/cli/src/main.ts",
-          "start",
-        ],
-      ]
-    : ["pnpm", ["start"]];
-  const product = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  product.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  product.stderr.on("data", (d: Buffer) => process.stderr.write(d));
-  const exited = new Promise<number | null>((resolve) => product.on("exit", (code) => resolve(code)));
-  const stopProduct = async () => {
-    if (product.exitCode === null && product.signalCode === null && product.pid) process.kill(-product.pid, "SIGINT");
-    return exited;
-  };
-
+  const product = await startProduct();
+  const { port, simulatorPort, sessionSecret, startSeconds } = product;
+  const t = { db: product.db };
+  const { email, password } = product.admin;
   try {
-    await waitFor("the start banner", 180_000, async () => {
-      if (product.exitCode !== null) throw new Error(`pnpm start exited with ${product.exitCode}:\n${out}`);
-      return out.includes("Press Ctrl-C to stop");
-    });
-    const startSeconds = (performance.now() - startedAt) / 1000;
-    const email = /e-mail\s+(\S+)/.exec(out)?.[1];
-    const password = /password\s+(\S+)/.exec(out)?.[1];
-    if (!email || !password) throw new Error(`no first admin in the banner:\n${out}`);
-
     const sessions = await openSessions(t.db, { email, password, sessionSecret, count: CLIENTS });
     const clients = sessions.map((s) => new ApiClient(port, s));
 
@@ -168,7 +94,7 @@ async function main(): Promise<void> {
     const sendRate = sent / spanSeconds;
 
     const stopStarted = performance.now();
-    const code = await stopProduct();
+    const code = await product.stop();
     const stopSeconds = (performance.now() - stopStarted) / 1000;
     for (const c of clients) c.close();
 
@@ -197,9 +123,7 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
   } finally {
-    await stopProduct();
-    await redis.stop();
-    await t.drop();
+    await product.destroy();
   }
 }
 
