@@ -156,6 +156,14 @@ describe("applyWhatsAppDelivery: messages", () => {
     expect(quarantined).toMatchObject([{ quarantineReason: "unknown_channel", handledAt: null }]);
     const contact = await t.db.contact.findFirstOrThrow({ where: { waId } });
     expect(await t.db.consent.count({ where: { contactId: contact.id } })).toBe(1);
+    // The same content after the 7 days of redelivery is a new event, kept again.
+    await t.db.webhookEvent.updateMany({
+      where: { field: "account_update" },
+      data: { receivedAt: new Date(Date.now() - 8 * 24 * 3600_000) },
+    });
+    await apply(update);
+    const again = await t.db.webhookEvent.findMany({ where: { field: "account_update" } });
+    expect(again.filter((e) => JSON.stringify(e.payload).includes(key))).toHaveLength(2);
   });
 
   it("opens a conversation in the default team, routes it once, reopens it after it was resolved", async () => {

@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import type { DbTx, Prisma } from "@inbox/db";
 
+/** Meta redelivers for up to 7 days; the same content later is a new event (an account update repeated, say). */
+const REDELIVERY_WINDOW_MS = 7 * 24 * 3600_000;
+
 /**
  * Meta redelivers a webhook until it got a 200, and may deliver one twice; messages and statuses are kept once by
  * their keys (wamid; wamid + status). The other parts a delivery leaves as WebhookEvent rows — fields kept for the
@@ -14,8 +17,8 @@ function webhookContentKey(row: Pick<Prisma.WebhookEventCreateManyInput, "field"
 }
 
 /**
- * Whether a part with this content is kept already: a row for the record (or an applied preference) with the key,
- * or — for a quarantined part — one still waiting (a part reprocessed and quarantined again is a new row; its old
+ * Whether a part with this content is kept already: a row for the record (or an applied preference) with the key
+ * received within Meta's redelivery window, or — for a quarantined part — one still waiting (a part reprocessed and quarantined again is a new row; its old
  * row is handled). Takes a transaction-scoped advisory lock on the key first, so two concurrent deliveries of the
  * same part cannot both find nothing and both store it.
  */
@@ -24,7 +27,7 @@ async function isContentKept(tx: DbTx, key: string, kind: "record" | "quarantine
   const kept = await tx.webhookEvent.findFirst({
     where:
       kind === "record"
-        ? { contentKey: key, quarantineReason: null }
+        ? { contentKey: key, quarantineReason: null, receivedAt: { gte: new Date(Date.now() - REDELIVERY_WINDOW_MS) } }
         : { contentKey: key, quarantineReason: { not: null }, handledAt: null },
     select: { id: true },
   });
