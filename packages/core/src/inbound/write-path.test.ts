@@ -1,7 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { jobIdFor } from "@inbox/jobs";
 import * as fx from "@inbox/whatsapp/fixtures";
+import { receiveWebchatMessage } from "../channels/webchat/receive-webchat-message";
 import { loadConversationDtos } from "../conversations/load-conversation-dtos";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
@@ -11,7 +14,8 @@ import { reprocessQuarantinedDeliveries } from "./reprocess-quarantined-deliveri
 /*
  * THE table of behaviours of the inbound write path, run through every way a customer message gets stored:
  * the fast path (plain pg, phone-only senders), the full path (Prisma transaction, contacts resolved in
- * TypeScript) and reprocessing a quarantined delivery. The rules live once, in the database function
+ * TypeScript) and reprocessing a quarantined delivery — and, for the rules that are not WhatsApp's, a web chat
+ * visitor's message (at the end). The rules live once, in the database function
  * `inbox_store_messages`; this table is what keeps every entry point on them. Each entry point sees its own
  * customers (phone numbers by entry point), so the cases cannot pass because of another entry point's rows.
  */
@@ -249,5 +253,76 @@ describe.each(ENTRY_POINTS)("the inbound write path through the $name", ({ prefi
       where: { externalId: p.entry[0].changes[0].value.messages[0].id },
     });
     expect(late).toMatchObject({ type: "unsupported", providerTimestamp: null });
+  });
+});
+
+/*
+ * Web chat visitors' messages go through the same database function (`receiveWebchatMessage` → `storeMessages`):
+ * the conversation rules above hold for them too.
+ */
+describe("the inbound write path through the web chat", () => {
+  let channelId: string;
+  let n = 0;
+  const receive = (visitorId: string, text: string, clientMessageId: string = randomUUID(), now = new Date()) =>
+    receiveWebchatMessage(t.db, {
+      channel: { id: channelId, defaultTeamId: teamId },
+      visitorId,
+      clientMessageId,
+      text,
+      now,
+    });
+  async function visitor() {
+    const visitorId = `visitor-${++n}`;
+    const contact = await t.db.contact.create({ data: { channelId, externalId: visitorId } });
+    await t.db.consent.create({
+      data: { contactId: contact.id, purpose: "service", status: "granted", source: "widget", occurredAt: new Date() },
+    });
+    return { visitorId, contactId: contact.id };
+  }
+
+  beforeAll(async () => {
+    channelId = (await t.db.channel.create({ data: { type: "webchat", name: "Web", externalId: "key-write-path" } }))
+      .id;
+  });
+
+  it("opens a conversation in the default team with one routing job, counts unread, stores a resend once", async () => {
+    const { visitorId } = await visitor();
+    const first = await receive(visitorId, "Hallo");
+    const resend = await receive(visitorId, "Hallo", first.message.clientMessageId ?? undefined);
+    const second = await receive(visitorId, "Noch da?");
+    expect(first.isNew && second.isNew).toBe(true);
+    expect(second.conversationId).toBe(first.conversationId);
+    const conv = await t.db.conversation.findUniqueOrThrow({ where: { id: first.conversationId } });
+    expect(conv).toMatchObject({ teamId, status: "open", unreadCount: 2 });
+    expect(await routeJobs(conv.id)).toBe(1);
+    expect(await t.db.outboxJob.count({ where: { jobId: jobIdFor("conversation.route", conv.id) } })).toBe(1);
+    expect(resend).toMatchObject({ isNew: false, messageId: first.messageId });
+  });
+
+  it("reopens the resolved conversation; a pending or snoozed one becomes open again", async () => {
+    const { visitorId } = await visitor();
+    const first = await receive(visitorId, "eins");
+    await t.db.conversation.update({
+      where: { id: first.conversationId },
+      data: { status: "resolved", activeContactId: null, resolvedAt: new Date(), unreadCount: 0 },
+    });
+    const again = await receive(visitorId, "zwei");
+    expect(again.conversationId).toBe(first.conversationId);
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id: first.conversationId } })).toMatchObject({
+      status: "open",
+      resolvedAt: null,
+      unreadCount: 1,
+    });
+    await t.db.conversation.update({
+      where: { id: first.conversationId },
+      data: { status: "pending", snoozedUntil: new Date(Date.now() + 3600_000) },
+    });
+    await receive(visitorId, "drei");
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id: first.conversationId } })).toMatchObject({
+      status: "open",
+      snoozedUntil: null,
+      unreadCount: 2,
+    });
+    expect(await routeJobs(first.conversationId)).toBe(1);
   });
 });
