@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@inbox/db";
 import {
   readValueParts,
   MESSAGES_VALUE_LISTS,
@@ -28,8 +29,8 @@ export interface DeliveryBatcher {
  * in one sorted order). Each delivery is still all-or-nothing and acknowledged only after its commit; if a merged
  * transaction fails, its deliveries are retried one by one so one bad delivery cannot fail its neighbours. A
  * delivery that still cannot be applied for a reason retrying does not cure is kept whole in quarantine (stored,
- * answered 200, applied again by `pnpm inbox webhooks reprocess`); only when even that fails — the database is
- * unreachable — does the receiver answer 500, and Meta delivers again.
+ * answered 200, applied again by `pnpm inbox webhooks reprocess`). When the database is unreachable nothing is
+ * quarantined: the error goes to the api, which answers 503, and Meta delivers again.
  * Under light load every delivery gets a transaction of its own at once (no added latency).
  */
 export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: DeliveryBatcherOptions = {}): DeliveryBatcher {
@@ -37,7 +38,8 @@ export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: Delivery
     try {
       return await applyWhatsAppDelivery(deps, delivery);
     } catch (error) {
-      if (isRetryableConflict(error)) throw error;
+      // Postgres down or restarting: nothing to quarantine; the api answers 503 and Meta delivers again.
+      if (isRetryableConflict(error) || isDatabaseUnavailable(error)) throw error;
       await quarantineDelivery(deps.db, delivery, error, deps.log);
       const result = emptyResult("full");
       result.counts.quarantined = 1;
