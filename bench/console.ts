@@ -50,7 +50,6 @@ async function main() {
           teamId,
           lastMessageAt: r.at,
           lastInboundAt: r.at,
-          windowExpiresAt: new Date(r.at.getTime() + 86_400_000),
           unreadCount: r.i % 3,
         })),
       });

@@ -44,7 +44,7 @@ if (mode === "ceiling") {
   const db = createDb(databaseUrl, { max: POOL });
   const redis = createRedis(env.REDIS_URL);
   const queues = new JobQueues(redis, prefix ?? "inbox-bench");
-  // Wired as `pnpm start` wires it: Prisma pool plus the plain pg pool of the receiver's hot path.
+  // Wired as `pnpm start` wires it: Prisma pool plus the plain pg pool of the receiver's fast path.
   const pgPool = createPgPool(databaseUrl, { max: 4 });
   const app = await buildApp({ env, db, pgPool, redis, queues, log, clock: () => new Date(), consoleDir: null });
   await app.listen({ port: 0, host: "127.0.0.1" });

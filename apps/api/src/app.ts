@@ -28,6 +28,7 @@ import { attachmentRoutes } from "./routes/attachments";
 import { webchatRoutes } from "./routes/webchat";
 import { webchatAdminRoutes } from "./routes/webchat-admin";
 import { widgetScriptRoutes } from "./routes/widget-script";
+import { consentRoutes } from "./routes/consents";
 import { availabilityRoutes } from "./routes/availability";
 import { absenceRoutes } from "./routes/absences";
 
@@ -92,6 +93,7 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   await app.register(webchatRoutes(deps));
   await app.register(webchatAdminRoutes(deps));
   await app.register(widgetScriptRoutes(deps));
+  await app.register(consentRoutes(deps));
   await app.register(availabilityRoutes(deps));
   await app.register(absenceRoutes(deps));
 

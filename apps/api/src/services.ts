@@ -1,6 +1,7 @@
 import {
   ChannelDirectory,
   ConsentKeywordCache,
+  countQuarantinedDeliveries,
   createDeliveryBatcher,
   createLiveChangeBatcher,
   createLivePublisher,
@@ -24,6 +25,8 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
   const publisher = createLivePublisher(redis, queues.prefix, log);
   const live = createLiveChangeBatcher(pgSql(pgPool), publisher, { log });
   const metrics = new Metrics("api");
+  // Parts of signed deliveries waiting for an admin (or `pnpm inbox webhooks reprocess`), counted at each scrape.
+  metrics.observeQuarantine(() => countQuarantinedDeliveries(db));
   const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log, metrics });
   // Customer messages of phone-only senders commit on the plain pg pool (a few raw statements, no Prisma cost);
   // two transactions in flight at most, a second only for a batch worth overlapping.

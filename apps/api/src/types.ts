@@ -24,7 +24,7 @@ export type App = FastifyInstance<
 export interface ApiInfra {
   env: Env;
   db: Db;
-  /** Plain pg pool on the same database as `db`: the receiver's hot path and the live events' reads. */
+  /** Plain pg pool on the same database as `db`: the receiver's fast path and the live events' reads. */
   pgPool: PgPool;
   /** Command connection (readiness, rate limits, publishing, presence). */
   redis: Redis;
@@ -46,7 +46,7 @@ export interface ApiServices {
   media: MediaStore;
   /** This process's Prometheus series (served at /metrics when METRICS_TOKEN is set). */
   metrics: Metrics;
-  /** The webhook receiver's group commit (channel directory, keyword cache, hot path on `pgPool`). */
+  /** The webhook receiver's group commit (channel directory, keyword cache, fast path on `pgPool`). */
   deliveries: DeliveryBatcher;
   /** Signs and checks the web chat visitors' session tokens. */
   visitorTokens: VisitorTokenSigner;

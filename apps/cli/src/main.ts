@@ -2,6 +2,7 @@
 /** `pnpm inbox <command>` and `pnpm start`. */
 import { migrateCommand } from "./commands/migrate";
 import { USER_CREATE_USAGE, userCreateCommand } from "./commands/user-create";
+import { WEBHOOKS_REPROCESS_USAGE, webhooksReprocessCommand } from "./commands/webhooks-reprocess";
 import { WHATSAPP_REGISTER_USAGE, whatsappRegisterCommand } from "./commands/whatsapp-register";
 import { runCommand, StartupError } from "./runtime";
 
@@ -15,6 +16,7 @@ Commands:
   whatsapp register …   enable Meta's local storage (DATA_REGION) for the number and register it: --pin 123456
   simulator             run the WhatsApp Cloud API simulator alone (SIMULATOR_PORT)
   user create …         ${USER_CREATE_USAGE.replace("pnpm inbox user create ", "")}
+  webhooks reprocess    apply quarantined webhook parts again: [--since ISO-date]
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -46,6 +48,12 @@ await runCommand(async () => {
         return process.exit(0);
       }
       throw new StartupError(`Usage: ${USER_CREATE_USAGE}`);
+    case "webhooks":
+      if (rest[0] === "reprocess") {
+        await webhooksReprocessCommand(rest.slice(1));
+        return process.exit();
+      }
+      throw new StartupError(`Usage: ${WEBHOOKS_REPROCESS_USAGE}`);
     case undefined:
     case "help":
     case "--help":

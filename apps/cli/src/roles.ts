@@ -41,7 +41,7 @@ async function runApi(env: Env, log: Logger): Promise<RunningChild> {
   const db = await connectDb(env);
   const redis = await connectRedis(env);
   const queues = createQueues(redis);
-  // The receiver's hot path keeps up to 4 connections busy (two delivery runs, live reads).
+  // The receiver's fast path keeps up to 4 connections busy (two delivery runs, live reads).
   const pgPool = createPgPool(env.DATABASE_URL, { max: 4 });
   // The api builds its services (outbox relay, live batcher, …) once, from this infrastructure.
   const api = await startApi(

@@ -1,21 +1,7 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inbox } from "./run-inbox.test-helpers";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { verifyPassword } from "@inbox/core";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
-function inbox(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
 
 // Each test runs the CLI as a real process (TypeScript loaded by tsx): slow on a busy machine.
 describe("pnpm inbox (CLI)", { timeout: 120_000 }, () => {

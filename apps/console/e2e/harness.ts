@@ -107,7 +107,6 @@ export async function storeInbound(
       teamId: opts.teamId,
       lastMessageAt: at,
       lastInboundAt: opts.windowClosed ? new Date(at.getTime() - 48 * 3600_000) : at,
-      windowExpiresAt: new Date(at.getTime() + (opts.windowClosed ? -24 : 24) * 3600_000),
       unreadCount: 1,
     },
   });

@@ -73,5 +73,13 @@ export async function controlRoutes(app: FastifyInstance, { sim }: { sim: CloudA
     return { delivered: await sim.emitValueError(code) };
   });
 
+  /** Any value, signed and sent as given (unknown types, bodiless messages, new fields): `{field?, value}`. */
+  app.post("/_control/raw-webhook", async (request) => {
+    const { field, value } = z
+      .object({ field: z.string().min(1).default("messages"), value: z.record(z.string(), z.unknown()) })
+      .parse(request.body);
+    return { delivered: await sim.emitRawValue(value, field) };
+  });
+
   app.post("/_control/load", async (request) => runLoad(sim, LoadOptionsSchema.parse(request.body)));
 }

@@ -21,13 +21,20 @@ export async function receiveFromCustomer(
   sim: SimulatorState,
   customer: Customer,
   content: Record<string, unknown> & { type: string },
-  options: { timestampMs?: number; wait?: boolean; maxAttempts?: number; withContacts?: boolean } = {},
+  options: {
+    timestampMs?: number;
+    wait?: boolean;
+    maxAttempts?: number;
+    withContacts?: boolean;
+    /** Meta's user_changed_user_id names the customer only inside `system` (no `from`). */
+    withoutSender?: boolean;
+  } = {},
 ): Promise<{ wamid: string; message: InboundMessage; delivered: boolean | undefined }> {
   const at = options.timestampMs ?? sim.now();
   const wamid = sim.newWamid();
   const message = InboundMessageSchema.parse({
-    from: customer.waId,
-    ...(customer.waId === "" && customer.userId ? { from_user_id: customer.userId } : {}),
+    ...(options.withoutSender ? {} : { from: customer.waId }),
+    ...(customer.waId === "" && customer.userId && !options.withoutSender ? { from_user_id: customer.userId } : {}),
     id: wamid,
     timestamp: unixSeconds(at),
     ...content,
@@ -110,21 +117,40 @@ export async function changeIdentity(
   }
   const previous = customer.userId;
   const next = change.newUserId ?? `${SIM_USER_ID_PREFIX}${randomDigits(19)}`;
-  const result = await receiveFromCustomer(sim, customer, {
-    type: "system",
-    system: {
-      body: `User ${customer.name} changed their user id`,
-      type: "user_changed_user_id",
-      user_id: next,
-      ...(previous ? { previous_user_id: previous } : {}),
+  // Meta's shape since Aug 2026: no `from`, no contacts[]; the customer is named by system.previous_user_id.
+  const result = await receiveFromCustomer(
+    sim,
+    customer,
+    {
+      type: "system",
+      system: {
+        body: `User ${customer.name} changed their business-scoped user ID`,
+        type: "user_changed_user_id",
+        user_id: next,
+        ...(previous ? { previous_user_id: previous } : {}),
+      },
     },
-  });
+    { withoutSender: !!previous },
+  );
   customer.userId = next;
   return result;
 }
 
 export async function emitValueError(sim: SimulatorState, code: number): Promise<boolean> {
   return (await sim.sender.sendThenRetry(envelope(sim, { errors: [webhookError(code)] }))).delivered;
+}
+
+/**
+ * A `messages` (or other field's) value sent as given, signed but not checked against the documented shapes:
+ * unknown message types, elements without their body, value-level errors next to messages, new fields — what
+ * the product must keep rather than refuse.
+ */
+export async function emitRawValue(
+  sim: SimulatorState,
+  value: Record<string, unknown>,
+  field = "messages",
+): Promise<boolean> {
+  return (await sim.sender.sendThenRetry(envelope(sim, value, field), { unchecked: true })).delivered;
 }
 
 function str(value: unknown): string {

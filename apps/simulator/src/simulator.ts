@@ -13,7 +13,7 @@ import type {
 } from "@inbox/whatsapp";
 import { addCustomer, findCustomer } from "./customers";
 import { graphError, type GraphError } from "./errors";
-import { changeIdentity, emitValueError, receiveFromCustomer, setMarketingPreference } from "./inbound";
+import { changeIdentity, emitRawValue, emitValueError, receiveFromCustomer, setMarketingPreference } from "./inbound";
 import { deregister, mediaUrl, register, storeMedia, updateStorage } from "./media-registration";
 import { acceptSend, markRead, readAll } from "./outbound";
 import { SlidingSecond } from "./sliding-second";
@@ -197,6 +197,11 @@ export class CloudApiSimulator implements SimulatorState {
 
   emitValueError(code: number): Promise<boolean> {
     return emitValueError(this, code);
+  }
+
+  /** A value sent as given, signed but unchecked (shapes the product must keep rather than refuse). */
+  emitRawValue(value: Record<string, unknown>, field = "messages"): Promise<boolean> {
+    return emitRawValue(this, value, field);
   }
 
   // ---- business side: sends, statuses, reads (outbound.ts) ---------------------------------------------

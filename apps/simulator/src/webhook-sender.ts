@@ -51,23 +51,29 @@ export class WebhookSender {
    * First attempt awaited (so a caller learns whether the receiver took it); on failure the remaining
    * retries continue in the background, like Meta's redelivery.
    */
-  async sendThenRetry(payload: WebhookPayload): Promise<DeliveryRecord> {
-    const first = await this.send(payload, { maxAttempts: 1 });
+  async sendThenRetry(payload: WebhookPayload, options: { unchecked?: boolean } = {}): Promise<DeliveryRecord> {
+    const first = await this.send(payload, { ...options, maxAttempts: 1 });
     if (!first.delivered && this.options.maxAttempts > 1) {
       this.stats.failed--;
       const task = (async () => {
         await sleep(this.options.retryBaseMs);
         this.stats.deliveries--;
-        await this.send(payload, { maxAttempts: this.options.maxAttempts - 1 });
+        await this.send(payload, { ...options, maxAttempts: this.options.maxAttempts - 1 });
       })().catch((err: unknown) => this.options.log.error({ err }, "webhook redelivery crashed"));
       this.track(task);
     }
     return first;
   }
 
-  /** One delivery with retries; resolves with what happened. */
-  async send(payload: WebhookPayload, options: { maxAttempts?: number } = {}): Promise<DeliveryRecord> {
-    const body = JSON.stringify(WebhookPayloadSchema.parse(payload));
+  /**
+   * One delivery with retries; resolves with what happened. `unchecked` sends the payload as given, without
+   * validating it against the documented shapes (shapes Meta may send that the product must survive).
+   */
+  async send(
+    payload: WebhookPayload,
+    options: { maxAttempts?: number; unchecked?: boolean } = {},
+  ): Promise<DeliveryRecord> {
+    const body = JSON.stringify(options.unchecked ? payload : WebhookPayloadSchema.parse(payload));
     const signature = signPayload(body, this.options.appSecret);
     const maxAttempts = options.maxAttempts ?? this.options.maxAttempts;
     const record: DeliveryRecord = { attempts: 0, lastStatus: undefined, delivered: false };

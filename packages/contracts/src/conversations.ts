@@ -161,6 +161,20 @@ export const ConsentRecordDtoSchema = z.object({
   evidence: z.record(z.string(), z.unknown()),
   occurredAt: z.iso.datetime(),
 });
+export type ConsentRecordDto = z.infer<typeof ConsentRecordDtoSchema>;
+
+/**
+ * An agent records a consent the customer gave or withdrew outside the chat's keywords (on the phone, by letter, in
+ * the shop): for the conversation's contact, with the reason as evidence; audited.
+ */
+export const RecordConsentBodySchema = z.object({
+  purpose: z.enum(["service", "marketing"]),
+  status: z.enum(["granted", "withdrawn"]),
+  /** How the customer gave or withdrew it ("asked by phone on 2 Dec"). */
+  reason: z.string().trim().min(3).max(500),
+});
+export type RecordConsentBody = z.infer<typeof RecordConsentBodySchema>;
+
 /** The contact panel: who, consents with evidence (newest first), labels, past conversations, opt-out state. */
 export const ContactDetailsDtoSchema = z.object({
   contact: ContactDtoSchema.extend({ locale: z.string().nullable(), countryCode: z.string().nullable() }),

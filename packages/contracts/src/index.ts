@@ -5,4 +5,5 @@ export * from "./templates";
 export * from "./auth";
 export * from "./admin";
 export * from "./webchat";
+export * from "./webhooks";
 export * from "./routing";

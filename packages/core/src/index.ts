@@ -55,10 +55,16 @@ export { wakeSnoozedConversations } from "./conversations/wake-snoozed-conversat
 // Inbound: the webhook receiver
 export { applyWhatsAppDelivery } from "./inbound/apply-whatsapp-delivery";
 export { ChannelDirectory } from "./inbound/channel-directory";
-export { ConsentKeywordCache } from "./inbound/consent-keywords";
+export { ConsentKeywordCache } from "./consent/consent-keywords";
 export { createDeliveryBatcher, type DeliveryBatcher } from "./inbound/delivery-batcher";
 export { sweepUnappliedStatuses } from "./inbound/sweep-unapplied-statuses";
+export { countQuarantinedDeliveries, listQuarantinedDeliveries } from "./inbound/list-quarantined-deliveries";
+export { dismissQuarantinedDelivery } from "./inbound/dismiss-quarantined-delivery";
+export { reprocessQuarantinedDeliveries } from "./inbound/reprocess-quarantined-deliveries";
+
+// Consent: one way to record it, one query for the current state
 export { confirmConsentKeyword } from "./consent/confirm-consent-keyword";
+export { recordAgentConsent } from "./consent/record-agent-consent";
 
 // Outbound: queuing, sending, templates
 export { queueOutboundMessage } from "./outbound/queue-outbound-message";

@@ -14,7 +14,7 @@ const utcTimestampParser = ((oid: number, format?: "text" | "binary"): unknown =
 }) as typeof pg.types.getTypeParser;
 
 /**
- * A plain `pg` pool for hot paths that run raw SQL in short transactions (the webhook receiver): no Prisma
+ * A plain `pg` pool for fast paths that run raw SQL in short transactions (the webhook receiver): no Prisma
  * interactive-transaction overhead per statement. `timestamp without time zone` columns hold UTC (as Prisma
  * writes them), so they are parsed as UTC whatever the process time zone is.
  */

@@ -4,7 +4,7 @@ import type { PgClient, PgPool } from "./pg-pool";
 
 /*
  * Raw SQL on either driver: Prisma (inside an interactive transaction or not) or a plain pg pool/client, with the
- * same `Prisma.sql` statements ($n parameters). Hot paths run on pg (a fraction of Prisma's CPU per row); the rest
+ * same `Prisma.sql` statements ($n parameters). Fast paths run on pg (a fraction of Prisma's CPU per row); the rest
  * of the code can hand them a Prisma transaction instead and get the same behaviour.
  */
 

@@ -92,7 +92,7 @@ export interface TestDatabase {
   name: string;
   url: string;
   db: Db;
-  /** Plain pg pool on the same database (the webhook receiver's hot path); connects on first use. */
+  /** Plain pg pool on the same database (the webhook receiver's fast path); connects on first use. */
   pgPool: PgPool;
   drop(): Promise<void>;
 }

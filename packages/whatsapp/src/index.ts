@@ -1,4 +1,5 @@
 export * from "./webhook/schemas";
+export * from "./webhook/delivery";
 export * from "./signature";
 export * from "./graph/schemas";
 export * from "./graph/errors";

@@ -65,4 +65,25 @@ describe("/metrics", () => {
     expect(res.body).not.toContain("4917012345");
     expect(res.body).toContain("inbox_websocket_connections");
   });
+
+  it("gauges the webhook parts waiting in quarantine, counted from the database at each scrape", async () => {
+    const gauge = async () =>
+      Number(/^inbox_webhook_quarantined\{role="api"\} (\d+)$/m.exec((await scrape(t, `Bearer ${TOKEN}`)).body)?.[1]);
+    const before = await gauge();
+    expect(before).toBe(0);
+    const body = JSON.stringify(fx.VALUE_ERRORS_WEBHOOK);
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/webhooks/whatsapp",
+      payload: body,
+      headers: { "content-type": "application/json", "x-hub-signature-256": signPayload(body, APP_SECRET) },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await gauge()).toBe(1);
+    await t.t.db.webhookEvent.updateMany({
+      where: { quarantineReason: { not: null } },
+      data: { handledAt: new Date() },
+    });
+    expect(await gauge()).toBe(0);
+  });
 });

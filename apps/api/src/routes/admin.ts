@@ -5,6 +5,7 @@ import { adminChannelRoutes } from "./admin/channels";
 import { adminRoutingRoutes } from "./admin/routing";
 import { adminSettingsRoutes } from "./admin/settings";
 import { adminUserRoutes } from "./admin/users";
+import { adminWebhookRoutes } from "./admin/webhooks";
 
 /** Everything under /api/admin/* (admins only). */
 export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -13,6 +14,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminCatalogRoutes(deps));
     await app.register(adminChannelRoutes(deps));
     await app.register(adminSettingsRoutes(deps));
+    await app.register(adminWebhookRoutes(deps));
     await app.register(adminRoutingRoutes(deps));
   };
 }

@@ -374,16 +374,138 @@ describe("property: no input makes the receiver answer 500 or store a partial de
     fc.jsonValue({ maxDepth: 3 }),
   );
 
-  it("answers 200 or 400, never 500; a 400 changes nothing", async () => {
+  it("answers 200 or 400, never 500; a 400 changes nothing; a signed WhatsApp Business Account object is always 200", async () => {
     await fc.assert(
       fc.asyncProperty(payload, fc.boolean(), async (p, asText) => {
         const body = asText ? `${JSON.stringify(p)}` : JSON.stringify(p);
         const before = await tableCounts();
         const res = await post(app, body);
         expect([200, 400]).toContain(res.statusCode);
+        const isWaba = typeof p === "object" && p !== null && (p as any).object === "whatsapp_business_account";
+        expect(res.statusCode).toBe(isWaba ? 200 : 400);
         if (res.statusCode === 400) expect(await tableCounts()).toEqual(before);
       }),
       { numRuns: 150 },
     );
+    // Nothing needed the last resort (a whole delivery kept because applying it failed): every element was handled.
+    expect(await t.db.webhookEvent.count({ where: { quarantineReason: "apply_failed" } })).toBe(0);
+  });
+});
+
+describe("property: well-formed but unexpected elements never cost the rest of a delivery", () => {
+  // Anything JSON can hold, including what Meta might add: new fields, new element shapes, new types.
+  const anything = fc.jsonValue({ maxDepth: 3 });
+  const oddMessage = fc.oneof(
+    anything,
+    fc.record(
+      {
+        from: fc.oneof(fc.string({ maxLength: 14 }), fc.constant("")),
+        from_user_id: fc.string({ maxLength: 20 }),
+        id: fc.string({ maxLength: 20 }).map((s) => `wamid.odd-${s}`),
+        timestamp: fc.oneof(fc.integer({ min: 0, max: 4_000_000_000 }).map(String), fc.string(), fc.integer()),
+        type: fc.oneof(fc.constantFrom("text", "image", "system", "unsupported", "interactive", "order"), fc.string()),
+        text: anything,
+        image: anything,
+        system: fc.record(
+          {
+            type: fc.constantFrom("user_changed_number", "user_changed_user_id", "customer_identity_changed"),
+            wa_id: fc.string({ maxLength: 14 }),
+            user_id: fc.string({ maxLength: 20 }),
+            previous_user_id: fc.string({ maxLength: 20 }),
+          },
+          { requiredKeys: [] },
+        ),
+        errors: fc.array(
+          fc.record({ code: fc.oneof(fc.integer(), fc.string()), title: anything }, { requiredKeys: [] }),
+        ),
+        new_field: anything,
+      },
+      { requiredKeys: ["id", "type"] },
+    ),
+  );
+  const oddStatus = fc.oneof(
+    anything,
+    fc.record(
+      {
+        id: fc.string({ maxLength: 20 }),
+        status: fc.oneof(fc.constantFrom("sent", "delivered", "read", "failed", "deleted"), fc.string()),
+        timestamp: fc.oneof(fc.integer({ min: 0, max: 4_000_000_000 }).map(String), fc.string()),
+        recipient_id: fc.string(),
+        errors: anything,
+        pricing: anything,
+      },
+      { requiredKeys: [] },
+    ),
+  );
+  const oddContact = fc.oneof(
+    anything,
+    fc.record(
+      { wa_id: fc.string({ maxLength: 14 }), user_id: fc.string({ maxLength: 20 }), profile: anything },
+      { requiredKeys: [] },
+    ),
+  );
+  const oddChange = fc.record({
+    field: fc.oneof(fc.constantFrom("messages", "user_preferences", "calls"), fc.string()),
+    value: anything,
+  });
+
+  it("the well-formed elements of a signed delivery are stored, however odd the others; never 400 or 500", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(oddMessage, { maxLength: 3 }),
+        fc.array(oddStatus, { maxLength: 2 }),
+        fc.array(oddContact, { maxLength: 2 }),
+        fc.array(anything, { maxLength: 2 }),
+        fc.array(oddChange, { maxLength: 2 }),
+        fc.array(anything, { maxLength: 1 }),
+        fc.dictionary(fc.string({ maxLength: 8 }), anything, { maxKeys: 2 }),
+        fc.nat(),
+        async (messages, statuses, contacts, errors, changes, entries, extra, at) => {
+          const wamid = `wamid.prop-good-${++run}`;
+          const from = `4917500${String(run).padStart(5, "0")}`;
+          const good = {
+            from,
+            id: wamid,
+            timestamp: "1763800000",
+            type: "text",
+            text: { body: "the good one" },
+          };
+          const goodStatus = {
+            id: `wamid.prop-status-${run}`,
+            status: "read",
+            timestamp: String(1_763_800_000 + run),
+            recipient_id: "16505551234",
+          };
+          const value = {
+            ...extra,
+            messaging_product: "whatsapp",
+            metadata: fx.META_METADATA,
+            contacts: [...contacts, { profile: { name: "Good" }, wa_id: from }],
+            messages: [
+              ...messages.slice(0, at % (messages.length + 1)),
+              good,
+              ...messages.slice(at % (messages.length + 1)),
+            ],
+            statuses: [...statuses, goodStatus],
+          };
+          const delivery = {
+            ...extra,
+            object: "whatsapp_business_account",
+            entry: [
+              ...entries,
+              { id: fx.META_WABA_ID, changes: [...changes, { field: "messages", value }] },
+              { id: fx.META_WABA_ID, changes: [{ field: "messages", value: { metadata: fx.META_METADATA, errors } }] },
+            ],
+          };
+          const res = await post(app, JSON.stringify(delivery));
+          expect(res.statusCode).toBe(200);
+          expect(await t.db.message.count({ where: { externalId: wamid } })).toBe(1);
+          expect(await t.db.messageStatusEvent.count({ where: { externalId: goodStatus.id } })).toBe(1);
+        },
+      ),
+      { numRuns: 120 },
+    );
+    expect(await t.db.webhookEvent.count({ where: { quarantineReason: "apply_failed" } })).toBe(0);
   });
 });

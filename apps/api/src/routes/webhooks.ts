@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { linkWhatsAppHandoffs } from "@inbox/core";
-import { parseWebhookPayload, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
+import { parseWebhookDelivery, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
 import type { ApiDeps } from "../types";
 
 const HandshakeQuerySchema = z.object({
@@ -16,7 +16,8 @@ const ErrorSchema = z.object({ code: z.string(), message: z.string() });
 /**
  * Meta's webhook endpoint. The JSON body is kept as the raw Buffer (content-type parser scoped to this plugin)
  * because the signature is an HMAC of the exact bytes. Order: signature (401, nothing stored) → JSON and
- * object check (400) → one transaction (200 after commit) → poke the outbox relay → live events.
+ * object check (400, the only refusals) → stored element by element, whatever the elements look like (200 after
+ * the commit; what cannot be tied to a conversation is quarantined) → poke the outbox relay → live events.
  */
 export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -56,19 +57,17 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             .status(401)
             .send({ code: "unauthenticated", message: "Missing or invalid X-Hub-Signature-256." });
         }
-        const parsed = parseWebhookPayload(raw);
+        const parsed = parseWebhookDelivery(raw);
         if (!parsed.ok) {
-          request.log.warn({ reason: parsed.reason, issues: parsed.issues.slice(0, 5) }, "webhook rejected");
+          request.log.warn({ reason: parsed.reason }, "webhook rejected");
           const message =
             parsed.reason === "invalid_json"
               ? "The body is not JSON."
-              : parsed.reason === "not_whatsapp"
-                ? 'Not a WhatsApp Business Account webhook (object must be "whatsapp_business_account").'
-                : `Malformed WhatsApp webhook: ${parsed.issues.slice(0, 5).join("; ")}`;
+              : 'Not a WhatsApp Business Account webhook (object must be "whatsapp_business_account").';
           return reply.status(400).send({ code: "bad_request", message });
         }
-        const result = await deps.deliveries.submit(parsed.payload);
-        await linkWhatsAppHandoffs(deps.db, parsed.payload).catch((err: unknown) =>
+        const result = await deps.deliveries.submit(parsed.delivery);
+        await linkWhatsAppHandoffs(deps.db, parsed.delivery).catch((err: unknown) =>
           request.log.warn({ err }, "handoff not linked"),
         );
         if (result.outboxWritten) deps.onOutboxWritten();

@@ -94,7 +94,6 @@ export async function seedConversations(
         assigneeId: opts.assigneeIds ? (opts.assigneeIds[i % opts.assigneeIds.length] ?? null) : null,
         lastMessageAt: at,
         lastInboundAt: at,
-        windowExpiresAt: new Date(at.getTime() + 24 * 3600_000),
         unreadCount: 1,
       },
     });

@@ -6,7 +6,7 @@ import { applyWhatsAppDelivery, ChannelDirectory, replaceRoutingRules } from "@i
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import { parseWebhookPayload } from "@inbox/whatsapp";
+import { parseWebhookDelivery } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import type { JobContext, WorkerDeps, WorkerInfra } from "../context";
 import { createWorkerServices } from "../services";
@@ -30,9 +30,9 @@ async function deliver(fixture: unknown, mutate: (m: any) => void = () => undefi
   v.contacts[0].wa_id = from;
   v.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
   mutate(v.messages[0]);
-  const parsed = parseWebhookPayload(p);
+  const parsed = parseWebhookDelivery(p);
   if (!parsed.ok) throw new Error(parsed.issues.join());
-  const r = await applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.payload);
+  const r = await applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.delivery);
   return r.conversationIds[0]!;
 }
 const teamOf = async (id: string) => (await t.db.conversation.findUniqueOrThrow({ where: { id } })).teamId;

@@ -10,7 +10,7 @@ type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
-import { GraphClient, parseWebhookPayload } from "@inbox/whatsapp";
+import { GraphClient, parseWebhookDelivery } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import type { JobContext, WorkerDeps } from "../context";
 import { createWorkerServices } from "../services";
@@ -37,9 +37,9 @@ async function deliver(fixture: unknown, mutate: (v: any) => void = () => undefi
   const v = p.entry[0].changes[0].value;
   for (const m of v.messages ?? []) m.id = `wamid.worker-${++seq}`;
   mutate(v);
-  const parsed = parseWebhookPayload(p);
+  const parsed = parseWebhookDelivery(p);
   if (!parsed.ok) throw new Error(parsed.issues.join());
-  return applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.payload);
+  return applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.delivery);
 }
 
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parseWebhookPayload } from "@inbox/whatsapp";
+import { parseWebhookDelivery } from "@inbox/whatsapp";
 import { IMAGE_MESSAGE_WEBHOOK, TEXT_MESSAGE_WEBHOOK } from "@inbox/whatsapp/fixtures";
 import { getChannelAdapter, getChannelCapabilities, listChannelTypes } from "./channel-registry";
 import { WebchatSettingsSchema } from "./webchat-channel";
 
 function parsed(body: unknown) {
-  const result = parseWebhookPayload(body);
+  const result = parseWebhookDelivery(body);
   if (!result.ok) throw new Error("fixture does not parse");
-  return result.payload;
+  return result.delivery;
 }
 
 describe("channel registry", () => {

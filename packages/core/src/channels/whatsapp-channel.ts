@@ -1,8 +1,7 @@
 import { z } from "zod";
-import type { WebhookPayload } from "@inbox/whatsapp";
-import { getMessagesValues } from "@inbox/whatsapp";
+import { MESSAGES_VALUE_LISTS, readValueParts, type WebhookDelivery } from "@inbox/whatsapp";
 import { SERVICE_WINDOW_MS } from "../conversations/window";
-import { describeInboundMessage } from "../inbound/describe-inbound-message";
+import { describeMessageElement, readErrors } from "../inbound/describe-message-element";
 import { OUTBOUND_MEDIA_LIMITS } from "../media/classify-attachment";
 import type { ChannelAdapter } from "./channel-adapter";
 
@@ -15,7 +14,7 @@ export type WhatsAppSettings = z.infer<typeof WhatsAppSettingsSchema>;
  * the inbound pipeline) stores deliveries on its own optimised paths, and `message.send` jobs call the Graph API;
  * this adapter states the channel's capabilities and offers the normalised view of a delivery's messages.
  */
-export const whatsAppChannel: ChannelAdapter<WhatsAppSettings, WebhookPayload> = {
+export const whatsAppChannel: ChannelAdapter<WhatsAppSettings, WebhookDelivery> = {
   type: "whatsapp",
   capabilities: {
     hasServiceWindow: true,
@@ -28,35 +27,44 @@ export const whatsAppChannel: ChannelAdapter<WhatsAppSettings, WebhookPayload> =
     delivery: "provider",
   },
   settingsSchema: WhatsAppSettingsSchema,
-  normalizeInbound(payload) {
-    return getMessagesValues(payload).flatMap(({ value }) =>
-      (value.messages ?? []).map((message) => {
-        const described = describeInboundMessage(message);
-        const profile = value.contacts?.find(
-          (c) =>
-            (!!message.from && c.wa_id === message.from) ||
-            (!!message.from_user_id && c.user_id === message.from_user_id),
-        );
-        return {
-          externalId: message.id,
-          sender: {
-            waId: message.from || undefined,
-            userId: message.from_user_id,
-            profileName: profile?.profile?.name,
-          },
-          type: message.type,
-          text: described.text,
-          sentAt: new Date(Number(message.timestamp) * 1000),
-          replyToExternalId: described.replyToExternalId,
-          media: described.media
-            ? {
-                providerMediaId: described.media.providerMediaId,
-                mimeType: described.media.mimeType,
-                filename: described.media.filename,
-              }
-            : null,
-        };
-      }),
-    );
+  normalizeInbound(delivery) {
+    // Element by element, as the receiver stores them: an element that cannot be tied to a customer is left out
+    // (the receiver quarantines it), one the inbox does not understand comes back as `unsupported`.
+    return delivery.changes
+      .filter((change) => change.field === "messages")
+      .flatMap((change) => {
+        const { lists } = readValueParts(change.value, MESSAGES_VALUE_LISTS);
+        const valueErrors = readErrors(lists.errors);
+        return lists.messages!.flatMap((raw) => {
+          const described = describeMessageElement(raw, valueErrors);
+          if (!described.ok) return [];
+          const e = described.element;
+          const profile = lists.contacts!.find((c) => {
+            const contact = c as { wa_id?: unknown; user_id?: unknown };
+            return (
+              (!!e.sender.waId && contact.wa_id === e.sender.waId) ||
+              (!!e.sender.userId && contact.user_id === e.sender.userId)
+            );
+          }) as { profile?: { name?: unknown } } | undefined;
+          const profileName = profile?.profile?.name;
+          return [
+            {
+              externalId: e.wamid,
+              sender: {
+                waId: e.sender.waId ?? undefined,
+                userId: e.sender.userId ?? undefined,
+                profileName: typeof profileName === "string" ? profileName : undefined,
+              },
+              type: e.type,
+              text: e.text,
+              sentAt: e.at ?? new Date(),
+              replyToExternalId: e.replyToExternalId,
+              media: e.media
+                ? { providerMediaId: e.media.providerMediaId, mimeType: e.media.mimeType, filename: e.media.filename }
+                : null,
+            },
+          ];
+        });
+      });
   },
 };

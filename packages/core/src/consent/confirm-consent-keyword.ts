@@ -1,5 +1,5 @@
 import type { Db } from "@inbox/db";
-import { loadConsentKeywordSettings } from "../inbound/consent-keywords";
+import { loadConsentKeywordSettings } from "./consent-keywords";
 import { createOutboundMessage } from "../messages/create-outbound-message";
 
 export interface ConfirmConsentKeywordInput {

@@ -8,7 +8,7 @@
  *   purpose: marketing templates need marketing consent, utility and authentication templates need the
  *   service consent the customer gave for notifications.
  */
-type ConsentPurpose = "service" | "marketing";
+export type ConsentPurpose = "service" | "marketing";
 type TemplateCategory = "marketing" | "utility" | "authentication";
 
 export interface ConsentState {
@@ -38,9 +38,14 @@ function current(consents: ConsentState[], purpose: ConsentPurpose) {
   return consents.find((c) => c.purpose === purpose)?.status;
 }
 
+/** The contact withdrew the service consent ("STOP" to everything): nothing but the opt-out confirmation may go. */
+export function isOptedOut(consents: ConsentState[]): boolean {
+  return current(consents, "service") === "withdrawn";
+}
+
 export function checkSend(input: SendCheckInput): SendDecision {
   if (input.isOptOutConfirmation) return { ok: true, businessInitiated: !input.isWindowOpen };
-  const serviceWithdrawn = current(input.consents, "service") === "withdrawn";
+  const serviceWithdrawn = isOptedOut(input.consents);
   const marketingWithdrawn = current(input.consents, "marketing") === "withdrawn";
   const isMarketing = input.kind === "template" && input.templateCategory === "marketing";
   if (serviceWithdrawn || (isMarketing && marketingWithdrawn)) {

@@ -1,5 +1,7 @@
 import type { ContactDetailsDto } from "@inbox/contracts";
 import type { DbTx } from "@inbox/db";
+import { isOptedOut, type ConsentState } from "../consent/consent-rules";
+import { toConsentRecordDto } from "../consent/to-consent-record-dto";
 import { AppError } from "../errors/app-error";
 import { assertConversationAccess, type AccessUser } from "./can-access-conversation";
 import { isUuid } from "../shared/ids";
@@ -17,7 +19,7 @@ export async function getConversationContact(
     include: {
       contact: {
         include: {
-          consents: { orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }], take: 50 },
+          consents: { orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }, { id: "desc" }], take: 50 },
           labels: { include: { label: true } },
           conversations: {
             orderBy: { createdAt: "desc" },
@@ -29,7 +31,9 @@ export async function getConversationContact(
     },
   });
   const c = conversation.contact;
-  const serviceNow = c.consents.find((x) => x.purpose === "service");
+  // Newest first: the first record of each purpose is its current state.
+  const current = new Map<string, ConsentState>();
+  for (const x of c.consents) if (!current.has(x.purpose)) current.set(x.purpose, x);
   return {
     contact: {
       id: c.id,
@@ -41,16 +45,8 @@ export async function getConversationContact(
       locale: c.locale,
       countryCode: c.countryCode,
     },
-    consents: c.consents.map((x) => ({
-      purpose: x.purpose,
-      status: x.status,
-      source: x.source,
-      wordingVersion: x.wordingVersion,
-      wordingText: x.wordingText,
-      evidence: (x.evidence ?? {}) as Record<string, unknown>,
-      occurredAt: x.occurredAt.toISOString(),
-    })),
-    isOptedOut: serviceNow?.status === "withdrawn",
+    consents: c.consents.map(toConsentRecordDto),
+    isOptedOut: isOptedOut([...current.values()]),
     labels: c.labels.map((l) => ({ id: l.label.id, name: l.label.name, color: l.label.color })),
     pastConversations: c.conversations
       .filter((x) => x.id !== conversationId)

@@ -1,5 +1,6 @@
 import type { ConversationDto } from "@inbox/contracts";
 import { Prisma, runSqlOf, type DbTx, type RunSql } from "@inbox/db";
+import { windowExpiresAt } from "./window";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -11,7 +12,6 @@ interface ConversationRow {
   unreadCount: number;
   lastMessageAt: Date;
   lastInboundAt: Date | null;
-  windowExpiresAt: Date | null;
   snoozedUntil: Date | null;
   createdAt: Date;
   channel: ConversationDto["channel"];
@@ -29,7 +29,7 @@ export async function loadConversationDtos(db: DbTx | RunSql, ids: string[]): Pr
   if (ids.length === 0) return [];
   const rows = await runSqlOf(db)<ConversationRow>(Prisma.sql`
     SELECT c.id, c.status::text AS status, c."assigneeId", c."teamId", c."unreadCount", c."lastMessageAt", c."lastInboundAt",
-           c."windowExpiresAt", c."snoozedUntil", c."createdAt",
+           c."snoozedUntil", c."createdAt",
            json_build_object('id', ch.id, 'type', ch.type::text, 'name', ch.name) AS channel,
            json_build_object('id', ct.id, 'waId', ct."waId", 'userId', ct."userId", 'username', ct.username,
                              'profileName', ct."profileName", 'displayName', ct."displayName") AS contact,
@@ -55,7 +55,7 @@ export async function loadConversationDtos(db: DbTx | RunSql, ids: string[]): Pr
     unreadCount: c.unreadCount,
     lastMessageAt: c.lastMessageAt.toISOString(),
     lastInboundAt: iso(c.lastInboundAt),
-    windowExpiresAt: iso(c.windowExpiresAt),
+    windowExpiresAt: iso(windowExpiresAt(c.lastInboundAt)),
     snoozedUntil: iso(c.snoozedUntil),
     lastMessagePreview: c.preview,
     createdAt: c.createdAt.toISOString(),

@@ -1,8 +1,13 @@
-/** WhatsApp's customer-service window: 24 h from Meta's timestamp of the customer's last message. */
+/**
+ * WhatsApp's customer-service window: 24 h from Meta's timestamp of the customer's last message. The one place it
+ * is computed: the database keeps only `Conversation.lastInboundAt` (moved only forward by the inbound write path);
+ * `windowExpiresAt` in the API and the send policy's check both come from here.
+ */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export function windowExpiresAt(lastInboundAt: Date): Date {
-  return new Date(lastInboundAt.getTime() + SERVICE_WINDOW_MS);
+/** When the window of a conversation closes (null: the customer never wrote). */
+export function windowExpiresAt(lastInboundAt: Date | null | undefined): Date | null {
+  return lastInboundAt ? new Date(lastInboundAt.getTime() + SERVICE_WINDOW_MS) : null;
 }
 
 export function isWindowOpen(
@@ -11,12 +16,4 @@ export function isWindowOpen(
   windowMs: number = SERVICE_WINDOW_MS,
 ): boolean {
   return !!lastInboundAt && now.getTime() < lastInboundAt.getTime() + windowMs;
-}
-
-/**
- * A late or retried delivery must not move the window backwards: keep the newer of the stored time and
- * Meta's timestamp of the message being applied.
- */
-export function latestInboundAt(current: Date | null | undefined, reported: Date): Date {
-  return current && current.getTime() > reported.getTime() ? current : reported;
 }

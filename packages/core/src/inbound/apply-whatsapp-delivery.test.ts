@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
-import { parseWebhookPayload, type WebhookPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
@@ -14,11 +13,7 @@ let teamId: string;
 let seq = 0;
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-const parse = (v: unknown): WebhookPayload => {
-  const r = parseWebhookPayload(v);
-  if (!r.ok) throw new Error(r.issues.join("; "));
-  return r.payload;
-};
+const parse = fx.toDelivery;
 const apply = (v: unknown) => applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parse(v));
 
 /** A fixture with fresh wamids and sender (Meta's examples share ids across types). */
@@ -143,6 +138,34 @@ describe("applyWhatsAppDelivery: messages", () => {
     expect(await t.db.conversation.count({ where: { contact: { waId: "491700000002" } } })).toBe(1);
   });
 
+  it("concurrent and repeated deliveries of a part without a key of Meta's keep it once; a marketing stop counts once", async () => {
+    const update = clone(fx.ACCOUNT_UPDATE_WEBHOOK) as any;
+    update.entry[0].changes[0].value.event = `CONCURRENT_${++seq}`;
+    const stop = clone(fx.USER_PREFERENCES_STOP_WEBHOOK) as any;
+    const waId = `4916${String(++seq).padStart(9, "0")}`;
+    stop.entry[0].changes[0].value.user_preferences[0].wa_id = waId;
+    stop.entry[0].changes[0].value.contacts[0].wa_id = waId;
+    const unknownNumber = clone(fx.TEXT_MESSAGE_WEBHOOK) as any;
+    unknownNumber.entry[0].changes[0].value.metadata.phone_number_id = `9${++seq}`;
+    await Promise.all([update, stop, unknownNumber].flatMap((p) => [apply(p), apply(p), apply(p)]));
+    const key = update.entry[0].changes[0].value.event as string;
+    const events = await t.db.webhookEvent.findMany();
+    expect(events.filter((e) => JSON.stringify(e.payload).includes(key))).toHaveLength(1);
+    expect(events.filter((e) => JSON.stringify(e.payload).includes(waId))).toHaveLength(1);
+    const quarantined = events.filter((e) => JSON.stringify(e.payload).includes(`"9${seq}"`));
+    expect(quarantined).toMatchObject([{ quarantineReason: "unknown_channel", handledAt: null }]);
+    const contact = await t.db.contact.findFirstOrThrow({ where: { waId } });
+    expect(await t.db.consent.count({ where: { contactId: contact.id } })).toBe(1);
+    // The same content after the 7 days of redelivery is a new event, kept again.
+    await t.db.webhookEvent.updateMany({
+      where: { field: "account_update" },
+      data: { receivedAt: new Date(Date.now() - 8 * 24 * 3600_000) },
+    });
+    await apply(update);
+    const again = await t.db.webhookEvent.findMany({ where: { field: "account_update" } });
+    expect(again.filter((e) => JSON.stringify(e.payload).includes(key))).toHaveLength(2);
+  });
+
   it("opens a conversation in the default team, routes it once, reopens it after it was resolved", async () => {
     const from = "491700000003";
     const r1 = await apply(text("one", { from }));
@@ -172,7 +195,6 @@ describe("applyWhatsAppDelivery: messages", () => {
     await apply(text("late", { from, timestamp: newer - 3600 * 30 }));
     const conv = await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: from } } });
     expect(conv.lastInboundAt?.getTime()).toBe(newer * 1000);
-    expect(conv.windowExpiresAt?.getTime()).toBe((newer + 24 * 3600) * 1000);
     expect(conv.unreadCount).toBe(2);
   });
 
@@ -206,9 +228,14 @@ describe("applyWhatsAppDelivery: messages", () => {
     const before = await t.db.message.count();
     // A second change for a channel row that breaks the foreign key midway forces a rollback.
     const broken = parse(p);
-    broken.entry.push({
-      id: "x",
-      changes: [{ field: "messages", value: { ...good, messages: [{ ...good.messages[0], id: "wamid.other" }] } }],
+    broken.changes.push({
+      wabaId: "x",
+      field: "messages",
+      value: {
+        ...good,
+        metadata: { display_phone_number: "1", phone_number_id: "999" },
+        messages: [{ ...good.messages[0], id: "wamid.other" }],
+      },
     });
     const dir = new ChannelDirectory(60_000);
     await dir.findWhatsApp(t.db, fx.META_METADATA.phone_number_id);
@@ -216,7 +243,6 @@ describe("applyWhatsAppDelivery: messages", () => {
       channel: { id: "00000000-0000-4000-8000-000000000000", externalId: "999", defaultTeamId: null, type: "whatsapp" },
       until: Date.now() + 60_000,
     });
-    (broken.entry[1]!.changes[0] as any).value.metadata = { display_phone_number: "1", phone_number_id: "999" };
     await expect(applyWhatsAppDelivery({ db: t.db, channels: dir }, broken)).rejects.toThrow();
     expect(await t.db.message.count()).toBe(before);
   });
@@ -416,23 +442,26 @@ describe("applyWhatsAppDelivery: identity, consent, other fields", () => {
     await t.db.setting.delete({ where: { key: "consent.optOutKeywords" } });
   });
 
-  it("user_preferences stop withdraws marketing consent; value errors and unknown fields are stored", async () => {
+  it("user_preferences stop withdraws marketing consent; value errors are quarantined, other fields recorded", async () => {
     await apply(fx.USER_PREFERENCES_STOP_WEBHOOK);
     const c = await t.db.consent.findFirstOrThrow({ where: { source: "whatsapp" } });
     expect(c).toMatchObject({ purpose: "marketing", status: "withdrawn" });
-    await apply(fx.VALUE_ERRORS_WEBHOOK);
+    expect((await apply(fx.VALUE_ERRORS_WEBHOOK)).counts).toMatchObject({ quarantined: 1 });
     await apply(fx.envelope({ phone_number: "1", event: "FLAGGED" }, "account_update"));
     const events = await t.db.webhookEvent.findMany({ orderBy: { receivedAt: "asc" } });
-    expect(events.map((e) => e.field)).toEqual(
-      expect.arrayContaining(["user_preferences", "messages.errors", "account_update"]),
+    expect(events.map((e) => `${e.field}:${e.quarantineReason}`)).toEqual(
+      expect.arrayContaining(["user_preferences:null", "messages:value_errors", "account_update:null"]),
     );
   });
 
-  it("messages for an unknown phone number id are kept as a webhook event", async () => {
+  it("messages for an unknown phone number id are quarantined", async () => {
     const p = text("who", { from: "491700000050" });
     p.entry[0].changes[0].value.metadata.phone_number_id = "5555";
+    const waiting = () => t.db.webhookEvent.count({ where: { quarantineReason: "unknown_channel", handledAt: null } });
+    const before = await waiting();
     const r = await apply(p);
-    expect(r.counts).toMatchObject({ messages: 0, webhookEvents: 1 });
+    expect(r.counts).toMatchObject({ messages: 0, webhookEvents: 1, quarantined: 1 });
+    expect(await waiting()).toBe(before + 1);
   });
 
   it("links a wamid to a send whose answer the worker never stored, through biz_opaque_callback_data", async () => {

@@ -1,24 +1,23 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests edit Meta's raw JSON examples */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
-import { parseWebhookPayload, type WebhookPayload } from "@inbox/whatsapp";
+import type { WebhookDelivery } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { ChannelDirectory } from "./channel-directory";
-import { createDeliveryBatcher, mergePayloads } from "./delivery-batcher";
+import { createDb } from "@inbox/db";
+import { createDeliveryBatcher, mergeDeliveries } from "./delivery-batcher";
 
 let t: TestDatabase;
 const channels = new ChannelDirectory(60_000);
 
-function delivery(i: number, phoneNumberId = fx.META_METADATA.phone_number_id): WebhookPayload {
+function delivery(i: number, phoneNumberId = fx.META_METADATA.phone_number_id): WebhookDelivery {
   const p = JSON.parse(JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK));
   const v = p.entry[0].changes[0].value;
   v.metadata = { ...v.metadata, phone_number_id: phoneNumberId };
   v.messages[0].id = `wamid.batch-${i}`;
   v.messages[0].from = `4916${i % 7}`;
   v.contacts[0].wa_id = `4916${i % 7}`;
-  const r = parseWebhookPayload(p);
-  if (!r.ok) throw new Error(r.issues.join());
-  return r.payload;
+  return fx.toDelivery(p);
 }
 
 beforeAll(async () => {
@@ -40,7 +39,7 @@ afterAll(async () => {
 });
 
 describe("createDeliveryBatcher (group commit)", () => {
-  it("commits concurrent deliveries, stores each message once, and isolates a failing delivery", async () => {
+  it("commits concurrent deliveries, stores each message once, and keeps a delivery that cannot be applied in quarantine", async () => {
     const batcher = createDeliveryBatcher({ db: t.db, channels }, { maxConcurrent: 1, maxBatch: 50 });
     const payloads = Array.from({ length: 40 }, (_, i) => delivery(i));
     payloads.push(delivery(3)); // a duplicate of a delivery in the same batch
@@ -48,17 +47,36 @@ describe("createDeliveryBatcher (group commit)", () => {
       ...payloads.map((p) => batcher.submit(p)),
       batcher.submit(delivery(99, "broken")),
     ]);
-    expect(settled.slice(0, 41).every((s) => s.status === "fulfilled")).toBe(true);
-    expect(settled[41]!.status).toBe("rejected");
+    expect(settled.every((s) => s.status === "fulfilled")).toBe(true);
+    // The failing delivery is stored whole, for admins and `pnpm inbox webhooks reprocess`, and answered like the rest.
+    expect((settled[41] as PromiseFulfilledResult<{ counts: { quarantined: number } }>).value.counts.quarantined).toBe(
+      1,
+    );
+    const kept = await t.db.webhookEvent.findMany({ where: { quarantineReason: "apply_failed" } });
+    expect(kept).toHaveLength(1);
+    expect(JSON.stringify(kept[0]!.payload)).toContain("wamid.batch-99");
     expect(await t.db.message.count()).toBe(40);
     expect(await t.db.conversation.count()).toBe(7);
     const unread = await t.db.conversation.aggregate({ _sum: { unreadCount: true } });
     expect(unread._sum.unreadCount).toBe(40);
   });
 
-  it("merges messages values of one phone number into one value", () => {
-    const merged = mergePayloads([delivery(1), delivery(2), fx.USER_PREFERENCES_STOP_WEBHOOK as any]);
-    expect(merged.entry).toHaveLength(2);
-    expect((merged.entry[0]!.changes[0]!.value as any).messages).toHaveLength(2);
+  it("rejects a delivery (the api answers 500, Meta delivers again) when it cannot even be quarantined", async () => {
+    const unreachable = createDb("postgresql://postgres@127.0.0.1:1/nowhere");
+    const batcher = createDeliveryBatcher({ db: unreachable, channels: new ChannelDirectory(0) });
+    await expect(batcher.submit(delivery(100))).rejects.toThrow();
+    await unreachable.$disconnect();
+  });
+
+  it("merges messages values of one phone number into one value; a value with errors stays apart", () => {
+    const merged = mergeDeliveries([
+      delivery(1),
+      delivery(2),
+      fx.toDelivery(fx.USER_PREFERENCES_STOP_WEBHOOK),
+      fx.toDelivery(fx.VALUE_ERRORS_WITH_MESSAGE_WEBHOOK),
+    ]);
+    expect(merged.changes.map((c) => c.field)).toEqual(["messages", "user_preferences", "messages"]);
+    expect((merged.changes[0]!.value as any).messages).toHaveLength(2);
+    expect((merged.changes[2]!.value as any).errors).toHaveLength(1);
   });
 });

@@ -1,28 +1,57 @@
-import type { MessagesValue, WebhookPayload } from "@inbox/whatsapp";
+import { isDatabaseUnavailable } from "@inbox/db";
+import {
+  readValueParts,
+  MESSAGES_VALUE_LISTS,
+  WHATSAPP_OBJECT,
+  type DeliveryChange,
+  type WebhookDelivery,
+} from "@inbox/whatsapp";
 import { createGroupCommit, type GroupCommitOptions, type Pending } from "../batching/group-commit";
-import { applyWhatsAppDelivery, type ApplyDeliveryDeps, type DeliveryResult } from "./apply-whatsapp-delivery";
+import {
+  applyWhatsAppDelivery,
+  isRetryableConflict,
+  type ApplyDeliveryDeps,
+  type DeliveryResult,
+} from "./apply-whatsapp-delivery";
+import { emptyResult } from "./full-path";
+import { quarantineDelivery } from "./quarantine-parts";
 
 export type DeliveryBatcherOptions = GroupCommitOptions;
 
 export interface DeliveryBatcher {
   /** Resolves once the delivery is committed (alone or together with concurrent ones); rejects when it failed. */
-  submit(payload: WebhookPayload): Promise<DeliveryResult>;
+  submit(delivery: WebhookDelivery): Promise<DeliveryResult>;
 }
 
 /**
  * Group commit for the webhook receiver: deliveries that arrive while transactions are in flight are merged
  * into the next transaction (messages values of the same phone number become one value, so contacts are locked
  * in one sorted order). Each delivery is still all-or-nothing and acknowledged only after its commit; if a merged
- * transaction fails, its deliveries are retried one by one so one bad delivery cannot fail its neighbours.
+ * transaction fails, its deliveries are retried one by one so one bad delivery cannot fail its neighbours. A
+ * delivery that still cannot be applied for a reason retrying does not cure is kept whole in quarantine (stored,
+ * answered 200, applied again by `pnpm inbox webhooks reprocess`). When the database is unreachable nothing is
+ * quarantined: the error goes to the api, which answers 503, and Meta delivers again.
  * Under light load every delivery gets a transaction of its own at once (no added latency).
  */
 export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: DeliveryBatcherOptions = {}): DeliveryBatcher {
-  const apply = (p: Pending<WebhookPayload, DeliveryResult>) =>
-    applyWhatsAppDelivery(deps, p.input).then(p.resolve, p.reject);
-  return createGroupCommit<WebhookPayload, DeliveryResult>(async (batch) => {
+  const applyOne = async (delivery: WebhookDelivery): Promise<DeliveryResult> => {
+    try {
+      return await applyWhatsAppDelivery(deps, delivery);
+    } catch (error) {
+      // Postgres down or restarting: nothing to quarantine; the api answers 503 and Meta delivers again.
+      if (isRetryableConflict(error) || isDatabaseUnavailable(error)) throw error;
+      await quarantineDelivery(deps.db, delivery, error, deps.log);
+      const result = emptyResult("full");
+      result.counts.quarantined = 1;
+      result.counts.webhookEvents = 1;
+      return result;
+    }
+  };
+  const apply = (p: Pending<WebhookDelivery, DeliveryResult>) => applyOne(p.input).then(p.resolve, p.reject);
+  return createGroupCommit<WebhookDelivery, DeliveryResult>(async (batch) => {
     if (batch.length === 1) return apply(batch[0]!);
     try {
-      const result = await applyWhatsAppDelivery(deps, mergePayloads(batch.map((p) => p.input)));
+      const result = await applyWhatsAppDelivery(deps, mergeDeliveries(batch.map((p) => p.input)));
       for (const p of batch) p.resolve(result);
     } catch {
       for (const p of batch) await apply(p);
@@ -30,39 +59,39 @@ export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: Delivery
   }, options);
 }
 
-/** One payload holding every delivery's entries; messages values of one phone number are concatenated. */
-export function mergePayloads(payloads: WebhookPayload[]): WebhookPayload {
-  const merged: WebhookPayload = { object: "whatsapp_business_account", entry: [] };
-  const byNumber = new Map<string, MessagesValue>();
-  for (const payload of payloads) {
-    for (const entry of payload.entry) {
-      const others = [];
-      for (const change of entry.changes) {
-        if (change.field !== "messages") {
-          others.push(change);
-          continue;
-        }
-        const value = change.value as MessagesValue;
-        const key = `${entry.id}|${value.metadata.phone_number_id}`;
-        const target = byNumber.get(key);
-        if (!target) {
-          const copy: MessagesValue = {
-            ...value,
-            contacts: [...(value.contacts ?? [])],
-            messages: [...(value.messages ?? [])],
-            statuses: [...(value.statuses ?? [])],
-            errors: value.errors ? [...value.errors] : undefined,
-          };
-          byNumber.set(key, copy);
-          merged.entry.push({ id: entry.id, changes: [{ field: "messages", value: copy }] });
-        } else {
-          target.contacts!.push(...(value.contacts ?? []));
-          target.messages!.push(...(value.messages ?? []));
-          target.statuses!.push(...(value.statuses ?? []));
-          if (value.errors?.length) target.errors = [...(target.errors ?? []), ...value.errors];
-        }
+type Json = Record<string, unknown>;
+
+/**
+ * One delivery holding every delivery's changes; `messages` values of one phone number are concatenated. A value
+ * that carries value-level errors (about its own messages) or lists that are not lists stays a value of its own.
+ */
+export function mergeDeliveries(deliveries: WebhookDelivery[]): WebhookDelivery {
+  const merged: WebhookDelivery = { raw: { object: WHATSAPP_OBJECT }, changes: [], malformed: [] };
+  const byNumber = new Map<string, Json>();
+  for (const delivery of deliveries) {
+    merged.malformed.push(...delivery.malformed);
+    for (const change of delivery.changes) {
+      const parts = change.field === "messages" ? readValueParts(change.value, MESSAGES_VALUE_LISTS) : null;
+      if (!parts?.phoneNumberId || parts.malformed.length || parts.lists.errors!.length) {
+        merged.changes.push(change);
+        continue;
       }
-      if (others.length) merged.entry.push({ ...entry, changes: others });
+      const key = `${change.wabaId}|${parts.phoneNumberId}`;
+      const target = byNumber.get(key);
+      if (!target) {
+        const copy: Json = {
+          ...(change.value as Json),
+          contacts: [...parts.lists.contacts!],
+          messages: [...parts.lists.messages!],
+          statuses: [...parts.lists.statuses!],
+        };
+        byNumber.set(key, copy);
+        merged.changes.push({ wabaId: change.wabaId, field: "messages", value: copy } satisfies DeliveryChange);
+      } else {
+        (target.contacts as unknown[]).push(...parts.lists.contacts!);
+        (target.messages as unknown[]).push(...parts.lists.messages!);
+        (target.statuses as unknown[]).push(...parts.lists.statuses!);
+      }
     }
   }
   return merged;

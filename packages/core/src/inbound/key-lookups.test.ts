@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma, pgSql, type RunSql } from "@inbox/db";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
-import { parseWebhookPayload, type InboundMessage } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
 import { applyStatusReports } from "./apply-status-events";
 import { findKnownExternalIds } from "./key-lookups";
-import { storePhoneSenderMessages } from "./store-phone-senders";
+import { describeMessageElement, type InboundElement } from "./describe-message-element";
+import { storeMessages } from "./store-messages";
 
 // A campaign on a fresh install: thousands of rows and no statistics yet. The receiver's key lookups must stay
 // index probes (not a scan of the channel's rows), and must find exactly the stored keys.
@@ -39,9 +39,7 @@ beforeAll(async () => {
       from: waId(start + k),
       id: `wamid.lookup-${start + k}`,
     }));
-    const parsed = parseWebhookPayload(p);
-    if (!parsed.ok) throw new Error(parsed.issues.join("; "));
-    await applyWhatsAppDelivery({ db: t.db, channels, pool: t.pgPool }, parsed.payload);
+    await applyWhatsAppDelivery({ db: t.db, channels, pool: t.pgPool }, fx.toDelivery(p));
   }
   // Outbound messages with a status report each, as after a campaign: the status path's lookups must stay probes too.
   const [conversation] = await t.db.conversation.findMany({ take: 1 });
@@ -55,7 +53,7 @@ beforeAll(async () => {
      SELECT gen_random_uuid(), $1, 'wamid.out-' || i, 'delivered', now() FROM generate_series(0, $2 - 1) i`,
     [channelId, CUSTOMERS],
   );
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t.drop();
 });
@@ -97,7 +95,7 @@ describe("receiver key lookups without table statistics", () => {
     expect(plan).not.toMatch(/Rows Removed by Filter|Seq Scan|Bitmap Heap Scan/);
   });
 
-  it("stores phone senders' messages with the database function by index probes only, in every call of a session", async () => {
+  it("stores phone senders' messages with the one write path by index probes only, in every call of a session", async () => {
     // auto_explain reports the plan of every statement inside the function. PL/pgSQL would switch to generic plans
     // after five calls of a session (the function forces custom plans), so the session makes seven calls.
     const client = await t.pgPool.connect();
@@ -120,22 +118,26 @@ describe("receiver key lookups without table statistics", () => {
         defaultTeamId: null,
         type: "whatsapp" as const,
       };
-      const message = (n: number, from: string): InboundMessage => ({
-        from,
-        id: `wamid.plan-${n}`,
-        timestamp: "1750000000",
-        type: "text",
-        text: { body: `plan ${n}` },
-      });
+      const message = (n: number, from: string, id = `wamid.plan-${n}`): InboundElement => {
+        const described = describeMessageElement({
+          from,
+          id,
+          timestamp: "1750000000",
+          type: "text",
+          text: { body: `plan ${n}` },
+        });
+        if (!described.ok) throw new Error(described.reason);
+        return described.element;
+      };
       for (let call = 0; call < 7; call++) {
         // Known customers (conversation updated, profile changed), one new customer, and a redelivered wamid.
         const known = [waId(call * 3), waId(call * 3 + 700)];
         const senders = [...known, `4930${String(call).padStart(8, "0")}`].map((w, k) => ({
           identity: { waId: w, profileName: `Plan ${call}` },
-          messages: [message(call * 10 + k, w)],
+          elements: [message(call * 10 + k, w)],
         }));
-        senders[0]!.messages.push({ ...message(0, senders[0]!.identity.waId), id: "wamid.lookup-1" });
-        const r = await storePhoneSenderMessages(pgSql(client), channel, senders);
+        senders[0]!.elements.push(message(0, senders[0]!.identity.waId, "wamid.lookup-1"));
+        const r = await storeMessages(pgSql(client), channel, { phoneSenders: senders });
         expect(r.created).toHaveLength(3);
         expect(r.duplicates).toBe(1);
       }

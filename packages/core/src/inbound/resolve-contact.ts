@@ -108,7 +108,6 @@ async function mergeContacts(tx: DbTx, survivor: Contact, loser: Contact): Promi
       await tx.$executeRaw`
         UPDATE "Conversation" SET
           "lastInboundAt" = GREATEST("lastInboundAt", ${sqlTimestamp(loserActive.lastInboundAt)}),
-          "windowExpiresAt" = GREATEST("windowExpiresAt", ${sqlTimestamp(loserActive.windowExpiresAt)}),
           "lastMessageAt" = GREATEST("lastMessageAt", ${sqlTimestamp(loserActive.lastMessageAt)}),
           "unreadCount" = "unreadCount" + ${loserActive.unreadCount}, "updatedAt" = (now() AT TIME ZONE 'UTC')
         WHERE id = ${survivorActive.id}::uuid`;

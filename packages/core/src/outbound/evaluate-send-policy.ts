@@ -1,10 +1,10 @@
 import type { DbTx, Template } from "@inbox/db";
-import { checkSend, type ConsentState, type SendDecision } from "../consent/consent-rules";
+import { checkSend, isOptedOut, type ConsentState, type SendDecision } from "../consent/consent-rules";
+import { findCurrentConsents } from "../consent/current-consents";
 import { isWindowOpen } from "../conversations/window";
 import { AppError } from "../errors/app-error";
 import type { ChannelCapabilities } from "../channels/channel-adapter";
 import { findChannelCapabilities } from "../channels/channel-registry";
-import { findCurrentConsents } from "./find-current-consents";
 import { findSendableTemplate } from "./find-sendable-template";
 
 export interface SendPolicyInput {
@@ -15,7 +15,8 @@ export interface SendPolicyInput {
   kind: "free_form" | "template";
   template?: { name: string; language: string } | undefined;
   isOptOutConfirmation?: boolean | undefined;
-  /** The contact's current consents when the caller already loaded them (the worker's claim statement does). */
+  /** The contact's current consents when the caller already loaded them (the worker's claim statement embeds the
+   *  same query, `currentConsentsSql`). */
   consents?: ConsentState[] | undefined;
   /** The channel's capabilities when the caller knows them; otherwise read from the channel's type. */
   capabilities?: ChannelCapabilities | undefined;
@@ -38,8 +39,7 @@ export async function evaluateSendPolicy(
   const isOpen = capabilities.hasServiceWindow
     ? isWindowOpen(input.lastInboundAt, input.now, capabilities.serviceWindowMs ?? undefined)
     : true;
-  const hasOptedOut = consents.some((c) => c.purpose === "service" && c.status === "withdrawn");
-  if (hasOptedOut && !input.isOptOutConfirmation) {
+  if (isOptedOut(consents) && !input.isOptOutConfirmation) {
     // Opted out is answered before anything else, even before an unknown template.
     return { decision: checkSend({ kind: input.kind, isWindowOpen: isOpen, consents }), template: null };
   }

@@ -2,6 +2,7 @@ import type { Message } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
 import { describeCloudApiError, getCloudApiError, isGraphApiError, type GraphApiError } from "@inbox/whatsapp";
 import { recordAudit } from "../audit/record-audit";
+import { recordConsent } from "../consent/record-consent";
 import { markFailed, unclaim } from "./message-send-state";
 import type { SendOutcome, SendQueuedMessageDeps } from "./send-deps";
 import { RetryableSendError, UNCONFIRMED_REASON, type FailureReason } from "./send-errors";
@@ -111,15 +112,13 @@ async function failPermanently(deps: FailureDeps, { message, error, log }: Failu
         select: { conversation: { select: { contactId: true } } },
       });
       if (contact) {
-        await tx.consent.create({
-          data: {
-            contactId: contact.conversation.contactId,
-            purpose: "marketing",
-            status: "withdrawn",
-            source: "whatsapp",
-            evidence: { messageId: message.id, errorCode: code, details: error.details ?? null },
-            occurredAt: clock(),
-          },
+        await recordConsent(tx, {
+          contactId: contact.conversation.contactId,
+          purposes: ["marketing"],
+          status: "withdrawn",
+          source: "whatsapp",
+          evidence: { messageId: message.id, errorCode: code, details: error.details ?? null },
+          occurredAt: clock(),
         });
       }
     }

@@ -23,7 +23,6 @@ export async function seedOutbound(
       contactId: contact.id,
       activeContactId: contact.id,
       lastInboundAt,
-      windowExpiresAt: lastInboundAt ? new Date(lastInboundAt.getTime() + 24 * 3600 * 1000) : null,
     },
   });
   const body = (text: string) => [{ type: "BODY", text }];

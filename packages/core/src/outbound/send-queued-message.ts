@@ -34,7 +34,7 @@ export async function sendQueuedMessage(
 
 async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInput): Promise<SendOutcome> {
   const { db, log, clock, statements } = deps;
-  // Hot path: claim and load in one statement. Anything unusual (sent, sending, paused, gone) takes the slow path.
+  // Fast path: claim and load in one statement. Anything unusual (sent, sending, paused, gone) takes the slow path.
   const message = await statements.claim(input.messageId, clock());
   if (!message) return reconcileUnclaimed(deps, input, () => sendOnce(deps, input));
 

@@ -1,6 +1,7 @@
 import { Prisma, runSqlOf, type Db, type Message, type RunSql } from "@inbox/db";
 import { createGroupCommit } from "../batching/group-commit";
 import type { ConsentState } from "../consent/consent-rules";
+import { currentConsentsSql } from "../consent/current-consents";
 import { applyStatusReports } from "../inbound/apply-status-events";
 
 /** A claimed message with what the send needs, loaded by the claim statement itself. */
@@ -32,8 +33,8 @@ const utc = (dates: Date[]) => dates.map((d) => d.toISOString());
 /**
  * Claims many messages in one statement: `queued` → `sending`, attempts + 1 (the claim's token), sendStartedAt
  * cleared (set only when the request goes to Graph), for outbound, non-private messages without a wamid on an
- * active channel; returns each with its channel, window, recipient and current consents (newest record per
- * purpose). Messages that are not claimable are simply not returned.
+ * active channel; returns each with its channel, window, recipient and current consents (`currentConsentsSql`,
+ * the query the API's policy check runs too). Messages that are not claimable are simply not returned.
  */
 async function claimAndLoadMessages(
   db: Db | RunSql,
@@ -59,13 +60,7 @@ async function claimAndLoadMessages(
       ch."externalId" AS "_channelExternalId", ch."throughputLimit" AS "_throughputLimit",
       conv."lastInboundAt" AS "_lastInboundAt",
       ct."id" AS "_contactId", ct."waId" AS "_waId", ct."userId" AS "_userId",
-      COALESCE((
-        SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status"))
-        FROM (
-          SELECT DISTINCT ON ("purpose") "purpose", "status" FROM "Consent"
-          WHERE "contactId" = ct."id" ORDER BY "purpose", "occurredAt" DESC, "createdAt" DESC
-        ) AS x
-      ), '[]'::json) AS "_consents"
+      ${currentConsentsSql(Prisma.sql`ct."id"`)} AS "_consents"
     FROM claimed
     JOIN "Channel" AS ch ON ch."id" = claimed."channelId"
     JOIN "Conversation" AS conv ON conv."id" = claimed."conversationId"

@@ -1,15 +1,26 @@
 /**
  * Meta's webhook payloads for the WhatsApp Business Account object — the one wire schema shared by the
- * product's receiver and the simulator. Lenient where Meta is (optional fields, unknown keys kept with
- * `looseObject`, unknown message types and fields still parse), strict where the receiver relies on a value
- * (ids, unix-second timestamps). Sources: the team's Cloud API notes §3.
+ * product's receiver and the simulator. The element schemas (message, status, contact, error, preference) say
+ * what the product understands: lenient where Meta is (optional fields, unknown keys kept with `looseObject`,
+ * unknown message types still parse), strict where the receiver relies on a value (ids, unix-second timestamps).
+ * The receiver applies them element by element (`./delivery.ts`), so one element it does not understand never
+ * costs the others; the simulator validates whole payloads it builds with `WebhookPayloadSchema`.
+ * Source: Meta's webhook reference pages (developers.facebook.com/documentation/business-messaging/whatsapp/
+ * webhooks/reference/messages/…), cited per fixture in `../fixtures/webhooks.ts`.
  */
 import { z } from "zod";
+import { readWebhookJson } from "./delivery";
 
 /** Meta sends timestamps as unix seconds in a string ("1749416383"). */
 export const UnixSecondsStringSchema = z.string().regex(/^\d{1,12}$/, "must be unix seconds as a string");
-/** Message ids are opaque (`wamid.…`); only non-emptiness is relied upon. */
-export const WamidSchema = z.string().min(1);
+/**
+ * Longest id, phone number or name the receiver keys or indexes on. Meta's are far shorter (a wamid has ~60
+ * characters); the bound keeps a crafted value from failing an index insert and, with it, a whole delivery.
+ */
+export const MAX_KEY_LENGTH = 256;
+/** Message ids are opaque (`wamid.…`); only non-emptiness (and a sane length) is relied upon. */
+export const WamidSchema = z.string().min(1).max(MAX_KEY_LENGTH);
+const KeySchema = z.string().max(MAX_KEY_LENGTH);
 
 export const WebhookErrorSchema = z.looseObject({
   code: z.number().int(),
@@ -30,14 +41,14 @@ export type WebhookMetadata = z.infer<typeof WebhookMetadataSchema>;
 export const WebhookContactSchema = z.looseObject({
   profile: z
     .looseObject({
-      name: z.string().optional(),
-      username: z.string().optional(),
-      country_code: z.string().optional(),
+      name: KeySchema.optional(),
+      username: KeySchema.optional(),
+      country_code: KeySchema.optional(),
     })
     .optional(),
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
-  parent_user_id: z.string().optional(),
+  wa_id: KeySchema.optional(),
+  user_id: KeySchema.optional(),
+  parent_user_id: KeySchema.optional(),
   identity_key_hash: z.string().optional(),
 });
 export type WebhookContact = z.infer<typeof WebhookContactSchema>;
@@ -47,7 +58,7 @@ export type WebhookContact = z.infer<typeof WebhookContactSchema>;
 export const TextBodySchema = z.looseObject({ body: z.string() });
 
 export const MediaBodySchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().min(1).max(MAX_KEY_LENGTH),
   mime_type: z.string().optional(),
   sha256: z.string().optional(),
   caption: z.string().optional(),
@@ -109,11 +120,15 @@ export const SystemBodySchema = z.looseObject({
   body: z.string().optional(),
   /** user_changed_number | user_changed_user_id | customer_identity_changed | … */
   type: z.string().optional(),
-  wa_id: z.string().optional(),
+  /** user_changed_number: the new phone's WhatsApp id */
+  wa_id: KeySchema.optional(),
   /** legacy name of wa_id for user_changed_number */
-  new_wa_id: z.string().optional(),
-  user_id: z.string().optional(),
-  previous_user_id: z.string().optional(),
+  new_wa_id: KeySchema.optional(),
+  /** the (new) business-scoped user id; user_changed_user_id, and user_changed_number since Aug 2026 */
+  user_id: KeySchema.optional(),
+  previous_user_id: KeySchema.optional(),
+  parent_user_id: KeySchema.optional(),
+  previous_parent_user_id: KeySchema.optional(),
   identity: z.string().optional(),
   customer: z.string().optional(),
 });
@@ -178,12 +193,13 @@ const BODY_KEY: Partial<Record<KnownMessageType, string>> = {
 /**
  * One inbound message. A flat object with `type` and the body under the key of the same name — the way Meta
  * sends it — so types Meta adds later still parse (forward compatible). Known types must carry their body.
- * `from` may be "" for username users; `from_user_id` then holds the BSUID.
+ * `from` may be "" for username users; `from_user_id` then holds the BSUID. A `user_changed_user_id` system
+ * message has no `from` at all: its `system.previous_user_id` names the customer.
  */
 export const InboundMessageSchema = z
   .looseObject({
-    from: z.string(),
-    from_user_id: z.string().optional(),
+    from: KeySchema.optional(),
+    from_user_id: KeySchema.optional(),
     id: WamidSchema,
     timestamp: UnixSecondsStringSchema,
     type: z.string().min(1),
@@ -210,7 +226,9 @@ export const InboundMessageSchema = z
     if (key && (message as Record<string, unknown>)[key] === undefined) {
       ctx.addIssue({ code: "custom", path: [key], message: `a "${message.type}" message must carry "${key}"` });
     }
-    if (message.from === "" && !message.from_user_id) {
+    const isIdentityEvent =
+      message.type === "system" && !!(message.system?.previous_user_id || message.system?.user_id);
+    if (!message.from && !message.from_user_id && !isIdentityEvent) {
       ctx.addIssue({ code: "custom", path: ["from_user_id"], message: "required when from is empty" });
     }
   });
@@ -254,8 +272,8 @@ export const StatusSchema = z.looseObject({
   id: WamidSchema,
   status: MessageStatusSchema,
   timestamp: UnixSecondsStringSchema,
-  /** may be "" for BSUID-only recipients */
-  recipient_id: z.string(),
+  /** may be "" (or, from 2026, absent) for BSUID-only recipients */
+  recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
   recipient_type: z.string().optional(),
   recipient_participant_id: z.string().optional(),
@@ -279,8 +297,8 @@ export const MessagesValueSchema = z.looseObject({
 export type MessagesValue = z.infer<typeof MessagesValueSchema>;
 
 export const UserPreferenceSchema = z.looseObject({
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
+  wa_id: KeySchema.optional(),
+  user_id: KeySchema.optional(),
   detail: z.string().optional(),
   /** marketing_messages */
   category: z.string(),
@@ -347,21 +365,9 @@ export type ParseWebhookResult =
  * malformed. Issues name paths only, never values (they may hold personal data).
  */
 export function parseWebhookPayload(input: unknown): ParseWebhookResult {
-  let json: unknown = input;
-  if (typeof input === "string" || Buffer.isBuffer(input)) {
-    try {
-      json = JSON.parse(input.toString());
-    } catch {
-      return { ok: false, reason: "invalid_json", issues: ["body is not JSON"] };
-    }
-  }
-  if (
-    typeof json !== "object" ||
-    json === null ||
-    (json as { object?: unknown }).object !== "whatsapp_business_account"
-  ) {
-    return { ok: false, reason: "not_whatsapp", issues: ['object must be "whatsapp_business_account"'] };
-  }
+  const read = readWebhookJson(input);
+  if (!read.ok) return read;
+  const json = read.json;
   const result = WebhookPayloadSchema.safeParse(json);
   if (!result.success) {
     return {

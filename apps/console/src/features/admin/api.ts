@@ -1,4 +1,12 @@
-import type { ChannelDto, LabelDto, QuickReplyDto, TemplateDto, UserDto } from "@inbox/contracts";
+import type {
+  ChannelDto,
+  LabelDto,
+  QuarantinePage,
+  QuickReplyDto,
+  ReprocessResult,
+  TemplateDto,
+  UserDto,
+} from "@inbox/contracts";
 import { api } from "../../lib/http";
 
 export const adminApi = {
@@ -19,6 +27,10 @@ export const adminApi = {
   channels: () => api<{ items: ChannelDto[] }>("/api/admin/channels"),
   templates: () => api<{ items: TemplateDto[] }>("/api/templates?includeUnapproved=true"),
   security: () => api<{ requireTotp: boolean }>("/api/admin/settings/security"),
+  quarantine: (cursor?: string) =>
+    api<QuarantinePage>(`/api/admin/webhooks/quarantine${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
+  reprocessQuarantine: () => api<ReprocessResult>("/api/admin/webhooks/reprocess", { method: "POST", body: {} }),
+  dismissQuarantined: (id: string) => api<void>(`/api/admin/webhooks/quarantine/${id}/dismiss`, { method: "POST" }),
   setSecurity: (requireTotp: boolean) =>
     api<{ requireTotp: boolean }>("/api/admin/settings/security", { method: "PUT", body: { requireTotp } }),
 };

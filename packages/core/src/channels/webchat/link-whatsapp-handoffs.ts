@@ -1,5 +1,6 @@
 import type { Db, Prisma } from "@inbox/db";
-import type { WebhookPayload } from "@inbox/whatsapp";
+import type { WebhookDelivery } from "@inbox/whatsapp";
+import { recordConsent } from "../../consent/record-consent";
 import { whatsAppChannel } from "../whatsapp-channel";
 import { HANDOFF_REFERENCE_PATTERN } from "./start-whatsapp-handoff";
 
@@ -11,10 +12,10 @@ import { HANDOFF_REFERENCE_PATTERN } from "./start-whatsapp-handoff";
  */
 export async function linkWhatsAppHandoffs(
   db: Db,
-  payload: WebhookPayload,
+  delivery: WebhookDelivery,
   now: Date = new Date(),
 ): Promise<{ reference: string; contactId: string; conversationId: string }[]> {
-  const candidates = whatsAppChannel.normalizeInbound(payload).flatMap((message) => {
+  const candidates = whatsAppChannel.normalizeInbound(delivery).flatMap((message) => {
     const match = message.text ? HANDOFF_REFERENCE_PATTERN.exec(message.text) : null;
     return match ? [{ reference: match[0], wamid: message.externalId }] : [];
   });
@@ -45,18 +46,14 @@ export async function linkWhatsAppHandoffs(
         wamid: candidate.wamid,
         ...(handoff.webContactId ? { webContactId: handoff.webContactId } : {}),
       };
-      // TODO(consent module): switch to `recordConsent` from packages/core/src/consent once it exists on main.
-      await tx.consent.createMany({
-        data: handoff.purposes.map((purpose) => ({
-          contactId: message.conversation.contactId,
-          purpose,
-          status: "granted" as const,
-          source: "widget" as const,
-          wordingVersion: handoff.wordingVersion,
-          wordingText: handoff.wordingText,
-          evidence,
-          occurredAt: handoff.createdAt,
-        })),
+      await recordConsent(tx, {
+        contactId: message.conversation.contactId,
+        purposes: handoff.purposes,
+        status: "granted",
+        source: "widget",
+        wording: { version: handoff.wordingVersion, text: handoff.wordingText },
+        evidence,
+        occurredAt: handoff.createdAt,
       });
       return {
         reference: handoff.reference,

@@ -1,9 +1,8 @@
 import type { WebchatMessageDto } from "@inbox/contracts";
-import type { Db } from "@inbox/db";
-import { enqueueInTransaction } from "@inbox/jobs";
+import { prismaSql, type Db } from "@inbox/db";
+import { findCurrentConsents } from "../../consent/current-consents";
 import { AppError } from "../../errors/app-error";
-import { openConversation } from "../../inbound/open-conversation";
-import { findCurrentConsents } from "../../outbound/find-current-consents";
+import { storeMessages } from "../../inbound/store-messages";
 import { WEBCHAT_MAX_TEXT_LENGTH, webchatChannel } from "../webchat-channel";
 import { toWebchatMessageDto } from "./visitor-messages";
 
@@ -26,8 +25,9 @@ export interface ReceivedWebchatMessage {
 }
 
 /**
- * A visitor's message: stored like every inbound message — the contact's active conversation (or a reopened or new
- * one, routed like any other), unread count, window fields — once per clientMessageId. Only after consent.
+ * A visitor's message: stored by the one inbound write path (`storeMessages`, as WhatsApp messages are) — the
+ * contact's active conversation (or a reopened or new one, with its routing job), unread count, `lastInboundAt` —
+ * once per clientMessageId. Only after consent.
  */
 export async function receiveWebchatMessage(
   db: Db,
@@ -71,36 +71,35 @@ export async function receiveWebchatMessage(
         wroteOutbox: false,
       };
     }
-    const conversation = await openConversation(tx, {
-      channelId: input.channel.id,
-      contactId: contact.id,
-      defaultTeamId: input.channel.defaultTeamId,
-      lastInboundAt: input.now,
-      unread: 1,
-    });
-    const message = await tx.message.create({
-      data: {
-        conversationId: conversation.id,
-        channelId: input.channel.id,
-        direction: "inbound",
-        type: normalized!.type,
-        text,
-        externalId,
-        status: "received",
-        providerTimestamp: input.now,
-        createdAt: input.now,
-      },
-    });
-    await tx.contact.update({ where: { id: contact.id }, data: { lastSeenAt: input.now } });
-    if (conversation.isNew) {
-      await enqueueInTransaction(tx, [
+    const stored = await storeMessages(prismaSql(tx), input.channel, {
+      contacts: [
         {
-          name: "conversation.route",
-          payload: { conversationId: conversation.id },
-          jobId: `conversation.route-${conversation.id}`,
+          contactId: contact.id,
+          elements: [
+            {
+              wamid: externalId,
+              sender: { waId: null, userId: null },
+              at: input.now,
+              type: normalized!.type,
+              text,
+              payload: {},
+              replyToExternalId: null,
+              media: null,
+              keywordText: null,
+              isCustomerMessage: true,
+              error: null,
+              identityChange: null,
+              unsupported: null,
+            },
+          ],
         },
-      ]);
-    }
+      ],
+    });
+    const [created] = stored.created;
+    // The contact's row lock serialises its messages, and the wamid was not stored a moment ago.
+    if (!created) throw new Error("the web chat message was not stored");
+    const { row: message, conversation } = created;
+    await tx.contact.update({ where: { id: contact.id }, data: { lastSeenAt: input.now } });
     return {
       message: toWebchatMessageDto(message),
       messageId: message.id,

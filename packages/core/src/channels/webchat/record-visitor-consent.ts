@@ -1,4 +1,5 @@
 import type { Db, Prisma } from "@inbox/db";
+import { recordConsent } from "../../consent/record-consent";
 import { AppError } from "../../errors/app-error";
 import type { WidgetLanguage } from "./webchat-consent-texts";
 import { findShownConsentWording } from "./webchat-consent-texts";
@@ -17,8 +18,7 @@ export interface RecordVisitorConsentInput {
 
 /**
  * The visitor ticked the consent checkbox in the widget: the contact is created (keyed on the visitor id) and one
- * granted Consent per purpose is appended with the wording version and text shown, and the evidence.
- * TODO(consent module): switch to `recordConsent` from packages/core/src/consent once it exists on main.
+ * granted Consent per purpose is recorded (`recordConsent`) with the wording version and text shown, and the evidence.
  */
 export async function recordVisitorConsent(
   db: Db,
@@ -45,23 +45,15 @@ export async function recordVisitorConsent(
       userAgent: input.evidence.userAgent,
       language: input.language,
     };
-    const consentIds: string[] = [];
-    for (const purpose of input.purposes) {
-      const consent = await tx.consent.create({
-        data: {
-          contactId: contact.id,
-          purpose,
-          status: "granted",
-          source: "widget",
-          wordingVersion: wording.version,
-          wordingText: wording.text,
-          evidence,
-          occurredAt: input.now,
-        },
-        select: { id: true },
-      });
-      consentIds.push(consent.id);
-    }
+    const consentIds = await recordConsent(tx, {
+      contactId: contact.id,
+      purposes: input.purposes,
+      status: "granted",
+      source: "widget",
+      wording: { version: wording.version, text: wording.text },
+      evidence,
+      occurredAt: input.now,
+    });
     return { contactId: contact.id, consentIds };
   });
 }

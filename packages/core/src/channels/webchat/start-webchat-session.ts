@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { WebchatLanguage, WebchatSessionDto } from "@inbox/contracts";
 import type { Db } from "@inbox/db";
-import { findCurrentConsents } from "../../outbound/find-current-consents";
+import { findCurrentConsents } from "../../consent/current-consents";
 import type { WebchatSettings } from "../webchat-channel";
 import type { VisitorTokenSigner } from "./visitor-token";
 import { listVisitorMessages } from "./visitor-messages";

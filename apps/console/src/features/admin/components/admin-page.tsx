@@ -5,10 +5,21 @@ import { formatDateTime } from "../../../lib/format";
 import { useTeams } from "../../inbox/hooks/use-directory";
 import { adminApi } from "../api";
 import WebchatChannels from "../../webchat-admin/components/webchat-channels";
+import { WebhookQuarantine } from "./webhook-quarantine";
 import { RoutingRulesAdmin } from "../../routing/components/routing-rules-admin";
 import { TeamsAdmin } from "../../routing/components/teams-admin";
 
-const TABS = ["users", "teams", "routing", "labels", "quickReplies", "channels", "webchat", "templates"] as const;
+const TABS = [
+  "users",
+  "teams",
+  "routing",
+  "labels",
+  "quickReplies",
+  "channels",
+  "webchat",
+  "templates",
+  "webhooks",
+] as const;
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
   const client = useQueryClient();
@@ -315,7 +326,7 @@ export default function AdminPage() {
       <div role="tablist" className="tabs" aria-label={t("app.admin")}>
         {TABS.map((x) => (
           <button key={x} role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {x === "routing" ? t("routing:tab") : t(`admin.${x}`)}
+            {x === "routing" ? t("routing:tab") : x === "webhooks" ? t("quarantine.tab") : t(`admin.${x}`)}
           </button>
         ))}
       </div>
@@ -328,6 +339,7 @@ export default function AdminPage() {
         {tab === "channels" && <Channels />}
         {tab === "webchat" && <WebchatChannels />}
         {tab === "templates" && <Templates />}
+        {tab === "webhooks" && <WebhookQuarantine />}
       </section>
     </main>
   );

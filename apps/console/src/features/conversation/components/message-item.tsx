@@ -30,8 +30,15 @@ function Ticks({ m }: { m: MessageDto }) {
   );
 }
 
+/** The line of a "German\nEnglish" server text in the console's language. */
+function inLanguage(text: string | null, language: string): string | null {
+  if (!text) return null;
+  const [de, en] = text.split("\n");
+  return (language.startsWith("de") ? de : (en ?? de)) ?? null;
+}
+
 function Body({ m }: { m: MessageDto }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const p = m.payload;
   const inner = obj(p[m.type]);
   const media = m.media[0];
@@ -130,6 +137,14 @@ function Body({ m }: { m: MessageDto }) {
         <p className="text">
           📋 {m.templateName}
           {m.text ? `: ${m.text}` : ""}
+        </p>
+      );
+    case "system":
+    case "unsupported":
+      // The server explains these in German (first line) and English (second line).
+      return (
+        <p className={`muted ${m.type === "system" ? "system-line" : ""}`}>
+          {inLanguage(m.text, i18n.language) ?? t("conv.unsupported", { type: m.type })}
         </p>
       );
     default:
