@@ -11,6 +11,7 @@ import { InboxPage } from "./features/inbox/components/inbox-page";
 import { useLive } from "./features/live/hooks/use-live";
 
 const AdminPage = lazy(() => import("./features/admin/components/admin-page"));
+const PrivacyPage = lazy(() => import("./features/privacy/components/privacy-page"));
 
 function Shell({ session }: { session: SessionDto }) {
   const { t, i18n } = useTranslation();
@@ -28,6 +29,7 @@ function Shell({ session }: { session: SessionDto }) {
         <nav aria-label={t("app.nav")}>
           <Link to="/">{t("app.inbox")}</Link>
           {session.user.role === "admin" && <Link to="/admin">{t("app.admin")}</Link>}
+          {session.user.role === "admin" && <Link to="/privacy">{t("app.privacy")}</Link>}
         </nav>
         <span className={`live ${live}`} role="status" data-testid="live-state" data-state={live}>
           ● {live === "connected" ? t("inbox.live.connected") : t("inbox.live.reconnecting")}
@@ -71,6 +73,18 @@ function Shell({ session }: { session: SessionDto }) {
             session.user.role === "admin" ? (
               <Suspense fallback={<p className="muted">{t("app.loading")}</p>}>
                 <AdminPage />
+              </Suspense>
+            ) : (
+              <Navigate to="/" />
+            )
+          }
+        />
+        <Route
+          path="/privacy/*"
+          element={
+            session.user.role === "admin" ? (
+              <Suspense fallback={<p className="muted">{t("app.loading")}</p>}>
+                <PrivacyPage />
               </Suspense>
             ) : (
               <Navigate to="/" />

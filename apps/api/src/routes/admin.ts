@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../types";
+import { adminAuditLogRoutes } from "./admin/audit-log";
 import { adminCatalogRoutes } from "./admin/catalog";
 import { adminChannelRoutes } from "./admin/channels";
+import { adminDataSubjectRoutes } from "./admin/data-subjects";
+import { adminRetentionRoutes } from "./admin/retention";
 import { adminSettingsRoutes } from "./admin/settings";
 import { adminUserRoutes } from "./admin/users";
 
@@ -12,5 +15,8 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminCatalogRoutes(deps));
     await app.register(adminChannelRoutes(deps));
     await app.register(adminSettingsRoutes(deps));
+    await app.register(adminRetentionRoutes(deps));
+    await app.register(adminAuditLogRoutes(deps));
+    await app.register(adminDataSubjectRoutes(deps));
   };
 }

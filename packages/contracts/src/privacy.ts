@@ -1,0 +1,127 @@
+import { z } from "zod";
+
+/** Retention (Löschfristen), legal holds, audit log and data-subject requests: the admin privacy API. */
+
+export const RETENTION_CATEGORIES = [
+  "messages",
+  "media",
+  "contacts",
+  "webhook_payloads",
+  "sessions",
+  "outbox",
+] as const;
+export const RetentionCategorySchema = z.enum(RETENTION_CATEGORIES);
+export type RetentionCategory = z.infer<typeof RetentionCategorySchema>;
+
+export const RetentionPolicyInputSchema = z.object({
+  category: RetentionCategorySchema,
+  days: z.number().int().min(0).max(36_500),
+  channelId: z.uuid().nullish(),
+  /** messages only: conversations carrying this label. */
+  labelId: z.uuid().nullish(),
+});
+export type RetentionPolicyInput = z.infer<typeof RetentionPolicyInputSchema>;
+
+export const PutRetentionPoliciesBodySchema = z.object({
+  policies: z.array(RetentionPolicyInputSchema).max(500),
+  /** Required when a period is below its category's documented minimum. */
+  confirm: z.boolean().optional(),
+});
+export type PutRetentionPoliciesBody = z.infer<typeof PutRetentionPoliciesBodySchema>;
+
+export const RetentionPolicyDtoSchema = z.object({
+  id: z.string().nullable(),
+  category: RetentionCategorySchema,
+  days: z.number().int(),
+  channelId: z.string().nullable(),
+  labelId: z.string().nullable(),
+  /** True for the built-in default of a category nobody has configured. */
+  isDefault: z.boolean(),
+});
+export type RetentionPolicyDto = z.infer<typeof RetentionPolicyDtoSchema>;
+
+export const RetentionCategoryInfoSchema = z.object({
+  category: RetentionCategorySchema,
+  defaultDays: z.number().int(),
+  minimumDays: z.number().int(),
+  /** Whether policies of this category may name a channel / a label. */
+  perChannel: z.boolean(),
+  perLabel: z.boolean(),
+});
+
+export const RetentionPoliciesDtoSchema = z.object({
+  policies: z.array(RetentionPolicyDtoSchema),
+  categories: z.array(RetentionCategoryInfoSchema),
+  lastRun: z
+    .object({ id: z.string(), isDryRun: z.boolean(), startedAt: z.string(), finishedAt: z.string().nullable() })
+    .nullable(),
+});
+export type RetentionPoliciesDto = z.infer<typeof RetentionPoliciesDtoSchema>;
+
+export const CreateLegalHoldBodySchema = z
+  .object({
+    conversationId: z.uuid().optional(),
+    contactId: z.uuid().optional(),
+    reason: z.string().trim().min(3).max(500),
+    expiresAt: z.iso.datetime().optional(),
+  })
+  .refine((b) => (b.conversationId ? 1 : 0) + (b.contactId ? 1 : 0) === 1, {
+    message: "exactly one of conversationId and contactId",
+  });
+export type CreateLegalHoldBody = z.infer<typeof CreateLegalHoldBodySchema>;
+
+export const LegalHoldDtoSchema = z.object({
+  id: z.string(),
+  conversationId: z.string().nullable(),
+  contactId: z.string().nullable(),
+  reason: z.string(),
+  expiresAt: z.string().nullable(),
+  placedById: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type LegalHoldDto = z.infer<typeof LegalHoldDtoSchema>;
+
+export const AuditLogQuerySchema = z.object({
+  /** Exact action (`auth.login`) or a prefix ending in `.*` (`auth.*`). */
+  action: z
+    .string()
+    .regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, "an action such as auth.login, or a prefix such as auth.*")
+    .optional(),
+  actorId: z.uuid().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(40).optional(),
+});
+export type AuditLogQuery = z.infer<typeof AuditLogQuerySchema>;
+
+export const AuditEntryDtoSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  action: z.string(),
+  actorType: z.enum(["user", "system", "customer"]),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  target: z.object({ type: z.string(), id: z.string().nullable() }),
+  ip: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type AuditEntryDto = z.infer<typeof AuditEntryDtoSchema>;
+
+export const CreateDataSubjectRequestBodySchema = z.object({
+  contactId: z.uuid(),
+  type: z.enum(["export", "erasure"]),
+});
+export type CreateDataSubjectRequestBody = z.infer<typeof CreateDataSubjectRequestBodySchema>;
+
+export const DataSubjectRequestDtoSchema = z.object({
+  id: z.string(),
+  type: z.enum(["export", "erasure"]),
+  status: z.enum(["pending", "done", "failed"]),
+  contactId: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  /** What was exported or erased (counts), or the reason it failed. */
+  report: z.record(z.string(), z.unknown()),
+  hasDownload: z.boolean(),
+});
+export type DataSubjectRequestDto = z.infer<typeof DataSubjectRequestDtoSchema>;
