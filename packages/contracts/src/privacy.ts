@@ -125,3 +125,33 @@ export const DataSubjectRequestDtoSchema = z.object({
   hasDownload: z.boolean(),
 });
 export type DataSubjectRequestDto = z.infer<typeof DataSubjectRequestDtoSchema>;
+
+/** Meta's local storage for one WhatsApp number, as read back from the Graph API when the record was built. */
+export const ChannelRegionDtoSchema = z.object({
+  channelId: z.string(),
+  name: z.string(),
+  type: z.enum(["whatsapp", "webchat"]),
+  /** The region recorded when the number was registered with local storage (`pnpm inbox whatsapp register`). */
+  declaredRegion: z.string().nullable(),
+  /** Read from Meta now: `enabled` (with region), `disabled`, or `unknown` (Meta not reachable, or not WhatsApp). */
+  localStorage: z.enum(["enabled", "disabled", "unknown"]),
+  localStorageRegion: z.string().nullable(),
+});
+export type ChannelRegionDto = z.infer<typeof ChannelRegionDtoSchema>;
+
+const ProcessingSectionSchema = z.object({ title: z.string(), items: z.array(z.string()) });
+
+/** Art. 30 record of processing activities, generated from the live configuration (English; Markdown download). */
+export const ProcessingRecordDtoSchema = z.object({
+  generatedAt: z.string(),
+  dataRegion: z.string(),
+  mediaStore: z.object({ kind: z.enum(["local", "s3"]), location: z.string() }),
+  channels: z.array(ChannelRegionDtoSchema),
+  purposes: ProcessingSectionSchema,
+  dataSubjects: ProcessingSectionSchema,
+  dataCategories: ProcessingSectionSchema,
+  recipients: ProcessingSectionSchema,
+  retention: ProcessingSectionSchema,
+  measures: ProcessingSectionSchema,
+});
+export type ProcessingRecordDto = z.infer<typeof ProcessingRecordDtoSchema>;

@@ -109,3 +109,5 @@ export {
   listDataSubjectRequests,
   openDataSubjectExport,
 } from "./privacy/data-subject-requests";
+export { buildProcessingRecord } from "./privacy/build-processing-record";
+export { renderProcessingRecord } from "./privacy/render-processing-record";

@@ -4,6 +4,7 @@ import { adminAuditLogRoutes } from "./admin/audit-log";
 import { adminCatalogRoutes } from "./admin/catalog";
 import { adminChannelRoutes } from "./admin/channels";
 import { adminDataSubjectRoutes } from "./admin/data-subjects";
+import { adminProcessingRecordRoutes } from "./admin/processing-record";
 import { adminRetentionRoutes } from "./admin/retention";
 import { adminSettingsRoutes } from "./admin/settings";
 import { adminUserRoutes } from "./admin/users";
@@ -18,5 +19,6 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminRetentionRoutes(deps));
     await app.register(adminAuditLogRoutes(deps));
     await app.register(adminDataSubjectRoutes(deps));
+    await app.register(adminProcessingRecordRoutes(deps));
   };
 }

@@ -2,6 +2,7 @@ import type {
   AuditEntryDto,
   DataSubjectRequestDto,
   LegalHoldDto,
+  ProcessingRecordDto,
   PutRetentionPoliciesBody,
   RetentionPoliciesDto,
 } from "@inbox/contracts";
@@ -29,5 +30,7 @@ export const privacyApi = {
   createRequest: (body: { contactId: string; type: "export" | "erasure" }) =>
     api<DataSubjectRequestDto>("/api/admin/data-subject-requests", { method: "POST", body }),
   downloadUrl: (id: string) => `/api/admin/data-subject-requests/${id}/download`,
+  processingRecord: () => api<ProcessingRecordDto>("/api/admin/processing-record"),
+  processingRecordMarkdownUrl: "/api/admin/processing-record.md",
   releaseHold: (id: string) => api<void>(`/api/admin/legal-holds/${id}`, { method: "DELETE" }),
 };

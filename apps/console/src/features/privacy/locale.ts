@@ -87,6 +87,23 @@ const en = {
     download: "Download zip",
     held: "The contact is under a legal hold; release it first.",
   },
+  record: {
+    intro:
+      "Generated from the live configuration ({{at}}): channels, data region, retention periods in force. Controller, data-protection officer and hosting are added by you.",
+    download: "Download as Markdown",
+  },
+  region: {
+    database: "Database and media store (DATA_REGION)",
+    media: "Media files",
+    store: { local: "Local disk: {{location}}", s3: "{{location}}" },
+    channel: "Channel",
+    localStorage: "Meta local storage (read from Meta now)",
+    declared: "Registered for",
+    status: { enabled: "Enabled in {{region}}", disabled: "Not enabled", unknown: "Could not be read" },
+    webchat: "Only in this installation",
+    covers:
+      "Meta's local storage keeps message content at rest in the region after about 60 minutes. It does not cover all metadata, and messages pass through Meta's global infrastructure in transit.",
+  },
   loading: "Loading…",
   error: "Could not load: {{message}}",
 };
@@ -178,6 +195,23 @@ const de: Texts = {
     report: "Ergebnis",
     download: "Zip herunterladen",
     held: "Der Kontakt steht unter Aufbewahrungspflicht; heben Sie diese zuerst auf.",
+  },
+  record: {
+    intro:
+      "Erzeugt aus der aktuellen Konfiguration ({{at}}): Kanäle, Datenstandort, geltende Löschfristen. Verantwortliche Stelle, Datenschutzbeauftragte und Hosting ergänzen Sie.",
+    download: "Als Markdown herunterladen",
+  },
+  region: {
+    database: "Datenbank und Medienspeicher (DATA_REGION)",
+    media: "Mediendateien",
+    store: { local: "Lokaler Datenträger: {{location}}", s3: "{{location}}" },
+    channel: "Kanal",
+    localStorage: "Lokale Speicherung bei Meta (jetzt bei Meta abgefragt)",
+    declared: "Registriert für",
+    status: { enabled: "Aktiv in {{region}}", disabled: "Nicht aktiv", unknown: "Nicht abrufbar" },
+    webchat: "Nur in dieser Installation",
+    covers:
+      "Metas lokale Speicherung hält Nachrichteninhalte nach etwa 60 Minuten im Ruhezustand in der Region. Sie umfasst nicht alle Metadaten; unterwegs laufen Nachrichten über Metas globale Infrastruktur.",
   },
   loading: "Wird geladen…",
   error: "Konnte nicht geladen werden: {{message}}",

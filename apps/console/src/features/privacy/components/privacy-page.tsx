@@ -5,8 +5,10 @@ import { RetentionPanel } from "./retention-panel";
 import { LegalHoldsPanel } from "./legal-holds-panel";
 import { AuditLogPanel } from "./audit-log-panel";
 import { RequestsPanel } from "./requests-panel";
+import { ProcessingRecordPanel } from "./processing-record-panel";
+import { DataRegionPanel } from "./data-region-panel";
 
-const TABS = ["retention", "holds", "requests", "audit"] as const;
+const TABS = ["retention", "holds", "requests", "audit", "record", "region"] as const;
 type Tab = (typeof TABS)[number];
 
 /** Datenschutz: what a data-protection officer asks for, for admins; lazy-loaded like the admin page. */
@@ -28,6 +30,8 @@ export default function PrivacyPage() {
         {tab === "holds" && <LegalHoldsPanel />}
         {tab === "requests" && <RequestsPanel />}
         {tab === "audit" && <AuditLogPanel />}
+        {tab === "record" && <ProcessingRecordPanel />}
+        {tab === "region" && <DataRegionPanel />}
       </section>
     </main>
   );
