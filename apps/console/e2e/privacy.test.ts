@@ -92,6 +92,25 @@ describe("privacy pages in Chromium", () => {
     );
   });
 
+  it("saves a consent text as a new version and keeps the old one", { timeout: 90_000 }, async () => {
+    await page.getByRole("tab", { name: "Consent texts" }).click();
+    const form = page.getByRole("form", { name: "Marketing (DE)" });
+    await form.getByText("Not set yet.").waitFor();
+    await form.getByRole("textbox").fill("Ja, ich möchte Angebote per WhatsApp erhalten (Fassung A).");
+    await form.getByRole("button", { name: "Save as new version" }).click();
+    await form.getByRole("status").getByText("Saved as version 1.").waitFor();
+    await form.getByRole("textbox").fill("Ja, ich möchte Angebote per WhatsApp erhalten (Fassung B).");
+    await form.getByRole("button", { name: "Save as new version" }).click();
+    await form.getByText("Version 2 in use; 0 consents recorded with it").waitFor();
+    await form.getByText("Earlier versions (1)").click();
+    await form.getByText(/Fassung A/).waitFor();
+    expect(
+      (await stack.t.db.consentText.findMany({ where: { purpose: "marketing" }, orderBy: { version: "asc" } })).map(
+        (x) => x.version,
+      ),
+    ).toEqual([1, 2]);
+  });
+
   it("shows the record of processing with the period just set, and the data region", { timeout: 90_000 }, async () => {
     await page.getByRole("tab", { name: "Records of processing" }).click();
     const retention = page.getByRole("region", { name: "Retention periods (Löschfristen)" });

@@ -155,3 +155,27 @@ export const ProcessingRecordDtoSchema = z.object({
   measures: ProcessingSectionSchema,
 });
 export type ProcessingRecordDto = z.infer<typeof ProcessingRecordDtoSchema>;
+
+export const ConsentPurposeSchema = z.enum(["service", "marketing"]);
+export const ConsentLanguageSchema = z.enum(["de", "en"]);
+
+/** One version of a consent wording; every recorded consent names the version the customer was shown. */
+export const ConsentTextDtoSchema = z.object({
+  id: z.string(),
+  purpose: ConsentPurposeSchema,
+  language: z.string(),
+  version: z.number().int(),
+  text: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  /** Consents recorded with this version. */
+  consents: z.number().int(),
+});
+export type ConsentTextDto = z.infer<typeof ConsentTextDtoSchema>;
+
+export const SaveConsentTextBodySchema = z.object({
+  purpose: ConsentPurposeSchema,
+  language: ConsentLanguageSchema,
+  text: z.string().trim().min(10).max(2000),
+});
+export type SaveConsentTextBody = z.infer<typeof SaveConsentTextBodySchema>;

@@ -111,3 +111,4 @@ export {
 } from "./privacy/data-subject-requests";
 export { buildProcessingRecord } from "./privacy/build-processing-record";
 export { renderProcessingRecord } from "./privacy/render-processing-record";
+export { listConsentTexts, saveConsentText } from "./privacy/manage-consent-texts";

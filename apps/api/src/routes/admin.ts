@@ -3,6 +3,7 @@ import type { ApiDeps } from "../types";
 import { adminAuditLogRoutes } from "./admin/audit-log";
 import { adminCatalogRoutes } from "./admin/catalog";
 import { adminChannelRoutes } from "./admin/channels";
+import { adminConsentTextRoutes } from "./admin/consent-texts";
 import { adminDataSubjectRoutes } from "./admin/data-subjects";
 import { adminProcessingRecordRoutes } from "./admin/processing-record";
 import { adminRetentionRoutes } from "./admin/retention";
@@ -20,5 +21,6 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminAuditLogRoutes(deps));
     await app.register(adminDataSubjectRoutes(deps));
     await app.register(adminProcessingRecordRoutes(deps));
+    await app.register(adminConsentTextRoutes(deps));
   };
 }

@@ -1,10 +1,12 @@
 import type {
   AuditEntryDto,
+  ConsentTextDto,
   DataSubjectRequestDto,
   LegalHoldDto,
   ProcessingRecordDto,
   PutRetentionPoliciesBody,
   RetentionPoliciesDto,
+  SaveConsentTextBody,
 } from "@inbox/contracts";
 import { api, qs } from "../../lib/http";
 
@@ -32,5 +34,8 @@ export const privacyApi = {
   downloadUrl: (id: string) => `/api/admin/data-subject-requests/${id}/download`,
   processingRecord: () => api<ProcessingRecordDto>("/api/admin/processing-record"),
   processingRecordMarkdownUrl: "/api/admin/processing-record.md",
+  consentTexts: () => api<{ items: ConsentTextDto[] }>("/api/admin/consent-texts"),
+  saveConsentText: (body: SaveConsentTextBody) =>
+    api<ConsentTextDto>("/api/admin/consent-texts", { method: "POST", body }),
   releaseHold: (id: string) => api<void>(`/api/admin/legal-holds/${id}`, { method: "DELETE" }),
 };

@@ -87,6 +87,18 @@ const en = {
     download: "Download zip",
     held: "The contact is under a legal hold; release it first.",
   },
+  consent: {
+    intro:
+      "The wording customers agree to, per purpose and language. Saving creates a new version; older versions stay, and every recorded consent names the version the customer was shown.",
+    purpose: { service: "Customer service", marketing: "Marketing" },
+    label: "{{purpose}} ({{language}})",
+    current: "Version {{version}} in use; {{count}} consents recorded with it",
+    none: "Not set yet.",
+    save: "Save as new version",
+    saved: "Saved as version {{version}}.",
+    history: "Earlier versions ({{count}})",
+    version: "Version {{version}}, {{at}}, {{count}} consents",
+  },
   record: {
     intro:
       "Generated from the live configuration ({{at}}): channels, data region, retention periods in force. Controller, data-protection officer and hosting are added by you.",
@@ -195,6 +207,18 @@ const de: Texts = {
     report: "Ergebnis",
     download: "Zip herunterladen",
     held: "Der Kontakt steht unter Aufbewahrungspflicht; heben Sie diese zuerst auf.",
+  },
+  consent: {
+    intro:
+      "Der Wortlaut, dem Kunden zustimmen, je Zweck und Sprache. Speichern legt eine neue Fassung an; ältere bleiben erhalten, und jede erfasste Einwilligung nennt die Fassung, die der Kunde gesehen hat.",
+    purpose: { service: "Kundenservice", marketing: "Werbung" },
+    label: "{{purpose}} ({{language}})",
+    current: "Fassung {{version}} in Gebrauch; {{count}} Einwilligungen damit erfasst",
+    none: "Noch nicht festgelegt.",
+    save: "Als neue Fassung speichern",
+    saved: "Als Fassung {{version}} gespeichert.",
+    history: "Frühere Fassungen ({{count}})",
+    version: "Fassung {{version}}, {{at}}, {{count}} Einwilligungen",
   },
   record: {
     intro:

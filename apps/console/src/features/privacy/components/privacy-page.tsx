@@ -7,8 +7,9 @@ import { AuditLogPanel } from "./audit-log-panel";
 import { RequestsPanel } from "./requests-panel";
 import { ProcessingRecordPanel } from "./processing-record-panel";
 import { DataRegionPanel } from "./data-region-panel";
+import { ConsentTextsPanel } from "./consent-texts-panel";
 
-const TABS = ["retention", "holds", "requests", "audit", "record", "region"] as const;
+const TABS = ["retention", "holds", "requests", "audit", "consent", "record", "region"] as const;
 type Tab = (typeof TABS)[number];
 
 /** Datenschutz: what a data-protection officer asks for, for admins; lazy-loaded like the admin page. */
@@ -30,6 +31,7 @@ export default function PrivacyPage() {
         {tab === "holds" && <LegalHoldsPanel />}
         {tab === "requests" && <RequestsPanel />}
         {tab === "audit" && <AuditLogPanel />}
+        {tab === "consent" && <ConsentTextsPanel />}
         {tab === "record" && <ProcessingRecordPanel />}
         {tab === "region" && <DataRegionPanel />}
       </section>
