@@ -7,7 +7,9 @@ import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDat
 import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import type { WorkerInfra } from "../context";
+import { createWorkerServices } from "../services";
 import { startWorker, type RunningWorker } from "../worker";
+import { handleRetentionRun } from "./retention-run";
 
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 
@@ -63,5 +65,29 @@ describe("retention.run job", () => {
         timeout: 20_000,
       })
       .toBe(1);
+  });
+
+  it("counts what it deleted per category and when it finished in the worker's metrics; a dry run counts nothing", async () => {
+    const services = createWorkerServices(deps);
+    const ctx = { deps: { ...deps, ...services }, log, attemptsMade: 0, maxAttempts: 1 };
+    try {
+      const user = await t.db.user.create({ data: { email: "m@example.de", name: "M", passwordHash: "x" } });
+      for (const tokenHash of ["m1", "m2"]) {
+        await t.db.session.create({
+          data: { userId: user.id, tokenHash, csrfToken: "c", expiresAt: new Date(Date.now() - 40 * 24 * 3600_000) },
+        });
+      }
+      await handleRetentionRun({ dryRun: true }, ctx);
+      expect((await services.metrics.render()).body).not.toMatch(/inbox_retention_deleted_total\{category="sessions"/);
+      expect(await t.db.session.count()).toBe(2);
+
+      await handleRetentionRun({ dryRun: false }, ctx);
+      const { body } = await services.metrics.render();
+      expect(body).toContain('inbox_retention_deleted_total{category="sessions",role="worker"} 2');
+      const last = /inbox_retention_last_run_timestamp_seconds\{role="worker"\} (\S+)/.exec(body);
+      expect(Number(last?.[1])).toBeGreaterThan(Date.now() / 1000 - 60);
+    } finally {
+      await services.close();
+    }
   });
 });
