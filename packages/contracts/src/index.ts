@@ -6,3 +6,4 @@ export * from "./auth";
 export * from "./admin";
 export * from "./webchat";
 export * from "./privacy";
+export * from "./routing";

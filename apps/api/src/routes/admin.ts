@@ -7,6 +7,7 @@ import { adminConsentTextRoutes } from "./admin/consent-texts";
 import { adminDataSubjectRoutes } from "./admin/data-subjects";
 import { adminProcessingRecordRoutes } from "./admin/processing-record";
 import { adminRetentionRoutes } from "./admin/retention";
+import { adminRoutingRoutes } from "./admin/routing";
 import { adminSettingsRoutes } from "./admin/settings";
 import { adminUserRoutes } from "./admin/users";
 
@@ -22,5 +23,6 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminDataSubjectRoutes(deps));
     await app.register(adminProcessingRecordRoutes(deps));
     await app.register(adminConsentTextRoutes(deps));
+    await app.register(adminRoutingRoutes(deps));
   };
 }
