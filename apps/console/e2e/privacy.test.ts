@@ -109,6 +109,14 @@ describe("privacy pages in Chromium", () => {
         (x) => x.version,
       ),
     ).toEqual([1, 2]);
+
+    const keywords = page.getByRole("form", { name: "Chat keywords and confirmations" });
+    await keywords.getByLabel("Confirmation after an opt-out").fill("Abgemeldet. Mit JA wieder an.");
+    await keywords.getByRole("button", { name: "Save keywords and confirmations" }).click();
+    await keywords.getByRole("status").getByText("Saved.").waitFor();
+    expect(
+      (await stack.t.db.setting.findUniqueOrThrow({ where: { key: "consent.optOutConfirmationText" } })).value,
+    ).toBe("Abgemeldet. Mit JA wieder an.");
   });
 
   it("shows the record of processing with the period just set, and the data region", { timeout: 90_000 }, async () => {

@@ -179,3 +179,16 @@ export const SaveConsentTextBodySchema = z.object({
   text: z.string().trim().min(10).max(2000),
 });
 export type SaveConsentTextBody = z.infer<typeof SaveConsentTextBodySchema>;
+
+const KeywordSchema = z.string().trim().min(1).max(100);
+
+/** Chat keywords for opt-in / opt-out and the confirmations sent after them (admins). */
+export const ConsentSettingsSchema = z.object({
+  optInKeywords: z.array(KeywordSchema).max(100),
+  optOutKeywords: z.array(KeywordSchema).min(1).max(100),
+  /** What an opt-in keyword grants. */
+  optInPurpose: ConsentPurposeSchema,
+  optInConfirmation: z.string().trim().min(1).max(4096),
+  optOutConfirmation: z.string().trim().min(1).max(4096),
+});
+export type ConsentSettings = z.infer<typeof ConsentSettingsSchema>;

@@ -111,6 +111,7 @@ export {
 export { buildProcessingRecord } from "./privacy/build-processing-record";
 export { renderProcessingRecord } from "./privacy/render-processing-record";
 export { listConsentTexts, saveConsentText } from "./privacy/manage-consent-texts";
+export { getConsentSettings, saveConsentSettings } from "./privacy/manage-consent-settings";
 
 // Routing, availability and vacation cover
 export { routeNewConversation } from "./routing/route-new-conversation";

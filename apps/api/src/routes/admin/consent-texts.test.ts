@@ -90,4 +90,29 @@ describe("consent texts", () => {
       (await t.app.inject({ method: "GET", url: "/api/admin/consent-texts", headers: agent.headers })).statusCode,
     ).toBe(403);
   });
+
+  it("admins change the keywords and confirmation texts; a keyword in both lists is refused", async () => {
+    const get = () => t.app.inject({ method: "GET", url: "/api/admin/consent-settings", headers: admin.headers });
+    const defaults = (await get()).json<Record<string, unknown>>();
+    expect(defaults).toMatchObject({ optOutKeywords: expect.arrayContaining(["STOP"]), optInPurpose: "marketing" });
+    const body = {
+      optInKeywords: ["JA", "Anmelden"],
+      optOutKeywords: ["STOP", "Abbestellen"],
+      optInPurpose: "service",
+      optInConfirmation: "Danke, Sie sind angemeldet.",
+      optOutConfirmation: "Sie sind abgemeldet. Mit JA melden Sie sich wieder an.",
+    };
+    const put = (who: Agent, payload: object) =>
+      t.app.inject({ method: "PUT", url: "/api/admin/consent-settings", headers: who.headers, payload });
+    expect((await put(admin, body)).statusCode).toBe(200);
+    expect((await get()).json()).toEqual(body);
+    expect(await t.deps.db.auditLog.count({ where: { action: "setting.updated", entityId: "consent" } })).toBe(1);
+
+    const clash = await put(admin, { ...body, optInKeywords: ["JA", "abbestellen"] });
+    expect(clash.statusCode).toBe(400);
+    expect(clash.json()).toMatchObject({ code: "validation_failed" });
+    expect((await put(admin, { ...body, optOutKeywords: [] })).statusCode).toBe(400);
+    expect((await put(agent, body)).statusCode).toBe(403);
+    expect((await get()).json()).toEqual(body);
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { ConsentTextDtoSchema, SaveConsentTextBodySchema } from "@inbox/contracts";
-import { listConsentTexts, saveConsentText } from "@inbox/core";
+import { ConsentSettingsSchema, ConsentTextDtoSchema, SaveConsentTextBodySchema } from "@inbox/contracts";
+import { getConsentSettings, listConsentTexts, saveConsentSettings, saveConsentText } from "@inbox/core";
 import type { ApiDeps } from "../../types";
 import { actorOf, guards, itemsOf } from "../route-options";
 
@@ -35,6 +35,26 @@ export function adminConsentTextRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         );
         return reply.status(isNew ? 201 : 200).send(text);
       },
+    );
+
+    app.get(
+      "/api/admin/consent-settings",
+      admin({
+        tags,
+        summary: "Opt-in / opt-out chat keywords and the confirmations sent after them",
+        response: { 200: ConsentSettingsSchema },
+      }),
+      async () => getConsentSettings(deps.db),
+    );
+    app.put(
+      "/api/admin/consent-settings",
+      admin({
+        tags,
+        summary: "Change the keywords and confirmation texts (a keyword in both lists → 400)",
+        body: ConsentSettingsSchema,
+        response: { 200: ConsentSettingsSchema },
+      }),
+      async (request) => saveConsentSettings(deps.db, actorOf(request), request.body),
     );
   };
 }

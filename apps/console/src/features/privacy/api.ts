@@ -1,5 +1,6 @@
 import type {
   AuditEntryDto,
+  ConsentSettings,
   ConsentTextDto,
   DataSubjectRequestDto,
   LegalHoldDto,
@@ -37,5 +38,8 @@ export const privacyApi = {
   consentTexts: () => api<{ items: ConsentTextDto[] }>("/api/admin/consent-texts"),
   saveConsentText: (body: SaveConsentTextBody) =>
     api<ConsentTextDto>("/api/admin/consent-texts", { method: "POST", body }),
+  consentSettings: () => api<ConsentSettings>("/api/admin/consent-settings"),
+  saveConsentSettings: (body: ConsentSettings) =>
+    api<ConsentSettings>("/api/admin/consent-settings", { method: "PUT", body }),
   releaseHold: (id: string) => api<void>(`/api/admin/legal-holds/${id}`, { method: "DELETE" }),
 };

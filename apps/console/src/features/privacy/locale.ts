@@ -99,6 +99,16 @@ const en = {
     history: "Earlier versions ({{count}})",
     version: "Version {{version}}, {{at}}, {{count}} consents",
   },
+  consentSettings: {
+    title: "Chat keywords and confirmations",
+    optOut: "Opt-out keywords (comma-separated; the whole message must match)",
+    optOutConfirmation: "Confirmation after an opt-out",
+    optIn: "Opt-in keywords (comma-separated)",
+    optInPurpose: "An opt-in keyword grants",
+    optInConfirmation: "Confirmation after an opt-in",
+    save: "Save keywords and confirmations",
+    saved: "Saved.",
+  },
   record: {
     intro:
       "Generated from the live configuration ({{at}}): channels, data region, retention periods in force. Controller, data-protection officer and hosting are added by you.",
@@ -219,6 +229,16 @@ const de: Texts = {
     saved: "Als Fassung {{version}} gespeichert.",
     history: "Frühere Fassungen ({{count}})",
     version: "Fassung {{version}}, {{at}}, {{count}} Einwilligungen",
+  },
+  consentSettings: {
+    title: "Chat-Schlüsselwörter und Bestätigungen",
+    optOut: "Abmelde-Schlüsselwörter (durch Komma getrennt; die ganze Nachricht muss passen)",
+    optOutConfirmation: "Bestätigung nach einer Abmeldung",
+    optIn: "Anmelde-Schlüsselwörter (durch Komma getrennt)",
+    optInPurpose: "Ein Anmelde-Schlüsselwort erteilt",
+    optInConfirmation: "Bestätigung nach einer Anmeldung",
+    save: "Schlüsselwörter und Bestätigungen speichern",
+    saved: "Gespeichert.",
   },
   record: {
     intro:

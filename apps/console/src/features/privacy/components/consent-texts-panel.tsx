@@ -5,6 +5,7 @@ import type { ConsentTextDto, SaveConsentTextBody } from "@inbox/contracts";
 import { formatDateTime } from "../../../lib/format";
 import { privacyApi } from "../api";
 import { PRIVACY_NS } from "../locale";
+import { ConsentSettingsForm } from "./consent-settings-form";
 
 const SLOTS = [
   { purpose: "service", language: "de" },
@@ -35,6 +36,7 @@ export function ConsentTextsPanel() {
             versions={texts.data.items.filter((x) => x.purpose === slot.purpose && x.language === slot.language)}
           />
         ))}
+      <ConsentSettingsForm />
     </section>
   );
 }
