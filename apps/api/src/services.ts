@@ -11,6 +11,7 @@ import {
 import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
 import { Metrics } from "@inbox/metrics";
+import { GraphClient } from "@inbox/whatsapp";
 import { createLiveHub } from "./live/hub";
 import { createVisitorHub } from "./live/visitor-hub";
 import type { ApiInfra, ApiServices } from "./types";
@@ -41,6 +42,7 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
     live,
     liveHub,
     media: createMediaStore(infra.env),
+    graph: new GraphClient({ baseUrl: infra.env.GRAPH_API_URL, accessToken: infra.env.WHATSAPP_ACCESS_TOKEN ?? "" }),
     metrics,
     deliveries,
     visitorTokens: createVisitorTokenSigner(infra.env.SESSION_SECRET),

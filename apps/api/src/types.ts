@@ -7,6 +7,7 @@ import type { Db, PgPool } from "@inbox/db";
 import type { JobQueues } from "@inbox/jobs";
 import type { Metrics } from "@inbox/metrics";
 import type { Logger } from "@inbox/logger";
+import type { GraphClient } from "@inbox/whatsapp";
 import type { Redis } from "ioredis";
 import type { LiveHub } from "./live/hub";
 import type { VisitorHub } from "./live/visitor-hub";
@@ -44,6 +45,8 @@ export interface ApiServices {
   /** The consoles' websockets: fan-out of live events, presence, typing. */
   liveHub: LiveHub;
   media: MediaStore;
+  /** Graph API client for what admins read from Meta (each number's local-storage setting). */
+  graph: GraphClient;
   /** This process's Prometheus series (served at /metrics when METRICS_TOKEN is set). */
   metrics: Metrics;
   /** The webhook receiver's group commit (channel directory, keyword cache, fast path on `pgPool`). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env tsx
 /** `pnpm inbox <command>` and `pnpm start`. */
 import { migrateCommand } from "./commands/migrate";
+import { RETENTION_RUN_USAGE, retentionRunCommand } from "./commands/retention-run";
 import { USER_CREATE_USAGE, userCreateCommand } from "./commands/user-create";
 import { WEBHOOKS_REPROCESS_USAGE, webhooksReprocessCommand } from "./commands/webhooks-reprocess";
 import { WHATSAPP_REGISTER_USAGE, whatsappRegisterCommand } from "./commands/whatsapp-register";
@@ -15,6 +16,7 @@ Commands:
   migrate               apply pending database migrations
   whatsapp register …   enable Meta's local storage (DATA_REGION) for the number and register it: --pin 123456
   simulator             run the WhatsApp Cloud API simulator alone (SIMULATOR_PORT)
+  retention run         run the deletion schedules now and print what was deleted; --dry-run only counts
   user create …         ${USER_CREATE_USAGE.replace("pnpm inbox user create ", "")}
   webhooks reprocess    apply quarantined webhook parts again: [--since ISO-date]
 `;
@@ -42,6 +44,12 @@ await runCommand(async () => {
     case "migrate":
       await migrateCommand();
       return process.exit(0);
+    case "retention":
+      if (rest[0] === "run") {
+        await retentionRunCommand(rest.slice(1));
+        return process.exit(0);
+      }
+      throw new StartupError(`Usage: ${RETENTION_RUN_USAGE}`);
     case "user":
       if (rest[0] === "create") {
         await userCreateCommand(rest.slice(1));

@@ -45,13 +45,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `env`: settings beyond the defaults (e.g. GRAPH_API_URL on loopback, so nothing reaches Meta). */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const t = await createTestDatabase();
   const redis = createRedis(TEST_REDIS_URL);
   const prefix = createTestRedisPrefix();
   const log = createLogger({ name: "e2e", level: "silent", pretty: false });
   const app = await buildApp({
-    env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
+    env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent", ...env }),
     db: t.db,
     pgPool: t.pgPool,
     redis,

@@ -13,6 +13,7 @@ import { AvailabilitySwitch } from "./features/routing/components/availability-s
 import { AbsencesPage } from "./features/routing/components/absences-page";
 
 const AdminPage = lazy(() => import("./features/admin/components/admin-page"));
+const PrivacyPage = lazy(() => import("./features/privacy/components/privacy-page"));
 
 function Shell({ session }: { session: SessionDto }) {
   const { t, i18n } = useTranslation();
@@ -31,6 +32,7 @@ function Shell({ session }: { session: SessionDto }) {
           <Link to="/">{t("app.inbox")}</Link>
           <Link to="/absences">{t("routing:absences.link")}</Link>
           {session.user.role === "admin" && <Link to="/admin">{t("app.admin")}</Link>}
+          {session.user.role === "admin" && <Link to="/privacy">{t("app.privacy")}</Link>}
         </nav>
         <span className={`live ${live}`} role="status" data-testid="live-state" data-state={live}>
           ● {live === "connected" ? t("inbox.live.connected") : t("inbox.live.reconnecting")}
@@ -76,6 +78,18 @@ function Shell({ session }: { session: SessionDto }) {
             session.user.role === "admin" ? (
               <Suspense fallback={<p className="muted">{t("app.loading")}</p>}>
                 <AdminPage />
+              </Suspense>
+            ) : (
+              <Navigate to="/" />
+            )
+          }
+        />
+        <Route
+          path="/privacy/*"
+          element={
+            session.user.role === "admin" ? (
+              <Suspense fallback={<p className="muted">{t("app.loading")}</p>}>
+                <PrivacyPage />
               </Suspense>
             ) : (
               <Navigate to="/" />

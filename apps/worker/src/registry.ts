@@ -5,6 +5,7 @@ import { handleConversationWake } from "./handlers/conversation-wake";
 import { handleMediaDownload } from "./handlers/media-download";
 import { handleMessageSend } from "./handlers/message-send";
 import { handleTemplateSync } from "./handlers/template-sync";
+import { handleRetentionRun } from "./handlers/retention-run";
 
 /** name → handler, for every job @inbox/jobs declares (the type requires one each). */
 export const JOB_HANDLERS: JobHandlers = {
@@ -14,4 +15,5 @@ export const JOB_HANDLERS: JobHandlers = {
   "consent.confirm": handleConsentConfirm,
   "conversation.route": handleConversationRoute,
   "conversation.wake": handleConversationWake,
+  "retention.run": handleRetentionRun,
 };

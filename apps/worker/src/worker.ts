@@ -3,6 +3,7 @@ import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OUTBOUND_BACKOFF, type JobName } f
 import type { JobHandler, JobHandlers, WorkerDeps, WorkerInfra } from "./context";
 import { computeOutboundBackoff } from "./outbound/backoff";
 import { scheduleConversationWake, scheduleTemplateSync, CONVERSATION_WAKE_EVERY_MS } from "./maintenance/schedules";
+import { scheduleRetention } from "./maintenance/retention-schedule";
 import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance/sweeper";
 import { JOB_HANDLERS } from "./registry";
 import { startMetricsServer } from "./metrics-server";
@@ -100,6 +101,9 @@ export async function startWorker(infra: WorkerInfra, options: StartWorkerOption
       deps.log.warn({ err }, "could not schedule the snooze wake-up"),
     );
   }
+  await scheduleRetention(deps.queues, deps.env.RETENTION_CRON).catch((err: unknown) =>
+    deps.log.warn({ err }, "could not schedule the retention run"),
+  );
   return {
     async close() {
       await metricsServer?.close();

@@ -136,6 +136,15 @@ export const EnvSchema = z
     S3_PREFIX: optionalString,
     /** Upper bound for outbound documents in MB (Meta allows 100; a lower default keeps disk and uploads small). */
     MEDIA_MAX_DOCUMENT_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(25)),
+    /** When the deletion schedules run (cron, UTC; one run across all workers). */
+    RETENTION_CRON: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^\S+( \S+){4,5}$/, 'must be a cron pattern such as "15 3 * * *" (daily at 03:15 UTC)')
+        .default("15 3 * * *"),
+    ),
     WORKER_OUTBOUND_CONCURRENCY: z.preprocess(
       emptyAsUndefined,
       z.coerce

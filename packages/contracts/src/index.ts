@@ -6,4 +6,5 @@ export * from "./auth";
 export * from "./admin";
 export * from "./webchat";
 export * from "./webhooks";
+export * from "./privacy";
 export * from "./routing";

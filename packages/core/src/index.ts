@@ -6,6 +6,9 @@
 // Errors and audit
 export { AppError, isAppError } from "./errors/app-error";
 export type { Actor } from "./audit/record-audit";
+export { listAuditLog } from "./audit/list-audit-log";
+export { exportAuditLogCsv } from "./audit/export-audit-log-csv";
+export { recordConversationRead } from "./audit/record-conversation-read";
 
 // Users, sign-in and sessions
 export { createUser } from "./users/create-user";
@@ -99,6 +102,22 @@ export { createPresence, PRESENCE_HEARTBEAT_MS } from "./realtime/presence";
 
 // Channels: the adapters, their registry and the web chat use cases
 export * from "./channels/index";
+
+// Retention, legal holds and data-subject rights
+export { listRetentionPolicies } from "./retention/list-retention-policies";
+export { saveRetentionPolicies } from "./retention/save-retention-policies";
+export { listLegalHolds, placeLegalHold, releaseLegalHold } from "./retention/legal-holds";
+export { runRetention, type RetentionReport } from "./retention/run-retention";
+export {
+  createDataSubjectRequest,
+  getDataSubjectRequest,
+  listDataSubjectRequests,
+  openDataSubjectExport,
+} from "./privacy/data-subject-requests";
+export { buildProcessingRecord } from "./privacy/build-processing-record";
+export { renderProcessingRecord } from "./privacy/render-processing-record";
+export { listConsentTexts, saveConsentText } from "./privacy/manage-consent-texts";
+export { getConsentSettings, saveConsentSettings } from "./privacy/manage-consent-settings";
 
 // Routing, availability and vacation cover
 export { routeNewConversation } from "./routing/route-new-conversation";

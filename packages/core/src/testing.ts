@@ -23,3 +23,8 @@ export function queueDepsFor(db: Db): QueueOutboundMessageDeps & {
   const pokes = { count: 0 };
   return { db, clock: () => new Date(), live: recordLiveChanges(), onOutboxWritten: () => void pokes.count++, pokes };
 }
+
+// Privacy tests look at what an erasure left behind: the suppression, the live backlog, media keys.
+export { isContactSuppressed } from "./privacy/suppression";
+export { liveBacklogKey } from "./realtime/live-publisher";
+export { newMediaKey } from "./media/media-store";

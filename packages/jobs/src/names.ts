@@ -14,6 +14,8 @@ export const JOB_SCHEMAS = {
   "template.sync": z.object({ channelId: z.uuid() }),
   /** Reopen snoozed conversations whose snooze has run out (scheduled every minute). */
   "conversation.wake": z.object({}),
+  /** Apply the retention policies (scheduled by RETENTION_CRON); dryRun only counts. */
+  "retention.run": z.object({ dryRun: z.boolean().default(false) }),
 } as const;
 
 export type JobName = keyof typeof JOB_SCHEMAS;
@@ -27,6 +29,7 @@ export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
   "consent.confirm": "inbound",
   "conversation.wake": "maintenance",
   "template.sync": "maintenance",
+  "retention.run": "maintenance",
 };
 export const QUEUE_NAMES = ["outbound", "inbound", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../types";
+import { adminAuditLogRoutes } from "./admin/audit-log";
 import { adminCatalogRoutes } from "./admin/catalog";
 import { adminChannelRoutes } from "./admin/channels";
+import { adminConsentTextRoutes } from "./admin/consent-texts";
+import { adminDataSubjectRoutes } from "./admin/data-subjects";
+import { adminProcessingRecordRoutes } from "./admin/processing-record";
+import { adminRetentionRoutes } from "./admin/retention";
 import { adminRoutingRoutes } from "./admin/routing";
 import { adminSettingsRoutes } from "./admin/settings";
 import { adminUserRoutes } from "./admin/users";
@@ -15,6 +20,11 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminChannelRoutes(deps));
     await app.register(adminSettingsRoutes(deps));
     await app.register(adminWebhookRoutes(deps));
+    await app.register(adminRetentionRoutes(deps));
+    await app.register(adminAuditLogRoutes(deps));
+    await app.register(adminDataSubjectRoutes(deps));
+    await app.register(adminProcessingRecordRoutes(deps));
+    await app.register(adminConsentTextRoutes(deps));
     await app.register(adminRoutingRoutes(deps));
   };
 }

@@ -18,6 +18,7 @@ import {
 import {
   changeConversation,
   getConversation,
+  recordConversationRead,
   getConversationContact,
   listConversationMessages,
   listConversations,
@@ -87,12 +88,17 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: MessagePageSchema, ...errors },
         },
       },
-      async (request) =>
-        listConversationMessages(deps.db, userOf(request), {
+      async (request) => {
+        const page = await listConversationMessages(deps.db, userOf(request), {
           conversationId: request.params.id,
           limit: request.query.limit,
           cursor: request.query.cursor,
-        }),
+        });
+        // Audit log: reading a conversation outside one's own teams (first page only).
+        if (!request.query.cursor)
+          await recordConversationRead(deps.db, userOf(request), request.params.id, request.ip);
+        return page;
+      },
     );
 
     app.get(

@@ -2,7 +2,7 @@ import type { DbTx } from "@inbox/db";
 import { z } from "zod";
 
 /** Setting keys (Setting table) an admin changes to configure chat keywords and confirmation texts. */
-const CONSENT_SETTING_KEYS = {
+export const CONSENT_SETTING_KEYS = {
   optInKeywords: "consent.optInKeywords",
   optOutKeywords: "consent.optOutKeywords",
   optInPurpose: "consent.optInPurpose",

@@ -7,6 +7,7 @@ import { isUuid } from "../shared/ids";
 import type { LiveChanges } from "../shared/live-changes";
 import { draftOutboundMessage } from "./draft-outbound-message";
 import { getChannelCapabilities } from "../channels/channel-registry";
+import { assertContactNotSuppressed } from "../privacy/suppression";
 
 export interface QueueOutboundMessageDeps {
   db: Db;
@@ -64,6 +65,8 @@ export async function queueOutboundMessage(
     : null;
   if (!conversation) throw new AppError("not_found", "Conversation not found.");
   const capabilities = getChannelCapabilities(conversation.channel.type);
+
+  if (body.type !== "note") await assertContactNotSuppressed(db, conversation.contactId);
 
   let created;
   try {
