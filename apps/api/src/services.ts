@@ -5,7 +5,9 @@ import {
   createLiveChangeBatcher,
   createLivePublisher,
   createMediaStore,
+  createSecretBox,
   createVisitorTokenSigner,
+  sessionPolicyOf,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
@@ -24,7 +26,8 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
   const publisher = createLivePublisher(redis, queues.prefix, log);
   const live = createLiveChangeBatcher(pgSql(pgPool), publisher, { log });
   const metrics = new Metrics("api");
-  const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log, metrics });
+  const sessionPolicy = sessionPolicyOf(infra.env);
+  const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log, metrics, sessionPolicy });
   // Customer messages of phone-only senders commit on the plain pg pool (a few raw statements, no Prisma cost);
   // two transactions in flight at most, a second only for a batch worth overlapping.
   const deliveries = createDeliveryBatcher(
@@ -38,6 +41,8 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
     live,
     liveHub,
     media: createMediaStore(infra.env),
+    secrets: createSecretBox(infra.env),
+    sessionPolicy,
     metrics,
     deliveries,
     visitorTokens: createVisitorTokenSigner(infra.env.SESSION_SECRET),

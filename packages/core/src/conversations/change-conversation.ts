@@ -26,9 +26,17 @@ async function dataFor(
   switch (action.type) {
     case "assign": {
       const target = action.assigneeId;
-      // Agents take a conversation or give it back; reassigning to someone else is for leads and admins.
+      // Agents take a free conversation or give back their own; reassigning is for leads and admins (CONTRACT "Roles").
       if (user.role === "agent" && target !== null && target !== user.id) {
         throw new AppError("forbidden", "Only leads and admins can assign conversations to others.");
+      }
+      if (
+        user.role === "agent" &&
+        target === user.id &&
+        conversation.assigneeId &&
+        conversation.assigneeId !== user.id
+      ) {
+        throw new AppError("forbidden", "A colleague has this conversation; only leads and admins can reassign it.");
       }
       if (
         user.role === "agent" &&
@@ -46,6 +54,10 @@ async function dataFor(
       return { assigneeId: target, assignedAt: target ? now : null };
     }
     case "handover": {
+      // Agents hand over within their own teams; moving a conversation to another team is for leads and admins.
+      if (user.role === "agent" && !user.teamIds.includes(action.teamId)) {
+        throw new AppError("forbidden", "Agents can hand over only to their own teams; ask a lead for other teams.");
+      }
       if (
         !isUuid(action.teamId) ||
         !(await tx.team.findUnique({ where: { id: action.teamId }, select: { id: true } }))

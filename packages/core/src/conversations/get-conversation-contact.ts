@@ -1,10 +1,10 @@
 import type { ContactDetailsDto } from "@inbox/contracts";
 import type { DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
-import { assertConversationAccess, type AccessUser } from "./can-access-conversation";
 import { isUuid } from "../shared/ids";
+import { accessibleConversationsWhere, assertConversationAccess, type AccessUser } from "./can-access-conversation";
 
-/** The contact panel of a conversation (access checked like the conversation itself). */
+/** The contact panel of a conversation (access checked like the conversation itself; past ones likewise). */
 export async function getConversationContact(
   db: DbTx,
   user: AccessUser,
@@ -19,7 +19,9 @@ export async function getConversationContact(
         include: {
           consents: { orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }], take: 50 },
           labels: { include: { label: true } },
+          // Only the contact's conversations the user may open (others would leak another team's metadata).
           conversations: {
+            where: accessibleConversationsWhere(user),
             orderBy: { createdAt: "desc" },
             take: 20,
             select: { id: true, status: true, createdAt: true, lastMessageAt: true },

@@ -1,4 +1,4 @@
-import type { ChannelDto, LabelDto, QuickReplyDto, TemplateDto, UserDto } from "@inbox/contracts";
+import type { ChannelDto, LabelDto, QuickReplyDto, SecuritySettings, TemplateDto, UserDto } from "@inbox/contracts";
 import { api } from "../../lib/http";
 
 export const adminApi = {
@@ -18,7 +18,7 @@ export const adminApi = {
   deleteQuickReply: (id: string) => api<void>(`/api/admin/quick-replies/${id}`, { method: "DELETE" }),
   channels: () => api<{ items: ChannelDto[] }>("/api/admin/channels"),
   templates: () => api<{ items: TemplateDto[] }>("/api/templates?includeUnapproved=true"),
-  security: () => api<{ requireTotp: boolean }>("/api/admin/settings/security"),
-  setSecurity: (requireTotp: boolean) =>
-    api<{ requireTotp: boolean }>("/api/admin/settings/security", { method: "PUT", body: { requireTotp } }),
+  security: () => api<SecuritySettings>("/api/admin/settings/security"),
+  setSecurity: (body: Partial<SecuritySettings>) =>
+    api<SecuritySettings>("/api/admin/settings/security", { method: "PUT", body }),
 };
