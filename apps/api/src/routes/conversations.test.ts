@@ -186,7 +186,7 @@ describe("conversation, admin and live routes", () => {
     ]);
   });
 
-  it("roles (CONTRACT): an agent cannot take a colleague's conversation or hand over to another team; leads can", async () => {
+  it("roles (CONTRACT): an agent cannot take a colleague's conversation; leads can reassign it", async () => {
     const id = ids[15]!; // Support
     const colleague = await makeUser(t, "colleague@example.com", "agent", ["Support"]);
     const post = (who: Agent, action: string, payload: object) =>
@@ -200,11 +200,14 @@ describe("conversation, admin and live routes", () => {
     expect((await post(lead, "assign", { assigneeId: null })).statusCode).toBe(200);
     expect((await post(agent, "assign", { assigneeId: agentId })).json()).toMatchObject({ assigneeId: agentId });
 
-    const toSales = await post(agent, "handover", { teamId: sales });
-    expect(toSales.statusCode).toBe(403);
-    expect((await t.deps.db.conversation.findUniqueOrThrow({ where: { id } })).teamId).toBe(support);
-    expect((await post(agent, "handover", { teamId: support })).statusCode).toBe(200);
-    expect((await post(lead, "handover", { teamId: sales })).json()).toMatchObject({ teamId: sales });
+    // Handing over to another team is an agent's everyday step ("this is for Sales"); it unassigns the conversation.
+    expect((await post(agent, "handover", { teamId: sales })).json()).toMatchObject({
+      teamId: sales,
+      assigneeId: null,
+    });
+    // Now Sales's: the Support lead no longer sees it; an admin brings it back.
+    expect((await post(lead, "handover", { teamId: support })).statusCode).toBe(403);
+    expect((await post(admin, "handover", { teamId: support })).json()).toMatchObject({ teamId: support });
   });
 
   it("the contact panel lists only the contact's conversations the user may see", async () => {
