@@ -6,76 +6,28 @@
  *
  *   (a) throughput: one number, limit 80 msg/s, a backlog of 80 × SECONDS messages queued at once;
  *   (b) throughput: 10 numbers at 100 msg/s each, backlog of 1,000 × SECONDS, one worker process;
- *   (c) latency: the same 10 numbers offered 90 % of their limit for SECONDS (stored → accepted by Graph).
+ *   (c) latency: the same 10 numbers offered 90 % of their limit for SECONDS (stored → accepted by Graph);
+ *   intake: replies posted through the api by CLIENTS console clients, against the webhook maximum of the same api
+ *           (bench/outbound-intake.ts).
  * Every message goes to its own recipient (the pair limit is tested in the worker's tests). "msg/s" runs from the
  * first to the last send; the sustained figure from the 10th to the 90th percentile of send times (without the
  * start, when 400 jobs claim at once, and the drain). HIST=1 prints sends per half second (HIST=100: per 100 ms).
  *
- *   pnpm --filter @inbox/bench outbound        (SECONDS=15)
+ *   pnpm --filter @inbox/bench outbound        (SECONDS=15, SCENARIOS=a,b,c,intake)
  */
-import { fork, type ChildProcess } from "node:child_process";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createDb, createPgPool, type PgPool } from "@inbox/db";
 import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase, TEST_REDIS_URL } from "@inbox/db/testing";
 import { createRedis, JobQueues, OutboxRelay } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { phoneNumberIdFor } from "./outbound-numbers";
-import type { WorkerStats } from "./outbound-worker";
+import { intakeScenario, type IntakeRound } from "./outbound-intake";
+import { startSimulators, startWorkerProcess } from "./outbound-processes";
 
 const SECONDS = Number(process.env.SECONDS ?? 15);
 /** Simulator processes per scenario (numbers spread over them). */
 const SIM_PROCS = Number(process.env.SIM_PROCS ?? 1);
 const LOG_LEVEL = (process.env.LOG_LEVEL ?? "warn") as "warn";
-const TOKEN = "bench-token";
-const here = path.dirname(fileURLToPath(import.meta.url));
 const log = createLogger({ name: "bench", level: LOG_LEVEL, pretty: false });
-
-/**
- * The simulators run in `procs` forked processes (numbers spread evenly), so they do not share the worker's event
- * loop. One process takes the 1,000 sends/s of scenario (b); more processes only add scheduling jitter on 2 cores
- * (measured: 5 processes 86 %, 1 process 88–90 % of the limit). Each child exits when this process goes away.
- */
-async function startSimulators(
-  count: number,
-  throughput: number,
-  procs: number,
-): Promise<{ children: ChildProcess[]; ports: number[] }> {
-  const groups = Math.max(1, Math.min(count, procs));
-  const children: ChildProcess[] = [];
-  const started = Array.from({ length: groups }, (_, g) => {
-    const first = Math.floor((g * count) / groups);
-    const n = Math.floor(((g + 1) * count) / groups) - first;
-    const child = fork(
-      path.join(here, "outbound-simulators.ts"),
-      [String(n), String(throughput), TOKEN, String(first)],
-      {
-        cwd: here,
-        execArgv: ["--import", "tsx"],
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      },
-    );
-    children.push(child);
-    // Diagnostic: SIM_NICE=-10 gives the simulators scheduling priority, so their arrival stamps are not delayed
-    // by an oversubscribed machine (Meta's edge does not share our cores).
-    if (process.env.SIM_NICE && child.pid) os.setPriority(child.pid, Number(process.env.SIM_NICE));
-    return new Promise<number[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("simulator did not start within 60 s")), 60_000);
-      child.once("message", (m: { ports: number[] }) => {
-        clearTimeout(timer);
-        resolve(m.ports);
-      });
-      child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-    });
-  });
-  try {
-    return { children, ports: (await Promise.all(started)).flat() };
-  } catch (error) {
-    for (const c of children) c.kill();
-    throw error;
-  }
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -132,35 +84,6 @@ interface Result {
   p99: number;
   /** CPU of the worker process (BullMQ, limiter, sends, its outbox relay), % of one core. */
   cpu: number;
-}
-
-/** Forks the worker process (bench/outbound-worker.ts) and resolves once it is warmed up and started. */
-async function startWorkerProcess(databaseUrl: string, prefix: string, ports: number[], concurrency?: number) {
-  const child = fork(
-    path.join(here, "outbound-worker.ts"),
-    [databaseUrl, prefix, JSON.stringify(ports), ...(concurrency ? [String(concurrency)] : [])],
-    {
-      cwd: here,
-      execArgv: ["--import", "tsx", ...(process.env.WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("worker did not start within 60 s")), 60_000);
-    child.once("message", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
-  });
-  return {
-    stop: () =>
-      new Promise<WorkerStats>((resolve) => {
-        child.once("message", (m: { stats: WorkerStats }) => resolve(m.stats));
-        child.send("stop");
-      }),
-    kill: () => child.kill(),
-  };
 }
 
 async function scenario(label: string, numbers: number, limit: number, mode: "backlog" | "paced"): Promise<Result> {
@@ -272,18 +195,43 @@ setTimeout(() => {
 await prepareTemplateDatabase();
 const results: Result[] = [];
 // SCENARIOS=a,b,c (default all); ONLY_B=1 is kept as a shorthand for SCENARIOS=b.
-const SCENARIOS = new Set((process.env.ONLY_B ? "b" : (process.env.SCENARIOS ?? "a,b,c")).split(","));
+const SCENARIOS = new Set((process.env.ONLY_B ? "b" : (process.env.SCENARIOS ?? "a,b,c,intake")).split(","));
 if (SCENARIOS.has("a")) results.push(await scenario("(a) 1 number, limit 80/s, backlog", 1, 80, "backlog"));
 if (SCENARIOS.has("b")) results.push(await scenario("(b) 10 numbers × 100/s, backlog", 10, 100, "backlog"));
 if (SCENARIOS.has("c")) results.push(await scenario("(c) 10 numbers × 100/s, offered 90 %", 10, 100, "paced"));
-console.log(
-  "\n| scenario | messages | sent | failed | stored msg/s | sent msg/s | % of limit | % of limit, 10th–90th percentile of sends | 130429 | slots re-booked | stored→accepted p50 | p99 | worker CPU |",
-);
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-for (const r of results) {
-  const offered = Number.isNaN(r.offered) ? "backlog" : String(r.offered);
-  console.log(
-    `| ${r.label} | ${r.messages} | ${r.sent} | ${r.failed} | ${offered} | ${r.rate} | ${r.rateOfLimit} % | ${r.sustained} % | ${r.rateLimitHits} | ${r.rebooked} | ${r.p50} ms | ${r.p99} ms | ${r.cpu} % |`,
-  );
-}
+const intake = SCENARIOS.has("intake") ? await intakeScenario() : [];
+if (results.length) printSendResults(results);
+if (intake.length) printIntake(intake);
 process.exit(0);
+
+function printIntake(rounds: IntakeRound[]): void {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ratios = rounds.map((r) => r.intakePerSecond / r.webhookPerSecond);
+  console.log(
+    "\n| reply intake (api and worker in processes of their own) | round | webhook max msg/s (64 in flight) | replies/s (CLIENTS clients) | share of webhook max | p50 ms | p99 ms | failed |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
+  rounds.forEach((r, i) =>
+    console.log(
+      `| | ${i + 1} | ${r.webhookPerSecond.toFixed(0)} | ${r.intakePerSecond.toFixed(0)} | ${(ratios[i]! * 100).toFixed(1)} % | ${r.intakeP50.toFixed(1)} | ${r.intakeP99.toFixed(1)} | ${r.intakeFailed} |`,
+    ),
+  );
+  console.log(
+    `\nreply intake / webhook maximum, median of ${rounds.length} round(s): ${(median(ratios) * 100).toFixed(1)} %`,
+  );
+  const failure = rounds.find((r) => r.firstFailure)?.firstFailure;
+  if (failure) console.log(`first failed reply: ${failure}`);
+}
+
+function printSendResults(results: Result[]): void {
+  console.log(
+    "\n| scenario | messages | sent | failed | stored msg/s | sent msg/s | % of limit | % of limit, 10th–90th percentile of sends | 130429 | slots re-booked | stored→accepted p50 | p99 | worker CPU |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of results) {
+    const offered = Number.isNaN(r.offered) ? "backlog" : String(r.offered);
+    console.log(
+      `| ${r.label} | ${r.messages} | ${r.sent} | ${r.failed} | ${offered} | ${r.rate} | ${r.rateOfLimit} % | ${r.sustained} % | ${r.rateLimitHits} | ${r.rebooked} | ${r.p50} ms | ${r.p99} ms | ${r.cpu} % |`,
+    );
+  }
+}

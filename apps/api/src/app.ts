@@ -29,6 +29,8 @@ import { attachmentRoutes } from "./routes/attachments";
 import { webchatRoutes } from "./routes/webchat";
 import { webchatAdminRoutes } from "./routes/webchat-admin";
 import { widgetScriptRoutes } from "./routes/widget-script";
+import { availabilityRoutes } from "./routes/availability";
+import { absenceRoutes } from "./routes/absences";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -88,6 +90,8 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   await app.register(webchatRoutes(deps));
   await app.register(webchatAdminRoutes(deps));
   await app.register(widgetScriptRoutes(deps));
+  await app.register(availabilityRoutes(deps));
+  await app.register(absenceRoutes(deps));
 
   await registerConsole(app, deps.consoleDir, { serveSourceMaps: deps.env.NODE_ENV !== "production" });
   return app;

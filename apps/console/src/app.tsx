@@ -9,6 +9,8 @@ import { logOut } from "./features/auth/api";
 import { useSession } from "./features/auth/hooks/use-session";
 import { InboxPage } from "./features/inbox/components/inbox-page";
 import { useLive } from "./features/live/hooks/use-live";
+import { AvailabilitySwitch } from "./features/routing/components/availability-switch";
+import { AbsencesPage } from "./features/routing/components/absences-page";
 
 const AdminPage = lazy(() => import("./features/admin/components/admin-page"));
 
@@ -27,6 +29,7 @@ function Shell({ session }: { session: SessionDto }) {
         </Link>
         <nav aria-label={t("app.nav")}>
           <Link to="/">{t("app.inbox")}</Link>
+          <Link to="/absences">{t("routing:absences.link")}</Link>
           {session.user.role === "admin" && <Link to="/admin">{t("app.admin")}</Link>}
         </nav>
         <span className={`live ${live}`} role="status" data-testid="live-state" data-state={live}>
@@ -39,6 +42,7 @@ function Shell({ session }: { session: SessionDto }) {
             <option value="en">English</option>
           </select>
         </label>
+        <AvailabilitySwitch />
         <span className="small">{session.user.name}</span>
         <Link to="/password" className="small">
           {t("password.link")}
@@ -65,6 +69,7 @@ function Shell({ session }: { session: SessionDto }) {
           }
         />
         <Route path="/password" element={<ChangePasswordPage isForced={false} />} />
+        <Route path="/absences" element={<AbsencesPage session={session} />} />
         <Route
           path="/admin/*"
           element={

@@ -1,5 +1,6 @@
 import type { Env } from "@inbox/config";
 import type {
+  AssignmentDeps,
   LiveChangeBatcher,
   MediaStore,
   MessageSender,
@@ -47,6 +48,8 @@ export interface WorkerServices {
   onOutboxWritten: () => void;
   /** This process's Prometheus series (served on WORKER_METRICS_PORT when METRICS_TOKEN is set). */
   metrics: Metrics;
+  /** Auto-assignment: the database, the consoles' presence in Redis, the clock. */
+  routing: AssignmentDeps;
   /** How long a send with an unknown outcome waits for a status webhook. */
   reconcileGraceMs: number;
   /** Stops the outbox relay and publishes what the live batcher still holds. */

@@ -3,6 +3,7 @@ import {
   createLiveChangeBatcher,
   createLivePublisher,
   createMediaStore,
+  createPresence,
   DEFAULT_RECONCILE_GRACE_MS,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
@@ -29,6 +30,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
   const graph = overrides.graph ?? createGraphClient(infra.env);
   const metrics = new Metrics("worker");
   metrics.observeQueues(Object.values(queues.queues));
+  const presence = createPresence(redis, queues.prefix);
   return {
     metrics,
     graph,
@@ -40,6 +42,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     live,
     outbox,
     onOutboxWritten: outbox.poke,
+    routing: { db, onlineUserIds: () => presence.online(), clock: infra.clock },
     reconcileGraceMs: overrides.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
     async close() {
       await outbox.stop();

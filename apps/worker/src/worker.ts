@@ -7,6 +7,7 @@ import { startSweeper, SWEEP_EVERY_MS, type SweeperOptions } from "./maintenance
 import { JOB_HANDLERS } from "./registry";
 import { startMetricsServer } from "./metrics-server";
 import { createWorkerServices, type WorkerServiceOverrides } from "./services";
+import { startRoutingTicker, ROUTING_TICK_EVERY_MS } from "./maintenance/routing-ticker";
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -24,6 +25,8 @@ export interface StartWorkerOptions {
   sweep?: SweeperOptions;
   /** How often snoozed conversations are checked for their wake-up time (default 60 s; 0 = not scheduled). */
   wakeSnoozedEveryMs?: number;
+  /** How often queues are assigned to agents who became able (default 2 s; 0 = off). */
+  routingTickEveryMs?: number;
 }
 
 /**
@@ -83,6 +86,8 @@ export async function startWorker(infra: WorkerInfra, options: StartWorkerOption
     : undefined;
   const sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
   const sweeper = sweepEveryMs > 0 ? startSweeper(deps, { ...options.sweep, everyMs: sweepEveryMs }) : undefined;
+  const routingEveryMs = options.routingTickEveryMs ?? ROUTING_TICK_EVERY_MS;
+  const routing = routingEveryMs > 0 ? startRoutingTicker(deps, routingEveryMs) : undefined;
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   if (options.scheduleTemplateSync ?? true) {
     await scheduleTemplateSync(deps.db, deps.queues).catch((err: unknown) =>
@@ -99,6 +104,7 @@ export async function startWorker(infra: WorkerInfra, options: StartWorkerOption
     async close() {
       await metricsServer?.close();
       await sweeper?.close();
+      await routing?.close();
       await Promise.all(workers.map((w) => w.close()));
       await deps.close();
     },

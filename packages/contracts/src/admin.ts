@@ -12,6 +12,9 @@ export const UserDtoSchema = z.object({
   totpEnabled: z.boolean(),
   teamIds: z.array(z.string()),
   lastLoginAt: z.iso.datetime().nullable(),
+  availability: z.enum(["available", "away", "offline"]),
+  /** null: no limit. */
+  maxOpenConversations: z.number().int().nullable(),
 });
 export type UserDto = z.infer<typeof UserDtoSchema>;
 export const CreateUserBodySchema = z.object({
@@ -28,6 +31,8 @@ export const UpdateUserBodySchema = z.object({
   teamIds: z.array(z.string()).optional(),
   isActive: z.boolean().optional(),
   locale: z.enum(["de", "en"]).optional(),
+  /** Auto-assignment gives the user at most this many open conversations; null: no limit. */
+  maxOpenConversations: z.number().int().min(1).max(10_000).nullable().optional(),
 });
 export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>;
 export const ResetPasswordBodySchema = z.object({ password: PasswordSchema });
@@ -76,6 +81,7 @@ export const ChannelDtoSchema = z.object({
   qualityRating: z.string().nullable(),
   lastWebhookAt: z.iso.datetime().nullable(),
   dataRegion: z.string().nullable(),
+  defaultTeamId: z.string().nullable(),
 });
 export type ChannelDto = z.infer<typeof ChannelDtoSchema>;
 

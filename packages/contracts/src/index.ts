@@ -5,3 +5,4 @@ export * from "./templates";
 export * from "./auth";
 export * from "./admin";
 export * from "./webchat";
+export * from "./routing";

@@ -66,7 +66,6 @@ export { getConversation } from "./conversations/get-conversation";
 export { getConversationContact } from "./conversations/get-conversation-contact";
 export { listConversationMessages } from "./conversations/list-conversation-messages";
 export { listConversations } from "./conversations/list-conversations";
-export { routeNewConversation } from "./conversations/route-new-conversation";
 export { wakeSnoozedConversations } from "./conversations/wake-snoozed-conversations";
 
 // Inbound: the webhook receiver
@@ -110,3 +109,15 @@ export { createPresence, PRESENCE_HEARTBEAT_MS } from "./realtime/presence";
 
 // Channels: the adapters, their registry and the web chat use cases
 export * from "./channels/index";
+
+// Routing, availability and vacation cover
+export { routeNewConversation } from "./routing/route-new-conversation";
+export { assignQueues, type AssignmentDeps } from "./routing/assign-queued-conversations";
+export { runRoutingTick } from "./routing/run-routing-tick";
+export { sendAutoReplies } from "./routing/send-auto-replies";
+export { getAvailability, setAvailability } from "./routing/set-availability";
+export { listRoutingRules, replaceRoutingRules } from "./routing/replace-routing-rules";
+export { testRouting } from "./routing/decide-team";
+export { deleteTeam, listTeamDetails, setChannelDefaultTeam, updateTeam } from "./routing/manage-teams";
+export { createAbsence, deleteAbsence, listAbsences, type AbsenceActor } from "./routing/manage-absences";
+export { applyAbsences } from "./routing/apply-absences";

@@ -45,7 +45,8 @@ beforeAll(async () => {
   plain = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
   const [primaryPort, replicaPort] = [await freePort(), await freePort()];
   sentinelPort = await freePort();
-  primary = start(["--port", String(primaryPort), ...plain]);
+  // No 5 s wait for more replicas before the first sync (Redis' default for diskless sync).
+  primary = start(["--port", String(primaryPort), ...plain, "--repl-diskless-sync-delay", "0"]);
   start(["--port", String(replicaPort), ...plain, "--replicaof", "127.0.0.1", String(primaryPort)]);
   const config = path.join(dir, "sentinel.conf");
   await writeFile(
@@ -69,6 +70,11 @@ beforeAll(async () => {
     return info.length === 1;
   });
   probe.disconnect();
+  // …and once the replica has finished its first sync, so writes from here on replicate at once.
+  const replica = createRedis(`redis://127.0.0.1:${replicaPort}`, { lazyConnect: true });
+  replica.on("error", () => undefined);
+  await waitFor(async () => /master_link_status:up/.test(await replica.info("replication")));
+  replica.disconnect();
 });
 
 afterAll(async () => {

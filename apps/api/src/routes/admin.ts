@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../types";
 import { adminCatalogRoutes } from "./admin/catalog";
 import { adminChannelRoutes } from "./admin/channels";
+import { adminRoutingRoutes } from "./admin/routing";
 import { adminSettingsRoutes } from "./admin/settings";
 import { adminUserRoutes } from "./admin/users";
 
@@ -12,5 +13,6 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminCatalogRoutes(deps));
     await app.register(adminChannelRoutes(deps));
     await app.register(adminSettingsRoutes(deps));
+    await app.register(adminRoutingRoutes(deps));
   };
 }

@@ -1,8 +1,17 @@
-import { routeNewConversation } from "@inbox/core";
+import { routeNewConversation, sendAutoReplies } from "@inbox/core";
 import type { JobHandler } from "../context";
 
-/** `conversation.route`: for now leaves the conversation unassigned in the channel's default team, then tells consoles. */
+/**
+ * `conversation.route`: routing rules pick the team, then auto-assignment, then the team's greeting and (when nobody
+ * can take it or the team is closed) away text; then tells consoles. A repeated job sends nothing twice.
+ */
 export const handleConversationRoute: JobHandler<"conversation.route"> = async ({ conversationId }, ctx) => {
-  const id = await routeNewConversation(ctx.deps.db, conversationId);
-  if (id) ctx.deps.live.add({ conversationIds: [id] });
+  const { deps } = ctx;
+  const ids = await routeNewConversation(deps.routing, conversationId);
+  if (!ids?.length) return;
+  await sendAutoReplies(
+    { db: deps.db, clock: deps.clock, onOutboxWritten: deps.onOutboxWritten, live: deps.live },
+    conversationId,
+  );
+  deps.live.add({ conversationIds: ids });
 };

@@ -106,6 +106,7 @@ export async function listChannels(db: DbTx): Promise<ChannelDto[]> {
     qualityRating: c.qualityRating,
     lastWebhookAt: c.lastWebhookAt ? c.lastWebhookAt.toISOString() : null,
     dataRegion: c.dataRegion,
+    defaultTeamId: c.defaultTeamId,
   }));
 }
 

@@ -25,6 +25,8 @@ async function findUserDtos(db: DbTx, where: Prisma.UserWhereInput): Promise<Use
     totpEnabled: u.totpEnabledAt !== null,
     teamIds: u.memberships.map((m) => m.teamId),
     lastLoginAt: iso(u.lastLoginAt),
+    availability: u.availability,
+    maxOpenConversations: u.maxOpenConversations,
   }));
 }
 
@@ -94,7 +96,13 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
     await tx.user.update({
       where: { id: userId },
       // Prisma leaves a field that is undefined as it is.
-      data: { name: input.name, role: input.role, locale: input.locale, isActive: input.isActive },
+      data: {
+        name: input.name,
+        role: input.role,
+        locale: input.locale,
+        isActive: input.isActive,
+        maxOpenConversations: input.maxOpenConversations,
+      },
     });
     if (input.teamIds) {
       const teamIds = [...new Set(input.teamIds)];

@@ -2,6 +2,12 @@
 const APP_ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
+  routing_rule_invalid: 400,
+  team_settings_invalid: 400,
+  capacity_invalid: 400,
+  absence_period_invalid: 400,
+  absence_substitute_invalid: 400,
+  absence_overlaps: 409,
   unauthenticated: 401,
   invalid_credentials: 401,
   visitor_token_invalid: 401,

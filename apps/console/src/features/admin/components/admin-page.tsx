@@ -7,8 +7,10 @@ import { ApiError } from "../../../lib/http";
 import { useTeams } from "../../inbox/hooks/use-directory";
 import { adminApi } from "../api";
 import WebchatChannels from "../../webchat-admin/components/webchat-channels";
+import { RoutingRulesAdmin } from "../../routing/components/routing-rules-admin";
+import { TeamsAdmin } from "../../routing/components/teams-admin";
 
-const TABS = ["users", "labels", "quickReplies", "channels", "webchat", "templates"] as const;
+const TABS = ["users", "teams", "routing", "labels", "quickReplies", "channels", "webchat", "templates"] as const;
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
   const client = useQueryClient();
@@ -330,12 +332,14 @@ export default function AdminPage() {
       <div role="tablist" className="tabs" aria-label={t("app.admin")}>
         {TABS.map((x) => (
           <button key={x} role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {t(`admin.${x}`)}
+            {x === "routing" ? t("routing:tab") : t(`admin.${x}`)}
           </button>
         ))}
       </div>
       <section role="tabpanel">
         {tab === "users" && <Users />}
+        {tab === "teams" && <TeamsAdmin />}
+        {tab === "routing" && <RoutingRulesAdmin />}
         {tab === "labels" && <Labels />}
         {tab === "quickReplies" && <QuickReplies />}
         {tab === "channels" && <Channels />}

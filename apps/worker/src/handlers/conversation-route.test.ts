@@ -1,0 +1,157 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests edit Meta's raw JSON examples */
+/** conversation.route on real Postgres: stored deliveries (the webhook's write path) routed by the admin's rules. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseEnv } from "@inbox/config";
+import { applyWhatsAppDelivery, ChannelDirectory, replaceRoutingRules } from "@inbox/core";
+import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
+import { createRedis, JobQueues } from "@inbox/jobs";
+import { createLogger } from "@inbox/logger";
+import { parseWebhookPayload } from "@inbox/whatsapp";
+import * as fx from "@inbox/whatsapp/fixtures";
+import type { JobContext, WorkerDeps, WorkerInfra } from "../context";
+import { createWorkerServices } from "../services";
+import { handleConversationRoute } from "./conversation-route";
+
+const log = createLogger({ name: "test", level: "silent", pretty: false });
+let t: TestDatabase;
+let deps: WorkerDeps;
+const redis = createRedis(TEST_REDIS_URL);
+let seq = 0;
+let phone = 4915100000000;
+const ctx = (): JobContext => ({ deps, log, attemptsMade: 0, maxAttempts: 3 });
+const teams: Record<string, string> = {};
+
+/** Stores a delivery from a new customer as the webhook does and returns its conversation id. */
+async function deliver(fixture: unknown, mutate: (m: any) => void = () => undefined, from = String(++phone)) {
+  const p = JSON.parse(JSON.stringify(fixture));
+  const v = p.entry[0].changes[0].value;
+  v.messages[0].id = `wamid.route-${++seq}`;
+  v.messages[0].from = from;
+  v.contacts[0].wa_id = from;
+  v.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
+  mutate(v.messages[0]);
+  const parsed = parseWebhookPayload(p);
+  if (!parsed.ok) throw new Error(parsed.issues.join());
+  const r = await applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.payload);
+  return r.conversationIds[0]!;
+}
+const teamOf = async (id: string) => (await t.db.conversation.findUniqueOrThrow({ where: { id } })).teamId;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  for (const name of ["Support", "Billing", "Sales", "English"]) {
+    teams[name] = (await t.db.team.create({ data: { name } })).id;
+  }
+  await t.db.channel.create({
+    data: {
+      type: "whatsapp",
+      name: "WA",
+      externalId: fx.META_METADATA.phone_number_id,
+      defaultTeamId: teams.Support!,
+    },
+  });
+  const infra: WorkerInfra = {
+    env: parseEnv({ LOG_LEVEL: "silent" }),
+    db: t.db,
+    pgPool: t.pgPool,
+    redis,
+    queues: new JobQueues(redis, createTestRedisPrefix()),
+    log,
+    clock: () => new Date(),
+  };
+  deps = { ...infra, ...createWorkerServices(infra) };
+  await replaceRoutingRules(t.db, { type: "system" }, [
+    { name: "Invoices", isActive: true, conditions: { keywords: ["rechnung"] }, teamId: teams.Billing! },
+    { name: "Sales button", isActive: true, conditions: { replyIds: ["cancel-button"] }, teamId: teams.Sales! },
+    { name: "English", isActive: true, conditions: { languages: ["en"] }, teamId: teams.English! },
+  ]);
+});
+afterAll(async () => {
+  await deps.close();
+  await deps.queues.close();
+  redis.disconnect();
+  await t.drop();
+});
+
+describe("conversation.route: which team", () => {
+  it("sends a new conversation to the first matching rule's team, else to the channel's default team", async () => {
+    const invoice = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Frage zu meiner RECHNUNG"));
+    const plain = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Hallo"));
+    const button = await deliver(fx.BUTTON_REPLY_MESSAGE_WEBHOOK);
+    const english = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Rechnung"), "447700900123");
+    const englishPlain = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Hello"), "447700900124");
+    for (const id of [invoice, plain, button, english, englishPlain]) {
+      await handleConversationRoute({ conversationId: id }, ctx());
+    }
+    expect(await teamOf(invoice)).toBe(teams.Billing);
+    expect(await teamOf(plain)).toBe(teams.Support);
+    expect(await teamOf(button)).toBe(teams.Sales);
+    // First match wins: the keyword rule comes before the language rule.
+    expect(await teamOf(english)).toBe(teams.Billing);
+    expect(await teamOf(englishPlain)).toBe(teams.English);
+    const queued = await t.db.conversation.findUniqueOrThrow({ where: { id: plain } });
+    expect(queued.queuedAt).not.toBeNull();
+    expect(queued.assigneeId).toBeNull();
+  });
+
+  it("routes once: a repeated job leaves a conversation a person moved meanwhile where it is", async () => {
+    const id = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "rechnung"));
+    await handleConversationRoute({ conversationId: id }, ctx());
+    await t.db.conversation.update({ where: { id }, data: { teamId: teams.Sales! } });
+    await handleConversationRoute({ conversationId: id }, ctx());
+    expect(await teamOf(id)).toBe(teams.Sales);
+  });
+});
+
+describe("conversation.route: greeting and away text", () => {
+  it("greets and, with the whole team away, sends the away text in the customer's language once, as the product", async () => {
+    const team = await t.db.team.create({
+      data: {
+        name: "Night",
+        greetingMessage: { de: "Hallo! Schön, dass Sie schreiben.", en: "Hello! Thanks for writing." },
+        awayMessage: { de: "Gerade ist niemand da.", en: "Nobody is here right now." },
+      },
+    });
+    const agent = await t.db.user.create({
+      data: { email: "night@example.test", name: "N", passwordHash: "x", availability: "away" },
+    });
+    await t.db.teamMembership.create({ data: { userId: agent.id, teamId: team.id } });
+    await replaceRoutingRules(t.db, { type: "system" }, [
+      { name: "Night", isActive: true, conditions: { keywords: ["nacht", "night"] }, teamId: team.id },
+    ]);
+    const german = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Nachtfrage"));
+    const english = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "night question"), "447700900200");
+    for (const id of [german, english, german]) await handleConversationRoute({ conversationId: id }, ctx());
+    const outbound = (id: string) =>
+      t.db.message.findMany({ where: { conversationId: id, direction: "outbound" }, orderBy: { createdAt: "asc" } });
+    expect((await outbound(german)).map((m) => [m.text, m.senderId, m.status])).toEqual([
+      ["Hallo! Schön, dass Sie schreiben.", null, "queued"],
+      ["Gerade ist niemand da.", null, "queued"],
+    ]);
+    expect((await outbound(english)).map((m) => m.text)).toEqual([
+      "Hello! Thanks for writing.",
+      "Nobody is here right now.",
+    ]);
+    expect(
+      await t.db.outboxJob.count({
+        where: { name: "message.send", jobId: { contains: (await outbound(german))[1]!.id } },
+      }),
+    ).toBe(1);
+
+    // Someone available: greeting only.
+    await t.db.user.update({ where: { id: agent.id }, data: { availability: "available" } });
+    const staffed = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "nacht"));
+    await handleConversationRoute({ conversationId: staffed }, ctx());
+    expect((await outbound(staffed)).map((m) => m.text)).toEqual(["Hallo! Schön, dass Sie schreiben."]);
+
+    // Outside the 24 h window nothing is sent (the send rules apply to auto replies too).
+    await t.db.user.update({ where: { id: agent.id }, data: { availability: "away" } });
+    const stale = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => {
+      m.text.body = "nacht";
+      m.timestamp = String(Math.floor(Date.now() / 1000) - 2 * 86_400);
+    });
+    await handleConversationRoute({ conversationId: stale }, ctx());
+    expect(await outbound(stale)).toEqual([]);
+    await replaceRoutingRules(t.db, { type: "system" }, []);
+  });
+});

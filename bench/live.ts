@@ -1,0 +1,337 @@
+/**
+ * Real time under load (issue 19), through `pnpm start` as users run it: how long until what a customer writes is on
+ * an agent's screen, and until a colleague's reply or note is on another agent's screen.
+ *
+ *   1. CONSOLES consoles connect to /api/ws, each a user of its own: a measured admin, a measured agent of the
+ *      team the WhatsApp number routes to ("Support"), the rest agents of OTHER_TEAMS other teams, who may see
+ *      none of this traffic (their consoles must receive no message event: filtering is part of the cost).
+ *   2. Inbound: signed text deliveries posted straight to /webhooks/whatsapp, open loop at RATE per second for
+ *      DURATION seconds, from CUSTOMERS customers. Latency: request sent → message.created on the admin's console.
+ *   3. Replies and notes: the admin posts a text reply or a private note (alternating) to the conversations, open
+ *      loop at REPLY_RATE per second for DURATION seconds, while inbound deliveries keep arriving at RATE.
+ *      Latency: request sent → message.created on the agent's console.
+ *   Event-loop delay of the api and the worker over each phase comes from their /metrics (prom-client's
+ *   monitorEventLoopDelay, reset at every scrape).
+ *
+ * Lost events and events out of order per conversation are counted; both must be 0.
+ *
+ *   pnpm --filter @inbox/bench live     (RATE=200 REPLY_RATE=50 DURATION=15 CUSTOMERS=500 CONSOLES=2 OTHER_TEAMS=10)
+ */
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import WebSocket from "ws";
+import { createUserAccount } from "@inbox/core";
+import { signPayload } from "@inbox/whatsapp";
+import { ApiClient, openSessions, percentile, type Session } from "./api-clients";
+import { startProduct, waitFor, type RunningProduct } from "./product";
+
+const RATE = Number(process.env.RATE ?? 200);
+const REPLY_RATE = Number(process.env.REPLY_RATE ?? 50);
+const DURATION = Number(process.env.DURATION ?? 15);
+const CUSTOMERS = Number(process.env.CUSTOMERS ?? 500);
+const CONSOLES = Math.max(2, Number(process.env.CONSOLES ?? 2));
+const OTHER_TEAMS = Number(process.env.OTHER_TEAMS ?? 10);
+const POSTERS = 16;
+const APP_SECRET = "bench-live-app-secret";
+const PHONE_NUMBER_ID = "106540352242922";
+const METRICS_TOKEN = randomBytes(16).toString("hex");
+
+interface LiveMessage {
+  type: string;
+  conversationId?: string;
+  message?: { text: string | null; direction: string };
+}
+
+/** A console's websocket, keeping the arrival time of every message.created by its text. */
+class Console {
+  readonly arrivals = new Map<string, number>();
+  /** Per conversation and kind, the sequence numbers (from the text) in arrival order. */
+  readonly order = new Map<string, number[]>();
+  messageEvents = 0;
+  private constructor(private readonly socket: WebSocket) {
+    socket.on("message", (data: Buffer) => {
+      const at = performance.now();
+      const { event } = JSON.parse(data.toString()) as { event?: LiveMessage };
+      if (event?.type !== "message.created" || !event.message?.text) return;
+      this.messageEvents++;
+      this.arrivals.set(event.message.text, at);
+      // "<kind> <run> #<seq>": order is checked per conversation and kind (inbound, replies).
+      const [, kind, seq] = /^(\S+) .*#(\d+)$/.exec(event.message.text) ?? [];
+      if (kind && seq && event.conversationId) {
+        const key = `${event.conversationId} ${kind}`;
+        const list = this.order.get(key) ?? [];
+        list.push(Number(seq));
+        this.order.set(key, list);
+      }
+    });
+  }
+
+  static async open(port: number, session: Session): Promise<Console> {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, {
+      headers: { cookie: session.cookie, origin: `http://127.0.0.1:${port}` },
+    });
+    await new Promise<void>((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    return new Console(socket);
+  }
+
+  /** Conversations whose events did not arrive in the order they were sent. */
+  reordered(): number {
+    let count = 0;
+    for (const seqs of this.order.values()) if (seqs.some((s, i) => i > 0 && s < seqs[i - 1]!)) count++;
+    return count;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+const webhookAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One signed delivery of Meta's text-message shape; resolves with the status. */
+function deliver(port: number, phone: string, wamid: string, text: string): Promise<number> {
+  const body = JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: PHONE_NUMBER_ID },
+              contacts: [{ profile: { name: `Kunde ${phone.slice(-4)}` }, wa_id: phone }],
+              messages: [
+                {
+                  from: phone,
+                  id: wamid,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: "text",
+                  text: { body: text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/webhooks/whatsapp",
+        method: "POST",
+        agent: webhookAgent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "x-hub-signature-256": signPayload(body, APP_SECRET),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", () => resolve(0));
+    req.end(body);
+  });
+}
+
+/** Calls `send(i)` RATE times a second for `seconds`, without waiting for answers (open loop). */
+async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<unknown>): Promise<void> {
+  const total = Math.round(rate * seconds);
+  const started = performance.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(send(i));
+  }
+  await Promise.all(pending);
+}
+
+/** The event-loop delay figures of one process's /metrics, in ms. */
+async function eventLoopDelay(port: number): Promise<{ p99: number; max: number } | null> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  }).catch(() => null);
+  if (!res?.ok) return null;
+  const text = await res.text();
+  const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]) * 1000;
+  return { p99: read("inbox_nodejs_eventloop_lag_p99_seconds"), max: read("inbox_nodejs_eventloop_lag_max_seconds") };
+}
+
+interface Latencies {
+  sent: number;
+  received: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function latencies(sentAt: Map<string, number>, arrivals: Map<string, number>): Latencies {
+  const values: number[] = [];
+  for (const [text, at] of sentAt) {
+    const arrived = arrivals.get(text);
+    if (arrived !== undefined) values.push(arrived - at);
+  }
+  values.sort((a, b) => a - b);
+  return {
+    sent: sentAt.size,
+    received: values.length,
+    p50: percentile(values, 50),
+    p90: percentile(values, 90),
+    p99: percentile(values, 99),
+    max: values.at(-1) ?? NaN,
+  };
+}
+
+/** How many of the texts sent have arrived at the console. */
+function received(sent: Map<string, number>, console: Console): number {
+  let n = 0;
+  for (const text of sent.keys()) if (console.arrivals.has(text)) n++;
+  return n;
+}
+
+async function openConsoles(product: RunningProduct): Promise<{ admin: Console; agent: Console; others: Console[] }> {
+  const { db, port, sessionSecret } = product;
+  const system = { type: "system" } as const;
+  const password = "bench-password-123456";
+  const support = await db.team.findUniqueOrThrow({ where: { name: "Support" } });
+  const agent = await createUserAccount(db, system, {
+    email: "agent@bench.example",
+    name: "Agent",
+    password,
+    role: "agent",
+    teamIds: [support.id],
+  });
+  // The other consoles' users share the first agent's password hash: argon2 once, not 200 times.
+  const { passwordHash } = await db.user.findUniqueOrThrow({ where: { id: agent.id } });
+  const teams = await Promise.all(
+    Array.from({ length: OTHER_TEAMS }, (_, i) => db.team.create({ data: { name: `Team ${i + 1}` } })),
+  );
+  const sessionOf = async (email: string, pw: string): Promise<Session> =>
+    (await openSessions(db, { email, password: pw, sessionSecret, count: 1 }))[0]!;
+  const others: Console[] = [];
+  for (let i = 0; i < CONSOLES - 2; i++) {
+    const user = await db.user.create({
+      data: {
+        email: `other${i}@bench.example`,
+        name: `Other ${i}`,
+        passwordHash,
+        role: "agent",
+        memberships: { create: { teamId: teams[i % teams.length]!.id } },
+      },
+    });
+    others.push(await Console.open(port, await sessionOf(user.email, password)));
+  }
+  return {
+    admin: await Console.open(port, await sessionOf(product.admin.email, product.admin.password)),
+    agent: await Console.open(port, await sessionOf("agent@bench.example", password)),
+    others,
+  };
+}
+
+async function main(): Promise<void> {
+  const product = await startProduct({
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+    METRICS_TOKEN,
+  });
+  try {
+    const { admin, agent, others } = await openConsoles(product);
+    const customers = Array.from({ length: CUSTOMERS }, (_, i) => `49170${String(3_000_000 + i)}`);
+    const run = randomBytes(3).toString("hex");
+
+    // Warm-up: every customer writes once, so phase 2 has conversations (and opens every code path once).
+    await openLoop(RATE, CUSTOMERS / RATE, (i) => deliver(product.port, customers[i]!, `wamid.w-${run}-${i}`, `w${i}`));
+    await waitFor(
+      "the warm-up conversations",
+      60_000,
+      async () => (await product.db.conversation.count()) >= CUSTOMERS,
+    );
+    const conversationIds = (await product.db.conversation.findMany({ select: { id: true } })).map((c) => c.id);
+
+    // Phase 1: inbound only.
+    await eventLoopDelay(product.port);
+    const inboundSent = new Map<string, number>();
+    let refused = 0;
+    await openLoop(RATE, DURATION, async (i) => {
+      const text = `in ${run} #${i}`;
+      inboundSent.set(text, performance.now());
+      const status = await deliver(product.port, customers[i % CUSTOMERS]!, `wamid.in-${run}-${i}`, text);
+      if (status !== 200) refused++;
+    });
+    await waitFor("inbound events", 10_000, async () => received(inboundSent, admin) === inboundSent.size).catch(
+      () => undefined,
+    );
+    const loop1 = await eventLoopDelay(product.port);
+    const inbound = latencies(inboundSent, admin.arrivals);
+
+    // Phase 2: replies and notes posted by the admin, read on the agent's console, while inbound continues.
+    // Several tabs of the admin, one connection each, so a slow answer does not hold up the next post.
+    const posters = (
+      await openSessions(product.db, { ...product.admin, sessionSecret: product.sessionSecret, count: POSTERS })
+    ).map((session) => new ApiClient(product.port, session));
+    let nextPoster = 0;
+    const postSent = new Map<string, number>();
+    let postFailed = 0;
+    await Promise.all([
+      openLoop(RATE, DURATION, (i) =>
+        deliver(product.port, customers[i % CUSTOMERS]!, `wamid.bg-${run}-${i}`, `bg ${run} ${i}`),
+      ),
+      openLoop(REPLY_RATE, DURATION, async (i) => {
+        const text = `out ${run} #${i}`;
+        postSent.set(text, performance.now());
+        const answer = await posters[nextPoster++ % posters.length]!.postMessage(
+          conversationIds[i % conversationIds.length]!,
+          i % 2 ? "note" : "text",
+          text,
+        );
+        if (answer.status !== 202) postFailed++;
+      }),
+    ]);
+    await waitFor("reply events", 10_000, async () => received(postSent, agent) === postSent.size).catch(
+      () => undefined,
+    );
+    const loop2 = await eventLoopDelay(product.port);
+    const replies = latencies(postSent, agent.arrivals);
+    const leaked = others.reduce((sum, c) => sum + c.messageEvents, 0);
+
+    const row = (label: string, l: Latencies) =>
+      `| ${label} | ${l.sent} | ${l.sent - l.received} | ${l.p50.toFixed(1)} | ${l.p90.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} |`;
+    const loop = (l: { p99: number; max: number } | null) =>
+      l ? `event-loop delay of the api: p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms` : "no /metrics";
+    console.log(
+      [
+        "",
+        `pnpm start (api, worker, simulator in processes of their own); ${CONSOLES} consoles connected ` +
+          `(${CONSOLES - 2} of ${OTHER_TEAMS} other teams); ${CUSTOMERS} customers; ${DURATION} s per phase`,
+        "",
+        "| path | events | lost | p50 ms | p90 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|---|",
+        row(`webhook sent → admin's console, ${RATE}/s`, inbound),
+        row(`reply/note posted → colleague's console, ${REPLY_RATE}/s (+ ${RATE}/s inbound)`, replies),
+        "",
+        `phase 1: ${loop(loop1)}; ${refused} deliveries not answered 200`,
+        `phase 2: ${loop(loop2)}; ${postFailed} posts not answered 202`,
+        `conversations with events out of order: admin ${admin.reordered()}, agent ${agent.reordered()}`,
+        `message events received by consoles of other teams (must be 0): ${leaked}`,
+      ].join("\n"),
+    );
+    for (const c of [admin, agent, ...others]) c.close();
+    for (const p of posters) p.close();
+  } finally {
+    await product.destroy();
+    webhookAgent.destroy();
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,98 @@
+import type { Db, DbTx, Prisma } from "@inbox/db";
+import { sqlTimestamp } from "@inbox/db";
+
+interface Cover {
+  userId: string;
+  substituteId: string | null;
+  substituteTeamId: string | null;
+}
+
+/** Moves the given conversations of an absent user to the substitute (agent: assigned; team: queued there). */
+async function handOver(tx: DbTx, cover: Cover, where: Prisma.ConversationWhereInput, now: Date): Promise<string[]> {
+  const rows = await tx.conversation.findMany({
+    where: { ...where, assigneeId: cover.userId, status: { not: "resolved" } },
+    select: { id: true },
+  });
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  await tx.conversation.updateMany({
+    where: { id: { in: ids }, assigneeId: cover.userId },
+    data: cover.substituteId
+      ? {
+          assigneeId: cover.substituteId,
+          assignedAt: now,
+          coveredForId: cover.userId,
+          queuedAt: null,
+          reopenedAt: null,
+        }
+      : {
+          assigneeId: null,
+          teamId: cover.substituteTeamId,
+          coveredForId: cover.userId,
+          queuedAt: now,
+          reopenedAt: null,
+        },
+  });
+  return ids;
+}
+
+/**
+ * Vacation cover over time (part of the routing tick; safe in several processes — each step claims its absence
+ * with a guarded update): at the start, `handover: all` moves the user's open conversations to the substitute; while
+ * it runs, a conversation of the user in which the customer writes again (or that reopens) moves too; at the end,
+ * `returnAtEnd` gives the covered conversations back. Returns the ids of conversations that moved.
+ */
+export async function applyAbsences(db: Db, now: Date): Promise<string[]> {
+  const changed: string[] = [];
+  const starting = await db.absence.findMany({
+    where: { startHandledAt: null, startsAt: { lte: now }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
+  });
+  for (const a of starting) {
+    const moved = await db.$transaction(async (tx) => {
+      const { count } = await tx.absence.updateMany({
+        where: { id: a.id, startHandledAt: null },
+        data: { startHandledAt: now },
+      });
+      if (!count || a.handover !== "all") return [];
+      return handOver(tx, a, {}, now);
+    });
+    changed.push(...moved);
+  }
+  // Running absences: the customer wrote (or the conversation reopened) since the absence started.
+  const running = await db.absence.findMany({
+    where: { startsAt: { lte: now }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
+  });
+  for (const a of running) {
+    const moved = await db.$transaction((tx) =>
+      handOver(tx, a, { OR: [{ lastInboundAt: { gte: a.startsAt } }, { reopenedAt: { not: null } }] }, now),
+    );
+    changed.push(...moved);
+  }
+  const ending = await db.absence.findMany({ where: { endHandledAt: null, endsAt: { lte: now } } });
+  for (const a of ending) {
+    const moved = await db.$transaction(async (tx) => {
+      const { count } = await tx.absence.updateMany({
+        where: { id: a.id, endHandledAt: null },
+        data: { endHandledAt: now },
+      });
+      if (!count) return [];
+      const covered = await tx.conversation.findMany({
+        where: { coveredForId: a.userId, status: { not: "resolved" } },
+        select: { id: true },
+      });
+      const ids = covered.map((c) => c.id);
+      const user = await tx.user.findUnique({ where: { id: a.userId }, select: { isActive: true } });
+      if (a.returnAtEnd && user?.isActive && ids.length) {
+        await tx.$executeRaw`
+          UPDATE "Conversation" SET "assigneeId" = ${a.userId}::uuid, "assignedAt" = ${sqlTimestamp(now)},
+                 "queuedAt" = NULL, "coveredForId" = NULL
+           WHERE id = ANY(${ids}::uuid[])`;
+        return ids;
+      }
+      await tx.conversation.updateMany({ where: { coveredForId: a.userId }, data: { coveredForId: null } });
+      return [];
+    });
+    changed.push(...moved);
+  }
+  return changed;
+}

@@ -1,0 +1,51 @@
+import type { AssignmentMode } from "@inbox/contracts";
+
+/** An agent who may be auto-assigned (available, present if required, not absent), with their current load. */
+export interface AssignmentCandidate {
+  userId: string;
+  /** Open (not resolved) conversations assigned to them now. */
+  load: number;
+  /** null: no limit. */
+  maxOpenConversations: number | null;
+  lastAssignedAt: Date | null;
+}
+
+export function hasCapacity(c: Pick<AssignmentCandidate, "load" | "maxOpenConversations">): boolean {
+  return c.maxOpenConversations === null || c.load < c.maxOpenConversations;
+}
+
+const byLastAssigned = (a: AssignmentCandidate, b: AssignmentCandidate) =>
+  (a.lastAssignedAt?.getTime() ?? -Infinity) - (b.lastAssignedAt?.getTime() ?? -Infinity) ||
+  a.userId.localeCompare(b.userId);
+
+/**
+ * Who gets the next conversation: round robin — the candidate under capacity assigned longest ago (never first);
+ * least loaded — the fewest open conversations, ties by longest ago. `manual` assigns nobody. null: nobody can.
+ */
+export function pickAgent(candidates: readonly AssignmentCandidate[], mode: AssignmentMode): string | null {
+  if (mode === "manual") return null;
+  const able = candidates.filter(hasCapacity);
+  if (able.length === 0) return null;
+  const sorted = [...able].sort(
+    mode === "least_loaded" ? (a, b) => a.load - b.load || byLastAssigned(a, b) : byLastAssigned,
+  );
+  return sorted[0]!.userId;
+}
+
+export interface AbsencePeriod {
+  startsAt: Date;
+  /** null: until further notice. */
+  endsAt: Date | null;
+}
+
+/** True while the absence runs: from its start (inclusive) to its end (exclusive); instants, so time zones and DST do not matter. */
+export function isAbsentAt(absence: AbsencePeriod, at: Date): boolean {
+  return (
+    absence.startsAt.getTime() <= at.getTime() && (absence.endsAt === null || at.getTime() < absence.endsAt.getTime())
+  );
+}
+
+/** Queue order: waiting longest first (then by id, so every process agrees). */
+export function compareQueued(a: { queuedAt: Date; id: string }, b: { queuedAt: Date; id: string }): number {
+  return a.queuedAt.getTime() - b.queuedAt.getTime() || a.id.localeCompare(b.id);
+}

@@ -1,0 +1,54 @@
+import Holidays from "date-holidays";
+import type { WEEKDAYS, BusinessHours } from "@inbox/contracts";
+
+/** Local calendar date (YYYY-MM-DD), weekday and time (HH:MM) of an instant in a time zone (DST-aware, via Intl). */
+export function localTimeOf(
+  at: Date,
+  timeZone: string,
+): { date: string; weekday: (typeof WEEKDAYS)[number]; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: (parts.weekday ?? "Mon").slice(0, 3).toLowerCase() as (typeof WEEKDAYS)[number],
+    time: `${parts.hour}:${parts.minute}`,
+  };
+}
+
+const holidayCalendars = new Map<string, Holidays>();
+
+/** True when the local date is a public holiday of the German state (ISO 3166-2:DE code without prefix). */
+export function isPublicHoliday(date: string, state: string): boolean {
+  let calendar = holidayCalendars.get(state);
+  if (!calendar) {
+    calendar = new Holidays("DE", state, { types: ["public"] });
+    holidayCalendars.set(state, calendar);
+  }
+  // Noon of the local date: the library resolves the date in the country's own time zone.
+  const found = calendar.isHoliday(new Date(`${date}T12:00:00`));
+  return Array.isArray(found) && found.some((h) => h.type === "public");
+}
+
+/**
+ * Whether a team with these business hours is open at the instant: local weekday periods in the team's time zone,
+ * closed on the state's public holidays and on custom closed dates. null hours: always open.
+ */
+export function isWithinBusinessHours(hours: BusinessHours | null, at: Date): boolean {
+  if (!hours) return true;
+  const local = localTimeOf(at, hours.timeZone);
+  if (hours.closedDates.includes(local.date)) return false;
+  if (hours.holidayState && isPublicHoliday(local.date, hours.holidayState)) return false;
+  return (hours.days[local.weekday] ?? []).some((p) => p.from <= local.time && local.time < p.to);
+}
