@@ -3,8 +3,18 @@
  * single violation, and the policy is really enforced (an injected inline script does not run).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generate } from "otplib";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, makeUser, prepareBrowserTests, signIn, startStack, storeInbound, type Stack } from "./harness";
+import {
+  launchChromium,
+  makeUser,
+  PASSWORD,
+  prepareBrowserTests,
+  signIn,
+  startStack,
+  storeInbound,
+  type Stack,
+} from "./harness";
 
 interface Violation {
   directive: string;
@@ -34,24 +44,29 @@ describe("console under the CSP in Chromium", () => {
       text: "Guten Tag, eine Frage zur Rechnung",
     });
     browser = await launchChromium();
-    page = await browser.newPage({ locale: "en-US" });
-    // Before any page script: record every violation the browser reports.
-    await page.addInitScript(
+    page = await watchedPage();
+  });
+
+  /** A page in a fresh context (no cookies) that records every CSP violation, from before any page script. */
+  async function watchedPage(): Promise<Page> {
+    const fresh = await (await browser.newContext({ locale: "en-US" })).newPage();
+    await fresh.addInitScript(
       "window.__violations = [];" +
         "document.addEventListener('securitypolicyviolation', (e) =>" +
         " window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }));",
     );
-    page.on("console", (message) => {
+    fresh.on("console", (message) => {
       if (message.type() === "error" && /Content Security Policy/i.test(message.text()))
         consoleErrors.push(message.text());
     });
-  });
+    return fresh;
+  }
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });
 
-  const violations = () => page.evaluate<Violation[]>("window.__violations");
+  const violations = (on: Page = page) => on.evaluate<Violation[]>("window.__violations");
 
   it("signs in, opens a conversation and the admin pages without a CSP violation", async () => {
     const response = await page.goto(stack.url);
@@ -78,5 +93,39 @@ describe("console under the CSP in Chromium", () => {
     );
     await expect.poll(async () => (await violations()).map((v) => v.directive)).toContain("script-src-elem");
     expect(await page.evaluate("window.__pwned === true")).toBe(false);
+  });
+
+  it("the password change and the two-factor enrolment of a sign-in work under the CSP too", async () => {
+    consoleErrors.length = 0; // the test before injected a script on purpose
+    const db = stack.t.db;
+    // A user whose password an admin chose: the console asks for an own one first.
+    const newbie = await makeUser(stack, "newbie@example.com", "agent", ["Support"]);
+    await db.user.update({ where: { id: newbie.id }, data: { mustChangePassword: true } });
+    const first = await watchedPage();
+    await signIn(first, stack.url, "newbie@example.com");
+    await first.getByRole("heading", { name: "Set a new password" }).waitFor();
+    await first.getByLabel("Current password").fill(PASSWORD);
+    await first.getByLabel("New password", { exact: true }).fill("ein neues Passwort");
+    await first.getByLabel("Repeat the new password").fill("ein neues Passwort");
+    await first.getByRole("button", { name: "Save password" }).click();
+    await first.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
+    expect(await violations(first)).toEqual([]);
+
+    // Admins require TOTP: a user without it enrols at sign-in, with the key shown and a code from the app.
+    await db.setting.create({ data: { key: "security.requireTotp", value: true } });
+    try {
+      await makeUser(stack, "enrol@example.com", "agent", ["Support"]);
+      const enrol = await watchedPage();
+      await signIn(enrol, stack.url, "enrol@example.com");
+      await enrol.getByRole("heading", { name: "Set up two-factor authentication" }).waitFor();
+      const secret = await enrol.getByTestId("totp-secret").filter({ hasNotText: "…" }).textContent();
+      await enrol.getByLabel("6-digit code from your authenticator app").fill(await generate({ secret: secret! }));
+      await enrol.getByRole("button", { name: "Verify" }).click();
+      await enrol.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
+      expect(await violations(enrol)).toEqual([]);
+    } finally {
+      await db.setting.delete({ where: { key: "security.requireTotp" } });
+    }
+    expect(consoleErrors).toEqual([]);
   });
 });
