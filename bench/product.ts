@@ -40,7 +40,7 @@ export interface RunningProduct {
   /** The product's database, for set-up and for reading outcomes. */
   db: Db;
   sessionSecret: string;
-  /** The first admin printed in the start banner. */
+  /** The first admin printed in the start banner, with the password of its own it was given (the printed one works once). */
   admin: { email: string; password: string };
   /** Seconds from spawning `pnpm start` to its banner. */
   startSeconds: number;
@@ -111,10 +111,17 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
     throw error;
   }
   const email = /e-mail\s+(\S+)/.exec(out)?.[1];
-  const password = /password\s+(\S+)/.exec(out)?.[1];
-  if (!email || !password) {
+  const printed = /password\s+(\S+)/.exec(out)?.[1];
+  if (!email || !printed) {
     await destroy();
     throw new Error(`no first admin in the banner:\n${out}`);
+  }
+  let password: string;
+  try {
+    password = await replacePrintedPassword(`http://127.0.0.1:${port}`, email, printed);
+  } catch (error) {
+    await destroy();
+    throw error;
   }
   return {
     port,
@@ -126,4 +133,27 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
     stop,
     destroy,
   };
+}
+
+/** The printed first-admin password is good for one sign-in, which must set an own one: done here, as an admin would. */
+async function replacePrintedPassword(url: string, email: string, printed: string): Promise<string> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: printed }),
+  });
+  if (login.status !== 200) throw new Error(`first admin sign-in: ${login.status} ${await login.text()}`);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const password = randomBytes(16).toString("hex");
+  const changed = await fetch(`${url}/api/auth/password`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      cookie: login.headers.getSetCookie().join("; "),
+      "x-csrf-token": csrfToken,
+    },
+    body: JSON.stringify({ currentPassword: printed, newPassword: password }),
+  });
+  if (changed.status !== 200) throw new Error(`first admin password change: ${changed.status} ${await changed.text()}`);
+  return password;
 }

@@ -41,8 +41,12 @@ describe("docker-compose.yml", () => {
 
   it("wires the app services to the compose postgres and redis, waiting until they are healthy", () => {
     const api = compose.services.api!;
-    expect(api.environment?.DATABASE_URL).toBe("postgresql://inbox:inbox@postgres:5432/inbox");
-    expect(api.environment?.REDIS_URL).toBe("redis://redis:6379");
+    expect(api.environment?.DATABASE_URL).toBe(
+      "postgresql://inbox:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD (openssl rand -hex 32)}@postgres:5432/inbox",
+    );
+    expect(api.environment?.REDIS_URL).toBe(
+      "redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD (openssl rand -hex 32)}@redis:6379",
+    );
     expect(api.depends_on).toEqual({
       postgres: { condition: "service_healthy" },
       redis: { condition: "service_healthy" },
@@ -52,11 +56,26 @@ describe("docker-compose.yml", () => {
     expect(api.environment?.SESSION_SECRET).toMatch(/\$\{SESSION_SECRET:\?/);
   });
 
+  it("has no fixed database password, a Redis password, and the api on loopback only behind the proxy", () => {
+    const required = /^\$\{[A-Z_]+:\?[^}]+\}$/;
+    expect(compose.services.postgres?.environment?.POSTGRES_PASSWORD).toMatch(required);
+    const redisCommand = compose.services.redis?.command ?? [];
+    expect(redisCommand[redisCommand.indexOf("--requirepass") + 1]).toMatch(required);
+    expect(compose.services.redis?.environment?.REDISCLI_AUTH).toMatch(required);
+    const api = compose.services.api! as Service & { ports?: string[] };
+    expect(api.ports).toEqual(["127.0.0.1:3000:3000"]);
+    for (const name of ["ENCRYPTION_KEY", "SESSION_SECRET"]) expect(api.environment?.[name]).toMatch(required);
+    expect(api.environment?.TRUST_PROXY).toBe("${TRUST_PROXY:-1}");
+    for (const service of Object.values(compose.services) as (Service & { ports?: string[] })[]) {
+      for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
   it("passes every setting of .env.example that the app reads", () => {
     const documented = [...envExample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
     const passed = Object.keys(compose.services.api!.environment!);
     // Simulator settings: compose runs against Meta, never the simulator.
-    const composeManaged = ["SIMULATOR_PORT", "SIMULATOR_WEBHOOK_URL"];
+    const composeManaged = ["SIMULATOR_PORT", "SIMULATOR_WEBHOOK_URL", "POSTGRES_PASSWORD", "REDIS_PASSWORD"];
     for (const name of documented) if (!composeManaged.includes(name)) expect(passed).toContain(name);
   });
 });

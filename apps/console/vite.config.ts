@@ -7,5 +7,5 @@ export default defineConfig({
     port: 5173,
     proxy: { "/api": { target: "http://127.0.0.1:3000", ws: true }, "/healthz": "http://127.0.0.1:3000" },
   },
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 400 },
+  build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 400 },
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from "fastify";
 import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -15,7 +16,7 @@ import type { ApiDeps, ApiInfra, App } from "./types";
 import { registerErrorHandler } from "./plugins/error-handler";
 import { registerMetrics } from "./plugins/metrics";
 import { registerConsole } from "./plugins/console-static";
-import { registerAuth } from "./plugins/auth";
+import { registerAuth, requireRole } from "./plugins/auth";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { conversationRoutes } from "./routes/conversations";
@@ -35,6 +36,13 @@ import { absenceRoutes } from "./routes/absences";
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
+/** TRUST_PROXY as Fastify takes it: a hop count as "the first n hops", addresses/ranges as they are. */
+function trustProxyOf(
+  setting: false | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === "number" ? (_address, hop) => hop < setting : setting;
+}
+
 /**
  * Builds the api without listening: its services (the composition root, closed with the app), plugins for external
  * concerns, then routes. Tests use app.inject().
@@ -50,7 +58,9 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
       return typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: true,
+    // request.ip feeds rate limits, sign-in waits, sessions and the audit log: believe X-Forwarded-For only from
+    // the configured proxies (TRUST_PROXY, off by default), never from any client.
+    trustProxy: trustProxyOf(infra.env.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
 
   const deps: ApiDeps = { ...infra, ...(await createApiServices(infra)) };
@@ -63,23 +73,11 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   registerErrorHandler(app, { onRefusal: (code) => deps.metrics.sendRefusals.inc({ code }) });
   await registerMetrics(app, deps);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: "WhatsApp Inbox API",
-        version: "1.0.0",
-        description:
-          "The agent console's JSON API. Authenticate with POST /api/auth/login; the session cookie does the rest.",
-      },
-      components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "inbox_session" } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await registerSecurityHeaders(app, deps);
   await app.register(fastifyCookie, { secret: deps.env.SESSION_SECRET });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-
   await registerAuth(app, deps);
+  await registerApiDocs(app, deps);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps));
@@ -97,6 +95,78 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   await app.register(availabilityRoutes(deps));
   await app.register(absenceRoutes(deps));
 
-  await registerConsole(app, deps.consoleDir);
+  await registerConsole(app, deps.consoleDir, { serveSourceMaps: deps.env.NODE_ENV !== "production" });
   return app;
+}
+
+/**
+ * Security headers on every answer (helmet): a CSP without inline script (the console is built to need none),
+ * frame-ancestors none, nosniff, Referrer-Policy same-origin, HSTS when PUBLIC_URL is https.
+ */
+async function registerSecurityHeaders(app: App, deps: ApiDeps): Promise<void> {
+  const publicUrl = new URL(deps.env.PUBLIC_URL);
+  const isHttps = publicUrl.protocol === "https:";
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:"],
+        fontSrc: ["'self'", "data:"],
+        // 'self' covers same-origin websockets in current browsers; the explicit origin helps older ones.
+        connectSrc: ["'self'", `${isHttps ? "wss" : "ws"}://${publicUrl.host}`],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(isHttps ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: isHttps ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    referrerPolicy: { policy: "same-origin" },
+    frameguard: { action: "deny" },
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: "same-origin" },
+  });
+}
+
+/**
+ * OpenAPI at /api/docs (CONTRACT): open in development, for signed-in admins in production (API_DOCS=admin), or not
+ * served at all (API_DOCS=off). The description is still built from the routes' schemas in every mode.
+ */
+async function registerApiDocs(app: App, deps: ApiDeps): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "WhatsApp Inbox API",
+        version: "1.0.0",
+        description:
+          "The agent console's JSON API. Authenticate with POST /api/auth/login; the session cookie does the rest.",
+      },
+      components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "inbox_session" } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  if (deps.env.API_DOCS === "off") return;
+  const adminOnly = requireRole("admin");
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/api/docs",
+    // Swagger UI's page carries its own CSP (hashes of its inline bits) instead of the console's.
+    staticCSP: true,
+    ...(deps.env.API_DOCS === "admin"
+      ? {
+          uiHooks: {
+            onRequest: (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+              app.authenticate
+                .call(app, request, reply)
+                .then(() => adminOnly.call(app, request, reply))
+                .then(() => done(), done);
+            },
+          },
+        }
+      : {}),
+  });
 }

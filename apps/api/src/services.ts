@@ -6,7 +6,9 @@ import {
   createLiveChangeBatcher,
   createLivePublisher,
   createMediaStore,
+  createSecretBox,
   createVisitorTokenSigner,
+  sessionPolicyOf,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
@@ -28,7 +30,8 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
   const metrics = new Metrics("api");
   // Parts of signed deliveries waiting for an admin (or `pnpm inbox webhooks reprocess`), counted at each scrape.
   metrics.observeQuarantine(() => countQuarantinedDeliveries(db));
-  const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log, metrics });
+  const sessionPolicy = sessionPolicyOf(infra.env);
+  const liveHub = await createLiveHub({ db, redis, prefix: queues.prefix, publisher, log, metrics, sessionPolicy });
   // Customer messages of phone-only senders commit on the plain pg pool (a few raw statements, no Prisma cost);
   // two transactions in flight at most, a second only for a batch worth overlapping.
   const deliveries = createDeliveryBatcher(
@@ -43,6 +46,8 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
     liveHub,
     media: createMediaStore(infra.env),
     graph: new GraphClient({ baseUrl: infra.env.GRAPH_API_URL, accessToken: infra.env.WHATSAPP_ACCESS_TOKEN ?? "" }),
+    secrets: createSecretBox(infra.env),
+    sessionPolicy,
     metrics,
     deliveries,
     visitorTokens: createVisitorTokenSigner(infra.env.SESSION_SECRET),

@@ -2,7 +2,14 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fasti
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Env } from "@inbox/config";
-import type { DeliveryBatcher, LiveChangeBatcher, MediaStore, VisitorTokenSigner } from "@inbox/core";
+import type {
+  DeliveryBatcher,
+  LiveChangeBatcher,
+  MediaStore,
+  SecretBox,
+  SessionPolicy,
+  VisitorTokenSigner,
+} from "@inbox/core";
 import type { Db, PgPool } from "@inbox/db";
 import type { JobQueues } from "@inbox/jobs";
 import type { Metrics } from "@inbox/metrics";
@@ -47,6 +54,10 @@ export interface ApiServices {
   media: MediaStore;
   /** Graph API client for what admins read from Meta (each number's local-storage setting). */
   graph: GraphClient;
+  /** Encrypts and decrypts secrets stored in the database (TOTP secrets) with ENCRYPTION_KEY. */
+  secrets: SecretBox;
+  /** How long sessions live: idle and absolute lifetime (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE). */
+  sessionPolicy: SessionPolicy;
   /** This process's Prometheus series (served at /metrics when METRICS_TOKEN is set). */
   metrics: Metrics;
   /** The webhook receiver's group commit (channel directory, keyword cache, fast path on `pgPool`). */

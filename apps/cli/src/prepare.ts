@@ -50,7 +50,7 @@ export async function prepareProduct(env: Env, log: Logger, { withApi }: { withA
       displayNumber: env.WHATSAPP_DISPLAY_NUMBER,
       dataRegion: env.DATA_REGION,
     });
-    const admin = withApi ? await ensureFirstAdmin(db) : null;
+    const admin = withApi ? await ensureFirstAdmin(db, env.FIRST_ADMIN_EMAIL) : null;
     return { channel, admin };
   } finally {
     await db.$disconnect();

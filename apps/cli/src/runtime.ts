@@ -1,6 +1,7 @@
 import { createDb, describeDatabaseError, ensureDatabase, pingDatabase, redactUrl, type Db } from "@inbox/db";
 import { applyMigrations } from "@inbox/db/migrate";
 import { EnvError, parseEnv, type Env } from "@inbox/config";
+import { createSecretBox, encryptStoredSecrets } from "@inbox/core";
 import { createRedis, JobQueues, redisOptionsFor } from "@inbox/jobs";
 import type { Redis } from "ioredis";
 import { StartupError } from "./startup-error";
@@ -16,14 +17,44 @@ export function loadEnv(): Env {
   }
 }
 
+/** Applies pending migrations, then brings stored secrets to the current ENCRYPTION_KEY (see secureStoredSecrets). */
 export async function migrateDatabase(env: Env): Promise<string[]> {
+  let applied: string[];
   try {
     // Migrations hold a session-level advisory lock: through PgBouncer in transaction mode they need a direct URL.
     const url = env.DATABASE_DIRECT_URL ?? env.DATABASE_URL;
     await ensureDatabase(url);
-    return await applyMigrations(url);
+    applied = await applyMigrations(url);
   } catch (error) {
     throw new StartupError(describeDatabaseError(error, env.DATABASE_DIRECT_URL ?? env.DATABASE_URL));
+  }
+  await secureStoredSecrets(env);
+  return applied;
+}
+
+/**
+ * The data step of the migrations that SQL cannot do (the key is in the environment): encrypts secrets stored in plain
+ * text and re-encrypts those of a former key (ENCRYPTION_KEY_PREVIOUS) — the rotation step. Refuses to go on when a
+ * stored secret was written with a key that is not configured.
+ */
+async function secureStoredSecrets(env: Env): Promise<void> {
+  const db = createDb(env.DATABASE_URL);
+  try {
+    const box = createSecretBox(env);
+    const report = await encryptStoredSecrets(db, box);
+    if (report.encrypted || report.reencrypted) {
+      console.log(
+        `Stored secrets: ${report.encrypted} encrypted, ${report.reencrypted} re-encrypted with key ${box.keyId}.`,
+      );
+    }
+    if (report.unreadableKeyIds.length) {
+      throw new StartupError(
+        `Some stored secrets were encrypted with a key that is not configured (key id ${report.unreadableKeyIds.join(", ")}). ` +
+          "Set that key as ENCRYPTION_KEY_PREVIOUS (or ENCRYPTION_KEY); see docs/security.md, key rotation.",
+      );
+    }
+  } finally {
+    await db.$disconnect();
   }
 }
 

@@ -96,13 +96,25 @@ describe("pnpm start", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "admin@inbox.local", password }),
     });
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    expect(login.status).toBe(200);
+    // The printed password is good for this one sign-in: the admin sets their own first (a new session token).
+    const changed = await fetch(`${api}/api/auth/password`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        cookie: login.headers.getSetCookie().join("; "),
+        "x-csrf-token": ((await login.json()) as { csrfToken: string }).csrfToken,
+      },
+      body: JSON.stringify({ currentPassword: password, newPassword: "a password of my own" }),
+    });
+    expect(changed.status).toBe(200);
+    const { csrfToken } = (await changed.json()) as { csrfToken: string };
     const conversation = await t.db.conversation.findFirstOrThrow();
     const reply = await fetch(`${api}/api/conversations/${conversation.id}/messages`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
-        cookie: login.headers.getSetCookie().join("; "),
+        cookie: changed.headers.getSetCookie().join("; "),
         "x-csrf-token": csrfToken,
       },
       body: JSON.stringify({ type: "text", text: "Guten Tag", clientId: "reply-1" }),

@@ -80,7 +80,7 @@ export async function startFullStack(): Promise<FullStack> {
       displayNumber: env.WHATSAPP_DISPLAY_NUMBER,
       dataRegion: env.DATA_REGION,
     });
-    const admin = await ensureFirstAdmin(t.db);
+    const admin = await ensureFirstAdmin(t.db, env.FIRST_ADMIN_EMAIL);
     if (!admin) throw new Error("a fresh database must get a first admin");
 
     const queues = new JobQueues(redis, prefix);

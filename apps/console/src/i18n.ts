@@ -22,7 +22,8 @@ const en = {
   },
   password: {
     title: "Set a new password",
-    forced: "Your administrator reset your password. Choose your own before you continue.",
+    forced:
+      "Your password was set by someone else (your administrator, or the installation). Choose your own before you continue.",
     current: "Current password",
     new: "New password",
     repeat: "Repeat the new password",
@@ -47,7 +48,9 @@ const en = {
     enrollHelp:
       "Your administrator requires two-factor authentication. Add this key to your authenticator app, then enter the code.",
     secret: "Key",
-    failed: "Sign-in failed: e-mail or password is wrong.",
+    failed:
+      "Sign-in failed: e-mail or password is wrong. After several failed attempts, sign-in pauses for a few minutes.",
+    sessionEnded: "Too many wrong codes: this sign-in has ended. Sign in again.",
     locked: "Too many attempts. Try again later.",
     badCode: "The code is not valid.",
   },
@@ -198,6 +201,8 @@ const en = {
     category: "Category",
     language: "Language",
     requireTotp: "Require two-factor authentication for everyone",
+    leadsSeeTeamless: "Team leads also see conversations without a team",
+    ownTotpFirst: "Turn on two-factor authentication for your own account first; otherwise this would sign you out.",
     password: "Password",
     done: "Saved.",
   },
@@ -224,7 +229,8 @@ const de: typeof en = {
   },
   password: {
     title: "Neues Passwort festlegen",
-    forced: "Ihre Administration hat Ihr Passwort zurückgesetzt. Legen Sie ein eigenes fest, bevor Sie weiterarbeiten.",
+    forced:
+      "Ihr Passwort wurde von jemand anderem festgelegt (Ihrer Administration oder bei der Installation). Legen Sie ein eigenes fest, bevor Sie weiterarbeiten.",
     current: "Aktuelles Passwort",
     new: "Neues Passwort",
     repeat: "Neues Passwort wiederholen",
@@ -249,7 +255,9 @@ const de: typeof en = {
     enrollHelp:
       "Ihre Administration verlangt Zwei-Faktor-Authentifizierung. Fügen Sie diesen Schlüssel Ihrer Authenticator-App hinzu und geben Sie den Code ein.",
     secret: "Schlüssel",
-    failed: "Anmeldung fehlgeschlagen: E-Mail oder Passwort ist falsch.",
+    failed:
+      "Anmeldung fehlgeschlagen: E-Mail oder Passwort ist falsch. Nach mehreren Fehlversuchen pausiert die Anmeldung einige Minuten.",
+    sessionEnded: "Zu viele falsche Codes: Diese Anmeldung wurde beendet. Bitte melden Sie sich erneut an.",
     locked: "Zu viele Versuche. Bitte später erneut versuchen.",
     badCode: "Der Code ist ungültig.",
   },
@@ -400,6 +408,9 @@ const de: typeof en = {
     category: "Kategorie",
     language: "Sprache",
     requireTotp: "Zwei-Faktor-Authentifizierung für alle verlangen",
+    leadsSeeTeamless: "Teamleitungen sehen auch Unterhaltungen ohne Team",
+    ownTotpFirst:
+      "Aktivieren Sie zuerst die Zwei-Faktor-Authentifizierung für Ihr eigenes Konto, sonst würden Sie abgemeldet.",
     password: "Passwort",
     done: "Gespeichert.",
   },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { DEV_ENCRYPTION_KEY, EnvError, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("applies the contract's defaults and simulator mode without Meta credentials", () => {
@@ -51,6 +51,79 @@ describe("parseEnv", () => {
   it("refuses production without a session secret and Meta mode without its secrets", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET is required in production/);
     expect(() => parseEnv({ WHATSAPP_ACCESS_TOKEN: "EAAB" })).toThrow(/WHATSAPP_APP_SECRET is required/);
+  });
+
+  const meta = {
+    WHATSAPP_ACCESS_TOKEN: "EAAB",
+    WHATSAPP_APP_SECRET: "app-secret",
+    WHATSAPP_VERIFY_TOKEN: "verify",
+    WHATSAPP_PHONE_NUMBER_ID: "123",
+  };
+  const production = {
+    ...meta,
+    NODE_ENV: "production",
+    SESSION_SECRET: "s".repeat(32),
+    ENCRYPTION_KEY: "k".repeat(64),
+  };
+
+  it("refuses simulator mode in production: the simulator could mint signed webhooks", () => {
+    expect(() => parseEnv({ ...production, WHATSAPP_ACCESS_TOKEN: "" })).toThrow(
+      /WHATSAPP_ACCESS_TOKEN is required in production/,
+    );
+    expect(parseEnv(production).isSimulatorMode).toBe(false);
+  });
+
+  it("requires its own encryption key in production; development uses the fixed public one", () => {
+    expect(() => parseEnv({ ...production, ENCRYPTION_KEY: "" })).toThrow(/ENCRYPTION_KEY is required in production/);
+    expect(() => parseEnv({ ...production, ENCRYPTION_KEY: DEV_ENCRYPTION_KEY })).toThrow(
+      /ENCRYPTION_KEY must not be the public development key/,
+    );
+    expect(() => parseEnv({ ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY must be at least 32 characters/);
+    expect(parseEnv({}).ENCRYPTION_KEY).toBe(DEV_ENCRYPTION_KEY);
+    expect(
+      parseEnv({ ENCRYPTION_KEY_PREVIOUS: ` ${"a".repeat(32)} , ${"b".repeat(40)}` }).ENCRYPTION_KEY_PREVIOUS,
+    ).toEqual(["a".repeat(32), "b".repeat(40)]);
+    expect(() => parseEnv({ ENCRYPTION_KEY_PREVIOUS: "old" })).toThrow(/ENCRYPTION_KEY_PREVIOUS/);
+  });
+
+  it("trusts no proxy by default, and never every proxy", () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: "127.0.0.1, 10.0.0.0/8,loopback,::1" }).TRUST_PROXY).toEqual([
+      "127.0.0.1",
+      "10.0.0.0/8",
+      "loopback",
+      "::1",
+    ]);
+    expect(() => parseEnv({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY must not be true/);
+    expect(() => parseEnv({ TRUST_PROXY: "proxy.local,10.0.0.0/33" })).toThrow(
+      /TRUST_PROXY must be false, a hop count, or IP addresses \/ CIDR ranges \(not proxy.local, 10.0.0.0\/33\)/,
+    );
+  });
+
+  it("reads session lifetimes as durations, idle within the absolute one", () => {
+    const env = parseEnv({});
+    expect(env.SESSION_IDLE_TIMEOUT).toBe(12 * 3_600_000);
+    expect(env.SESSION_MAX_AGE).toBe(7 * 86_400_000);
+    expect(parseEnv({ SESSION_IDLE_TIMEOUT: "30m", SESSION_MAX_AGE: "10h" })).toMatchObject({
+      SESSION_IDLE_TIMEOUT: 30 * 60_000,
+      SESSION_MAX_AGE: 10 * 3_600_000,
+    });
+    expect(() => parseEnv({ SESSION_IDLE_TIMEOUT: "12 hours" })).toThrow(
+      /SESSION_IDLE_TIMEOUT must be a duration such as 30m, 12h or 7d/,
+    );
+    expect(() => parseEnv({ SESSION_IDLE_TIMEOUT: "1m" })).toThrow(/SESSION_IDLE_TIMEOUT must be at least 5m/);
+    expect(() => parseEnv({ SESSION_IDLE_TIMEOUT: "2d", SESSION_MAX_AGE: "1d" })).toThrow(
+      /SESSION_IDLE_TIMEOUT must not be longer than SESSION_MAX_AGE/,
+    );
+  });
+
+  it("keeps the API docs public in development and for admins in production, unless told otherwise", () => {
+    expect(parseEnv({}).API_DOCS).toBe("public");
+    expect(parseEnv(production).API_DOCS).toBe("admin");
+    expect(parseEnv({ ...production, API_DOCS: "off" }).API_DOCS).toBe("off");
+    expect(parseEnv({ FIRST_ADMIN_EMAIL: "Chef@Firma.de" }).FIRST_ADMIN_EMAIL).toBe("chef@firma.de");
+    expect(() => parseEnv({ FIRST_ADMIN_EMAIL: "chef" })).toThrow(/FIRST_ADMIN_EMAIL must be an e-mail address/);
   });
 
   it("names every S3 setting that MEDIA_STORE=s3 needs, and parses the path-style flag", () => {

@@ -1,11 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Defaults from the operator contract; every variable is documented in .env.example. */
 export const DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:5432/inbox";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export const DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0";
+export const DEFAULT_FIRST_ADMIN_EMAIL = "admin@inbox.local";
+/**
+ * Encrypts stored secrets (TOTP secrets) when ENCRYPTION_KEY is unset outside production. It is public, so it protects
+ * nothing; it is fixed (not generated per start) so that secrets stored in development survive a restart and every
+ * process of one installation reads them. Production refuses to start without a key of its own.
+ */
+export const DEV_ENCRYPTION_KEY = "development-only-encryption-key-it-is-public-never-use-it";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -24,6 +32,62 @@ const urlWithProtocols = (protocols: string[], example: string) =>
       },
       { message: `must be a ${protocols.join(" or ")} URL, e.g. ${example}` },
     );
+
+/** "90m", "12h", "7d" → milliseconds. */
+const DURATION_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const duration = (fallback: string, min: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^(\d+)\s*([mhd])$/.exec(value);
+      const ms = match ? Number(match[1]) * DURATION_UNITS[match[2] as keyof typeof DURATION_UNITS] : NaN;
+      const minMs = Number(min.slice(0, -1)) * DURATION_UNITS[min.slice(-1) as keyof typeof DURATION_UNITS];
+      if (!match) ctx.addIssue({ code: "custom", message: "must be a duration such as 30m, 12h or 7d" });
+      else if (ms < minMs) ctx.addIssue({ code: "custom", message: `must be at least ${min}` });
+      return ms;
+    });
+
+const PROXY_KEYWORDS = ["loopback", "linklocal", "uniquelocal"];
+/**
+ * Which proxies may set X-Forwarded-For: off (the default: request.ip is the connection's address), a hop count, or
+ * the proxies' addresses/CIDR ranges. Never "true": trusting every hop lets any client choose its IP.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default("false")
+  .transform((value, ctx): false | number | string[] => {
+    const lower = value.toLowerCase();
+    if (lower === "false" || lower === "off" || lower === "0") return false;
+    if (lower === "true") {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "must not be true (any client could then choose its IP): give the number of proxies in front of the api " +
+          "(e.g. 1) or their addresses (e.g. 127.0.0.1,10.0.0.0/8)",
+      });
+      return false;
+    }
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(",").map((entry) => entry.trim());
+    const bad = entries.filter((entry) => {
+      if (PROXY_KEYWORDS.includes(entry)) return false;
+      const [address, bits, extra] = entry.split("/");
+      if (extra !== undefined || !address || !isIP(address)) return true;
+      return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+    });
+    if (bad.length) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be false, a hop count, or IP addresses / CIDR ranges (not ${bad.join(", ")})`,
+      });
+    }
+    return entries;
+  });
+
+const encryptionKey = z.string().min(32, "must be at least 32 characters (generate one with: openssl rand -hex 32)");
 
 const port = z.coerce
   .number({ message: "must be a number" })
@@ -82,6 +146,45 @@ export const EnvSchema = z
     SESSION_SECRET: z.preprocess(
       emptyAsUndefined,
       z.string().min(32, "must be at least 32 characters (generate one with: openssl rand -hex 32)").optional(),
+    ),
+    /** Proxies whose X-Forwarded-For is believed (see trustProxy above). */
+    TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxy),
+    /** A session ends after this long without a request… */
+    SESSION_IDLE_TIMEOUT: z.preprocess(emptyAsUndefined, duration("12h", "5m")),
+    /** …and this long after the sign-in, however active it is. */
+    SESSION_MAX_AGE: z.preprocess(emptyAsUndefined, duration("7d", "1h")),
+    /** Encrypts secrets stored in the database (AES-256-GCM); see docs/security.md for rotation. */
+    ENCRYPTION_KEY: z.preprocess(emptyAsUndefined, encryptionKey.optional()),
+    /** Former keys, comma-separated: still decrypt, never encrypt (the next start or `pnpm inbox migrate` re-encrypts with ENCRYPTION_KEY). */
+    ENCRYPTION_KEY_PREVIOUS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .optional()
+        .transform((v) =>
+          (v ?? "")
+            .split(",")
+            .map((k) => k.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(encryptionKey)),
+    ),
+    /** E-mail of the admin created on a fresh installation. */
+    FIRST_ADMIN_EMAIL: z.preprocess(
+      emptyAsUndefined,
+      z.email("must be an e-mail address").toLowerCase().default(DEFAULT_FIRST_ADMIN_EMAIL),
+    ),
+    /** Who may read the OpenAPI description at /api/docs: everyone, signed-in admins, or nobody. */
+    API_DOCS: z.preprocess(emptyAsUndefined, z.enum(["public", "admin", "off"]).optional()),
+    /** Open live-update websockets one user may hold on one api process (tabs, devices). */
+    LIVE_MAX_SOCKETS_PER_USER: z.preprocess(
+      emptyAsUndefined,
+      z.coerce
+        .number({ message: "must be a number" })
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(1_000, "must be at most 1000")
+        .default(10),
     ),
     WHATSAPP_APP_SECRET: optionalString,
     WHATSAPP_VERIFY_TOKEN: optionalString,
@@ -163,6 +266,33 @@ export const EnvSchema = z
         message: "is required in production (generate one with: openssl rand -hex 32)",
       });
     }
+    if (env.NODE_ENV === "production" && !env.ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ENCRYPTION_KEY"],
+        message: "is required in production (generate one with: openssl rand -hex 32 and keep it with your backups)",
+      });
+    }
+    if (env.NODE_ENV === "production" && env.ENCRYPTION_KEY === DEV_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY"], message: "must not be the public development key" });
+    }
+    if (env.NODE_ENV === "production" && !env.WHATSAPP_ACCESS_TOKEN) {
+      // The simulator's control API can mint correctly signed webhooks: never in production.
+      ctx.addIssue({
+        code: "custom",
+        path: ["WHATSAPP_ACCESS_TOKEN"],
+        message:
+          "is required in production: without it the Cloud API simulator would stand in for Meta " +
+          "(use NODE_ENV=development to try the product with the simulator)",
+      });
+    }
+    if (env.SESSION_IDLE_TIMEOUT > env.SESSION_MAX_AGE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_IDLE_TIMEOUT"],
+        message: "must not be longer than SESSION_MAX_AGE",
+      });
+    }
     if (env.MEDIA_STORE === "s3") {
       for (const key of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when MEDIA_STORE=s3" });
@@ -185,6 +315,8 @@ export type RawEnv = z.infer<typeof EnvSchema>;
 
 export interface Env extends RawEnv {
   SESSION_SECRET: string;
+  ENCRYPTION_KEY: string;
+  API_DOCS: "public" | "admin" | "off";
   /** True when no Meta access token is configured: the Cloud API simulator stands in for Meta. */
   isSimulatorMode: boolean;
 }
@@ -237,6 +369,8 @@ export function parseEnv(given: Record<string, string | undefined> = process.env
   return {
     ...env,
     SESSION_SECRET: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
+    API_DOCS: env.API_DOCS ?? (env.NODE_ENV === "production" ? "admin" : "public"),
     WHATSAPP_APP_SECRET: env.WHATSAPP_APP_SECRET ?? (isSimulatorMode ? dev("app-secret") : undefined),
     WHATSAPP_VERIFY_TOKEN: env.WHATSAPP_VERIFY_TOKEN ?? (isSimulatorMode ? dev("verify-token") : undefined),
     WHATSAPP_ACCESS_TOKEN: env.WHATSAPP_ACCESS_TOKEN ?? dev("access-token"),

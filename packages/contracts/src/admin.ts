@@ -85,4 +85,12 @@ export const ChannelDtoSchema = z.object({
 });
 export type ChannelDto = z.infer<typeof ChannelDtoSchema>;
 
-export const SecuritySettingsSchema = z.object({ requireTotp: z.boolean() });
+export const SecuritySettingsSchema = z.object({
+  /** Everyone must use a second factor; switching it on ends the sessions of users without one. */
+  requireTotp: z.boolean(),
+  /** Leads also see conversations no team owns (off: leads see their teams, CONTRACT "Roles"). */
+  leadsSeeTeamlessConversations: z.boolean(),
+});
+export type SecuritySettings = z.infer<typeof SecuritySettingsSchema>;
+/** PUT body: the settings to change (others stay). */
+export const SecuritySettingsBodySchema = SecuritySettingsSchema.partial();

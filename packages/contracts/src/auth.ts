@@ -42,19 +42,29 @@ export const SessionDtoSchema = z.object({
 });
 export type SessionDto = z.infer<typeof SessionDtoSchema>;
 
+/** The 6 digits from the authenticator app, or (sign-in only) one of the recovery codes, e.g. "k7m2p-q9x4t". */
 export const TotpCodeBodySchema = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^\d{6}$/, "must be 6 digits"),
+    .regex(/^(\d{6}|[a-z0-9]{5}-?[a-z0-9]{5})$/i, "must be 6 digits or a recovery code"),
 });
-export const TotpEnrollmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
+/**
+ * POST /api/auth/totp/enroll. `password` is required when the session is already signed in (enrolling from the
+ * settings); the sign-in that must enrol right away (totpEnrollmentRequired) has just checked it.
+ */
+export const TotpEnrollBodySchema = z.object({ password: z.string().min(1).max(1000).optional() }).nullish();
+/** The new secret: show `qrCodeDataUrl` (a PNG data: URL for an <img>) and `secret` for manual entry. */
+export const TotpEnrollmentSchema = z.object({ secret: z.string(), otpauthUri: z.string(), qrCodeDataUrl: z.string() });
+/** Answer of POST /api/auth/totp/confirm: the session (now verified) and the recovery codes, shown only this once. */
+export const TotpConfirmationSchema = SessionDtoSchema.extend({ recoveryCodes: z.array(z.string()) });
+export const RecoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
+export const RecoveryCodesStatusSchema = z.object({ remaining: z.number().int() });
+export const PasswordConfirmBodySchema = z.object({ password: z.string().min(1).max(1000) });
 export const ChangePasswordBodySchema = z.object({
   currentPassword: z.string().min(1).max(1000),
   newPassword: PasswordSchema,
 });
-
-export const TotpDisableBodySchema = z.object({ password: z.string().min(1) });
 
 export const CSRF_HEADER = "x-csrf-token";
 export const SESSION_COOKIE = "inbox_session";

@@ -18,10 +18,26 @@ export { logIn } from "./auth/log-in";
 export { logOut } from "./auth/log-out";
 export { findSession, type ActiveSession } from "./auth/find-session";
 export type { SessionUser } from "./auth/session-user";
-export { MAX_FAILED_LOGINS } from "./auth/session-token";
-export { isTotpRequired } from "./auth/read-security-settings";
-export { beginTotpEnrollment, confirmTotpEnrollment, disableTotp, verifySessionTotp } from "./auth/totp";
+export { MAX_SESSION_FAILED_CHECKS, sessionPolicyOf, type SessionPolicy } from "./auth/session-token";
+export type { RotatedSession } from "./auth/session-checks";
+export { LOGIN_FREE_ATTEMPTS, sweepLoginThrottles } from "./auth/login-throttle";
+export { sweepExpiredSessions } from "./auth/sweep-expired-sessions";
+export { isTotpRequired, readSecuritySettings } from "./auth/read-security-settings";
+export {
+  beginTotpEnrollment,
+  confirmTotpEnrollment,
+  countRecoveryCodes,
+  disableTotp,
+  regenerateRecoveryCodes,
+  resetUserTotp,
+  TOTP_FREE_FAILURES,
+  verifySessionTotp,
+} from "./auth/totp";
 export { changeOwnPassword } from "./auth/change-password";
+
+// Secrets stored in the database (encrypted with ENCRYPTION_KEY)
+export { createSecretBox, type SecretBox } from "./secrets/secret-box";
+export { encryptStoredSecrets } from "./secrets/encrypt-stored-secrets";
 
 // Administration
 export { createUserAccount, listActiveUsers, listUsers, resetUserPassword, updateUser } from "./admin/manage-users";
@@ -35,7 +51,7 @@ export {
   listTeams,
   saveLabel,
   saveQuickReply,
-  setTotpRequired,
+  updateSecuritySettings,
 } from "./admin/manage-catalog";
 
 // Channels

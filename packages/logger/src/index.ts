@@ -30,6 +30,20 @@ export const REDACT_PATHS = [
   "*.email",
 ];
 
+/**
+ * How a request appears in logs: method and path, never the query string — it can carry the webhook's verify token
+ * (`hub.verify_token`) and search terms with names and phone numbers (`q`).
+ */
+export function serializeRequest(req: { method?: string; url?: string; ip?: string }): Record<string, unknown> {
+  const url = typeof req.url === "string" ? req.url : "";
+  const query = url.indexOf("?");
+  return {
+    method: req.method,
+    url: query === -1 ? url : `${url.slice(0, query)}?[redacted]`,
+    ...(req.ip ? { remoteAddress: req.ip } : {}),
+  };
+}
+
 export interface CreateLoggerOptions {
   name: string;
   level?: string;
@@ -45,6 +59,7 @@ export function createLogger({ name, level = "info", pretty, destination }: Crea
     level,
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     base: { service: name },
+    serializers: { req: serializeRequest },
   };
   if (destination) return pino(options, destination);
   const usePretty = pretty ?? process.stdout.isTTY;

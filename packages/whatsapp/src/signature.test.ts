@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signPayload, verifySignature } from "./signature";
+import { matchesVerifyToken, signPayload, verifySignature } from "./signature";
 
 // Test vector from Meta's official Node SDK (github.com/WhatsApp/WhatsApp-Nodejs-SDK src/__tests__/utils.test.ts).
 const VECTOR = "sha256=0c61947b610d4f45e65f3d680e26027121ec2413e77598bcb6cfc6e0d9888221";
@@ -26,5 +26,17 @@ describe("X-Hub-Signature-256", () => {
   it("signs unicode bodies over their UTF-8 bytes", () => {
     const body = JSON.stringify({ text: "äöü 😀 مرحبا" });
     expect(verifySignature(Buffer.from(body, "utf8"), signPayload(body, "s"), "s")).toBe(true);
+  });
+});
+
+describe("hub.verify_token", () => {
+  it("matches only the exact configured token; nothing matches an unset one", () => {
+    expect(matchesVerifyToken("geheim-123", "geheim-123")).toBe(true);
+    expect(matchesVerifyToken("geheim-12", "geheim-123")).toBe(false);
+    expect(matchesVerifyToken("geheim-1234", "geheim-123")).toBe(false);
+    expect(matchesVerifyToken("GEHEIM-123", "geheim-123")).toBe(false);
+    expect(matchesVerifyToken(undefined, "geheim-123")).toBe(false);
+    expect(matchesVerifyToken("", "")).toBe(false);
+    expect(matchesVerifyToken("x", undefined)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export const SIGNATURE_HEADER = "x-hub-signature-256";
 
@@ -21,4 +21,14 @@ export function verifySignature(
   const given = Buffer.from(header.trim().toLowerCase(), "utf8");
   if (given.length !== expected.length) return false;
   return timingSafeEqual(given, expected);
+}
+
+/**
+ * The webhook handshake's `hub.verify_token` against the configured one, in constant time: both are hashed first, so
+ * neither the content nor the length of the secret shows in the time the answer takes.
+ */
+export function matchesVerifyToken(presented: string | undefined | null, expected: string | undefined | null): boolean {
+  if (typeof presented !== "string" || !expected) return false;
+  const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+  return timingSafeEqual(digest(presented), digest(expected));
 }

@@ -8,6 +8,7 @@ import {
   PRESENCE_HEARTBEAT_MS,
   subscribeLiveEvents,
   type LivePublisher,
+  type SessionPolicy,
   type SessionUser,
 } from "@inbox/core";
 import type { Db } from "@inbox/db";
@@ -43,6 +44,8 @@ interface LiveConnection {
 export interface LiveHub {
   /** Takes a new console socket: catch-up, then every live event its user may see. */
   connect(connection: LiveConnection): void;
+  /** Sockets `userId` has open on this instance (LIVE_MAX_SOCKETS_PER_USER caps them). */
+  socketsOf(userId: string): number;
   /** Users with a console open on any api instance. */
   online(): Promise<string[]>;
   /** Ends the subscription and the heartbeat (the sockets close with the server). */
@@ -77,8 +80,9 @@ export async function createLiveHub(deps: {
   publisher: LivePublisher;
   log: Logger;
   metrics: Metrics;
+  sessionPolicy: SessionPolicy;
 }): Promise<LiveHub> {
-  const { db, redis, prefix, publisher, log, metrics } = deps;
+  const { db, redis, prefix, publisher, log, metrics, sessionPolicy } = deps;
   const clients = new Set<Client>();
   const backlog = createLiveBacklog(redis, prefix);
   const presence = createPresence(redis, prefix);
@@ -163,7 +167,9 @@ export async function createLiveHub(deps: {
       clients.add(client);
       metrics.websocketConnections.inc();
       const recheck = setInterval(() => {
-        void (sessionToken ? findSession(db, sessionToken) : Promise.resolve(null)).then(
+        // A background check, not activity: an open but idle tab must not keep the session alive.
+        const check = sessionToken ? findSession(db, sessionToken, { policy: sessionPolicy, touch: false }) : null;
+        void (check ?? Promise.resolve(null)).then(
           (session) => {
             if (!session?.isVerified) socket.close(4401, "session ended");
             else client.user = session.user;
@@ -194,6 +200,7 @@ export async function createLiveHub(deps: {
       });
       void catchUp(client, since, connectionLog);
     },
+    socketsOf: (userId) => socketsByUser.get(userId) ?? 0,
     online: () => presence.online(),
     async close() {
       clearInterval(heartbeat);

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import fastifyRateLimit from "@fastify/rate-limit";
 import { CSRF_HEADER, SESSION_COOKIE } from "@inbox/contracts";
 import { AppError, findSession, type SessionUser } from "@inbox/core";
@@ -18,8 +18,11 @@ declare module "fastify" {
     authSession: AuthSession | null;
   }
   interface FastifyInstance {
-    /** preHandler: 401 without a valid (verified) session; 403 csrf_failed for a mutation without the CSRF header. */
-    authenticate: preHandlerAsyncHookHandler;
+    /**
+     * onRequest hook (before the body is read): 401 without a valid (verified) session; 403 csrf_failed for a
+     * mutation without the CSRF header. Use it as `onRequest: app.authenticate`, never as a preHandler.
+     */
+    authenticate: onRequestAsyncHookHandler;
   }
   interface FastifyContextConfig {
     /** Routes a session still waiting for its second factor may use (TOTP, me, logout). */
@@ -53,8 +56,8 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: "/" });
 }
 
-/** preHandler allowing only the given roles (after `app.authenticate`); 403 forbidden otherwise. */
-export function requireRole(...roles: SessionUser["role"][]): preHandlerAsyncHookHandler {
+/** onRequest hook allowing only the given roles (after `app.authenticate`); 403 forbidden otherwise. */
+export function requireRole(...roles: SessionUser["role"][]): onRequestAsyncHookHandler {
   return async (request) => {
     if (!request.user) throw new AppError("unauthenticated", "Please sign in.");
     if (!roles.includes(request.user.role)) throw new AppError("forbidden", "Your role may not do this.");
@@ -70,21 +73,37 @@ export function userOf(request: FastifyRequest): SessionUser {
 /**
  * Server-side sessions: an opaque random token in the signed httpOnly SameSite=Lax cookie `inbox_session`, only its
  * sha256 in Session.tokenHash. CSRF: double submit of the session's csrfToken in `x-csrf-token` on mutations.
- * Registered on the root instance before the routes (decorators must be visible to every route plugin).
+ * Authentication runs as an onRequest hook, before a body (up to 4 MB) is read or parsed: anonymous requests cost
+ * nothing but the cookie check. Registered on the root instance before the routes (decorators and the route guard
+ * must be visible to every route plugin).
  */
 export async function registerAuth(app: App, deps: ApiDeps): Promise<void> {
   app.decorateRequest("user", null);
   app.decorateRequest("authSession", null);
+  // Per-IP caps in Redis. While Redis is down they are skipped after at most a second (fail open, logged): the
+  // limits that protect accounts — per (account, source) sign-in waits, per-session and per-account second-factor
+  // tries — live in Postgres and hold regardless; refusing every sign-in during a Redis outage would lock everyone
+  // out. A connection of its own with a command timeout: the shared one queues commands until Redis is back, which
+  // would hang sign-ins instead. See docs/security.md.
+  const limiterRedis = deps.redis.duplicate({ commandTimeout: 1_000 });
+  let isLimiterDown = false;
+  limiterRedis.on("error", (err) => {
+    if (!isLimiterDown) deps.log.warn({ err }, "rate limits skipped: Redis unreachable (Postgres sign-in limits hold)");
+    isLimiterDown = true;
+  });
+  limiterRedis.on("ready", () => (isLimiterDown = false));
+  app.addHook("onClose", async () => limiterRedis.disconnect());
   await app.register(fastifyRateLimit, {
     global: false,
-    redis: deps.redis,
+    redis: limiterRedis,
     nameSpace: `${deps.queues.prefix}:rl:`,
     skipOnError: true,
+    ipv6Subnet: 64,
   });
 
-  const authenticate: preHandlerAsyncHookHandler = async function (request) {
+  const authenticate: onRequestAsyncHookHandler = async function (request) {
     const token = sessionTokenOf(request);
-    const session = token ? await findSession(deps.db, token, deps.clock()) : null;
+    const session = token ? await findSession(deps.db, token, { now: deps.clock(), policy: deps.sessionPolicy }) : null;
     if (!session) throw new AppError("unauthenticated", "Please sign in.");
     if (!session.isVerified && !request.routeOptions.config.allowUnverifiedSession) {
       throw new AppError("totp_required", "Enter your two-factor code first.");
@@ -111,6 +130,14 @@ export async function registerAuth(app: App, deps: ApiDeps): Promise<void> {
     };
   };
   app.decorate("authenticate", authenticate);
+  // As a preHandler it would run after the body was read and parsed: refuse such a route at start-up.
+  app.addHook("onRoute", (route) => {
+    if ([route.preHandler ?? []].flat().includes(authenticate)) {
+      throw new Error(
+        `${String(route.method)} ${route.url}: use onRequest: app.authenticate (before the body is read).`,
+      );
+    }
+  });
 }
 
 function timingSafeEqualString(a: string, b: string): boolean {

@@ -3,10 +3,23 @@ import path from "node:path";
 import type { App } from "../types";
 import fastifyStatic from "@fastify/static";
 
-/** Serves the built console; unknown non-API paths get index.html so client-side routes survive a reload. */
-export async function registerConsole(app: App, consoleDir: string | null): Promise<void> {
+/**
+ * Serves the built console; unknown non-API paths get index.html so client-side routes survive a reload. Source maps
+ * are not served in production (`serveSourceMaps` false), even when a build left some in the folder.
+ */
+export async function registerConsole(
+  app: App,
+  consoleDir: string | null,
+  options: { serveSourceMaps: boolean },
+): Promise<void> {
   if (!consoleDir || !existsSync(path.join(consoleDir, "index.html"))) return;
-  await app.register(fastifyStatic, { root: consoleDir, prefix: "/", wildcard: false, index: ["index.html"] });
+  await app.register(fastifyStatic, {
+    root: consoleDir,
+    prefix: "/",
+    wildcard: false,
+    index: ["index.html"],
+    ...(options.serveSourceMaps ? {} : { allowedPath: (pathName: string) => !pathName.endsWith(".map") }),
+  });
   app.get("/*", { schema: { hide: true } }, (request, reply) => {
     const url = request.url;
     if (url.startsWith("/api/") || url.startsWith("/webhooks/")) {

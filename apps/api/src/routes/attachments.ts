@@ -22,7 +22,7 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/conversations/:id/attachments",
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         bodyLimit: maxBytes + MB,
         schema: {
           tags: ["messages"],
@@ -45,27 +45,26 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const user = userOf(request);
         if (!request.isMultipart())
           throw new AppError("unsupported_media_type", "Send the file as multipart/form-data (field `file`).");
-        const file = await request.file();
-        if (!file) throw new AppError("bad_request", "No file in the request.");
-        let bytes: Buffer;
-        try {
-          bytes = await file.toBuffer();
-        } catch (error) {
-          if (error instanceof app.multipartErrors.RequestFileTooLargeError) {
-            throw new AppError(
-              "payload_too_large",
-              `The file is larger than ${Math.round(maxBytes / MB)} MB, the most any attachment may have.`,
-              {
-                reason: "size",
-                maxBytes,
-              },
-            );
+        const readFile = async () => {
+          const file = await request.file();
+          if (!file) throw new AppError("bad_request", "No file in the request.");
+          try {
+            return { bytes: await file.toBuffer(), filename: file.filename };
+          } catch (error) {
+            if (error instanceof app.multipartErrors.RequestFileTooLargeError) {
+              throw new AppError(
+                "payload_too_large",
+                `The file is larger than ${Math.round(maxBytes / MB)} MB, the most any attachment may have.`,
+                { reason: "size", maxBytes },
+              );
+            }
+            throw error;
           }
-          throw error;
-        }
+        };
+        // Access is checked before the body is read (storeOutboundAttachment calls readFile after the check).
         const stored = await storeOutboundAttachment(
           { db: deps.db, store: deps.media, maxDocumentBytes },
-          { user, conversationId: request.params.id, bytes, filename: file.filename },
+          { user, conversationId: request.params.id, readFile },
         );
         request.log.info(
           {

@@ -1,12 +1,17 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   ApiErrorSchema,
   ChangePasswordBodySchema,
   LoginBodySchema,
+  PasswordConfirmBodySchema,
+  RecoveryCodesSchema,
+  RecoveryCodesStatusSchema,
   SessionDtoSchema,
   TotpCodeBodySchema,
-  TotpDisableBodySchema,
+  TotpConfirmationSchema,
+  TotpEnrollBodySchema,
   TotpEnrollmentSchema,
   type SessionDto,
 } from "@inbox/contracts";
@@ -15,19 +20,23 @@ import {
   beginTotpEnrollment,
   changeOwnPassword,
   confirmTotpEnrollment,
+  countRecoveryCodes,
   disableTotp,
   findSession,
   isTotpRequired,
   logIn,
   logOut,
+  regenerateRecoveryCodes,
   verifySessionTotp,
   type ActiveSession,
+  type RotatedSession,
 } from "@inbox/core";
 import type { ApiDeps } from "../types";
 import { clearSessionCookie, sessionTokenOf, setSessionCookie, userOf } from "../plugins/auth";
 
-/** Login attempts per IP and minute (the per-account lockout is in core's logIn). */
+/** Sign-ins, codes and password re-checks per IP and minute (on top of the per-account and per-session counts). */
 const LOGIN_RATE_LIMIT = 20;
+const rateLimit = { max: LOGIN_RATE_LIMIT, timeWindow: "1 minute" };
 
 const errors = {
   400: ApiErrorSchema,
@@ -37,6 +46,7 @@ const errors = {
   429: ApiErrorSchema,
 };
 const unverified = { allowUnverifiedSession: true };
+const security = [{ session: [] }];
 
 async function sessionDto(deps: ApiDeps, session: ActiveSession): Promise<SessionDto> {
   const enrollment = !session.isVerified && !session.user.totpEnabled && (await isTotpRequired(deps.db));
@@ -51,20 +61,33 @@ async function sessionDto(deps: ApiDeps, session: ActiveSession): Promise<Sessio
 
 export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const { clock } = deps;
+    const { clock, sessionPolicy: policy } = deps;
+    const totpDeps = { db: deps.db, secrets: deps.secrets, clock, policy };
     const current = async (token: string | null) => {
-      const session = token ? await findSession(deps.db, token, clock()) : null;
+      const session = token ? await findSession(deps.db, token, { now: clock(), policy }) : null;
       if (!session) throw new AppError("unauthenticated", "Please sign in.");
       return session;
     };
+    /** The session's new cookie after a privilege change, and its DTO. */
+    const rotated = async (reply: FastifyReply, next: RotatedSession) => {
+      setSessionCookie(deps, reply, next.token);
+      return sessionDto(deps, await current(next.token));
+    };
+    const sessionOf = (request: FastifyRequest) => ({
+      userId: userOf(request).id,
+      sessionId: request.authSession!.id,
+      ip: request.ip,
+    });
 
     app.post(
       "/api/auth/login",
       {
-        config: { rateLimit: { max: LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
+        config: { rateLimit },
         schema: {
           tags: ["auth"],
           summary: "Sign in with e-mail and password; sets the session cookie",
+          description:
+            "Wrong password, unknown account and a source that must wait after repeated failures all answer the same 401.",
           body: LoginBodySchema,
           response: { 200: SessionDtoSchema, ...errors },
         },
@@ -78,7 +101,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             ip: request.ip,
             ...(request.headers["user-agent"] ? { userAgent: request.headers["user-agent"] } : {}),
           },
-          clock(),
+          { now: clock(), policy },
         );
         setSessionCookie(deps, reply, result.token);
         return sessionDto(deps, await current(result.token));
@@ -88,12 +111,12 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/auth/logout",
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         config: unverified,
         schema: {
           tags: ["auth"],
           summary: "Sign out (ends the session)",
-          security: [{ session: [] }],
+          security,
           response: { 204: z.null(), ...errors },
         },
       },
@@ -108,12 +131,12 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/auth/me",
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         config: unverified,
         schema: {
           tags: ["auth"],
           summary: "The signed-in user and the CSRF token",
-          security: [{ session: [] }],
+          security,
           response: { 200: SessionDtoSchema, ...errors },
         },
       },
@@ -123,113 +146,145 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/auth/totp",
       {
-        preHandler: app.authenticate,
-        config: { ...unverified, rateLimit: { max: LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
+        onRequest: app.authenticate,
+        config: { ...unverified, rateLimit },
         schema: {
           tags: ["auth"],
-          summary: "Complete a login with the TOTP code",
-          security: [{ session: [] }],
+          summary: "Complete a sign-in with the TOTP code (or a recovery code); the session gets a new cookie",
+          description:
+            "Five wrong codes end the pending session (401, sign in again); ten wrong codes for one account make its " +
+            "second factor wait (429 account_locked). A code is accepted once.",
+          security,
           body: TotpCodeBodySchema,
           response: { 200: SessionDtoSchema, ...errors },
         },
       },
-      async (request) => {
-        const user = userOf(request);
-        await verifySessionTotp(
-          deps.db,
-          { userId: user.id, sessionId: request.authSession!.id, code: request.body.code, ip: request.ip },
-          clock(),
-        );
-        return sessionDto(deps, await current(sessionTokenOf(request)));
-      },
+      async (request, reply) =>
+        rotated(reply, await verifySessionTotp(totpDeps, { ...sessionOf(request), code: request.body.code })),
     );
 
     app.post(
       "/api/auth/totp/enroll",
       {
-        preHandler: app.authenticate,
-        config: unverified,
+        onRequest: app.authenticate,
+        config: { ...unverified, rateLimit },
         schema: {
           tags: ["auth"],
-          summary: "Start TOTP enrolment: a new secret and its otpauth URI",
-          security: [{ session: [] }],
+          summary: "Start TOTP enrolment: a new secret, its otpauth URI and a QR code",
+          description: "A signed-in session confirms with `password`; the sign-in that must enrol first needs none.",
+          security,
+          body: TotpEnrollBodySchema,
           response: { 200: TotpEnrollmentSchema, ...errors },
         },
       },
       async (request) => {
-        const user = userOf(request);
-        if (user.totpEnabled) throw new AppError("conflict", "Two-factor authentication is already enabled.");
-        // An unverified session may only enrol when it is unverified for lack of enrolment.
-        return beginTotpEnrollment(deps.db, user.id);
+        if (userOf(request).totpEnabled)
+          throw new AppError("conflict", "Two-factor authentication is already enabled.");
+        return beginTotpEnrollment(totpDeps, {
+          ...sessionOf(request),
+          isSessionVerified: request.authSession!.isVerified,
+          password: request.body?.password,
+        });
       },
     );
 
     app.post(
       "/api/auth/totp/confirm",
       {
-        preHandler: app.authenticate,
-        config: unverified,
+        onRequest: app.authenticate,
+        config: { ...unverified, rateLimit },
         schema: {
           tags: ["auth"],
-          summary: "Finish TOTP enrolment with a code from the app",
-          security: [{ session: [] }],
+          summary: "Finish TOTP enrolment with a code from the app; answers the recovery codes once",
+          security,
           body: TotpCodeBodySchema,
-          response: { 200: SessionDtoSchema, ...errors },
+          response: { 200: TotpConfirmationSchema, ...errors },
         },
       },
-      async (request) => {
-        const user = userOf(request);
-        await confirmTotpEnrollment(
-          deps.db,
-          { userId: user.id, sessionId: request.authSession!.id, code: request.body.code, ip: request.ip },
-          clock(),
-        );
-        return sessionDto(deps, await current(sessionTokenOf(request)));
+      async (request, reply) => {
+        const result = await confirmTotpEnrollment(totpDeps, { ...sessionOf(request), code: request.body.code });
+        return { ...(await rotated(reply, result)), recoveryCodes: result.recoveryCodes };
       },
+    );
+
+    app.get(
+      "/api/auth/totp/recovery-codes",
+      {
+        onRequest: app.authenticate,
+        schema: {
+          tags: ["auth"],
+          summary: "How many unused recovery codes the user has left",
+          security,
+          response: { 200: RecoveryCodesStatusSchema, ...errors },
+        },
+      },
+      async (request) => ({ remaining: await countRecoveryCodes(deps.db, userOf(request).id) }),
+    );
+
+    app.post(
+      "/api/auth/totp/recovery-codes",
+      {
+        onRequest: app.authenticate,
+        config: { rateLimit },
+        schema: {
+          tags: ["auth"],
+          summary: "New recovery codes (password required); the old ones stop working",
+          security,
+          body: PasswordConfirmBodySchema,
+          response: { 200: RecoveryCodesSchema, ...errors },
+        },
+      },
+      async (request) => ({
+        recoveryCodes: await regenerateRecoveryCodes(totpDeps, {
+          ...sessionOf(request),
+          password: request.body.password,
+        }),
+      }),
     );
 
     app.post(
       "/api/auth/password",
       {
-        preHandler: app.authenticate,
-        config: { allowPendingPasswordChange: true, rateLimit: { max: LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
+        onRequest: app.authenticate,
+        config: { allowPendingPasswordChange: true, rateLimit },
         schema: {
           tags: ["auth"],
-          summary: "Set a new password (current one required); other sessions of the user end",
-          security: [{ session: [] }],
+          summary: "Set a new password (current one required); other sessions end, this one gets a new cookie",
+          security,
           body: ChangePasswordBodySchema,
           response: { 200: SessionDtoSchema, ...errors },
         },
       },
-      async (request) => {
-        const user = userOf(request);
-        const sessionId = request.authSession!.id;
-        await changeOwnPassword(deps.db, {
-          userId: user.id,
-          sessionId,
-          currentPassword: request.body.currentPassword,
-          newPassword: request.body.newPassword,
-          ip: request.ip,
-        });
-        return sessionDto(deps, await current(sessionTokenOf(request)));
-      },
+      async (request, reply) =>
+        rotated(
+          reply,
+          await changeOwnPassword(
+            deps.db,
+            {
+              ...sessionOf(request),
+              currentPassword: request.body.currentPassword,
+              newPassword: request.body.newPassword,
+            },
+            { now: clock(), policy },
+          ),
+        ),
     );
 
     app.post(
       "/api/auth/totp/disable",
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
+        config: { rateLimit },
         schema: {
           tags: ["auth"],
           summary: "Turn TOTP off (password required; refused when admins require TOTP)",
-          security: [{ session: [] }],
-          body: TotpDisableBodySchema,
+          security,
+          body: PasswordConfirmBodySchema,
           response: { 204: z.null(), ...errors },
         },
       },
       async (request, reply) => {
-        const user = userOf(request);
-        await disableTotp(deps.db, { userId: user.id, password: request.body.password, ip: request.ip });
+        await disableTotp(totpDeps, { ...sessionOf(request), password: request.body.password });
         return reply.status(204).send(null);
       },
     );

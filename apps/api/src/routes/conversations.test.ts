@@ -42,7 +42,21 @@ describe("conversation, admin and live routes", () => {
     expect(mine.items.every((c) => c.teamId === support)).toBe(true);
     const times = mine.items.map((c) => c.lastMessageAt);
     expect([...times].sort().reverse()).toEqual(times);
+    // Leads: their teams; conversations without a team only when admins chose so (CONTRACT "Roles").
+    expect((await list(lead, "limit=500")).items).toHaveLength(10);
+    const setTeamless = (value: boolean) =>
+      t.app.inject({
+        method: "PUT",
+        url: "/api/admin/settings/security",
+        headers: admin.headers,
+        payload: { leadsSeeTeamlessConversations: value },
+      });
+    const on = await setTeamless(true);
+    expect(on.json()).toEqual({ requireTotp: false, leadsSeeTeamlessConversations: true });
     expect((await list(lead, "limit=500")).items).toHaveLength(20); // Support + untriaged
+    expect((await list(agent, "limit=500")).items).toHaveLength(10); // the setting is for leads only
+    await setTeamless(false);
+    expect((await list(lead, "limit=500")).items).toHaveLength(10);
     expect((await list(admin, "limit=500")).items).toHaveLength(30);
     expect(mine.items[0]).toMatchObject({
       contact: { waId: expect.any(String) },
@@ -172,6 +186,50 @@ describe("conversation, admin and live routes", () => {
     ]);
   });
 
+  it("roles (CONTRACT): an agent cannot take a colleague's conversation; leads can reassign it", async () => {
+    const id = ids[15]!; // Support
+    const colleague = await makeUser(t, "colleague@example.com", "agent", ["Support"]);
+    const post = (who: Agent, action: string, payload: object) =>
+      t.app.inject({ method: "POST", url: `/api/conversations/${id}/${action}`, headers: who.headers, payload });
+    expect((await post(lead, "assign", { assigneeId: colleague.id })).statusCode).toBe(200);
+    const taken = await post(agent, "assign", { assigneeId: agentId });
+    expect(taken.statusCode).toBe(403);
+    expect(taken.json()).toMatchObject({ code: "forbidden" });
+    expect((await t.deps.db.conversation.findUniqueOrThrow({ where: { id } })).assigneeId).toBe(colleague.id);
+    // Free again: the agent may take it.
+    expect((await post(lead, "assign", { assigneeId: null })).statusCode).toBe(200);
+    expect((await post(agent, "assign", { assigneeId: agentId })).json()).toMatchObject({ assigneeId: agentId });
+
+    // Handing over to another team is an agent's everyday step ("this is for Sales"); it unassigns the conversation.
+    expect((await post(agent, "handover", { teamId: sales })).json()).toMatchObject({
+      teamId: sales,
+      assigneeId: null,
+    });
+    // Now Sales's: the Support lead no longer sees it; an admin brings it back.
+    expect((await post(lead, "handover", { teamId: support })).statusCode).toBe(403);
+    expect((await post(admin, "handover", { teamId: support })).json()).toMatchObject({ teamId: support });
+  });
+
+  it("the contact panel lists only the contact's conversations the user may see", async () => {
+    // One customer with a Support conversation (open) and an older Sales one (resolved).
+    const supportConversation = await t.deps.db.conversation.findUniqueOrThrow({ where: { id: ids[12]! } });
+    const salesPast = await t.deps.db.conversation.create({
+      data: {
+        channelId: supportConversation.channelId,
+        contactId: supportConversation.contactId,
+        teamId: sales,
+        status: "resolved",
+      },
+    });
+    const panel = async (who: Agent) =>
+      (await t.app.inject({ method: "GET", url: `/api/conversations/${ids[12]}/contact`, headers: who.headers })).json<{
+        pastConversations: { id: string }[];
+      }>().pastConversations;
+    expect((await panel(agent)).map((c) => c.id)).not.toContain(salesPast.id);
+    expect((await panel(lead)).map((c) => c.id)).not.toContain(salesPast.id);
+    expect((await panel(admin)).map((c) => c.id)).toContain(salesPast.id);
+  });
+
   it("admin routes refuse agents and leads", async () => {
     for (const who of [agent, lead]) {
       const res = await t.app.inject({ method: "GET", url: "/api/admin/users", headers: who.headers });
@@ -199,6 +257,10 @@ describe("conversation, admin and live routes", () => {
     expect(res.statusCode).toBe(201);
     const id = res.json<{ id: string }>().id;
     const newbie = await login(t, "new@example.com", "first password");
+    // The admin chose the password: the new user replaces it before anything else.
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: newbie.cookie } })).json(),
+    ).toMatchObject({ user: { mustChangePassword: true } });
     const reset = await t.app.inject({
       method: "POST",
       url: `/api/admin/users/${id}/password`,

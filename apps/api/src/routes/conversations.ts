@@ -41,12 +41,12 @@ const security = [{ session: [] }];
 /** The inbox: lists, one conversation, its history, and the actions on it. Thin: parse → core → DTO. */
 export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const preHandler = app.authenticate;
+    const onRequest = app.authenticate;
 
     app.get(
       "/api/conversations",
       {
-        preHandler,
+        onRequest,
         schema: {
           tags: ["conversations"],
           summary: "Conversations the user may see, newest activity first (keyset-paged)",
@@ -63,7 +63,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/conversations/:id",
       {
-        preHandler,
+        onRequest,
         schema: {
           tags: ["conversations"],
           summary: "One conversation",
@@ -78,7 +78,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/conversations/:id/messages",
       {
-        preHandler,
+        onRequest,
         schema: {
           tags: ["conversations"],
           summary: "A conversation's messages, newest first (keyset-paged)",
@@ -104,7 +104,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/conversations/:id/contact",
       {
-        preHandler,
+        onRequest,
         schema: {
           tags: ["conversations"],
           summary: "Contact panel: consents with evidence, labels, past conversations",
@@ -119,7 +119,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/media/:id",
       {
-        preHandler,
+        onRequest,
         schema: {
           tags: ["conversations"],
           summary: "A message's media file (images, audio, documents)",
@@ -129,11 +129,17 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const file = await openMediaAsset(deps.db, deps.media, userOf(request), request.params.id);
-        reply.header("content-type", file.mimeType);
+        // Customer files: a fixed type, never rendered as a page of the console's origin (a document is
+        // downloaded; even opened directly, the sandbox gives it no script and no origin).
+        reply.header("content-type", file.contentType);
         reply.header("cache-control", "private, max-age=3600");
         reply.header("x-content-type-options", "nosniff");
-        if (file.filename)
-          reply.header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+        reply.header("content-security-policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'");
+        const disposition = file.isInline ? "inline" : "attachment";
+        reply.header(
+          "content-disposition",
+          file.filename ? `${disposition}; filename*=UTF-8''${encodeURIComponent(file.filename)}` : disposition,
+        );
         return reply.send(file.stream);
       },
     );
@@ -153,7 +159,7 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/conversations/:id/assign",
       {
-        preHandler,
+        onRequest,
         schema: {
           ...actionSchema("Assign (assigneeId) or unassign (null); others only by leads/admins"),
           body: AssignBodySchema,
@@ -163,27 +169,27 @@ export function conversationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
     app.post(
       "/api/conversations/:id/handover",
-      { preHandler, schema: { ...actionSchema("Hand over to a team (unassigns)"), body: HandoverBodySchema } },
+      { onRequest, schema: { ...actionSchema("Hand over to a team (unassigns)"), body: HandoverBodySchema } },
       async (request) => act(request, request.params.id, { type: "handover", teamId: request.body.teamId }),
     );
     app.post(
       "/api/conversations/:id/status",
-      { preHandler, schema: { ...actionSchema("Resolve, reopen or set pending"), body: SetStatusBodySchema } },
+      { onRequest, schema: { ...actionSchema("Resolve, reopen or set pending"), body: SetStatusBodySchema } },
       async (request) => act(request, request.params.id, { type: "status", status: request.body.status }),
     );
     app.post(
       "/api/conversations/:id/snooze",
-      { preHandler, schema: { ...actionSchema("Snooze until a time (null wakes it)"), body: SnoozeBodySchema } },
+      { onRequest, schema: { ...actionSchema("Snooze until a time (null wakes it)"), body: SnoozeBodySchema } },
       async (request) => act(request, request.params.id, { type: "snooze", until: request.body.until }),
     );
     app.put(
       "/api/conversations/:id/labels",
-      { preHandler, schema: { ...actionSchema("Set the conversation's labels"), body: SetLabelsBodySchema } },
+      { onRequest, schema: { ...actionSchema("Set the conversation's labels"), body: SetLabelsBodySchema } },
       async (request) => act(request, request.params.id, { type: "labels", labelIds: request.body.labelIds }),
     );
     app.post(
       "/api/conversations/:id/read",
-      { preHandler, schema: actionSchema("Mark read (unread count 0)") },
+      { onRequest, schema: actionSchema("Mark read (unread count 0)") },
       async (request) => act(request, request.params.id, { type: "read" }),
     );
   };

@@ -6,6 +6,16 @@ import type { LiveSocket } from "../live/hub";
 import { sessionTokenOf, userOf } from "../plugins/auth";
 import type { ApiDeps } from "../types";
 
+/** Whether a websocket's Origin is the console's own (PUBLIC_URL, or the host the request came to). */
+function isOwnOrigin(origin: string, publicUrl: string, host: string | undefined): boolean {
+  try {
+    const url = new URL(origin);
+    return url.origin === new URL(publicUrl).origin || url.host === host;
+  } catch {
+    return false; // "null" (sandboxed frames, file:) or not a URL at all
+  }
+}
+
 /**
  * GET /api/ws: live updates for the console (the hub does the work), and who is online.
  * `?since=<seq>` replays the backlog after a reconnect (or asks for a resync).
@@ -15,7 +25,7 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/presence",
       {
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         schema: {
           tags: ["live"],
           summary: "Who has the console open right now (changes arrive as `presence` live events)",
@@ -30,16 +40,16 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/ws",
       {
         websocket: true,
-        preHandler: app.authenticate,
+        onRequest: app.authenticate,
         preValidation: async (request) => {
-          // Cross-site websocket hijacking: browsers send Origin; it must be ours.
+          // Cross-site websocket hijacking: browsers send Origin; it must be ours ("null" and garbage are not).
           const origin = request.headers.origin;
-          if (
-            origin &&
-            origin !== new URL(deps.env.PUBLIC_URL).origin &&
-            new URL(origin).host !== request.headers.host
-          ) {
+          if (origin && !isOwnOrigin(origin, deps.env.PUBLIC_URL, request.headers.host)) {
             throw new AppError("forbidden", "Cross-origin websocket refused.");
+          }
+          // Each socket costs a re-check query a minute and a share of every live event.
+          if (deps.liveHub.socketsOf(userOf(request).id) >= deps.env.LIVE_MAX_SOCKETS_PER_USER) {
+            throw new AppError("rate_limited", "Too many open consoles for this user; close one and reload.");
           }
         },
         schema: {

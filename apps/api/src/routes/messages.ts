@@ -17,12 +17,12 @@ const errors = { 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 
 /** Outbound messages and the template picker. Thin: parse → access check → use case → DTO. */
 export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const preHandler = app.authenticate;
+    const onRequest = app.authenticate;
 
     app.post(
       "/api/conversations/:id/messages",
       {
-        preHandler,
+        onRequest,
         schema: {
           tags: ["messages"],
           summary: "Queue an outbound message (idempotent on clientId)",
@@ -49,7 +49,7 @@ export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api/templates",
       {
-        preHandler,
+        onRequest,
         schema: {
           tags: ["templates"],
           summary: "Synced message templates (approved ones unless includeUnapproved=true)",
@@ -77,7 +77,7 @@ export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/api/templates/sync",
       {
-        preHandler: [app.authenticate, requireRole("admin")],
+        onRequest: [app.authenticate, requireRole("admin")],
         schema: {
           tags: ["templates"],
           summary: "Sync templates from the WhatsApp Business Account now (admins)",

@@ -1,4 +1,4 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import { z } from "zod";
 import { ApiErrorSchema } from "@inbox/contracts";
 import type { Actor } from "@inbox/core";
@@ -33,11 +33,12 @@ interface RouteSchema {
   response: Record<number, z.ZodType>;
 }
 
+// onRequest, not preHandler: the session (and role) is checked before a body is read or parsed.
 const guarded = <S extends RouteSchema>(
-  preHandler: preHandlerAsyncHookHandler | preHandlerAsyncHookHandler[],
+  onRequest: onRequestAsyncHookHandler | onRequestAsyncHookHandler[],
   schema: S,
 ) => ({
-  preHandler,
+  onRequest,
   schema: { ...schema, security: [{ session: [] }], response: { ...ERROR_RESPONSES, ...schema.response } },
 });
 

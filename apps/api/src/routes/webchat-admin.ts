@@ -44,7 +44,7 @@ export function webchatAdminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       snippet: webchatSnippet(deps.env.PUBLIC_URL, view.key),
       createdAt: view.createdAt.toISOString(),
     });
-    const admin = { preHandler: [app.authenticate, requireRole("admin")] };
+    const admin = { onRequest: [app.authenticate, requireRole("admin")] };
 
     app.get(
       "/api/admin/webchat-channels",

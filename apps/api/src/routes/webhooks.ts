@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { linkWhatsAppHandoffs } from "@inbox/core";
-import { parseWebhookDelivery, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
+import { matchesVerifyToken, parseWebhookDelivery, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
 import type { ApiDeps } from "../types";
 
 const HandshakeQuerySchema = z.object({
@@ -34,8 +34,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const token = deps.env.WHATSAPP_VERIFY_TOKEN;
         if (
           q["hub.mode"] === "subscribe" &&
-          token &&
-          q["hub.verify_token"] === token &&
+          matchesVerifyToken(q["hub.verify_token"], token) &&
           q["hub.challenge"] !== undefined
         ) {
           return reply.status(200).type("text/plain; charset=utf-8").send(q["hub.challenge"]);

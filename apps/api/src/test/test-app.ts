@@ -4,6 +4,7 @@ import { createRedis, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { createUser } from "@inbox/core";
 import { SESSION_COOKIE } from "@inbox/contracts";
+import { generate } from "otplib";
 import { buildApp } from "../app";
 import type { ApiInfra, App } from "../types";
 
@@ -16,12 +17,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** buildApp against a cloned test database and an own Redis key prefix. */
-export async function createTestApp(overrides: Partial<ApiInfra> = {}): Promise<TestApp> {
+/** buildApp against a cloned test database and an own Redis key prefix; `env` adds settings (TRUST_PROXY=1, …). */
+export async function createTestApp(
+  overrides: Partial<ApiInfra> = {},
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const t = await createTestDatabase();
   const redis = createRedis(TEST_REDIS_URL);
   const deps: ApiInfra = {
-    env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
+    env: parseEnv({ DATABASE_URL: t.url, LOG_LEVEL: "silent", ...env }),
     db: t.db,
     pgPool: t.pgPool,
     redis,
@@ -52,17 +56,60 @@ export interface Agent {
   cookie: string;
   csrf: string;
   headers: Record<string, string>;
+  /** A sign-in waiting for its second factor (or for enrolment). */
+  isPending?: boolean;
+}
+
+/** The session cookie and CSRF headers an answer that (re)issued a session carries. */
+export function sessionOf(res: { cookies: { name: string; value: string }[]; json<T>(): T }): Agent {
+  const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error("no session cookie in the answer");
+  const csrf = res.json<{ csrfToken: string }>().csrfToken;
+  const cookieHeader = `${SESSION_COOKIE}=${cookie.value}`;
+  return { cookie: cookieHeader, csrf, headers: { cookie: cookieHeader, "x-csrf-token": csrf } };
 }
 
 /** Logs in and returns the cookie and CSRF headers for further requests. */
 export async function login(t: TestApp, email: string, password = PASSWORD): Promise<Agent> {
   const res = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!;
-  const csrf = res.json<{ csrfToken: string }>().csrfToken;
-  const cookieHeader = `${SESSION_COOKIE}=${cookie.value}`;
-  return { cookie: cookieHeader, csrf, headers: { cookie: cookieHeader, "x-csrf-token": csrf } };
+  return sessionOf(res);
 }
+
+/**
+ * Turns TOTP on for the signed-in user of `session` (password confirmed, code from the app); returns the secret, the
+ * recovery codes and the session under its new cookie.
+ */
+export async function enrolTotp(
+  t: TestApp,
+  session: Agent,
+  password = PASSWORD,
+): Promise<{ secret: string; recoveryCodes: string[]; session: Agent }> {
+  const enroll = await t.app.inject({
+    method: "POST",
+    url: "/api/auth/totp/enroll",
+    headers: session.headers,
+    payload: session.isPending ? {} : { password },
+  });
+  if (enroll.statusCode !== 200) throw new Error(`enrol failed: ${enroll.statusCode} ${enroll.body}`);
+  const { secret } = enroll.json<{ secret: string }>();
+  const confirm = await t.app.inject({
+    method: "POST",
+    url: "/api/auth/totp/confirm",
+    headers: session.headers,
+    payload: { code: await generate({ secret, epoch: nowSeconds(t) }) },
+  });
+  if (confirm.statusCode !== 200) throw new Error(`confirm failed: ${confirm.statusCode} ${confirm.body}`);
+  return {
+    secret,
+    recoveryCodes: confirm.json<{ recoveryCodes: string[] }>().recoveryCodes,
+    session: sessionOf(confirm),
+  };
+}
+
+/** The app's clock in seconds (TOTP epochs). */
+export const nowSeconds = (t: TestApp, offsetSeconds = 0) =>
+  Math.floor(t.deps.clock().getTime() / 1000) + offsetSeconds;
 
 /** A channel with `count` conversations (one contact each, one inbound message each), spread over teams. */
 export async function seedConversations(

@@ -23,7 +23,7 @@ export async function serveCommand(role: "api" | "worker"): Promise<void> {
   if (admin) {
     lines.push(
       "",
-      "  First admin created — note the password, it is shown only once:",
+      "  First admin created (a one-time password: at the first sign-in the console asks for your own):",
       `    e-mail    ${admin.email}`,
       `    password  ${admin.password}`,
     );

@@ -75,7 +75,7 @@ function banner(env: Env, roles: Role[], prepared: Prepared, simulator: ReadyInf
   if (admin) {
     lines.push(
       "",
-      "  First admin created — note the password, it is shown only once:",
+      "  First admin created (a one-time password: at the first sign-in the console asks for your own):",
       `    e-mail    ${admin.email}`,
       `    password  ${admin.password}`,
     );

@@ -131,6 +131,37 @@ describe("media.download", () => {
   });
 });
 
+describe("media.download with a hostile MIME string", () => {
+  const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+  it("refuses a declared type list (text/plain;a=b, text/html): browsers would render the last one", async () => {
+    const page = Buffer.from("<img src=x onerror=alert(document.domain)>");
+    served = { bytes: page, mime: "text/plain;a=b, text/html", sha256: sha(page) };
+    await deliver(fx.DOCUMENT_MESSAGE_WEBHOOK, (v) => {
+      v.messages[0].document.mime_type = served.mime;
+      v.messages[0].document.sha256 = served.sha256;
+    });
+    const asset = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" } });
+    await handleMediaDownload({ mediaAssetId: asset.id }, ctx());
+    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } })).toMatchObject({
+      status: "failed",
+      storageKey: null,
+    });
+  });
+
+  it("stores the checked base type, never the declared string with its parameters", async () => {
+    const ogg = Buffer.concat([Buffer.from("OggS"), Buffer.alloc(100, 1)]);
+    served = { bytes: ogg, mime: "audio/ogg; codecs=opus", sha256: sha(ogg) };
+    await deliver(fx.AUDIO_MESSAGE_WEBHOOK, (v) => (v.messages[0].audio.sha256 = served.sha256));
+    const asset = await t.db.mediaAsset.findFirstOrThrow({ where: { status: "pending" } });
+    await handleMediaDownload({ mediaAssetId: asset.id }, ctx());
+    expect(await t.db.mediaAsset.findUniqueOrThrow({ where: { id: asset.id } })).toMatchObject({
+      status: "stored",
+      mimeType: "audio/ogg",
+    });
+  });
+});
+
 describe("media sweeper", () => {
   it("gives customer media whose download job was lost a new job, once, and leaves media with a live job alone", async () => {
     served = { bytes: JPEG, mime: "image/jpeg", sha256: createHash("sha256").update(JPEG).digest("hex") };

@@ -90,7 +90,7 @@ describe("message.send with media against the simulator", () => {
     });
     const asset = await storeOutboundAttachment(
       { db: t.db, store, maxDocumentBytes: 25 * 1024 * 1024 },
-      { user: admin, conversationId: conversation.id, bytes, filename: "bild.png" },
+      { user: admin, conversationId: conversation.id, readFile: async () => ({ bytes, filename: "bild.png" }) },
     );
     const { message } = await queueOutboundMessage(queueDepsFor(t.db), {
       conversationId: conversation.id,

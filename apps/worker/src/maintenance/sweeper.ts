@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import {
+  sessionPolicyOf,
+  sweepExpiredSessions,
+  sweepLoginThrottles,
   sweepPendingMedia,
   sweepStuckMessages,
   sweepUnappliedStatuses,
@@ -97,13 +100,22 @@ export async function pruneOutboxOnce(deps: WorkerDeps, options: { lockMs?: numb
   );
 }
 
+/** Deletes sessions past their idle or absolute end and sign-in counters that went quiet (no lock needed: idempotent). */
+async function sweepAuthRecordsOnce(deps: WorkerDeps): Promise<{ sessions: number; loginThrottles: number }> {
+  const now = deps.clock();
+  const sessions = await sweepExpiredSessions(deps.db, { now, policy: sessionPolicyOf(deps.env) });
+  const loginThrottles = await sweepLoginThrottles(deps.db, now);
+  if (sessions || loginThrottles) deps.log.debug({ sessions, loginThrottles }, "expired auth records deleted");
+  return { sessions, loginThrottles };
+}
+
 export interface SweeperOptions extends SweepStuckMessagesOptions {
   media?: SweepPendingMediaOptions;
 }
 
 /**
  * Every `everyMs` in this worker process until closed: the stuck-message sweep, the pending-media sweep, the
- * unapplied-status sweep, then the outbox's dispatched rows are pruned.
+ * unapplied-status sweep, the outbox's dispatched rows are pruned, then expired sessions and sign-in counters.
  * Errors (Postgres or Redis down, …) wait for the next round.
  */
 export function startSweeper(
@@ -124,6 +136,8 @@ export function startSweeper(
       .catch((err: unknown) => deps.log.warn({ err }, "status sweep failed; next round will retry"))
       .then(() => pruneOutboxOnce(deps, run))
       .catch((err: unknown) => deps.log.warn({ err }, "outbox prune failed; next round will retry"))
+      .then(() => sweepAuthRecordsOnce(deps))
+      .catch((err: unknown) => deps.log.warn({ err }, "auth records sweep failed; next round will retry"))
       .finally(() => {
         if (!isClosed) timer = setTimeout(tick, everyMs);
       });

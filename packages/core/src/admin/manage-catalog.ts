@@ -1,9 +1,9 @@
-import type { ChannelDto, LabelDto, QuickReplyDto } from "@inbox/contracts";
+import type { ChannelDto, LabelDto, QuickReplyDto, SecuritySettings } from "@inbox/contracts";
 import { isUniqueViolation, type Db, type DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit, type Actor } from "../audit/record-audit";
 import { assertUuid } from "../shared/ids";
-import { REQUIRE_TOTP_SETTING } from "../auth/read-security-settings";
+import { LEADS_SEE_TEAMLESS_SETTING, readSecuritySettings, REQUIRE_TOTP_SETTING } from "../auth/read-security-settings";
 
 async function unique<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -110,18 +110,48 @@ export async function listChannels(db: DbTx): Promise<ChannelDto[]> {
   }));
 }
 
-/** Admins make TOTP mandatory (or optional again) for every user. */
-export async function setTotpRequired(db: Db, actor: Actor, requireTotp: boolean): Promise<void> {
+/**
+ * Admins change the security settings. Making TOTP mandatory ends every session of users without a second factor
+ * (they sign in again and must enrol first); it is refused while the admin has none, which would lock them out.
+ */
+export async function updateSecuritySettings(
+  db: Db,
+  actor: Actor,
+  input: Partial<SecuritySettings>,
+): Promise<SecuritySettings> {
+  const updatedById = actor.type === "user" ? actor.userId : null;
+  if (input.requireTotp && actor.type === "user") {
+    const me = await db.user.findUnique({ where: { id: actor.userId }, select: { totpEnabledAt: true } });
+    if (!me?.totpEnabledAt) {
+      throw new AppError(
+        "conflict",
+        "Turn on two-factor authentication for your own account first, then make it mandatory for everyone.",
+      );
+    }
+  }
+  const changes: [string, boolean | undefined][] = [
+    [REQUIRE_TOTP_SETTING, input.requireTotp],
+    [LEADS_SEE_TEAMLESS_SETTING, input.leadsSeeTeamlessConversations],
+  ];
   await db.$transaction(async (tx) => {
-    await tx.setting.upsert({
-      where: { key: REQUIRE_TOTP_SETTING },
-      create: {
-        key: REQUIRE_TOTP_SETTING,
-        value: requireTotp,
-        updatedById: actor.type === "user" ? actor.userId : null,
-      },
-      update: { value: requireTotp, updatedById: actor.type === "user" ? actor.userId : null },
-    });
-    await recordAudit(tx, actor, "setting.updated", "setting", REQUIRE_TOTP_SETTING, { value: requireTotp });
+    for (const [key, value] of changes) {
+      if (value === undefined) continue;
+      await tx.setting.upsert({
+        where: { key },
+        create: { key, value, updatedById },
+        update: { value, updatedById },
+      });
+      await recordAudit(tx, actor, "setting.updated", "setting", key, { value });
+    }
+    if (input.requireTotp) {
+      const ended = await tx.session.deleteMany({ where: { user: { totpEnabledAt: null } } });
+      if (ended.count) {
+        await recordAudit(tx, actor, "auth.sessions_ended", "setting", REQUIRE_TOTP_SETTING, {
+          reason: "totp_required",
+          count: ended.count,
+        });
+      }
+    }
   });
+  return readSecuritySettings(db);
 }

@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from "../audit/record-audit";
 import { createUser, type CreateUserInput } from "../users/create-user";
 import { hashPassword } from "../users/password";
 import { isUuid } from "../shared/ids";
+import { clearAccountThrottles } from "../auth/login-throttle";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -126,17 +127,17 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
   return getUser(db, userId);
 }
 
-/** An admin sets a new password: the user must change it, is unlocked, and all their sessions end. */
+/** An admin sets a new password: the user must change it, sign-in waits are lifted, and all their sessions end. */
 export async function resetUserPassword(db: Db, actor: Actor, userId: string, password: string): Promise<void> {
-  if (!isUuid(userId) || !(await db.user.findUnique({ where: { id: userId }, select: { id: true } }))) {
-    throw new AppError("not_found", "User not found.");
-  }
+  const user = isUuid(userId) ? await db.user.findUnique({ where: { id: userId }, select: { email: true } }) : null;
+  if (!user) throw new AppError("not_found", "User not found.");
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: userId },
-      data: { passwordHash, mustChangePassword: true, failedLoginCount: 0, lockedUntil: null },
+      data: { passwordHash, mustChangePassword: true },
     });
+    await clearAccountThrottles(tx, user.email);
     await tx.session.deleteMany({ where: { userId } });
     await recordAudit(tx, actor, "user.password_reset", "user", userId);
   });

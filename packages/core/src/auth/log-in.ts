@@ -1,16 +1,17 @@
 import type { Db } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit } from "../audit/record-audit";
-import { hashPassword, verifyPassword } from "../users/password";
+import { hashPassword, needsRehash, verifyPassword } from "../users/password";
 import { isTotpRequired } from "./read-security-settings";
+import { clearLoginThrottle, reserveLoginAttempt, throttleSource } from "./login-throttle";
 import {
+  DEFAULT_SESSION_POLICY,
   hashSessionToken,
-  LOCKOUT_MS,
-  MAX_FAILED_LOGINS,
   newCsrfToken,
   newSessionToken,
   PENDING_SESSION_TTL_MS,
-  SESSION_TTL_MS,
+  verifiedExpiry,
+  type SessionPolicy,
 } from "./session-token";
 
 export interface LogInInput {
@@ -31,64 +32,58 @@ export interface LogInResult {
   userId: string;
 }
 
-/** A hash for unknown e-mails, so a miss costs as much time as a wrong password (no user enumeration by timing). */
+/** A hash for unknown e-mails and waiting sources, so every refusal costs one argon2 verification (no timing tell). */
 let dummyHash: Promise<string> | undefined;
 const getDummyHash = () => (dummyHash ??= hashPassword("not-a-real-password-0000"));
 
-const invalid = () => new AppError("invalid_credentials", "E-mail or password is wrong.");
+/** The one refusal for a wrong password, an unknown or deactivated account, and a source that must wait. */
+const INVALID_LOGIN_MESSAGE =
+  "E-mail or password is wrong. After several failed attempts, sign-in from your network pauses for a few minutes.";
+const invalid = () => new AppError("invalid_credentials", INVALID_LOGIN_MESSAGE);
 
 /**
- * Checks e-mail and password and opens a session. Wrong passwords count per account; after MAX_FAILED_LOGINS the
- * account is locked for LOCKOUT_MS (answering the same generic error, so the lock does not reveal the account).
+ * Checks e-mail and password and opens a session. Every attempt counts against (e-mail, source) before the
+ * password is checked (login-throttle.ts); a source that keeps failing waits longer and longer, but only that source:
+ * nobody can lock an account for its owner. Unknown, deactivated, wrong and waiting all answer the same 401 after the
+ * same argon2 work. A hash below today's parameters is replaced after a right password.
  */
-export async function logIn(db: Db, input: LogInInput, now = new Date()): Promise<LogInResult> {
+export async function logIn(
+  db: Db,
+  input: LogInInput,
+  options: { now?: Date; policy?: SessionPolicy } = {},
+): Promise<LogInResult> {
+  const now = options.now ?? new Date();
+  const policy = options.policy ?? DEFAULT_SESSION_POLICY;
   const email = input.email.trim().toLowerCase();
+  const source = throttleSource(input.ip);
+  const mayTry = await reserveLoginAttempt(db, email, source, now);
   const user = await db.user.findUnique({ where: { email } });
-  if (!user || !user.isActive) {
+  const actor = user ? { type: "user" as const, userId: user.id, ...(input.ip ? { ip: input.ip } : {}) } : null;
+  if (!mayTry || !user || !user.isActive) {
     await verifyPassword(await getDummyHash(), input.password);
+    if (actor) await recordAudit(db, actor, mayTry ? "auth.login_failed" : "auth.login_throttled", "user", user!.id);
     throw invalid();
   }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    await recordAudit(
-      db,
-      { type: "user", userId: user.id, ...(input.ip ? { ip: input.ip } : {}) },
-      "auth.login_locked",
-      "user",
-      user.id,
-    );
-    throw new AppError("account_locked", "Too many failed attempts. Try again later.");
-  }
-  const ok = await verifyPassword(user.passwordHash, input.password);
-  const actor = { type: "user" as const, userId: user.id, ...(input.ip ? { ip: input.ip } : {}) };
-  if (!ok) {
-    const updated = await db.user.update({
-      where: { id: user.id },
-      data: { failedLoginCount: { increment: 1 } },
-      select: { failedLoginCount: true },
-    });
-    if (updated.failedLoginCount >= MAX_FAILED_LOGINS) {
-      await db.user.update({
-        where: { id: user.id },
-        data: { lockedUntil: new Date(now.getTime() + LOCKOUT_MS), failedLoginCount: 0 },
-      });
-      await recordAudit(db, actor, "auth.account_locked", "user", user.id);
-    } else {
-      await recordAudit(db, actor, "auth.login_failed", "user", user.id);
-    }
+  if (!(await verifyPassword(user.passwordHash, input.password))) {
+    await recordAudit(db, actor!, "auth.login_failed", "user", user.id);
     throw invalid();
   }
 
+  const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
   const totpRequired = user.totpEnabledAt !== null;
   const totpEnrollmentRequired = !totpRequired && (await isTotpRequired(db));
   const verified = !totpRequired && !totpEnrollmentRequired;
   const token = newSessionToken();
   const csrfToken = newCsrfToken();
-  const expiresAt = new Date(now.getTime() + (verified ? SESSION_TTL_MS : PENDING_SESSION_TTL_MS));
+  const expiresAt = verified ? verifiedExpiry(policy, now, now) : new Date(now.getTime() + PENDING_SESSION_TTL_MS);
   await db.$transaction(async (tx) => {
-    await tx.user.update({
-      where: { id: user.id },
-      data: { failedLoginCount: 0, lockedUntil: null, ...(verified ? { lastLoginAt: now } : {}) },
-    });
+    await clearLoginThrottle(tx, email, source);
+    if (verified || rehashed) {
+      await tx.user.update({
+        where: { id: user.id },
+        data: { ...(verified ? { lastLoginAt: now } : {}), ...(rehashed ? { passwordHash: rehashed } : {}) },
+      });
+    }
     await tx.session.create({
       data: {
         userId: user.id,
@@ -97,11 +92,12 @@ export async function logIn(db: Db, input: LogInInput, now = new Date()): Promis
         isVerified: verified,
         expiresAt,
         lastSeenAt: now,
+        createdAt: now,
         ip: input.ip ?? null,
         userAgent: input.userAgent?.slice(0, 300) ?? null,
       },
     });
-    await recordAudit(tx, actor, verified ? "auth.login" : "auth.login_pending_totp", "user", user.id);
+    await recordAudit(tx, actor!, verified ? "auth.login" : "auth.login_pending_totp", "user", user.id);
   });
   return { token, csrfToken, expiresAt, totpRequired, totpEnrollmentRequired, userId: user.id };
 }

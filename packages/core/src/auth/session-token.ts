@@ -13,12 +13,29 @@ export function newCsrfToken(): string {
   return randomBytes(24).toString("base64url");
 }
 
-/** Sliding idle timeout of a verified session. */
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** How long sessions live (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE). */
+export interface SessionPolicy {
+  /** A verified session ends after this long without a request (sliding). */
+  idleMs: number;
+  /** …and this long after its sign-in, however active (absolute). */
+  maxAgeMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 12 * 60 * 60 * 1000, maxAgeMs: 7 * 24 * 60 * 60 * 1000 };
+
+/** The policy from parsed settings (packages/config). */
+export function sessionPolicyOf(env: { SESSION_IDLE_TIMEOUT: number; SESSION_MAX_AGE: number }): SessionPolicy {
+  return { idleMs: env.SESSION_IDLE_TIMEOUT, maxAgeMs: env.SESSION_MAX_AGE };
+}
+
+/** When a verified session used at `now` expires: idle timeout, but never after its absolute end. */
+export function verifiedExpiry(policy: SessionPolicy, createdAt: Date, now: Date): Date {
+  return new Date(Math.min(now.getTime() + policy.idleMs, createdAt.getTime() + policy.maxAgeMs));
+}
+
 /** A session waiting for its TOTP code (or for enrolment) lives briefly. */
 export const PENDING_SESSION_TTL_MS = 10 * 60 * 1000;
 /** lastSeenAt/expiresAt are written at most this often per session. */
 export const SESSION_TOUCH_INTERVAL_MS = 60 * 1000;
-/** Failed passwords before the account locks, and for how long. */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
+/** Wrong TOTP codes or passwords one session may send before it ends. */
+export const MAX_SESSION_FAILED_CHECKS = 5;

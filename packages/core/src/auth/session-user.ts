@@ -1,4 +1,5 @@
 import type { DbTx } from "@inbox/db";
+import { doLeadsSeeTeamlessConversations } from "./read-security-settings";
 
 export interface SessionUser {
   id: string;
@@ -11,6 +12,8 @@ export interface SessionUser {
   totpEnabled: boolean;
   /** An admin reset the password: until the user sets their own, only the password change works. */
   mustChangePassword: boolean;
+  /** Leads: whether they also see team-less conversations (admin setting; see canAccessConversation). */
+  seesTeamlessConversations: boolean;
 }
 
 export async function loadSessionUser(db: DbTx, userId: string): Promise<SessionUser | null> {
@@ -29,5 +32,6 @@ export async function loadSessionUser(db: DbTx, userId: string): Promise<Session
     timeZone: user.timeZone,
     totpEnabled: user.totpEnabledAt !== null,
     mustChangePassword: user.mustChangePassword,
+    seesTeamlessConversations: user.role === "lead" && (await doLeadsSeeTeamlessConversations(db)),
   };
 }

@@ -6,6 +6,11 @@ export interface AccessUser {
   id: string;
   role: "agent" | "lead" | "admin";
   teamIds: string[];
+  /**
+   * Leads only: whether they also see conversations no team owns (Setting `access.leadsSeeTeamlessConversations`,
+   * off by default: the contract gives leads their teams).
+   */
+  seesTeamlessConversations?: boolean;
 }
 
 export interface ConversationScope {
@@ -15,13 +20,14 @@ export interface ConversationScope {
 
 /**
  * Who may see and answer a conversation (CONTRACT "Roles"): admins everything; agents the conversations of
- * their teams and those assigned to them; leads the same, plus conversations no team owns yet (they triage).
+ * their teams and those assigned to them; leads the same, plus conversations no team owns yet when admins chose
+ * so (`seesTeamlessConversations`, docs/security.md).
  */
 export function canAccessConversation(user: AccessUser, conversation: ConversationScope): boolean {
   if (user.role === "admin") return true;
   if (conversation.assigneeId === user.id) return true;
   if (conversation.teamId && user.teamIds.includes(conversation.teamId)) return true;
-  return user.role === "lead" && conversation.teamId === null;
+  return user.role === "lead" && user.seesTeamlessConversations === true && conversation.teamId === null;
 }
 
 /** canAccessConversation as a Prisma filter (the same rule, applied in the query). */
@@ -29,7 +35,7 @@ export function accessibleConversationsWhere(user: AccessUser): Prisma.Conversat
   if (user.role === "admin") return {};
   const or: Prisma.ConversationWhereInput[] = [{ assigneeId: user.id }];
   if (user.teamIds.length) or.push({ teamId: { in: user.teamIds } });
-  if (user.role === "lead") or.push({ teamId: null });
+  if (user.role === "lead" && user.seesTeamlessConversations === true) or.push({ teamId: null });
   return { OR: or };
 }
 

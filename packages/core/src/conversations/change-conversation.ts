@@ -26,9 +26,17 @@ async function dataFor(
   switch (action.type) {
     case "assign": {
       const target = action.assigneeId;
-      // Agents take a conversation or give it back; reassigning to someone else is for leads and admins.
+      // Agents take a free conversation or give back their own; reassigning is for leads and admins (CONTRACT "Roles").
       if (user.role === "agent" && target !== null && target !== user.id) {
         throw new AppError("forbidden", "Only leads and admins can assign conversations to others.");
+      }
+      if (
+        user.role === "agent" &&
+        target === user.id &&
+        conversation.assigneeId &&
+        conversation.assigneeId !== user.id
+      ) {
+        throw new AppError("forbidden", "A colleague has this conversation; only leads and admins can reassign it.");
       }
       if (
         user.role === "agent" &&

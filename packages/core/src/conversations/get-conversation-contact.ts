@@ -3,10 +3,10 @@ import type { DbTx } from "@inbox/db";
 import { isOptedOut, type ConsentState } from "../consent/consent-rules";
 import { toConsentRecordDto } from "../consent/to-consent-record-dto";
 import { AppError } from "../errors/app-error";
-import { assertConversationAccess, type AccessUser } from "./can-access-conversation";
 import { isUuid } from "../shared/ids";
+import { accessibleConversationsWhere, assertConversationAccess, type AccessUser } from "./can-access-conversation";
 
-/** The contact panel of a conversation (access checked like the conversation itself). */
+/** The contact panel of a conversation (access checked like the conversation itself; past ones likewise). */
 export async function getConversationContact(
   db: DbTx,
   user: AccessUser,
@@ -21,7 +21,9 @@ export async function getConversationContact(
         include: {
           consents: { orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }, { id: "desc" }], take: 50 },
           labels: { include: { label: true } },
+          // Only the contact's conversations the user may open (others would leak another team's metadata).
           conversations: {
+            where: accessibleConversationsWhere(user),
             orderBy: { createdAt: "desc" },
             take: 20,
             select: { id: true, status: true, createdAt: true, lastMessageAt: true },

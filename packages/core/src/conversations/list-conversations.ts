@@ -42,7 +42,9 @@ export async function listConversations(
         { contact: { displayName: contains } },
         { contact: { profileName: contains } },
         ...(digits.length >= 3 ? [{ contact: { waId: { contains: digits } } }] : []),
-        { messages: { some: { text: contains, isPrivate: false } } },
+        // Message text through its trigram index (pg_trgm), which needs at least 3 characters to narrow anything;
+        // shorter terms search names only, instead of scanning every message.
+        ...(q.length >= 3 ? [{ messages: { some: { text: contains, isPrivate: false } } }] : []),
       ],
     });
   }

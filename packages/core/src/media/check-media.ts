@@ -1,5 +1,5 @@
 /** Meta's limits per media type (Cloud API media reference); inbound files over 100 MB never arrive. */
-const MEDIA_LIMITS: Record<string, { maxBytes: number; mimeTypes: string[] }> = {
+export const MEDIA_LIMITS: Record<string, { maxBytes: number; mimeTypes: string[] }> = {
   image: { maxBytes: 5 * 1024 * 1024, mimeTypes: ["image/jpeg", "image/png"] },
   sticker: { maxBytes: 500 * 1024, mimeTypes: ["image/webp"] },
   audio: {
@@ -28,7 +28,7 @@ const MEDIA_LIMITS: Record<string, { maxBytes: number; mimeTypes: string[] }> = 
 };
 
 /** "audio/ogg; codecs=opus" → "audio/ogg". */
-function baseMimeType(mime: string): string {
+export function baseMimeType(mime: string): string {
   return mime.split(";")[0]!.trim().toLowerCase();
 }
 
@@ -74,6 +74,8 @@ export function checkMedia(input: { messageType: string; declaredMime: string; b
   const limits = MEDIA_LIMITS[input.messageType];
   const declared = baseMimeType(input.declaredMime);
   if (!limits) return { ok: false, reason: `no media allowed for message type ${input.messageType}` };
+  // "text/plain;a=b, text/html": browsers take the last type of a list; a MIME type never needs a comma.
+  if (input.declaredMime.includes(",")) return { ok: false, reason: "declared MIME type is a list" };
   if (input.bytes.byteLength === 0) return { ok: false, reason: "empty file" };
   if (input.bytes.byteLength > limits.maxBytes)
     return { ok: false, reason: `file larger than ${limits.maxBytes} bytes` };

@@ -75,7 +75,8 @@ export async function downloadMediaAsset(
         storageKey: stored.key,
         sizeBytes: stored.sizeBytes,
         sha256: stored.sha256,
-        mimeType: declared,
+        // The checked base type, never the declared string (it may carry parameters or a list of types).
+        mimeType: check.mimeType,
         error: null,
       },
     });

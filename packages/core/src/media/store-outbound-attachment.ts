@@ -33,13 +33,18 @@ function cleanFilename(name: string | undefined): string | null {
 }
 
 /**
- * An agent's attachment for a conversation: checks access, decides the WhatsApp media type from the content
- * (magic bytes, never the client's MIME type) and its limit, stores the bytes (sha256, size) and records a
- * MediaAsset without a message and without a provider id — the worker uploads it to Meta when a message uses it.
+ * An agent's attachment for a conversation: checks access FIRST and only then reads the upload (`readFile`: no
+ * stranger's 100 MB is read into memory), decides the WhatsApp media type from the content (magic bytes, never the
+ * client's MIME type) and its limit, stores the bytes (sha256, size) and records a MediaAsset without a message and
+ * without a provider id — the worker uploads it to Meta when a message uses it.
  */
 export async function storeOutboundAttachment(
   deps: StoreOutboundAttachmentDeps,
-  input: { user: AccessUser; conversationId: string; bytes: Buffer; filename?: string },
+  input: {
+    user: AccessUser;
+    conversationId: string;
+    readFile: () => Promise<{ bytes: Buffer; filename?: string | undefined }>;
+  },
 ): Promise<StoredAttachment> {
   if (!isUuid(input.conversationId)) throw new AppError("not_found", "Conversation not found.");
   await assertConversationAccess(deps.db, input.user, input.conversationId);
@@ -47,13 +52,14 @@ export async function storeOutboundAttachment(
     where: { id: input.conversationId },
     select: { channelId: true },
   });
-  const filename = cleanFilename(input.filename);
+  const file = await input.readFile();
+  const filename = cleanFilename(file.filename);
   const { type, mimeType } = classifyAttachment({
-    bytes: input.bytes,
+    bytes: file.bytes,
     filename: filename ?? undefined,
     maxDocumentBytes: deps.maxDocumentBytes,
   });
-  const stored = await deps.store.put(newMediaKey(), input.bytes);
+  const stored = await deps.store.put(newMediaKey(), file.bytes);
   try {
     const asset = await deps.db.mediaAsset.create({
       data: {

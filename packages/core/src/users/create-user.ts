@@ -12,6 +12,8 @@ const CreateUserInputSchema = z.object({
   /** Team names; created when missing. */
   teams: z.array(z.string().trim().min(1)).default([]),
   locale: z.enum(["de", "en"]).default("de"),
+  /** Someone else chose the password (an admin, start-up): the user must replace it at the first sign-in. */
+  mustChangePassword: z.boolean().default(false),
 });
 export type CreateUserInput = z.input<typeof CreateUserInputSchema>;
 
@@ -33,6 +35,7 @@ export async function createUser(db: DbTx, input: CreateUserInput, actor: Actor)
         passwordHash: await hashPassword(data.password),
         role: data.role,
         locale: data.locale,
+        mustChangePassword: data.mustChangePassword,
       },
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CreateUserBodySchema, ResetPasswordBodySchema, UpdateUserBodySchema, UserDtoSchema } from "@inbox/contracts";
-import { createUserAccount, listUsers, resetUserPassword, updateUser } from "@inbox/core";
+import { createUserAccount, listUsers, resetUserPassword, resetUserTotp, updateUser } from "@inbox/core";
 import type { ApiDeps } from "../../types";
 import { actorOf, guards, ID_PARAMS, itemsOf } from "../route-options";
 
@@ -22,7 +22,9 @@ export function adminUserRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/admin/users",
       admin({ tags, summary: "Create a user", body: CreateUserBodySchema, response: { 201: UserDtoSchema } }),
       async (request, reply) => {
-        return reply.status(201).send(await createUserAccount(deps.db, actorOf(request), request.body));
+        // The admin chose this password: the new user replaces it at the first sign-in.
+        const input = { ...request.body, mustChangePassword: true };
+        return reply.status(201).send(await createUserAccount(deps.db, actorOf(request), input));
       },
     );
     app.patch(
@@ -47,6 +49,19 @@ export function adminUserRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       }),
       async (request, reply) => {
         await resetUserPassword(deps.db, actorOf(request), request.params.id, request.body.password);
+        return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      "/api/admin/users/:id/totp/reset",
+      admin({
+        tags,
+        summary: "Reset a user's two-factor authentication (lost phone): TOTP off, recovery codes gone, sessions end",
+        params: ID_PARAMS,
+        response: { 204: z.null() },
+      }),
+      async (request, reply) => {
+        await resetUserTotp(deps.db, actorOf(request), request.params.id);
         return reply.status(204).send(null);
       },
     );

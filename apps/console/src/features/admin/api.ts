@@ -3,6 +3,7 @@ import type {
   LabelDto,
   QuarantinePage,
   QuickReplyDto,
+  SecuritySettings,
   ReprocessResult,
   TemplateDto,
   UserDto,
@@ -26,11 +27,11 @@ export const adminApi = {
   deleteQuickReply: (id: string) => api<void>(`/api/admin/quick-replies/${id}`, { method: "DELETE" }),
   channels: () => api<{ items: ChannelDto[] }>("/api/admin/channels"),
   templates: () => api<{ items: TemplateDto[] }>("/api/templates?includeUnapproved=true"),
-  security: () => api<{ requireTotp: boolean }>("/api/admin/settings/security"),
+  security: () => api<SecuritySettings>("/api/admin/settings/security"),
+  setSecurity: (body: Partial<SecuritySettings>) =>
+    api<SecuritySettings>("/api/admin/settings/security", { method: "PUT", body }),
   quarantine: (cursor?: string) =>
     api<QuarantinePage>(`/api/admin/webhooks/quarantine${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
   reprocessQuarantine: () => api<ReprocessResult>("/api/admin/webhooks/reprocess", { method: "POST", body: {} }),
   dismissQuarantined: (id: string) => api<void>(`/api/admin/webhooks/quarantine/${id}/dismiss`, { method: "POST" }),
-  setSecurity: (requireTotp: boolean) =>
-    api<{ requireTotp: boolean }>("/api/admin/settings/security", { method: "PUT", body: { requireTotp } }),
 };

@@ -1,7 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import type { SecuritySettings } from "@inbox/contracts";
 import { formatDateTime } from "../../../lib/format";
+import { ApiError } from "../../../lib/http";
 import { useTeams } from "../../inbox/hooks/use-directory";
 import { adminApi } from "../api";
 import WebchatChannels from "../../webchat-admin/components/webchat-channels";
@@ -61,7 +63,7 @@ function Users() {
     adminApi.resetPassword(a.id, a.password),
   );
   const security = useQuery({ queryKey: ["admin-security"], queryFn: adminApi.security });
-  const setSecurity = useSave(["admin-security"], (v: boolean) => adminApi.setSecurity(v));
+  const setSecurity = useSave(["admin-security"], (v: Partial<SecuritySettings>) => adminApi.setSecurity(v));
   const [form, setForm] = useState({ email: "", password: "", role: "agent", teamId: "" });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -78,10 +80,25 @@ function Users() {
         <input
           type="checkbox"
           checked={security.data?.requireTotp ?? false}
-          onChange={(e) => setSecurity.mutate(e.target.checked)}
+          onChange={(e) => setSecurity.mutate({ requireTotp: e.target.checked })}
         />{" "}
         {t("admin.requireTotp")}
       </label>
+      <label className="row">
+        <input
+          type="checkbox"
+          checked={security.data?.leadsSeeTeamlessConversations ?? false}
+          onChange={(e) => setSecurity.mutate({ leadsSeeTeamlessConversations: e.target.checked })}
+        />{" "}
+        {t("admin.leadsSeeTeamless")}
+      </label>
+      {setSecurity.error && (
+        <p role="alert" className="error">
+          {setSecurity.error instanceof ApiError && setSecurity.error.code === "conflict"
+            ? t("admin.ownTotpFirst")
+            : t("app.error")}
+        </p>
+      )}
       <Table head={[t("admin.name"), t("admin.email"), t("admin.role"), t("admin.teams"), t("admin.active"), ""]}>
         {users.data?.items.map((u) => (
           <tr key={u.id}>

@@ -26,6 +26,13 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
       await fn();
     } catch (e) {
       const code = e instanceof ApiError ? e.code : "";
+      if (code === "unauthenticated" && step !== "password") {
+        // Too many wrong codes ended the pending sign-in: start again with the password.
+        setStep("password");
+        setCode("");
+        setError(t("login.sessionEnded"));
+        return;
+      }
       setError(
         code === "account_locked" || code === "rate_limited"
           ? t("login.locked")
