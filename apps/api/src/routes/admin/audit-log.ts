@@ -26,7 +26,7 @@ export function adminAuditLogRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/admin/audit-log.csv",
       {
         // A file, not JSON: no response schema (guards' error schemas would type the reply as JSON).
-        preHandler: [app.authenticate, requireRole("admin")],
+        onRequest: [app.authenticate, requireRole("admin")],
         schema: {
           tags,
           summary: "Audit log as CSV (same filters; at most 50,000 rows)",

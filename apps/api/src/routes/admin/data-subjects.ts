@@ -47,7 +47,7 @@ export function adminDataSubjectRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/admin/data-subject-requests/:id/download",
       {
         // A file, not JSON: no response schema (guards' error schemas would type the reply as JSON).
-        preHandler: [app.authenticate, requireRole("admin")],
+        onRequest: [app.authenticate, requireRole("admin")],
         schema: {
           tags,
           summary: "The export as a zip (manifest.json, index.html, media/)",

@@ -25,7 +25,7 @@ export function adminProcessingRecordRoutes(deps: ApiDeps): FastifyPluginAsyncZo
       "/api/admin/processing-record.md",
       {
         // A file, not JSON: no response schema (guards' error schemas would type the reply as JSON).
-        preHandler: [app.authenticate, requireRole("admin")],
+        onRequest: [app.authenticate, requireRole("admin")],
         schema: { tags, summary: "The record of processing activities as Markdown", security: [{ session: [] }] },
       },
       async (_request, reply) =>
