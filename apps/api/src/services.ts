@@ -26,7 +26,9 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
   const { db, pgPool, redis, queues, log } = infra;
   const outbox = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
   const publisher = createLivePublisher(redis, queues.prefix, log);
-  const live = createLiveChangeBatcher(pgSql(pgPool), publisher, { log });
+  // Raw statements on the plain pg pool: hot paths that would spend most of their time in Prisma's per-query cost.
+  const sql = pgSql(pgPool);
+  const live = createLiveChangeBatcher(sql, publisher, { log });
   const metrics = new Metrics("api");
   // Parts of signed deliveries waiting for an admin (or `pnpm inbox webhooks reprocess`), counted at each scrape.
   metrics.observeQuarantine(() => countQuarantinedDeliveries(db));
@@ -41,6 +43,7 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
   const visitorHub = await createVisitorHub({ db, redis, prefix: queues.prefix, log });
   outbox.start();
   return {
+    sql,
     onOutboxWritten: outbox.poke,
     live,
     liveHub,

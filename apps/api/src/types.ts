@@ -10,7 +10,7 @@ import type {
   SessionPolicy,
   VisitorTokenSigner,
 } from "@inbox/core";
-import type { Db, PgPool } from "@inbox/db";
+import type { Db, PgPool, RunSql } from "@inbox/db";
 import type { JobQueues } from "@inbox/jobs";
 import type { Metrics } from "@inbox/metrics";
 import type { Logger } from "@inbox/logger";
@@ -45,6 +45,8 @@ export interface ApiInfra {
 
 /** What the api's composition root (services.ts) builds once per process and every route shares. */
 export interface ApiServices {
+  /** One raw statement on `pgPool` (hot paths such as every request's session lookup). */
+  sql: RunSql;
   /** Drains the outbox now: called after each commit that wrote jobs, so they reach Redis without waiting. */
   onOutboxWritten: () => void;
   /** Committed changes → live events for the consoles (batched, after the commit). */

@@ -103,7 +103,9 @@ export async function registerAuth(app: App, deps: ApiDeps): Promise<void> {
 
   const authenticate: onRequestAsyncHookHandler = async function (request) {
     const token = sessionTokenOf(request);
-    const session = token ? await findSession(deps.db, token, { now: deps.clock(), policy: deps.sessionPolicy }) : null;
+    const session = token
+      ? await findSession(deps.sql, token, { now: deps.clock(), policy: deps.sessionPolicy })
+      : null;
     if (!session) throw new AppError("unauthenticated", "Please sign in.");
     if (!session.isVerified && !request.routeOptions.config.allowUnverifiedSession) {
       throw new AppError("totp_required", "Enter your two-factor code first.");
