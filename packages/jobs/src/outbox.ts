@@ -20,15 +20,17 @@ export interface OutboxEntry<N extends JobName = JobName> {
 export async function enqueueInTransaction(tx: DbTx, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const now = Date.now();
-  await tx.outboxJob.createMany({
-    data: entries.map((e) => ({
-      name: e.name,
-      payload: JOB_SCHEMAS[e.name].parse(e.payload),
-      jobId: e.jobId ?? jobIdFor(e.name, randomUUID()),
-      availableAt: new Date(now + (e.delayMs ?? 0)),
-    })),
-    skipDuplicates: true,
-  });
+  await tx.outboxJob.createMany({ data: entries.map((e) => outboxRowOf(e, now)), skipDuplicates: true });
+}
+
+/** The outbox row of an entry (payload checked against its job's schema): for statements that write it themselves. */
+export function outboxRowOf(entry: OutboxEntry, nowMs: number) {
+  return {
+    name: entry.name,
+    payload: JOB_SCHEMAS[entry.name].parse(entry.payload) as Prisma.InputJsonObject,
+    jobId: entry.jobId ?? jobIdFor(entry.name, randomUUID()),
+    availableAt: new Date(nowMs + (entry.delayMs ?? 0)),
+  };
 }
 
 export interface DrainResult {

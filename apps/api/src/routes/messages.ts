@@ -8,13 +8,13 @@ import {
   TemplateListQuerySchema,
   TemplateSyncBodySchema,
 } from "@inbox/contracts";
-import { assertConversationAccess, listTemplates, queueOutboundMessage, requestTemplateSync } from "@inbox/core";
+import { listTemplates, queueOutboundMessage, requestTemplateSync } from "@inbox/core";
 import type { ApiDeps } from "../types";
 import { requireRole, userOf } from "../plugins/auth";
 
 const errors = { 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
 
-/** Outbound messages and the template picker. Thin: parse → access check → use case → DTO. */
+/** Outbound messages and the template picker. Thin: parse → use case (which checks the user's access) → DTO. */
 export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     const onRequest = app.authenticate;
@@ -35,9 +35,9 @@ export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const user = userOf(request);
         const conversationId = request.params.id;
-        await assertConversationAccess(deps.db, user, conversationId);
         const { message, isNew } = await queueOutboundMessage(deps, {
           conversationId,
+          access: user,
           body: request.body,
           senderId: user.id,
         });

@@ -1,5 +1,16 @@
 import type { MessageDto, SendMessageBody } from "@inbox/contracts";
-import { isUniqueViolation, type Db } from "@inbox/db";
+import { canAccessConversation, type AccessUser } from "../conversations/can-access-conversation";
+import {
+  isUniqueViolation,
+  Prisma,
+  pgSql,
+  prismaSql,
+  withTransaction,
+  type ChannelType,
+  type Db,
+  type PgPool,
+  type RunSql,
+} from "@inbox/db";
 import { AppError, isAppError } from "../errors/app-error";
 import { createOutboundMessage } from "../messages/create-outbound-message";
 import { toMessageDto } from "../messages/to-message-dto";
@@ -16,6 +27,8 @@ export interface QueueOutboundMessageDeps {
   onOutboxWritten: () => void;
   /** Every console that may see the conversation learns of the new message (message.created). */
   live: LiveChanges;
+  /** The plain pg pool, when the process has one: the message is then stored without Prisma's per-query cost. */
+  pgPool?: PgPool;
 }
 
 export interface QueueOutboundMessageInput {
@@ -23,6 +36,8 @@ export interface QueueOutboundMessageInput {
   body: SendMessageBody;
   /** The agent sending; null (the default) for automations. */
   senderId?: string | null;
+  /** The user sending, whose access to the conversation is checked on the row read (403 forbidden otherwise). */
+  access?: AccessUser;
   /** The confirmation of an opt-out: the one message an opted-out contact may receive. */
   isOptOutConfirmation?: boolean;
 }
@@ -47,26 +62,23 @@ export async function queueOutboundMessage(
   const now = deps.clock();
   const { body } = input;
   const stored = () => findByClientId(db, input.conversationId, body.clientId);
+  const run = deps.pgPool ? pgSql(deps.pgPool) : prismaSql(db);
 
-  const existing = isUuid(input.conversationId) ? await stored() : null;
-  if (existing) return { message: toMessageDto(existing), isNew: false };
   const conversation = isUuid(input.conversationId)
-    ? await db.conversation.findUnique({
-        where: { id: input.conversationId },
-        select: {
-          id: true,
-          channelId: true,
-          contactId: true,
-          lastInboundAt: true,
-          firstResponseAt: true,
-          channel: { select: { type: true } },
-        },
-      })
+    ? await loadOutboundContext(run, input.conversationId, body.clientId)
     : null;
   if (!conversation) throw new AppError("not_found", "Conversation not found.");
-  const capabilities = getChannelCapabilities(conversation.channel.type);
+  if (input.access && !canAccessConversation(input.access, conversation)) {
+    throw new AppError("forbidden", "You do not have access to this conversation.");
+  }
+  if (conversation.clientIdTaken) {
+    const existing = await stored();
+    if (existing) return { message: toMessageDto(existing), isNew: false };
+  }
+  const capabilities = getChannelCapabilities(conversation.channelType);
 
-  if (body.type !== "note") await assertContactNotSuppressed(db, conversation.contactId);
+  // Most installations have no suppression at all; only then is the full check worth its queries.
+  if (body.type !== "note" && conversation.anySuppression) await assertContactNotSuppressed(db, conversation.contactId);
 
   let created;
   try {
@@ -78,7 +90,9 @@ export async function queueOutboundMessage(
       now,
       capabilities,
     });
-    created = await db.$transaction((tx) => createOutboundMessage(tx, conversation, draft, now));
+    const create = (run: RunSql) => createOutboundMessage(run, conversation, draft, now);
+    // One statement, on the plain pool when there is one; with an attachment to claim, a transaction.
+    created = draft.mediaAssetId ? await withTransaction({ db, pool: deps.pgPool }, create) : await create(run);
   } catch (error) {
     // A concurrent request with the same clientId won the race (took the attachment, or the unique key).
     const isRace = isUniqueViolation(error) || (isAppError(error) && error.code === "conflict");
@@ -94,6 +108,37 @@ export async function queueOutboundMessage(
   if (created.status === "queued") deps.onOutboxWritten();
   deps.live.add({ createdMessageIds: [created.id] });
   return { message: toMessageDto(created), isNew: true };
+}
+
+interface OutboundContext {
+  id: string;
+  channelId: string;
+  contactId: string;
+  lastInboundAt: Date | null;
+  teamId: string | null;
+  assigneeId: string | null;
+  channelType: ChannelType;
+  /** A message with this clientId exists already (a retried request): it is returned instead. */
+  clientIdTaken: boolean;
+  /** Any erased number is kept from messages (suppression entries exist at all). */
+  anySuppression: boolean;
+}
+
+/** What the send path needs before it drafts: the conversation, its access scope and channel, in one round trip. */
+async function loadOutboundContext(
+  run: RunSql,
+  conversationId: string,
+  clientId: string,
+): Promise<OutboundContext | null> {
+  const [row] = await run<OutboundContext>(Prisma.sql`
+    SELECT c."id", c."channelId", c."contactId", c."lastInboundAt", c."teamId", c."assigneeId",
+      ch."type"::text AS "channelType",
+      EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND m."clientId" = ${clientId})
+        AS "clientIdTaken",
+      EXISTS (SELECT 1 FROM "Suppression") AS "anySuppression"
+    FROM "Conversation" c JOIN "Channel" ch ON ch."id" = c."channelId"
+    WHERE c."id" = ${conversationId}::uuid`);
+  return row ?? null;
 }
 
 async function findByClientId(db: Db, conversationId: string, clientId: string) {
