@@ -64,7 +64,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const { clock, sessionPolicy: policy } = deps;
     const totpDeps = { db: deps.db, secrets: deps.secrets, clock, policy };
     const current = async (token: string | null) => {
-      const session = token ? await findSession(deps.db, token, { now: clock(), policy }) : null;
+      const session = token ? await findSession(deps.sql, token, { now: clock(), policy }) : null;
       if (!session) throw new AppError("unauthenticated", "Please sign in.");
       return session;
     };
