@@ -98,11 +98,12 @@ export async function createLiveHub(deps: {
   }, PRESENCE_HEARTBEAT_MS);
   heartbeat.unref();
 
-  const send = (client: Client, envelope: LiveEnvelope) => {
+  /** `data`: the envelope serialised once for every socket it goes to (200 consoles need not stringify it 200 times). */
+  const send = (client: Client, envelope: LiveEnvelope, data?: string) => {
     if (envelope.seq <= client.lastSeq) return;
     client.lastSeq = envelope.seq;
     if (isVisible(client.user, envelope) && client.socket.readyState === 1)
-      client.socket.send(JSON.stringify(envelope));
+      client.socket.send(data ?? JSON.stringify(envelope));
   };
 
   const subscriber = redis.duplicate();
@@ -111,9 +112,10 @@ export async function createLiveHub(deps: {
     subscriber,
     prefix,
     (envelope) => {
+      let data: string | undefined;
       for (const client of clients) {
         if (client.pending) client.pending.push(envelope);
-        else send(client, envelope);
+        else send(client, envelope, (data ??= JSON.stringify(envelope)));
       }
     },
     { log, isListening: () => clients.size > 0 },
