@@ -147,11 +147,7 @@ export async function beginTotpEnrollment(
     where: {
       id: user.id,
       totpEnabledAt: null,
-      OR: [
-        { totpSecret: null },
-        { totpPendingSessionId: null },
-        { totpPendingSessionId: { not: input.sessionId } },
-      ],
+      OR: [{ totpSecret: null }, { totpPendingSessionId: null }, { totpPendingSessionId: { not: input.sessionId } }],
     },
     data: {
       totpSecret: deps.secrets.encrypt(candidate, totpSecretContext(user.id)),
