@@ -8,6 +8,7 @@ import { WebhookQuarantine } from "./webhook-quarantine";
 import { RoutingRulesAdmin } from "../../routing/components/routing-rules-admin";
 import { TeamsAdmin } from "../../routing/components/teams-admin";
 import { UsersAdmin } from "../../users-admin/components/users-admin";
+import { BusinessProfileAdmin } from "../../business-profile/components/business-profile-admin";
 
 const TABS = [
   "users",
@@ -16,6 +17,7 @@ const TABS = [
   "labels",
   "quickReplies",
   "channels",
+  "profile",
   "webchat",
   "templates",
   "webhooks",
@@ -206,7 +208,13 @@ export default function AdminPage() {
       <div role="tablist" className="tabs" aria-label={t("app.admin")}>
         {TABS.map((x) => (
           <button key={x} role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {x === "routing" ? t("routing:tab") : x === "webhooks" ? t("quarantine.tab") : t(`admin.${x}`)}
+            {x === "routing"
+              ? t("routing:tab")
+              : x === "webhooks"
+                ? t("quarantine.tab")
+                : x === "profile"
+                  ? t("profile:tab")
+                  : t(`admin.${x}`)}
           </button>
         ))}
       </div>
@@ -217,6 +225,7 @@ export default function AdminPage() {
         {tab === "labels" && <Labels />}
         {tab === "quickReplies" && <QuickReplies />}
         {tab === "channels" && <Channels />}
+        {tab === "profile" && <BusinessProfileAdmin />}
         {tab === "webchat" && <WebchatChannels />}
         {tab === "templates" && <Templates />}
         {tab === "webhooks" && <WebhookQuarantine />}

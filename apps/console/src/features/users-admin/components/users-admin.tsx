@@ -11,7 +11,7 @@ import { usersErrorKey } from "../locales";
 const ROLES = ["agent", "lead", "admin"] as const;
 const EMPTY_FORM = { name: "", email: "", password: "", role: "agent", teamId: "" };
 
-function useInvalidating<A>(fn: (a: A) => Promise<unknown>, keys: string[]) {
+function useInvalidating<A, R>(fn: (a: A) => Promise<R>, keys: string[]) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,
