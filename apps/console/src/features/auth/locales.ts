@@ -131,7 +131,7 @@ const de: typeof en = {
   },
 };
 
-export const AUTH_NS = "auth";
+const AUTH_NS = "auth";
 if (!i18n.hasResourceBundle("en", AUTH_NS)) {
   i18n.addResourceBundle("en", AUTH_NS, en);
   i18n.addResourceBundle("de", AUTH_NS, de);

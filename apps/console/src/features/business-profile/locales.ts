@@ -135,7 +135,7 @@ const de: typeof en = {
   },
 };
 
-export const PROFILE_NS = "profile";
+const PROFILE_NS = "profile";
 if (!i18n.hasResourceBundle("en", PROFILE_NS)) {
   i18n.addResourceBundle("en", PROFILE_NS, en);
   i18n.addResourceBundle("de", PROFILE_NS, de);

@@ -78,7 +78,7 @@ const de: typeof en = {
   },
 };
 
-export const USERS_NS = "users";
+const USERS_NS = "users";
 if (!i18n.hasResourceBundle("en", USERS_NS)) {
   i18n.addResourceBundle("en", USERS_NS, en);
   i18n.addResourceBundle("de", USERS_NS, de);
