@@ -116,8 +116,15 @@ describe("console under the CSP in Chromium", () => {
     try {
       await makeUser(stack, "enrol@example.com", "agent", ["Support"]);
       const enrol = await watchedPage();
+      const enrolRequests: string[] = [];
+      enrol.on("request", (r) => {
+        if (r.url().endsWith("/api/auth/totp/enroll")) enrolRequests.push(r.method());
+      });
       await signIn(enrol, stack.url, "enrol@example.com");
       await enrol.getByRole("heading", { name: "Set up two-factor authentication" }).waitFor();
+      await enrol.getByTestId("totp-qr").waitFor();
+      // One enrolment request per sign-in (the screen used to send it from every render until the answer came).
+      expect(enrolRequests).toEqual(["POST"]);
       const secret = await enrol.getByTestId("totp-secret").textContent();
       await enrol.getByLabel("6-digit code from your authenticator app").fill(await generate({ secret: secret! }));
       await enrol.getByRole("button", { name: "Verify" }).click();
