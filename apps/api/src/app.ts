@@ -32,6 +32,7 @@ import { widgetScriptRoutes } from "./routes/widget-script";
 import { consentRoutes } from "./routes/consents";
 import { availabilityRoutes } from "./routes/availability";
 import { absenceRoutes } from "./routes/absences";
+import { CompactRequestLog } from "./plugins/request-log";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -52,6 +53,8 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   const loggerInstance: FastifyBaseLogger = infra.log;
   const app = Fastify({
     loggerInstance,
+    // One compact line per request at debug; nothing at the default level (see plugins/request-log.ts).
+    logController: new CompactRequestLog(),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];

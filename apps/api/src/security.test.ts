@@ -166,7 +166,8 @@ describe("the api's answers to an attacker", () => {
         done();
       },
     });
-    const logged = await createTestApp({ log: createLogger({ name: "test", level: "info", destination }) });
+    // Request lines are written at debug (plugins/request-log.ts).
+    const logged = await createTestApp({ log: createLogger({ name: "test", level: "debug", destination }) });
     try {
       await makeUser(logged, "searcher@example.com", "agent");
       const s = await login(logged, "searcher@example.com");

@@ -45,7 +45,8 @@ describe("pnpm start", () => {
         PORT: String(port),
         SIMULATOR_PORT: String(simulatorPort),
         PUBLIC_URL: `http://127.0.0.1:${port}`,
-        LOG_LEVEL: "warn",
+        // The default level: request logs must not bury the banner (issue 16).
+        LOG_LEVEL: "info",
       },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -65,6 +66,8 @@ describe("pnpm start", () => {
     expect(out).toContain(`Customer phone http://127.0.0.1:${simulatorPort}/phone`);
     expect(out).toMatch(/e-mail\s+admin@inbox\.local/);
     expect(/password\s+(\S+)/.exec(out)?.[1]).toBeTruthy();
+    expect(out).toContain('scroll back to "First admin created"');
+    const bannerEnd = out.length;
     expect((await fetch(`${api}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${api}/`)).text()).toContain('<div id="root">');
     expect(await t.db.channel.findFirstOrThrow({ where: { type: "whatsapp" } })).toMatchObject({ dataRegion: "DE" });
@@ -125,6 +128,10 @@ describe("pnpm start", () => {
         timeout: 30_000,
       })
       .toMatch(/^wamid\./);
+
+    // Sign-in, password change and a reply were requests: none of them was logged at the default level.
+    const afterBanner = out.slice(bannerEnd) + err;
+    expect(afterBanner).not.toMatch(/incoming request|request completed|\/api\/auth\/login|\/api\/conversations/);
 
     // One SIGINT to the group (Ctrl-C): everything stops, nothing is left behind.
     process.kill(-child.pid!, "SIGINT");

@@ -47,6 +47,8 @@ describe("pnpm inbox (CLI)", { timeout: 120_000 }, () => {
       "lead",
       "--team",
       "Billing",
+      // A team that does not exist yet is created only when asked to (user-create.test.ts).
+      "--create-team",
     ];
     const r = inbox(args, { DATABASE_URL: t.url });
     expect(r.err).toBe("");

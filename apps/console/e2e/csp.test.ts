@@ -116,11 +116,21 @@ describe("console under the CSP in Chromium", () => {
     try {
       await makeUser(stack, "enrol@example.com", "agent", ["Support"]);
       const enrol = await watchedPage();
+      const enrolRequests: string[] = [];
+      enrol.on("request", (r) => {
+        if (r.url().endsWith("/api/auth/totp/enroll")) enrolRequests.push(r.method());
+      });
       await signIn(enrol, stack.url, "enrol@example.com");
       await enrol.getByRole("heading", { name: "Set up two-factor authentication" }).waitFor();
-      const secret = await enrol.getByTestId("totp-secret").filter({ hasNotText: "…" }).textContent();
+      await enrol.getByTestId("totp-qr").waitFor();
+      // One enrolment request per sign-in (the screen used to send it from every render until the answer came).
+      expect(enrolRequests).toEqual(["POST"]);
+      const secret = await enrol.getByTestId("totp-secret").textContent();
       await enrol.getByLabel("6-digit code from your authenticator app").fill(await generate({ secret: secret! }));
       await enrol.getByRole("button", { name: "Verify" }).click();
+      // The recovery codes are shown once before the console opens.
+      await enrol.getByTestId("recovery-codes").locator("li").first().waitFor();
+      await enrol.getByRole("button", { name: "I have saved them" }).click();
       await enrol.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
       expect(await violations(enrol)).toEqual([]);
     } finally {

@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/reac
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Link, Navigate, Route, Routes } from "react-router";
 import type { SessionDto } from "@inbox/contracts";
+import { AccountPage } from "./features/auth/components/account-page";
 import { ChangePasswordPage } from "./features/auth/components/change-password-page";
 import { LoginPage } from "./features/auth/components/login-page";
 import { logOut } from "./features/auth/api";
@@ -46,8 +47,8 @@ function Shell({ session }: { session: SessionDto }) {
         </label>
         <AvailabilitySwitch />
         <span className="small">{session.user.name}</span>
-        <Link to="/password" className="small">
-          {t("password.link")}
+        <Link to="/account" className="small">
+          {t("auth:account.link")}
         </Link>
         <button onClick={() => void logOut().finally(() => client.setQueryData(["session"], null))}>
           {t("app.logout")}
@@ -71,6 +72,7 @@ function Shell({ session }: { session: SessionDto }) {
           }
         />
         <Route path="/password" element={<ChangePasswordPage isForced={false} />} />
+        <Route path="/account" element={<AccountPage session={session} />} />
         <Route path="/absences" element={<AbsencesPage session={session} />} />
         <Route
           path="/admin/*"

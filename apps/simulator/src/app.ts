@@ -39,6 +39,15 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
     },
   );
 
+  // Resumable Upload's data step sends the file's bytes as they are.
+  app.addContentTypeParser(
+    ["application/octet-stream", "image/jpeg", "image/png", "video/mp4", "application/pdf"],
+    { parseAs: "buffer", bodyLimit: 110 * 1024 * 1024 },
+    (_req, body, done) => {
+      done(null, body);
+    },
+  );
+
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof GraphError) return reply.status(error.httpStatus).send(error.body);
     if (error instanceof z.ZodError) {

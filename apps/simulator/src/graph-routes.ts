@@ -1,6 +1,6 @@
 /**
  * Meta's Graph API under any `/vNN.N/` prefix: sends and mark-as-read, media upload/download, the number's settings
- * and registration, message templates. Bearer token required; forced 5xx, timeouts and slow answers come first.
+ * and registration, message templates, the business profile (business-profile.ts). Bearer token required; forced 5xx, timeouts and slow answers come first.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
@@ -10,6 +10,7 @@ import {
   UpdateSettingsRequestSchema,
   type MessageTemplatesResponse,
 } from "@inbox/whatsapp";
+import { businessProfileRoutes } from "./business-profile";
 import { GraphError, type CloudApiSimulator, type SimulatorOptions } from "./simulator";
 import { sleep } from "./webhook-sender";
 
@@ -103,6 +104,8 @@ export async function graphRoutes(
   };
 
   type GraphParams = { Params: { version: string; id: string } };
+
+  await app.register(businessProfileRoutes, { sim, options, guard: graphGuard });
 
   app.post<GraphParams>("/:version/:id/messages", { preHandler: graphGuard }, async (request) => {
     requirePhoneNumber(request.params.id);

@@ -14,6 +14,7 @@ import type {
 import { addCustomer, findCustomer } from "./customers";
 import { graphError, type GraphError } from "./errors";
 import { changeIdentity, emitRawValue, emitValueError, receiveFromCustomer, setMarketingPreference } from "./inbound";
+import { seedBusinessProfile, type BusinessProfileState } from "./business-profile";
 import { deregister, mediaUrl, register, storeMedia, updateStorage } from "./media-registration";
 import { acceptSend, markRead, readAll } from "./outbound";
 import { SlidingSecond } from "./sliding-second";
@@ -47,6 +48,9 @@ export class CloudApiSimulator implements SimulatorState {
   readonly webhookBehaviour: WebhookBehaviour = { duplicateRate: 0, reorderRate: 0 };
   readonly sendWindow = new SlidingSecond();
   templates: MessageTemplate[] = seedTemplates();
+  /** The number's business profile and the Resumable Upload sessions and handles (business-profile-routes.ts). */
+  businessProfile: BusinessProfileState = seedBusinessProfile();
+  readonly uploads = new Map<string, { length: number; mimeType: string; bytes?: Buffer }>();
   isRegistered = true;
   storage: StorageConfiguration = { status: "IN_COUNTRY_STORAGE_DISABLED" };
   registerAttempts: number[] = [];
@@ -112,6 +116,8 @@ export class CloudApiSimulator implements SimulatorState {
     this.webhookBehaviour.duplicateRate = 0;
     this.webhookBehaviour.reorderRate = 0;
     this.templates = seedTemplates();
+    this.businessProfile = seedBusinessProfile();
+    this.uploads.clear();
     this.isRegistered = true;
     this.storage = { status: "IN_COUNTRY_STORAGE_DISABLED" };
     this.registerAttempts = [];

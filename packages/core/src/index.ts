@@ -146,3 +146,6 @@ export { testRouting } from "./routing/decide-team";
 export { deleteTeam, listTeamDetails, setChannelDefaultTeam, updateTeam } from "./routing/manage-teams";
 export { createAbsence, deleteAbsence, listAbsences, type AbsenceActor } from "./routing/manage-absences";
 export { applyAbsences } from "./routing/apply-absences";
+export { getBusinessProfile } from "./business-profile/get-business-profile";
+export { updateBusinessProfile } from "./business-profile/update-business-profile";
+export { setBusinessProfilePhoto } from "./business-profile/set-business-profile-photo";

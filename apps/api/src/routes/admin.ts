@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../types";
 import { adminAuditLogRoutes } from "./admin/audit-log";
+import { adminBusinessProfileRoutes } from "./admin/business-profile";
 import { adminCatalogRoutes } from "./admin/catalog";
 import { adminChannelRoutes } from "./admin/channels";
 import { adminConsentTextRoutes } from "./admin/consent-texts";
@@ -26,5 +27,6 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminProcessingRecordRoutes(deps));
     await app.register(adminConsentTextRoutes(deps));
     await app.register(adminRoutingRoutes(deps));
+    await app.register(adminBusinessProfileRoutes(deps));
   };
 }

@@ -78,6 +78,14 @@ function banner(env: Env, roles: Role[], prepared: Prepared, simulator: ReadyInf
       "  First admin created (a one-time password: at the first sign-in the console asks for your own):",
       `    e-mail    ${admin.email}`,
       `    password  ${admin.password}`,
+      "  Shown only here, once. Request logs are off at LOG_LEVEL=info so this stays in view; if other lines pushed it",
+      '  away, scroll back to "First admin created".',
+    );
+  } else {
+    lines.push(
+      "",
+      `  Sign in with your account. The first admin (${env.FIRST_ADMIN_EMAIL}) got a one-time password in the banner of`,
+      "  the very first start. Another admin: pnpm inbox user create --email E --password P --role admin",
     );
   }
   lines.push("", "  Press Ctrl-C to stop.", "");

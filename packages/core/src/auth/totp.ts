@@ -126,7 +126,13 @@ async function checkSecondFactor(deps: TotpDeps, input: SessionInput & { code: s
   return count === 1;
 }
 
-/** Starts enrolment: stores a fresh (not yet enabled) secret, encrypted, and returns it with its URI and QR code. */
+/**
+ * Starts enrolment: stores a fresh (not yet enabled) secret, encrypted, and returns it with its URI and QR code.
+ * Idempotent per session: while this session's enrolment is pending, a repeated call (double click, React StrictMode
+ * running an effect twice, parallel requests) answers the same secret instead of replacing it, so whichever answer the
+ * screen shows is the one the app must confirm. The claim is one conditional UPDATE, so parallel calls cannot both
+ * write. An enrolment started from another session is replaced (that session's secret stops working).
+ */
 export async function beginTotpEnrollment(
   deps: TotpDeps,
   input: SessionInput & { isSessionVerified: boolean; password?: string | undefined },
@@ -136,11 +142,27 @@ export async function beginTotpEnrollment(
   // A signed-in session (not the sign-in that must enrol right now) proves who it is again: a stolen cookie
   // must not bind the thief's authenticator.
   if (input.isSessionVerified) await recheckPassword(deps, input, input.password);
-  const secret = generateSecret();
-  await deps.db.user.update({
-    where: { id: user.id },
-    data: { totpSecret: deps.secrets.encrypt(secret, totpSecretContext(user.id)), totpLastStep: null },
+  const candidate = generateSecret();
+  const { count } = await deps.db.user.updateMany({
+    where: {
+      id: user.id,
+      totpEnabledAt: null,
+      OR: [{ totpSecret: null }, { totpPendingSessionId: null }, { totpPendingSessionId: { not: input.sessionId } }],
+    },
+    data: {
+      totpSecret: deps.secrets.encrypt(candidate, totpSecretContext(user.id)),
+      totpPendingSessionId: input.sessionId,
+      totpLastStep: null,
+    },
   });
+  let secret = candidate;
+  if (count === 0) {
+    // Enabled meanwhile, or this session's enrolment is pending already: answer its secret.
+    const current = await deps.db.user.findUniqueOrThrow({ where: { id: user.id } });
+    if (current.totpEnabledAt || !current.totpSecret)
+      throw new AppError("conflict", "Two-factor authentication is already enabled.");
+    secret = deps.secrets.decrypt(current.totpSecret, totpSecretContext(user.id));
+  }
   const otpauthUri = generateURI({ issuer: ISSUER, label: user.email, secret });
   return { secret, otpauthUri, qrCodeDataUrl: await QRCode.toDataURL(otpauthUri, { margin: 1, width: 240 }) };
 }
@@ -164,7 +186,13 @@ export async function confirmTotpEnrollment(
   return deps.db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: user.id },
-      data: { totpEnabledAt: now, totpLastStep: step, totpFailedCount: 0, totpLockedUntil: null },
+      data: {
+        totpEnabledAt: now,
+        totpPendingSessionId: null,
+        totpLastStep: step,
+        totpFailedCount: 0,
+        totpLockedUntil: null,
+      },
     });
     const recoveryCodes = await issueRecoveryCodes(tx, user.id);
     const rotated = await rotateSession(tx, input.sessionId, { now, policy: deps.policy ?? DEFAULT_SESSION_POLICY });
@@ -260,6 +288,7 @@ export async function disableTotp(
 const totpOff = {
   totpEnabledAt: null,
   totpSecret: null,
+  totpPendingSessionId: null,
   totpLastStep: null,
   totpFailedCount: 0,
   totpLockedUntil: null,

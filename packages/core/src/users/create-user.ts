@@ -9,8 +9,10 @@ const CreateUserInputSchema = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
   role: z.enum(["admin", "lead", "agent"]),
-  /** Team names; created when missing. */
+  /** Team names; created when missing unless `createMissingTeams` is false. */
   teams: z.array(z.string().trim().min(1)).default([]),
+  /** false: an unknown team name is refused (the CLI, where a typo must not create a team). */
+  createMissingTeams: z.boolean().default(true),
   locale: z.enum(["de", "en"]).default("de"),
   /** Someone else chose the password (an admin, start-up): the user must replace it at the first sign-in. */
   mustChangePassword: z.boolean().default(false),
@@ -26,6 +28,7 @@ export async function createUser(db: DbTx, input: CreateUserInput, actor: Actor)
     );
   }
   const data = parsed.data;
+  if (!data.createMissingTeams) await assertTeamsExist(db, data.teams);
   let user: User;
   try {
     user = await db.user.create({
@@ -54,4 +57,19 @@ export async function createUser(db: DbTx, input: CreateUserInput, actor: Actor)
     teams: data.teams,
   });
   return user;
+}
+
+/** Refuses team names that do not exist, naming them and the teams there are. */
+async function assertTeamsExist(db: DbTx, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  const found = await db.team.findMany({ where: { name: { in: names } }, select: { name: true } });
+  const missing = names.filter((n) => !found.some((t) => t.name === n));
+  if (missing.length === 0) return;
+  const existing = (await db.team.findMany({ select: { name: true }, orderBy: { name: "asc" } })).map((t) => t.name);
+  throw new AppError(
+    "not_found",
+    `No team named ${missing.map((n) => `"${n}"`).join(", ")}. ` +
+      (existing.length ? `Existing teams: ${existing.join(", ")}.` : "There are no teams yet."),
+    { missing, existing },
+  );
 }

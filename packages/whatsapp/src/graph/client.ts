@@ -24,6 +24,14 @@ import {
   type SuccessResponse,
   type UpdateSettingsRequest,
 } from "./schemas";
+import {
+  BUSINESS_PROFILE_FIELDS,
+  BusinessProfileResponseSchema,
+  UploadedFileResponseSchema,
+  UploadSessionResponseSchema,
+  type BusinessProfile,
+  type UpdateBusinessProfileRequest,
+} from "./business-profile";
 import { fetchTransport, isTransportTimeout, type FetchFn, type GraphResponse, type GraphTransport } from "./transport";
 
 export type { FetchFn } from "./transport";
@@ -173,6 +181,48 @@ export class GraphClient {
     return this.request(`/${phoneNumberId}/register`, SuccessResponseSchema, { method: "POST", json: body });
   }
 
+  /** `GET /{phone-number-id}/whatsapp_business_profile` → the profile (Meta answers it as `data[0]`). */
+  async getBusinessProfile(phoneNumberId: string): Promise<BusinessProfile> {
+    const answer = await this.request(`/${phoneNumberId}/whatsapp_business_profile`, BusinessProfileResponseSchema, {
+      query: { fields: BUSINESS_PROFILE_FIELDS },
+    });
+    return answer.data[0] ?? {};
+  }
+
+  /** `POST /{phone-number-id}/whatsapp_business_profile`; fields left out stay as they are. */
+  async updateBusinessProfile(phoneNumberId: string, body: UpdateBusinessProfileRequest): Promise<SuccessResponse> {
+    return this.request(`/${phoneNumberId}/whatsapp_business_profile`, SuccessResponseSchema, {
+      method: "POST",
+      json: body,
+    });
+  }
+
+  /**
+   * Resumable Upload API: an upload session for the file (`POST /app/uploads`), then the bytes in one piece
+   * (`POST /{session}` with `file_offset: 0`, authorised as `OAuth <token>`) → the handle, e.g. for
+   * `profile_picture_handle`.
+   */
+  async uploadResumable(file: { bytes: Uint8Array; mimeType: string; filename: string }): Promise<string> {
+    const session = await this.request("/app/uploads", UploadSessionResponseSchema, {
+      method: "POST",
+      query: { file_length: String(file.bytes.length), file_type: file.mimeType, file_name: file.filename },
+    });
+    const response = await this.send({
+      method: "POST",
+      url: `${this.baseUrl}/${session.id}`,
+      body: file.bytes,
+      contentType: file.mimeType,
+      authorization: `OAuth ${this.accessToken}`,
+      headers: { file_offset: "0" },
+    });
+    if (!isOk(response)) throw await this.toError(response);
+    const parsed = UploadedFileResponseSchema.safeParse(JSON.parse(await response.text()));
+    if (!parsed.success) {
+      throw new GraphApiError({ message: "Graph API upload answer has no handle", httpStatus: response.status });
+    }
+    return parsed.data.h;
+  }
+
   private async request<T extends z.ZodType>(
     pathOrUrl: string,
     schema: T,
@@ -218,10 +268,16 @@ export class GraphClient {
   private async send(request: {
     method: "GET" | "POST" | "DELETE";
     url: string;
-    body?: string | FormData | undefined;
+    body?: string | FormData | Uint8Array | undefined;
     contentType?: string;
+    /** Default `Bearer <token>`; the Resumable Upload's data step wants `OAuth <token>`. */
+    authorization?: string;
+    headers?: Record<string, string>;
   }): Promise<GraphResponse> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.accessToken}` };
+    const headers: Record<string, string> = {
+      ...request.headers,
+      authorization: request.authorization ?? `Bearer ${this.accessToken}`,
+    };
     if (request.contentType) headers["content-type"] = request.contentType;
     try {
       return await this.transport({

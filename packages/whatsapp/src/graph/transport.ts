@@ -9,7 +9,8 @@ export interface GraphRequest {
   method: "GET" | "POST" | "DELETE";
   url: string;
   headers: Record<string, string>;
-  body?: string | FormData;
+  /** JSON text, a multipart form, or raw bytes (Resumable Upload). */
+  body?: string | FormData | Uint8Array;
   /** The request fails (rejects) when no complete answer arrived within this time. */
   timeoutMs: number;
 }
@@ -27,7 +28,12 @@ export type GraphTransport = (request: GraphRequest) => Promise<GraphResponse>;
 /** Transport over a fetch function (Node's global fetch by default). */
 export function fetchTransport(fetchFn: FetchFn = globalThis.fetch): GraphTransport {
   return async ({ method, url, headers, body, timeoutMs }) => {
-    const response = await fetchFn(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetchFn(url, {
+      method,
+      headers,
+      body: body instanceof Uint8Array ? new Blob([new Uint8Array(body)]) : body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     return {
       status: response.status,
       header: (name) => response.headers.get(name) ?? undefined,

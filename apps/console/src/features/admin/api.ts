@@ -18,6 +18,7 @@ export const adminApi = {
     api<UserDto>(`/api/admin/users/${id}`, { method: "PATCH", body }),
   resetPassword: (id: string, password: string) =>
     api<void>(`/api/admin/users/${id}/password`, { method: "POST", body: { password } }),
+  resetTotp: (id: string) => api<void>(`/api/admin/users/${id}/totp/reset`, { method: "POST" }),
   labels: () => api<{ items: LabelDto[] }>("/api/admin/labels"),
   createLabel: (body: { name: string; color: string }) => api<LabelDto>("/api/admin/labels", { method: "POST", body }),
   deleteLabel: (id: string) => api<void>(`/api/admin/labels/${id}`, { method: "DELETE" }),

@@ -1,15 +1,14 @@
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { SecuritySettings } from "@inbox/contracts";
 import { formatDateTime } from "../../../lib/format";
-import { ApiError } from "../../../lib/http";
-import { useTeams } from "../../inbox/hooks/use-directory";
 import { adminApi } from "../api";
 import WebchatChannels from "../../webchat-admin/components/webchat-channels";
 import { WebhookQuarantine } from "./webhook-quarantine";
 import { RoutingRulesAdmin } from "../../routing/components/routing-rules-admin";
 import { TeamsAdmin } from "../../routing/components/teams-admin";
+import { UsersAdmin } from "../../users-admin/components/users-admin";
+import { BusinessProfileAdmin } from "../../business-profile/components/business-profile-admin";
 
 const TABS = [
   "users",
@@ -18,6 +17,7 @@ const TABS = [
   "labels",
   "quickReplies",
   "channels",
+  "profile",
   "webchat",
   "templates",
   "webhooks",
@@ -45,141 +45,6 @@ function Table({ head, children }: { head: string[]; children: ReactNode }) {
       </thead>
       <tbody>{children}</tbody>
     </table>
-  );
-}
-
-function Users() {
-  const { t } = useTranslation();
-  const users = useQuery({ queryKey: ["admin-users"], queryFn: adminApi.users });
-  const teams = useTeams();
-  const create = useSave(
-    ["admin-users", "users"],
-    (b: { email: string; password: string; role: string; teamIds: string[] }) => adminApi.createUser(b),
-  );
-  const update = useSave(["admin-users", "users"], (a: { id: string; body: Record<string, unknown> }) =>
-    adminApi.updateUser(a.id, a.body),
-  );
-  const reset = useSave(["admin-users", "users"], (a: { id: string; password: string }) =>
-    adminApi.resetPassword(a.id, a.password),
-  );
-  const security = useQuery({ queryKey: ["admin-security"], queryFn: adminApi.security });
-  const setSecurity = useSave(["admin-security"], (v: Partial<SecuritySettings>) => adminApi.setSecurity(v));
-  const [form, setForm] = useState({ email: "", password: "", role: "agent", teamId: "" });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate({
-      email: form.email,
-      password: form.password,
-      role: form.role,
-      teamIds: form.teamId ? [form.teamId] : [],
-    });
-  };
-  return (
-    <>
-      <label className="row">
-        <input
-          type="checkbox"
-          checked={security.data?.requireTotp ?? false}
-          onChange={(e) => setSecurity.mutate({ requireTotp: e.target.checked })}
-        />{" "}
-        {t("admin.requireTotp")}
-      </label>
-      <label className="row">
-        <input
-          type="checkbox"
-          checked={security.data?.leadsSeeTeamlessConversations ?? false}
-          onChange={(e) => setSecurity.mutate({ leadsSeeTeamlessConversations: e.target.checked })}
-        />{" "}
-        {t("admin.leadsSeeTeamless")}
-      </label>
-      {setSecurity.error && (
-        <p role="alert" className="error">
-          {setSecurity.error instanceof ApiError && setSecurity.error.code === "conflict"
-            ? t("admin.ownTotpFirst")
-            : t("app.error")}
-        </p>
-      )}
-      <Table head={[t("admin.name"), t("admin.email"), t("admin.role"), t("admin.teams"), t("admin.active"), ""]}>
-        {users.data?.items.map((u) => (
-          <tr key={u.id}>
-            <td>{u.name}</td>
-            <td>{u.email}</td>
-            <td>
-              <select
-                aria-label={t("admin.role")}
-                value={u.role}
-                onChange={(e) => update.mutate({ id: u.id, body: { role: e.target.value } })}
-              >
-                <option value="agent">agent</option>
-                <option value="lead">lead</option>
-                <option value="admin">admin</option>
-              </select>
-            </td>
-            <td>{u.teamIds.map((id) => teams.data?.items.find((x) => x.id === id)?.name).join(", ")}</td>
-            <td>{u.isActive ? "✓" : "—"}</td>
-            <td>
-              <button onClick={() => update.mutate({ id: u.id, body: { isActive: !u.isActive } })}>
-                {u.isActive ? t("admin.deactivate") : t("admin.activate")}
-              </button>
-              <button
-                onClick={() => {
-                  const password = window.prompt(t("admin.newPassword"));
-                  if (password) reset.mutate({ id: u.id, password });
-                }}
-              >
-                {t("admin.resetPassword")}
-              </button>
-            </td>
-          </tr>
-        ))}
-      </Table>
-      <form onSubmit={submit} className="inline-form">
-        <input
-          aria-label={t("admin.email")}
-          placeholder={t("admin.email")}
-          type="email"
-          required
-          value={form.email}
-          onChange={(e) => setForm({ ...form, email: e.target.value })}
-        />
-        <input
-          aria-label={t("admin.password")}
-          placeholder={t("admin.password")}
-          type="password"
-          minLength={10}
-          required
-          value={form.password}
-          onChange={(e) => setForm({ ...form, password: e.target.value })}
-        />
-        <select
-          aria-label={t("admin.role")}
-          value={form.role}
-          onChange={(e) => setForm({ ...form, role: e.target.value })}
-        >
-          <option value="agent">agent</option>
-          <option value="lead">lead</option>
-          <option value="admin">admin</option>
-        </select>
-        <select
-          aria-label={t("admin.teams")}
-          value={form.teamId}
-          onChange={(e) => setForm({ ...form, teamId: e.target.value })}
-        >
-          <option value="">—</option>
-          {teams.data?.items.map((tm) => (
-            <option key={tm.id} value={tm.id}>
-              {tm.name}
-            </option>
-          ))}
-        </select>
-        <button type="submit">{t("admin.create")}</button>
-      </form>
-      {(create.error ?? update.error ?? reset.error) && (
-        <p role="alert" className="error">
-          {(create.error ?? update.error ?? reset.error)?.message}
-        </p>
-      )}
-    </>
   );
 }
 
@@ -343,17 +208,24 @@ export default function AdminPage() {
       <div role="tablist" className="tabs" aria-label={t("app.admin")}>
         {TABS.map((x) => (
           <button key={x} role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {x === "routing" ? t("routing:tab") : x === "webhooks" ? t("quarantine.tab") : t(`admin.${x}`)}
+            {x === "routing"
+              ? t("routing:tab")
+              : x === "webhooks"
+                ? t("quarantine.tab")
+                : x === "profile"
+                  ? t("profile:tab")
+                  : t(`admin.${x}`)}
           </button>
         ))}
       </div>
       <section role="tabpanel">
-        {tab === "users" && <Users />}
+        {tab === "users" && <UsersAdmin />}
         {tab === "teams" && <TeamsAdmin />}
         {tab === "routing" && <RoutingRulesAdmin />}
         {tab === "labels" && <Labels />}
         {tab === "quickReplies" && <QuickReplies />}
         {tab === "channels" && <Channels />}
+        {tab === "profile" && <BusinessProfileAdmin />}
         {tab === "webchat" && <WebchatChannels />}
         {tab === "templates" && <Templates />}
         {tab === "webhooks" && <WebhookQuarantine />}

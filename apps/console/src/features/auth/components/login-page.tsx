@@ -1,11 +1,16 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { SessionDto } from "@inbox/contracts";
 import { ApiError } from "../../../lib/http";
-import { confirmTotp, enrollTotp, logIn, verifyTotp } from "../api";
+import { confirmTotp, enrollTotp, logIn, verifyTotp, type TotpEnrollment } from "../api";
 import { useSetSession } from "../hooks/use-session";
+import "../locales";
+import { RecoveryCodes } from "./recovery-codes";
+import { TotpSecret } from "./totp-secret";
 
-/** Sign-in: password, then (when needed) the TOTP code or the mandatory enrolment. */
+type Step = "password" | "totp" | "enroll";
+
+/** Sign-in: password, then (when needed) the TOTP code, a recovery code, or the mandatory enrolment. */
 export function LoginPage({ pending }: { pending?: SessionDto | null }) {
   const { t } = useTranslation();
   const setSession = useSetSession();
@@ -14,10 +19,25 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
   const [code, setCode] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [step, setStep] = useState<"password" | "totp" | "enroll">(
+  const [step, setStep] = useState<Step>(
     pending?.totpRequired ? "totp" : pending?.totpEnrollmentRequired ? "enroll" : "password",
   );
-  const [secret, setSecret] = useState<string | null>(null);
+  const [isRecovery, setIsRecovery] = useState(false);
+  const [enrollment, setEnrollment] = useState<TotpEnrollment | null>(null);
+  /** After the mandatory enrolment: the recovery codes to save, and the session to continue with. */
+  const [enrolled, setEnrolled] = useState<{ codes: string[]; session: SessionDto } | null>(null);
+  const enrollRequested = useRef(false);
+
+  // The mandatory enrolment starts once per sign-in (an effect runs twice under StrictMode; the server also answers a
+  // repeated call from the same session with the same secret).
+  useEffect(() => {
+    if (step !== "enroll" || enrollRequested.current) return;
+    enrollRequested.current = true;
+    enrollTotp().then(setEnrollment, () => {
+      enrollRequested.current = false;
+      setError(t("app.error"));
+    });
+  }, [step, t]);
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -30,6 +50,7 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
         // Too many wrong codes ended the pending sign-in: start again with the password.
         setStep("password");
         setCode("");
+        setIsRecovery(false);
         setError(t("login.sessionEnded"));
         return;
       }
@@ -46,24 +67,33 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
   };
 
   const done = (session: SessionDto) => {
+    setCode("");
     if (session.totpRequired) setStep("totp");
-    else if (session.totpEnrollmentRequired) {
-      setStep("enroll");
-      void enrollTotp().then((r) => setSecret(r.secret));
-    } else setSession(session);
+    else if (session.totpEnrollmentRequired) setStep("enroll");
+    else setSession(session);
   };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     if (step === "password") void run(async () => done(await logIn(email, password)));
-    else if (step === "totp") void run(async () => done(await verifyTotp(code)));
-    else void run(async () => done(await confirmTotp(code)));
+    else if (step === "totp") void run(async () => done(await verifyTotp(code.trim())));
+    else
+      void run(async () => {
+        const { recoveryCodes, ...session } = await confirmTotp(code.trim());
+        setEnrolled({ codes: recoveryCodes, session });
+      });
   };
 
-  if (step === "enroll" && !secret && !busy)
-    void enrollTotp().then(
-      (r) => setSecret(r.secret),
-      () => undefined,
+  if (enrolled)
+    return (
+      <main className="login" id="main">
+        <RecoveryCodes
+          codes={enrolled.codes}
+          email={enrolled.session.user.email}
+          onDone={() => setSession(enrolled.session)}
+        />
+      </main>
     );
 
   return (
@@ -101,25 +131,46 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
         ) : (
           <>
             {step === "enroll" && (
-              <p>
-                {t("login.enrollHelp")}
-                <br />
-                {t("login.secret")}: <code data-testid="totp-secret">{secret ?? "…"}</code>
-              </p>
+              <>
+                <p>{t("login.enrollHelp")}</p>
+                {enrollment ? (
+                  <TotpSecret enrollment={enrollment} help={t("auth:login.enrollScan")} />
+                ) : (
+                  <p className="muted">{t("app.loading")}</p>
+                )}
+              </>
             )}
-            <label>
-              {t("login.totpCode")}
-              <input
-                name="code"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="\d{6}"
-                required
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-                autoFocus
-              />
-            </label>
+            {isRecovery ? (
+              <label key="recovery">
+                {t("auth:login.recoveryCode")}
+                <input
+                  name="recovery-code"
+                  autoComplete="off"
+                  autoCapitalize="off"
+                  spellCheck={false}
+                  pattern="[A-Za-z0-9]{5}-?[A-Za-z0-9]{5}"
+                  required
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  autoFocus
+                />
+              </label>
+            ) : (
+              <label key="code">
+                {t("login.totpCode")}
+                <input
+                  name="code"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  pattern="\d{6}"
+                  required
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  autoFocus
+                />
+              </label>
+            )}
+            {isRecovery && <p className="muted small">{t("auth:login.recoveryHelp")}</p>}
           </>
         )}
         {error && (
@@ -127,9 +178,22 @@ export function LoginPage({ pending }: { pending?: SessionDto | null }) {
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || (step === "enroll" && !enrollment)}>
           {step === "password" ? t("login.submit") : t("login.verify")}
         </button>
+        {step === "totp" && (
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setIsRecovery(!isRecovery);
+              setCode("");
+              setError(null);
+            }}
+          >
+            {isRecovery ? t("auth:login.useApp") : t("auth:login.useRecovery")}
+          </button>
+        )}
       </form>
     </main>
   );
