@@ -27,7 +27,7 @@ function Ticks({ m }: { m: MessageDto }) {
   const label = t(`conv.status.${m.status}`);
   if (m.status === "failed")
     return (
-      <span className="ticks failed" aria-label={label} title={label}>
+      <span className="ticks failed" role="img" aria-label={label} title={label}>
         <CircleAlert aria-hidden="true" />
       </span>
     );
@@ -35,6 +35,7 @@ function Ticks({ m }: { m: MessageDto }) {
   return (
     <span
       className={`ticks ${m.status === "read" || m.status === "played" ? "read" : ""}`}
+      role="img"
       aria-label={label}
       title={label}
       data-status={m.status}
