@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createUser } from "@inbox/core";
@@ -6,6 +9,11 @@ import { launchChromium, PASSWORD, prepareBrowserTests, signIn, startStack, stor
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 860 };
+/** A real 1×1 PNG. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 /**
  * Nothing sticks out of the viewport: the document does not scroll sideways, and every visible control or heading
@@ -60,11 +68,14 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
   let stack: Stack;
   let browser: Browser;
   let conversationId: string;
+  let dir: string;
   const yesterday = new Date(Date.now() - 26 * 3600_000);
 
   beforeAll(async () => {
     prepareBrowserTests();
-    stack = await startStack();
+    dir = await mkdtemp(path.join(tmpdir(), "everyday-"));
+    await writeFile(path.join(dir, "foto.png"), PNG);
+    stack = await startStack({ MEDIA_DIR: path.join(dir, "media") });
     const db = stack.t.db;
     const agent = await createUser(
       db,
@@ -146,6 +157,7 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   async function open(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
@@ -271,8 +283,22 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
     await page.getByRole("textbox", { name: /Type a message/ }).fill("Vom Schreibtisch aus");
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByTestId("message").filter({ hasText: "Vom Schreibtisch aus" }).waitFor();
-
     const search = page.getByRole("searchbox", { name: /Search/ });
+
+    // An image is a thumbnail that opens a viewer; Escape closes it and focus returns to the thumbnail.
+    await page.getByTestId("attach-input").setInputFiles(path.join(dir, "foto.png"));
+    await page.getByTestId("attachment").filter({ hasText: "ready to send" }).waitFor();
+    await page.getByRole("textbox", { name: /Type a message/ }).fill("Das Foto");
+    await page.getByRole("button", { name: "Send" }).click();
+    const thumb = page.getByRole("button", { name: "Open image: Das Foto" });
+    await thumb.click();
+    const viewer = page.getByTestId("image-viewer");
+    await viewer.getByRole("img", { name: "Das Foto" }).waitFor();
+    await expectAccessible(page, "the image viewer");
+    await page.keyboard.press("Escape");
+    await viewer.waitFor({ state: "detached" });
+    await expect.poll(() => thumb.evaluate((el) => el === document.activeElement)).toBe(true);
+
     await search.fill("0151 2345 6780");
     const match = page.getByTestId("search-match");
     await expect.poll(() => match.count()).toBe(1);

@@ -1,13 +1,20 @@
-import { useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { X } from "lucide-react";
 import { SHELL_NS } from "../../shell/locales";
 
-/** A thumbnail that opens the full image in a modal dialog (Escape or the close button closes it). */
+/**
+ * A thumbnail that opens the full image in a modal dialog (Escape, the close button or a click beside the image
+ * closes it, and focus returns to the thumbnail). The dialog exists only while open.
+ */
 export function ImageThumbnail({ src, alt }: { src: string; alt: string }) {
   const { t } = useTranslation(SHELL_NS);
+  const [isOpen, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (isOpen && dialog.current && !dialog.current.open) dialog.current.showModal();
+  }, [isOpen]);
   return (
     <>
       <button
@@ -16,28 +23,32 @@ export function ImageThumbnail({ src, alt }: { src: string; alt: string }) {
         className="thumb"
         aria-label={t("openImage", { name: alt })}
         aria-haspopup="dialog"
-        onClick={() => dialog.current?.showModal()}
+        onClick={() => setOpen(true)}
       >
         <img src={src} alt="" loading="lazy" />
       </button>
-      <dialog
-        ref={dialog}
-        className="dialog image-dialog"
-        aria-label={t("imageViewer")}
-        data-testid="image-viewer"
-        onClick={(e) => {
-          // A click on the backdrop (the dialog itself, not its content) closes it.
-          if (e.target === dialog.current) dialog.current.close();
-        }}
-        onClose={() => opener.current?.focus()}
-      >
-        <form method="dialog" className="dialog-head">
-          <button type="submit" className="icon-button" aria-label={t("closeImage")} autoFocus>
-            <X aria-hidden="true" />
-          </button>
-        </form>
-        <img src={src} alt={alt} />
-      </dialog>
+      {isOpen && (
+        <dialog
+          ref={dialog}
+          className="dialog image-dialog"
+          aria-label={t("imageViewer")}
+          data-testid="image-viewer"
+          onClick={(e) => {
+            if (e.target === dialog.current) dialog.current.close();
+          }}
+          onClose={() => {
+            setOpen(false);
+            opener.current?.focus();
+          }}
+        >
+          <form method="dialog" className="dialog-head">
+            <button type="submit" className="icon-button" aria-label={t("closeImage")}>
+              <X aria-hidden="true" />
+            </button>
+          </form>
+          <img src={src} alt={alt} />
+        </dialog>
+      )}
     </>
   );
 }
