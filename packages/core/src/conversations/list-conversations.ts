@@ -1,5 +1,5 @@
 import type { ConversationDto, ConversationListQuery } from "@inbox/contracts";
-import { Prisma, type DbTx } from "@inbox/db";
+import type { DbTx, Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { decodeCursor, encodeCursor } from "../shared/cursors";
 import { isUuid } from "../shared/ids";

@@ -19,24 +19,23 @@ export function TopBar({ session, live, onHelp }: { session: SessionDto; live: L
   const { t: ts } = useTranslation(SHELL_NS);
   const client = useQueryClient();
   const location = useLocation();
-  const [isMenuOpen, setMenuOpen] = useState(false);
-  const [isAccountOpen, setAccountOpen] = useState(false);
+  // Each menu remembers the page it was opened on: navigating elsewhere closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const [accountOpenOn, setAccountOpenOn] = useState<string | null>(null);
+  const isMenuOpen = menuOpenOn === location.pathname;
+  const isAccountOpen = accountOpenOn === location.pathname;
+  const setMenuOpen = (open: boolean) => setMenuOpenOn(open ? location.pathname : null);
+  const setAccountOpen = (open: boolean) => setAccountOpenOn(open ? location.pathname : null);
   const account = useRef<HTMLDivElement>(null);
   const isAdmin = session.user.role === "admin";
-
-  // Navigating closes the menus.
-  useEffect(() => {
-    setMenuOpen(false);
-    setAccountOpen(false);
-  }, [location.pathname]);
   // A click outside or Escape closes the account panel.
   useEffect(() => {
     if (!isAccountOpen) return;
     const onDown = (e: MouseEvent) => {
-      if (account.current && !account.current.contains(e.target as Node)) setAccountOpen(false);
+      if (account.current && !account.current.contains(e.target as Node)) setAccountOpenOn(null);
     };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") setAccountOpen(false);
+      if (e.key === "Escape") setAccountOpenOn(null);
     };
     document.addEventListener("mousedown", onDown);
     document.addEventListener("keydown", onKey);
@@ -67,7 +66,7 @@ export function TopBar({ session, live, onHelp }: { session: SessionDto; live: L
         aria-expanded={isMenuOpen}
         aria-controls="topbar-menu"
         aria-label={isMenuOpen ? ts("closeMenu") : ts("menu")}
-        onClick={() => setMenuOpen((o) => !o)}
+        onClick={() => setMenuOpen(!isMenuOpen)}
       >
         {isMenuOpen ? <X aria-hidden="true" /> : <Menu aria-hidden="true" />}
       </button>
@@ -86,7 +85,7 @@ export function TopBar({ session, live, onHelp }: { session: SessionDto; live: L
               className="account-toggle"
               aria-expanded={isAccountOpen}
               aria-controls="account-panel"
-              onClick={() => setAccountOpen((o) => !o)}
+              onClick={() => setAccountOpen(!isAccountOpen)}
             >
               <span className="account-name">{session.user.name}</span>
               <ChevronDown aria-hidden="true" />
