@@ -315,6 +315,28 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
     await context.close();
   });
 
+  it("on a tablet: list and conversation side by side, the contact panel over the thread, nothing off-screen", async () => {
+    const { context, page } = await open({ width: 820, height: 1180 });
+    await signIn(page, stack.url, "anna@example.com");
+    await page.locator("[data-conversation-id]", { hasText: "Erika Mustermann" }).click();
+    await page.getByTestId("conversation-title").waitFor();
+    expect(await page.getByTestId("conversation-list").isVisible()).toBe(true);
+    await expectFits(page, { touch: false });
+    await page.getByRole("button", { name: "Contact" }).click();
+    await page.getByRole("complementary", { name: "Contact" }).getByText("+4915123456780").waitFor();
+    await expectFits(page, { touch: false });
+    // The alert settings are remembered by this browser.
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("button", { name: "Anna Agentin" }).click();
+    await page.getByRole("checkbox", { name: "Play a sound" }).check();
+    await page.reload();
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("button", { name: "Anna Agentin" }).click();
+    expect(await page.getByRole("checkbox", { name: "Play a sound" }).isChecked()).toBe(true);
+    expect(await page.getByRole("checkbox", { name: "Desktop notification" }).isChecked()).toBe(false);
+    await context.close();
+  });
+
   it("keyboard: j opens the next conversation, ? shows the help and Escape closes it, typing does not trigger", async () => {
     const { context, page } = await open(DESKTOP);
     await signIn(page, stack.url, "anna@example.com");

@@ -57,7 +57,13 @@ export function InboxPage({ session }: { session: SessionDto }) {
         </div>
         <div role="tablist" aria-label={t("app.status")} className="tabs small">
           {STATUSES.map((s) => (
-            <button key={s} role="tab" aria-selected={status === s} onClick={() => setStatus(s)}>
+            <button
+              key={s}
+              role="tab"
+              aria-selected={status === s}
+              onClick={() => setStatus(s)}
+              title={s === "all" ? undefined : ts(`statuses.explain.${s}`)}
+            >
               {t(`inbox.status.${s}`)}
             </button>
           ))}
