@@ -79,7 +79,14 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
     const db = stack.t.db;
     const agent = await createUser(
       db,
-      { email: "anna@example.com", name: "Anna Agentin", password: PASSWORD, role: "agent", teams: ["Support"], locale: "en" },
+      {
+        email: "anna@example.com",
+        name: "Anna Agentin",
+        password: PASSWORD,
+        role: "agent",
+        teams: ["Support"],
+        locale: "en",
+      },
       { type: "system" },
     );
     await createUser(

@@ -81,7 +81,10 @@ describe("inbox search", () => {
     const search = async (q: string) => (await listConversations(t.db, admin, { q, status: "all", limit: 50 })).items;
     for (const q of ["0151 2345678", "0151-2345678", "+49 151 2345678", "0049 1512345678", "01512345678"]) {
       const found = await search(q);
-      expect(found.map((c) => c.id), q).toEqual([conversation.id]);
+      expect(
+        found.map((c) => c.id),
+        q,
+      ).toEqual([conversation.id]);
       const m = found[0]!.match!;
       expect(m.field).toBe("number");
       expect(m.text.slice(m.start, m.end)).toMatch(/1512345678$/);

@@ -90,7 +90,11 @@ export function attachReactions(newestFirst: MessageDto[]): {
   }
   const reactions = new Map<string, Reaction[]>();
   for (const [target, byWho] of latest) {
-    if (byWho.size > 0) reactions.set(target, [...byWho].map(([by, emoji]) => ({ by, emoji })));
+    if (byWho.size > 0)
+      reactions.set(
+        target,
+        [...byWho].map(([by, emoji]) => ({ by, emoji })),
+      );
   }
   return { messages: newestFirst.filter((m) => !absorbed.has(m.id)), reactions };
 }

@@ -323,7 +323,12 @@ export function ConversationView({ id, session }: { id: string; session: Session
       </div>
       <div className="contact-pane" id={`contact-${c.id}`}>
         <div className="pane-bar">
-          <button type="button" className="icon-button" aria-label={ts("backToThread")} onClick={() => setContactOpen(false)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={ts("backToThread")}
+            onClick={() => setContactOpen(false)}
+          >
             <ArrowLeft aria-hidden="true" />
           </button>
         </div>

@@ -143,7 +143,8 @@ function Body({ m }: { m: MessageDto }) {
       const reply = obj(inner.button_reply ?? inner.list_reply ?? inner.nfm_reply);
       return (
         <p className="with-icon">
-          <MousePointerClick aria-hidden="true" /> {m.text ?? str(reply.title) ?? str(obj(p.button).text) ?? t("conv.interactive")}
+          <MousePointerClick aria-hidden="true" />{" "}
+          {m.text ?? str(reply.title) ?? str(obj(p.button).text) ?? t("conv.interactive")}
         </p>
       );
     }
@@ -217,7 +218,10 @@ export const MessageItem = memo(function MessageItem({
       {reactions && reactions.length > 0 && (
         <ul className="reactions" aria-label={ts("reactions")} data-testid="reactions">
           {reactions.map((r) => (
-            <li key={r.by} title={r.by === "customer" ? ts("reactionBy", { emoji: r.emoji, who: ts("customer") }) : r.emoji}>
+            <li
+              key={r.by}
+              title={r.by === "customer" ? ts("reactionBy", { emoji: r.emoji, who: ts("customer") }) : r.emoji}
+            >
               {r.emoji}
             </li>
           ))}

@@ -78,7 +78,11 @@ export function ConversationList(props: {
                   <time dateTime={c.lastMessageAt}>{formatRelative(c.lastMessageAt)}</time>
                 </span>
                 <span className="conv-bottom">
-                  {c.match ? <MatchExcerpt match={c.match} /> : <span className="conv-preview">{c.lastMessagePreview ?? ""}</span>}
+                  {c.match ? (
+                    <MatchExcerpt match={c.match} />
+                  ) : (
+                    <span className="conv-preview">{c.lastMessagePreview ?? ""}</span>
+                  )}
                   {c.labels.slice(0, 2).map((l) => (
                     <span key={l.id} className="label-chip" style={{ borderColor: l.color }}>
                       {l.name}

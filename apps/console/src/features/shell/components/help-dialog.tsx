@@ -9,7 +9,15 @@ const ROLES = ["agent", "lead", "admin"] as const;
 const STATUSES = ["open", "pending", "resolved"] as const;
 
 /** Keyboard shortcuts, what the statuses mean and what each role may do. A native modal dialog: Escape closes it. */
-export function HelpDialog({ isOpen, onClose, role }: { isOpen: boolean; onClose: () => void; role: SessionDto["user"]["role"] }) {
+export function HelpDialog({
+  isOpen,
+  onClose,
+  role,
+}: {
+  isOpen: boolean;
+  onClose: () => void;
+  role: SessionDto["user"]["role"];
+}) {
   const { t } = useTranslation(SHELL_NS);
   const { t: tg } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);

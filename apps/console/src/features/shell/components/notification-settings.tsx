@@ -17,7 +17,8 @@ export function NotificationSettings() {
     setProblem(null);
     if (!on) return update({ ...settings, desktop: false });
     if (!hasApi) return setProblem(t("notify.unsupported"));
-    const permission = Notification.permission === "default" ? await Notification.requestPermission() : Notification.permission;
+    const permission =
+      Notification.permission === "default" ? await Notification.requestPermission() : Notification.permission;
     if (permission !== "granted") return setProblem(t("notify.denied"));
     update({ ...settings, desktop: true });
   };

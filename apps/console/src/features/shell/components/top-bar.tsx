@@ -2,7 +2,19 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { NavLink, useLocation } from "react-router";
-import { CalendarOff, ChevronDown, CircleHelp, Inbox, KeyRound, LogOut, Menu, MessagesSquare, Settings, ShieldCheck, X } from "lucide-react";
+import {
+  CalendarOff,
+  ChevronDown,
+  CircleHelp,
+  Inbox,
+  KeyRound,
+  LogOut,
+  Menu,
+  MessagesSquare,
+  Settings,
+  ShieldCheck,
+  X,
+} from "lucide-react";
 import type { SessionDto } from "@inbox/contracts";
 import { logOut } from "../../auth/api";
 import type { LiveState } from "../../live/hooks/use-live";
@@ -58,7 +70,9 @@ export function TopBar({ session, live, onHelp }: { session: SessionDto; live: L
         <span>{t("app.title")}</span>
       </NavLink>
       <span className={`live ${live}`} role="status" data-testid="live-state" data-state={live}>
-        <span className="live-text">{live === "connected" ? t("inbox.live.connected") : t("inbox.live.reconnecting")}</span>
+        <span className="live-text">
+          {live === "connected" ? t("inbox.live.connected") : t("inbox.live.reconnecting")}
+        </span>
       </span>
       <button
         type="button"

@@ -35,10 +35,13 @@ export function useConversationAlerts(me: string): void {
       const isSeen = document.visibilityState === "visible" && document.hasFocus();
       if (settings.desktop && !isSeen && "Notification" in window && Notification.permission === "granted") {
         const name = contactName(c.contact);
-        const n = new Notification(kind === "new" ? t("notify.newConversation", { name }) : t("notify.assigned", { name }), {
-          tag: `conversation-${c.id}`,
-          ...(c.lastMessagePreview ? { body: c.lastMessagePreview } : {}),
-        });
+        const n = new Notification(
+          kind === "new" ? t("notify.newConversation", { name }) : t("notify.assigned", { name }),
+          {
+            tag: `conversation-${c.id}`,
+            ...(c.lastMessagePreview ? { body: c.lastMessagePreview } : {}),
+          },
+        );
         n.onclick = () => {
           window.focus();
           window.location.assign(`/c/${c.id}`);
