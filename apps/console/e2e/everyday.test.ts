@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createUser } from "@inbox/core";
+import { buildLiveEvents, createLivePublisher, createUser } from "@inbox/core";
 import { launchChromium, PASSWORD, prepareBrowserTests, signIn, startStack, storeInbound, type Stack } from "./harness";
 
 const PHONE = { width: 390, height: 844 };
@@ -341,6 +341,58 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
     await page.getByRole("button", { name: "Anna Agentin" }).click();
     expect(await page.getByRole("checkbox", { name: "Play a sound" }).isChecked()).toBe(true);
     expect(await page.getByRole("checkbox", { name: "Desktop notification" }).isChecked()).toBe(false);
+    await context.close();
+  });
+
+  it("alerts: a desktop notification and a sound for a new conversation and for one assigned to me", async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, locale: "en-US" });
+    // Record notifications and chimes instead of showing them; the tab counts as in the background.
+    await context.addInitScript(`
+      window.__notes = [];
+      window.__chimes = 0;
+      window.Notification = class {
+        static permission = "default";
+        static async requestPermission() { window.Notification.permission = "granted"; return "granted"; }
+        constructor(title, options) { window.__notes.push(title + " | " + ((options && options.body) || "")); }
+      };
+      const RealAudio = window.AudioContext;
+      window.AudioContext = class extends RealAudio { constructor() { super(); window.__chimes++; } };
+      document.hasFocus = () => false;
+    `);
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    await signIn(page, stack.url, "anna@example.com");
+    await page.locator("[data-conversation-id]", { hasText: "Max Beispiel" }).waitFor();
+    await page.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
+    await page.getByRole("button", { name: "Anna Agentin" }).click();
+    await page.getByRole("checkbox", { name: "Play a sound" }).check();
+    await page.getByRole("checkbox", { name: "Desktop notification" }).check();
+    await expect.poll(() => page.getByRole("checkbox", { name: "Desktop notification" }).isChecked()).toBe(true);
+    const chimes = () => page.evaluate(() => (window as unknown as { __chimes: number }).__chimes);
+    const notes = () => page.evaluate(() => (window as unknown as { __notes: string[] }).__notes);
+    const before = await chimes();
+
+    const db = stack.t.db;
+    const channelId = (await db.channel.findFirstOrThrow()).id;
+    const teamId = (await db.team.findUniqueOrThrow({ where: { name: "Support" } })).id;
+    const live = createLivePublisher(stack.redis, stack.prefix, stack.log);
+    const fresh = await storeInbound(stack, {
+      channelId,
+      teamId,
+      name: "Neue Kundin",
+      waId: "4916011112222",
+      text: "Hallo",
+    });
+    await live.publish(await buildLiveEvents(db, { createdMessageIds: [], conversationIds: [fresh.conversation.id] }));
+    await expect.poll(notes).toEqual(["New conversation: Neue Kundin | Hallo"]);
+    expect(await chimes()).toBe(before + 1);
+
+    const anna = await db.user.findUniqueOrThrow({ where: { email: "anna@example.com" } });
+    const max = await db.conversation.findFirstOrThrow({ where: { contact: { displayName: "Max Beispiel" } } });
+    await db.conversation.update({ where: { id: max.id }, data: { assigneeId: anna.id } });
+    await live.publish(await buildLiveEvents(db, { createdMessageIds: [], conversationIds: [max.id] }));
+    await expect.poll(async () => (await notes()).at(-1)).toBe("Assigned to you: Max Beispiel | Hallo?");
+    expect(await chimes()).toBe(before + 2);
     await context.close();
   });
 
