@@ -51,7 +51,7 @@ const en = {
   },
   roles: {
     title: "Roles",
-    yours: "Your role: {{role}}",
+    yours: "your role",
     agent: "Agent",
     lead: "Team lead",
     admin: "Administrator",
@@ -124,7 +124,7 @@ const de: typeof en = {
   },
   roles: {
     title: "Rollen",
-    yours: "Ihre Rolle: {{role}}",
+    yours: "Ihre Rolle",
     agent: "Mitarbeiter:in",
     lead: "Teamleitung",
     admin: "Administration",

@@ -61,7 +61,7 @@ export function HelpDialog({
           <div key={r} className={r === role ? "is-current" : undefined}>
             <dt>
               {t(`roles.${r}`)}
-              {r === role && <span className="muted small"> — {t("roles.yours", { role: t(`roles.${r}`) })}</span>}
+              {r === role && <span className="muted small"> ({t("roles.yours")})</span>}
             </dt>
             <dd>{t(`roles.explain.${r}`)}</dd>
           </div>
