@@ -263,6 +263,31 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
     await context.close();
   }, 60_000);
 
+  it("in German at 390×844: longer words still fit; Heute/Gestern, Automatisch", async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: "de-DE", hasTouch: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    await page.goto(stack.url);
+    await page.evaluate(() => localStorage.setItem("inbox.lang", "de"));
+    await page.reload();
+    await page.getByLabel("E-Mail").fill("anna@example.com");
+    await page.getByLabel("Passwort").fill(PASSWORD);
+    await page.getByRole("button", { name: "Anmelden" }).click();
+    await page.locator("[data-conversation-id]", { hasText: "Erika Mustermann" }).click();
+    await page.getByTestId("conversation-title").waitFor();
+    await page.getByTestId("day-separator").first().waitFor();
+    expect(await page.getByTestId("day-separator").allInnerTexts()).toEqual(["Heute", "Gestern"]);
+    expect(
+      await page.getByTestId("message").filter({ hasText: "Willkommen!" }).getByTestId("message-author").innerText(),
+    ).toBe("Automatisch");
+    await expectFits(page, { touch: true });
+    await page.getByRole("link", { name: "Zurück zur Liste" }).click();
+    await page.getByTestId("conversation-list").waitFor();
+    await expectFits(page, { touch: true });
+    await expectAccessible(page, "the inbox in German");
+    await context.close();
+  });
+
   it("at 390×844: admin, privacy and absences pages keep their tables inside the screen and pass axe", async () => {
     const { context, page } = await open(PHONE);
     await signIn(page, stack.url, "admin@example.com");
