@@ -296,7 +296,18 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
       await page.goto(`${stack.url}${path}`);
       await page.locator("main table, main form").first().waitFor();
       await expectFits(page, { touch: true, isPage: true });
-      if (path === "/admin") await expectAccessible(page, "the admin page");
+      if (path === "/admin") {
+        await expectAccessible(page, "the admin page");
+        // Every admin tab (users, teams, routing, labels, …) fits too.
+        const tabs = page.getByRole("tablist", { name: "Admin" }).getByRole("tab");
+        for (let i = 0; i < (await tabs.count()); i++) {
+          await tabs.nth(i).click();
+          expect(await tabs.nth(i).getAttribute("aria-selected")).toBe("true");
+          // The tab's lists have loaded.
+          await page.waitForLoadState("networkidle");
+          await expectFits(page, { touch: true, isPage: true });
+        }
+      }
     }
     await context.close();
   });
