@@ -35,17 +35,18 @@ export function useConversationAlerts(me: string): void {
       const isSeen = document.visibilityState === "visible" && document.hasFocus();
       if (settings.desktop && !isSeen && "Notification" in window && Notification.permission === "granted") {
         const name = contactName(c.contact);
-        const n = new Notification(
-          kind === "new" ? t("notify.newConversation", { name }) : t("notify.assigned", { name }),
-          {
-            tag: `conversation-${c.id}`,
-            ...(c.lastMessagePreview ? { body: c.lastMessagePreview } : {}),
-          },
-        );
-        n.onclick = () => {
-          window.focus();
-          window.location.assign(`/c/${c.id}`);
-        };
+        try {
+          const n = new Notification(
+            kind === "new" ? t("notify.newConversation", { name }) : t("notify.assigned", { name }),
+            { tag: `conversation-${c.id}`, ...(c.lastMessagePreview ? { body: c.lastMessagePreview } : {}) },
+          );
+          n.onclick = () => {
+            window.focus();
+            window.location.assign(`/c/${c.id}`);
+          };
+        } catch {
+          // Some mobile browsers allow notifications only through a service worker: the sound still plays.
+        }
       }
     });
   }, [client, me, t]);
