@@ -48,10 +48,28 @@ async function expectFits(page: Page, opts: { touch: boolean; isPage?: boolean }
           .filter((el) => el.getBoundingClientRect().height < 43.5)
           .map((el) => `${Math.round(el.getBoundingClientRect().height)}px ${describe(el)}`)
       : [];
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, outside, small };
+    // Nothing in the top bar covers anything else there.
+    const bar = [...document.querySelectorAll(".topbar a, .topbar button, .topbar select, .topbar [role=status]")]
+      .filter((el) => visible(el) && !el.closest(".account-panel, .topbar-menu.open"))
+      .map((el) => ({ el, b: el.getBoundingClientRect() }));
+    const overlapping = bar.flatMap((x, i) =>
+      bar
+        .slice(i + 1)
+        .filter(
+          (y) =>
+            !x.el.contains(y.el) &&
+            x.b.left < y.b.right - 1 &&
+            y.b.left < x.b.right - 1 &&
+            x.b.top < y.b.bottom - 1 &&
+            y.b.top < x.b.bottom - 1,
+        )
+        .map((y) => `${describe(x.el)} / ${describe(y.el)}`),
+    );
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, outside, small, overlapping };
   }, opts);
   expect(report.outside, "elements outside the viewport").toEqual([]);
   expect(report.small, "touch targets under 44 px").toEqual([]);
+  expect(report.overlapping, "overlapping controls in the top bar").toEqual([]);
   expect(report.scrollWidth, "horizontal scroll").toBeLessThanOrEqual(report.innerWidth);
 }
 
@@ -309,8 +327,19 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
         }
       }
     }
+    // An admin's top bar (four sections, status, name, sign-out) fits in one row at 1280 px.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${stack.url}/admin`);
+    await page.getByRole("link", { name: "Privacy" }).waitFor();
+    expect(await page.getByRole("button", { name: "Menu" }).isVisible()).toBe(false);
+    await expectFits(page, { touch: false, isPage: true });
+    // In German too, whose words are longer.
+    await page.evaluate(() => localStorage.setItem("inbox.lang", "de"));
+    await page.reload();
+    await page.getByRole("link", { name: "Datenschutz" }).waitFor();
+    await expectFits(page, { touch: false, isPage: true });
     await context.close();
-  });
+  }, 60_000);
 
   it("at desktop size: list, conversation and contact panel side by side; search by national number and note", async () => {
     const { context, page } = await open(DESKTOP);
