@@ -93,6 +93,11 @@ export function TopBar({ session, live, onHelp }: { session: SessionDto; live: L
         </nav>
         <div className="topbar-tools">
           <AvailabilitySwitch />
+          {/* The user's own account page (password, sign-in security): a link of its own, not inside the panel. */}
+          <NavLink to="/password" className="nav-link">
+            <KeyRound aria-hidden="true" />
+            <span>{t("password.link")}</span>
+          </NavLink>
           <div className="account" ref={account}>
             <button
               type="button"
@@ -119,10 +124,6 @@ export function TopBar({ session, live, onHelp }: { session: SessionDto; live: L
                   </select>
                 </label>
                 <NotificationSettings />
-                <NavLink to="/password" className="menu-item">
-                  <KeyRound aria-hidden="true" />
-                  <span>{t("password.link")}</span>
-                </NavLink>
                 <button
                   type="button"
                   className="menu-item"
