@@ -122,7 +122,10 @@ describe("agent console in Chromium", () => {
     const live = createLivePublisher(stack.redis, stack.prefix, stack.log);
     await live.publish(await buildLiveEvents(stack.t.db, { updatedMessageIds: [outbound.id] }));
     await page.locator(`[data-message-id="${outbound.id}"] .ticks.read`).waitFor({ timeout: 5000 });
-    expect(await page.locator(`[data-message-id="${outbound.id}"] .ticks`).textContent()).toBe("✓✓");
+    // Two ticks (an icon, not a glyph that needs a font), named for screen readers.
+    const ticks = page.locator(`[data-message-id="${outbound.id}"] .ticks`);
+    expect(await ticks.getAttribute("aria-label")).toBe("read");
+    expect(await ticks.locator("svg.lucide-check-check").count()).toBe(1);
   });
 
   it("window closed: switches to the template picker with variables and a preview", async () => {

@@ -1,59 +1,37 @@
-import { lazy, Suspense } from "react";
-import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useState } from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Link, Navigate, Route, Routes } from "react-router";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import type { SessionDto } from "@inbox/contracts";
 import { AccountPage } from "./features/auth/components/account-page";
 import { ChangePasswordPage } from "./features/auth/components/change-password-page";
 import { LoginPage } from "./features/auth/components/login-page";
-import { logOut } from "./features/auth/api";
 import { useSession } from "./features/auth/hooks/use-session";
 import { InboxPage } from "./features/inbox/components/inbox-page";
 import { useLive } from "./features/live/hooks/use-live";
-import { AvailabilitySwitch } from "./features/routing/components/availability-switch";
 import { AbsencesPage } from "./features/routing/components/absences-page";
+import { HelpDialog } from "./features/shell/components/help-dialog";
+import { TopBar } from "./features/shell/components/top-bar";
+import { useConversationAlerts } from "./features/shell/hooks/use-conversation-alerts";
+import { runShortcut, useShortcuts } from "./features/shell/hooks/use-shortcuts";
+import "./features/shell/locales";
 
 const AdminPage = lazy(() => import("./features/admin/components/admin-page"));
 const PrivacyPage = lazy(() => import("./features/privacy/components/privacy-page"));
 
 function Shell({ session }: { session: SessionDto }) {
-  const { t, i18n } = useTranslation();
-  const client = useQueryClient();
+  const { t } = useTranslation();
   const live = useLive(true);
+  const [isHelpOpen, setHelpOpen] = useState(false);
+  useConversationAlerts(session.user.id);
+  useShortcuts((action) => runShortcut(action, () => setHelpOpen(true)));
   return (
-    <>
+    <div className="shell">
       <a href="#main" className="skip">
         {t("app.skip")}
       </a>
-      <header className="topbar">
-        <Link to="/" className="brand">
-          {t("app.title")}
-        </Link>
-        <nav aria-label={t("app.nav")}>
-          <Link to="/">{t("app.inbox")}</Link>
-          <Link to="/absences">{t("routing:absences.link")}</Link>
-          {session.user.role === "admin" && <Link to="/admin">{t("app.admin")}</Link>}
-          {session.user.role === "admin" && <Link to="/privacy">{t("app.privacy")}</Link>}
-        </nav>
-        <span className={`live ${live}`} role="status" data-testid="live-state" data-state={live}>
-          ● {live === "connected" ? t("inbox.live.connected") : t("inbox.live.reconnecting")}
-        </span>
-        <label className="small">
-          {t("app.language")}{" "}
-          <select value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
-            <option value="de">Deutsch</option>
-            <option value="en">English</option>
-          </select>
-        </label>
-        <AvailabilitySwitch />
-        <span className="small">{session.user.name}</span>
-        <Link to="/account" className="small">
-          {t("auth:account.link")}
-        </Link>
-        <button onClick={() => void logOut().finally(() => client.setQueryData(["session"], null))}>
-          {t("app.logout")}
-        </button>
-      </header>
+      <TopBar session={session} live={live} onHelp={() => setHelpOpen(true)} />
+      <HelpDialog isOpen={isHelpOpen} onClose={() => setHelpOpen(false)} role={session.user.role} />
       <Routes>
         <Route
           path="/"
@@ -100,7 +78,7 @@ function Shell({ session }: { session: SessionDto }) {
         />
         <Route path="*" element={<Navigate to="/" />} />
       </Routes>
-    </>
+    </div>
   );
 }
 

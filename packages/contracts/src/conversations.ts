@@ -42,6 +42,18 @@ export const ConversationDtoSchema = z.object({
   /** Short preview of the last message (agents only; never logged). */
   lastMessagePreview: z.string().nullable(),
   createdAt: z.iso.datetime(),
+  /**
+   * Only in search results (`q`): where the term was found — the contact's name or number, a message or a private
+   * note — as an excerpt with the match at `start`…`end`, for highlighting.
+   */
+  match: z
+    .object({
+      field: z.enum(["name", "number", "message", "note"]),
+      text: z.string(),
+      start: z.number().int(),
+      end: z.number().int(),
+    })
+    .optional(),
 });
 export type ConversationDto = z.infer<typeof ConversationDtoSchema>;
 

@@ -4,6 +4,9 @@ let timeZone: string | undefined;
 export function setTimeZone(tz: string | undefined): void {
   timeZone = tz;
 }
+export function getTimeZone(): string | undefined {
+  return timeZone;
+}
 
 /** Dates in the user's language and time zone. */
 export function formatDateTime(

@@ -5,12 +5,14 @@ import { decodeCursor, encodeCursor } from "../shared/cursors";
 import { isUuid } from "../shared/ids";
 import { accessibleConversationsWhere, type AccessUser } from "./can-access-conversation";
 import { loadConversationDtos } from "./load-conversation-dtos";
+import { excerptAround, numberMatch, phoneSearchDigits } from "./search-terms";
 
 const NOTHING: Prisma.ConversationWhereInput = { id: { in: [] } };
 
 /**
  * The inbox lists: only conversations the user may see, filtered (assignee me|none|<id>, team mine|<id>, channel,
- * label id or name, q over contact name/number and message text), newest activity first, keyset-paged.
+ * label id or name, q over contact name, number in any notation, message and note text), newest activity first,
+ * keyset-paged. Search results say where the term was found (`match`).
  */
 export async function listConversations(
   db: DbTx,
@@ -36,15 +38,15 @@ export async function listConversations(
   if (query.q) {
     const q = query.q;
     const contains = { contains: q, mode: "insensitive" as const };
-    const digits = q.replace(/[^\d]/g, "");
+    const numbers = phoneSearchDigits(q);
     and.push({
       OR: [
         { contact: { displayName: contains } },
         { contact: { profileName: contains } },
-        ...(digits.length >= 3 ? [{ contact: { waId: { contains: digits } } }] : []),
-        // Message text through its trigram index (pg_trgm), which needs at least 3 characters to narrow anything;
-        // shorter terms search names only, instead of scanning every message.
-        ...(q.length >= 3 ? [{ messages: { some: { text: contains, isPrivate: false } } }] : []),
+        ...numbers.map((digits) => ({ contact: { waId: { contains: digits } } })),
+        // Message and note text through its trigram index (pg_trgm), which needs at least 3 characters to narrow
+        // anything; shorter terms search names only, instead of scanning every message.
+        ...(q.length >= 3 ? [{ messages: { some: { text: contains } } }] : []),
       ],
     });
   }
@@ -66,8 +68,39 @@ export async function listConversations(
   );
   const byId = new Map(dtos.map((d) => [d.id, d]));
   const last = page.at(-1);
+  const items = page.map((r) => byId.get(r.id)).filter((d): d is ConversationDto => d !== undefined);
+  if (query.q) await attachSearchMatches(db, items, query.q);
   return {
-    items: page.map((r) => byId.get(r.id)).filter((d): d is ConversationDto => d !== undefined),
+    items,
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
   };
+}
+
+/** Escapes LIKE wildcards so a term is matched literally. */
+const likeLiteral = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Sets `match` on each search result: the name, the number, or the newest message or note containing the term. */
+async function attachSearchMatches(db: DbTx, items: ConversationDto[], q: string): Promise<void> {
+  const numbers = phoneSearchDigits(q);
+  const needText: ConversationDto[] = [];
+  for (const c of items) {
+    const name = [c.contact.displayName, c.contact.profileName].find((n) => n && excerptAround(n, q));
+    const byName = name ? excerptAround(name, q) : null;
+    const byNumber = !byName && c.contact.waId ? numberMatch(c.contact.waId, numbers) : null;
+    if (byName) c.match = { field: "name", ...byName };
+    else if (byNumber) c.match = { field: "number", ...byNumber };
+    else needText.push(c);
+  }
+  if (needText.length === 0 || q.length < 3) return;
+  const rows = await db.$queryRaw<{ conversationId: string; text: string; isPrivate: boolean }[]>`
+    SELECT DISTINCT ON ("conversationId") "conversationId", text, "isPrivate"
+      FROM "Message"
+     WHERE "conversationId" = ANY(${needText.map((c) => c.id)}::uuid[]) AND text ILIKE ${likeLiteral(q)}
+     ORDER BY "conversationId", "createdAt" DESC`;
+  const byConversation = new Map(rows.map((r) => [r.conversationId, r]));
+  for (const c of needText) {
+    const row = byConversation.get(c.id);
+    const excerpt = row ? excerptAround(row.text, q) : null;
+    if (row && excerpt) c.match = { field: row.isPrivate ? "note" : "message", ...excerpt };
+  }
 }

@@ -70,6 +70,8 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
       setVars([]);
       setAttachment(null);
       setError(null);
+      // A note is one note: the next message goes to the customer again unless the agent ticks "Note" anew.
+      setIsNote(false);
       void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
     },
     onError: (e) => setError(describeError(e)),

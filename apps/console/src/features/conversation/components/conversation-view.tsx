@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { ArrowLeft, Ellipsis, UserRound } from "lucide-react";
 import type { ConversationDto, MessageDto, SessionDto } from "@inbox/contracts";
-import { formatDateTime } from "../../../lib/format";
+import { formatDateTime, getTimeZone } from "../../../lib/format";
 import { ApiError } from "../../../lib/http";
 import { SNOOZE_PRESETS, snoozeUntil, type SnoozePreset } from "../../../lib/snooze";
 import { contactName } from "../../inbox/components/conversation-list";
@@ -12,6 +14,8 @@ import { Composer } from "./composer";
 import { ContactPanel } from "./contact-panel";
 import { MessageItem } from "./message-item";
 import { onTyping } from "../../live/hooks/use-live";
+import { SHELL_NS } from "../../shell/locales";
+import { attachReactions, dayLabel, withDaySeparators } from "../thread";
 
 /** Colleagues typing in this conversation (shown for 5 s after their last keystroke). */
 function useTyping(conversationId: string, myId: string): string[] {
@@ -52,7 +56,7 @@ function useMarkReadWhileVisible(c: ConversationDto, markRead: () => void) {
   }, [c.id, c.unreadCount, hasUnread]);
 }
 
-function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
+function Actions({ c, session, id }: { c: ConversationDto; session: SessionDto; id: string }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const users = useUsers();
@@ -74,12 +78,13 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
     if (!act.isPending) act.mutate({ path: "read" });
   });
   return (
-    <div className="actions" role="toolbar" aria-label={t("app.actions")}>
+    <div className="actions" role="toolbar" aria-label={t("app.actions")} id={id}>
       {assignee && (
         <span className="small" data-testid="assignee" data-online={isOnline(assignee.id)}>
           {t("conv.assignedTo", { name: assignee.name })}{" "}
           <span className={isOnline(assignee.id) ? "presence online" : "presence"}>
-            ● {isOnline(assignee.id) ? t("conv.online") : t("conv.offline")}
+            <span className="dot" aria-hidden="true" />
+            {isOnline(assignee.id) ? t("conv.online") : t("conv.offline")}
           </span>
         </span>
       )}
@@ -99,7 +104,7 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
           {users.data?.items.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
-              {isOnline(u.id) ? ` ● ${t("conv.online")}` : ""}
+              {isOnline(u.id) ? ` (${t("conv.online")})` : ""}
             </option>
           ))}
         </select>
@@ -168,7 +173,11 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
       {c.status === "resolved" ? (
         <button onClick={() => act.mutate({ path: "status", body: { status: "open" } })}>{t("conv.reopen")}</button>
       ) : (
-        <button className="primary" onClick={() => act.mutate({ path: "status", body: { status: "resolved" } })}>
+        <button
+          className="primary"
+          data-shortcut="resolve"
+          onClick={() => act.mutate({ path: "status", body: { status: "resolved" } })}
+        >
           {t("conv.resolve")}
         </button>
       )}
@@ -182,7 +191,9 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
 }
 
 function Messages({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const { t: ts } = useTranslation(SHELL_NS);
+  const users = useUsers();
   const q = useInfiniteQuery({
     queryKey: ["messages", id],
     queryFn: ({ pageParam }) => fetchMessages(id, pageParam),
@@ -202,15 +213,43 @@ function Messages({ id }: { id: string }) {
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   if (q.isPending) return <p className="muted">{t("app.loading")}</p>;
   if (q.isError) return <p role="alert">{t("app.error")}</p>;
-  const newestFirst: MessageDto[] = q.data.pages.flatMap((p) => p.items);
-  const byWamid = new Map(newestFirst.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
+  const loaded: MessageDto[] = q.data.pages.flatMap((p) => p.items);
+  const byWamid = new Map(loaded.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
+  const { messages: newestFirst, reactions } = attachReactions(loaded);
+  const timeZone = getTimeZone();
+  const now = new Date();
+  const authorOf = (m: MessageDto): string | undefined => {
+    if (m.direction !== "outbound" && !m.isPrivate) return undefined;
+    if (!m.senderId) return ts("automatic");
+    return users.data?.items.find((u) => u.id === m.senderId)?.name ?? ts("formerColleague");
+  };
   // column-reverse: the newest message is at the bottom and the view starts there; older pages load on scroll-up.
   return (
     <ol className="messages" aria-label={t("app.messages")} aria-live="polite">
       {newestFirst.length === 0 && <li className="muted">{t("conv.noMessages")}</li>}
-      {newestFirst.map((m) => (
-        <MessageItem key={m.id} m={m} quoted={m.replyToExternalId ? byWamid.get(m.replyToExternalId) : undefined} />
-      ))}
+      {withDaySeparators(newestFirst, timeZone).map((item) =>
+        item.kind === "day" ? (
+          <li key={`day-${item.key}`} className="day-separator" data-testid="day-separator">
+            <span>
+              {dayLabel(item.at, {
+                now,
+                language: i18n.language,
+                timeZone,
+                today: ts("today"),
+                yesterday: ts("yesterday"),
+              })}
+            </span>
+          </li>
+        ) : (
+          <MessageItem
+            key={item.message.id}
+            m={item.message}
+            author={authorOf(item.message)}
+            reactions={item.message.externalId ? reactions.get(item.message.externalId) : undefined}
+            quoted={item.message.replyToExternalId ? byWamid.get(item.message.replyToExternalId) : undefined}
+          />
+        ),
+      )}
       <li ref={top} className="muted small sentinel">
         {isFetchingNextPage ? t("conv.older") : ""}
       </li>
@@ -223,6 +262,9 @@ export function ConversationView({ id, session }: { id: string; session: Session
   const conv = useQuery({ queryKey: ["conversation", id], queryFn: () => fetchConversation(id), retry: false });
   const contact = useQuery({ queryKey: ["contact", id], queryFn: () => fetchContact(id), enabled: conv.isSuccess });
   const typing = useTyping(id, session.user.id);
+  const { t: ts } = useTranslation(SHELL_NS);
+  const [isContactOpen, setContactOpen] = useState(false);
+  const [isActionsOpen, setActionsOpen] = useState(false);
   if (conv.isPending) return <p className="muted center">{t("app.loading")}</p>;
   if (conv.isError) {
     const code = conv.error instanceof ApiError ? conv.error.code : "";
@@ -233,15 +275,45 @@ export function ConversationView({ id, session }: { id: string; session: Session
     );
   }
   const c = conv.data;
+  const classes = ["conversation", isContactOpen ? "contact-open" : "", isActionsOpen ? "actions-open" : ""];
   return (
-    <div className="conversation">
+    <div className={classes.join(" ")}>
       <div className="thread">
         <header className="conv-header">
+          <Link to="/" className="icon-button back-button" aria-label={ts("back")}>
+            <ArrowLeft aria-hidden="true" />
+          </Link>
           <h2 data-testid="conversation-title">{contactName(c.contact)}</h2>
-          <span className={`status-pill ${c.status}`} data-testid="conversation-status">
+          <span
+            className={`status-pill ${c.status}`}
+            data-testid="conversation-status"
+            title={ts(`statuses.explain.${c.status}`)}
+          >
             {t(`inbox.status.${c.status}`)}
           </span>
-          <Actions c={c} session={session} />
+          <span className="header-buttons">
+            <button
+              type="button"
+              className="icon-button actions-toggle"
+              aria-expanded={isActionsOpen}
+              aria-controls={`actions-${c.id}`}
+              aria-label={ts("moreActions")}
+              onClick={() => setActionsOpen((o) => !o)}
+            >
+              <Ellipsis aria-hidden="true" />
+            </button>
+            <button
+              type="button"
+              className="icon-button contact-toggle"
+              aria-expanded={isContactOpen}
+              aria-controls={`contact-${c.id}`}
+              aria-label={ts("contact")}
+              onClick={() => setContactOpen((o) => !o)}
+            >
+              <UserRound aria-hidden="true" />
+            </button>
+          </span>
+          <Actions c={c} session={session} id={`actions-${c.id}`} />
         </header>
         <Messages id={id} />
         <p className="muted small typing" aria-live="polite">
@@ -249,7 +321,19 @@ export function ConversationView({ id, session }: { id: string; session: Session
         </p>
         <Composer conversation={c} isOptedOut={contact.data?.isOptedOut ?? false} />
       </div>
-      <ContactPanel details={contact.data} />
+      <div className="contact-pane" id={`contact-${c.id}`}>
+        <div className="pane-bar">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={ts("backToThread")}
+            onClick={() => setContactOpen(false)}
+          >
+            <ArrowLeft aria-hidden="true" />
+          </button>
+        </div>
+        <ContactPanel details={contact.data} />
+      </div>
     </div>
   );
 }

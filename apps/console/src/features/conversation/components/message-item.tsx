@@ -1,7 +1,21 @@
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import type { MessageDto } from "@inbox/contracts";
+import {
+  Check,
+  CheckCheck,
+  CircleAlert,
+  Clock,
+  FileText,
+  LayoutTemplate,
+  MapPin,
+  MousePointerClick,
+  UserRound,
+} from "lucide-react";
 import { formatDateTime } from "../../../lib/format";
+import { SHELL_NS } from "../../shell/locales";
+import type { Reaction } from "../thread";
+import { ImageThumbnail } from "./image-viewer";
 
 type P = Record<string, unknown>;
 const obj = (v: unknown): P => (v && typeof v === "object" ? (v as P) : {});
@@ -13,19 +27,20 @@ function Ticks({ m }: { m: MessageDto }) {
   const label = t(`conv.status.${m.status}`);
   if (m.status === "failed")
     return (
-      <span className="ticks failed" aria-label={label} title={label}>
-        !
+      <span className="ticks failed" role="img" aria-label={label} title={label}>
+        <CircleAlert aria-hidden="true" />
       </span>
     );
-  const glyph = m.status === "queued" || m.status === "sending" ? "🕓" : m.status === "sent" ? "✓" : "✓✓";
+  const Icon = m.status === "queued" || m.status === "sending" ? Clock : m.status === "sent" ? Check : CheckCheck;
   return (
     <span
       className={`ticks ${m.status === "read" || m.status === "played" ? "read" : ""}`}
+      role="img"
       aria-label={label}
       title={label}
       data-status={m.status}
     >
-      {glyph}
+      <Icon aria-hidden="true" />
     </span>
   );
 }
@@ -51,8 +66,10 @@ function Body({ m }: { m: MessageDto }) {
     case "sticker":
       return (
         <figure>
-          {mediaUrl ? (
-            <img src={mediaUrl} alt={str(inner.caption) ?? t(`conv.${m.type}`)} loading="lazy" />
+          {mediaUrl && m.type === "image" ? (
+            <ImageThumbnail src={mediaUrl} alt={str(inner.caption) ?? m.text ?? t("conv.image")} />
+          ) : mediaUrl ? (
+            <img src={mediaUrl} alt={t(`conv.${m.type}`)} loading="lazy" className="sticker" />
           ) : (
             <span>[{t(`conv.${m.type}`)}]</span>
           )}
@@ -74,8 +91,8 @@ function Body({ m }: { m: MessageDto }) {
       );
     case "document":
       return (
-        <p>
-          📄{" "}
+        <p className="with-icon">
+          <FileText aria-hidden="true" />{" "}
           {mediaUrl ? (
             <a href={mediaUrl}>{media?.filename ?? str(inner.filename) ?? t("conv.document")}</a>
           ) : (
@@ -88,8 +105,8 @@ function Body({ m }: { m: MessageDto }) {
       const lat = Number(inner.latitude);
       const lng = Number(inner.longitude);
       return (
-        <p>
-          📍 {str(inner.name) ?? t("conv.location")} {str(inner.address) ?? ""}{" "}
+        <p className="with-icon">
+          <MapPin aria-hidden="true" /> {str(inner.name) ?? t("conv.location")} {str(inner.address) ?? ""}{" "}
           {Number.isFinite(lat) && (
             <a
               href={`https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`}
@@ -109,8 +126,8 @@ function Body({ m }: { m: MessageDto }) {
           {list.map((c, i) => {
             const phones = Array.isArray(c.phones) ? (c.phones as P[]) : [];
             return (
-              <li key={i}>
-                👤 {str(obj(c.name).formatted_name) ?? "?"}{" "}
+              <li key={i} className="with-icon">
+                <UserRound aria-hidden="true" /> {str(obj(c.name).formatted_name) ?? "?"}{" "}
                 {phones
                   .map((ph) => str(ph.phone))
                   .filter(Boolean)
@@ -124,7 +141,12 @@ function Body({ m }: { m: MessageDto }) {
     case "interactive":
     case "button": {
       const reply = obj(inner.button_reply ?? inner.list_reply ?? inner.nfm_reply);
-      return <p>🔘 {m.text ?? str(reply.title) ?? str(obj(p.button).text) ?? t("conv.interactive")}</p>;
+      return (
+        <p className="with-icon">
+          <MousePointerClick aria-hidden="true" />{" "}
+          {m.text ?? str(reply.title) ?? str(obj(p.button).text) ?? t("conv.interactive")}
+        </p>
+      );
     }
     case "reaction":
       return (
@@ -134,8 +156,8 @@ function Body({ m }: { m: MessageDto }) {
       );
     case "template":
       return (
-        <p className="text">
-          📋 {m.templateName}
+        <p className="text with-icon">
+          <LayoutTemplate aria-hidden="true" /> {m.templateName}
           {m.text ? `: ${m.text}` : ""}
         </p>
       );
@@ -156,11 +178,17 @@ function Body({ m }: { m: MessageDto }) {
 export const MessageItem = memo(function MessageItem({
   m,
   quoted,
+  author,
+  reactions,
 }: {
   m: MessageDto;
   quoted?: MessageDto | undefined;
+  /** Who wrote an outbound message or note: a colleague's name, or "automatic". */
+  author?: string | undefined;
+  reactions?: Reaction[] | undefined;
 }) {
   const { t, i18n } = useTranslation();
+  const { t: ts } = useTranslation(SHELL_NS);
   const cls = ["msg", m.direction, m.isPrivate ? "note" : "", m.status === "failed" ? "is-failed" : ""].join(" ");
   const reason = m.errorDetails
     ? (m.errorDetails
@@ -171,13 +199,34 @@ export const MessageItem = memo(function MessageItem({
     : null;
   return (
     <li className={cls} data-message-id={m.id} data-testid="message">
-      {m.isPrivate && <span className="note-tag">{t("conv.note")}</span>}
+      {(m.isPrivate || author) && (
+        <span className="msg-head">
+          {m.isPrivate && <span className="note-tag">{t("conv.note")}</span>}
+          {author && (
+            <span className="author" data-testid="message-author">
+              {author}
+            </span>
+          )}
+        </span>
+      )}
       {m.replyToExternalId && (
         <blockquote className="quote">
           {t("conv.replyTo")}: {quoted ? (quoted.text ?? `[${quoted.type}]`) : "…"}
         </blockquote>
       )}
       <Body m={m} />
+      {reactions && reactions.length > 0 && (
+        <ul className="reactions" aria-label={ts("reactions")} data-testid="reactions">
+          {reactions.map((r) => (
+            <li
+              key={r.by}
+              title={r.by === "customer" ? ts("reactionBy", { emoji: r.emoji, who: ts("customer") }) : r.emoji}
+            >
+              {r.emoji}
+            </li>
+          ))}
+        </ul>
+      )}
       <span className="meta">
         <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, { timeStyle: "short" })}</time> <Ticks m={m} />
       </span>

@@ -4,11 +4,25 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { ConversationDto } from "@inbox/contracts";
 import { formatRelative } from "../../../lib/format";
+import { SHELL_NS } from "../../shell/locales";
 
 const ROW = 68;
 
 export function contactName(c: ConversationDto["contact"]): string {
   return c.displayName ?? c.profileName ?? c.username ?? (c.waId ? `+${c.waId}` : (c.userId ?? "?"));
+}
+
+/** Where a search term was found, with the match marked (the server says where: `match.start`…`match.end`). */
+function MatchExcerpt({ match }: { match: NonNullable<ConversationDto["match"]> }) {
+  const { t } = useTranslation(SHELL_NS);
+  const { text, start, end } = match;
+  return (
+    <span className="conv-preview" data-testid="search-match" data-field={match.field}>
+      <span className="match-field">{t(`match.${match.field}`)}:</span> {text.slice(0, start)}
+      <mark>{text.slice(start, end)}</mark>
+      {text.slice(end)}
+    </span>
+  );
 }
 
 /** Virtualised: only the visible rows are in the DOM, so 10,000 conversations scroll smoothly. */
@@ -64,7 +78,11 @@ export function ConversationList(props: {
                   <time dateTime={c.lastMessageAt}>{formatRelative(c.lastMessageAt)}</time>
                 </span>
                 <span className="conv-bottom">
-                  <span className="conv-preview">{c.lastMessagePreview ?? ""}</span>
+                  {c.match ? (
+                    <MatchExcerpt match={c.match} />
+                  ) : (
+                    <span className="conv-preview">{c.lastMessagePreview ?? ""}</span>
+                  )}
                   {c.labels.slice(0, 2).map((l) => (
                     <span key={l.id} className="label-chip" style={{ borderColor: l.color }}>
                       {l.name}

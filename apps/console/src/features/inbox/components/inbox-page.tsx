@@ -7,12 +7,15 @@ import { useConversations } from "../hooks/use-conversations";
 import { useChannels, useLabels, useTeams } from "../hooks/use-directory";
 import { ConversationList } from "./conversation-list";
 import { ConversationView } from "../../conversation/components/conversation-view";
+import { useUnreadTitle } from "../../shell/hooks/use-unread-title";
+import { SHELL_NS } from "../../shell/locales";
 
 const VIEWS = ["mine", "unassigned", "teams", "all"] as const;
 const STATUSES = ["open", "pending", "resolved", "all"] as const;
 
 export function InboxPage({ session }: { session: SessionDto }) {
   const { t } = useTranslation();
+  const { t: ts } = useTranslation(SHELL_NS);
   const { id } = useParams();
   const isLead = session.user.role !== "agent";
   const [view, setView] = useState<ListFilters["view"]>(isLead ? "all" : "teams");
@@ -36,13 +39,14 @@ export function InboxPage({ session }: { session: SessionDto }) {
   const teams = useTeams();
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const unread = items.reduce((n, c) => n + (c.unreadCount > 0 ? 1 : 0), 0);
+  useUnreadTitle(unread);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   return (
-    <div className="inbox">
+    <div className={id ? "inbox has-selection" : "inbox"}>
       <section className="sidebar" aria-label={t("inbox.list")}>
         <div role="tablist" aria-label={t("app.inbox")} className="tabs">
           {VIEWS.filter((v) => v !== "all" || isLead).map((v) => (
@@ -53,7 +57,13 @@ export function InboxPage({ session }: { session: SessionDto }) {
         </div>
         <div role="tablist" aria-label={t("app.status")} className="tabs small">
           {STATUSES.map((s) => (
-            <button key={s} role="tab" aria-selected={status === s} onClick={() => setStatus(s)}>
+            <button
+              key={s}
+              role="tab"
+              aria-selected={status === s}
+              onClick={() => setStatus(s)}
+              title={s === "all" ? undefined : ts(`statuses.explain.${s}`)}
+            >
               {t(`inbox.status.${s}`)}
             </button>
           ))}
@@ -61,6 +71,7 @@ export function InboxPage({ session }: { session: SessionDto }) {
         <div className="filters">
           <input
             type="search"
+            data-shortcut="search"
             aria-label={t("inbox.search")}
             placeholder={t("inbox.search")}
             value={q}
@@ -107,7 +118,9 @@ export function InboxPage({ session }: { session: SessionDto }) {
             {t("app.error")} <button onClick={() => void list.refetch()}>{t("app.retry")}</button>
           </p>
         ) : items.length === 0 ? (
-          <p className="muted">{t("inbox.empty")}</p>
+          <p className="muted empty-state" data-testid="empty-list">
+            {deferredQ ? ts("empty.search", { q: deferredQ }) : ts("empty.inbox")}
+          </p>
         ) : (
           <ConversationList items={items} selectedId={id} hasMore={!!hasNextPage} onLoadMore={loadMore} />
         )}
@@ -116,7 +129,7 @@ export function InboxPage({ session }: { session: SessionDto }) {
         {id ? (
           <ConversationView key={id} id={id} session={session} />
         ) : (
-          <p className="muted center">{t("inbox.select")}</p>
+          <p className="muted center empty-state">{ts("empty.select")}</p>
         )}
       </section>
     </div>

@@ -18,6 +18,14 @@ export function onTyping(listener: TypingListener): () => void {
   return () => typingListeners.delete(listener);
 }
 
+type LiveEventListener = (event: LiveEnvelope["event"]) => void;
+const eventListeners = new Set<LiveEventListener>();
+/** Every live event after the caches took it in (notifications listen here). */
+export function onLiveEvent(listener: LiveEventListener): () => void {
+  eventListeners.add(listener);
+  return () => eventListeners.delete(listener);
+}
+
 export type LiveState = "connecting" | "connected" | "reconnecting";
 
 function upsertMessage(client: QueryClient, message: MessageDto) {
@@ -107,6 +115,7 @@ export function useLive(enabled: boolean): LiveState {
         }
         lastSeq = Math.max(lastSeq ?? 0, data.seq);
         apply(client, data);
+        for (const listener of eventListeners) listener(data.event);
       };
       socket.onclose = () => {
         if (stopped) return;
