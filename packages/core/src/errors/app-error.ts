@@ -2,6 +2,9 @@
 const APP_ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
+  text_too_long: 400,
+  caption_too_long: 400,
+  template_parameters_invalid: 400,
   routing_rule_invalid: 400,
   team_settings_invalid: 400,
   capacity_invalid: 400,
@@ -27,6 +30,7 @@ const APP_ERROR_STATUS = {
   unsupported_by_channel: 409,
   consent_required: 409,
   consent_text_changed: 409,
+  consent_text_missing: 409,
   confirmation_required: 409,
   legal_hold: 409,
   suppressed: 409,
