@@ -289,4 +289,103 @@ describe("POST /api/conversations/:id/messages", () => {
       )
       .toEqual(expect.arrayContaining(["login_code/de", "order_update/en", "spring_sale/de"]));
   });
+  it("sends every template component in Meta's wire format: image header by link, positional and named body, URL button", async () => {
+    // Templates synced by the test above.
+    await expect.poll(() => t.db.template.count({ where: { name: "order_shipped" } }), { timeout: 15_000 }).toBe(2);
+    const c = await conversation();
+    const image = { link: "https://cdn.example.com/parcel.png" };
+    const positional = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: {
+        name: "order_update",
+        language: "de",
+        parameters: { "1": "Erika", "2": "4711", "3": "Freitag" },
+        headerMedia: image,
+      },
+    });
+    expect(positional.statusCode).toBe(202);
+    const named = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: {
+        name: "order_shipped",
+        language: "de",
+        parameters: { customer_name: "Erika", order_id: "4711" },
+        headerMedia: image,
+        buttonParameters: { "0": "4711", "1": "delivery-question" },
+      },
+    });
+    expect(named.statusCode).toBe(202);
+    expect(named.json().text).toBe("Hallo Erika, Ihre Bestellung 4711 wurde verschickt.");
+    for (const id of [positional.json().id as string, named.json().id as string]) {
+      await expect
+        .poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id } })).status, { timeout: 15_000 })
+        .toMatch(/^(delivered|read)$/);
+    }
+    const sent = await t.db.message.findUniqueOrThrow({ where: { id: named.json().id as string } });
+    const phone = [...sim.sim.chats.values()].flat().find((e) => e.wamid === sent.externalId);
+    expect(phone?.text).toBe("[image]\nHallo Erika, Ihre Bestellung 4711 wurde verschickt.");
+    expect((sent.payload as { template: { components: unknown } }).template.components).toEqual([
+      { type: "header", parameters: [{ type: "image", image }] },
+      {
+        type: "body",
+        parameters: [
+          { type: "text", parameter_name: "customer_name", text: "Erika" },
+          { type: "text", parameter_name: "order_id", text: "4711" },
+        ],
+      },
+      { type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: "4711" }] },
+      {
+        type: "button",
+        sub_type: "quick_reply",
+        index: "1",
+        parameters: [{ type: "payload", payload: "delivery-question" }],
+      },
+    ]);
+  });
+
+  it("400 template_parameters_invalid names each problem; nothing is stored", async () => {
+    const c = await conversation();
+    const res = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: { name: "order_shipped", language: "de", parameters: { "1": "Erika" } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: "template_parameters_invalid",
+      problems: expect.arrayContaining([
+        { field: "body.customer_name", code: "missing" },
+        { field: "body.1", code: "unexpected" },
+        { field: "header.media", code: "media_required" },
+        { field: "button.0", code: "missing" },
+      ]),
+    });
+    const http = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: {
+        name: "order_update",
+        language: "de",
+        parameters: { "1": "a", "2": "b", "3": "c" },
+        headerMedia: { link: "http://insecure.example/p.png" },
+      },
+    });
+    expect(http.json()).toMatchObject({ problems: [{ field: "header.media", code: "invalid_link" }] });
+    expect(await t.db.message.count({ where: { conversationId: c.id } })).toBe(0);
+  });
+
+  it("400 text_too_long (not a raw schema message) above Meta's 4096 characters", async () => {
+    const c = await conversation();
+    const res = await post(c.id, { type: "text", text: "x".repeat(5200), clientId: randomUUID() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      code: "text_too_long",
+      message: expect.stringContaining("4096"),
+      maxLength: 4096,
+      length: 5200,
+    });
+    expect((await post(c.id, { type: "text", text: "x".repeat(4096), clientId: randomUUID() })).statusCode).toBe(202);
+  });
 });
