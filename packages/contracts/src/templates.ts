@@ -15,13 +15,7 @@ export const TemplateDtoSchema = z.object({
 export type TemplateDto = z.infer<typeof TemplateDtoSchema>;
 
 /** Why a template cannot go to this contact now (the send rules' codes, see the messages API). */
-export const TEMPLATE_BLOCK_CODES = [
-  "opted_out",
-  "consent_missing",
-  "template_not_approved",
-  "channel_paused",
-  "unsupported_by_channel",
-] as const;
+export const TEMPLATE_BLOCK_CODES = ["opted_out", "consent_missing", "template_not_approved"] as const;
 export type TemplateBlockCode = (typeof TEMPLATE_BLOCK_CODES)[number];
 
 /** A template as the picker of one conversation offers it: sendable now, or why not. */
