@@ -194,7 +194,8 @@ export type RecordConsentBody = z.infer<typeof RecordConsentBodySchema>;
 export const ContactDetailsDtoSchema = z.object({
   contact: ContactDtoSchema.extend({ locale: z.string().nullable(), countryCode: z.string().nullable() }),
   consents: z.array(ConsentRecordDtoSchema),
-  /** The contact withdrew the service consent: nothing but the opt-out confirmation may be sent. */
+  /** The contact withdrew the service consent and has not written since: nothing but the opt-out confirmation may
+   *  be sent. (A later message of theirs allows replies inside its window; business-initiated ones stay refused.) */
   isOptedOut: z.boolean(),
   labels: z.array(z.object({ id: z.string(), name: z.string(), color: z.string() })),
   pastConversations: z.array(

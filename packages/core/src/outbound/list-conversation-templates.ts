@@ -20,7 +20,7 @@ export interface ConversationTemplate extends TemplateSummary {
  */
 export function templateEligibility(
   template: Pick<TemplateSummary, "status" | "category" | "name">,
-  state: { isWindowOpen: boolean; consents: ConsentState[] },
+  state: { isWindowOpen: boolean; consents: ConsentState[]; lastInboundAt: Date | null },
 ): { isSendable: boolean; blockedBy: TemplateBlockCode | null; reason: string | null } {
   if (template.status !== "APPROVED") {
     return {
@@ -34,6 +34,7 @@ export function templateEligibility(
     templateCategory: template.category,
     isWindowOpen: state.isWindowOpen,
     consents: state.consents,
+    lastInboundAt: state.lastInboundAt,
   });
   if (decision.ok) return { isSendable: true, blockedBy: null, reason: null };
   // Templates are never refused for the window: what is left is opted_out or consent_missing.
@@ -67,5 +68,5 @@ export async function listConversationTemplates(
     : true;
   return templates
     .filter((t) => t.status !== "DELETED")
-    .map((t) => ({ ...t, ...templateEligibility(t, { isWindowOpen: open, consents }) }));
+    .map((t) => ({ ...t, ...templateEligibility(t, { isWindowOpen: open, consents, lastInboundAt: conversation.lastInboundAt }) }));
 }
