@@ -174,7 +174,12 @@ describe("Graph API side", () => {
     const chat = [...built.sim.chats.values()].flat().find((e) => e.wamid === ok.json.messages[0].id);
     expect(chat?.text).toBe("[image]\nHallo Erika, Ihre Bestellung 4711 wurde verschickt.");
     // With a quick-reply payload as well.
-    const payload = { type: "button", sub_type: "quick_reply", index: "1", parameters: [{ type: "payload", payload: "q" }] };
+    const payload = {
+      type: "button",
+      sub_type: "quick_reply",
+      index: "1",
+      parameters: [{ type: "payload", payload: "q" }],
+    };
     expect((await send(template("order_shipped", "de", [image, body, url("1"), payload]))).status).toBe(200);
 
     // Positional values for a named template: format mismatch.
@@ -186,10 +191,7 @@ describe("Graph API side", () => {
     );
     await expectGraphError(template("order_shipped", "de", [image, named(["customer_name", "E"]), url("1")]), 132000);
     // Named values for a positional template.
-    await expectGraphError(
-      template("order_update", "de", [image, named(["1", "a"], ["2", "b"], ["3", "c"])]),
-      132012,
-    );
+    await expectGraphError(template("order_update", "de", [image, named(["1", "a"], ["2", "b"], ["3", "c"])]), 132012);
     // The required media header missing, of the wrong type, or not https.
     await expectGraphError(template("order_shipped", "de", [body, url("1")]), 132000);
     await expectGraphError(

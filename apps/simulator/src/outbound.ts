@@ -127,7 +127,8 @@ function checkTemplate(
   const headerFormat = header?.format?.toUpperCase() ?? (header ? "TEXT" : undefined);
   if (headerFormat && ["IMAGE", "VIDEO", "DOCUMENT"].includes(headerFormat)) {
     const kind = headerFormat.toLowerCase();
-    if (headerParams.length !== 1) throw sim.error(132000, `header: expected 1 ${kind} parameter, got ${headerParams.length}`);
+    if (headerParams.length !== 1)
+      throw sim.error(132000, `header: expected 1 ${kind} parameter, got ${headerParams.length}`);
     const param = headerParams[0]!;
     if (param.type !== kind) throw sim.error(132012, `header: expected ${kind}, got ${param.type}`);
     const media = (param as Record<string, unknown>)[kind] as { id?: string; link?: string } | undefined;
@@ -158,7 +159,8 @@ function checkTemplate(
     const params = c?.parameters ?? [];
     if (params.length !== 1)
       throw sim.error(132000, `button ${index}: number of params (${params.length}) does not match the expected (1)`);
-    if (params[0]?.type !== "text" || !params[0].text) throw sim.error(132012, `button ${index}: expected a text parameter`);
+    if (params[0]?.type !== "text" || !params[0].text)
+      throw sim.error(132012, `button ${index}: expected a text parameter`);
   });
 
   if (hydrate(bodyText, bodyParams).length > 1024) throw sim.error(132005);
@@ -170,7 +172,9 @@ function checkTextParams(
   sim: SimulatorState,
   where: "body" | "header",
   text: string,
-  params: NonNullable<Extract<SendMessageRequest, { type: "template" }>["template"]["components"]>[number]["parameters"] = [],
+  params: NonNullable<
+    Extract<SendMessageRequest, { type: "template" }>["template"]["components"]
+  >[number]["parameters"] = [],
 ): void {
   const names = [...new Set([...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!))];
   if (params.length !== names.length) {
@@ -182,10 +186,14 @@ function checkTextParams(
   const isNamed = names.some((n) => !/^\d+$/.test(n));
   for (const p of params) {
     if (isNamed !== (p.parameter_name !== undefined))
-      throw sim.error(132012, `${where}: parameter format does not match the template (${isNamed ? "named" : "positional"})`);
+      throw sim.error(
+        132012,
+        `${where}: parameter format does not match the template (${isNamed ? "named" : "positional"})`,
+      );
     if (isNamed && !names.includes(p.parameter_name!))
       throw sim.error(132000, `${where}: unknown parameter name ${p.parameter_name}`);
-    if (p.type === "text" && (p.text === undefined || p.text === "")) throw sim.error(131008, "Parameter text is missing.");
+    if (p.type === "text" && (p.text === undefined || p.text === ""))
+      throw sim.error(131008, "Parameter text is missing.");
   }
   if (isNamed && new Set(params.map((p) => p.parameter_name)).size !== params.length)
     throw sim.error(132000, `${where}: a parameter name is given twice`);
@@ -194,7 +202,9 @@ function checkTextParams(
 /** The template text with its parameters filled in: by name, or by position. */
 function hydrate(
   text: string,
-  params: NonNullable<Extract<SendMessageRequest, { type: "template" }>["template"]["components"]>[number]["parameters"] = [],
+  params: NonNullable<
+    Extract<SendMessageRequest, { type: "template" }>["template"]["components"]
+  >[number]["parameters"] = [],
 ): string {
   return params.reduce(
     (t, p, i) => t.replace(new RegExp(`\\{\\{\\s*${p.parameter_name ?? String(i + 1)}\\s*\\}\\}`, "g"), p.text ?? ""),
@@ -342,7 +352,10 @@ function summarizeOutbound(body: SendMessageRequest, template: MessageTemplate |
     case "template": {
       const params = (type: string) =>
         body.template.components?.find((c) => c.type.toLowerCase() === type)?.parameters ?? [];
-      const text = hydrate(template?.components.find((c) => c.type === "BODY")?.text ?? body.template.name, params("body"));
+      const text = hydrate(
+        template?.components.find((c) => c.type === "BODY")?.text ?? body.template.name,
+        params("body"),
+      );
       const header = template?.components.find((c) => c.type === "HEADER");
       const format = header?.format?.toUpperCase() ?? "TEXT";
       // The phone shows the header above the body: its text, or which media came with it.

@@ -104,12 +104,10 @@ describe("checkTemplateValues", () => {
     expect(checkTemplateValues(shipped, { ...complete, buttonParameters: {} })).toEqual([
       { field: "button.0", code: "missing" },
     ]);
-    expect(checkTemplateValues(shipped, { ...complete, buttonParameters: { "0": "1", "2": "x", "7": "y" } })).toEqual(
-      [
-        { field: "button.2", code: "unexpected" },
-        { field: "button.7", code: "unexpected" },
-      ],
-    );
+    expect(checkTemplateValues(shipped, { ...complete, buttonParameters: { "0": "1", "2": "x", "7": "y" } })).toEqual([
+      { field: "button.2", code: "unexpected" },
+      { field: "button.7", code: "unexpected" },
+    ]);
   });
 
   it("refuses a body longer than Meta's 1024 characters once filled in", () => {

@@ -50,13 +50,7 @@ export interface TemplateValues {
 }
 
 export type TemplateProblemCode =
-  | "missing"
-  | "unexpected"
-  | "format"
-  | "too_long"
-  | "media_required"
-  | "media_not_expected"
-  | "invalid_link";
+  "missing" | "unexpected" | "format" | "too_long" | "media_required" | "media_not_expected" | "invalid_link";
 
 export interface TemplateProblem {
   /** body.<name> | header.<name> | header.media | button.<index> | body */
@@ -192,7 +186,10 @@ export function checkTemplateValues(shape: TemplateShape, values: TemplateValues
   ) {
     problems.push({ field: "body", code: "too_long" });
   }
-  if (header?.format === "TEXT" && fillPlaceholders(header.text, values.headerParameters).length > TEMPLATE_HEADER_TEXT_MAX_LENGTH) {
+  if (
+    header?.format === "TEXT" &&
+    fillPlaceholders(header.text, values.headerParameters).length > TEMPLATE_HEADER_TEXT_MAX_LENGTH
+  ) {
     problems.push({ field: "header", code: "too_long" });
   }
   return problems;

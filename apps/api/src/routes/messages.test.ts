@@ -416,7 +416,11 @@ describe("POST /api/conversations/:id/messages", () => {
   it("GET /api/conversations/:id/templates says which templates may go to the contact and why not", async () => {
     const c = await conversation({ lastInboundAt: new Date(Date.now() - 30 * 3600_000) });
     const list = async () => {
-      const res = await app.inject({ method: "GET", url: `/api/conversations/${c.id}/templates`, headers: asUser(agent) });
+      const res = await app.inject({
+        method: "GET",
+        url: `/api/conversations/${c.id}/templates`,
+        headers: asUser(agent),
+      });
       expect(res.statusCode).toBe(200);
       const items = res.json<{ items: { name: string; language: string; blockedBy: string | null }[] }>().items;
       return Object.fromEntries(items.map((i) => [`${i.name}/${i.language}`, i.blockedBy]));
@@ -488,12 +492,15 @@ describe("POST /api/conversations/:id/messages", () => {
     const uk = await conversation();
     await t.db.contact.update({ where: { id: uk.contactId }, data: { waId: "447700900123" } });
     const english = await ask(uk.id, "ask-2");
-    expect(english.json().text).toMatch(/^May we also send you offers and news here on WhatsApp\?.*\n\nReply YES to agree\.$/s);
+    expect(english.json().text).toMatch(
+      /^May we also send you offers and news here on WhatsApp\?.*\n\nReply YES to agree\.$/s,
+    );
 
     await sim.app.inject({ method: "POST", url: "/_customer/messages", payload: { phone, type: "text", text: "JA" } });
     await expect
       .poll(
-        () => t.db.consent.findMany({ where: { contactId: c.contactId, status: "granted" }, orderBy: { purpose: "asc" } }),
+        () =>
+          t.db.consent.findMany({ where: { contactId: c.contactId, status: "granted" }, orderBy: { purpose: "asc" } }),
         { timeout: 10_000 },
       )
       .toMatchObject([

@@ -21,7 +21,13 @@ import {
 import type { ApiDeps } from "../types";
 import { requireRole, userOf } from "../plugins/auth";
 
-const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
+const errors = {
+  400: ApiErrorSchema,
+  401: ApiErrorSchema,
+  403: ApiErrorSchema,
+  404: ApiErrorSchema,
+  409: ApiErrorSchema,
+};
 
 /** Outbound messages and the template picker. Thin: parse → access check → use case → DTO. */
 export function messageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {

@@ -93,9 +93,9 @@ describe("after STOP, a new message from the customer is their own request", () 
 
   it("the STOP message itself opens nothing: everything but the confirmation stays refused", () => {
     expect(isOptedOut(stopped, stopAt)).toBe(true);
-    expect(checkSend({ kind: "free_form", isWindowOpen: true, consents: stopped, lastInboundAt: stopAt })).toMatchObject(
-      { ok: false, code: "opted_out" },
-    );
+    expect(
+      checkSend({ kind: "free_form", isWindowOpen: true, consents: stopped, lastInboundAt: stopAt }),
+    ).toMatchObject({ ok: false, code: "opted_out" });
   });
 
   it("a later message allows replies inside its window (text and utility templates), not marketing", () => {

@@ -66,7 +66,10 @@ export function checkSend(input: SendCheckInput): SendDecision {
   const isMarketing = input.kind === "template" && input.templateCategory === "marketing";
   // After STOP the customer wrote again: a reply inside that window is theirs to ask for; nothing else.
   const isReplyAfterOptOut =
-    serviceWithdrawn && input.isWindowOpen && !isMarketing && hasWrittenSinceOptOut(input.consents, input.lastInboundAt);
+    serviceWithdrawn &&
+    input.isWindowOpen &&
+    !isMarketing &&
+    hasWrittenSinceOptOut(input.consents, input.lastInboundAt);
   if ((serviceWithdrawn && !isReplyAfterOptOut) || (isMarketing && marketingWithdrawn)) {
     return {
       ok: false,

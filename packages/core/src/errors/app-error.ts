@@ -30,7 +30,6 @@ const APP_ERROR_STATUS = {
   unsupported_by_channel: 409,
   consent_required: 409,
   consent_text_changed: 409,
-  consent_text_missing: 409,
   confirmation_required: 409,
   legal_hold: 409,
   suppressed: 409,

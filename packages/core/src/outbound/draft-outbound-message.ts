@@ -89,7 +89,12 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
     const headerFormat = shape.header?.format;
     const asset =
       values.headerMedia?.mediaId && headerFormat && headerFormat !== "TEXT" && headerFormat !== "LOCATION"
-        ? await findSendableAsset(db, values.headerMedia.mediaId, conversation.channelId, headerAttachmentType(headerFormat))
+        ? await findSendableAsset(
+            db,
+            values.headerMedia.mediaId,
+            conversation.channelId,
+            headerAttachmentType(headerFormat),
+          )
         : null;
     return {
       ...queued,

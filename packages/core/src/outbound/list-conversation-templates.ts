@@ -68,5 +68,8 @@ export async function listConversationTemplates(
     : true;
   return templates
     .filter((t) => t.status !== "DELETED")
-    .map((t) => ({ ...t, ...templateEligibility(t, { isWindowOpen: open, consents, lastInboundAt: conversation.lastInboundAt }) }));
+    .map((t) => ({
+      ...t,
+      ...templateEligibility(t, { isWindowOpen: open, consents, lastInboundAt: conversation.lastInboundAt }),
+    }));
 }
