@@ -98,7 +98,6 @@ export { resumeChannel } from "./outbound/resume-channel";
 export { listTemplates } from "./outbound/list-templates";
 export { listConversationTemplates } from "./outbound/list-conversation-templates";
 export { requestConsent } from "./consent/request-consent";
-export { chooseReplyLanguage, type ReplyLanguage } from "./consent/reply-language";
 export { listTemplateChannelIds } from "./outbound/list-template-channels";
 export { requestTemplateSync } from "./outbound/request-template-sync";
 export { syncTemplates } from "./outbound/sync-templates";

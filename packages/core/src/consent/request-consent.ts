@@ -27,7 +27,7 @@ function answerKeyword(optIn: string[], language: ReplyLanguage): string {
 }
 
 /** The consent question in one language: the admin's newest active wording for the purpose, else the default. */
-export async function composeConsentQuestion(
+async function composeConsentQuestion(
   db: DbTx,
   input: { purpose: ConsentPurpose; language: ReplyLanguage; optIn: string[] },
 ): Promise<string> {

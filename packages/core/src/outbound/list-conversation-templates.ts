@@ -18,7 +18,7 @@ export interface ConversationTemplate extends TemplateSummary {
  * Whether one template may go to the contact now, by the send rules the API and the worker enforce (checkSend):
  * Meta must have approved it, then opt-out and consent for the template's purpose decide.
  */
-export function templateEligibility(
+function templateEligibility(
   template: Pick<TemplateSummary, "status" | "category" | "name">,
   state: { isWindowOpen: boolean; consents: ConsentState[]; lastInboundAt: Date | null },
 ): { isSendable: boolean; blockedBy: TemplateBlockCode | null; reason: string | null } {
