@@ -513,5 +513,9 @@ describe("POST /api/conversations/:id/messages", () => {
     const refused = await ask(closed.id, "ask-3");
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe("window_closed");
+    // Another team's conversation: 403, nothing sent.
+    const other = await conversation({ teamId: null });
+    expect((await ask(other.id, "ask-4")).statusCode).toBe(403);
+    expect(await t.db.message.count({ where: { conversationId: other.id } })).toBe(0);
   });
 });

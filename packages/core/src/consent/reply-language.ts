@@ -7,6 +7,16 @@ export type ReplyLanguage = "de" | "en";
 const GERMAN_SPEAKING_PREFIXES = ["49", "43", "41", "423"];
 const GERMAN_SPEAKING_COUNTRIES = ["DE", "AT", "CH", "LI"];
 
+/** A number or country of Germany, Austria, Switzerland or Liechtenstein. */
+export function isGermanSpeakingContact(contact: {
+  countryCode?: string | null | undefined;
+  waId?: string | null | undefined;
+}): boolean {
+  if (contact.countryCode && GERMAN_SPEAKING_COUNTRIES.includes(contact.countryCode.toUpperCase())) return true;
+  const digits = contact.waId?.replace(/^\+/, "");
+  return !!digits && GERMAN_SPEAKING_PREFIXES.some((p) => digits.startsWith(p));
+}
+
 const GERMAN_WORDS = new Set(
   "ich du sie wir ihr und oder nicht ist bin sind hallo moin servus danke bitte guten tag morgen abend mein meine meinen ihre ihren ja nein wann wo wie warum was gibt kann können möchte möchten habe haben hätte noch schon mit für auf bei zum zur der die das den dem ein eine einen bestellung paket frage abmelden zustimmung".split(
     " ",
@@ -55,8 +65,5 @@ export function chooseReplyLanguage(facts: ReplyLanguageFacts, defaultLanguage: 
   if (fromMessage) return fromMessage;
   const locale = facts.locale?.trim().toLowerCase().slice(0, 2);
   if (locale === "de" || locale === "en") return locale;
-  if (facts.countryCode && GERMAN_SPEAKING_COUNTRIES.includes(facts.countryCode.toUpperCase())) return "de";
-  const digits = facts.waId?.replace(/^\+/, "");
-  if (digits && GERMAN_SPEAKING_PREFIXES.some((p) => digits.startsWith(p))) return "de";
-  return defaultLanguage;
+  return isGermanSpeakingContact(facts) ? "de" : defaultLanguage;
 }

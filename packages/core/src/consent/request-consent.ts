@@ -55,12 +55,23 @@ export async function requestConsent(
   const conversation = isUuid(input.conversationId)
     ? await deps.db.conversation.findUnique({
         where: { id: input.conversationId },
-        select: { contact: { select: { locale: true, countryCode: true, waId: true } } },
+        select: {
+          contact: { select: { locale: true, countryCode: true, waId: true } },
+          messages: {
+            where: { direction: "inbound" },
+            orderBy: { createdAt: "desc" },
+            take: 1,
+            select: { text: true },
+          },
+        },
       })
     : null;
   if (!conversation) throw new AppError("not_found", "Conversation not found.");
   const settings = await loadConsentKeywordSettings(deps.db);
-  const language = chooseReplyLanguage(conversation.contact, deps.defaultLanguage);
+  const language = chooseReplyLanguage(
+    { ...conversation.contact, messageText: conversation.messages[0]?.text ?? null },
+    deps.defaultLanguage,
+  );
   const text = await composeConsentQuestion(deps.db, {
     purpose: input.purpose ?? settings.optInPurpose,
     language,
