@@ -240,4 +240,20 @@ describe("composer, templates and consent in Chromium (German console)", { timeo
       .locator(".msg.out", { hasText: "Hallo Jana, Ihre Bestellung 0815 ist unterwegs und kommt am Montag an." })
       .waitFor({ timeout: 15_000 });
   });
+  it("after STOP nothing can be sent; a new message from the customer opens replies inside its window only", async () => {
+    const phone = await openPhone("+49 160 5550904", "Paul Stopp");
+    await typeOnPhone(phone, "STOP");
+    await openConversation("Paul Stopp", "STOP");
+    await agent
+      .locator(".composer.disabled[role=status]", { hasText: "Der Kontakt hat widersprochen." })
+      .waitFor({ timeout: 10_000 });
+
+    await typeOnPhone(phone, "Eine Frage habe ich doch noch: wann kommt mein Paket?");
+    await messageItem("Eine Frage habe ich doch noch").waitFor();
+    await agent.getByTestId("replies-only").waitFor({ timeout: 10_000 });
+    const textbox = agent.getByRole("textbox", { name: /Nachricht schreiben/ });
+    await textbox.fill("Morgen, versprochen.");
+    await agent.getByRole("button", { name: "Senden", exact: true }).click();
+    await phone.locator(".msg.out", { hasText: "Morgen, versprochen." }).waitFor({ timeout: 15_000 });
+  });
 });

@@ -73,6 +73,8 @@ const en = {
     asked:
       "Consent question sent. When the customer answers “JA” or “YES”, templates can be sent after the window closes.",
     hint: "Sends the configured consent question in the customer's language.",
+    repliesOnly:
+      "Opted out, but wrote again: replies inside this window are allowed; templates after it stay blocked until they opt in.",
   },
 };
 
@@ -148,6 +150,8 @@ const de: typeof en = {
     asked:
       "Einwilligungsfrage gesendet. Antwortet der Kunde mit „JA“ oder „YES“, können nach Ablauf des Fensters Vorlagen gesendet werden.",
     hint: "Sendet die eingestellte Einwilligungsfrage in der Sprache des Kunden.",
+    repliesOnly:
+      "Widersprochen, aber neu geschrieben: Antworten in diesem Fenster sind erlaubt; Vorlagen danach bleiben gesperrt, bis der Kontakt wieder zustimmt.",
   },
 };
 
