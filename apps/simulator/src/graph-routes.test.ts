@@ -156,6 +156,66 @@ describe("Graph API side", () => {
     expect(withImage.status).toBe(200);
   });
 
+  it("checks every template component as Meta does: named body parameters, media header, dynamic URL and quick-reply buttons", async () => {
+    const named = (...pairs: [string, string][]) => ({
+      type: "body",
+      parameters: pairs.map(([parameter_name, text]) => ({ type: "text", parameter_name, text })),
+    });
+    const image = { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/p.png" } }] };
+    const url = (value: string, index = "0") => ({
+      type: "button",
+      sub_type: "url",
+      index,
+      parameters: [{ type: "text", text: value }],
+    });
+    const body = named(["customer_name", "Erika"], ["order_id", "4711"]);
+    const ok = await send(template("order_shipped", "de", [image, body, url("4711")]));
+    expect(ok.status).toBe(200);
+    const chat = [...built.sim.chats.values()].flat().find((e) => e.wamid === ok.json.messages[0].id);
+    expect(chat?.text).toBe("[image]\nHallo Erika, Ihre Bestellung 4711 wurde verschickt.");
+    // With a quick-reply payload as well.
+    const payload = {
+      type: "button",
+      sub_type: "quick_reply",
+      index: "1",
+      parameters: [{ type: "payload", payload: "q" }],
+    };
+    expect((await send(template("order_shipped", "de", [image, body, url("1"), payload]))).status).toBe(200);
+
+    // Positional values for a named template: format mismatch.
+    await expectGraphError(template("order_shipped", "de", [image, bodyParams("Erika", "4711"), url("1")]), 132012);
+    // A name the template does not have, or one missing.
+    await expectGraphError(
+      template("order_shipped", "de", [image, named(["customer_name", "E"], ["order", "1"]), url("1")]),
+      132000,
+    );
+    await expectGraphError(template("order_shipped", "de", [image, named(["customer_name", "E"]), url("1")]), 132000);
+    // Named values for a positional template.
+    await expectGraphError(template("order_update", "de", [image, named(["1", "a"], ["2", "b"], ["3", "c"])]), 132012);
+    // The required media header missing, of the wrong type, or not https.
+    await expectGraphError(template("order_shipped", "de", [body, url("1")]), 132000);
+    await expectGraphError(
+      template("order_shipped", "de", [
+        { type: "header", parameters: [{ type: "video", video: { link: "https://example.com/v.mp4" } }] },
+        body,
+        url("1"),
+      ]),
+      132012,
+    );
+    await expectGraphError(
+      template("order_shipped", "de", [
+        { type: "header", parameters: [{ type: "image", image: { link: "http://example.com/p.png" } }] },
+        body,
+        url("1"),
+      ]),
+      131009,
+    );
+    // The dynamic URL button without its value; a button index the template does not have; a wrong sub_type.
+    await expectGraphError(template("order_shipped", "de", [image, body]), 132000);
+    await expectGraphError(template("order_shipped", "de", [image, body, url("1"), url("x", "5")]), 131009);
+    await expectGraphError(template("order_shipped", "de", [image, body, url("1"), url("x", "1")]), 132012);
+  });
+
   it("answers 130429 above the configured per-number throughput", async () => {
     built.sim.throughputPerSec = 3;
     const statuses = [];

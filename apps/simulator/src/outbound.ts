@@ -114,34 +114,102 @@ function checkTemplate(
   if (template.status !== "APPROVED") throw sim.error(132001, `template name (${name}) is not approved`);
   if (template.category === "AUTHENTICATION" && isBsuid) throw sim.error(131062);
 
-  const bodyText = template.components.find((c) => c.type === "BODY")?.text;
+  const bodyText = template.components.find((c) => c.type === "BODY")?.text ?? "";
   const header = template.components.find((c) => c.type === "HEADER");
-  const sent = (type: string) => components.find((c) => c.type.toLowerCase() === type)?.parameters ?? [];
-  const bodyParams = sent("body");
-  const expected = countPlaceholders(bodyText);
-  if (bodyParams.length !== expected) {
+  const sent = (type: string) => components.filter((c) => c.type.toLowerCase() === type);
+  const paramsOf = (type: string) => sent(type)[0]?.parameters ?? [];
+  checkTextParams(sim, "body", bodyText, paramsOf("body"));
+  const bodyParams = paramsOf("body");
+  if (bodyParams.some((p) => p.type !== "text" && p.type !== "currency" && p.type !== "date_time"))
+    throw sim.error(132012, "body: parameters must be text, currency or date_time");
+
+  const headerParams = paramsOf("header");
+  const headerFormat = header?.format?.toUpperCase() ?? (header ? "TEXT" : undefined);
+  if (headerFormat && ["IMAGE", "VIDEO", "DOCUMENT"].includes(headerFormat)) {
+    const kind = headerFormat.toLowerCase();
+    if (headerParams.length !== 1)
+      throw sim.error(132000, `header: expected 1 ${kind} parameter, got ${headerParams.length}`);
+    const param = headerParams[0]!;
+    if (param.type !== kind) throw sim.error(132012, `header: expected ${kind}, got ${param.type}`);
+    const media = (param as Record<string, unknown>)[kind] as { id?: string; link?: string } | undefined;
+    if (!media || (!media.id && !media.link)) throw sim.error(131008, `header: ${kind} needs an id or a link`);
+    if (media.id && !sim.media.has(media.id)) throw sim.error(131009, "header: invalid media id");
+    if (media.link && !/^https:\/\//.test(media.link)) throw sim.error(131009, "header: the media link must be https");
+  } else {
+    checkTextParams(sim, "header", headerFormat === "TEXT" ? (header?.text ?? "") : "", headerParams);
+  }
+
+  const buttons = template.components.find((c) => c.type === "BUTTONS")?.buttons ?? [];
+  const buttonComponents = sent("button");
+  for (const c of buttonComponents) {
+    const index = Number(c.index);
+    const button = buttons[index];
+    if (!Number.isInteger(index) || !button) throw sim.error(131009, `button: no button at index ${String(c.index)}`);
+    const subType = c.sub_type?.toLowerCase();
+    if (button.type === "URL" && subType !== "url") throw sim.error(132012, `button ${index}: sub_type must be url`);
+    if (button.type === "QUICK_REPLY" && subType !== "quick_reply")
+      throw sim.error(132012, `button ${index}: sub_type must be quick_reply`);
+    const params = c.parameters ?? [];
+    if (button.type === "QUICK_REPLY" && (params.length !== 1 || params[0]?.type !== "payload" || !params[0].payload))
+      throw sim.error(132012, `button ${index}: a quick reply takes one payload parameter`);
+  }
+  buttons.forEach((button, index) => {
+    if (button.type !== "URL" || countPlaceholders(button.url) === 0) return;
+    const c = buttonComponents.find((b) => Number(b.index) === index);
+    const params = c?.parameters ?? [];
+    if (params.length !== 1)
+      throw sim.error(132000, `button ${index}: number of params (${params.length}) does not match the expected (1)`);
+    if (params[0]?.type !== "text" || !params[0].text)
+      throw sim.error(132012, `button ${index}: expected a text parameter`);
+  });
+
+  if (hydrate(bodyText, bodyParams).length > 1024) throw sim.error(132005);
+  return template;
+}
+
+/** Positional templates take plain text parameters in order; named ones take each name once (`parameter_name`). */
+function checkTextParams(
+  sim: SimulatorState,
+  where: "body" | "header",
+  text: string,
+  params: NonNullable<
+    Extract<SendMessageRequest, { type: "template" }>["template"]["components"]
+  >[number]["parameters"] = [],
+): void {
+  const names = [...new Set([...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!))];
+  if (params.length !== names.length) {
     throw sim.error(
       132000,
-      `body: number of localizable_params (${bodyParams.length}) does not match the expected number of params (${expected})`,
+      `${where}: number of localizable_params (${params.length}) does not match the expected number of params (${names.length})`,
     );
   }
-  if (bodyParams.some((p) => p.type !== "text" && p.type !== "currency" && p.type !== "date_time"))
-    throw sim.error(132012);
-  if (bodyParams.some((p) => p.type === "text" && (p.text === undefined || p.text === "")))
-    throw sim.error(131008, "Parameter text is missing.");
-  const headerParams = sent("header");
-  const headerFormat = header?.format?.toUpperCase();
-  if (headerFormat && ["IMAGE", "VIDEO", "DOCUMENT"].includes(headerFormat)) {
-    if (headerParams.length !== 1)
-      throw sim.error(132000, `header: expected 1 ${headerFormat.toLowerCase()} parameter`);
-    if (headerParams[0]?.type !== headerFormat.toLowerCase())
-      throw sim.error(132012, `header: expected ${headerFormat.toLowerCase()}`);
-  } else if (headerParams.length !== countPlaceholders(header?.text)) {
-    throw sim.error(132000, "header: parameter count does not match");
+  const isNamed = names.some((n) => !/^\d+$/.test(n));
+  for (const p of params) {
+    if (isNamed !== (p.parameter_name !== undefined))
+      throw sim.error(
+        132012,
+        `${where}: parameter format does not match the template (${isNamed ? "named" : "positional"})`,
+      );
+    if (isNamed && !names.includes(p.parameter_name!))
+      throw sim.error(132000, `${where}: unknown parameter name ${p.parameter_name}`);
+    if (p.type === "text" && (p.text === undefined || p.text === ""))
+      throw sim.error(131008, "Parameter text is missing.");
   }
-  const hydrated = bodyParams.reduce((text, p, i) => text.replace(`{{${i + 1}}}`, p.text ?? ""), bodyText ?? "");
-  if (hydrated.length > 1024) throw sim.error(132005);
-  return template;
+  if (isNamed && new Set(params.map((p) => p.parameter_name)).size !== params.length)
+    throw sim.error(132000, `${where}: a parameter name is given twice`);
+}
+
+/** The template text with its parameters filled in: by name, or by position. */
+function hydrate(
+  text: string,
+  params: NonNullable<
+    Extract<SendMessageRequest, { type: "template" }>["template"]["components"]
+  >[number]["parameters"] = [],
+): string {
+  return params.reduce(
+    (t, p, i) => t.replace(new RegExp(`\\{\\{\\s*${p.parameter_name ?? String(i + 1)}\\s*\\}\\}`, "g"), p.text ?? ""),
+    text,
+  );
 }
 
 /** Failures Meta reports asynchronously (accepted with a wamid, then a `failed` status webhook). */
@@ -282,9 +350,21 @@ function summarizeOutbound(body: SendMessageRequest, template: MessageTemplate |
     case "text":
       return body.text.body;
     case "template": {
-      const params = body.template.components?.find((c) => c.type.toLowerCase() === "body")?.parameters ?? [];
-      const text = template?.components.find((c) => c.type === "BODY")?.text ?? body.template.name;
-      return params.reduce((t, p, i) => t.replace(`{{${i + 1}}}`, p.text ?? ""), text);
+      const params = (type: string) =>
+        body.template.components?.find((c) => c.type.toLowerCase() === type)?.parameters ?? [];
+      const text = hydrate(
+        template?.components.find((c) => c.type === "BODY")?.text ?? body.template.name,
+        params("body"),
+      );
+      const header = template?.components.find((c) => c.type === "HEADER");
+      const format = header?.format?.toUpperCase() ?? "TEXT";
+      // The phone shows the header above the body: its text, or which media came with it.
+      const top = !header
+        ? ""
+        : format === "TEXT"
+          ? hydrate(header.text ?? "", params("header"))
+          : `[${format.toLowerCase()}]`;
+      return top ? `${top}\n${text}` : text;
     }
     case "interactive":
       return body.interactive.body.text;

@@ -2,7 +2,7 @@ import { MessageTemplateSchema, type MessageTemplate } from "@inbox/whatsapp";
 
 /**
  * Seeded templates: APPROVED utility, marketing and authentication templates in German and English, with
- * variables, a media header and buttons; plus a paused, a disabled and a pending one for the 132000 series.
+ * variables (positional and named), media headers, dynamic URL and quick-reply buttons; plus a paused, a disabled and a pending one for the 132000 series.
  */
 const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
   {
@@ -44,6 +44,60 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
         type: "BUTTONS",
         buttons: [
           { type: "QUICK_REPLY", text: "Thanks" },
+          { type: "QUICK_REPLY", text: "Delivery question" },
+        ],
+      },
+    ],
+  },
+  {
+    name: "order_shipped",
+    language: "de",
+    status: "APPROVED",
+    category: "UTILITY",
+    parameter_format: "NAMED",
+    components: [
+      { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://example.com/parcel.png"] } },
+      {
+        type: "BODY",
+        text: "Hallo {{customer_name}}, Ihre Bestellung {{order_id}} wurde verschickt.",
+        example: {
+          body_text_named_params: [
+            { param_name: "customer_name", example: "Erika" },
+            { param_name: "order_id", example: "4711" },
+          ],
+        },
+      },
+      {
+        type: "BUTTONS",
+        buttons: [
+          { type: "URL", text: "Sendung verfolgen", url: "https://example.com/track/{{1}}", example: ["4711"] },
+          { type: "QUICK_REPLY", text: "Frage zur Lieferung" },
+        ],
+      },
+    ],
+  },
+  {
+    name: "order_shipped",
+    language: "en",
+    status: "APPROVED",
+    category: "UTILITY",
+    parameter_format: "NAMED",
+    components: [
+      { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://example.com/parcel.png"] } },
+      {
+        type: "BODY",
+        text: "Hi {{customer_name}}, your order {{order_id}} has shipped.",
+        example: {
+          body_text_named_params: [
+            { param_name: "customer_name", example: "Erika" },
+            { param_name: "order_id", example: "4711" },
+          ],
+        },
+      },
+      {
+        type: "BUTTONS",
+        buttons: [
+          { type: "URL", text: "Track parcel", url: "https://example.com/track/{{1}}", example: ["4711"] },
           { type: "QUICK_REPLY", text: "Delivery question" },
         ],
       },

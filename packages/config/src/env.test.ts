@@ -17,6 +17,8 @@ describe("parseEnv", () => {
     expect(env.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(env.WHATSAPP_APP_SECRET).toMatch(/^dev-app-secret-/);
     expect(env.WORKER_OUTBOUND_CONCURRENCY).toBe(400);
+    expect(env.DEFAULT_CUSTOMER_LANGUAGE).toBe("en");
+    expect(parseEnv({ DEFAULT_CUSTOMER_LANGUAGE: "de" }).DEFAULT_CUSTOMER_LANGUAGE).toBe("de");
   });
 
   it("uses WhatsApp values that are set, even in simulator mode", () => {
@@ -35,6 +37,7 @@ describe("parseEnv", () => {
         REDIS_URL: "nope",
         SESSION_SECRET: "short",
         WORKER_OUTBOUND_CONCURRENCY: "0",
+        DEFAULT_CUSTOMER_LANGUAGE: "fr",
       });
     } catch (e) {
       error = e;
@@ -46,6 +49,7 @@ describe("parseEnv", () => {
     expect(problems).toMatch(/REDIS_URL must be a redis: or rediss: URL/);
     expect(problems).toMatch(/SESSION_SECRET must be at least 32 characters/);
     expect(problems).toMatch(/WORKER_OUTBOUND_CONCURRENCY must be at least 1/);
+    expect(problems).toMatch(/DEFAULT_CUSTOMER_LANGUAGE/);
   });
 
   it("refuses production without a session secret and Meta mode without its secrets", () => {

@@ -218,6 +218,9 @@ export const EnvSchema = z
         .regex(/^[A-Z]{2}$/, "must be a two-letter region code such as DE")
         .default("DE"),
     ),
+    /** Language of automatic replies (greeting, consent question, confirmations) when neither the customer's
+     *  message nor their number's country (+49/+43/+41 → German) tells it. */
+    DEFAULT_CUSTOMER_LANGUAGE: z.preprocess(emptyAsUndefined, z.enum(["de", "en"]).default("en")),
     /** Where media files live: `local` (MEDIA_DIR, one machine) or `s3` (an S3-compatible bucket shared by all). */
     MEDIA_STORE: z.preprocess(emptyAsUndefined, z.enum(["local", "s3"]).default("local")),
     MEDIA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data/media")),

@@ -109,7 +109,9 @@ const clientId = z.string().trim().min(1).max(100);
 export const SendMessageBodySchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("text"),
-    text: z.string().trim().min(1).max(4096),
+    /** Meta's limit is 4096 characters (TEXT_MESSAGE_MAX_LENGTH); longer texts are refused with `text_too_long`
+     *  by the send rules (the channel decides its limit), not by this schema. */
+    text: z.string().trim().min(1).max(100_000),
     clientId,
     replyTo: z.string().optional(),
   }),
@@ -119,8 +121,20 @@ export const SendMessageBodySchema = z.discriminatedUnion("type", [
     template: z.object({
       name: z.string().min(1),
       language: z.string().min(2),
-      /** Body parameters by position ("1", "2", …) or name. */
-      parameters: z.record(z.string(), z.string()).default({}),
+      /** Body parameters by position ("1", "2", …) or name ("first_name"), as the template's placeholders read. */
+      parameters: z.record(z.string(), z.string().max(1024)).default({}),
+      /** A text header's parameters ({{1}} or named). */
+      headerParameters: z.record(z.string(), z.string().max(60)).optional(),
+      /** An image, video or document header: an uploaded attachment (our MediaAsset id) or a public https link. */
+      headerMedia: z
+        .object({
+          mediaId: z.string().min(1).optional(),
+          link: z.string().max(2000).optional(),
+          filename: z.string().trim().max(200).optional(),
+        })
+        .optional(),
+      /** By button index: the value completing a dynamic URL button, or a quick-reply button's payload. */
+      buttonParameters: z.record(z.string().regex(/^\d+$/), z.string().max(1000)).optional(),
     }),
   }),
   z.object({ type: z.literal("note"), text: z.string().trim().min(1).max(10_000), clientId }),
@@ -130,7 +144,8 @@ export const SendMessageBodySchema = z.discriminatedUnion("type", [
       clientId,
       /** Our MediaAsset id from POST /api/conversations/:id/attachments. */
       mediaId: z.string().min(1),
-      caption: z.string().trim().max(1024).optional(),
+      /** Meta's caption limit is 1024 characters (CAPTION_MAX_LENGTH): longer → `caption_too_long`. */
+      caption: z.string().trim().max(100_000).optional(),
       filename: z.string().trim().max(200).optional(),
     }),
   ),
@@ -191,7 +206,8 @@ export type RecordConsentBody = z.infer<typeof RecordConsentBodySchema>;
 export const ContactDetailsDtoSchema = z.object({
   contact: ContactDtoSchema.extend({ locale: z.string().nullable(), countryCode: z.string().nullable() }),
   consents: z.array(ConsentRecordDtoSchema),
-  /** The contact withdrew the service consent: nothing but the opt-out confirmation may be sent. */
+  /** The contact withdrew the service consent and has not written since: nothing but the opt-out confirmation may
+   *  be sent. (A later message of theirs allows replies inside its window; business-initiated ones stay refused.) */
   isOptedOut: z.boolean(),
   labels: z.array(z.object({ id: z.string(), name: z.string(), color: z.string() })),
   pastConversations: z.array(

@@ -9,3 +9,4 @@ export * from "./webhooks";
 export * from "./privacy";
 export * from "./routing";
 export * from "./business-profile";
+export * from "./template-shape";

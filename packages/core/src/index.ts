@@ -96,6 +96,8 @@ export { createGroupedSendStatements, createSendStatements, type SendStatements 
 export { sweepStuckMessages, type SweepStuckMessagesOptions } from "./outbound/sweep-stuck-messages";
 export { resumeChannel } from "./outbound/resume-channel";
 export { listTemplates } from "./outbound/list-templates";
+export { listConversationTemplates } from "./outbound/list-conversation-templates";
+export { requestConsent } from "./consent/request-consent";
 export { listTemplateChannelIds } from "./outbound/list-template-channels";
 export { requestTemplateSync } from "./outbound/request-template-sync";
 export { syncTemplates } from "./outbound/sync-templates";

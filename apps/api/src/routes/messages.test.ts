@@ -200,7 +200,7 @@ describe("POST /api/conversations/:id/messages", () => {
     expect(r4.json()).toEqual({ code: "opted_out", message: expect.any(String) });
   });
 
-  it('after the customer types "STOP" even a free-text reply inside the window is refused (opted_out); "START" lifts it', async () => {
+  it('after "STOP" even a reply is refused (opted_out) until the customer writes again; business-initiated stays refused; "START" lifts it', async () => {
     const customer = (text: string) =>
       sim.app.inject({
         method: "POST",
@@ -242,6 +242,31 @@ describe("POST /api/conversations/:id/messages", () => {
       )
       .toBe(1);
     expect(await t.db.message.count({ where: { conversationId: c.id, text: "Noch eine Sache" } })).toBe(0);
+
+    // A new message after STOP is the customer's own request: a reply inside its window goes out...
+    await customer("Wo bleibt eigentlich meine Rückerstattung?");
+    await expect
+      .poll(() => t.db.message.count({ where: { conversationId: c.id, direction: "inbound" } }), { timeout: 10_000 })
+      .toBe(3);
+    const reply = await post(c.id, { type: "text", text: "Die ist unterwegs.", clientId: randomUUID() });
+    expect(reply.statusCode).toBe(202);
+    // ...but once its window has closed, business-initiated messages stay refused until a new opt-in.
+    await t.db.conversation.update({
+      where: { id: c.id },
+      data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) },
+    });
+    const late = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: {
+        name: "order_update",
+        language: "de",
+        parameters: { "1": "a", "2": "b", "3": "c" },
+        headerMedia: { link: "https://cdn.example.com/p.png" },
+      },
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe("opted_out");
 
     await customer("START");
     await expect
@@ -288,5 +313,209 @@ describe("POST /api/conversations/:id/messages", () => {
         { timeout: 15_000, interval: 200 },
       )
       .toEqual(expect.arrayContaining(["login_code/de", "order_update/en", "spring_sale/de"]));
+  });
+  it("sends every template component in Meta's wire format: image header by link, positional and named body, URL button", async () => {
+    // Templates synced by the test above.
+    await expect.poll(() => t.db.template.count({ where: { name: "order_shipped" } }), { timeout: 15_000 }).toBe(2);
+    const c = await conversation();
+    const image = { link: "https://cdn.example.com/parcel.png" };
+    const positional = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: {
+        name: "order_update",
+        language: "de",
+        parameters: { "1": "Erika", "2": "4711", "3": "Freitag" },
+        headerMedia: image,
+      },
+    });
+    expect(positional.statusCode).toBe(202);
+    const named = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: {
+        name: "order_shipped",
+        language: "de",
+        parameters: { customer_name: "Erika", order_id: "4711" },
+        headerMedia: image,
+        buttonParameters: { "0": "4711", "1": "delivery-question" },
+      },
+    });
+    expect(named.statusCode).toBe(202);
+    expect(named.json().text).toBe("Hallo Erika, Ihre Bestellung 4711 wurde verschickt.");
+    for (const id of [positional.json().id as string, named.json().id as string]) {
+      await expect
+        .poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id } })).status, { timeout: 15_000 })
+        .toMatch(/^(delivered|read)$/);
+    }
+    const sent = await t.db.message.findUniqueOrThrow({ where: { id: named.json().id as string } });
+    const phone = [...sim.sim.chats.values()].flat().find((e) => e.wamid === sent.externalId);
+    expect(phone?.text).toBe("[image]\nHallo Erika, Ihre Bestellung 4711 wurde verschickt.");
+    expect((sent.payload as { template: { components: unknown } }).template.components).toEqual([
+      { type: "header", parameters: [{ type: "image", image }] },
+      {
+        type: "body",
+        parameters: [
+          { type: "text", parameter_name: "customer_name", text: "Erika" },
+          { type: "text", parameter_name: "order_id", text: "4711" },
+        ],
+      },
+      { type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: "4711" }] },
+      {
+        type: "button",
+        sub_type: "quick_reply",
+        index: "1",
+        parameters: [{ type: "payload", payload: "delivery-question" }],
+      },
+    ]);
+  });
+
+  it("400 template_parameters_invalid names each problem; nothing is stored", async () => {
+    const c = await conversation();
+    const res = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: { name: "order_shipped", language: "de", parameters: { "1": "Erika" } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: "template_parameters_invalid",
+      problems: expect.arrayContaining([
+        { field: "body.customer_name", code: "missing" },
+        { field: "body.1", code: "unexpected" },
+        { field: "header.media", code: "media_required" },
+        { field: "button.0", code: "missing" },
+      ]),
+    });
+    const http = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: {
+        name: "order_update",
+        language: "de",
+        parameters: { "1": "a", "2": "b", "3": "c" },
+        headerMedia: { link: "http://insecure.example/p.png" },
+      },
+    });
+    expect(http.json()).toMatchObject({ problems: [{ field: "header.media", code: "invalid_link" }] });
+    expect(await t.db.message.count({ where: { conversationId: c.id } })).toBe(0);
+  });
+
+  it("400 text_too_long (not a raw schema message) above Meta's 4096 characters", async () => {
+    const c = await conversation();
+    const res = await post(c.id, { type: "text", text: "x".repeat(5200), clientId: randomUUID() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      code: "text_too_long",
+      message: expect.stringContaining("4096"),
+      maxLength: 4096,
+      length: 5200,
+    });
+    expect((await post(c.id, { type: "text", text: "x".repeat(4096), clientId: randomUUID() })).statusCode).toBe(202);
+  });
+  it("GET /api/conversations/:id/templates says which templates may go to the contact and why not", async () => {
+    const c = await conversation({ lastInboundAt: new Date(Date.now() - 30 * 3600_000) });
+    const list = async () => {
+      const res = await app.inject({
+        method: "GET",
+        url: `/api/conversations/${c.id}/templates`,
+        headers: asUser(agent),
+      });
+      expect(res.statusCode).toBe(200);
+      const items = res.json<{ items: { name: string; language: string; blockedBy: string | null }[] }>().items;
+      return Object.fromEntries(items.map((i) => [`${i.name}/${i.language}`, i.blockedBy]));
+    };
+    const none = await list();
+    expect(none).toMatchObject({
+      "order_update/de": "consent_missing",
+      "spring_sale/de": "consent_missing",
+      "winter_promo/de": "template_not_approved",
+      "new_feature/en": "template_not_approved",
+    });
+    await t.db.consent.create({
+      data: { contactId: c.contactId, purpose: "service", status: "granted", source: "agent" },
+    });
+    expect(await list()).toMatchObject({
+      "order_update/de": null,
+      "login_code/de": null,
+      "spring_sale/de": "consent_missing",
+      "winter_promo/de": "template_not_approved",
+    });
+    // The same rule refuses the send.
+    const refused = await post(c.id, {
+      type: "template",
+      clientId: randomUUID(),
+      template: { name: "spring_sale", language: "de", parameters: { "1": "a", "2": "b" } },
+    });
+    expect(refused.json().code).toBe("consent_missing");
+    await t.db.consent.create({
+      data: { contactId: c.contactId, purpose: "service", status: "withdrawn", source: "chat_keyword" },
+    });
+    expect(await list()).toMatchObject({ "order_update/de": "opted_out", "spring_sale/de": "opted_out" });
+
+    const other = await conversation({ teamId: null });
+    const forbidden = await app.inject({
+      method: "GET",
+      url: `/api/conversations/${other.id}/templates`,
+      headers: asUser(agent),
+    });
+    expect(forbidden.statusCode).toBe(403);
+  });
+
+  it("POST /api/conversations/:id/consent-request sends the configured question in the customer's language; JA records consent", async () => {
+    await t.db.consentText.create({
+      data: { purpose: "marketing", language: "de", version: 7, text: "Dürfen wir Ihnen Angebote schicken?" },
+    });
+    const ask = (conversationId: string, clientId: string) =>
+      app.inject({
+        method: "POST",
+        url: `/api/conversations/${conversationId}/consent-request`,
+        payload: { clientId },
+        headers: asUser(agent),
+      });
+    const phone = "4917099000042";
+    await sim.app.inject({
+      method: "POST",
+      url: "/_customer/messages",
+      payload: { phone, name: "Frage", type: "text", text: "Hallo, ich habe eine Frage" },
+    });
+    await expect
+      .poll(() => t.db.conversation.count({ where: { contact: { waId: phone } } }), { timeout: 10_000 })
+      .toBe(1);
+    const c = await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: phone } } });
+    const res = await ask(c.id, "ask-1");
+    expect(res.statusCode).toBe(202);
+    expect(res.json().text).toBe("Dürfen wir Ihnen Angebote schicken?\n\nAntworten Sie mit JA, um zuzustimmen.");
+    expect((await ask(c.id, "ask-1")).json().id).toBe(res.json().id);
+
+    // An English customer (UK number) gets the default English question.
+    const uk = await conversation();
+    await t.db.contact.update({ where: { id: uk.contactId }, data: { waId: "447700900123" } });
+    const english = await ask(uk.id, "ask-2");
+    expect(english.json().text).toMatch(
+      /^May we also send you offers and news here on WhatsApp\?.*\n\nReply YES to agree\.$/s,
+    );
+
+    await sim.app.inject({ method: "POST", url: "/_customer/messages", payload: { phone, type: "text", text: "JA" } });
+    await expect
+      .poll(
+        () =>
+          t.db.consent.findMany({ where: { contactId: c.contactId, status: "granted" }, orderBy: { purpose: "asc" } }),
+        { timeout: 10_000 },
+      )
+      .toMatchObject([
+        { purpose: "service", source: "chat_keyword" },
+        { purpose: "marketing", source: "chat_keyword", wordingVersion: 7 },
+      ]);
+
+    // Window closed: no question can be asked (it is a free-form message).
+    const closed = await conversation({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) });
+    const refused = await ask(closed.id, "ask-3");
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe("window_closed");
+    // Another team's conversation: 403, nothing sent.
+    const other = await conversation({ teamId: null });
+    expect((await ask(other.id, "ask-4")).statusCode).toBe(403);
+    expect(await t.db.message.count({ where: { conversationId: other.id } })).toBe(0);
   });
 });

@@ -6,7 +6,10 @@ import type { JobHandler } from "../context";
  * same transaction); sending is the outbound pipeline's job.
  */
 export const handleConsentConfirm: JobHandler<"consent.confirm"> = async (payload, ctx) => {
-  const { messageId } = await confirmConsentKeyword(ctx.deps.db, payload);
+  const { messageId } = await confirmConsentKeyword(ctx.deps.db, {
+    ...payload,
+    defaultLanguage: ctx.deps.env.DEFAULT_CUSTOMER_LANGUAGE,
+  });
   ctx.log.debug({ contactId: payload.contactId, kind: payload.kind, queued: !!messageId }, "consent.confirm handled");
   if (messageId) {
     ctx.deps.onOutboxWritten();

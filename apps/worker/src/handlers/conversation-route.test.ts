@@ -138,6 +138,17 @@ describe("conversation.route: greeting and away text", () => {
       }),
     ).toBe(1);
 
+    // One language, the message's: an English message from a German number is greeted in English.
+    const englishFromGermany = await deliver(
+      fx.TEXT_MESSAGE_WEBHOOK,
+      (m) => (m.text.body = "Hello, is anyone there at night? I have a question about my order"),
+    );
+    await handleConversationRoute({ conversationId: englishFromGermany }, ctx());
+    expect((await outbound(englishFromGermany)).map((m) => m.text)).toEqual([
+      "Hello! Thanks for writing.",
+      "Nobody is here right now.",
+    ]);
+
     // Someone available: greeting only.
     await t.db.user.update({ where: { id: agent.id }, data: { availability: "available" } });
     const staffed = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "nacht"));

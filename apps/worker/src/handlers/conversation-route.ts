@@ -10,7 +10,13 @@ export const handleConversationRoute: JobHandler<"conversation.route"> = async (
   const ids = await routeNewConversation(deps.routing, conversationId);
   if (!ids?.length) return;
   await sendAutoReplies(
-    { db: deps.db, clock: deps.clock, onOutboxWritten: deps.onOutboxWritten, live: deps.live },
+    {
+      db: deps.db,
+      clock: deps.clock,
+      onOutboxWritten: deps.onOutboxWritten,
+      live: deps.live,
+      defaultLanguage: deps.env.DEFAULT_CUSTOMER_LANGUAGE,
+    },
     conversationId,
   );
   deps.live.add({ conversationIds: ids });

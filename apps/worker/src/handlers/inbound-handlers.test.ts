@@ -230,6 +230,8 @@ describe("consent.confirm and conversation.route", () => {
     expect(await t.db.outboxJob.count({ where: { name: "message.send", jobId: `message.send-${out[0]!.id}` } })).toBe(
       1,
     );
+    // One language: "STOP" says none, so the German number decides; nothing English glued on.
+    expect(out[0]!.text).toBe("Sie erhalten keine Nachrichten mehr von uns. Mit START melden Sie sich wieder an.");
   });
 
   it("leaves a new conversation unassigned in the default team and publishes conversation.updated", async () => {
@@ -250,5 +252,31 @@ describe("consent.confirm and conversation.route", () => {
     expect(got[0]!.event).toMatchObject({ type: "conversation.updated", conversationId: id });
     await s.close();
     sub.disconnect();
+  });
+
+  it('confirms an opt-in in the keyword\'s language: "YES" from a German number in English, "JA" from a UK number in German', async () => {
+    const confirmationOf = async (keyword: string, phone: string) => {
+      await deliver(fx.TEXT_MESSAGE_WEBHOOK, (v) => {
+        v.messages[0].text.body = keyword;
+        v.messages[0].from = phone;
+        v.contacts[0].wa_id = phone;
+      });
+      const contact = await t.db.contact.findFirstOrThrow({ where: { waId: phone } });
+      const job = await t.db.outboxJob.findFirstOrThrow({
+        where: { name: "consent.confirm", payload: { path: ["contactId"], equals: contact.id } },
+      });
+      const payload = job.payload as { contactId: string; conversationId: string; kind: "opt_in" };
+      await handleConsentConfirm(payload, ctx());
+      const out = await t.db.message.findFirstOrThrow({
+        where: { conversationId: payload.conversationId, direction: "outbound" },
+      });
+      return out.text;
+    };
+    expect(await confirmationOf("YES", "491777777777")).toBe(
+      "Thank you! You will now receive messages from us. Reply STOP to opt out at any time.",
+    );
+    expect(await confirmationOf("JA", "447700900777")).toBe(
+      "Danke! Sie erhalten ab jetzt Nachrichten von uns. Mit STOP können Sie jederzeit widerrufen.",
+    );
   });
 });

@@ -12,7 +12,7 @@ export async function isTotpRequired(db: DbTx): Promise<boolean> {
 }
 
 /** Whether admins let leads see conversations without a team (Setting `access.leadsSeeTeamlessConversations`). */
-export async function doLeadsSeeTeamlessConversations(db: DbTx): Promise<boolean> {
+async function doLeadsSeeTeamlessConversations(db: DbTx): Promise<boolean> {
   const row = await db.setting.findUnique({ where: { key: LEADS_SEE_TEAMLESS_SETTING } });
   return row?.value === true;
 }

@@ -1,11 +1,14 @@
 import type { Db } from "@inbox/db";
-import { loadConsentKeywordSettings } from "./consent-keywords";
+import { confirmationText, loadConsentKeywordSettings } from "./consent-keywords";
+import { chooseReplyLanguage, type ReplyLanguage } from "./reply-language";
 import { createOutboundMessage } from "../messages/create-outbound-message";
 
 export interface ConfirmConsentKeywordInput {
   contactId: string;
   conversationId: string;
   kind: "opt_in" | "opt_out";
+  /** DEFAULT_CUSTOMER_LANGUAGE: the confirmation's language when neither the keyword nor the number tells it. */
+  defaultLanguage?: ReplyLanguage | undefined;
 }
 
 /**
@@ -35,7 +38,17 @@ export async function confirmConsentKeyword(
     });
     if (!consent || !conversation) return { messageId: null };
     const settings = await loadConsentKeywordSettings(tx);
-    const text = input.kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
+    // One language: the keyword's own ("JA" → German, "YES" → English), else the contact's locale or number.
+    const contact = await tx.contact.findUnique({
+      where: { id: input.contactId },
+      select: { locale: true, countryCode: true, waId: true },
+    });
+    const evidence = consent.evidence as { text?: unknown } | null;
+    const language = chooseReplyLanguage(
+      { ...contact, messageText: typeof evidence?.text === "string" ? evidence.text : null },
+      input.defaultLanguage ?? "en",
+    );
+    const text = confirmationText(settings, input.kind, language);
     const clientId = `consent-confirm-${consent.id}`;
     const created = await createOutboundMessage(
       tx,

@@ -1,5 +1,6 @@
 import type { DbTx } from "@inbox/db";
 import { z } from "zod";
+import type { ReplyLanguage } from "./reply-language";
 
 /** Setting keys (Setting table) an admin changes to configure chat keywords and confirmation texts. */
 export const CONSENT_SETTING_KEYS = {
@@ -12,18 +13,36 @@ export const CONSENT_SETTING_KEYS = {
 
 export const DEFAULT_OPT_IN_KEYWORDS = ["JA", "Zustimmung", "START", "YES"];
 export const DEFAULT_OPT_OUT_KEYWORDS = ["STOP", "Abmelden", "Widerruf", "STOPP", "UNSUBSCRIBE"];
-const DEFAULT_OPT_IN_CONFIRMATION =
-  "Danke! Sie erhalten ab jetzt Nachrichten von uns. Mit STOP können Sie jederzeit widerrufen. / Thank you! You will now receive messages from us. Reply STOP to opt out at any time.";
-const DEFAULT_OPT_OUT_CONFIRMATION =
-  "Sie erhalten keine Nachrichten mehr von uns. Mit START melden Sie sich wieder an. / You will no longer receive messages from us. Reply START to opt in again.";
+/** The confirmations until admins write their own: one language each, chosen per customer (chooseReplyLanguage). */
+export const DEFAULT_CONFIRMATIONS: Record<"opt_in" | "opt_out", Record<ReplyLanguage, string>> = {
+  opt_in: {
+    de: "Danke! Sie erhalten ab jetzt Nachrichten von uns. Mit STOP können Sie jederzeit widerrufen.",
+    en: "Thank you! You will now receive messages from us. Reply STOP to opt out at any time.",
+  },
+  opt_out: {
+    de: "Sie erhalten keine Nachrichten mehr von uns. Mit START melden Sie sich wieder an.",
+    en: "You will no longer receive messages from us. Reply START to opt in again.",
+  },
+};
 
 export interface ConsentKeywordSettings {
   optIn: string[];
   optOut: string[];
   /** Purpose an opt-in keyword grants (marketing by default: "JA" answers a newsletter question). */
   optInPurpose: "service" | "marketing";
-  optInConfirmation: string;
-  optOutConfirmation: string;
+  /** The admin's confirmation texts; null while unset (then DEFAULT_CONFIRMATIONS in the customer's language). */
+  optInConfirmation: string | null;
+  optOutConfirmation: string | null;
+}
+
+/** The confirmation a customer receives after a keyword: the admin's text, else the default in their language. */
+export function confirmationText(
+  settings: Pick<ConsentKeywordSettings, "optInConfirmation" | "optOutConfirmation">,
+  kind: "opt_in" | "opt_out",
+  language: ReplyLanguage,
+): string {
+  const configured = kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
+  return configured ?? DEFAULT_CONFIRMATIONS[kind][language];
 }
 
 const KeywordListSchema = z.array(z.string().trim().min(1).max(100)).max(100);
@@ -65,17 +84,17 @@ export async function loadConsentKeywordSettings(db: DbTx): Promise<ConsentKeywo
     const parsed = KeywordListSchema.safeParse(value(key));
     return parsed.success ? parsed.data : fallback;
   };
-  const text = (key: string, fallback: string) => {
+  const text = (key: string) => {
     const parsed = z.string().trim().min(1).max(4096).safeParse(value(key));
-    return parsed.success ? parsed.data : fallback;
+    return parsed.success ? parsed.data : null;
   };
   const purpose = z.enum(["service", "marketing"]).safeParse(value(CONSENT_SETTING_KEYS.optInPurpose));
   return {
     optIn: list(CONSENT_SETTING_KEYS.optInKeywords, DEFAULT_OPT_IN_KEYWORDS),
     optOut: list(CONSENT_SETTING_KEYS.optOutKeywords, DEFAULT_OPT_OUT_KEYWORDS),
     optInPurpose: purpose.success ? purpose.data : "marketing",
-    optInConfirmation: text(CONSENT_SETTING_KEYS.optInConfirmation, DEFAULT_OPT_IN_CONFIRMATION),
-    optOutConfirmation: text(CONSENT_SETTING_KEYS.optOutConfirmation, DEFAULT_OPT_OUT_CONFIRMATION),
+    optInConfirmation: text(CONSENT_SETTING_KEYS.optInConfirmation),
+    optOutConfirmation: text(CONSENT_SETTING_KEYS.optOutConfirmation),
   };
 }
 

@@ -12,7 +12,9 @@ import { recordConsent, type RecordConsentInput } from "./record-consent";
 let t: TestDatabase;
 let seed: Awaited<ReturnType<typeof seedOutbound>>;
 
-const byPurpose = (c: ConsentState[]) => [...c].sort((a, b) => a.purpose.localeCompare(b.purpose));
+/** Purpose and status, sorted (both reads also carry when it happened; the API's and the claim's must agree). */
+const byPurpose = (c: ConsentState[]) =>
+  [...c].sort((a, b) => a.purpose.localeCompare(b.purpose)).map(({ purpose, status }) => ({ purpose, status }));
 
 /** What the worker's claim statement loads for a message to this contact. */
 async function claimedConsents(): Promise<ConsentState[]> {
@@ -93,6 +95,8 @@ describe("current consents: one query for the API and the worker", () => {
     const api = await findCurrentConsents(t.db, seed.contact.id);
     expect(byPurpose(api)).toEqual(expected);
     expect(byPurpose(await claimedConsents())).toEqual(expected);
+    expect(await claimedConsents()).toEqual(expect.arrayContaining(api));
+    expect(api.every((c) => typeof c.occurredAt === "string")).toBe(true);
     // The policy check reads it itself when the caller has not: same decision as with the claim's copy.
     const input = { channelId: seed.channel.id, contactId: seed.contact.id, lastInboundAt: null, now: new Date() };
     const own = await evaluateSendPolicy(t.db, {

@@ -10,8 +10,8 @@ import type { ConsentState } from "./consent-rules";
  */
 export function currentConsentsSql(contactId: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`COALESCE((
-    SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status"))
-      FROM (SELECT DISTINCT ON ("purpose") "purpose", "status" FROM "Consent"
+    SELECT json_agg(json_build_object('purpose', x."purpose", 'status', x."status", 'occurredAt', x."occurredAt"))
+      FROM (SELECT DISTINCT ON ("purpose") "purpose", "status", "occurredAt" FROM "Consent"
              WHERE "contactId" = ${contactId} ORDER BY "purpose", "occurredAt" DESC, "createdAt" DESC, "id" DESC) AS x
   ), '[]'::json)`;
 }

@@ -48,7 +48,7 @@ export async function getConversationContact(
       countryCode: c.countryCode,
     },
     consents: c.consents.map(toConsentRecordDto),
-    isOptedOut: isOptedOut([...current.values()]),
+    isOptedOut: isOptedOut([...current.values()], conversation.lastInboundAt),
     labels: c.labels.map((l) => ({ id: l.label.id, name: l.label.name, color: l.label.color })),
     pastConversations: c.conversations
       .filter((x) => x.id !== conversationId)

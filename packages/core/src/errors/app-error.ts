@@ -2,6 +2,9 @@
 const APP_ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
+  text_too_long: 400,
+  caption_too_long: 400,
+  template_parameters_invalid: 400,
   routing_rule_invalid: 400,
   team_settings_invalid: 400,
   capacity_invalid: 400,

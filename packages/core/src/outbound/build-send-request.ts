@@ -1,5 +1,5 @@
 import type { Message } from "@inbox/db";
-import { OUTBOUND_MEDIA_TYPES, type SendMessageRequest } from "@inbox/whatsapp";
+import { OUTBOUND_MEDIA_TYPES, type SendMessageRequest, type TemplateComponentParameters } from "@inbox/whatsapp";
 import { orderedTemplateParameters } from "./template-parameters";
 
 export interface Recipient {
@@ -8,7 +8,13 @@ export interface Recipient {
 }
 
 interface StoredTemplatePayload {
-  template?: { name?: string; language?: string; parameters?: Record<string, string> };
+  template?: {
+    name?: string;
+    language?: string;
+    parameters?: Record<string, string>;
+    /** Meta's wire components, built when the message was queued (absent on messages queued before they were). */
+    components?: TemplateComponentParameters[];
+  };
 }
 
 interface StoredMediaPayload {
@@ -35,6 +41,13 @@ export function buildSendRequest(message: Message, recipient: Recipient): SendMe
   };
   if (message.type === "template") {
     const stored = (message.payload as StoredTemplatePayload).template ?? {};
+    const language = { policy: "deterministic" as const, code: stored.language ?? message.templateLanguage ?? "" };
+    const name = stored.name ?? message.templateName ?? "";
+    if (stored.components) {
+      const mediaId = (message.payload as StoredMediaPayload | null)?.media?.id;
+      const components = stored.components.map((c) => withUploadedHeaderMedia(c, mediaId));
+      return { ...base, type: "template", template: { name, language, ...(components.length ? { components } : {}) } };
+    }
     const parameters = orderedTemplateParameters(stored.parameters ?? {});
     return {
       ...base,
@@ -74,4 +87,23 @@ export function buildSendRequest(message: Message, recipient: Recipient): SendMe
     return { ...base, type: message.type, [message.type]: content } as SendMessageRequest;
   }
   throw new Error(`outbound message type ${message.type} is not sendable yet`);
+}
+
+/** A header media parameter without a link refers to the uploaded attachment: its Meta id goes in at send time. */
+function withUploadedHeaderMedia(
+  component: TemplateComponentParameters,
+  mediaId: string | undefined,
+): TemplateComponentParameters {
+  if (component.type !== "header" || !component.parameters) return component;
+  return {
+    ...component,
+    parameters: component.parameters.map((p) => {
+      const key = p.type as "image" | "video" | "document";
+      if (!["image", "video", "document"].includes(key)) return p;
+      const object = (p as Record<string, unknown>)[key] as { link?: string; filename?: string } | undefined;
+      if (object?.link) return p;
+      if (!mediaId) throw new Error("header media not uploaded to Meta yet");
+      return { ...p, [key]: { ...object, id: mediaId } };
+    }),
+  };
 }

@@ -1,4 +1,10 @@
-import type { SendMessageBody } from "@inbox/contracts";
+import {
+  CAPTION_MAX_LENGTH,
+  checkTemplateValues,
+  describeTemplate,
+  type SendMessageBody,
+  type TemplateMediaFormat,
+} from "@inbox/contracts";
 import type { Db } from "@inbox/db";
 import type { ChannelCapabilities } from "../channels/channel-adapter";
 import { AppError } from "../errors/app-error";
@@ -6,7 +12,7 @@ import { OUTBOUND_MEDIA_LIMITS, type AttachmentType } from "../media/classify-at
 import type { OutboundMessageDraft } from "../messages/create-outbound-message";
 import { isUuid } from "../shared/ids";
 import { evaluateSendPolicy } from "./evaluate-send-policy";
-import { renderTemplateText } from "./template-parameters";
+import { buildTemplateComponents, renderTemplateText } from "./template-parameters";
 
 export interface DraftInput {
   conversation: { channelId: string; contactId: string; lastInboundAt: Date | null };
@@ -41,7 +47,16 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
   if (!decision.ok) throw new AppError(decision.code, decision.reason);
   const { maxTextLength, delivery } = input.capabilities;
   if (body.type === "text" && body.text.length > maxTextLength) {
-    throw new AppError("validation_failed", `Messages on this channel hold at most ${maxTextLength} characters.`);
+    throw new AppError("text_too_long", `Messages on this channel hold at most ${maxTextLength} characters.`, {
+      maxLength: maxTextLength,
+      length: body.text.length,
+    });
+  }
+  if (body.type !== "template" && "caption" in body && body.caption && body.caption.length > CAPTION_MAX_LENGTH) {
+    throw new AppError("caption_too_long", `A caption holds at most ${CAPTION_MAX_LENGTH} characters.`, {
+      maxLength: CAPTION_MAX_LENGTH,
+      length: body.caption.length,
+    });
   }
   // A live channel (web chat) has no provider call: the message is sent once stored, and its live event reaches the
   // customer's socket. A provider channel queues it for the worker's `message.send`.
@@ -61,21 +76,41 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
   }
   if (body.type === "template") {
     const tpl = template!;
-    const given = Object.keys(body.template.parameters).length;
-    if (given !== tpl.parameterCount) {
+    const shape = describeTemplate(tpl.components);
+    const values = body.template;
+    const problems = checkTemplateValues(shape, values);
+    if (problems.length) {
       throw new AppError(
-        "validation_failed",
-        `Template "${tpl.name}" expects ${tpl.parameterCount} parameter(s), ${given} given.`,
+        "template_parameters_invalid",
+        `Template "${tpl.name}" does not fit the values given: ${problems.map((p) => `${p.field} ${p.code}`).join(", ")}.`,
+        { problems },
       );
     }
+    const headerFormat = shape.header?.format;
+    const asset =
+      values.headerMedia?.mediaId && headerFormat && headerFormat !== "TEXT" && headerFormat !== "LOCATION"
+        ? await findSendableAsset(
+            db,
+            values.headerMedia.mediaId,
+            conversation.channelId,
+            headerAttachmentType(headerFormat),
+          )
+        : null;
     return {
       ...queued,
       type: "template",
-      text: renderTemplateText(tpl, body.template.parameters),
+      text: renderTemplateText(tpl, values.parameters),
       templateName: tpl.name,
       templateLanguage: tpl.language,
+      ...(asset ? { mediaAssetId: asset.id } : {}),
       payload: {
-        template: { name: tpl.name, language: tpl.language, parameters: body.template.parameters },
+        template: {
+          name: tpl.name,
+          language: tpl.language,
+          parameters: values.parameters,
+          components: buildTemplateComponents(shape, values, { filename: asset?.filename ?? null }),
+        },
+        ...(asset ? { media: { mediaAssetId: asset.id } } : {}),
         category: tpl.category,
         businessInitiated: decision.businessInitiated,
         isOptOutConfirmation: input.isOptOutConfirmation,
@@ -112,4 +147,8 @@ async function findSendableAsset(db: Db, mediaId: string, channelId: string, typ
     throw new AppError("unsupported_media_type", `A ${asset.mimeType} file cannot be sent as ${type}.`);
   }
   return asset;
+}
+
+function headerAttachmentType(format: TemplateMediaFormat): AttachmentType {
+  return format === "IMAGE" ? "image" : format === "VIDEO" ? "video" : "document";
 }

@@ -39,8 +39,8 @@ export async function evaluateSendPolicy(
   const isOpen = capabilities.hasServiceWindow
     ? isWindowOpen(input.lastInboundAt, input.now, capabilities.serviceWindowMs ?? undefined)
     : true;
-  if (isOptedOut(consents) && !input.isOptOutConfirmation) {
-    // Opted out is answered before anything else, even before an unknown template.
+  if (isOptedOut(consents, input.lastInboundAt) && !input.isOptOutConfirmation) {
+    // Opted out (and not written since) is answered before anything else, even before an unknown template.
     return { decision: checkSend({ kind: input.kind, isWindowOpen: isOpen, consents }), template: null };
   }
   const template =
@@ -53,6 +53,7 @@ export async function evaluateSendPolicy(
     isWindowOpen: isOpen,
     consents,
     isOptOutConfirmation: input.isOptOutConfirmation ?? false,
+    lastInboundAt: input.lastInboundAt,
   });
   return { decision, template };
 }

@@ -107,14 +107,14 @@ describe("queueOutboundMessage", () => {
     expect(await codeOf(queue(conversation.id, tpl("draft_offer")))).toBe("template_not_approved");
   });
 
-  it("a wrong number of template parameters is a validation error", async () => {
+  it("a wrong number of template parameters is refused with template_parameters_invalid", async () => {
     const { conversation } = await seedOutbound(t.db);
     const body = {
       type: "template" as const,
       clientId: "p1",
       template: { name: "order_update", language: "de", parameters: {} },
     };
-    expect(await codeOf(queue(conversation.id, body))).toBe("validation_failed");
+    expect(await codeOf(queue(conversation.id, body))).toBe("template_parameters_invalid");
   });
 
   it("opted_out is answered first: before window, template and consent", async () => {
@@ -208,7 +208,7 @@ describe("queueOutboundMessage on a channel without a service window (web chat)"
     expect(await t.db.outboxJob.count({ where: { jobId: `message.send-${message.id}` } })).toBe(0);
   });
 
-  it("refuses templates (unsupported_by_channel) and text over the channel's limit (validation_failed)", async () => {
+  it("refuses templates (unsupported_by_channel) and text over the channel's limit (text_too_long)", async () => {
     const { conversation } = await seedWebchat(new Date());
     const template = queueOutboundMessage(queueDepsFor(t.db), {
       conversationId: conversation.id,
@@ -221,7 +221,7 @@ describe("queueOutboundMessage on a channel without a service window (web chat)"
       body: { type: "text", text: "x".repeat(2001), clientId: "w3" },
       senderId: null,
     });
-    expect(await codeOf(long)).toBe("validation_failed");
+    expect(await codeOf(long)).toBe("text_too_long");
     expect(await t.db.message.count({ where: { conversationId: conversation.id } })).toBe(0);
   });
 

@@ -1,3 +1,4 @@
+import type { TemplateShape, TemplateValues } from "@inbox/contracts";
 import type { Prisma, Template } from "@inbox/db";
 
 /** Positional ("1", "2", …) parameters in order; named ones by name. */
@@ -25,4 +26,75 @@ export function renderTemplateText(template: Template, parameters: Record<string
   );
   if (!body || typeof body.text !== "string") return null;
   return body.text.replace(/\{\{\s*([\w]+)\s*\}\}/g, (whole, key: string) => parameters[key] ?? whole);
+}
+
+interface WireParameter {
+  [key: string]: string | Record<string, string>;
+  type: string;
+}
+/** One component of a template send in Meta's wire format (`template.components[]`). */
+export interface WireTemplateComponent {
+  [key: string]: string | WireParameter[];
+  type: string;
+  parameters: WireParameter[];
+}
+
+const MEDIA_KEY = { IMAGE: "image", VIDEO: "video", DOCUMENT: "document" } as const;
+
+/**
+ * The template's components as Meta expects them on send: header (text parameters, or the media object — a link,
+ * or an empty object an uploaded attachment's Meta id is put into right before the send), body parameters in the
+ * template's placeholder order (named ones with `parameter_name`), and one component per button that takes a value
+ * (`sub_type` url with the link's suffix, quick_reply with its payload). Values were checked by checkTemplateValues.
+ */
+export function buildTemplateComponents(
+  shape: TemplateShape,
+  values: TemplateValues,
+  media: { filename: string | null },
+): WireTemplateComponent[] {
+  const text = (name: string, value: string): WireParameter =>
+    /^\d+$/.test(name) ? { type: "text", text: value } : { type: "text", parameter_name: name, text: value };
+  const components: WireTemplateComponent[] = [];
+  const header = shape.header;
+  if (header?.format === "TEXT" && header.params.length) {
+    components.push({
+      type: "header",
+      parameters: header.params.map((name) => text(name, values.headerParameters?.[name]?.trim() ?? "")),
+    });
+  } else if (header && header.format !== "TEXT" && header.format !== "LOCATION") {
+    const key = MEDIA_KEY[header.format];
+    const link = values.headerMedia?.mediaId ? undefined : values.headerMedia?.link;
+    const filename = values.headerMedia?.filename || media.filename;
+    const object: Record<string, string> = {
+      ...(link ? { link } : {}),
+      ...(key === "document" && filename ? { filename } : {}),
+    };
+    components.push({ type: "header", parameters: [{ type: key, [key]: object }] });
+  }
+  if (shape.body.params.length) {
+    components.push({
+      type: "body",
+      parameters: shape.body.params.map((name) => text(name, values.parameters[name]?.trim() ?? "")),
+    });
+  }
+  for (const button of shape.buttons) {
+    const value = values.buttonParameters?.[String(button.index)]?.trim();
+    if (!value) continue;
+    if (button.type === "URL" && button.hasUrlParam) {
+      components.push({
+        type: "button",
+        sub_type: "url",
+        index: String(button.index),
+        parameters: [{ type: "text", text: value }],
+      });
+    } else if (button.type === "QUICK_REPLY") {
+      components.push({
+        type: "button",
+        sub_type: "quick_reply",
+        index: String(button.index),
+        parameters: [{ type: "payload", payload: value }],
+      });
+    }
+  }
+  return components;
 }

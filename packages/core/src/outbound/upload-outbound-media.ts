@@ -52,7 +52,9 @@ export async function uploadOutboundMedia(
 ): Promise<UploadOutboundMediaResult> {
   const payload = (message.payload ?? {}) as Prisma.JsonObject & MediaPayload;
   const media = payload.media;
-  if (!isMediaType(message.type) || !media?.mediaAssetId || media.id) return { outcome: "ready", payload };
+  // A media message's attachment, or a template's uploaded header image/video/document.
+  const takesMedia = isMediaType(message.type) || message.type === "template";
+  if (!takesMedia || !media?.mediaAssetId || media.id) return { outcome: "ready", payload };
   const asset = await deps.db.mediaAsset.findUnique({ where: { id: media.mediaAssetId } });
   const withId = (id: string): Prisma.JsonObject => ({ ...payload, media: { ...media, id } });
   if (asset?.providerMediaId) return { outcome: "ready", payload: withId(asset.providerMediaId) };

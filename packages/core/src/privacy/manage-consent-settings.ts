@@ -2,7 +2,18 @@ import type { ConsentSettings } from "@inbox/contracts";
 import type { Db, Prisma } from "@inbox/db";
 import { recordAudit, type Actor } from "../audit/record-audit";
 import { AppError } from "../errors/app-error";
-import { CONSENT_SETTING_KEYS, loadConsentKeywordSettings, normalizeKeyword } from "../consent/consent-keywords";
+import {
+  CONSENT_SETTING_KEYS,
+  DEFAULT_CONFIRMATIONS,
+  loadConsentKeywordSettings,
+  normalizeKeyword,
+} from "../consent/consent-keywords";
+
+/** A confirmation equal to a default text is not the admin's own: it stays unset (localized per customer). */
+function isDefaultConfirmation(field: keyof ConsentSettings, value: unknown): boolean {
+  const kind = field === "optInConfirmation" ? "opt_in" : field === "optOutConfirmation" ? "opt_out" : null;
+  return !!kind && typeof value === "string" && Object.values(DEFAULT_CONFIRMATIONS[kind]).includes(value.trim());
+}
 
 const KEYS: Record<keyof ConsentSettings, string> = {
   optInKeywords: CONSENT_SETTING_KEYS.optInKeywords,
@@ -19,8 +30,9 @@ export async function getConsentSettings(db: Db): Promise<ConsentSettings> {
     optInKeywords: s.optIn,
     optOutKeywords: s.optOut,
     optInPurpose: s.optInPurpose,
-    optInConfirmation: s.optInConfirmation,
-    optOutConfirmation: s.optOutConfirmation,
+    // Unset texts show the German default; saved unchanged they stay unset, so customers keep getting theirs.
+    optInConfirmation: s.optInConfirmation ?? DEFAULT_CONFIRMATIONS.opt_in.de,
+    optOutConfirmation: s.optOutConfirmation ?? DEFAULT_CONFIRMATIONS.opt_out.de,
   };
 }
 
@@ -38,6 +50,10 @@ export async function saveConsentSettings(db: Db, actor: Actor, body: ConsentSet
     const before = await loadConsentKeywordSettings(tx);
     for (const [field, key] of Object.entries(KEYS) as [keyof ConsentSettings, string][]) {
       const value = body[field] as Prisma.InputJsonValue;
+      if (isDefaultConfirmation(field, value)) {
+        await tx.setting.deleteMany({ where: { key } });
+        continue;
+      }
       await tx.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
     }
     await recordAudit(tx, actor, "setting.updated", "setting", "consent", {

@@ -1,3 +1,4 @@
+import { isGermanSpeakingContact } from "../consent/reply-language";
 import type { CONTACT_ATTRIBUTES, RoutingConditions } from "@inbox/contracts";
 
 /** What routing knows about a new conversation when it decides. */
@@ -77,9 +78,6 @@ export function findMatchingRule(rules: readonly MatchableRule[], facts: Routing
   return rules.findIndex((rule) => rule.isActive && doesRuleMatch(rule.conditions, facts));
 }
 
-const GERMAN_SPEAKING_PREFIXES = ["49", "43", "41", "423"];
-const GERMAN_SPEAKING_COUNTRIES = ["DE", "AT", "CH", "LI"];
-
 /**
  * The customer's language: their stored locale when known, else German for numbers and countries of the German-speaking
  * countries, else English. (WhatsApp does not tell a business the user's app language.)
@@ -91,9 +89,7 @@ export function customerLanguageOf(contact: {
 }): string {
   const locale = contact.locale?.trim().toLowerCase();
   if (locale && /^[a-z]{2}/.test(locale)) return locale.slice(0, 2);
-  if (contact.countryCode && GERMAN_SPEAKING_COUNTRIES.includes(contact.countryCode.toUpperCase())) return "de";
-  if (contact.waId && GERMAN_SPEAKING_PREFIXES.some((p) => contact.waId!.startsWith(p))) return "de";
-  return "en";
+  return isGermanSpeakingContact(contact) ? "de" : "en";
 }
 
 /** The interactive reply id in a stored WhatsApp message payload (button/list reply, template quick-reply button). */

@@ -3,11 +3,11 @@ import { sqlTimestamp } from "@inbox/db";
 import { isAppError } from "../errors/app-error";
 import { queueOutboundMessage, type QueueOutboundMessageDeps } from "../outbound/queue-outbound-message";
 import { isWithinBusinessHours, localTimeOf } from "./business-hours";
-import { customerLanguageOf } from "./match-routing-rules";
+import { chooseReplyLanguage, type ReplyLanguage } from "../consent/reply-language";
 
 export type AutoReplyKind = "greeting" | "away";
 
-/** The text in the customer's language (German for German speakers, else English), or null when that one is empty. */
+/** The text in the customer's language, or null when that one is empty. */
 function pickLocalizedText(text: LocalizedText | null, language: string): string | null {
   if (!text) return null;
   const chosen = language === "de" ? text.de : text.en;
@@ -22,7 +22,7 @@ function pickLocalizedText(text: LocalizedText | null, language: string): string
  * period: the client id carries the conversation and the team's local date, so repeats are the same message.
  */
 export async function sendAutoReplies(
-  deps: QueueOutboundMessageDeps,
+  deps: QueueOutboundMessageDeps & { defaultLanguage?: ReplyLanguage | undefined },
   conversationId: string,
 ): Promise<AutoReplyKind[]> {
   const { db } = deps;
@@ -34,12 +34,22 @@ export async function sendAutoReplies(
       status: true,
       team: { select: { id: true, awayMessage: true, greetingMessage: true, businessHours: true } },
       contact: { select: { locale: true, countryCode: true, waId: true } },
+      messages: {
+        where: { direction: "inbound" },
+        orderBy: { createdAt: "desc" },
+        take: 1,
+        select: { text: true },
+      },
     },
   });
   if (!conversation?.team || conversation.status === "resolved") return [];
   const { team } = conversation;
   const hours = (team.businessHours as BusinessHours | null) ?? null;
-  const language = customerLanguageOf(conversation.contact);
+  // One language: the customer's message's, else their locale or number's country, else the configured default.
+  const language = chooseReplyLanguage(
+    { ...conversation.contact, messageText: conversation.messages[0]?.text ?? null },
+    deps.defaultLanguage ?? "en",
+  );
   const period = localTimeOf(now, hours?.timeZone ?? "Europe/Berlin").date;
   const wanted: { kind: AutoReplyKind; text: string | null }[] = [
     { kind: "greeting", text: pickLocalizedText(team.greetingMessage as LocalizedText | null, language) },

@@ -1,4 +1,11 @@
-import type { ContactDetailsDto, ConversationDto, MessageDto, SendMessageBody, TemplateDto } from "@inbox/contracts";
+import type {
+  ConsentRequestBody,
+  ContactDetailsDto,
+  ConversationDto,
+  ConversationTemplateDto,
+  MessageDto,
+  SendMessageBody,
+} from "@inbox/contracts";
 import { api, qs } from "../../lib/http";
 import type { Page } from "../inbox/api";
 
@@ -6,7 +13,12 @@ export const fetchConversation = (id: string) => api<ConversationDto>(`/api/conv
 export const fetchMessages = (id: string, cursor: string | null) =>
   api<Page<MessageDto>>(`/api/conversations/${id}/messages${qs({ limit: 50, cursor })}`);
 export const fetchContact = (id: string) => api<ContactDetailsDto>(`/api/conversations/${id}/contact`);
-export const fetchTemplates = () => api<{ items: TemplateDto[] }>("/api/templates");
+/** The channel's templates for this conversation: which may go to the contact now, and why not. */
+export const fetchConversationTemplates = (id: string) =>
+  api<{ items: ConversationTemplateDto[] }>(`/api/conversations/${id}/templates`);
+/** "Ask for consent": the configured question in the customer's language (window open only). */
+export const requestConsent = (id: string, body: ConsentRequestBody) =>
+  api<MessageDto>(`/api/conversations/${id}/consent-request`, { method: "POST", body });
 export const sendMessage = (id: string, body: SendMessageBody) =>
   api<MessageDto>(`/api/conversations/${id}/messages`, { method: "POST", body });
 

@@ -1,14 +1,23 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { AttachmentDto, ConversationDto, SendMessageBody, TemplateDto } from "@inbox/contracts";
+import {
+  CAPTION_MAX_LENGTH,
+  TEXT_MESSAGE_MAX_LENGTH,
+  type AttachmentDto,
+  type ConversationDto,
+  type SendMessageBody,
+} from "@inbox/contracts";
 import { ApiError } from "../../../lib/http";
 import { formatDuration } from "../../../lib/format";
 import { useQuickReplies } from "../../inbox/hooks/use-directory";
-import { fetchTemplates, sendMessage } from "../api";
+import { fetchConversationTemplates, requestConsent, sendMessage } from "../api";
 import { sendTyping } from "../../live/hooks/use-live";
+import { COMPOSER_NS, errorKey, isRetryableCode } from "../locale";
 import { formatBytes, precheckAttachment, uploadAttachment } from "../upload-attachment";
 import { EmojiPicker } from "./emoji-picker";
+import { TemplatePicker } from "./template-picker";
+import "../composer.css";
 
 interface Attachment {
   file: File;
@@ -17,9 +26,10 @@ interface Attachment {
   abort: AbortController;
 }
 
-function templateBody(t: TemplateDto): string {
-  const body = t.components.find((c) => String(c.type).toUpperCase() === "BODY");
-  return typeof body?.text === "string" ? body.text : "";
+/** A composer error: its text, and whether "send again" can help. */
+interface ComposerError {
+  text: string;
+  canRetry: boolean;
 }
 
 function useNow(intervalMs: number): number {
@@ -37,11 +47,14 @@ function useNow(intervalMs: number): number {
  */
 export function Composer({ conversation, isOptedOut }: { conversation: ConversationDto; isOptedOut: boolean }) {
   const { t, i18n } = useTranslation();
+  const { t: tx } = useTranslation(COMPOSER_NS);
   const client = useQueryClient();
   const [text, setText] = useState("");
   const [isNote, setIsNote] = useState(false);
   const clientId = useRef(crypto.randomUUID());
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ComposerError | null>(null);
+  const [sentCount, setSentCount] = useState(0);
+  const [consentAsked, setConsentAsked] = useState(false);
   const [attachment, setAttachment] = useState<Attachment | null>(null);
   const [isDragging, setIsDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -52,42 +65,55 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
   const hasWindow = conversation.channel.type !== "webchat";
   const windowOpen = !hasWindow || windowLeft > 0;
   const quickReplies = useQuickReplies();
+  // Which templates this contact may receive now, and why not the others (the send rules, server-side).
   const templates = useQuery({
-    queryKey: ["templates"],
-    queryFn: fetchTemplates,
-    enabled: !windowOpen && !isOptedOut,
-    staleTime: 5 * 60_000,
+    queryKey: ["conversation-templates", conversation.id, conversation.windowExpiresAt],
+    queryFn: () => fetchConversationTemplates(conversation.id),
+    enabled: hasWindow && !windowOpen,
+    staleTime: 30_000,
   });
-  const [templateId, setTemplateId] = useState("");
-  const [vars, setVars] = useState<string[]>([]);
-  const template = templates.data?.items.find((x) => x.id === templateId);
 
   const send = useMutation({
     mutationFn: (body: SendMessageBody) => sendMessage(conversation.id, body),
     onSuccess: () => {
       clientId.current = crypto.randomUUID();
       setText("");
-      setVars([]);
       setAttachment(null);
       setError(null);
       // A note is one note: the next message goes to the customer again unless the agent ticks "Note" anew.
       setIsNote(false);
+      setSentCount((n) => n + 1);
       void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
     },
     onError: (e) => setError(describeError(e)),
   });
+  const consentClientId = useRef(crypto.randomUUID());
+  const askConsent = useMutation({
+    mutationFn: () => requestConsent(conversation.id, { clientId: consentClientId.current }),
+    onSuccess: () => {
+      consentClientId.current = crypto.randomUUID();
+      setConsentAsked(true);
+      setError(null);
+      void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
+    },
+    onError: (e) => setError({ ...describeError(e), canRetry: false }),
+  });
 
-  function describeError(e: unknown): string {
-    if (!(e instanceof ApiError)) return t("app.error");
+  /** Every API error code in words (German or English); "send again" only where a retry can succeed. */
+  function describeError(e: unknown): ComposerError {
+    if (!(e instanceof ApiError)) return { text: tx("errors.network"), canRetry: true };
     const maxBytes = (e as ApiError & { maxBytes?: number }).maxBytes;
     if (e.code === "payload_too_large") {
-      return maxBytes
-        ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) })
-        : t("composer.tooLargeAny");
+      return {
+        text: maxBytes
+          ? t("composer.tooLarge", { max: formatBytes(maxBytes, i18n.language) })
+          : t("composer.tooLargeAny"),
+        canRetry: false,
+      };
     }
-    if (e.code === "unsupported_media_type") return t("composer.unsupported");
-    if (e.code === "network") return t("composer.uploadFailed");
-    return e.message;
+    if (e.code === "unsupported_media_type") return { text: t("composer.unsupported"), canRetry: false };
+    if (e.code === "network") return { text: t("composer.uploadFailed"), canRetry: true };
+    return { text: tx(errorKey(e.code)), canRetry: isRetryableCode(e.code) };
   }
 
   const attach = (file: File | undefined) => {
@@ -97,7 +123,10 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     const tooLarge = precheckAttachment(file);
     if (tooLarge) {
       setAttachment(null);
-      setError(t("composer.tooLarge", { max: formatBytes(tooLarge.maxBytes, i18n.language) }));
+      setError({
+        text: t("composer.tooLarge", { max: formatBytes(tooLarge.maxBytes, i18n.language) }),
+        canRetry: false,
+      });
       return;
     }
     const current: Attachment = { file, progress: 0, asset: null, abort: new AbortController() };
@@ -146,22 +175,14 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (send.isPending) return;
-    if (!isNote && !windowOpen) {
-      if (!template) return;
-      const parameters = Object.fromEntries(vars.map((v, i) => [String(i + 1), v]));
-      send.mutate({
-        type: "template",
-        clientId: clientId.current,
-        template: { name: template.name, language: template.language, parameters },
-      });
-      return;
-    }
+    // Templates are sent by the picker's own button.
+    if (!isNote && !windowOpen) return;
     const value = text.trim();
     if (attachment && !isNote) {
       const asset = attachment.asset;
       if (!asset) return;
       if (value && (asset.type === "audio" || asset.type === "sticker")) {
-        setError(t("composer.noCaption"));
+        setError({ text: t("composer.noCaption"), canRetry: false });
         return;
       }
       send.mutate({
@@ -200,9 +221,8 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
     );
   }
 
-  const preview = template
-    ? templateBody(template).replace(/\{\{(\d+)\}\}/g, (_, n: string) => vars[Number(n) - 1] || `{{${n}}}`)
-    : "";
+  const limit = attachment ? CAPTION_MAX_LENGTH : TEXT_MESSAGE_MAX_LENGTH;
+  const length = text.trim().length;
   return (
     <form
       className={["composer", isNote ? "note" : "", isDragging ? "dragging" : ""].join(" ")}
@@ -225,6 +245,17 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
         <label className="small">
           <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} /> {t("composer.note")}
         </label>
+        {hasWindow && windowOpen && !isNote && (
+          <button
+            type="button"
+            className="ask-consent"
+            title={tx("consent.hint")}
+            disabled={askConsent.isPending}
+            onClick={() => askConsent.mutate()}
+          >
+            {askConsent.isPending ? tx("consent.asking") : tx("consent.ask")}
+          </button>
+        )}
         {hasWindow && (
           <span className="small muted" data-testid="window">
             {windowOpen ? t("composer.windowLeft", { time: formatDuration(windowLeft) }) : t("composer.windowClosed")}
@@ -232,43 +263,14 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
         )}
       </div>
       {!isNote && !windowOpen ? (
-        <div className="template-picker">
-          <label>
-            {t("composer.template")}
-            <select
-              value={templateId}
-              onChange={(e) => {
-                setTemplateId(e.target.value);
-                setVars([]);
-              }}
-            >
-              <option value="">{t("composer.chooseTemplate")}</option>
-              {templates.data?.items.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name} ({x.language}, {x.category})
-                </option>
-              ))}
-            </select>
-          </label>
-          {template &&
-            Array.from({ length: template.parameterCount }, (_, i) => (
-              <label key={i}>
-                {t("composer.variable", { n: i + 1 })}
-                <input
-                  value={vars[i] ?? ""}
-                  onChange={(e) => setVars((v) => Object.assign([...v], { [i]: e.target.value }))}
-                />
-              </label>
-            ))}
-          {template && (
-            <p className="preview" aria-label={t("composer.preview")}>
-              {preview}
-            </p>
-          )}
-          <button type="submit" disabled={!template || send.isPending}>
-            {send.isPending ? t("composer.sending") : t("composer.sendTemplate")}
-          </button>
-        </div>
+        <TemplatePicker
+          // A new form after each successful send.
+          key={sentCount}
+          conversationId={conversation.id}
+          templates={templates.data?.items}
+          isSending={send.isPending}
+          onSend={(template) => send.mutate({ type: "template", clientId: clientId.current, template })}
+        />
       ) : (
         <div className="composer-row">
           {!isNote && (
@@ -310,6 +312,12 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
           </button>
         </div>
       )}
+      {!isNote && windowOpen && (
+        <p className={length > limit ? "counter small error" : "counter small muted"} data-testid="char-counter">
+          {tx("counter", { count: length, max: limit })}
+          {length > limit && <> — {tx("tooLongHint", { over: length - limit, max: limit })}</>}
+        </p>
+      )}
       {attachment && !isNote && (
         <div className="attachment" data-testid="attachment">
           <span className="name">📎 {attachment.file.name}</span>
@@ -323,6 +331,11 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
             ✕
           </button>
         </div>
+      )}
+      {consentAsked && (
+        <p className="small muted" role="status">
+          {tx("consent.asked")}
+        </p>
       )}
       {isDragging && <p className="small muted">{t("composer.dropHere")}</p>}
       {suggestions.length > 0 && (
@@ -338,10 +351,12 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
       )}
       {error && (
         <p role="alert" className="error">
-          {error}{" "}
-          <button type="button" onClick={() => submit()}>
-            {t("composer.retry")}
-          </button>
+          {error.text}{" "}
+          {error.canRetry && (
+            <button type="button" onClick={() => submit()}>
+              {t("composer.retry")}
+            </button>
+          )}
         </p>
       )}
     </form>

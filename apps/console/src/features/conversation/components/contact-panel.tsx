@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import type { ContactDetailsDto } from "@inbox/contracts";
 import { formatDateTime } from "../../../lib/format";
+import { COMPOSER_NS } from "../locale";
 
 type Consent = ContactDetailsDto["consents"][number];
 
@@ -33,8 +34,14 @@ function Evidence({ consent }: { consent: Consent }) {
   );
 }
 
+/** The newest service consent is a withdrawal (records come newest first). */
+function isServiceWithdrawn(details: ContactDetailsDto): boolean {
+  return details.consents.find((c) => c.purpose === "service")?.status === "withdrawn";
+}
+
 export function ContactPanel({ details }: { details: ContactDetailsDto | undefined }) {
   const { t } = useTranslation();
+  const { t: tx } = useTranslation(COMPOSER_NS);
   if (!details) return <aside className="contact-panel muted">{t("app.loading")}</aside>;
   const c = details.contact;
   return (
@@ -44,6 +51,11 @@ export function ContactPanel({ details }: { details: ContactDetailsDto | undefin
         {t("contact.number")}: {c.waId ? `+${c.waId}` : (c.userId ?? "—")}
       </p>
       {details.isOptedOut && <p className="error">{t("contact.optedOut")}</p>}
+      {!details.isOptedOut && isServiceWithdrawn(details) && (
+        <p className="small muted" data-testid="replies-only">
+          {tx("consent.repliesOnly")}
+        </p>
+      )}
       <h3>{t("contact.consents")}</h3>
       {details.consents.length === 0 ? (
         <p className="muted small">{t("contact.noConsents")}</p>
