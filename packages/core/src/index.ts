@@ -65,6 +65,7 @@ export {
   findAccessibleConversation,
 } from "./conversations/can-access-conversation";
 export { changeConversation } from "./conversations/change-conversation";
+export { reassignConversations } from "./conversations/reassign-conversations";
 export { getConversation } from "./conversations/get-conversation";
 export { getConversationContact } from "./conversations/get-conversation-contact";
 export { listConversationMessages } from "./conversations/list-conversation-messages";
@@ -146,3 +147,4 @@ export { testRouting } from "./routing/decide-team";
 export { deleteTeam, listTeamDetails, setChannelDefaultTeam, updateTeam } from "./routing/manage-teams";
 export { createAbsence, deleteAbsence, listAbsences, type AbsenceActor } from "./routing/manage-absences";
 export { applyAbsences } from "./routing/apply-absences";
+export { getTeamDashboard } from "./routing/get-team-dashboard";

@@ -1,5 +1,6 @@
 import { Prisma, sqlTimestamp, type Db, type DbTx } from "@inbox/db";
 import { pickAgent, type AssignmentCandidate } from "./assignment-policy";
+import { recordAssignmentChanges, type AssignmentReason } from "./record-assignment-changes";
 
 /** What auto-assignment needs: the database, who has the console open, the time. */
 export interface AssignmentDeps {
@@ -50,13 +51,29 @@ async function lockCandidates(
   }));
 }
 
-async function assignTo(tx: DbTx, conversationId: string, userId: string, now: Date): Promise<boolean> {
-  const { count } = await tx.conversation.updateMany({
-    where: { id: conversationId, assigneeId: null },
-    data: { assigneeId: userId, assignedAt: now, queuedAt: null },
-  });
-  if (count) await tx.user.update({ where: { id: userId }, data: { lastAssignedAt: now } });
-  return count > 0;
+/**
+ * Gives an unassigned conversation to the user; with a reason, the change is a timeline line and an audit entry
+ * (null: the caller records the net change itself, e.g. a reopened conversation that stays with its agent).
+ */
+async function assignTo(
+  tx: DbTx,
+  conversationId: string,
+  userId: string,
+  now: Date,
+  reason: AssignmentReason | null,
+): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ teamId: string | null }[]>`
+    UPDATE "Conversation" SET "assigneeId" = ${userId}::uuid, "assignedAt" = ${sqlTimestamp(now)}, "queuedAt" = NULL,
+           "updatedAt" = ${sqlTimestamp(now)}
+     WHERE id = ${conversationId}::uuid AND "assigneeId" IS NULL
+    RETURNING "teamId"`;
+  if (!rows.length) return false;
+  await tx.$executeRaw`UPDATE "User" SET "lastAssignedAt" = ${sqlTimestamp(now)} WHERE id = ${userId}::uuid`;
+  if (reason) {
+    const change = { conversationId, fromUserId: null, toUserId: userId, teamId: rows[0]!.teamId, reason };
+    await recordAssignmentChanges(tx, { type: "system" }, [change], now);
+  }
+  return true;
 }
 
 /**
@@ -90,7 +107,7 @@ export async function assignQueuedConversations(
       const candidates = await lockCandidates(tx, teamId, team.requirePresence, online, now, options.onlyUserId);
       const userId = pickAgent(candidates, team.assignmentStrategy);
       if (!userId) return null;
-      return (await assignTo(tx, next.id, userId, now)) ? { conversationId: next.id, userId } : null;
+      return (await assignTo(tx, next.id, userId, now, "auto")) ? { conversationId: next.id, userId } : null;
     });
     if (!assigned) break;
     done.push(assigned);
@@ -130,10 +147,11 @@ export async function assignIfAbleInTx(
   teamId: string,
   userId: string,
   now: Date,
+  reason: AssignmentReason | null = "returning",
 ): Promise<boolean> {
   const [c] = await lockCandidates(tx, teamId, presence.requirePresence, presence.online, now, userId);
   if (!c || (c.maxOpenConversations !== null && c.load >= c.maxOpenConversations)) return false;
-  return assignTo(tx, conversationId, userId, now);
+  return assignTo(tx, conversationId, userId, now, reason);
 }
 
 /**
