@@ -65,7 +65,8 @@ export async function reassignConversations(
               isPrivate: true,
               status: "sent",
               senderId: user.id,
-              createdAt: now,
+              // Right after the assignment line, so the timeline shows the move and then why.
+              createdAt: new Date(now.getTime() + 1),
             },
             select: { id: true },
           });
