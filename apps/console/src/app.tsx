@@ -11,6 +11,7 @@ import { InboxPage } from "./features/inbox/components/inbox-page";
 import { useLive } from "./features/live/hooks/use-live";
 import { AvailabilitySwitch } from "./features/routing/components/availability-switch";
 import { AbsencesPage } from "./features/routing/components/absences-page";
+import { TeamPage } from "./features/team/components/team-page";
 
 const AdminPage = lazy(() => import("./features/admin/components/admin-page"));
 const PrivacyPage = lazy(() => import("./features/privacy/components/privacy-page"));
@@ -31,6 +32,7 @@ function Shell({ session }: { session: SessionDto }) {
         <nav aria-label={t("app.nav")}>
           <Link to="/">{t("app.inbox")}</Link>
           <Link to="/absences">{t("routing:absences.link")}</Link>
+          {session.user.role !== "agent" && <Link to="/team">{t("team:link")}</Link>}
           {session.user.role === "admin" && <Link to="/admin">{t("app.admin")}</Link>}
           {session.user.role === "admin" && <Link to="/privacy">{t("app.privacy")}</Link>}
         </nav>
@@ -72,6 +74,7 @@ function Shell({ session }: { session: SessionDto }) {
         />
         <Route path="/password" element={<ChangePasswordPage isForced={false} />} />
         <Route path="/absences" element={<AbsencesPage session={session} />} />
+        <Route path="/team" element={session.user.role !== "agent" ? <TeamPage /> : <Navigate to="/" />} />
         <Route
           path="/admin/*"
           element={

@@ -69,7 +69,7 @@ function offsetMinutesAt(at: Date, timeZone: string): number {
       .formatToParts(at)
       .map((x) => [x.type, Number(x.value)]),
   ) as Record<string, number>;
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 

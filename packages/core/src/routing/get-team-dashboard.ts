@@ -49,7 +49,7 @@ export async function getTeamDashboard(
     return startOfLocalDay(now, zone);
   };
   const dayStarts = teams.map((t) => dayStartOf(t.businessHours));
-  const starts = Prisma.join(teams.map((t, i) => Prisma.sql`(${t.id}::uuid, ${sqlTimestamp(dayStarts[i]!)})`));
+  const starts = Prisma.join(teams.map((t, i) => Prisma.sql`(${t.id}::uuid, ${sqlTimestamp(dayStarts[i])})`));
   const figures = await db.$queryRaw<
     {
       teamId: string;

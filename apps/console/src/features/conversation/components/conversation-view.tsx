@@ -12,6 +12,7 @@ import { Composer } from "./composer";
 import { ContactPanel } from "./contact-panel";
 import { MessageItem } from "./message-item";
 import { onTyping } from "../../live/hooks/use-live";
+import { teamErrorText } from "../../team/error-text";
 
 /** Colleagues typing in this conversation (shown for 5 s after their last keystroke). */
 function useTyping(conversationId: string, myId: string): string[] {
@@ -174,7 +175,9 @@ function Actions({ c, session }: { c: ConversationDto; session: SessionDto }) {
       )}
       {act.isError && (
         <span role="alert" className="error small">
-          {act.error.message}
+          {act.error instanceof ApiError && act.error.code === "assignment_forbidden"
+            ? teamErrorText(t, act.error)
+            : act.error.message}
         </span>
       )}
     </div>
