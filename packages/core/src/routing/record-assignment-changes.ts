@@ -30,7 +30,7 @@ export interface AssignmentChange {
  * The timeline line, German first line and English second (the console shows the line in its language, like the
  * server's other system lines). Placeholders {to}, {from}, {team} and {actor} are filled with names in SQL.
  */
-export function assignmentLineTemplate(change: AssignmentChange): string {
+function assignmentLineTemplate(change: AssignmentChange): string {
   const target = change.toUserId
     ? ["Zugewiesen an {to}", "Assigned to {to}"]
     : change.teamId
