@@ -62,13 +62,19 @@ async function assignTo(
   now: Date,
   reason: AssignmentReason | null,
 ): Promise<boolean> {
+  // One round trip: the conversation, and the agent's lastAssignedAt (round robin) only if the conversation moved.
   const rows = await tx.$queryRaw<{ teamId: string | null }[]>`
-    UPDATE "Conversation" SET "assigneeId" = ${userId}::uuid, "assignedAt" = ${sqlTimestamp(now)}, "queuedAt" = NULL,
-           "updatedAt" = ${sqlTimestamp(now)}
-     WHERE id = ${conversationId}::uuid AND "assigneeId" IS NULL
-    RETURNING "teamId"`;
+    WITH moved AS (
+      UPDATE "Conversation" SET "assigneeId" = ${userId}::uuid, "assignedAt" = ${sqlTimestamp(now)}, "queuedAt" = NULL,
+             "updatedAt" = ${sqlTimestamp(now)}
+       WHERE id = ${conversationId}::uuid AND "assigneeId" IS NULL
+      RETURNING "teamId"
+    ), agent AS (
+      UPDATE "User" SET "lastAssignedAt" = ${sqlTimestamp(now)}
+       WHERE id = ${userId}::uuid AND EXISTS (SELECT 1 FROM moved)
+    )
+    SELECT "teamId" FROM moved`;
   if (!rows.length) return false;
-  await tx.$executeRaw`UPDATE "User" SET "lastAssignedAt" = ${sqlTimestamp(now)} WHERE id = ${userId}::uuid`;
   if (reason) {
     const change = { conversationId, fromUserId: null, toUserId: userId, teamId: rows[0]!.teamId, reason };
     await recordAssignmentChanges(tx, { type: "system" }, [change], now);

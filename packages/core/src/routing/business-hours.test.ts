@@ -53,7 +53,7 @@ describe("isWithinBusinessHours", () => {
   });
 });
 
-describe("startOfLocalDay (the lead dashboard's \"today\")", () => {
+describe('startOfLocalDay (the lead dashboard\'s "today")', () => {
   it("is local midnight in winter and in summer", () => {
     expect(startOfLocalDay(new Date("2026-01-15T10:00:00Z"), "Europe/Berlin").toISOString()).toBe(
       "2026-01-14T23:00:00.000Z",

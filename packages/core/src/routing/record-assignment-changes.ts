@@ -3,15 +3,7 @@ import type { Actor } from "../audit/record-audit";
 
 /** Why a conversation's assignee or team changed; shown in the timeline and kept in the audit entry. */
 export type AssignmentReason =
-  | "manual"
-  | "bulk"
-  | "auto"
-  | "returning"
-  | "handover"
-  | "cover"
-  | "cover_return"
-  | "reopened"
-  | "offboarding";
+  "manual" | "bulk" | "auto" | "returning" | "handover" | "cover" | "cover_return" | "reopened" | "offboarding";
 
 export interface AssignmentChange {
   conversationId: string;
