@@ -73,7 +73,8 @@ export async function planReassignment(
     }
   }
   // Handing over to a team without naming anyone: nobody has it, it waits in that team's queue.
-  const assigneeId = target.assigneeId !== undefined ? target.assigneeId : target.teamId ? null : conversation.assigneeId;
+  const assigneeId =
+    target.assigneeId !== undefined ? target.assigneeId : target.teamId ? null : conversation.assigneeId;
   if (assigneeId) {
     if (!isUuid(assigneeId)) throw new AppError("not_found", "User not found.");
     const assignee = await tx.user.findUnique({ where: { id: assigneeId }, select: { isActive: true } });
