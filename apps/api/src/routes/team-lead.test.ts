@@ -253,7 +253,6 @@ describe("auto-assignment and offboarding", () => {
       "In der Warteschlange von Support (CARL wurde deaktiviert)\nWaiting in the queue of Support (CARL was deactivated)",
     );
     expect((await audits(open1)).map((a) => a.action)[0]).toBe("conversation.assignment.offboarding");
-    // Reactivating and deactivating again with nothing assigned changes nothing.
     await t.t.db.user.update({ where: { id: users.ben }, data: { availability: "offline" } });
   });
 });
