@@ -33,6 +33,7 @@ import { consentRoutes } from "./routes/consents";
 import { availabilityRoutes } from "./routes/availability";
 import { absenceRoutes } from "./routes/absences";
 import { CompactRequestLog } from "./plugins/request-log";
+import { teamLeadRoutes } from "./routes/team-lead";
 
 /** Largest webhook Meta sends is 3 MB; leave room for JSON overhead of our own API. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -97,6 +98,7 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   await app.register(consentRoutes(deps));
   await app.register(availabilityRoutes(deps));
   await app.register(absenceRoutes(deps));
+  await app.register(teamLeadRoutes(deps));
 
   await registerConsole(app, deps.consoleDir, { serveSourceMaps: deps.env.NODE_ENV !== "production" });
   return app;

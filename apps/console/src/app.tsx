@@ -15,6 +15,7 @@ import { TopBar } from "./features/shell/components/top-bar";
 import { useConversationAlerts } from "./features/shell/hooks/use-conversation-alerts";
 import { runShortcut, useShortcuts } from "./features/shell/hooks/use-shortcuts";
 import "./features/shell/locales";
+import { TeamPage } from "./features/team/components/team-page";
 
 const AdminPage = lazy(() => import("./features/admin/components/admin-page"));
 const PrivacyPage = lazy(() => import("./features/privacy/components/privacy-page"));
@@ -52,6 +53,7 @@ function Shell({ session }: { session: SessionDto }) {
         <Route path="/password" element={<ChangePasswordPage isForced={false} />} />
         <Route path="/account" element={<AccountPage session={session} />} />
         <Route path="/absences" element={<AbsencesPage session={session} />} />
+        <Route path="/team" element={session.user.role !== "agent" ? <TeamPage /> : <Navigate to="/" />} />
         <Route
           path="/admin/*"
           element={

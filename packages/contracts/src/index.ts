@@ -10,3 +10,4 @@ export * from "./privacy";
 export * from "./routing";
 export * from "./business-profile";
 export * from "./template-shape";
+export * from "./team-lead";

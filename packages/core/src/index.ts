@@ -65,6 +65,7 @@ export {
   findAccessibleConversation,
 } from "./conversations/can-access-conversation";
 export { changeConversation } from "./conversations/change-conversation";
+export { reassignConversations } from "./conversations/reassign-conversations";
 export { getConversation } from "./conversations/get-conversation";
 export { getConversationContact } from "./conversations/get-conversation-contact";
 export { listConversationMessages } from "./conversations/list-conversation-messages";
@@ -151,3 +152,4 @@ export { applyAbsences } from "./routing/apply-absences";
 export { getBusinessProfile } from "./business-profile/get-business-profile";
 export { updateBusinessProfile } from "./business-profile/update-business-profile";
 export { setBusinessProfilePhoto } from "./business-profile/set-business-profile-photo";
+export { getTeamDashboard } from "./routing/get-team-dashboard";

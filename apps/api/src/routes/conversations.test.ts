@@ -177,9 +177,9 @@ describe("conversation, admin and live routes", () => {
     expect(read.json()).toMatchObject({ unreadCount: 0 });
     const audit = await t.deps.db.auditLog.findMany({ where: { entityId: id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual([
-      "conversation.assign",
-      "conversation.assign",
-      "conversation.assign",
+      "conversation.assignment.manual",
+      "conversation.assignment.manual",
+      "conversation.assignment.manual",
       "conversation.status",
       "conversation.status",
       "conversation.read",
@@ -194,7 +194,7 @@ describe("conversation, admin and live routes", () => {
     expect((await post(lead, "assign", { assigneeId: colleague.id })).statusCode).toBe(200);
     const taken = await post(agent, "assign", { assigneeId: agentId });
     expect(taken.statusCode).toBe(403);
-    expect(taken.json()).toMatchObject({ code: "forbidden" });
+    expect(taken.json()).toMatchObject({ code: "assignment_forbidden" });
     expect((await t.deps.db.conversation.findUniqueOrThrow({ where: { id } })).assigneeId).toBe(colleague.id);
     // Free again: the agent may take it.
     expect((await post(lead, "assign", { assigneeId: null })).statusCode).toBe(200);

@@ -94,6 +94,44 @@ describe("conversation.route: which team", () => {
     expect(queued.assigneeId).toBeNull();
   });
 
+  it("routes by a label the contact carries and by a contact attribute (facts read in one statement)", async () => {
+    const vip = await t.db.label.create({ data: { name: "VIP-route", color: "#aa0000" } });
+    const from = String(++phone);
+    const contact = await t.db.contact.create({
+      data: { channelId: (await t.db.channel.findFirstOrThrow()).id, waId: from, email: "kim@example.test" },
+    });
+    await t.db.contactLabel.create({ data: { contactId: contact.id, labelId: vip.id } });
+    const rules = [
+      { name: "VIP", isActive: true, conditions: { labelIds: [vip.id] }, teamId: teams.Sales! },
+      {
+        name: "Mail",
+        isActive: true,
+        conditions: { contactAttribute: { name: "email" as const, value: "KIM@example.test" } },
+        teamId: teams.Billing!,
+      },
+    ];
+    await replaceRoutingRules(t.db, { type: "system" }, rules);
+    try {
+      const labelled = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Hallo"), from);
+      await handleConversationRoute({ conversationId: labelled }, ctx());
+      expect(await teamOf(labelled)).toBe(teams.Sales);
+      // Another customer with that e-mail and no label: the attribute rule.
+      const other = String(++phone);
+      await t.db.contact.create({
+        data: { channelId: contact.channelId, waId: other, email: "kim@example.test" },
+      });
+      const again = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Noch was"), other);
+      await handleConversationRoute({ conversationId: again }, ctx());
+      expect(await teamOf(again)).toBe(teams.Billing);
+    } finally {
+      await replaceRoutingRules(t.db, { type: "system" }, [
+        { name: "Invoices", isActive: true, conditions: { keywords: ["rechnung"] }, teamId: teams.Billing! },
+        { name: "Sales button", isActive: true, conditions: { replyIds: ["cancel-button"] }, teamId: teams.Sales! },
+        { name: "English", isActive: true, conditions: { languages: ["en"] }, teamId: teams.English! },
+      ]);
+    }
+  });
+
   it("routes once: a repeated job leaves a conversation a person moved meanwhile where it is", async () => {
     const id = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "rechnung"));
     await handleConversationRoute({ conversationId: id }, ctx());

@@ -6,6 +6,9 @@ import { createUser, type CreateUserInput } from "../users/create-user";
 import { hashPassword } from "../users/password";
 import { isUuid } from "../shared/ids";
 import { clearAccountThrottles } from "../auth/login-throttle";
+import { assignQueues, type AssignmentDeps } from "../routing/assign-queued-conversations";
+import { offboardUserInTx } from "../routing/offboard-user";
+import type { LiveChanges } from "../shared/live-changes";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -81,9 +84,28 @@ async function assertTeams(db: DbTx, teamIds: string[]): Promise<void> {
 }
 
 /** Role, name, teams, locale, active flag. Deactivating ends the user's sessions at once. */
-export async function updateUser(db: Db, actor: Actor, userId: string, input: UpdateUserBody): Promise<UserDto> {
+/** What updateUser needs besides the database: offboarding re-routes and auto-assigns, and tells the consoles. */
+export interface UpdateUserDeps {
+  db: Db;
+  routing: AssignmentDeps;
+  live: LiveChanges;
+  clock: () => Date;
+}
+
+/**
+ * An admin changes a user. Deactivating is offboarding: sessions end, and their open conversations are re-routed
+ * (back to their team's queue, then auto-assignment inside the team) while their history stays theirs.
+ */
+export async function updateUser(
+  deps: UpdateUserDeps,
+  actor: Actor,
+  userId: string,
+  input: UpdateUserBody,
+): Promise<UserDto> {
+  const { db } = deps;
   if (!isUuid(userId)) throw new AppError("not_found", "User not found.");
-  await db.$transaction(async (tx) => {
+  const now = deps.clock();
+  const offboarded = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) throw new AppError("not_found", "User not found.");
     if (
@@ -123,7 +145,15 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
       userId,
       JSON.parse(JSON.stringify(input)) as Record<string, never>,
     );
+    return user.isActive && input.isActive === false ? offboardUserInTx(tx, actor, userId, now) : null;
   });
+  if (offboarded?.conversationIds.length) {
+    const assigned = await assignQueues(deps.routing, offboarded.teamIds);
+    deps.live.add({
+      conversationIds: [...offboarded.conversationIds, ...assigned.map((a) => a.conversationId)],
+      createdMessageIds: offboarded.messageIds,
+    });
+  }
   return getUser(db, userId);
 }
 

@@ -3,6 +3,8 @@ import { isUniqueViolation, type Db, type DbTx, type Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit } from "../audit/record-audit";
 import { isUuid } from "../shared/ids";
+import { recordAssignmentChanges } from "../routing/record-assignment-changes";
+import { assertMayReassign, findLedTeamIds, planReassignment } from "./reassignment-rules";
 import type { LiveChanges } from "../shared/live-changes";
 import { canAccessConversation, type AccessUser } from "./can-access-conversation";
 import { loadConversationDtos } from "./load-conversation-dtos";
@@ -18,50 +20,11 @@ type Loaded = { id: string; contactId: string; teamId: string | null; assigneeId
 
 async function dataFor(
   tx: DbTx,
-  user: AccessUser,
   conversation: Loaded,
-  action: ConversationAction,
+  action: Exclude<ConversationAction, { type: "assign" | "handover" }>,
   now: Date,
 ): Promise<Prisma.ConversationUncheckedUpdateInput> {
   switch (action.type) {
-    case "assign": {
-      const target = action.assigneeId;
-      // Agents take a free conversation or give back their own; reassigning is for leads and admins (CONTRACT "Roles").
-      if (user.role === "agent" && target !== null && target !== user.id) {
-        throw new AppError("forbidden", "Only leads and admins can assign conversations to others.");
-      }
-      if (
-        user.role === "agent" &&
-        target === user.id &&
-        conversation.assigneeId &&
-        conversation.assigneeId !== user.id
-      ) {
-        throw new AppError("forbidden", "A colleague has this conversation; only leads and admins can reassign it.");
-      }
-      if (
-        user.role === "agent" &&
-        target === null &&
-        conversation.assigneeId !== user.id &&
-        conversation.assigneeId !== null
-      ) {
-        throw new AppError("forbidden", "Only leads and admins can unassign a colleague.");
-      }
-      if (target !== null) {
-        if (!isUuid(target)) throw new AppError("not_found", "User not found.");
-        const assignee = await tx.user.findUnique({ where: { id: target }, select: { isActive: true } });
-        if (!assignee?.isActive) throw new AppError("not_found", "User not found.");
-      }
-      return { assigneeId: target, assignedAt: target ? now : null };
-    }
-    case "handover": {
-      if (
-        !isUuid(action.teamId) ||
-        !(await tx.team.findUnique({ where: { id: action.teamId }, select: { id: true } }))
-      ) {
-        throw new AppError("not_found", "Team not found.");
-      }
-      return { teamId: action.teamId, assigneeId: null, assignedAt: null };
-    }
     case "status": {
       if (action.status === "resolved") {
         return { status: "resolved", resolvedAt: now, activeContactId: null, snoozedUntil: null };
@@ -101,6 +64,7 @@ export async function changeConversation(
   const { user, conversationId, action } = input;
   if (!isUuid(conversationId)) throw new AppError("not_found", "Conversation not found.");
   const now = deps.clock();
+  const createdMessageIds: string[] = [];
   try {
     await deps.db.$transaction(async (tx) => {
       const conversation = await tx.conversation.findUnique({
@@ -110,7 +74,18 @@ export async function changeConversation(
       if (!conversation) throw new AppError("not_found", "Conversation not found.");
       if (!canAccessConversation(user, conversation))
         throw new AppError("forbidden", "You do not have access to this conversation.");
-      const data = await dataFor(tx, user, conversation, action, now);
+      if (action.type === "assign" || action.type === "handover") {
+        const target = action.type === "assign" ? { assigneeId: action.assigneeId } : { teamId: action.teamId };
+        const ledTeamIds = user.role === "lead" ? await findLedTeamIds(tx, user.id) : [];
+        assertMayReassign(user, ledTeamIds, conversation, target);
+        const reason = action.type === "assign" ? "manual" : "handover";
+        const { data, change } = await planReassignment(tx, conversation, target, reason, now);
+        await tx.conversation.update({ where: { id: conversationId }, data: { ...data, updatedAt: now } });
+        const actor = { type: "user" as const, userId: user.id, ip: input.ip };
+        if (change) createdMessageIds.push(...(await recordAssignmentChanges(tx, actor, [change], now)));
+        return;
+      }
+      const data = await dataFor(tx, conversation, action, now);
       await tx.conversation.update({ where: { id: conversationId }, data: { ...data, updatedAt: now } });
       await recordAudit(
         tx,
@@ -127,7 +102,7 @@ export async function changeConversation(
     }
     throw error;
   }
-  deps.live.add({ conversationIds: [conversationId] });
+  deps.live.add({ conversationIds: [conversationId], createdMessageIds });
   const [dto] = await loadConversationDtos(deps.db, [conversationId]);
   return dto!;
 }

@@ -16,6 +16,7 @@ const APP_ERROR_STATUS = {
   visitor_token_invalid: 401,
   totp_required: 401,
   forbidden: 403,
+  assignment_forbidden: 403,
   csrf_failed: 403,
   origin_not_allowed: 403,
   password_change_required: 403,

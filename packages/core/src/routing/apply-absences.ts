@@ -1,5 +1,6 @@
 import type { Db, DbTx, Prisma } from "@inbox/db";
 import { sqlTimestamp } from "@inbox/db";
+import { recordAssignmentChanges } from "./record-assignment-changes";
 
 interface Cover {
   userId: string;
@@ -11,10 +12,22 @@ interface Cover {
 async function handOver(tx: DbTx, cover: Cover, where: Prisma.ConversationWhereInput, now: Date): Promise<string[]> {
   const rows = await tx.conversation.findMany({
     where: { ...where, assigneeId: cover.userId, status: { not: "resolved" } },
-    select: { id: true },
+    select: { id: true, teamId: true },
   });
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
+  await recordAssignmentChanges(
+    tx,
+    { type: "system" },
+    rows.map((r) => ({
+      conversationId: r.id,
+      fromUserId: cover.userId,
+      toUserId: cover.substituteId,
+      teamId: cover.substituteId ? r.teamId : cover.substituteTeamId,
+      reason: "cover" as const,
+    })),
+    now,
+  );
   await tx.conversation.updateMany({
     where: { id: { in: ids }, assigneeId: cover.userId },
     data: cover.substituteId
@@ -78,7 +91,7 @@ export async function applyAbsences(db: Db, now: Date): Promise<string[]> {
       if (!count) return [];
       const covered = await tx.conversation.findMany({
         where: { coveredForId: a.userId, status: { not: "resolved" } },
-        select: { id: true },
+        select: { id: true, assigneeId: true, teamId: true },
       });
       const ids = covered.map((c) => c.id);
       const user = await tx.user.findUnique({ where: { id: a.userId }, select: { isActive: true } });
@@ -87,6 +100,18 @@ export async function applyAbsences(db: Db, now: Date): Promise<string[]> {
           UPDATE "Conversation" SET "assigneeId" = ${a.userId}::uuid, "assignedAt" = ${sqlTimestamp(now)},
                  "queuedAt" = NULL, "coveredForId" = NULL
            WHERE id = ANY(${ids}::uuid[])`;
+        await recordAssignmentChanges(
+          tx,
+          { type: "system" },
+          covered.map((c) => ({
+            conversationId: c.id,
+            fromUserId: c.assigneeId,
+            toUserId: a.userId,
+            teamId: c.teamId,
+            reason: "cover_return" as const,
+          })),
+          now,
+        );
         return ids;
       }
       await tx.conversation.updateMany({ where: { coveredForId: a.userId }, data: { coveredForId: null } });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { compareQueued, hasCapacity, isAbsentAt, pickAgent, type AssignmentCandidate } from "./assignment-policy";
+import {
+  compareQueued,
+  hasCapacity,
+  isAbsentAt,
+  pickAgent,
+  rankAgents,
+  type AssignmentCandidate,
+} from "./assignment-policy";
 
 const agent = (userId: string, load = 0, max: number | null = 10, last: Date | null = null): AssignmentCandidate => ({
   userId,
@@ -101,5 +108,23 @@ describe("isAbsentAt", () => {
     const spring = { startsAt: new Date("2026-03-28T00:00:00+01:00"), endsAt: new Date("2026-03-29T03:30:00+02:00") };
     expect(isAbsentAt(spring, new Date("2026-03-29T01:29:59Z"))).toBe(true);
     expect(isAbsentAt(spring, new Date("2026-03-29T01:30:00Z"))).toBe(false);
+  });
+});
+
+describe("rankAgents (the order concurrent assigners try agents in)", () => {
+  it("leaves out agents at capacity and puts pickAgent's choice first", () => {
+    const candidates = [
+      agent("a", 2, 2, new Date(1)),
+      agent("b", 0, 5, new Date(30)),
+      agent("c", 4, 5, new Date(10)),
+      agent("d", 1, null, null),
+    ];
+    expect(rankAgents(candidates, "round_robin").map((c) => c.userId)).toEqual(["d", "c", "b"]);
+    expect(rankAgents(candidates, "least_loaded").map((c) => c.userId)).toEqual(["b", "d", "c"]);
+    for (const mode of ["round_robin", "least_loaded"] as const) {
+      expect(rankAgents(candidates, mode)[0]?.userId).toBe(pickAgent(candidates, mode));
+    }
+    expect(rankAgents(candidates, "manual")).toEqual([]);
+    expect(rankAgents([agent("a", 3, 3)], "round_robin")).toEqual([]);
   });
 });

@@ -23,13 +23,18 @@ const byLastAssigned = (a: AssignmentCandidate, b: AssignmentCandidate) =>
  * least loaded — the fewest open conversations, ties by longest ago. `manual` assigns nobody. null: nobody can.
  */
 export function pickAgent(candidates: readonly AssignmentCandidate[], mode: AssignmentMode): string | null {
-  if (mode === "manual") return null;
-  const able = candidates.filter(hasCapacity);
-  if (able.length === 0) return null;
-  const sorted = [...able].sort(
-    mode === "least_loaded" ? (a, b) => a.load - b.load || byLastAssigned(a, b) : byLastAssigned,
-  );
-  return sorted[0]!.userId;
+  return rankAgents(candidates, mode)[0]?.userId ?? null;
+}
+
+/**
+ * The candidates under capacity in the order the mode prefers them (pickAgent's choice first): concurrent assigners
+ * try them in this order and skip one another's locked agents instead of queueing behind the same one.
+ */
+export function rankAgents(candidates: readonly AssignmentCandidate[], mode: AssignmentMode): AssignmentCandidate[] {
+  if (mode === "manual") return [];
+  return candidates
+    .filter(hasCapacity)
+    .sort(mode === "least_loaded" ? (a, b) => a.load - b.load || byLastAssigned(a, b) : byLastAssigned);
 }
 
 export interface AbsencePeriod {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BusinessHours } from "@inbox/contracts";
-import { isPublicHoliday, isWithinBusinessHours, localTimeOf } from "./business-hours";
+import { isPublicHoliday, isWithinBusinessHours, localTimeOf, startOfLocalDay } from "./business-hours";
 
 const weekdays = (from: string, to: string) =>
   Object.fromEntries(["mon", "tue", "wed", "thu", "fri"].map((d) => [d, [{ from, to }]]));
@@ -50,5 +50,39 @@ describe("isWithinBusinessHours", () => {
     expect(isPublicHoliday("2026-10-31", "SN")).toBe(true); // Reformation Day in Saxony
     expect(isPublicHoliday("2026-10-31", "BY")).toBe(false);
     expect(isWithinBusinessHours(null, new Date("2026-12-05T03:00:00Z"))).toBe(true);
+  });
+});
+
+describe('startOfLocalDay (the lead dashboard\'s "today")', () => {
+  it("is local midnight in winter and in summer", () => {
+    expect(startOfLocalDay(new Date("2026-01-15T10:00:00Z"), "Europe/Berlin").toISOString()).toBe(
+      "2026-01-14T23:00:00.000Z",
+    );
+    expect(startOfLocalDay(new Date("2026-07-15T10:00:00Z"), "Europe/Berlin").toISOString()).toBe(
+      "2026-07-14T22:00:00.000Z",
+    );
+  });
+  it("shortly after midnight local time is already the new day, before it the old one", () => {
+    expect(startOfLocalDay(new Date("2026-07-14T22:30:00Z"), "Europe/Berlin").toISOString()).toBe(
+      "2026-07-14T22:00:00.000Z",
+    );
+    expect(startOfLocalDay(new Date("2026-07-14T21:30:00Z"), "Europe/Berlin").toISOString()).toBe(
+      "2026-07-13T22:00:00.000Z",
+    );
+  });
+  it("on the days the clocks change (23 h and 25 h days) the day began at the winter/summer midnight before", () => {
+    // 29 March 2026: clocks go forward at 02:00; the day began at 00:00 CET = 23:00 UTC the day before.
+    expect(startOfLocalDay(new Date("2026-03-29T20:00:00Z"), "Europe/Berlin").toISOString()).toBe(
+      "2026-03-28T23:00:00.000Z",
+    );
+    // 25 October 2026: clocks go back at 03:00; the day began at 00:00 CEST = 22:00 UTC the day before.
+    expect(startOfLocalDay(new Date("2026-10-25T20:00:00Z"), "Europe/Berlin").toISOString()).toBe(
+      "2026-10-24T22:00:00.000Z",
+    );
+  });
+  it("works for other zones", () => {
+    expect(startOfLocalDay(new Date("2026-07-15T10:00:00Z"), "America/New_York").toISOString()).toBe(
+      "2026-07-15T04:00:00.000Z",
+    );
   });
 });

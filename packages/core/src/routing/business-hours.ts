@@ -52,3 +52,34 @@ export function isWithinBusinessHours(hours: BusinessHours | null, at: Date): bo
   if (hours.holidayState && isPublicHoliday(local.date, hours.holidayState)) return false;
   return (hours.days[local.weekday] ?? []).some((p) => p.from <= local.time && local.time < p.to);
 }
+
+/** Minutes the time zone is ahead of UTC at the instant (Berlin: 60 in winter, 120 in summer). */
+function offsetMinutesAt(at: Date, timeZone: string): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(at)
+      .map((x) => [x.type, Number(x.value)]),
+  ) as Record<string, number>;
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant the local day of `at` began in the time zone (midnight; DST-aware: 23 h and 25 h days). */
+export function startOfLocalDay(at: Date, timeZone: string): Date {
+  const { date } = localTimeOf(at, timeZone);
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // The offset at local midnight can differ from the offset now (a DST change during the day): settle it twice.
+  let guess = midnightUtc - offsetMinutesAt(new Date(midnightUtc), timeZone) * 60_000;
+  guess = midnightUtc - offsetMinutesAt(new Date(guess), timeZone) * 60_000;
+  return new Date(guess);
+}

@@ -47,46 +47,48 @@ export async function testRouting(db: DbTx, input: RoutingTestBody): Promise<Rou
   );
 }
 
-/** Routing facts of a stored conversation: its channel, contact (labels, attributes) and the customer's first message. */
+/**
+ * Routing facts of a stored conversation: its channel, contact (labels, attributes) and the customer's first message —
+ * one statement (the route job runs once per new conversation; Prisma's nested reads would take four).
+ */
 export async function loadRoutingFacts(db: DbTx, conversationId: string): Promise<RoutingFacts | null> {
-  const conversation = await db.conversation.findUnique({
-    where: { id: conversationId },
-    select: {
-      channelId: true,
-      contact: {
-        select: {
-          waId: true,
-          locale: true,
-          countryCode: true,
-          email: true,
-          profileName: true,
-          displayName: true,
-          labels: { select: { labelId: true } },
-        },
-      },
-      messages: {
-        where: { direction: "inbound" },
-        orderBy: { createdAt: "asc" },
-        take: 1,
-        select: { text: true, payload: true },
-      },
-    },
-  });
-  if (!conversation) return null;
-  const { contact } = conversation;
-  const first = conversation.messages[0];
+  const [row] = await db.$queryRaw<
+    {
+      channelId: string;
+      waId: string | null;
+      locale: string | null;
+      countryCode: string | null;
+      email: string | null;
+      profileName: string | null;
+      displayName: string | null;
+      labelIds: string[];
+      text: string | null;
+      payload: unknown;
+      hasFirst: boolean;
+    }[]
+  >`
+    SELECT c."channelId", k."waId", k.locale, k."countryCode", k.email, k."profileName", k."displayName",
+           ARRAY(SELECT cl."labelId"::text FROM "ContactLabel" cl WHERE cl."contactId" = k.id) AS "labelIds",
+           f.text, f.payload, f.id IS NOT NULL AS "hasFirst"
+      FROM "Conversation" c
+      JOIN "Contact" k ON k.id = c."contactId"
+      LEFT JOIN LATERAL (SELECT m.id, m.text, m.payload FROM "Message" m
+                          WHERE m."conversationId" = c.id AND m.direction = 'inbound'
+                          ORDER BY m."createdAt" ASC LIMIT 1) f ON true
+     WHERE c.id = ${conversationId}::uuid`;
+  if (!row) return null;
   return {
-    channelId: conversation.channelId,
-    language: customerLanguageOf(contact),
-    text: first?.text ?? null,
-    replyId: first ? replyIdOf(first.payload) : null,
-    labelIds: contact.labels.map((l) => l.labelId),
+    channelId: row.channelId,
+    language: customerLanguageOf(row),
+    text: row.hasFirst ? row.text : null,
+    replyId: row.hasFirst ? replyIdOf(row.payload) : null,
+    labelIds: row.labelIds,
     contact: {
-      countryCode: contact.countryCode,
-      locale: contact.locale,
-      email: contact.email,
-      profileName: contact.profileName,
-      displayName: contact.displayName,
+      countryCode: row.countryCode,
+      locale: row.locale,
+      email: row.email,
+      profileName: row.profileName,
+      displayName: row.displayName,
     },
   };
 }

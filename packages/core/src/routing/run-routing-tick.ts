@@ -1,6 +1,7 @@
 import { assignIfAbleInTx, assignQueues, onlineFor, type AssignmentDeps } from "./assign-queued-conversations";
 import { decideTeam, loadRoutingFacts } from "./decide-team";
 import { applyAbsences } from "./apply-absences";
+import { recordAssignmentChanges } from "./record-assignment-changes";
 
 const BATCH = 200;
 
@@ -26,11 +27,22 @@ async function rerouteReopened(deps: AssignmentDeps, changed: Set<string>): Prom
       if (!row) return false;
       await tx.conversation.update({ where: { id }, data: { reopenedAt: null, assigneeId: null, queuedAt: now } });
       if (row.assigneeId && row.teamId && presence && row.teamId === teamId) {
-        if (await assignIfAbleInTx(tx, presence, id, row.teamId, row.assigneeId, now)) return false;
+        // Kept by the agent who had it: no change to record.
+        if (await assignIfAbleInTx(tx, presence, id, row.teamId, row.assigneeId, now, null)) return false;
       }
       const facts = await loadRoutingFacts(tx, id);
       const decision = facts ? await decideTeam(tx, facts) : null;
       if (decision?.teamId) await tx.conversation.update({ where: { id }, data: { teamId: decision.teamId } });
+      if (row.assigneeId) {
+        const change = {
+          conversationId: id,
+          fromUserId: row.assigneeId,
+          toUserId: null,
+          teamId: decision?.teamId ?? row.teamId,
+          reason: "reopened" as const,
+        };
+        await recordAssignmentChanges(tx, { type: "system" }, [change], now);
+      }
       return true;
     });
     if (moved) changed.add(id);

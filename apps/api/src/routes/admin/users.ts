@@ -36,7 +36,11 @@ export function adminUserRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         body: UpdateUserBodySchema,
         response: { 200: UserDtoSchema },
       }),
-      async (request) => updateUser(deps.db, actorOf(request), request.params.id, request.body),
+      async (request) => {
+        const routing = { db: deps.db, onlineUserIds: () => deps.liveHub.online(), clock: deps.clock };
+        const updateDeps = { db: deps.db, routing, live: deps.live, clock: deps.clock };
+        return updateUser(updateDeps, actorOf(request), request.params.id, request.body);
+      },
     );
     app.post(
       "/api/admin/users/:id/password",

@@ -16,6 +16,7 @@ import { MessageItem } from "./message-item";
 import { onTyping } from "../../live/hooks/use-live";
 import { SHELL_NS } from "../../shell/locales";
 import { attachReactions, dayLabel, withDaySeparators } from "../thread";
+import { teamErrorText } from "../../team/error-text";
 
 /** Colleagues typing in this conversation (shown for 5 s after their last keystroke). */
 function useTyping(conversationId: string, myId: string): string[] {
@@ -183,7 +184,9 @@ function Actions({ c, session, id }: { c: ConversationDto; session: SessionDto; 
       )}
       {act.isError && (
         <span role="alert" className="error small">
-          {act.error.message}
+          {act.error instanceof ApiError && act.error.code === "assignment_forbidden"
+            ? teamErrorText(t, act.error)
+            : act.error.message}
         </span>
       )}
     </div>

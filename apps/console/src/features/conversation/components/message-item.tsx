@@ -189,6 +189,17 @@ export const MessageItem = memo(function MessageItem({
 }) {
   const { t, i18n } = useTranslation();
   const { t: ts } = useTranslation(SHELL_NS);
+  if (m.type === "system" && m.isPrivate) {
+    // A line the product wrote into the timeline (who got the conversation, and why); never sent to the customer.
+    return (
+      <li className="msg event" data-message-id={m.id} data-testid="message" data-event="assignment">
+        <p className="muted system-line">
+          {inLanguage(m.text, i18n.language)}{" "}
+          <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, { timeStyle: "short" })}</time>
+        </p>
+      </li>
+    );
+  }
   const cls = ["msg", m.direction, m.isPrivate ? "note" : "", m.status === "failed" ? "is-failed" : ""].join(" ");
   const reason = m.errorDetails
     ? (m.errorDetails

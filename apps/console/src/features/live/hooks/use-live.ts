@@ -53,10 +53,16 @@ export function insertNewestFirst(items: MessageDto[], message: MessageDto): Mes
 }
 
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-/** Lists are re-read (debounced) on conversation changes: filters and order live on the server. */
+/**
+ * Lists are re-read (debounced) on conversation changes: filters and order live on the server. So is the lead
+ * dashboard (queues, loads, presence), when a Team page shows it.
+ */
 function refreshLists(client: QueryClient) {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => void client.invalidateQueries({ queryKey: ["conversations"] }), 300);
+  refreshTimer = setTimeout(() => {
+    void client.invalidateQueries({ queryKey: ["conversations"] });
+    void client.invalidateQueries({ queryKey: ["team-dashboard"] });
+  }, 300);
 }
 
 function apply(client: QueryClient, envelope: LiveEnvelope) {
@@ -70,11 +76,17 @@ function apply(client: QueryClient, envelope: LiveEnvelope) {
       void client.invalidateQueries({ queryKey: ["contact", e.conversationId] });
     }
   } else if (e.type === "conversation.updated") {
+    const before = client.getQueryData<ConversationDto>(["conversation", e.conversationId]);
     client.setQueryData<ConversationDto>(["conversation", e.conversationId], e.conversation);
+    // An assignment change adds a line to the timeline (written by whoever moved it, possibly the worker).
+    if (before && (before.assigneeId !== e.conversation.assigneeId || before.teamId !== e.conversation.teamId)) {
+      void client.invalidateQueries({ queryKey: ["messages", e.conversationId] });
+    }
     refreshLists(client);
   } else if (e.type === "typing") {
     for (const listener of typingListeners) listener(e);
   } else if (e.type === "presence") {
+    refreshLists(client);
     client.setQueryData<PresenceDto>(PRESENCE_KEY, (data) => {
       if (!data) return data;
       const others = data.onlineUserIds.filter((id) => id !== e.userId);

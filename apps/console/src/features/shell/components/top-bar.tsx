@@ -13,6 +13,7 @@ import {
   MessagesSquare,
   Settings,
   ShieldCheck,
+  UsersRound,
   X,
 } from "lucide-react";
 import type { SessionDto } from "@inbox/contracts";
@@ -88,6 +89,7 @@ export function TopBar({ session, live, onHelp }: { session: SessionDto; live: L
         <nav aria-label={t("app.nav")}>
           {link("/", <Inbox aria-hidden="true" />, t("app.inbox"))}
           {link("/absences", <CalendarOff aria-hidden="true" />, ts("absences"))}
+          {session.user.role !== "agent" && link("/team", <UsersRound aria-hidden="true" />, t("team:link"))}
           {isAdmin && link("/admin", <Settings aria-hidden="true" />, t("app.admin"))}
           {isAdmin && link("/privacy", <ShieldCheck aria-hidden="true" />, t("app.privacy"))}
         </nav>
