@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import base, { FAULT_TESTS } from "./vitest.config";
+import base, { FAULT_TESTS } from "./vitest.config.ts";
 
 /**
  * The fault suite (`pnpm test:faults`, run by CI after `pnpm test`): processes killed, Redis and Postgres stopped,

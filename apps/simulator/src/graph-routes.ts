@@ -79,6 +79,7 @@ export async function graphRoutes(
       // Accepted: the request goes through (sent, webhooks follow) and only its answer is withheld.
       if (forced.accepted) return void acceptedButUnanswered.add(request.raw);
       await holdWithoutAnswer(request);
+      reply.hijack(); // ends the lifecycle here: the request is neither handled nor answered
       reply.raw.destroy();
       return reply;
     }
@@ -151,6 +152,7 @@ export async function graphRoutes(
     const accepted = sim.acceptSend(parsed.data, arrivals.get(request.raw));
     if (acceptedButUnanswered.has(request.raw)) {
       await holdWithoutAnswer(request);
+      reply.hijack(); // ends the lifecycle here: the request is neither handled nor answered
       reply.raw.destroy();
       return reply;
     }

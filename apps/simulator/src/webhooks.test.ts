@@ -374,6 +374,17 @@ describe("outages of a period (fault tests)", () => {
     expect(statusesOf(receiver.received).some((s) => s.status === "sent")).toBe(true);
   });
 
+  it("holds every send unanswered for forMs, without sending it", async () => {
+    await force({ timeout: true, forMs: 2_000 });
+    const quick = new GraphClient({ baseUrl: `${sim.url}/v25.0`, accessToken: TEST_TOKEN, timeoutMs: 200 });
+    for (let i = 0; i < 2; i++) {
+      await expect(quick.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).rejects.toMatchObject({
+        isTimeout: true,
+      });
+    }
+    expect(sim.sim.outbound.size).toBe(0);
+  });
+
   it("refuses a period that is not a positive number of milliseconds", async () => {
     expect((await force({ http: 503, forMs: 0 })).status).toBeGreaterThanOrEqual(400);
     expect((await force({ http: 503, forMs: "soon" })).status).toBeGreaterThanOrEqual(400);
