@@ -8,3 +8,4 @@ export * from "./webchat";
 export * from "./webhooks";
 export * from "./privacy";
 export * from "./routing";
+export * from "./queues";

@@ -42,6 +42,13 @@ export { encryptStoredSecrets } from "./secrets/encrypt-stored-secrets";
 // Administration
 export { createUserAccount, listActiveUsers, listUsers, resetUserPassword, updateUser } from "./admin/manage-users";
 export {
+  describeQueues,
+  listFailedQueueJobs,
+  removeQueueJob,
+  retryFailedQueueJobs,
+  type QueueAdminDeps,
+} from "./admin/manage-queues";
+export {
   createTeam,
   deleteLabel,
   deleteQuickReply,

@@ -29,7 +29,7 @@ const worker = await startWorker(
         ? {
             graph: new GraphClient({
               baseUrl: env.GRAPH_API_URL,
-              accessToken: env.WHATSAPP_ACCESS_TOKEN,
+              accessToken: env.WHATSAPP_ACCESS_TOKEN ?? "",
               transport: createGraphTransport(),
               timeoutMs,
             }),
