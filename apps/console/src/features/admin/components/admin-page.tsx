@@ -10,6 +10,7 @@ import WebchatChannels from "../../webchat-admin/components/webchat-channels";
 import { WebhookQuarantine } from "./webhook-quarantine";
 import { RoutingRulesAdmin } from "../../routing/components/routing-rules-admin";
 import { TeamsAdmin } from "../../routing/components/teams-admin";
+import { QueuesAdmin } from "../../queues/components/queues-admin";
 
 const TABS = [
   "users",
@@ -21,6 +22,7 @@ const TABS = [
   "webchat",
   "templates",
   "webhooks",
+  "queues",
 ] as const;
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
@@ -343,7 +345,13 @@ export default function AdminPage() {
       <div role="tablist" className="tabs" aria-label={t("app.admin")}>
         {TABS.map((x) => (
           <button key={x} role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>
-            {x === "routing" ? t("routing:tab") : x === "webhooks" ? t("quarantine.tab") : t(`admin.${x}`)}
+            {x === "routing"
+              ? t("routing:tab")
+              : x === "webhooks"
+                ? t("quarantine.tab")
+                : x === "queues"
+                  ? t("queues:tab")
+                  : t(`admin.${x}`)}
           </button>
         ))}
       </div>
@@ -357,6 +365,7 @@ export default function AdminPage() {
         {tab === "webchat" && <WebchatChannels />}
         {tab === "templates" && <Templates />}
         {tab === "webhooks" && <WebhookQuarantine />}
+        {tab === "queues" && <QueuesAdmin />}
       </section>
     </main>
   );
