@@ -15,7 +15,7 @@
  *   pnpm --filter @inbox/bench soak                       (DURATION=30m)
  *   DURATION=60s pnpm --filter @inbox/bench soak          (a quick proof that it runs)
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -168,9 +168,9 @@ async function main(): Promise<void> {
 
     const retention = (async () => {
       await sleep(DURATION_MS / 2);
-      const run = spawnSync(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", "retention", "run"], {
+      // Its own process, awaited without blocking this one (the load and its timings go on meanwhile).
+      const run = spawn(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", "retention", "run"], {
         cwd: ROOT,
-        encoding: "utf8",
         env: {
           PATH: process.env.PATH ?? "",
           HOME: process.env.HOME ?? "",
@@ -178,9 +178,15 @@ async function main(): Promise<void> {
           REDIS_URL: product.redisUrl,
           LOG_LEVEL: "warn",
         },
+        stdio: ["ignore", "pipe", "pipe"],
       });
-      console.log(`retention run (exit ${run.status}): ${run.stdout.trim().split("\n").join(" | ")}`);
-      if (run.status !== 0) throw new Error(`retention run failed: ${run.stderr}`);
+      let out = "";
+      let err = "";
+      run.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      run.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => run.on("close", resolve));
+      console.log(`retention run (exit ${code}): ${out.trim().split("\n").join(" | ")}`);
+      if (code !== 0) throw new Error(`retention run failed: ${err}`);
     })();
 
     await Promise.all([

@@ -13,15 +13,7 @@
  *   to send again. None arrives twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  openConversations,
-  outboundByStatus,
-  phonesFor,
-  sleep,
-  startStack,
-  waitUntil,
-  type Stack,
-} from "./harness";
+import { openConversations, outboundByStatus, phonesFor, sleep, startStack, waitUntil, type Stack } from "./harness";
 
 const OUTAGE_MS = 8_000;
 const GRACE_MS = 10_000;
@@ -85,7 +77,10 @@ describe("the Graph API failing for a period", () => {
     const texts = await replyToAll("outage", 5);
     await settled(60_000);
     const rows = await outboundOf("outage");
-    expect(rows.every((m) => ["sent", "delivered", "read"].includes(m.status)), JSON.stringify(rows)).toBe(true);
+    expect(
+      rows.every((m) => ["sent", "delivered", "read"].includes(m.status)),
+      JSON.stringify(rows),
+    ).toBe(true);
     // They were refused at first (retried), not sent around the outage.
     expect(rows.some((m) => m.attempts > 1)).toBe(true);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(OUTAGE_MS);
@@ -99,7 +94,10 @@ describe("the Graph API failing for a period", () => {
     const texts = await replyToAll("lost-answer", 2);
     await settled(60_000);
     const rows = await outboundOf("lost-answer");
-    expect(rows.every((m) => ["sent", "delivered", "read"].includes(m.status)), JSON.stringify(rows)).toBe(true);
+    expect(
+      rows.every((m) => ["sent", "delivered", "read"].includes(m.status)),
+      JSON.stringify(rows),
+    ).toBe(true);
     for (const m of rows) expect(m.externalId).toMatch(/^wamid\./);
     const received = await stack.receivedCounts(phones);
     for (const text of texts) expect(received.get(text), text).toBe(1);
@@ -115,7 +113,10 @@ describe("the Graph API failing for a period", () => {
     const received = await stack.receivedCounts(phones);
     for (const text of texts) expect(received.get(text) ?? 0, text).toBeLessThanOrEqual(1);
     const unconfirmed = rows.filter((m) => m.status === "failed");
-    expect(unconfirmed.length, `some calls timed out: ${JSON.stringify(rows)} ${JSON.stringify([...received])}`).toBeGreaterThan(0);
+    expect(
+      unconfirmed.length,
+      `some calls timed out: ${JSON.stringify(rows)} ${JSON.stringify([...received])}`,
+    ).toBeGreaterThan(0);
     for (const m of unconfirmed) {
       expect(m.errorTitle).toBe("delivery_unconfirmed");
       expect(received.has(m.text!)).toBe(false);

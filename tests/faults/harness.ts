@@ -11,12 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  createTestDatabase,
-  startTestRedisServer,
-  type TestDatabase,
-  type TestRedisServer,
-} from "@inbox/db/testing";
+import { createTestDatabase, startTestRedisServer, type TestDatabase, type TestRedisServer } from "@inbox/db/testing";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const PHONE_NUMBER_ID = "109000000000077";

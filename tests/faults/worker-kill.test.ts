@@ -7,15 +7,7 @@
  * Afterwards every reply is on a customer's phone exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  killHard,
-  openConversations,
-  outboundByStatus,
-  phonesFor,
-  startStack,
-  waitUntil,
-  type Stack,
-} from "./harness";
+import { killHard, openConversations, outboundByStatus, phonesFor, startStack, waitUntil, type Stack } from "./harness";
 
 const CUSTOMERS = 12;
 const REPLIES_PER_CUSTOMER = 10;

@@ -218,9 +218,7 @@ export interface TestRedisOptions {
 export async function startTestRedisServer(options: TestRedisOptions = {}): Promise<TestRedisServer> {
   const port = await freePort();
   const dir = options.persistent ? await mkdtemp(path.join(tmpdir(), "inbox-redis-")) : null;
-  const persistence = dir
-    ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", dir]
-    : ["--appendonly", "no"];
+  const persistence = dir ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", dir] : ["--appendonly", "no"];
   let child: ChildProcess | null = null;
   const server: TestRedisServer = {
     url: `redis://127.0.0.1:${port}`,

@@ -3,8 +3,7 @@ import { QUEUE_NAMES, type QueueName } from "./names";
 import type { JobQueues } from "./queues";
 
 /** The states an admin sees counted per queue. */
-export const QUEUE_VIEW_STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
-type QueueViewState = (typeof QUEUE_VIEW_STATES)[number];
+type QueueViewState = "waiting" | "active" | "delayed" | "failed" | "completed";
 
 export interface QueueSummary {
   name: QueueName;
