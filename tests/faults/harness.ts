@@ -4,7 +4,7 @@
  * shortened by parameters) on a database and a redis-server of the test's own, so a test may kill and restart them.
  * Counting helpers read both ends: the product's database and what the simulator's customers received.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -118,28 +118,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     PUBLIC_URL: apiUrl,
   };
 
-  // An agent of the team that receives the conversations, created with the CLI as operators do.
-  const created = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "apps/cli/src/main.ts",
-      "user",
-      "create",
-      "--email",
-      AGENT,
-      "--password",
-      PASSWORD,
-      "--role",
-      "agent",
-      "--team",
-      team.name,
-    ],
-    { cwd: ROOT, env: shared, encoding: "utf8", timeout: 120_000 },
-  );
-  if (created.status !== 0) throw new Error(`user create failed: ${created.stderr}`);
-
   const run = (args: string[], env: Record<string, string>, label: string): ChildProcess => {
     const child = spawn(process.execPath, ["--import", "tsx", ...args], {
       cwd: ROOT,
@@ -172,15 +150,51 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return child;
   };
 
-  run(
-    ["apps/cli/src/main.ts", "simulator"],
-    { SIMULATOR_PORT: String(simPort), SIMULATOR_WEBHOOK_URL: `${apiUrl}/webhooks/whatsapp` },
-    "simulator",
-  );
-  run(["apps/cli/src/main.ts", "serve", "api"], {}, "api");
-  await waitUntil(async () => (await fetch(`${apiUrl}/readyz`)).ok, "the api", 180_000);
-  await waitUntil(async () => (await fetch(`${simUrl}/healthz`)).ok, "the simulator", 60_000);
-  await Promise.all(Array.from({ length: options.workers }, () => startWorker()));
+  // An agent of the team that receives the conversations, created with the CLI as operators do (meanwhile the
+  // simulator and the api start).
+  const agentCreated = new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "apps/cli/src/main.ts",
+        "user",
+        "create",
+        "--email",
+        AGENT,
+        "--password",
+        PASSWORD,
+        "--role",
+        "agent",
+        "--team",
+        team.name,
+      ],
+      { cwd: ROOT, env: shared, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let errors = "";
+    child.stderr.on("data", (d: Buffer) => (errors += d.toString()));
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`user create failed: ${errors}`))));
+  });
+  agentCreated.catch(() => undefined); // awaited below; a failure meanwhile is not an unhandled rejection
+
+  try {
+    run(
+      ["apps/cli/src/main.ts", "simulator"],
+      { SIMULATOR_PORT: String(simPort), SIMULATOR_WEBHOOK_URL: `${apiUrl}/webhooks/whatsapp` },
+      "simulator",
+    );
+    run(["apps/cli/src/main.ts", "serve", "api"], {}, "api");
+    await waitUntil(async () => (await fetch(`${apiUrl}/readyz`)).ok, "the api", 180_000);
+    await waitUntil(async () => (await fetch(`${simUrl}/healthz`)).ok, "the simulator", 60_000);
+    await Promise.all([agentCreated, ...Array.from({ length: options.workers }, () => startWorker())]);
+  } catch (error) {
+    // Nothing may outlive a failed start: the processes, the Redis, the database.
+    for (const child of children) child.kill("SIGKILL");
+    await redis.destroy();
+    await t.drop();
+    throw error;
+  }
 
   const stack: Stack = {
     t,
