@@ -1,4 +1,7 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/** Tests that stage faults (killed processes, stopped servers): `pnpm test:faults`, vitest.faults.config.ts. */
+export const FAULT_TESTS = ["tests/faults/**/*.test.ts", "apps/api/src/postgres-outage.test.ts"];
 
 export default defineConfig({
   test: {
@@ -8,6 +11,7 @@ export default defineConfig({
       "tests/**/*.test.ts",
       "apps/console/e2e/**/*.test.ts",
     ],
+    exclude: [...configDefaults.exclude, ...FAULT_TESTS],
     globalSetup: ["./tests/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -39,6 +39,11 @@ export interface RunningProduct {
   simulatorPort: number;
   /** The product's database, for set-up and for reading outcomes. */
   db: Db;
+  /** Its URL and the Redis URL (for `pnpm inbox …` commands against the running product). */
+  databaseUrl: string;
+  redisUrl: string;
+  /** Pid of `pnpm start` (its process group): api and worker are child.ts processes below it. */
+  pid: number;
   sessionSecret: string;
   /** The first admin printed in the start banner, with the password of its own it was given (the printed one works once). */
   admin: { email: string; password: string };
@@ -127,6 +132,9 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
     port,
     simulatorPort,
     db: t.db,
+    databaseUrl: t.url,
+    redisUrl: redis.url,
+    pid: product.pid!,
     sessionSecret,
     admin: { email, password },
     startSeconds: (performance.now() - startedAt) / 1000,

@@ -6,23 +6,22 @@ import type { CloudApiSimulator } from "./simulator";
 
 export async function controlRoutes(app: FastifyInstance, { sim }: { sim: CloudApiSimulator }): Promise<void> {
   const { options } = sim;
+  // `count` requests, or every request for `forMs` (an outage of a period; count is then ignored).
+  const span = { count: z.number().int().min(1).default(1), forMs: z.number().int().min(1).max(3_600_000).optional() };
   const ForceSchema = z.union([
-    z.object({
-      code: z.number().int(),
-      mode: z.enum(["sync", "async"]).default("sync"),
-      count: z.number().int().min(1).default(1),
-    }),
-    z.object({ http: z.number().int().min(500).max(599), count: z.number().int().min(1).default(1) }),
-    z.object({ timeout: z.literal(true), count: z.number().int().min(1).default(1) }),
-    z.object({ slowMs: z.number().int().min(1).max(120_000), count: z.number().int().min(1).default(1) }),
+    z.object({ code: z.number().int(), mode: z.enum(["sync", "async"]).default("sync"), ...span }),
+    z.object({ http: z.number().int().min(500).max(599), ...span }),
+    z.object({ timeout: z.literal(true), accepted: z.boolean().default(false), ...span }),
+    z.object({ slowMs: z.number().int().min(1).max(120_000), ...span }),
   ]);
 
   app.post("/_control/force", async (request) => {
     const f = ForceSchema.parse(request.body);
-    if ("code" in f) sim.force({ kind: "error", code: f.code, mode: f.mode, remaining: f.count });
-    else if ("http" in f) sim.force({ kind: "http", status: f.http, remaining: f.count });
-    else if ("timeout" in f) sim.force({ kind: "timeout", remaining: f.count });
-    else sim.force({ kind: "slow", delayMs: f.slowMs, remaining: f.count });
+    const when = { remaining: f.count, ...(f.forMs ? { until: Date.now() + f.forMs } : {}) };
+    if ("code" in f) sim.force({ kind: "error", code: f.code, mode: f.mode, ...when });
+    else if ("http" in f) sim.force({ kind: "http", status: f.http, ...when });
+    else if ("timeout" in f) sim.force({ kind: "timeout", accepted: f.accepted, ...when });
+    else sim.force({ kind: "slow", delayMs: f.slowMs, ...when });
     return { ok: true, pending: sim.forced.length };
   });
 

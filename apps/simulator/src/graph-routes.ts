@@ -77,22 +77,32 @@ export async function graphRoutes(
       return reply.status(forced.status).send(body);
     }
     if (forced.kind === "timeout") {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          hangingRequests.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, 60_000);
-        hangingRequests.add(done);
-        // Only the client going away ends the hold. (A request's own "close" fires once its body has
-        // been read, which could come after this point and would cut the hold short.)
-        request.raw.socket.once("close", done);
-      });
+      // Accepted: the request goes through (sent, webhooks follow) and only its answer is withheld.
+      if (forced.accepted) return void acceptedButUnanswered.add(request.raw);
+      await holdWithoutAnswer(request);
+      reply.hijack(); // ends the lifecycle here: the request is neither handled nor answered
       reply.raw.destroy();
       return reply;
     }
   };
+
+  /** Requests whose answer a forced accepted timeout withholds once they are handled. */
+  const acceptedButUnanswered = new WeakSet<object>();
+
+  /** Holds a request without answering until the client gives up (or a minute passes, or the app closes). */
+  const holdWithoutAnswer = (request: FastifyRequest) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        hangingRequests.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, 60_000);
+      hangingRequests.add(done);
+      // Only the client going away ends the hold. (A request's own "close" fires once its body has
+      // been read, which could come after this point and would cut the hold short.)
+      request.raw.socket.once("close", done);
+    });
 
   const requirePhoneNumber = (id: string) => {
     if (id !== options.phoneNumberId) {
@@ -107,7 +117,7 @@ export async function graphRoutes(
 
   await app.register(businessProfileRoutes, { sim, options, guard: graphGuard });
 
-  app.post<GraphParams>("/:version/:id/messages", { preHandler: graphGuard }, async (request) => {
+  app.post<GraphParams>("/:version/:id/messages", { preHandler: graphGuard }, async (request, reply) => {
     requirePhoneNumber(request.params.id);
     const body = request.body as Record<string, unknown> | undefined;
     if (!body || typeof body !== "object") throw sim.error(100, "Request body must be JSON.");
@@ -142,7 +152,14 @@ export async function graphRoutes(
         `Parameter value is not valid: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`,
       );
     }
-    return sim.acceptSend(parsed.data, arrivals.get(request.raw));
+    const accepted = sim.acceptSend(parsed.data, arrivals.get(request.raw));
+    if (acceptedButUnanswered.has(request.raw)) {
+      await holdWithoutAnswer(request);
+      reply.hijack(); // ends the lifecycle here: the request is neither handled nor answered
+      reply.raw.destroy();
+      return reply;
+    }
+    return accepted;
   });
 
   app.post<GraphParams>("/:version/:id/media", { preHandler: graphGuard }, async (request) => {

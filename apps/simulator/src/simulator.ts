@@ -164,11 +164,16 @@ export class CloudApiSimulator implements SimulatorState {
     this.forced.push(failure);
   }
 
-  /** Takes one pending forced failure of a kind (errors) or of the HTTP kinds (http/timeout/slow). */
+  /** Takes one pending forced failure of a kind (errors) or of the HTTP kinds (http/timeout/slow); periods end by time. */
   takeForced(kind: "error" | "transport"): ForcedFailure | undefined {
     const index = this.forced.findIndex((f) => (kind === "error" ? f.kind === "error" : f.kind !== "error"));
     if (index === -1) return undefined;
     const failure = this.forced[index]!;
+    if (failure.until !== undefined) {
+      if (Date.now() < failure.until) return failure;
+      this.forced.splice(index, 1);
+      return this.takeForced(kind);
+    }
     failure.remaining--;
     if (failure.remaining <= 0) this.forced.splice(index, 1);
     return failure;

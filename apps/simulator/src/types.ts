@@ -65,11 +65,17 @@ export interface ChatEntry {
   at: number;
 }
 
-export type ForcedFailure =
-  | { kind: "error"; code: number; mode: "sync" | "async"; remaining: number }
-  | { kind: "http"; status: number; remaining: number }
-  | { kind: "timeout"; remaining: number }
-  | { kind: "slow"; delayMs: number; remaining: number };
+/**
+ * A failure forced through the control API: for the next `remaining` requests, or — with `until` (epoch ms) — for
+ * every request until then (an outage of a period). A timeout that is `accepted` lets the message through (it is
+ * sent, webhooks follow) and withholds only the answer, like a Graph call whose response is lost on the way back.
+ */
+export type ForcedFailure = (
+  | { kind: "error"; code: number; mode: "sync" | "async" }
+  | { kind: "http"; status: number }
+  | { kind: "timeout"; accepted?: boolean }
+  | { kind: "slow"; delayMs: number }
+) & { remaining: number; until?: number };
 
 export interface WebhookBehaviour {
   /** chance that a status webhook is delivered twice */

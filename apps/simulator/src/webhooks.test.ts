@@ -341,3 +341,53 @@ describe("the product's Graph client against the simulator", () => {
     expect(templates.data.length).toBe(sim.sim.templates.length);
   });
 });
+
+describe("outages of a period (fault tests)", () => {
+  const force = (body: unknown) =>
+    fetch(`${sim.url}/_control/force`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("answers 5xx to every send for forMs, then accepts again", async () => {
+    expect((await force({ http: 503, forMs: 400 })).ok).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      await expect(client.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).rejects.toMatchObject({
+        httpStatus: 503,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 450));
+    await expect(client.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).resolves.toBeDefined();
+    expect(sim.sim.forced).toHaveLength(0);
+  });
+
+  it("an accepted timeout sends the message and its status webhooks but never answers the call", async () => {
+    await force({ timeout: true, accepted: true });
+    const quick = new GraphClient({ baseUrl: `${sim.url}/v25.0`, accessToken: TEST_TOKEN, timeoutMs: 300 });
+    await expect(quick.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678", "lost answer"))).rejects.toMatchObject({
+      isTimeout: true,
+    });
+    const sent = [...sim.sim.outbound.values()];
+    expect(sent).toHaveLength(1);
+    await sim.sim.idle();
+    expect(statusesOf(receiver.received).some((s) => s.status === "sent")).toBe(true);
+  });
+
+  it("holds every send unanswered for forMs, without sending it", async () => {
+    await force({ timeout: true, forMs: 2_000 });
+    const quick = new GraphClient({ baseUrl: `${sim.url}/v25.0`, accessToken: TEST_TOKEN, timeoutMs: 200 });
+    for (let i = 0; i < 2; i++) {
+      await expect(quick.sendMessage(TEST_PHONE_NUMBER_ID, text("+4915112345678"))).rejects.toMatchObject({
+        isTimeout: true,
+      });
+    }
+    expect(sim.sim.outbound.size).toBe(0);
+  });
+
+  it("refuses a period that is not a positive number of milliseconds", async () => {
+    expect((await force({ http: 503, forMs: 0 })).status).toBeGreaterThanOrEqual(400);
+    expect((await force({ http: 503, forMs: "soon" })).status).toBeGreaterThanOrEqual(400);
+    expect(sim.sim.forced).toHaveLength(0);
+  });
+});

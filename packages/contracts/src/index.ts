@@ -11,3 +11,4 @@ export * from "./routing";
 export * from "./business-profile";
 export * from "./template-shape";
 export * from "./team-lead";
+export * from "./queues";

@@ -41,6 +41,7 @@ export { encryptStoredSecrets } from "./secrets/encrypt-stored-secrets";
 
 // Administration
 export { createUserAccount, listActiveUsers, listUsers, resetUserPassword, updateUser } from "./admin/manage-users";
+export { describeQueues, listFailedQueueJobs, removeQueueJob, retryFailedQueueJobs } from "./admin/manage-queues";
 export {
   createTeam,
   deleteLabel,

@@ -199,23 +199,37 @@ async function postgresIds(): Promise<[number, number]> {
 /** A redis-server of a test's own, so it can be stopped and started again without disturbing other test files. */
 export interface TestRedisServer {
   url: string;
-  /** SIGKILL: like a crash; this Redis keeps nothing on disk, so every key is gone. */
+  /** SIGKILL: like a crash. Without persistence every key is gone; with it, the append-only file keeps them. */
   stop(): Promise<void>;
-  /** Starts it again on the same port (empty). */
+  /** Starts it again on the same port (empty, or from its append-only file). */
   start(): Promise<void>;
+  /** Stops it and removes its folder (persistent servers). */
+  destroy(): Promise<void>;
 }
 
-export async function startTestRedisServer(): Promise<TestRedisServer> {
+export interface TestRedisOptions {
+  /**
+   * Keep every write in an append-only file, fsynced before Redis answers (as a production Redis with AOF, minus the
+   * second `everysec` could lose), so a crash and restart keeps the queues.
+   */
+  persistent?: boolean;
+}
+
+export async function startTestRedisServer(options: TestRedisOptions = {}): Promise<TestRedisServer> {
   const port = await freePort();
+  const dir = options.persistent ? await mkdtemp(path.join(tmpdir(), "inbox-redis-")) : null;
+  const persistence = dir ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", dir] : ["--appendonly", "no"];
   let child: ChildProcess | null = null;
   const server: TestRedisServer = {
     url: `redis://127.0.0.1:${port}`,
+    async destroy() {
+      await server.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
     async start() {
-      child = spawn(
-        "redis-server",
-        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        { stdio: "ignore" },
-      );
+      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence], {
+        stdio: "ignore",
+      });
       for (let i = 0; i < 100; i++) {
         if (await answersPing(port)) return;
         await new Promise((r) => setTimeout(r, 50));

@@ -4,3 +4,4 @@ export * from "./options";
 export * from "./outbox";
 export * from "./queues";
 export * from "./outbox-relay";
+export * from "./queue-admin";

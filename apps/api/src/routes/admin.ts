@@ -7,6 +7,7 @@ import { adminChannelRoutes } from "./admin/channels";
 import { adminConsentTextRoutes } from "./admin/consent-texts";
 import { adminDataSubjectRoutes } from "./admin/data-subjects";
 import { adminProcessingRecordRoutes } from "./admin/processing-record";
+import { adminQueueRoutes } from "./admin/queues";
 import { adminRetentionRoutes } from "./admin/retention";
 import { adminRoutingRoutes } from "./admin/routing";
 import { adminSettingsRoutes } from "./admin/settings";
@@ -28,5 +29,6 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(adminConsentTextRoutes(deps));
     await app.register(adminRoutingRoutes(deps));
     await app.register(adminBusinessProfileRoutes(deps));
+    await app.register(adminQueueRoutes(deps));
   };
 }

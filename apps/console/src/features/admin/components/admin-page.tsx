@@ -9,6 +9,7 @@ import { RoutingRulesAdmin } from "../../routing/components/routing-rules-admin"
 import { TeamsAdmin } from "../../routing/components/teams-admin";
 import { UsersAdmin } from "../../users-admin/components/users-admin";
 import { BusinessProfileAdmin } from "../../business-profile/components/business-profile-admin";
+import { QueuesAdmin } from "../../queues/components/queues-admin";
 
 const TABS = [
   "users",
@@ -21,6 +22,7 @@ const TABS = [
   "webchat",
   "templates",
   "webhooks",
+  "queues",
 ] as const;
 
 function useSave<A>(keys: string[], fn: (a: A) => Promise<unknown>) {
@@ -214,7 +216,9 @@ export default function AdminPage() {
                 ? t("quarantine.tab")
                 : x === "profile"
                   ? t("profile:tab")
-                  : t(`admin.${x}`)}
+                  : x === "queues"
+                    ? t("queues:tab")
+                    : t(`admin.${x}`)}
           </button>
         ))}
       </div>
@@ -229,6 +233,7 @@ export default function AdminPage() {
         {tab === "webchat" && <WebchatChannels />}
         {tab === "templates" && <Templates />}
         {tab === "webhooks" && <WebhookQuarantine />}
+        {tab === "queues" && <QueuesAdmin />}
       </section>
     </main>
   );
