@@ -11,6 +11,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { strFromU8, unzipSync } from "fflate";
 import type { DataSubjectRequestDto, WebchatChannelDto, WebchatMessageDto, WebchatSessionDto } from "@inbox/contracts";
+import { LocalDiskMediaStore, runRetention } from "@inbox/core";
+import { createLogger } from "@inbox/logger";
 import { createTestApp, login, makeUser, type Agent, type TestApp } from "../test/test-app";
 import { WEBCHAT_VISITOR_ATTACHMENT_LIMIT } from "./webchat";
 
@@ -331,5 +333,29 @@ describe("web chat attachments", () => {
     expect(erased.json<DataSubjectRequestDto>()).toMatchObject({ status: "done", report: { mediaFiles: 1 } });
     expect(await filesContaining(mediaDir, marker)).toEqual([]);
     expect(await t.deps.db.mediaAsset.count({ where: { messageId: res.json<WebchatMessageDto>().id } })).toBe(0);
+  });
+
+  it("retention deletes a visitor's uploaded file like any other media once its policy has passed", async () => {
+    const session = await consentedVisitor();
+    const marker = Buffer.from("Besucher-Anhang-Aufbewahrung 4242\n");
+    const res = await upload(session.token, marker, "alt.txt");
+    expect(res.statusCode, res.body).toBe(201);
+    const assetId = res.json<WebchatMessageDto>().media!.id;
+    expect((await filesContaining(mediaDir, marker)).length).toBe(1);
+    // The channel keeps media 30 days; the run happens 31 days later.
+    await t.deps.db.retentionPolicy.create({ data: { category: "media", channelId: channel.id, retentionDays: 30 } });
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    const report = await runRetention(
+      {
+        db: t.deps.db,
+        media: new LocalDiskMediaStore(mediaDir),
+        log: createLogger({ name: "t", level: "silent", pretty: false }),
+        clock: () => later,
+      },
+      { dryRun: false },
+    );
+    expect(report.lines.find((l) => l.category === "media")).toMatchObject({ deleted: expect.any(Number) });
+    expect(await t.deps.db.mediaAsset.findUnique({ where: { id: assetId } })).toBeNull();
+    expect(await filesContaining(mediaDir, marker)).toEqual([]);
   });
 });
