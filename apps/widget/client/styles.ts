@@ -26,6 +26,11 @@ header button{background:none;border:0;color:${text};font-size:20px}
 .wa button,.wa a{background:#25d366;color:#fff;border:0;border-radius:8px;padding:6px 12px;text-decoration:none}
 .wa img{width:160px;height:160px}
 .wa[hidden],.consent[hidden],.composer[hidden]{display:none}
+.composer .attach{background:none;color:#5b6168;border:1px solid #c9ccd1;padding:6px 10px}
+.thumb{display:block;max-width:100%;max-height:180px;border-radius:8px;min-width:40px;min-height:40px}
+.msg a{color:inherit}
+.progress:empty{display:none}
+.progress{padding:0 12px}
 .error{color:#b3261e;font-size:13px;padding:0 12px 6px}
 .error:empty{display:none}
 `;

@@ -1,6 +1,12 @@
 /** Longest message a visitor may send (the server's WEBCHAT_MAX_TEXT; a test keeps them equal). */
 export const MAX_TEXT = 2000;
 
+/** What the widget offers to attach (the web chat channel's media capabilities; the server checks the bytes). */
+export const ACCEPT = "image/jpeg,image/png,image/webp,image/gif,application/pdf,text/plain,.pdf,.txt";
+/** Largest image and other file, in bytes (the channel's capabilities; checked before the upload starts). */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 /** Every text the widget shows, in German and English (chosen by the browser's language). */
 export const TEXTS = {
   de: {
@@ -20,7 +26,13 @@ export const TEXTS = {
     whatsapp: "Auf WhatsApp weiterschreiben",
     whatsappOpen: "WhatsApp öffnen",
     whatsappScan: "Mit dem Handy scannen, um auf WhatsApp weiterzuschreiben:",
+    attach: "Datei anhängen (Bild, PDF oder Text)",
+    uploading: "Wird hochgeladen … {n} %",
+    file: "Datei",
     errors: {
+      file_too_large: "Die Datei ist zu groß: höchstens {n} MB.",
+      unsupported_media_type:
+        "Dieser Dateityp geht hier nicht. Möglich sind Bilder (JPEG, PNG, WebP, GIF), PDF und Text.",
       payload_too_large: "Die Nachricht ist zu lang: höchstens {n} Zeichen.",
       rate_limited: "Zu viele Nachrichten. Bitte warten Sie einen Moment.",
       consent_required: "Bitte bestätigen Sie zuerst den Datenschutzhinweis.",
@@ -47,7 +59,13 @@ export const TEXTS = {
     whatsapp: "Continue on WhatsApp",
     whatsappOpen: "Open WhatsApp",
     whatsappScan: "Scan with your phone to continue on WhatsApp:",
+    attach: "Attach a file (image, PDF or text)",
+    uploading: "Uploading … {n} %",
+    file: "File",
     errors: {
+      file_too_large: "The file is too large: at most {n} MB.",
+      unsupported_media_type:
+        "This file type is not accepted. Possible are images (JPEG, PNG, WebP, GIF), PDF and text.",
       payload_too_large: "The message is too long: at most {n} characters.",
       rate_limited: "Too many messages. Please wait a moment.",
       consent_required: "Please accept the privacy notice first.",

@@ -1,6 +1,6 @@
 import type { WebchatMessageDto, WebchatServerFrame, WebchatSessionDto, WhatsAppHandoffDto } from "@inbox/contracts";
 import { widgetCss } from "./styles";
-import { MAX_TEXT, pickLanguage, TEXTS } from "./texts";
+import { ACCEPT, MAX_FILE_BYTES, MAX_IMAGE_BYTES, MAX_TEXT, pickLanguage, TEXTS } from "./texts";
 
 /**
  * The embeddable web chat: `<script src="…/widget.js" data-channel="KEY" async></script>`. Talks only to the server
@@ -40,7 +40,7 @@ function start(script: HTMLScriptElement, key: string): void {
   const storageKey = `inbox-webchat:${key}`;
   let token = storage()?.getItem(storageKey) ?? null;
   let session: WebchatSessionDto | null = null;
-  const messages = new Map<string, WebchatMessageDto & { isPending?: boolean }>();
+  const messages = new Map<string, WebchatMessageDto & { isPending?: boolean; preview?: string }>();
   let isReadByAgent = false;
   let socket: WebSocket | null = null;
   let retries = 0;
@@ -78,13 +78,22 @@ function start(script: HTMLScriptElement, key: string): void {
   const wa = el("div", { class: "wa", hidden: "" }, waButton, waResult);
   const input = el("textarea", { rows: "1", placeholder: tx.placeholder, "aria-label": tx.placeholder });
   const sendButton = el("button", { type: "submit" }, tx.send);
-  const composer = el("form", { class: "composer" }, input, sendButton);
+  // Attachments: a real file input (keyboard and screen readers), visually replaced by the paper-clip button.
+  const fileInput = el("input", { type: "file", accept: ACCEPT, hidden: "", tabindex: "-1", "aria-hidden": "true" });
+  const attachButton = el(
+    "button",
+    { type: "button", class: "attach", "aria-label": tx.attach, title: tx.attach },
+    "📎",
+  );
+  const progress = el("div", { class: "meta progress", role: "status", "aria-live": "polite" });
+  const composer = el("form", { class: "composer" }, attachButton, fileInput, input, sendButton);
   const panel = el(
     "div",
     { class: "panel", role: "dialog", "aria-label": "Chat", hidden: "" },
     el("header", {}, title, closeButton),
     log,
     typing,
+    progress,
     error,
     consent,
     wa,
@@ -94,13 +103,59 @@ function start(script: HTMLScriptElement, key: string): void {
   style.textContent = widgetCss("#0b7a75", "#ffffff");
 
   const isOpen = () => !panel.hidden;
-  const showError = (code: string | null) => {
+  const showError = (code: string | null, n: number = MAX_TEXT) => {
     if (!code) {
       error.textContent = "";
       return;
     }
     const known = (tx.errors as Record<string, string>)[code] ?? tx.errors.other;
-    error.textContent = known.replace("{n}", String(MAX_TEXT));
+    error.textContent = known.replace("{n}", String(n));
+  };
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+
+  /** A file of the thread, fetched with the visitor token (never in a URL) and shown from a blob: URL. */
+  const blobs = new Map<string, Promise<string>>();
+  const mediaUrl = (id: string) => {
+    let url = blobs.get(id);
+    if (!url) {
+      url = fetch(`${base}/webchat/${encodeURIComponent(key)}/media/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${token ?? ""}` },
+      }).then(async (res) => {
+        if (!res.ok) throw new WidgetError("other");
+        return URL.createObjectURL(await res.blob());
+      });
+      url.catch(() => blobs.delete(id));
+      blobs.set(id, url);
+    }
+    return url;
+  };
+  const mediaView = (m: WebchatMessageDto & { preview?: string }): Node => {
+    const media = m.media!;
+    const name = media.filename ?? tx.file;
+    if (media.mimeType.startsWith("image/")) {
+      const img = el("img", { class: "thumb", alt: name });
+      const link = el("a", { target: "_blank", rel: "noopener", download: name }, img);
+      const show = (url: string) => {
+        img.src = url;
+        link.href = url;
+      };
+      if (m.preview) show(m.preview);
+      else void mediaUrl(media.id).then(show, () => undefined);
+      return link;
+    }
+    const link = el("a", { href: "#", download: name, class: "file" }, `📄 ${name}`);
+    link.addEventListener("click", (event) => {
+      if (link.getAttribute("href") !== "#") return;
+      event.preventDefault();
+      void mediaUrl(media.id).then(
+        (url) => {
+          link.href = url;
+          link.click();
+        },
+        () => showError("other"),
+      );
+    });
+    return link;
   };
 
   const render = () => {
@@ -112,7 +167,10 @@ function start(script: HTMLScriptElement, key: string): void {
     if (session?.appearance.greeting) log.append(el("div", { class: "msg greeting" }, session.appearance.greeting));
     const sorted = [...messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const m of sorted) {
-      log.append(el("div", { class: `msg ${m.direction === "inbound" ? "in" : "out"}` }, m.text ?? `[${m.type}]`));
+      const content = m.media
+        ? [mediaView(m), ...(m.text && m.type !== "document" ? [m.text] : [])]
+        : [m.text ?? `[${m.type}]`];
+      log.append(el("div", { class: `msg ${m.direction === "inbound" ? "in" : "out"}` }, ...content));
     }
     const last = sorted.at(-1);
     if (last?.isPending) log.append(el("div", { class: "meta" }, tx.sending));
@@ -121,7 +179,10 @@ function start(script: HTMLScriptElement, key: string): void {
   };
 
   const upsert = (m: WebchatMessageDto) => {
+    const pending = m.clientMessageId ? messages.get(`pending:${m.clientMessageId}`) : undefined;
     if (m.clientMessageId) messages.delete(`pending:${m.clientMessageId}`);
+    // The visitor's own image stays on its local preview (no second download).
+    if (pending?.preview && m.media) blobs.set(m.media.id, Promise.resolve(pending.preview));
     messages.set(m.id, m);
   };
 
@@ -283,6 +344,7 @@ function start(script: HTMLScriptElement, key: string): void {
       text,
       status: "pending",
       clientMessageId,
+      media: null,
       createdAt: new Date().toISOString(),
       isPending: true,
     });
@@ -302,6 +364,70 @@ function start(script: HTMLScriptElement, key: string): void {
         render();
       },
     );
+  });
+  attachButton.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = "";
+    if (!file || !token) return;
+    const isImage = file.type.startsWith("image/");
+    const limit = isImage ? MAX_IMAGE_BYTES : MAX_FILE_BYTES;
+    if (file.size > limit) {
+      showError("file_too_large", mb(limit));
+      return;
+    }
+    const clientMessageId = crypto.randomUUID();
+    const preview = isImage ? URL.createObjectURL(file) : undefined;
+    messages.set(`pending:${clientMessageId}`, {
+      id: `pending:${clientMessageId}`,
+      direction: "inbound",
+      type: isImage ? "image" : "document",
+      text: null,
+      status: "pending",
+      clientMessageId,
+      media: { id: `pending:${clientMessageId}`, mimeType: file.type, filename: file.name, sizeBytes: file.size },
+      createdAt: new Date().toISOString(),
+      isPending: true,
+      ...(preview ? { preview } : {}),
+    });
+    isReadByAgent = false;
+    showError(null);
+    render();
+    // XMLHttpRequest, not fetch: it reports upload progress.
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${base}/webchat/${encodeURIComponent(key)}/attachments?clientMessageId=${clientMessageId}`);
+    xhr.setRequestHeader("authorization", `Bearer ${token}`);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable)
+        progress.textContent = tx.uploading.replace("{n}", String(Math.round((event.loaded / event.total) * 100)));
+    };
+    const fail = (code: string, max?: number) => {
+      progress.textContent = "";
+      messages.delete(`pending:${clientMessageId}`);
+      if (preview) URL.revokeObjectURL(preview);
+      showError(code, max ? mb(max) : undefined);
+      render();
+    };
+    xhr.onerror = () => fail("other");
+    xhr.onload = () => {
+      let json: { code?: string; maxBytes?: number } = {};
+      try {
+        json = JSON.parse(xhr.responseText) as typeof json;
+      } catch {
+        // not JSON: a proxy's page
+      }
+      if (xhr.status >= 300) {
+        const code = json.code === "payload_too_large" ? "file_too_large" : (json.code ?? "other");
+        fail(code, json.maxBytes ?? limit);
+        return;
+      }
+      progress.textContent = "";
+      upsert(json as WebchatMessageDto);
+      render();
+    };
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.send(form);
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {

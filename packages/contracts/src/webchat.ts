@@ -18,6 +18,13 @@ export const WebchatMessageDtoSchema = z.object({
   status: z.string(),
   /** The widget's id for a visitor message (inbound), so a resend after a reconnect is recognised. */
   clientMessageId: z.string().nullable(),
+  /**
+   * The message's attachment (a visitor's upload or an agent's file), fetched with the visitor token from
+   * `GET /webchat/:key/media/:id`; null for text.
+   */
+  media: z
+    .object({ id: z.string(), mimeType: z.string(), filename: z.string().nullable(), sizeBytes: z.number().nullable() })
+    .nullable(),
   createdAt: z.iso.datetime(),
 });
 export type WebchatMessageDto = z.infer<typeof WebchatMessageDtoSchema>;
@@ -64,6 +71,12 @@ export const SendWebchatMessageBodySchema = z.object({
 });
 
 /** Sent by the server on the visitor's socket. */
+/** What `POST /webchat/:key/attachments` accepts besides the file (query string; the body is the file). */
+export const WebchatAttachmentQuerySchema = z.object({
+  /** The widget's id for the message: a retried upload is stored once. */
+  clientMessageId: z.uuid(),
+});
+
 export type WebchatServerFrame =
   | { type: "ready" }
   | { type: "message"; message: WebchatMessageDto }

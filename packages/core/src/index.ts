@@ -107,7 +107,7 @@ export { syncTemplates } from "./outbound/sync-templates";
 // Media
 export { LocalDiskMediaStore, type MediaStore } from "./media/media-store";
 export { createMediaStore } from "./media/create-media-store";
-export { maxAttachmentBytes } from "./media/classify-attachment";
+export { maxAttachmentBytes, maxCapabilityBytes } from "./media/classify-attachment";
 export { downloadMediaAsset } from "./media/download-media-asset";
 export { openMediaAsset } from "./media/open-media-asset";
 export { storeOutboundAttachment } from "./media/store-outbound-attachment";

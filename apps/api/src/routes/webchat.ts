@@ -1,10 +1,12 @@
+import fastifyMultipart from "@fastify/multipart";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   ApiErrorSchema,
   SendWebchatMessageBodySchema,
   StartWebchatSessionBodySchema,
+  WebchatAttachmentQuerySchema,
   WebchatClientFrameSchema,
   WebchatConsentBodySchema,
   WebchatMessageDtoSchema,
@@ -18,10 +20,14 @@ import {
   findWebchatChannelByKey,
   isAppError,
   markWebchatRead,
+  maxCapabilityBytes,
+  openVisitorMedia,
+  receiveWebchatAttachment,
   receiveWebchatMessage,
   recordVisitorConsent,
   startWebchatSession,
   startWhatsAppHandoff,
+  webchatChannel,
   type WebchatSettings,
 } from "@inbox/core";
 import type { ApiDeps } from "../types";
@@ -32,6 +38,10 @@ import { renderQrSvg } from "./webchat-admin";
 const WEBCHAT_IP_LIMIT = 120;
 /** Messages per visitor and minute. */
 export const WEBCHAT_VISITOR_MESSAGE_LIMIT = 20;
+/** Attachments per visitor and minute (besides the message limit, which they count towards as well). */
+export const WEBCHAT_VISITOR_ATTACHMENT_LIMIT = 5;
+/** The largest file any kind the web chat channel declares accepts (images 5 MB, documents 10 MB). */
+const WEBCHAT_MAX_UPLOAD_BYTES = maxCapabilityBytes(webchatChannel.capabilities.media);
 /** A socket must authenticate within this time. */
 const SOCKET_AUTH_TIMEOUT_MS = 5_000;
 
@@ -48,6 +58,7 @@ const errors = {
   404: ApiErrorSchema,
   409: ApiErrorSchema,
   413: ApiErrorSchema,
+  415: ApiErrorSchema,
   429: ApiErrorSchema,
 };
 
@@ -79,17 +90,32 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const { clock, visitorTokens: signer, visitorHub } = deps;
     const contexts = new WeakMap<FastifyRequest, WebchatContext>();
     const ipLimit = { rateLimit: { max: WEBCHAT_IP_LIMIT, timeWindow: "1 minute", keyGenerator: ipKeyOf } };
+    const visitorKey = (prefix: string) => (request: FastifyRequest) => {
+      try {
+        return `${prefix}:${visitorOf(request)}`;
+      } catch {
+        return `${prefix}-ip:${ipKeyOf(request)}`; // an invalid token fails in the handler with 401
+      }
+    };
     const visitorMessageLimit = app.createRateLimit({
       max: WEBCHAT_VISITOR_MESSAGE_LIMIT,
       timeWindow: "1 minute",
-      keyGenerator: (request) => {
-        try {
-          return `webchat-visitor:${visitorOf(request)}`;
-        } catch {
-          return `webchat-ip:${ipKeyOf(request)}`; // an invalid token fails in the handler with 401
-        }
-      },
+      keyGenerator: visitorKey("webchat-visitor"),
     });
+    const visitorAttachmentLimit = app.createRateLimit({
+      max: WEBCHAT_VISITOR_ATTACHMENT_LIMIT,
+      timeWindow: "1 minute",
+      keyGenerator: visitorKey("webchat-visitor-attachment"),
+    });
+    /** After the IP limit (onRequest): the visitor's own limits, keyed on the id in their signed token. */
+    const visitorLimit = (limits: (typeof visitorMessageLimit)[]) => async (request: FastifyRequest) => {
+      for (const limit of limits) {
+        const result = await limit(request);
+        if (!result.isAllowed && result.isExceeded) {
+          throw new AppError("rate_limited", "Too many messages. Please wait a moment.");
+        }
+      }
+    };
 
     /**
      * Channel by key + origin check, first thing (onRequest). Every answer is readable by the page that asked —
@@ -126,6 +152,7 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           .status(204)
           .header("access-control-allow-origin", origin)
           .header("access-control-allow-methods", "POST, GET")
+          .header("access-control-expose-headers", "content-disposition")
           .header("access-control-allow-headers", "content-type, authorization")
           .header("access-control-max-age", "600")
           .header("vary", "Origin")
@@ -194,13 +221,7 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ipLimit,
         bodyLimit: 128 * 1024,
         onRequest: webchatContext,
-        preHandler: async (request) => {
-          // After the IP limit (onRequest): the visitor's own limit, keyed on the id in their signed token.
-          const result = await visitorMessageLimit(request);
-          if (!result.isAllowed && result.isExceeded) {
-            throw new AppError("rate_limited", "Too many messages. Please wait a moment.");
-          }
-        },
+        preHandler: visitorLimit([visitorMessageLimit]),
         schema: {
           tags: ["webchat"],
           summary: "A visitor's message (after consent); stored and routed like every inbound message",
@@ -251,6 +272,104 @@ export function webchatRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           now: clock(),
         });
         return reply.status(201).send({ reference, url, qrSvg: await renderQrSvg(url) });
+      },
+    );
+
+    // ── attachments: the visitor's uploads and the thread's files ─────────────────────────────────────────────────
+
+    // Its own scope: only this route accepts multipart bodies.
+    await app.register(async (scope) => {
+      const uploads = scope.withTypeProvider<ZodTypeProvider>();
+      await uploads.register(fastifyMultipart, {
+        limits: { files: 1, fields: 0, fileSize: WEBCHAT_MAX_UPLOAD_BYTES, parts: 2 },
+      });
+      uploads.post(
+        "/webchat/:key/attachments",
+        {
+          config: ipLimit,
+          bodyLimit: WEBCHAT_MAX_UPLOAD_BYTES + 64 * 1024,
+          onRequest: webchatContext,
+          preHandler: visitorLimit([visitorAttachmentLimit, visitorMessageLimit]),
+          schema: {
+            tags: ["webchat"],
+            summary:
+              "A visitor's attachment (multipart field `file`, after consent): type from its bytes, size per kind",
+            consumes: ["multipart/form-data"],
+            params: keyParams,
+            querystring: WebchatAttachmentQuerySchema,
+            response: { 201: WebchatMessageDtoSchema, 200: WebchatMessageDtoSchema, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const { channel } = contextOf(request);
+          const visitorId = visitorOf(request);
+          if (!request.isMultipart())
+            throw new AppError("unsupported_media_type", "Send the file as multipart/form-data (field `file`).");
+          const readFile = async () => {
+            const file = await request.file();
+            if (!file) throw new AppError("bad_request", "No file in the request.");
+            try {
+              return { bytes: await file.toBuffer(), filename: file.filename };
+            } catch (error) {
+              if (error instanceof uploads.multipartErrors.RequestFileTooLargeError) {
+                throw new AppError("payload_too_large", "The file is too large.", {
+                  reason: "size",
+                  maxBytes: WEBCHAT_MAX_UPLOAD_BYTES,
+                });
+              }
+              throw error;
+            }
+          };
+          const result = await receiveWebchatAttachment(
+            { db: deps.db, store: deps.media },
+            { channel, visitorId, clientMessageId: request.query.clientMessageId, readFile, now: clock() },
+          );
+          if (result.isNew) {
+            if (result.wroteOutbox) deps.onOutboxWritten();
+            deps.live.add({ createdMessageIds: [result.messageId], conversationIds: [result.conversationId] });
+            request.log.info(
+              {
+                conversationId: result.conversationId,
+                messageId: result.messageId,
+                mediaAssetId: result.message.media?.id,
+              },
+              "web chat attachment stored",
+            );
+          }
+          return reply.status(result.isNew ? 201 : 200).send(result.message);
+        },
+      );
+    });
+
+    app.get(
+      "/webchat/:key/media/:id",
+      {
+        config: ipLimit,
+        onRequest: webchatContext,
+        schema: {
+          tags: ["webchat"],
+          summary: "A file of the visitor's own thread (bearer visitor token), e.g. an agent's attachment",
+          params: keyParams.extend({ id: z.string().max(64) }),
+        },
+      },
+      async (request, reply) => {
+        const { channel } = contextOf(request);
+        const file = await openVisitorMedia(deps.db, deps.media, {
+          channelId: channel.id,
+          visitorId: visitorOf(request),
+          mediaId: request.params.id,
+        });
+        // As /api/media/:id: a fixed type from the allow-list, never rendered as a page.
+        reply.header("content-type", file.contentType);
+        reply.header("cache-control", "private, no-store");
+        reply.header("x-content-type-options", "nosniff");
+        reply.header("content-security-policy", "sandbox; default-src 'none'");
+        const disposition = file.isInline ? "inline" : "attachment";
+        reply.header(
+          "content-disposition",
+          file.filename ? `${disposition}; filename*=UTF-8''${encodeURIComponent(file.filename)}` : disposition,
+        );
+        return reply.send(file.stream);
       },
     );
 

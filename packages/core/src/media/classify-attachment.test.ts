@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { webchatChannel } from "../channels/webchat-channel";
 import {
   classifyAttachment,
+  classifyForCapabilities,
+  maxCapabilityBytes,
   maxAttachmentBytes,
   OUTBOUND_MEDIA_LIMITS,
   sniffAttachmentMime,
@@ -46,12 +49,16 @@ describe("sniffAttachmentMime", () => {
     expect(sniffAttachmentMime(zip)).toBeNull();
   });
 
-  it("does not trust names or declared types: executables, HTML, SVG and GIF are unknown", () => {
+  it("does not trust names or declared types: executables, HTML and SVG are unknown; GIF is no WhatsApp type", () => {
     expect(sniffAttachmentMime(pad("MZ\x90\x00", 20), "photo.jpg")).toBeNull();
     expect(sniffAttachmentMime(pad([0x7f, 0x45, 0x4c, 0x46], 20), "notes.txt")).toBeNull();
     expect(sniffAttachmentMime(Buffer.from("<!DOCTYPE html><p>x"), "a.txt")).toBeNull();
     expect(sniffAttachmentMime(Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>"))).toBeNull();
-    expect(sniffAttachmentMime(pad("GIF89a", 20), "a.png")).toBeNull();
+    // Recognised (web chat accepts GIF), but WhatsApp does not take it.
+    expect(sniffAttachmentMime(pad("GIF89a", 20), "a.png")).toBe("image/gif");
+    expect(() => classify(pad("GIF89a", 20), "a.png")).toThrow(
+      expect.objectContaining({ code: "unsupported_media_type" }),
+    );
   });
 });
 
@@ -95,5 +102,32 @@ describe("classifyAttachment", () => {
       expect.objectContaining({ code: "unsupported_media_type", status: 415 }),
     );
     expect(() => classify(Buffer.alloc(0))).toThrow(expect.objectContaining({ code: "unsupported_media_type" }));
+  });
+});
+
+describe("classifyForCapabilities (web chat's declared media)", () => {
+  const media = webchatChannel.capabilities.media;
+  const check = (bytes: Buffer, filename?: string) => classifyForCapabilities({ bytes, filename, media });
+
+  it("accepts what the channel declares, by the bytes", () => {
+    expect(check(pad(PNG, 100), "x.pdf")).toEqual({ kind: "image", mimeType: "image/png" });
+    expect(check(pad("GIF87a", 100))).toEqual({ kind: "image", mimeType: "image/gif" });
+    expect(check(pad("%PDF-1.7", 100), "x.png")).toEqual({ kind: "document", mimeType: "application/pdf" });
+    expect(check(Buffer.from("Hallo\n"), "a.txt")).toEqual({ kind: "document", mimeType: "text/plain" });
+    expect(maxCapabilityBytes(media)).toBe(10 * MB);
+  });
+
+  it("refuses other content (415) and sizes over the kind's limit (413)", () => {
+    expect(() => check(pad("OggS", 100))).toThrow(
+      expect.objectContaining({ code: "unsupported_media_type", details: expect.objectContaining({ reason: "type" }) }),
+    );
+    expect(() => check(Buffer.alloc(0))).toThrow(expect.objectContaining({ code: "unsupported_media_type" }));
+    expect(() => check(pad(JPEG, 5 * MB + 1))).toThrow(
+      expect.objectContaining({
+        code: "payload_too_large",
+        details: expect.objectContaining({ mediaType: "image", maxBytes: 5 * MB }),
+      }),
+    );
+    expect(() => check(pad("%PDF-1.4", 6 * MB))).not.toThrow();
   });
 });

@@ -77,6 +77,7 @@ export function sniffAttachmentMime(bytes: Buffer, filename?: string): string | 
   if (starts([0xff, 0xd8, 0xff])) return "image/jpeg";
   if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
   if (ascii("RIFF") && ascii("WEBP", 8)) return "image/webp";
+  if (ascii("GIF87a") || ascii("GIF89a")) return "image/gif";
   if (ascii("%PDF-")) return "application/pdf";
   if (ascii("OggS")) return "audio/ogg";
   if (ascii("#!AMR")) return "audio/amr";
@@ -162,4 +163,46 @@ export function classifyAttachment(input: {
     );
   }
   return { type, mimeType: mime };
+}
+
+/** A channel's declared attachment kinds (ChannelCapabilities.media): kind → content types and size limit. */
+export type MediaCapabilities = Readonly<Record<string, { mimeTypes: readonly string[]; maxBytes: number }>>;
+
+/**
+ * Decides what a customer's upload is from its bytes and checks it against a channel's declared media capabilities
+ * (web chat: images and PDF/text documents): 415 `unsupported_media_type` (`details.reason` "type"/"empty",
+ * `allowed`), 413 `payload_too_large` (`details.reason` "size", `mediaType`, `maxBytes`). The client's type is never
+ * trusted; the result's `kind` is the capability key (the message type).
+ */
+export function classifyForCapabilities(input: {
+  bytes: Buffer;
+  filename?: string | undefined;
+  media: MediaCapabilities;
+}): { kind: string; mimeType: string } {
+  const { bytes, media } = input;
+  const allowed = [...new Set(Object.values(media).flatMap((m) => [...m.mimeTypes]))];
+  if (bytes.byteLength === 0)
+    throw new AppError("unsupported_media_type", "The file is empty.", { reason: "empty", allowed });
+  const mime = sniffAttachmentMime(bytes, input.filename);
+  const entry = mime ? Object.entries(media).find(([, m]) => m.mimeTypes.includes(mime)) : undefined;
+  if (!mime || !entry) {
+    throw new AppError("unsupported_media_type", `This file type is not accepted. Allowed: ${allowed.join(", ")}.`, {
+      reason: "type",
+      allowed,
+    });
+  }
+  const [kind, limit] = entry;
+  if (bytes.byteLength > limit.maxBytes) {
+    throw new AppError(
+      "payload_too_large",
+      `The ${kind} is ${human(bytes.byteLength)}; at most ${human(limit.maxBytes)} is accepted for this type.`,
+      { reason: "size", mediaType: kind, maxBytes: limit.maxBytes },
+    );
+  }
+  return { kind, mimeType: mime };
+}
+
+/** The largest file any of a channel's media kinds accepts (an upload stream stops reading after this). */
+export function maxCapabilityBytes(media: MediaCapabilities): number {
+  return Math.max(0, ...Object.values(media).map((m) => m.maxBytes));
 }

@@ -6,10 +6,15 @@ import { isUuid } from "../shared/ids";
 import type { MediaStore } from "./media-store";
 import { MEDIA_LIMITS, baseMimeType } from "./check-media";
 import { OUTBOUND_MEDIA_LIMITS } from "./classify-attachment";
+import { webchatChannel } from "../channels/webchat-channel";
 
 /** Every type the product stores (inbound checks, outbound classification): the only ones ever served as such. */
 const SERVABLE_TYPES = new Set<string>(
-  [...Object.values(MEDIA_LIMITS), ...Object.values(OUTBOUND_MEDIA_LIMITS)].flatMap((l) => [...l.mimeTypes]),
+  [
+    ...Object.values(MEDIA_LIMITS),
+    ...Object.values(OUTBOUND_MEDIA_LIMITS),
+    ...Object.values(webchatChannel.capabilities.media),
+  ].flatMap((l) => [...l.mimeTypes]),
 );
 /** Shown in the console (img, audio, video elements); everything else is downloaded, never rendered by the browser. */
 const INLINE_FAMILIES = ["image/", "audio/", "video/"];
@@ -18,7 +23,7 @@ const INLINE_FAMILIES = ["image/", "audio/", "video/"];
  * How a stored media file is served: its type from the fixed allow-list (anything else as application/octet-stream,
  * whatever the database says), and inline only for images, audio and video.
  */
-function mediaResponseType(storedMimeType: string): { contentType: string; isInline: boolean } {
+export function mediaResponseType(storedMimeType: string): { contentType: string; isInline: boolean } {
   const base = baseMimeType(storedMimeType);
   const contentType = SERVABLE_TYPES.has(base) ? base : "application/octet-stream";
   return { contentType, isInline: INLINE_FAMILIES.some((family) => contentType.startsWith(family)) };

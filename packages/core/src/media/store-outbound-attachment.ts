@@ -22,7 +22,7 @@ export interface StoredAttachment {
 }
 
 /** A file name safe to show and to hand to Meta: no path, no control characters, at most 200 characters. */
-function cleanFilename(name: string | undefined): string | null {
+export function cleanFilename(name: string | undefined): string | null {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
   const clean = base
     // eslint-disable-next-line no-control-regex

@@ -9,3 +9,5 @@ export * from "./mark-webchat-read";
 export * from "./click-to-chat";
 export * from "./start-whatsapp-handoff";
 export * from "./link-whatsapp-handoffs";
+export * from "./receive-webchat-attachment";
+export * from "./open-visitor-media";

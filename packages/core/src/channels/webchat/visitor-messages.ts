@@ -12,10 +12,13 @@ interface MessageLike {
   status: string;
   externalId: string | null;
   createdAt: Date | string;
+  /** The message's stored attachments (the first is shown); only `stored` ones are offered to the visitor. */
+  media?: { id: string; mimeType: string; filename: string | null; sizeBytes: number | null; status: string }[];
 }
 
 /** What a visitor may see of a message: its content and state, never agent ids, error details or notes. */
 export function toWebchatMessageDto(message: MessageLike): WebchatMessageDto {
+  const media = message.media?.find((m) => m.status === "stored");
   return {
     id: message.id,
     direction: message.direction,
@@ -26,6 +29,9 @@ export function toWebchatMessageDto(message: MessageLike): WebchatMessageDto {
       message.direction === "inbound" && message.externalId?.startsWith("webchat.")
         ? message.externalId.slice("webchat.".length)
         : null,
+    media: media
+      ? { id: media.id, mimeType: media.mimeType, filename: media.filename, sizeBytes: media.sizeBytes }
+      : null,
     createdAt: typeof message.createdAt === "string" ? message.createdAt : message.createdAt.toISOString(),
   };
 }
@@ -36,6 +42,9 @@ export async function listVisitorMessages(db: DbTx, contactId: string): Promise<
     where: { conversation: { contactId }, isPrivate: false, redactedAt: null },
     orderBy: { createdAt: "desc" },
     take: VISITOR_HISTORY_LIMIT,
+    include: {
+      media: { select: { id: true, mimeType: true, filename: true, sizeBytes: true, status: true } },
+    },
   });
   return rows.reverse().map(toWebchatMessageDto);
 }
