@@ -1,4 +1,4 @@
-
+/** The signed-in user as every request sees it (read with the session: packages/core/src/auth/find-session.ts). */
 export interface SessionUser {
   id: string;
   email: string;
