@@ -55,6 +55,7 @@ describe("WhatsApp business profile in Chromium", () => {
     await page.getByRole("alert").getByText("Websites must start with http:// or https://.").waitFor();
     expect(sim.sim.businessProfile.websites).toEqual(["https://example.com"]);
 
+    await page.locator(".account-toggle").click();
     await page.getByLabel("Language").selectOption("de");
     await page.getByRole("tab", { name: "WhatsApp-Profil" }).waitFor();
     await page.getByRole("form", { name: "WhatsApp-Unternehmensprofil" }).getByLabel("Info").fill("");

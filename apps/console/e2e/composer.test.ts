@@ -52,6 +52,7 @@ describe("composer, templates and consent in Chromium (German console)", { timeo
     await signIn(agent, stack.url, "agentin@example.com");
     await agent.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
     // signIn opens the console in English; this agent works in German.
+    await agent.locator(".account-toggle").click();
     await agent.getByLabel("Language").selectOption("de");
     await agent.getByRole("button", { name: "Abmelden" }).waitFor();
   });
@@ -102,7 +103,8 @@ describe("composer, templates and consent in Chromium (German console)", { timeo
   async function openConversation(name: string, lastText: string): Promise<void> {
     await conversationRow(name).waitFor();
     await conversationRow(name).click();
-    await messageItem(lastText).waitFor();
+    // The customer's own message: automatic replies and consent questions quote keywords such as STOP too.
+    await agent.locator('[data-testid="message"].inbound', { hasText: lastText }).waitFor();
   }
 
   it("a template with an image header (uploaded) and named body variables reaches the phone and is delivered", async () => {

@@ -90,7 +90,7 @@ describe("team lead: vacation cover, away text and the Team page", { timeout: 90
     lead = await newPage();
     await signIn(lead, stack.url, "lead@example.com");
     await lead.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
-    await lead.getByRole("link", { name: "Vacation cover" }).click();
+    await lead.getByRole("link", { name: "Absences" }).click();
     await lead.getByRole("heading", { name: "Absences and vacation cover" }).waitFor();
     const form = lead.getByRole("form", { name: "New absence" });
     await form.getByLabel("Who is away").selectOption({ label: "Anna Agent" });
