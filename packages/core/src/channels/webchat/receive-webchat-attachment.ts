@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { prismaSql, type Db, type DbTx } from "@inbox/db";
+import type { Db, DbTx } from "@inbox/db";
 import { findCurrentConsents } from "../../consent/current-consents";
 import { AppError } from "../../errors/app-error";
-import { storeMessages } from "../../inbound/store-messages";
 import { classifyForCapabilities } from "../../media/classify-attachment";
 import { newMediaKey, type MediaStore } from "../../media/media-store";
 import { cleanFilename } from "../../media/store-outbound-attachment";
 import { webchatChannel } from "../webchat-channel";
 import type { ReceivedWebchatMessage } from "./receive-webchat-message";
-import { toWebchatMessageDto } from "./visitor-messages";
+import { storeVisitorMessage, toWebchatMessageDto } from "./visitor-messages";
 
 export interface ReceiveWebchatAttachmentInput {
   channel: { id: string; defaultTeamId: string | null };
@@ -86,33 +85,14 @@ export async function receiveWebchatAttachment(
         await deps.store.delete(stored.key);
         return unchanged(existing);
       }
-      const result = await storeMessages(prismaSql(tx), input.channel, {
-        contacts: [
-          {
-            contactId: contact.id,
-            elements: [
-              {
-                wamid: externalId,
-                sender: { waId: null, userId: null },
-                at: input.now,
-                type: normalized!.type,
-                // A document shows its name in the conversation list and the thread, as WhatsApp's do.
-                text: normalized!.type === "document" ? filename : null,
-                payload: { media: { mediaAssetId, mimeType, filename } },
-                replyToExternalId: null,
-                media: null,
-                keywordText: null,
-                isCustomerMessage: true,
-                error: null,
-                identityChange: null,
-                unsupported: null,
-              },
-            ],
-          },
-        ],
+      // A document shows its name in the conversation list and the thread, as WhatsApp's do.
+      const created = await storeVisitorMessage(tx, input.channel, contact.id, {
+        externalId,
+        at: input.now,
+        type: normalized!.type,
+        text: normalized!.type === "document" ? filename : null,
+        payload: { media: { mediaAssetId, mimeType, filename } },
       });
-      const [created] = result.created;
-      if (!created) throw new Error("the web chat attachment message was not stored");
       const { row: message, conversation } = created;
       const asset = await tx.mediaAsset.create({
         data: {

@@ -1,10 +1,9 @@
 import type { WebchatMessageDto } from "@inbox/contracts";
-import { prismaSql, type Db } from "@inbox/db";
+import type { Db } from "@inbox/db";
 import { findCurrentConsents } from "../../consent/current-consents";
 import { AppError } from "../../errors/app-error";
-import { storeMessages } from "../../inbound/store-messages";
 import { WEBCHAT_MAX_TEXT_LENGTH, webchatChannel } from "../webchat-channel";
-import { toWebchatMessageDto } from "./visitor-messages";
+import { storeVisitorMessage, toWebchatMessageDto } from "./visitor-messages";
 
 export interface ReceiveWebchatMessageInput {
   channel: { id: string; defaultTeamId: string | null };
@@ -71,33 +70,13 @@ export async function receiveWebchatMessage(
         wroteOutbox: false,
       };
     }
-    const stored = await storeMessages(prismaSql(tx), input.channel, {
-      contacts: [
-        {
-          contactId: contact.id,
-          elements: [
-            {
-              wamid: externalId,
-              sender: { waId: null, userId: null },
-              at: input.now,
-              type: normalized!.type,
-              text,
-              payload: {},
-              replyToExternalId: null,
-              media: null,
-              keywordText: null,
-              isCustomerMessage: true,
-              error: null,
-              identityChange: null,
-              unsupported: null,
-            },
-          ],
-        },
-      ],
+    const created = await storeVisitorMessage(tx, input.channel, contact.id, {
+      externalId,
+      at: input.now,
+      type: normalized!.type,
+      text: text,
+      payload: {},
     });
-    const [created] = stored.created;
-    // The contact's row lock serialises its messages, and the wamid was not stored a moment ago.
-    if (!created) throw new Error("the web chat message was not stored");
     const { row: message, conversation } = created;
     await tx.contact.update({ where: { id: contact.id }, data: { lastSeenAt: input.now } });
     return {

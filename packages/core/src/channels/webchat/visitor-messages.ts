@@ -1,5 +1,7 @@
 import type { WebchatMessageDto } from "@inbox/contracts";
-import type { DbTx } from "@inbox/db";
+import { prismaSql, type DbTx, type Prisma } from "@inbox/db";
+import type { InboundChannel } from "../../inbound/channel-directory";
+import { storeMessages, type StoredInboundMessage } from "../../inbound/store-messages";
 
 /** How much of the thread a returning visitor gets back. */
 const VISITOR_HISTORY_LIMIT = 100;
@@ -47,4 +49,44 @@ export async function listVisitorMessages(db: DbTx, contactId: string): Promise<
     },
   });
   return rows.reverse().map(toWebchatMessageDto);
+}
+
+/**
+ * Stores one visitor message through the one inbound write path (`storeMessages`, as WhatsApp messages are), inside
+ * the caller's transaction: conversation rules, unread, routing job. The caller checked that `externalId` is new; the
+ * contact's row lock serialises its messages, so nothing can have stored it in between.
+ */
+export async function storeVisitorMessage(
+  tx: DbTx,
+  channel: Pick<InboundChannel, "id" | "defaultTeamId">,
+  contactId: string,
+  message: { externalId: string; at: Date; type: string; text: string | null; payload: Prisma.InputJsonObject },
+): Promise<StoredInboundMessage> {
+  const stored = await storeMessages(prismaSql(tx), channel, {
+    contacts: [
+      {
+        contactId,
+        elements: [
+          {
+            wamid: message.externalId,
+            sender: { waId: null, userId: null },
+            at: message.at,
+            type: message.type,
+            text: message.text,
+            payload: message.payload,
+            replyToExternalId: null,
+            media: null,
+            keywordText: null,
+            isCustomerMessage: true,
+            error: null,
+            identityChange: null,
+            unsupported: null,
+          },
+        ],
+      },
+    ],
+  });
+  const [created] = stored.created;
+  if (!created) throw new Error("the web chat message was not stored");
+  return created;
 }
