@@ -21,6 +21,8 @@ describe("WhatsApp business profile in Chromium", () => {
     await makeUser(stack, "admin@example.com", "admin", []);
     browser = await launchChromium();
     page = await browser.newPage({ locale: "en-US" });
+    // Well under the test's 30 s, so a step that hangs fails with its own locator instead of "Test timed out".
+    page.setDefaultTimeout(8_000);
     await signIn(page, stack.url, "admin@example.com");
     await page.getByRole("link", { name: "Admin" }).click();
   });
@@ -31,6 +33,18 @@ describe("WhatsApp business profile in Chromium", () => {
   });
 
   const form = () => page.getByRole("form", { name: "WhatsApp business profile" });
+
+  /**
+   * The language select lives in the top bar's account panel, which closes on any click outside it (so it is shut
+   * again by the time the test wants to switch back): open it, choose, and close it with Escape as a user would.
+   */
+  async function chooseLanguage(label: "Language" | "Sprache", language: "de" | "en") {
+    const toggle = page.locator(".account-toggle");
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    await page.getByTestId("account-panel").getByLabel(label).selectOption(language);
+    await page.keyboard.press("Escape");
+    await page.getByTestId("account-panel").waitFor({ state: "detached" });
+  }
 
   it("shows the profile from WhatsApp and saves a new about text there", async () => {
     await page.getByRole("tab", { name: "WhatsApp profile" }).click();
@@ -55,13 +69,13 @@ describe("WhatsApp business profile in Chromium", () => {
     await page.getByRole("alert").getByText("Websites must start with http:// or https://.").waitFor();
     expect(sim.sim.businessProfile.websites).toEqual(["https://example.com"]);
 
-    await page.locator(".account-toggle").click();
-    await page.getByLabel("Language").selectOption("de");
+    await chooseLanguage("Language", "de");
     await page.getByRole("tab", { name: "WhatsApp-Profil" }).waitFor();
     await page.getByRole("form", { name: "WhatsApp-Unternehmensprofil" }).getByLabel("Info").fill("");
     await page.getByRole("button", { name: "Profil speichern" }).click();
     await page.getByRole("alert").getByText("Der Info-Text darf nicht leer sein.").waitFor();
-    await page.getByLabel("Sprache").selectOption("en");
+    await chooseLanguage("Sprache", "en");
+    await page.getByRole("tab", { name: "WhatsApp profile" }).waitFor();
   });
 
   it("shows a clear error with a retry when WhatsApp is not reachable", async () => {
