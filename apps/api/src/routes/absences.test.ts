@@ -167,4 +167,32 @@ describe("absences", () => {
     });
     expect((await ta.t.db.conversation.findUniqueOrThrow({ where: { id: convs[1]! } })).assigneeId).toBe(ids.alice);
   });
+
+  it("a customer message in the absence's first second counts: WhatsApp timestamps are whole seconds", async () => {
+    const { ids: convs } = await seedConversations(ta, { count: 2, teamIds: [teamA], assigneeIds: [ids.alice!] });
+    await ta.t.db.absence.deleteMany({ where: { userId: ids.alice } });
+    // The absence starts 572 ms into a second; the customer writes 100 ms later, stored with the provider's
+    // timestamp of that whole second (before startsAt to the millisecond).
+    const second = Math.floor((Date.now() - 3000) / 1000) * 1000;
+    const startsAt = new Date(second + 572);
+    expect(
+      (
+        await post("alice", {
+          userId: ids.alice,
+          startsAt: startsAt.toISOString(),
+          substituteUserId: ids.bert,
+          handover: "none",
+        })
+      ).statusCode,
+    ).toBe(201);
+    await ta.t.db.conversation.update({ where: { id: convs[0]! }, data: { lastInboundAt: new Date(second) } });
+    // Written a second before the absence started: stays.
+    await ta.t.db.conversation.update({ where: { id: convs[1]! }, data: { lastInboundAt: new Date(second - 1000) } });
+    await applyAbsences(ta.t.db, new Date());
+    expect(await ta.t.db.conversation.findUniqueOrThrow({ where: { id: convs[0]! } })).toMatchObject({
+      assigneeId: ids.bert,
+      coveredForId: ids.alice,
+    });
+    expect((await ta.t.db.conversation.findUniqueOrThrow({ where: { id: convs[1]! } })).assigneeId).toBe(ids.alice);
+  });
 });

@@ -71,13 +71,16 @@ export async function applyAbsences(db: Db, now: Date): Promise<string[]> {
     });
     changed.push(...moved);
   }
-  // Running absences: the customer wrote (or the conversation reopened) since the absence started.
+  // Running absences: the customer wrote (or the conversation reopened) since the absence started. lastInboundAt is
+  // the provider's timestamp, in whole seconds (WhatsApp's `timestamp`), while startsAt has milliseconds: a message
+  // in the absence's first second must count, so the start is compared at the provider's precision.
   const running = await db.absence.findMany({
     where: { startsAt: { lte: now }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
   });
   for (const a of running) {
+    const since = new Date(Math.floor(a.startsAt.getTime() / 1000) * 1000);
     const moved = await db.$transaction((tx) =>
-      handOver(tx, a, { OR: [{ lastInboundAt: { gte: a.startsAt } }, { reopenedAt: { not: null } }] }, now),
+      handOver(tx, a, { OR: [{ lastInboundAt: { gte: since } }, { reopenedAt: { not: null } }] }, now),
     );
     changed.push(...moved);
   }
