@@ -244,6 +244,9 @@ describe("POST /api/conversations/:id/messages", () => {
     expect(await t.db.message.count({ where: { conversationId: c.id, text: "Noch eine Sache" } })).toBe(0);
 
     // A new message after STOP is the customer's own request: a reply inside its window goes out...
+    // (WhatsApp stamps messages in whole seconds: one in the same second as the STOP cannot be told from it, and the
+    // product stays on the safe side — still opted out. The customer writes a second later, as people do.)
+    await sim.app.inject({ method: "POST", url: "/_control/clock", payload: { advanceMs: 1_000 } });
     await customer("Wo bleibt eigentlich meine Rückerstattung?");
     await expect
       .poll(() => t.db.message.count({ where: { conversationId: c.id, direction: "inbound" } }), { timeout: 10_000 })
