@@ -186,6 +186,9 @@ describe("composer, templates and consent in Chromium (German console)", { timeo
     await openConversation("Tom Lang", "Können Sie mir die AGB schicken?");
 
     const textbox = agent.getByRole("textbox", { name: /Nachricht schreiben/ });
+    // No quick replies exist here: "/" says where admins create them instead of showing nothing.
+    await textbox.fill("/");
+    await agent.getByTestId("no-quick-replies").getByText("Admin → Textbausteine", { exact: false }).waitFor();
     await textbox.fill("a".repeat(5200));
     await agent.getByTestId("char-counter").getByText("5200 / 4096 Zeichen").waitFor();
     await agent.getByRole("button", { name: "Senden", exact: true }).click();

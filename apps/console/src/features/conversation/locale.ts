@@ -7,6 +7,8 @@ import i18n from "../../i18n";
 const en = {
   counter: "{{count}} / {{max}} characters",
   tooLongHint: "{{over}} characters too many: WhatsApp accepts at most {{max}}.",
+  noQuickReplies:
+    "No quick replies yet. Admins create them under Admin → Quick replies; type “/” and a shortcut to use one.",
   errors: {
     text_too_long: "The text is too long: WhatsApp accepts at most 4096 characters. Shorten it or split it up.",
     caption_too_long: "The caption is too long: WhatsApp accepts at most 1024 characters with a file.",
@@ -81,6 +83,8 @@ const en = {
 const de: typeof en = {
   counter: "{{count}} / {{max}} Zeichen",
   tooLongHint: "{{over}} Zeichen zu viel: WhatsApp nimmt höchstens {{max}} an.",
+  noQuickReplies:
+    "Noch keine Textbausteine. Admins legen sie unter Admin → Textbausteine an; mit „/“ und dem Kürzel fügen Sie einen ein.",
   errors: {
     text_too_long:
       "Der Text ist zu lang: WhatsApp nimmt höchstens 4096 Zeichen an. Kürzen Sie ihn oder teilen Sie ihn auf.",

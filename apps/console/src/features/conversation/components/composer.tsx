@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { Paperclip, X } from "lucide-react";
 import {
   CAPTION_MAX_LENGTH,
   TEXT_MESSAGE_MAX_LENGTH,
@@ -290,7 +291,7 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
                 title={t("composer.attach")}
                 onClick={() => fileInput.current?.click()}
               >
-                📎
+                <Paperclip aria-hidden="true" />
               </button>
             </>
           )}
@@ -320,7 +321,9 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
       )}
       {attachment && !isNote && (
         <div className="attachment" data-testid="attachment">
-          <span className="name">📎 {attachment.file.name}</span>
+          <span className="name">
+            <Paperclip aria-hidden="true" /> {attachment.file.name}
+          </span>
           <span className="small muted">{formatBytes(attachment.file.size, i18n.language)}</span>
           {attachment.asset ? (
             <span className="small muted">{t("composer.attached")}</span>
@@ -328,7 +331,7 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
             <progress max={1} value={attachment.progress} aria-label={t("composer.uploading")} />
           )}
           <button type="button" onClick={removeAttachment} aria-label={t("composer.removeAttachment")}>
-            ✕
+            <X aria-hidden="true" />
           </button>
         </div>
       )}
@@ -338,6 +341,11 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
         </p>
       )}
       {isDragging && <p className="small muted">{t("composer.dropHere")}</p>}
+      {slash !== null && quickReplies.isSuccess && quickReplies.data.items.length === 0 && (
+        <p className="small muted" role="status" data-testid="no-quick-replies">
+          {tx("noQuickReplies")}
+        </p>
+      )}
       {suggestions.length > 0 && (
         <ul className="suggestions" aria-label={t("composer.quickReplies")}>
           {suggestions.map((r) => (

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Smile } from "lucide-react";
 
 /** Common emoji for support chats: a built-in grid, no library (a few hundred bytes instead of a large bundle). */
 const EMOJI = [
@@ -88,7 +89,7 @@ export function EmojiPicker({ onPick }: { onPick: (emoji: string) => void }) {
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
       >
-        😊
+        <Smile aria-hidden="true" />
       </button>
       {open && (
         <div
