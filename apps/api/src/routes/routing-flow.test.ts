@@ -132,7 +132,9 @@ describe("webhook → routing → assignment", () => {
     expect((await conv(third)).assigneeId).toBeNull();
     expect((await conv(fourth)).assigneeId).toBeNull();
 
-    // She comes back: the oldest waiting conversation is hers in the same request.
+    // She comes back (her console still open: its heartbeat keeps her present): the oldest waiting conversation is
+    // hers at once — assigned by this request, or by a routing tick that holds her row at that moment.
+    await presence.touch([users.anna!]);
     const on = await ta.app.inject({
       method: "PUT",
       url: "/api/me/availability",
@@ -140,7 +142,7 @@ describe("webhook → routing → assignment", () => {
       payload: { status: "available" },
     });
     expect(on.statusCode).toBe(200);
-    expect((await conv(third)).assigneeId).toBe(users.anna);
+    await poll(async () => (await conv(third)).assigneeId).toBe(users.anna);
     expect((await conv(fourth)).assigneeId).toBeNull();
 
     // Raising capacity frees a slot: the tick assigns the rest.
