@@ -476,8 +476,10 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
     await help.getByText("Next conversation").waitFor();
     await page.keyboard.press("Escape");
     await expect.poll(() => help.isVisible()).toBe(false);
-    await page.keyboard.press("r");
+    // The conversation j opened has its composer on screen before "r" can focus it.
     const box = page.getByRole("textbox", { name: /Type a message/ });
+    await box.waitFor();
+    await page.keyboard.press("r");
     await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
     const before = page.url();
     await page.keyboard.type("jk");
