@@ -195,4 +195,26 @@ describe("absences", () => {
     });
     expect((await ta.t.db.conversation.findUniqueOrThrow({ where: { id: convs[1]! } })).assigneeId).toBe(ids.alice);
   });
+  it("a substitute deactivated after the absence was set gets nothing: the conversation waits in its team's queue", async () => {
+    const dora = await makeUser(ta, "dora@example.test", "agent");
+    await ta.t.db.teamMembership.create({ data: { userId: dora.id, teamId: teamA, role: "member" } });
+    const { ids: convs } = await seedConversations(ta, { count: 1, teamIds: [teamA], assigneeIds: [ids.alice!] });
+    await ta.t.db.absence.deleteMany({ where: { userId: ids.alice } });
+    expect(
+      (
+        await post("alice", {
+          userId: ids.alice,
+          startsAt: iso(-1000),
+          substituteUserId: dora.id,
+          handover: "none",
+        })
+      ).statusCode,
+    ).toBe(201);
+    await ta.t.db.user.update({ where: { id: dora.id }, data: { isActive: false } });
+    await ta.t.db.conversation.update({ where: { id: convs[0]! }, data: { lastInboundAt: new Date() } });
+    await applyAbsences(ta.t.db, new Date());
+    const after = await ta.t.db.conversation.findUniqueOrThrow({ where: { id: convs[0]! } });
+    expect(after).toMatchObject({ assigneeId: null, teamId: teamA, coveredForId: ids.alice });
+    expect(after.queuedAt).not.toBeNull();
+  });
 });

@@ -271,15 +271,16 @@ describe("GET /api/teams/dashboard", () => {
     // Queue: two waiting, the oldest 10 minutes.
     const oldest = await conversation({ teamId: team.id, queuedAt: minutes(10), createdAt: minutes(10) });
     await conversation({ teamId: team.id, queuedAt: minutes(2), createdAt: minutes(2) });
-    // Dina: two open. First responses today after 60 s, 120 s and 600 s: median 120 s.
+    // Dina: two open. First responses today after 60 s, 120 s and 600 s: median 120 s. "Today" counts by the first
+    // response (a second ago), so the test holds also in the minutes after midnight in Berlin.
     for (const seconds of [60, 120, 600]) {
-      const createdAt = new Date(now - 20_000 - seconds * 1000);
+      const firstResponseAt = new Date(now - 1000);
       await conversation({
         teamId: team.id,
         assigneeId: dina.id,
         status: seconds === 600 ? "resolved" : "open",
-        createdAt,
-        firstResponseAt: new Date(createdAt.getTime() + seconds * 1000),
+        createdAt: new Date(firstResponseAt.getTime() - seconds * 1000),
+        firstResponseAt,
         resolvedAt: seconds === 600 ? new Date(now - 1000) : null,
       });
     }

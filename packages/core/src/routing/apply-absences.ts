@@ -8,8 +8,13 @@ interface Cover {
   substituteTeamId: string | null;
 }
 
-/** Moves the given conversations of an absent user to the substitute (agent: assigned; team: queued there). */
-async function handOver(tx: DbTx, cover: Cover, where: Prisma.ConversationWhereInput, now: Date): Promise<string[]> {
+/**
+ * Moves the given conversations of an absent user to the substitute (agent: assigned; team: queued there). A
+ * substitute who can no longer sign in (deactivated after the absence was set), or an absence whose substitute was
+ * removed, covers nothing: the conversations wait in their own team's queue instead, where auto-assignment takes them.
+ */
+async function handOver(tx: DbTx, given: Cover, where: Prisma.ConversationWhereInput, now: Date): Promise<string[]> {
+  const cover = await usableCover(tx, given);
   const rows = await tx.conversation.findMany({
     where: { ...where, assigneeId: cover.userId, status: { not: "resolved" } },
     select: { id: true, teamId: true },
@@ -23,11 +28,18 @@ async function handOver(tx: DbTx, cover: Cover, where: Prisma.ConversationWhereI
       conversationId: r.id,
       fromUserId: cover.userId,
       toUserId: cover.substituteId,
-      teamId: cover.substituteId ? r.teamId : cover.substituteTeamId,
+      teamId: cover.substituteId ? r.teamId : (cover.substituteTeamId ?? r.teamId),
       reason: "cover" as const,
     })),
     now,
   );
+  if (!cover.substituteId && !cover.substituteTeamId) {
+    await tx.conversation.updateMany({
+      where: { id: { in: ids }, assigneeId: cover.userId },
+      data: { assigneeId: null, coveredForId: cover.userId, queuedAt: now, reopenedAt: null },
+    });
+    return ids;
+  }
   await tx.conversation.updateMany({
     where: { id: { in: ids }, assigneeId: cover.userId },
     data: cover.substituteId
@@ -47,6 +59,12 @@ async function handOver(tx: DbTx, cover: Cover, where: Prisma.ConversationWhereI
         },
   });
   return ids;
+}
+
+async function usableCover(tx: DbTx, cover: Cover): Promise<Cover> {
+  if (!cover.substituteId) return cover;
+  const substitute = await tx.user.findUnique({ where: { id: cover.substituteId }, select: { isActive: true } });
+  return substitute?.isActive ? cover : { ...cover, substituteId: null };
 }
 
 /**
