@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 import { generate } from "otplib";
 import { verifyPassword } from "@inbox/core";
 import { launchChromium, makeUser, PASSWORD, prepareBrowserTests, signIn, startStack, type Stack } from "./harness";
@@ -213,6 +214,15 @@ describe("account: two-factor authentication in Chromium", () => {
       await dialog.getByRole("button", { name: "Reset password" }).click();
       await dialog.getByRole("alert").getByText("Too short: at least 10 characters.").waitFor();
       expect(await field.getAttribute("aria-invalid")).toBe("true");
+      // Focus is inside the modal, and it passes axe's WCAG A/AA rules with the error showing.
+      expect(await admin.evaluate("document.activeElement?.closest('dialog') !== null")).toBe(true);
+      const axe = await new AxeBuilder({ page: admin })
+        .include('[data-testid="reset-password-dialog"]')
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual(
+        [],
+      );
       expect((await stack.t.db.user.findUniqueOrThrow({ where: { id: agent.id } })).passwordHash).toBe(
         agent.passwordHash,
       );
