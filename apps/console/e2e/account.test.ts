@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 import { generate } from "otplib";
+import { verifyPassword } from "@inbox/core";
 import { launchChromium, makeUser, PASSWORD, prepareBrowserTests, signIn, startStack, type Stack } from "./harness";
 
 const inboxReady = (page: Page) => page.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
@@ -174,4 +176,103 @@ describe("account: two-factor authentication in Chromium", () => {
     });
     await admin.close();
   });
+
+  it(
+    "an admin resets a password in the app's dialog: a typed one checked inline, or a generated one shown once",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const context = await browser.newContext({ locale: "en-US" });
+      context.setDefaultTimeout(10_000);
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.url });
+      const admin = await context.newPage();
+      // No browser prompt, alert or confirm anywhere in this flow.
+      const nativeDialogs: string[] = [];
+      admin.on("dialog", (d) => {
+        nativeDialogs.push(d.type());
+        void d.dismiss();
+      });
+      await signIn(admin, stack.url, "admin@example.com");
+      await inboxReady(admin);
+      await admin.getByRole("link", { name: "Admin" }).click();
+      // The agent is signed in elsewhere (own browser context): the reset ends that session.
+      const agentPage = await browser.newPage({ locale: "en-US" });
+      await signIn(agentPage, stack.url, "agent@example.com");
+      await inboxReady(agentPage);
+      await agentPage.close();
+      const agent = await stack.t.db.user.findUniqueOrThrow({ where: { email: "agent@example.com" } });
+      expect(await stack.t.db.session.count({ where: { userId: agent.id } })).toBeGreaterThan(0);
+      const row = admin.locator('tr[data-user-email="agent@example.com"]');
+
+      // A password too short: the field says why, nothing is sent.
+      await row.getByRole("button", { name: "Reset password" }).click();
+      const dialog = admin.getByRole("dialog", { name: "Reset the password of agent@example.com" });
+      await dialog.waitFor();
+      const field = dialog.getByLabel("New password", { exact: true });
+      await field.fill("kurz");
+      await dialog.getByRole("button", { name: "Reset password" }).click();
+      await dialog.getByRole("alert").getByText("Too short: at least 10 characters.").waitFor();
+      expect(await field.getAttribute("aria-invalid")).toBe("true");
+      // Focus is inside the modal, and it passes axe's WCAG A/AA rules with the error showing.
+      expect(await admin.evaluate("document.activeElement?.closest('dialog') !== null")).toBe(true);
+      const axe = await new AxeBuilder({ page: admin })
+        .include('[data-testid="reset-password-dialog"]')
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual(
+        [],
+      );
+      expect((await stack.t.db.user.findUniqueOrThrow({ where: { id: agent.id } })).passwordHash).toBe(
+        agent.passwordHash,
+      );
+      // Escape closes it like any dialog; nothing changed.
+      await admin.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+
+      // A typed password: set, the user's sessions end, the reset is audited.
+      await row.getByRole("button", { name: "Reset password" }).click();
+      await dialog.getByLabel("New password", { exact: true }).fill("ein neues Passwort 1");
+      await dialog.getByRole("button", { name: "Reset password" }).click();
+      await admin.getByRole("status").getByText("The password of agent@example.com was reset").waitFor();
+      await dialog.waitFor({ state: "detached" });
+      expect(await stack.t.db.session.count({ where: { userId: agent.id } })).toBe(0);
+      expect(
+        await verifyPassword(
+          (await stack.t.db.user.findUniqueOrThrow({ where: { id: agent.id } })).passwordHash,
+          "ein neues Passwort 1",
+        ),
+      ).toBe(true);
+
+      // A generated password: shown once with a copy button; it signs the user in.
+      await row.getByRole("button", { name: "Reset password" }).click();
+      await dialog.getByLabel("Generate a password").check();
+      await dialog.getByRole("button", { name: "Reset password" }).click();
+      const shown = dialog.getByTestId("generated-password");
+      await shown.waitFor();
+      const generated = (await shown.textContent())!.trim();
+      expect(generated).toMatch(/^[a-km-zA-HJ-NP-Z2-9]{18}$/);
+      await dialog.getByRole("button", { name: "Copy" }).click();
+      await dialog.getByRole("status").getByText("Copied.").waitFor();
+      expect(await admin.evaluate("navigator.clipboard.readText()")).toBe(generated);
+      await dialog.getByRole("button", { name: "Done" }).click();
+      await dialog.waitFor({ state: "detached" });
+      // Opened again, the password is not there any more.
+      await row.getByRole("button", { name: "Reset password" }).click();
+      expect(await dialog.getByTestId("generated-password").count()).toBe(0);
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "detached" });
+
+      const user = await stack.t.db.user.findUniqueOrThrow({ where: { id: agent.id } });
+      expect(await verifyPassword(user.passwordHash, generated)).toBe(true);
+      expect(user.mustChangePassword).toBe(true);
+      expect(await stack.t.db.auditLog.count({ where: { action: "user.password_reset", entityId: agent.id } })).toBe(2);
+      const fresh = await browser.newPage({ locale: "en-US" });
+      await signIn(fresh, stack.url, "agent@example.com", generated);
+      await fresh.getByRole("heading", { name: "Set a new password" }).waitFor();
+      await fresh.close();
+      expect(nativeDialogs).toEqual([]);
+      await context.close();
+    },
+  );
 });

@@ -245,6 +245,94 @@ describe("composer, templates and consent in Chromium (German console)", { timeo
       .locator(".msg.out", { hasText: "Hallo Jana, Ihre Bestellung 0815 ist unterwegs und kommt am Montag an." })
       .waitFor({ timeout: 15_000 });
   });
+  it("a template with a map header, an amount and a date: checked in the form, previewed and delivered", async () => {
+    const phone = await openPhone("+49 160 5550905", "Olga Abholung");
+    await typeOnPhone(phone, "Ist meine Bestellung schon da?");
+    await openConversation("Olga Abholung", "Ist meine Bestellung schon da?");
+    await typeOnPhone(phone, "JA");
+    await agent.locator(".contact-panel", { hasText: "Service: erteilt" }).waitFor({ timeout: 10_000 });
+    // The window closes: the template form replaces the text box.
+    const conversationId = new URL(agent.url()).pathname.split("/c/")[1]!;
+    await stack.t.db.conversation.update({
+      where: { id: conversationId },
+      data: { lastInboundAt: new Date(Date.now() - 25 * HOUR) },
+    });
+    await agent.reload();
+    await agent.getByText("Das 24-Std.-Fenster ist geschlossen").waitFor();
+    await expect
+      .poll(() => agent.locator("option", { hasText: "pickup_ready (de, utility)" }).isDisabled(), { timeout: 10_000 })
+      .toBe(false);
+    const picker = agent.getByTestId("template-picker");
+    await picker.locator("select").first().selectOption({ label: "pickup_ready (de, utility)" });
+
+    // The pin: a latitude off the globe and a missing address are refused in the form, nothing is sent.
+    await picker.getByLabel("Breitengrad").fill("123");
+    await picker.getByLabel("Längengrad").fill("13,404954");
+    await picker.getByLabel("Name des Ortes").fill("Filiale Mitte");
+    await agent.getByLabel("Variable 1", { exact: true }).fill("Olga");
+    // Variable 2 is an amount: the customer sees its text, filled in from amount and currency.
+    await picker.getByLabel("Art des Werts 2").selectOption("currency");
+    await picker.getByLabel("Betrag für 2").fill("12,50");
+    await picker.getByLabel("Währung für 2 (ISO 4217)").fill("EU");
+    await picker.getByLabel("Art des Werts 3").selectOption("date_time");
+    await picker.getByLabel("Datum für 3").fill("2026-12-03");
+    await agent.getByRole("button", { name: "Vorlage senden" }).click();
+    await agent.getByText("Prüfen Sie die markierten Felder vor dem Senden.").waitFor();
+    await picker.getByText("eine Zahl in Dezimalgrad", { exact: false }).waitFor();
+    await picker.getByText("ein dreistelliger ISO-4217-Code", { exact: false }).waitFor();
+    expect(await picker.locator("label.invalid", { hasText: "Adresse" }).count()).toBe(1);
+
+    await picker.getByLabel("Breitengrad").fill("52,520008");
+    await picker.getByLabel("Adresse").fill("Alexanderplatz 1, 10178 Berlin");
+    await picker.getByLabel("Währung für 2 (ISO 4217)").fill("EUR");
+    // The preview: the place, and the body with the amount's and the date's text.
+    await picker.getByTestId("template-preview-location").getByText("Filiale Mitte, Alexanderplatz 1").waitFor();
+    await picker
+      .locator(".template-preview .preview", {
+        hasText: /Hallo Olga, Ihre Bestellung über 12,50\s€ liegt ab 3\. Dezember 2026/,
+      })
+      .waitFor();
+    await agent.getByRole("button", { name: "Vorlage senden" }).click();
+
+    await phone
+      .locator(".msg.out", { hasText: "📍 Filiale Mitte, Alexanderplatz 1, 10178 Berlin" })
+      .waitFor({ timeout: 15_000 });
+    await phone.locator(".msg.out", { hasText: /über 12,50\s€ liegt ab 3\. Dezember 2026/ }).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await stack.t.db.message.findFirst({ where: { templateName: "pickup_ready" }, select: { status: true } }))
+            ?.status,
+        { timeout: 15_000 },
+      )
+      .toMatch(/^(delivered|read)$/);
+    const sent = await stack.t.db.message.findFirstOrThrow({ where: { templateName: "pickup_ready" } });
+    const components = (sent.payload as { template: { components: { type: string; parameters: unknown[] }[] } })
+      .template.components;
+    expect(components[0]).toEqual({
+      type: "header",
+      parameters: [
+        {
+          type: "location",
+          location: {
+            latitude: "52.520008",
+            longitude: "13.404954",
+            name: "Filiale Mitte",
+            address: "Alexanderplatz 1, 10178 Berlin",
+          },
+        },
+      ],
+    });
+    expect(components[1]!.parameters[1]).toMatchObject({
+      type: "currency",
+      currency: { code: "EUR", amount_1000: 12500 },
+    });
+    expect(components[1]!.parameters[2]).toEqual({
+      type: "date_time",
+      date_time: { fallback_value: "3. Dezember 2026" },
+    });
+  });
+
   it("after STOP nothing can be sent; a new message from the customer opens replies inside its window only", async () => {
     const phone = await openPhone("+49 160 5550904", "Paul Stopp");
     await typeOnPhone(phone, "STOP");

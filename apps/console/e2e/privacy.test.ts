@@ -111,12 +111,25 @@ describe("privacy pages in Chromium", () => {
     ).toEqual([1, 2]);
 
     const keywords = page.getByRole("form", { name: "Chat keywords and confirmations" });
-    await keywords.getByLabel("Confirmation after an opt-out").fill("Abgemeldet. Mit JA wieder an.");
+    // One confirmation per customer language; an empty one shows the built-in text and stays unset.
+    const english = keywords.getByLabel("Confirmation after an opt-out (English)");
+    expect(await english.getAttribute("placeholder")).toBe(
+      "You will no longer receive messages from us. Reply START to opt in again.",
+    );
+    await keywords.getByLabel("Confirmation after an opt-out (German)").fill("Abgemeldet. Mit JA wieder an.");
     await keywords.getByRole("button", { name: "Save keywords and confirmations" }).click();
     await keywords.getByRole("status").getByText("Saved.").waitFor();
     expect(
       (await stack.t.db.setting.findUniqueOrThrow({ where: { key: "consent.optOutConfirmationText" } })).value,
-    ).toBe("Abgemeldet. Mit JA wieder an.");
+    ).toEqual({ de: "Abgemeldet. Mit JA wieder an." });
+    await english.fill("Unsubscribed. Reply YES to opt in again.");
+    await keywords.getByRole("button", { name: "Save keywords and confirmations" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await stack.t.db.setting.findUniqueOrThrow({ where: { key: "consent.optOutConfirmationText" } })).value,
+      )
+      .toEqual({ de: "Abgemeldet. Mit JA wieder an.", en: "Unsubscribed. Reply YES to opt in again." });
   });
 
   it("shows the record of processing with the period just set, and the data region", { timeout: 90_000 }, async () => {

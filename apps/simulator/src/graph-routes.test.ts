@@ -216,6 +216,75 @@ describe("Graph API side", () => {
     await expectGraphError(template("order_shipped", "de", [image, body, url("1"), url("x", "1")]), 132012);
   });
 
+  it("checks a location header and currency / date_time body parameters as Meta does", async () => {
+    const pin = (location: Record<string, unknown>) => ({
+      type: "header",
+      parameters: [{ type: "location", location }],
+    });
+    const place = { latitude: "52.520008", longitude: "13.404954", name: "Filiale Mitte", address: "Alexanderplatz 1" };
+    const currency = (c: Record<string, unknown>) => ({ type: "currency", currency: c });
+    const euro = currency({ fallback_value: "12,50 €", code: "EUR", amount_1000: 12500 });
+    const date = { type: "date_time", date_time: { fallback_value: "3. Dezember 2026" } };
+    const body = (...params: unknown[]) => ({ type: "body", parameters: [{ type: "text", text: "Erika" }, ...params] });
+
+    const ok = await send(template("pickup_ready", "de", [pin(place), body(euro, date)]));
+    expect(ok.status).toBe(200);
+    const chat = [...built.sim.chats.values()].flat().find((e) => e.wamid === ok.json.messages[0].id);
+    // The phone shows the pin's place and the fallback texts of the amount and the date.
+    expect(chat?.text).toBe(
+      "📍 Filiale Mitte, Alexanderplatz 1\nHallo Erika, Ihre Bestellung über 12,50 € liegt ab 3. Dezember 2026 hier zur Abholung bereit.",
+    );
+    // Numbers are accepted as well as numeric text.
+    expect(
+      (await send(template("pickup_ready", "de", [pin({ ...place, latitude: -33.9 }), body(euro, date)]))).status,
+    ).toBe(200);
+
+    // The location header missing, of the wrong kind, incomplete, or off the globe.
+    await expectGraphError(template("pickup_ready", "de", [body(euro, date)]), 132000);
+    await expectGraphError(
+      template("pickup_ready", "de", [
+        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/p.png" } }] },
+        body(euro, date),
+      ]),
+      132012,
+    );
+    await expectGraphError(template("pickup_ready", "de", [pin({ ...place, name: "" }), body(euro, date)]), 131008);
+    await expectGraphError(
+      template("pickup_ready", "de", [pin({ ...place, address: undefined }), body(euro, date)]),
+      131008,
+    );
+    await expectGraphError(
+      template("pickup_ready", "de", [pin({ ...place, latitude: "91" }), body(euro, date)]),
+      131009,
+    );
+    await expectGraphError(
+      template("pickup_ready", "de", [pin({ ...place, longitude: "east" }), body(euro, date)]),
+      131009,
+    );
+    // A currency without an ISO 4217 code, with a fractional amount or without a fallback; a date without one.
+    const bad = [
+      currency({ fallback_value: "12,50 €", code: "€", amount_1000: 12500 }),
+      currency({ fallback_value: "12,50 €", code: "EUR", amount_1000: 12.5 }),
+    ];
+    for (const c of bad) await expectGraphError(template("pickup_ready", "de", [pin(place), body(c, date)]), 131009);
+    await expectGraphError(
+      template("pickup_ready", "de", [
+        pin(place),
+        body(currency({ fallback_value: "", code: "EUR", amount_1000: 1 }), date),
+      ]),
+      131008,
+    );
+    await expectGraphError(
+      template("pickup_ready", "de", [
+        pin(place),
+        body(euro, { type: "date_time", date_time: { fallback_value: "" } }),
+      ]),
+      131008,
+    );
+    // A location parameter where the template has a media header.
+    await expectGraphError(template("order_update", "de", [pin(place), bodyParams("a", "b", "c")]), 132012);
+  });
+
   it("answers 130429 above the configured per-number throughput", async () => {
     built.sim.throughputPerSec = 3;
     const statuses = [];

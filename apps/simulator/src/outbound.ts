@@ -122,6 +122,7 @@ function checkTemplate(
   const bodyParams = paramsOf("body");
   if (bodyParams.some((p) => p.type !== "text" && p.type !== "currency" && p.type !== "date_time"))
     throw sim.error(132012, "body: parameters must be text, currency or date_time");
+  bodyParams.forEach((p) => checkTypedParam(sim, p));
 
   const headerParams = paramsOf("header");
   const headerFormat = header?.format?.toUpperCase() ?? (header ? "TEXT" : undefined);
@@ -135,6 +136,10 @@ function checkTemplate(
     if (!media || (!media.id && !media.link)) throw sim.error(131008, `header: ${kind} needs an id or a link`);
     if (media.id && !sim.media.has(media.id)) throw sim.error(131009, "header: invalid media id");
     if (media.link && !/^https:\/\//.test(media.link)) throw sim.error(131009, "header: the media link must be https");
+  } else if (headerFormat === "LOCATION") {
+    if (headerParams.length !== 1)
+      throw sim.error(132000, `header: expected 1 location parameter, got ${headerParams.length}`);
+    checkLocationParam(sim, headerParams[0]!);
   } else {
     checkTextParams(sim, "header", headerFormat === "TEXT" ? (header?.text ?? "") : "", headerParams);
   }
@@ -165,6 +170,41 @@ function checkTemplate(
 
   if (hydrate(bodyText, bodyParams).length > 1024) throw sim.error(132005);
   return template;
+}
+
+type SentParameter = NonNullable<
+  NonNullable<Extract<SendMessageRequest, { type: "template" }>["template"]["components"]>[number]["parameters"]
+>[number];
+
+/** Currency: a fallback text, an upper-case ISO 4217 code, a whole amount in thousandths; date_time: a fallback. */
+function checkTypedParam(sim: SimulatorState, p: SentParameter): void {
+  if (p.type === "currency") {
+    const c = p.currency;
+    if (!c?.fallback_value) throw sim.error(131008, "body: currency needs a fallback_value");
+    if (!/^[A-Z]{3}$/.test(c.code)) throw sim.error(131009, `body: currency code ${c.code} is not ISO 4217`);
+    if (!Number.isSafeInteger(c.amount_1000)) throw sim.error(131009, "body: amount_1000 must be an integer");
+  } else if (p.type === "date_time" && !p.date_time?.fallback_value) {
+    throw sim.error(131008, "body: date_time needs a fallback_value");
+  }
+}
+
+/** A LOCATION header's pin: latitude within ±90, longitude within ±180 (numbers or numeric text), name, address. */
+function checkLocationParam(sim: SimulatorState, p: SentParameter): void {
+  if (p.type !== "location") throw sim.error(132012, `header: expected location, got ${p.type}`);
+  const location = p.location;
+  if (!location) throw sim.error(131008, "header: location is required");
+  for (const [key, limit] of [
+    ["latitude", 90],
+    ["longitude", 180],
+  ] as const) {
+    const raw = location[key];
+    if (raw === undefined || raw === "") throw sim.error(131008, `header: location.${key} is required`);
+    const n = typeof raw === "number" ? raw : /^[+-]?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isFinite(n) || Math.abs(n) > limit)
+      throw sim.error(131009, `header: location.${key} must be a number between -${limit} and ${limit}`);
+  }
+  if (!location.name?.trim()) throw sim.error(131008, "header: location.name is required");
+  if (!location.address?.trim()) throw sim.error(131008, "header: location.address is required");
 }
 
 /** Positional templates take plain text parameters in order; named ones take each name once (`parameter_name`). */
@@ -207,7 +247,12 @@ function hydrate(
   >[number]["parameters"] = [],
 ): string {
   return params.reduce(
-    (t, p, i) => t.replace(new RegExp(`\\{\\{\\s*${p.parameter_name ?? String(i + 1)}\\s*\\}\\}`, "g"), p.text ?? ""),
+    (t, p, i) =>
+      t.replace(
+        new RegExp(`\\{\\{\\s*${p.parameter_name ?? String(i + 1)}\\s*\\}\\}`, "g"),
+        // The customer's phone shows a currency's or date's fallback text.
+        p.text ?? p.currency?.fallback_value ?? p.date_time?.fallback_value ?? "",
+      ),
     text,
   );
 }
@@ -359,11 +404,14 @@ function summarizeOutbound(body: SendMessageRequest, template: MessageTemplate |
       const header = template?.components.find((c) => c.type === "HEADER");
       const format = header?.format?.toUpperCase() ?? "TEXT";
       // The phone shows the header above the body: its text, or which media came with it.
+      const pin = params("header")[0]?.location;
       const top = !header
         ? ""
         : format === "TEXT"
           ? hydrate(header.text ?? "", params("header"))
-          : `[${format.toLowerCase()}]`;
+          : format === "LOCATION"
+            ? `📍 ${pin?.name ?? ""}, ${pin?.address ?? ""}`
+            : `[${format.toLowerCase()}]`;
       return top ? `${top}\n${text}` : text;
     }
     case "interactive":

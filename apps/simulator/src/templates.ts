@@ -2,7 +2,7 @@ import { MessageTemplateSchema, type MessageTemplate } from "@inbox/whatsapp";
 
 /**
  * Seeded templates: APPROVED utility, marketing and authentication templates in German and English, with
- * variables (positional and named), media headers, dynamic URL and quick-reply buttons; plus a paused, a disabled and a pending one for the 132000 series.
+ * variables (positional and named), media headers, a location header, dynamic URL and quick-reply buttons; plus a paused, a disabled and a pending one for the 132000 series.
  */
 const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
   {
@@ -187,6 +187,39 @@ const RAW_TEMPLATES: Omit<MessageTemplate, "id">[] = [
     status: "PENDING",
     category: "MARKETING",
     components: [{ type: "BODY", text: "Something new for {{1}}" }],
+  },
+  // A map header (the pin is given at send time) and a body whose amount and date go as currency and date_time.
+  {
+    name: "pickup_ready",
+    language: "de",
+    status: "APPROVED",
+    category: "UTILITY",
+    components: [
+      { type: "HEADER", format: "LOCATION" },
+      {
+        type: "BODY",
+        text: "Hallo {{1}}, Ihre Bestellung über {{2}} liegt ab {{3}} hier zur Abholung bereit.",
+        example: { body_text: [["Erika", "12,50 €", "3. Dezember 2026"]] },
+      },
+      { type: "FOOTER", text: "Bitte bringen Sie Ihren Ausweis mit." },
+      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Ich komme" }] },
+    ],
+  },
+  {
+    name: "pickup_ready",
+    language: "en",
+    status: "APPROVED",
+    category: "UTILITY",
+    components: [
+      { type: "HEADER", format: "LOCATION" },
+      {
+        type: "BODY",
+        text: "Hi {{1}}, your order of {{2}} is ready for pickup here from {{3}}.",
+        example: { body_text: [["Erika", "€12.50", "December 3, 2026"]] },
+      },
+      { type: "FOOTER", text: "Please bring your ID." },
+      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "On my way" }] },
+    ],
   },
 ];
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { RoleSchema } from "./conversations";
-import { MIN_PASSWORD_LENGTH } from "./limits";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
 
 export { MIN_PASSWORD_LENGTH };
 export const PasswordSchema = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(1000);
+  .max(MAX_PASSWORD_LENGTH);
 
 export const LoginBodySchema = z.object({
   email: z.string().trim().min(1).max(320),

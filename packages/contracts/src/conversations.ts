@@ -135,6 +135,28 @@ export const SendMessageBodySchema = z.discriminatedUnion("type", [
         .optional(),
       /** By button index: the value completing a dynamic URL button, or a quick-reply button's payload. */
       buttonParameters: z.record(z.string().regex(/^\d+$/), z.string().max(1000)).optional(),
+      /**
+       * Body variables sent as Meta's currency or date_time parameter instead of text; the variable's text in
+       * `parameters` is their fallback_value. Currency: ISO 4217 code, amount in thousandths (12.50 → 12500).
+       */
+      typedParameters: z
+        .record(
+          z.string(),
+          z.discriminatedUnion("type", [
+            z.object({ type: z.literal("currency"), code: z.string().max(10), amount1000: z.number() }),
+            z.object({ type: z.literal("date_time") }),
+          ]),
+        )
+        .optional(),
+      /** A LOCATION header's pin: latitude and longitude in decimal degrees, the place's name and address. */
+      headerLocation: z
+        .object({
+          latitude: z.string().max(40),
+          longitude: z.string().max(40),
+          name: z.string().max(1000),
+          address: z.string().max(1000),
+        })
+        .optional(),
     }),
   }),
   z.object({ type: z.literal("note"), text: z.string().trim().min(1).max(10_000), clientId }),

@@ -157,7 +157,16 @@ export const ProcessingRecordDtoSchema = z.object({
 export type ProcessingRecordDto = z.infer<typeof ProcessingRecordDtoSchema>;
 
 export const ConsentPurposeSchema = z.enum(["service", "marketing"]);
-export const ConsentLanguageSchema = z.enum(["de", "en"]);
+/**
+ * The languages customers get automatic replies in (one per customer: their message's, their number's country or
+ * DEFAULT_CUSTOMER_LANGUAGE). Admin texts for customers are kept per language; a language added here gets a field.
+ */
+export const CUSTOMER_LANGUAGES = ["de", "en"] as const;
+export type CustomerLanguage = (typeof CUSTOMER_LANGUAGES)[number];
+export const ConsentLanguageSchema = z.enum(CUSTOMER_LANGUAGES);
+/** One text per customer language; an empty one is unset (the default language's text, else the built-in one). */
+export const ReplyTextsSchema = z.record(ConsentLanguageSchema, z.string().trim().max(4096));
+export type ReplyTexts = z.infer<typeof ReplyTextsSchema>;
 
 /** One version of a consent wording; every recorded consent names the version the customer was shown. */
 export const ConsentTextDtoSchema = z.object({
@@ -188,7 +197,18 @@ export const ConsentSettingsSchema = z.object({
   optOutKeywords: z.array(KeywordSchema).min(1).max(100),
   /** What an opt-in keyword grants. */
   optInPurpose: ConsentPurposeSchema,
-  optInConfirmation: z.string().trim().min(1).max(4096),
-  optOutConfirmation: z.string().trim().min(1).max(4096),
+  /** The confirmation after an opt-in keyword, per customer language. */
+  optInConfirmation: ReplyTextsSchema,
+  /** The confirmation after an opt-out keyword, per customer language. */
+  optOutConfirmation: ReplyTextsSchema,
 });
 export type ConsentSettings = z.infer<typeof ConsentSettingsSchema>;
+
+/** The settings as admins see them: with the language unset texts fall back to, and the built-in texts. */
+export const ConsentSettingsViewSchema = ConsentSettingsSchema.extend({
+  /** DEFAULT_CUSTOMER_LANGUAGE: its text goes to customers whose language has none. */
+  defaultLanguage: ConsentLanguageSchema,
+  /** What customers get while neither their language's nor the default language's text is set. */
+  builtInConfirmations: z.object({ optIn: ReplyTextsSchema, optOut: ReplyTextsSchema }),
+});
+export type ConsentSettingsView = z.infer<typeof ConsentSettingsViewSchema>;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checkTemplateValues, describeTemplate, fillPlaceholders } from "./template-shape";
+import {
+  checkTemplateValues,
+  describeTemplate,
+  fillPlaceholders,
+  isCurrencyCode,
+  parseCoordinate,
+} from "./template-shape";
 
 const ORDER_SHIPPED = [
   { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://example.com/parcel.png"] } },
@@ -115,6 +121,88 @@ describe("checkTemplateValues", () => {
     expect(
       checkTemplateValues(sale, { parameters: { "1": "x".repeat(1020), "2": "y" }, headerParameters: { "1": "M" } }),
     ).toEqual([{ field: "body", code: "too_long" }]);
+  });
+});
+
+describe("location headers and currency / date_time variables", () => {
+  const pickup = describeTemplate([
+    { type: "HEADER", format: "LOCATION" },
+    { type: "BODY", text: "Hallo {{1}}, Ihre Bestellung über {{2}} liegt ab {{3}} bereit." },
+  ]);
+  const place = { latitude: "52.520008", longitude: "13,404954", name: "Filiale Mitte", address: "Alexanderplatz 1" };
+  const complete = {
+    parameters: { "1": "Erika", "2": "12,50 €", "3": "3. Dezember 2026" },
+    typedParameters: {
+      "2": { type: "currency" as const, code: "EUR", amount1000: 12500 },
+      "3": { type: "date_time" as const },
+    },
+    headerLocation: place,
+  };
+
+  it("reads a LOCATION header and accepts a complete pin with currency and date variables", () => {
+    expect(pickup.header).toEqual({ format: "LOCATION" });
+    expect(checkTemplateValues(pickup, complete)).toEqual([]);
+    expect(checkTemplateValues(pickup, { ...complete, typedParameters: undefined })).toEqual([]);
+  });
+
+  it("requires every part of the pin and keeps coordinates on the globe", () => {
+    expect(checkTemplateValues(pickup, { ...complete, headerLocation: undefined })).toEqual([
+      { field: "header.location.latitude", code: "missing" },
+      { field: "header.location.longitude", code: "missing" },
+      { field: "header.location.name", code: "missing" },
+      { field: "header.location.address", code: "missing" },
+    ]);
+    expect(
+      checkTemplateValues(pickup, { ...complete, headerLocation: { ...place, latitude: "90.5", longitude: "abc" } }),
+    ).toEqual([
+      { field: "header.location.latitude", code: "out_of_range" },
+      { field: "header.location.longitude", code: "out_of_range" },
+    ]);
+    expect(checkTemplateValues(pickup, { ...complete, headerLocation: { ...place, address: "  " } })).toEqual([
+      { field: "header.location.address", code: "missing" },
+    ]);
+    // A pin for a template without a map header; media for a map header.
+    const sale = describeTemplate(SALE);
+    expect(
+      checkTemplateValues(sale, {
+        parameters: { "1": "Mia", "2": "Sonntag" },
+        headerParameters: { "1": "Mia" },
+        headerLocation: place,
+      }),
+    ).toEqual([{ field: "header.location", code: "unexpected" }]);
+    expect(checkTemplateValues(pickup, { ...complete, headerMedia: { link: "https://x.example/p.png" } })).toEqual([
+      { field: "header.media", code: "media_not_expected" },
+    ]);
+  });
+
+  it("refuses a currency without an ISO 4217 code or a whole amount, an empty fallback, a variable not in the body", () => {
+    const typed = (t: Record<string, unknown>) => ({ ...complete, typedParameters: { "2": t } }) as typeof complete;
+    expect(checkTemplateValues(pickup, typed({ type: "currency", code: "eur", amount1000: 12500 }))).toEqual([
+      { field: "body.2.currency", code: "invalid_currency" },
+    ]);
+    expect(checkTemplateValues(pickup, typed({ type: "currency", code: "EUR", amount1000: 12.5 }))).toEqual([
+      { field: "body.2.amount", code: "invalid_amount" },
+    ]);
+    expect(checkTemplateValues(pickup, typed({ type: "currency", code: "XYZ", amount1000: Number.NaN }))).toEqual([
+      { field: "body.2.currency", code: "invalid_currency" },
+      { field: "body.2.amount", code: "invalid_amount" },
+    ]);
+    expect(checkTemplateValues(pickup, { ...complete, parameters: { ...complete.parameters, "3": " " } })).toEqual([
+      { field: "body.3", code: "missing" },
+    ]);
+    expect(
+      checkTemplateValues(pickup, { ...complete, typedParameters: { "9": { type: "date_time" as const } } }),
+    ).toEqual([{ field: "body.9", code: "unexpected" }]);
+  });
+
+  it("knows ISO 4217 codes and reads coordinates with a dot or a comma", () => {
+    expect(["EUR", "USD", "CHF", "GBP"].every(isCurrencyCode)).toBe(true);
+    expect(["eur", "€", "EURO", "ABC", ""].some(isCurrencyCode)).toBe(false);
+    expect(parseCoordinate("-33,8688", 90)).toBe(-33.8688);
+    expect(parseCoordinate("180", 180)).toBe(180);
+    expect(parseCoordinate("180.1", 180)).toBeNull();
+    expect(parseCoordinate("1e2", 180)).toBeNull();
+    expect(parseCoordinate("", 90)).toBeNull();
   });
 });
 

@@ -39,9 +39,52 @@ export interface TemplateShape {
   buttons: TemplateButtonShape[];
 }
 
+/**
+ * ISO 4217 currency codes in use (Meta's `currency.code`). A fixed list rather than `Intl.supportedValuesOf`, so
+ * the console and the server refuse exactly the same codes whatever their runtime knows.
+ */
+const ISO_4217_CODES = new Set(
+  (
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF " +
+    "CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG " +
+    "HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA " +
+    "MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD " +
+    "RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX " +
+    "USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG"
+  ).split(" "),
+);
+
+/** An ISO 4217 code in use, upper case as Meta expects it ("EUR", not "eur" or "€"). */
+export function isCurrencyCode(code: string): boolean {
+  return ISO_4217_CODES.has(code);
+}
+
+/** Meta's kinds of body parameter: plain text, or an amount / a date the customer's phone may format. */
+export const TEMPLATE_PARAMETER_KINDS = ["text", "currency", "date_time"] as const;
+export type TemplateParameterKind = (typeof TEMPLATE_PARAMETER_KINDS)[number];
+
+/**
+ * A body variable sent as currency or date_time instead of text. Its text in `parameters` is Meta's
+ * `fallback_value` (what the customer sees and the preview shows); a currency adds the ISO 4217 code and the
+ * amount in thousandths (`amount_1000`: 12.50 € → 12500).
+ */
+export type TypedTemplateParameter = { type: "currency"; code: string; amount1000: number } | { type: "date_time" };
+
+/** A LOCATION header's pin: coordinates as decimal degrees (text, as typed), with the place's name and address. */
+export interface TemplateHeaderLocation {
+  latitude: string;
+  longitude: string;
+  name: string;
+  address: string;
+}
+
 /** What an agent filled in for a template send; keys as the placeholders read ("1", "first_name"). */
 export interface TemplateValues {
   parameters: Record<string, string>;
+  /** Body variables of kind currency or date_time (the others are text). */
+  typedParameters?: Record<string, TypedTemplateParameter> | undefined;
+  /** The pin of a LOCATION header. */
+  headerLocation?: TemplateHeaderLocation | undefined;
   headerParameters?: Record<string, string> | undefined;
   /** Header media: an uploaded attachment (our id) or a public https link. */
   headerMedia?: { mediaId?: string | undefined; link?: string | undefined; filename?: string | undefined } | undefined;
@@ -50,10 +93,22 @@ export interface TemplateValues {
 }
 
 export type TemplateProblemCode =
-  "missing" | "unexpected" | "format" | "too_long" | "media_required" | "media_not_expected" | "invalid_link";
+  | "missing"
+  | "unexpected"
+  | "format"
+  | "too_long"
+  | "media_required"
+  | "media_not_expected"
+  | "invalid_link"
+  | "out_of_range"
+  | "invalid_currency"
+  | "invalid_amount";
 
 export interface TemplateProblem {
-  /** body.<name> | header.<name> | header.media | button.<index> | body */
+  /**
+   * body.<name> | body.<name>.currency | body.<name>.amount | header.<name> | header.media |
+   * header.location(.latitude|.longitude|.name|.address) | button.<index> | body | header
+   */
   field: string;
   code: TemplateProblemCode;
 }
@@ -141,6 +196,49 @@ function checkParams(
   }
 }
 
+/** Currency variables: an ISO 4217 code and a whole number of thousandths; both only for the template's variables. */
+function checkTypedParams(
+  expected: string[],
+  typed: Record<string, TypedTemplateParameter> | undefined,
+  problems: TemplateProblem[],
+): void {
+  for (const [name, param] of Object.entries(typed ?? {})) {
+    if (!expected.includes(name)) {
+      problems.push({ field: `body.${name}`, code: "unexpected" });
+      continue;
+    }
+    if (param.type !== "currency") continue;
+    if (!isCurrencyCode(param.code)) problems.push({ field: `body.${name}.currency`, code: "invalid_currency" });
+    if (!Number.isSafeInteger(param.amount1000))
+      problems.push({ field: `body.${name}.amount`, code: "invalid_amount" });
+  }
+}
+
+/** A decimal number (dot or comma) within ±limit; null when it is none. */
+export function parseCoordinate(value: string, limit: 90 | 180): number | null {
+  const text = value.trim().replace(",", ".");
+  if (!/^[+-]?\d{1,3}(\.\d+)?$/.test(text)) return null;
+  const n = Number(text);
+  return Math.abs(n) <= limit ? n : null;
+}
+
+/** A LOCATION header needs the pin: latitude within ±90, longitude within ±180, the place's name and address. */
+function checkLocation(location: TemplateHeaderLocation | undefined, problems: TemplateProblem[]): void {
+  const coordinates = [
+    ["latitude", 90],
+    ["longitude", 180],
+  ] as const;
+  for (const [key, limit] of coordinates) {
+    const value = location?.[key]?.trim() ?? "";
+    if (!value) problems.push({ field: `header.location.${key}`, code: "missing" });
+    else if (parseCoordinate(value, limit) === null)
+      problems.push({ field: `header.location.${key}`, code: "out_of_range" });
+  }
+  for (const key of ["name", "address"] as const) {
+    if (!location?.[key]?.trim()) problems.push({ field: `header.location.${key}`, code: "missing" });
+  }
+}
+
 function isHttpsUrl(value: string): boolean {
   try {
     return new URL(value).protocol === "https:";
@@ -152,7 +250,9 @@ function isHttpsUrl(value: string): boolean {
 /**
  * Every reason the values do not fit the template: parameters missing or not in the template (positional keys for
  * a named template count as not in it), bad parameter text, required header media missing, a link that is not
- * https, a dynamic URL button without its value, and a body longer than Meta's 1024 characters once filled in.
+ * https, a LOCATION header's pin incomplete or off the globe, a currency variable without an ISO 4217 code or a
+ * whole amount in thousandths, a dynamic URL button without its value, and a body longer than Meta's 1024
+ * characters once filled in (currency and date variables count with their fallback text).
  */
 export function checkTemplateValues(shape: TemplateShape, values: TemplateValues): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
@@ -167,6 +267,9 @@ export function checkTemplateValues(shape: TemplateShape, values: TemplateValues
   } else if (hasMedia) {
     problems.push({ field: "header.media", code: "media_not_expected" });
   }
+  checkTypedParams(shape.body.params, values.typedParameters, problems);
+  if (header?.format === "LOCATION") checkLocation(values.headerLocation, problems);
+  else if (values.headerLocation) problems.push({ field: "header.location", code: "unexpected" });
   for (const button of shape.buttons) {
     const value = values.buttonParameters?.[String(button.index)]?.trim();
     if (button.type === "URL" && button.hasUrlParam && !value) {

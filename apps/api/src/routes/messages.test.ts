@@ -404,6 +404,88 @@ describe("POST /api/conversations/:id/messages", () => {
     expect(await t.db.message.count({ where: { conversationId: c.id } })).toBe(0);
   });
 
+  it("sends a location header and currency / date_time variables; a bad pin or currency is refused field by field", async () => {
+    await expect.poll(() => t.db.template.count({ where: { name: "pickup_ready" } }), { timeout: 15_000 }).toBe(2);
+    const c = await conversation();
+    const place = { latitude: "52,520008", longitude: "13.404954", name: "Filiale Mitte", address: "Alexanderplatz 1" };
+    const pickup = (template: object) =>
+      post(c.id, {
+        type: "template",
+        clientId: randomUUID(),
+        template: {
+          name: "pickup_ready",
+          language: "de",
+          parameters: { "1": "Erika", "2": "12,50 €", "3": "3. Dezember 2026" },
+          typedParameters: { "2": { type: "currency", code: "EUR", amount1000: 12500 }, "3": { type: "date_time" } },
+          headerLocation: place,
+          ...template,
+        },
+      });
+    const res = await pickup({});
+    expect(res.statusCode).toBe(202);
+    expect(res.json().text).toBe(
+      "Hallo Erika, Ihre Bestellung über 12,50 € liegt ab 3. Dezember 2026 hier zur Abholung bereit.",
+    );
+    const id = res.json().id as string;
+    await expect
+      .poll(async () => (await t.db.message.findUniqueOrThrow({ where: { id } })).status, { timeout: 15_000 })
+      .toMatch(/^(delivered|read)$/);
+    const sent = await t.db.message.findUniqueOrThrow({ where: { id } });
+    expect((sent.payload as { template: { components: unknown } }).template.components).toEqual([
+      {
+        type: "header",
+        parameters: [
+          {
+            type: "location",
+            location: {
+              latitude: "52.520008",
+              longitude: "13.404954",
+              name: "Filiale Mitte",
+              address: "Alexanderplatz 1",
+            },
+          },
+        ],
+      },
+      {
+        type: "body",
+        parameters: [
+          { type: "text", text: "Erika" },
+          { type: "currency", currency: { fallback_value: "12,50 €", code: "EUR", amount_1000: 12500 } },
+          { type: "date_time", date_time: { fallback_value: "3. Dezember 2026" } },
+        ],
+      },
+    ]);
+    const phone = [...sim.sim.chats.values()].flat().find((e) => e.wamid === sent.externalId);
+    expect(phone?.text).toContain("📍 Filiale Mitte, Alexanderplatz 1");
+
+    const before = await t.db.message.count({ where: { conversationId: c.id } });
+    const badPin = await pickup({ headerLocation: { ...place, latitude: "123", address: "" } });
+    expect(badPin.statusCode).toBe(400);
+    expect(badPin.json()).toMatchObject({
+      code: "template_parameters_invalid",
+      problems: [
+        { field: "header.location.latitude", code: "out_of_range" },
+        { field: "header.location.address", code: "missing" },
+      ],
+    });
+    const noPin = await pickup({ headerLocation: undefined });
+    expect(noPin.json().problems).toContainEqual({ field: "header.location.latitude", code: "missing" });
+    const badCurrency = await pickup({
+      typedParameters: { "2": { type: "currency", code: "EURO", amount1000: 12.5 } },
+    });
+    expect(badCurrency.statusCode).toBe(400);
+    expect(badCurrency.json()).toMatchObject({
+      code: "template_parameters_invalid",
+      problems: [
+        { field: "body.2.currency", code: "invalid_currency" },
+        { field: "body.2.amount", code: "invalid_amount" },
+      ],
+    });
+    const noFallback = await pickup({ parameters: { "1": "Erika", "2": "", "3": "3. Dezember 2026" } });
+    expect(noFallback.json().problems).toEqual([{ field: "body.2", code: "missing" }]);
+    expect(await t.db.message.count({ where: { conversationId: c.id } })).toBe(before);
+  });
+
   it("400 text_too_long (not a raw schema message) above Meta's 4096 characters", async () => {
     const c = await conversation();
     const res = await post(c.id, { type: "text", text: "x".repeat(5200), clientId: randomUUID() });

@@ -203,4 +203,27 @@ describe("conversation.route: greeting and away text", () => {
     expect(await outbound(stale)).toEqual([]);
     await replaceRoutingRules(t.db, { type: "system" }, []);
   });
+
+  it("a text missing in the customer's language falls back to the default language's (DEFAULT_CUSTOMER_LANGUAGE)", async () => {
+    const team = await t.db.team.create({
+      data: {
+        name: "Evening",
+        greetingMessage: { de: "", en: "Hello from the evening team." },
+        awayMessage: { de: "", en: "" },
+      },
+    });
+    const agent = await t.db.user.create({
+      data: { email: "evening@example.test", name: "E", passwordHash: "x", availability: "available" },
+    });
+    await t.db.teamMembership.create({ data: { userId: agent.id, teamId: team.id } });
+    await replaceRoutingRules(t.db, { type: "system" }, [
+      { name: "Evening", isActive: true, conditions: { keywords: ["abend"] }, teamId: team.id },
+    ]);
+    expect(deps.env.DEFAULT_CUSTOMER_LANGUAGE).toBe("en");
+    const german = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Guten Abend"));
+    await handleConversationRoute({ conversationId: german }, ctx());
+    const texts = await t.db.message.findMany({ where: { conversationId: german, direction: "outbound" } });
+    expect(texts.map((m) => m.text)).toEqual(["Hello from the evening team."]);
+    await replaceRoutingRules(t.db, { type: "system" }, []);
+  });
 });

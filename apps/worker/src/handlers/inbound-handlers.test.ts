@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseEnv } from "@inbox/config";
-import { applyWhatsAppDelivery, ChannelDirectory, subscribeLiveEvents } from "@inbox/core";
+import { applyWhatsAppDelivery, ChannelDirectory, saveConsentSettings, subscribeLiveEvents } from "@inbox/core";
 type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
@@ -278,5 +278,58 @@ describe("consent.confirm and conversation.route", () => {
     expect(await confirmationOf("JA", "447700900777")).toBe(
       "Danke! Sie erhalten ab jetzt Nachrichten von uns. Mit STOP können Sie jederzeit widerrufen.",
     );
+  });
+
+  it("sends the admin's confirmation in the customer's language, else the default language's, else the built-in one", async () => {
+    await saveConsentSettings(
+      t.db,
+      { type: "system" },
+      {
+        optInKeywords: ["JA", "YES"],
+        optOutKeywords: ["STOP"],
+        optInPurpose: "marketing",
+        optInConfirmation: { de: "", en: "Welcome aboard (admin text)." },
+        optOutConfirmation: { de: "Abgemeldet (Admin-Text).", en: "Unsubscribed (admin text)." },
+      },
+      deps.env.DEFAULT_CUSTOMER_LANGUAGE,
+    );
+    const confirmationOf = async (keyword: string, phone: string) => {
+      await deliver(fx.TEXT_MESSAGE_WEBHOOK, (v) => {
+        v.messages[0].text.body = keyword;
+        v.messages[0].from = phone;
+        v.contacts[0].wa_id = phone;
+      });
+      const contact = await t.db.contact.findFirstOrThrow({ where: { waId: phone } });
+      const job = await t.db.outboxJob.findFirstOrThrow({
+        where: { name: "consent.confirm", payload: { path: ["contactId"], equals: contact.id } },
+      });
+      const payload = job.payload as { contactId: string; conversationId: string; kind: "opt_in" | "opt_out" };
+      await handleConsentConfirm(payload, ctx());
+      const out = await t.db.message.findFirstOrThrow({
+        where: { conversationId: payload.conversationId, direction: "outbound" },
+      });
+      return out.text;
+    };
+    try {
+      expect(deps.env.DEFAULT_CUSTOMER_LANGUAGE).toBe("en");
+      // A German customer gets the German text, an English one the English text.
+      expect(await confirmationOf("STOP", "491766666601")).toBe("Abgemeldet (Admin-Text).");
+      expect(await confirmationOf("STOP", "447700900601")).toBe("Unsubscribed (admin text).");
+      // No German opt-in text: the default language's (English) admin text, not the built-in German one.
+      expect(await confirmationOf("JA", "491766666602")).toBe("Welcome aboard (admin text).");
+      // A single text kept by the migration counts as the default language's.
+      await t.db.setting.update({
+        where: { key: "consent.optOutConfirmationText" },
+        data: { value: { default: "Unsubscribed (kept text)." } },
+      });
+      expect(await confirmationOf("STOP", "491766666603")).toBe("Unsubscribed (kept text).");
+      // Nothing set: the built-in text in the customer's language.
+      await t.db.setting.deleteMany({ where: { key: { startsWith: "consent." } } });
+      expect(await confirmationOf("STOP", "491766666604")).toBe(
+        "Sie erhalten keine Nachrichten mehr von uns. Mit START melden Sie sich wieder an.",
+      );
+    } finally {
+      await t.db.setting.deleteMany({ where: { key: { startsWith: "consent." } } });
+    }
   });
 });

@@ -38,7 +38,8 @@ export async function confirmConsentKeyword(
     });
     if (!consent || !conversation) return { messageId: null };
     const settings = await loadConsentKeywordSettings(tx);
-    // One language: the keyword's own ("JA" → German, "YES" → English), else the contact's locale or number.
+    // One language: the keyword's own ("JA" → German, "YES" → English), else the contact's locale or number; the
+    // admin's text in it, else the admin's text in the default language, else the built-in one.
     const contact = await tx.contact.findUnique({
       where: { id: input.contactId },
       select: { locale: true, countryCode: true, waId: true },
@@ -48,7 +49,7 @@ export async function confirmConsentKeyword(
       { ...contact, messageText: typeof evidence?.text === "string" ? evidence.text : null },
       input.defaultLanguage ?? "en",
     );
-    const text = confirmationText(settings, input.kind, language);
+    const text = confirmationText(settings, input.kind, language, input.defaultLanguage ?? "en");
     const clientId = `consent-confirm-${consent.id}`;
     const created = await createOutboundMessage(
       tx,

@@ -1,6 +1,7 @@
+import { CUSTOMER_LANGUAGES } from "@inbox/contracts";
 import type { DbTx } from "@inbox/db";
 import { z } from "zod";
-import type { ReplyLanguage } from "./reply-language";
+import { pickReplyText, type ReplyLanguage, type StoredReplyTexts } from "./reply-language";
 
 /** Setting keys (Setting table) an admin changes to configure chat keywords and confirmation texts. */
 export const CONSENT_SETTING_KEYS = {
@@ -30,19 +31,37 @@ export interface ConsentKeywordSettings {
   optOut: string[];
   /** Purpose an opt-in keyword grants (marketing by default: "JA" answers a newsletter question). */
   optInPurpose: "service" | "marketing";
-  /** The admin's confirmation texts; null while unset (then DEFAULT_CONFIRMATIONS in the customer's language). */
-  optInConfirmation: string | null;
-  optOutConfirmation: string | null;
+  /** The admin's confirmation texts per customer language (empty while unset: DEFAULT_CONFIRMATIONS apply). */
+  optInConfirmation: StoredReplyTexts;
+  optOutConfirmation: StoredReplyTexts;
 }
 
-/** The confirmation a customer receives after a keyword: the admin's text, else the default in their language. */
+/**
+ * The confirmation a customer receives after a keyword: the admin's text in their language, else the admin's text
+ * in the default language (DEFAULT_CUSTOMER_LANGUAGE), else the built-in one in their language.
+ */
 export function confirmationText(
   settings: Pick<ConsentKeywordSettings, "optInConfirmation" | "optOutConfirmation">,
   kind: "opt_in" | "opt_out",
   language: ReplyLanguage,
+  defaultLanguage: ReplyLanguage,
 ): string {
-  const configured = kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
-  return configured ?? DEFAULT_CONFIRMATIONS[kind][language];
+  const texts = kind === "opt_in" ? settings.optInConfirmation : settings.optOutConfirmation;
+  return pickReplyText(texts, language, defaultLanguage) ?? DEFAULT_CONFIRMATIONS[kind][language];
+}
+
+const ReplyTextSchema = z.string().trim().min(1).max(4096);
+
+/** Stored texts per language; a plain string (a single text from before) counts as the default language's. */
+function parseReplyTexts(value: unknown): StoredReplyTexts {
+  if (typeof value === "string") return ReplyTextSchema.safeParse(value).success ? { default: value.trim() } : {};
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  const texts: StoredReplyTexts = {};
+  for (const key of [...CUSTOMER_LANGUAGES, "default"] as const) {
+    const parsed = ReplyTextSchema.safeParse((value as Record<string, unknown>)[key]);
+    if (parsed.success) texts[key] = parsed.data;
+  }
+  return texts;
 }
 
 const KeywordListSchema = z.array(z.string().trim().min(1).max(100)).max(100);
@@ -84,17 +103,13 @@ export async function loadConsentKeywordSettings(db: DbTx): Promise<ConsentKeywo
     const parsed = KeywordListSchema.safeParse(value(key));
     return parsed.success ? parsed.data : fallback;
   };
-  const text = (key: string) => {
-    const parsed = z.string().trim().min(1).max(4096).safeParse(value(key));
-    return parsed.success ? parsed.data : null;
-  };
   const purpose = z.enum(["service", "marketing"]).safeParse(value(CONSENT_SETTING_KEYS.optInPurpose));
   return {
     optIn: list(CONSENT_SETTING_KEYS.optInKeywords, DEFAULT_OPT_IN_KEYWORDS),
     optOut: list(CONSENT_SETTING_KEYS.optOutKeywords, DEFAULT_OPT_OUT_KEYWORDS),
     optInPurpose: purpose.success ? purpose.data : "marketing",
-    optInConfirmation: text(CONSENT_SETTING_KEYS.optInConfirmation),
-    optOutConfirmation: text(CONSENT_SETTING_KEYS.optOutConfirmation),
+    optInConfirmation: parseReplyTexts(value(CONSENT_SETTING_KEYS.optInConfirmation)),
+    optOutConfirmation: parseReplyTexts(value(CONSENT_SETTING_KEYS.optOutConfirmation)),
   };
 }
 

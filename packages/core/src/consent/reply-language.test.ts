@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseReplyLanguage, detectMessageLanguage } from "./reply-language";
+import { chooseReplyLanguage, detectMessageLanguage, ownReplyText, pickReplyText } from "./reply-language";
 
 describe("detectMessageLanguage", () => {
   it("recognises clear German and English messages", () => {
@@ -50,5 +50,27 @@ describe("chooseReplyLanguage", () => {
     expect(chooseReplyLanguage({ waId: "33612345678" }, "de")).toBe("de");
     expect(chooseReplyLanguage({ locale: "fr", waId: null }, "en")).toBe("en");
     expect(chooseReplyLanguage({}, "de")).toBe("de");
+  });
+});
+
+describe("pickReplyText", () => {
+  const texts = { de: "Hallo!", en: "  " };
+
+  it("takes the customer's language, else the default language's, else nothing", () => {
+    expect(pickReplyText(texts, "de", "en")).toBe("Hallo!");
+    // English is empty (blank counts as empty): the default language's text.
+    expect(pickReplyText(texts, "en", "de")).toBe("Hallo!");
+    expect(pickReplyText(texts, "en", "en")).toBeNull();
+    expect(pickReplyText({ en: "Hi!" }, "de", "en")).toBe("Hi!");
+    expect(pickReplyText(null, "de", "en")).toBeNull();
+  });
+
+  it("reads a single text kept from before as the default language's", () => {
+    const kept = { default: "Abgemeldet." };
+    expect(ownReplyText(kept, "de", "de")).toBe("Abgemeldet.");
+    expect(ownReplyText(kept, "en", "de")).toBeNull();
+    expect(pickReplyText(kept, "en", "de")).toBe("Abgemeldet.");
+    // A text written for the language wins over the kept one.
+    expect(pickReplyText({ ...kept, de: "Neu." }, "de", "de")).toBe("Neu.");
   });
 });

@@ -1,8 +1,38 @@
+import type { CustomerLanguage } from "@inbox/contracts";
+
 /**
  * The one language an automatic reply to a customer is written in (greeting, away text, consent question, opt-in
  * and opt-out confirmations): never German and English glued together.
  */
-export type ReplyLanguage = "de" | "en";
+export type ReplyLanguage = CustomerLanguage;
+
+/**
+ * An admin's text per customer language. `default` is a single text saved before texts were per language: the
+ * migration kept it as the text of the default language (DEFAULT_CUSTOMER_LANGUAGE, known only when it is read).
+ */
+export type StoredReplyTexts = Partial<Record<ReplyLanguage | "default", string>>;
+
+/** The admin's own text for one language (a kept single text counts as the default language's); null when unset. */
+export function ownReplyText(
+  texts: StoredReplyTexts | null | undefined,
+  language: ReplyLanguage,
+  defaultLanguage: ReplyLanguage,
+): string | null {
+  const own = texts?.[language]?.trim() || (language === defaultLanguage ? texts?.default?.trim() : undefined);
+  return own || null;
+}
+
+/**
+ * The admin's text for a customer: the one in their language, else the default language's; null when neither is
+ * set (the caller then sends its built-in text in the customer's language, or nothing).
+ */
+export function pickReplyText(
+  texts: StoredReplyTexts | null | undefined,
+  language: ReplyLanguage,
+  defaultLanguage: ReplyLanguage,
+): string | null {
+  return ownReplyText(texts, language, defaultLanguage) ?? ownReplyText(texts, defaultLanguage, defaultLanguage);
+}
 
 const GERMAN_SPEAKING_PREFIXES = ["49", "43", "41", "423"];
 const GERMAN_SPEAKING_COUNTRIES = ["DE", "AT", "CH", "LI"];

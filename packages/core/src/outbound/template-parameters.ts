@@ -29,7 +29,7 @@ export function renderTemplateText(template: Template, parameters: Record<string
 }
 
 interface WireParameter {
-  [key: string]: string | Record<string, string>;
+  [key: string]: string | Record<string, string | number>;
   type: string;
 }
 /** One component of a template send in Meta's wire format (`template.components[]`). */
@@ -42,9 +42,10 @@ export interface WireTemplateComponent {
 const MEDIA_KEY = { IMAGE: "image", VIDEO: "video", DOCUMENT: "document" } as const;
 
 /**
- * The template's components as Meta expects them on send: header (text parameters, or the media object — a link,
- * or an empty object an uploaded attachment's Meta id is put into right before the send), body parameters in the
- * template's placeholder order (named ones with `parameter_name`), and one component per button that takes a value
+ * The template's components as Meta expects them on send: header (text parameters, a location pin, or the media
+ * object — a link, or an empty object an uploaded attachment's Meta id is put into right before the send), body
+ * parameters in the template's placeholder order (named ones with `parameter_name`; text, or currency / date_time
+ * with the variable's text as fallback_value), and one component per button that takes a value
  * (`sub_type` url with the link's suffix, quick_reply with its payload). Values were checked by checkTemplateValues.
  */
 export function buildTemplateComponents(
@@ -54,12 +55,39 @@ export function buildTemplateComponents(
 ): WireTemplateComponent[] {
   const text = (name: string, value: string): WireParameter =>
     /^\d+$/.test(name) ? { type: "text", text: value } : { type: "text", parameter_name: name, text: value };
+  // Currency and date_time variables carry their text as Meta's fallback_value (what the customer's phone shows).
+  const bodyParameter = (name: string): WireParameter => {
+    const value = values.parameters[name]?.trim() ?? "";
+    const typed = values.typedParameters?.[name];
+    if (!typed) return text(name, value);
+    const parameter: WireParameter =
+      typed.type === "currency"
+        ? { type: "currency", currency: { fallback_value: value, code: typed.code, amount_1000: typed.amount1000 } }
+        : { type: "date_time", date_time: { fallback_value: value } };
+    return /^\d+$/.test(name) ? parameter : { ...parameter, parameter_name: name };
+  };
   const components: WireTemplateComponent[] = [];
   const header = shape.header;
   if (header?.format === "TEXT" && header.params.length) {
     components.push({
       type: "header",
       parameters: header.params.map((name) => text(name, values.headerParameters?.[name]?.trim() ?? "")),
+    });
+  } else if (header?.format === "LOCATION" && values.headerLocation) {
+    const { latitude, longitude, name, address } = values.headerLocation;
+    components.push({
+      type: "header",
+      parameters: [
+        {
+          type: "location",
+          location: {
+            latitude: latitude.trim().replace(",", "."),
+            longitude: longitude.trim().replace(",", "."),
+            name: name.trim(),
+            address: address.trim(),
+          },
+        },
+      ],
     });
   } else if (header && header.format !== "TEXT" && header.format !== "LOCATION") {
     const key = MEDIA_KEY[header.format];
@@ -74,7 +102,7 @@ export function buildTemplateComponents(
   if (shape.body.params.length) {
     components.push({
       type: "body",
-      parameters: shape.body.params.map((name) => text(name, values.parameters[name]?.trim() ?? "")),
+      parameters: shape.body.params.map(bodyParameter),
     });
   }
   for (const button of shape.buttons) {

@@ -3,16 +3,9 @@ import { sqlTimestamp } from "@inbox/db";
 import { isAppError } from "../errors/app-error";
 import { queueOutboundMessage, type QueueOutboundMessageDeps } from "../outbound/queue-outbound-message";
 import { isWithinBusinessHours, localTimeOf } from "./business-hours";
-import { chooseReplyLanguage, type ReplyLanguage } from "../consent/reply-language";
+import { chooseReplyLanguage, pickReplyText, type ReplyLanguage } from "../consent/reply-language";
 
 export type AutoReplyKind = "greeting" | "away";
-
-/** The text in the customer's language, or null when that one is empty. */
-function pickLocalizedText(text: LocalizedText | null, language: string): string | null {
-  if (!text) return null;
-  const chosen = language === "de" ? text.de : text.en;
-  return chosen.trim() ? chosen : null;
-}
 
 /**
  * Greeting and away text of the conversation's team, sent by the product (senderId null) as ordinary outbound
@@ -50,9 +43,12 @@ export async function sendAutoReplies(
     { ...conversation.contact, messageText: conversation.messages[0]?.text ?? null },
     deps.defaultLanguage ?? "en",
   );
+  const defaultLanguage = deps.defaultLanguage ?? "en";
+  // The team's text in that language, else in the default language; none set: nothing is sent.
+  const textOf = (texts: unknown) => pickReplyText(texts as LocalizedText | null, language, defaultLanguage);
   const period = localTimeOf(now, hours?.timeZone ?? "Europe/Berlin").date;
   const wanted: { kind: AutoReplyKind; text: string | null }[] = [
-    { kind: "greeting", text: pickLocalizedText(team.greetingMessage as LocalizedText | null, language) },
+    { kind: "greeting", text: textOf(team.greetingMessage) },
   ];
   if (!conversation.assigneeId) {
     const isOpen = isWithinBusinessHours(hours, now);
@@ -62,7 +58,7 @@ export async function sendAutoReplies(
          AND NOT EXISTS (SELECT 1 FROM "Absence" a WHERE a."userId" = u.id AND a."startsAt" <= ${sqlTimestamp(now)}
                            AND (a."endsAt" IS NULL OR a."endsAt" > ${sqlTimestamp(now)}))`;
     if (!isOpen || able === 0) {
-      wanted.push({ kind: "away", text: pickLocalizedText(team.awayMessage as LocalizedText | null, language) });
+      wanted.push({ kind: "away", text: textOf(team.awayMessage) });
     }
   }
   const sent: AutoReplyKind[] = [];

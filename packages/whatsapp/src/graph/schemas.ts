@@ -28,7 +28,7 @@ export const MediaContentSchema = z
 export type MediaContent = z.infer<typeof MediaContentSchema>;
 
 export const TemplateParameterSchema = z.looseObject({
-  /** text | currency | date_time | image | document | video | payload | coupon_code | … */
+  /** text | currency | date_time | image | document | video | location | payload | coupon_code | … */
   type: z.string().min(1),
   parameter_name: z.string().optional(),
   text: z.string().optional(),
@@ -38,6 +38,15 @@ export const TemplateParameterSchema = z.looseObject({
   video: MediaContentSchema.optional(),
   currency: z.looseObject({ fallback_value: z.string(), code: z.string(), amount_1000: z.number() }).optional(),
   date_time: z.looseObject({ fallback_value: z.string() }).optional(),
+  /** A LOCATION header's pin (Meta's examples give the coordinates as strings); checked by the receiver. */
+  location: z
+    .looseObject({
+      latitude: z.union([z.string(), z.number()]).optional(),
+      longitude: z.union([z.string(), z.number()]).optional(),
+      name: z.string().optional(),
+      address: z.string().optional(),
+    })
+    .optional(),
 });
 export type TemplateParameter = z.infer<typeof TemplateParameterSchema>;
 

@@ -91,28 +91,55 @@ describe("consent texts", () => {
     ).toBe(403);
   });
 
-  it("admins change the keywords and confirmation texts; a keyword in both lists is refused", async () => {
+  it("admins change the keywords and the confirmation texts per language; a keyword in both lists is refused", async () => {
     const get = () => t.app.inject({ method: "GET", url: "/api/admin/consent-settings", headers: admin.headers });
     const defaults = (await get()).json<Record<string, unknown>>();
-    expect(defaults).toMatchObject({ optOutKeywords: expect.arrayContaining(["STOP"]), optInPurpose: "marketing" });
+    expect(defaults).toMatchObject({
+      optOutKeywords: expect.arrayContaining(["STOP"]),
+      optInPurpose: "marketing",
+      // Nothing set: empty per language, with the default language and the built-in texts for the form.
+      optInConfirmation: { de: "", en: "" },
+      defaultLanguage: "en",
+      builtInConfirmations: { optOut: { de: expect.stringContaining("keine Nachrichten mehr") } },
+    });
     const body = {
       optInKeywords: ["JA", "Anmelden"],
       optOutKeywords: ["STOP", "Abbestellen"],
       optInPurpose: "service",
-      optInConfirmation: "Danke, Sie sind angemeldet.",
-      optOutConfirmation: "Sie sind abgemeldet. Mit JA melden Sie sich wieder an.",
+      optInConfirmation: { de: "Danke, Sie sind angemeldet.", en: "" },
+      optOutConfirmation: { de: "Sie sind abgemeldet. Mit JA melden Sie sich wieder an.", en: "You are unsubscribed." },
     };
     const put = (who: Agent, payload: object) =>
       t.app.inject({ method: "PUT", url: "/api/admin/consent-settings", headers: who.headers, payload });
     expect((await put(admin, body)).statusCode).toBe(200);
-    expect((await get()).json()).toEqual(body);
-    expect(await t.deps.db.auditLog.count({ where: { action: "setting.updated", entityId: "consent" } })).toBe(1);
+    expect((await get()).json()).toMatchObject(body);
+    // Only the languages with a text are stored.
+    expect(
+      (await t.deps.db.setting.findUniqueOrThrow({ where: { key: "consent.optInConfirmationText" } })).value,
+    ).toEqual({ de: "Danke, Sie sind angemeldet." });
+    const audit = await t.deps.db.auditLog.findFirstOrThrow({
+      where: { action: "setting.updated", entityId: "consent" },
+    });
+    expect(audit.data).toMatchObject({ textsChanged: { optIn: ["de"], optOut: ["de", "en"] } });
 
     const clash = await put(admin, { ...body, optInKeywords: ["JA", "abbestellen"] });
     expect(clash.statusCode).toBe(400);
     expect(clash.json()).toMatchObject({ code: "validation_failed" });
     expect((await put(admin, { ...body, optOutKeywords: [] })).statusCode).toBe(400);
+    // A single text (the shape before texts were per language) or a language missing is refused.
+    expect((await put(admin, { ...body, optInConfirmation: "Danke." })).statusCode).toBe(400);
+    expect((await put(admin, { ...body, optInConfirmation: { de: "Danke." } })).statusCode).toBe(400);
     expect((await put(agent, body)).statusCode).toBe(403);
-    expect((await get()).json()).toEqual(body);
+    expect((await get()).json()).toMatchObject(body);
+  });
+
+  it("a single text kept by the migration shows as the default language's until saved per language", async () => {
+    await t.deps.db.setting.update({
+      where: { key: "consent.optOutConfirmationText" },
+      data: { value: { default: "Abgemeldet (alter Text)." } },
+    });
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/admin/consent-settings", headers: admin.headers })).json(),
+    ).toMatchObject({ optOutConfirmation: { de: "", en: "Abgemeldet (alter Text)." } });
   });
 });

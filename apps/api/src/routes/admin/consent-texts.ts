@@ -1,5 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { ConsentSettingsSchema, ConsentTextDtoSchema, SaveConsentTextBodySchema } from "@inbox/contracts";
+import {
+  ConsentSettingsSchema,
+  ConsentSettingsViewSchema,
+  ConsentTextDtoSchema,
+  SaveConsentTextBodySchema,
+} from "@inbox/contracts";
 import { getConsentSettings, listConsentTexts, saveConsentSettings, saveConsentText } from "@inbox/core";
 import type { ApiDeps } from "../../types";
 import { actorOf, guards, itemsOf } from "../route-options";
@@ -41,20 +46,21 @@ export function adminConsentTextRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/api/admin/consent-settings",
       admin({
         tags,
-        summary: "Opt-in / opt-out chat keywords and the confirmations sent after them",
-        response: { 200: ConsentSettingsSchema },
+        summary: "Opt-in / opt-out chat keywords and the confirmations sent after them, per customer language",
+        response: { 200: ConsentSettingsViewSchema },
       }),
-      async () => getConsentSettings(deps.db),
+      async () => getConsentSettings(deps.db, deps.env.DEFAULT_CUSTOMER_LANGUAGE),
     );
     app.put(
       "/api/admin/consent-settings",
       admin({
         tags,
-        summary: "Change the keywords and confirmation texts (a keyword in both lists → 400)",
+        summary: "Change the keywords and the confirmation texts per language (a keyword in both lists → 400)",
         body: ConsentSettingsSchema,
-        response: { 200: ConsentSettingsSchema },
+        response: { 200: ConsentSettingsViewSchema },
       }),
-      async (request) => saveConsentSettings(deps.db, actorOf(request), request.body),
+      async (request) =>
+        saveConsentSettings(deps.db, actorOf(request), request.body, deps.env.DEFAULT_CUSTOMER_LANGUAGE),
     );
   };
 }

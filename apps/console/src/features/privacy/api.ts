@@ -1,6 +1,7 @@
 import type {
   AuditEntryDto,
   ConsentSettings,
+  ConsentSettingsView,
   ConsentTextDto,
   DataSubjectRequestDto,
   LegalHoldDto,
@@ -38,8 +39,8 @@ export const privacyApi = {
   consentTexts: () => api<{ items: ConsentTextDto[] }>("/api/admin/consent-texts"),
   saveConsentText: (body: SaveConsentTextBody) =>
     api<ConsentTextDto>("/api/admin/consent-texts", { method: "POST", body }),
-  consentSettings: () => api<ConsentSettings>("/api/admin/consent-settings"),
+  consentSettings: () => api<ConsentSettingsView>("/api/admin/consent-settings"),
   saveConsentSettings: (body: ConsentSettings) =>
-    api<ConsentSettings>("/api/admin/consent-settings", { method: "PUT", body }),
+    api<ConsentSettingsView>("/api/admin/consent-settings", { method: "PUT", body }),
   releaseHold: (id: string) => api<void>(`/api/admin/legal-holds/${id}`, { method: "DELETE" }),
 };

@@ -106,6 +106,10 @@ const en = {
     optIn: "Opt-in keywords (comma-separated)",
     optInPurpose: "An opt-in keyword grants",
     optInConfirmation: "Confirmation after an opt-in",
+    textIn: "{{text}} ({{language}})",
+    languages: { de: "German", en: "English" },
+    fallback:
+      "One text per customer language: each customer gets the one in their language. Left empty: the {{language}} text (the default language), and while that is empty too, the built-in text shown in grey.",
     save: "Save keywords and confirmations",
     saved: "Saved.",
   },
@@ -237,6 +241,10 @@ const de: Texts = {
     optIn: "Anmelde-Schlüsselwörter (durch Komma getrennt)",
     optInPurpose: "Ein Anmelde-Schlüsselwort erteilt",
     optInConfirmation: "Bestätigung nach einer Anmeldung",
+    textIn: "{{text}} ({{language}})",
+    languages: { de: "Deutsch", en: "Englisch" },
+    fallback:
+      "Ein Text pro Kundensprache: Jeder Kunde erhält den in seiner Sprache. Leer gelassen: der Text auf {{language}} (der Standardsprache), und solange auch der leer ist, der grau angezeigte eingebaute Text.",
     save: "Schlüsselwörter und Bestätigungen speichern",
     saved: "Gespeichert.",
   },

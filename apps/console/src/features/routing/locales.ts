@@ -34,6 +34,8 @@ const en = {
     greetingMessage: "Greeting for new conversations",
     german: "German",
     english: "English",
+    textFallback:
+      "Each customer gets the text in their language; a language left empty gets the default language's text (DEFAULT_CUSTOMER_LANGUAGE). With both empty nothing is sent.",
     businessHours: "Business hours",
     alwaysOpen: "Always open",
     timeZone: "Time zone",
@@ -160,6 +162,8 @@ const de: typeof en = {
     greetingMessage: "Begrüßung für neue Unterhaltungen",
     german: "Deutsch",
     english: "Englisch",
+    textFallback:
+      "Jeder Kunde erhält den Text in seiner Sprache; eine leer gelassene Sprache erhält den Text der Standardsprache (DEFAULT_CUSTOMER_LANGUAGE). Sind beide leer, wird nichts gesendet.",
     businessHours: "Geschäftszeiten",
     alwaysOpen: "Immer geöffnet",
     timeZone: "Zeitzone",

@@ -1,13 +1,18 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { MapPin } from "lucide-react";
 import {
   checkTemplateValues,
   describeTemplate,
   fillPlaceholders,
+  TEMPLATE_PARAMETER_KINDS,
   type ConversationTemplateDto,
   type SendMessageBody,
+  type TemplateHeaderLocation,
+  type TemplateParameterKind,
   type TemplateProblem,
   type TemplateShape,
+  type TypedTemplateParameter,
 } from "@inbox/contracts";
 import { COMPOSER_NS } from "../locale";
 import { uploadAttachment } from "../upload-attachment";
@@ -22,6 +27,30 @@ interface HeaderUpload {
 }
 
 const ACCEPT = { IMAGE: "image/jpeg,image/png", VIDEO: "video/mp4,video/3gpp", DOCUMENT: "application/pdf" } as const;
+
+const EMPTY_LOCATION: TemplateHeaderLocation = { latitude: "", longitude: "", name: "", address: "" };
+const LOCATION_FIELDS = ["latitude", "longitude", "name", "address"] as const;
+
+/** An amount as typed ("12,50", "12.50", "1250") in thousandths: 12500; NaN when it is no amount. */
+function toAmount1000(text: string): number {
+  const normalized = text.trim().replace(/\s/g, "").replace(",", ".");
+  if (!/^-?\d+(\.\d{1,3})?$/.test(normalized)) return Number.NaN;
+  return Math.round(Number(normalized) * 1000);
+}
+
+/** The customer-facing text of an amount or a date in the template's language ("12,50 €", "3. Dezember 2026"). */
+function formatAmount(amount1000: number, code: string, language: string): string | null {
+  try {
+    return new Intl.NumberFormat(language, { style: "currency", currency: code }).format(amount1000 / 1000);
+  } catch {
+    return null;
+  }
+}
+function formatDate(isoDate: string, language: string): string | null {
+  const date = new Date(`${isoDate}T12:00:00`);
+  if (Number.isNaN(date.getTime())) return null;
+  return new Intl.DateTimeFormat(language, { dateStyle: "long" }).format(date);
+}
 
 function optionLabel(t: ConversationTemplateDto): string {
   return `${t.name} (${t.language}, ${t.category})`;
@@ -41,8 +70,9 @@ function useBlockedText() {
 
 /**
  * The template form: the templates this contact may receive (the others disabled with the reason), then a field
- * for every value the chosen template needs — header text or media (upload or https link), body variables
- * (positional or named), dynamic URL buttons and quick-reply payloads — checked as the API checks them
+ * for every value the chosen template needs — header text, media (upload or https link) or a map pin, body variables
+ * (positional or named; text, an amount or a date, whose text is what the customer sees), dynamic URL buttons and
+ * quick-reply payloads — checked as the API checks them
  * (checkTemplateValues), and a preview of what the customer will see.
  */
 export function TemplatePicker({
@@ -67,8 +97,15 @@ export function TemplatePicker({
   const [upload, setUpload] = useState<HeaderUpload | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [isChecked, setIsChecked] = useState(false);
+  const [location, setLocation] = useState<TemplateHeaderLocation>(EMPTY_LOCATION);
+  /** Per body variable: the kind the agent chose (text unless changed), a currency's code and amount as typed. */
+  const [kinds, setKinds] = useState<Record<string, TemplateParameterKind>>({});
+  const [amounts, setAmounts] = useState<Record<string, { code: string; amount: string }>>({});
 
   const reset = () => {
+    setLocation(EMPTY_LOCATION);
+    setKinds({});
+    setAmounts({});
     setParams({});
     setHeaderParams({});
     setButtons({});
@@ -86,11 +123,21 @@ export function TemplatePicker({
   const sendable = templates?.filter((x) => x.isSendable) ?? [];
   const blocked = templates?.filter((x) => !x.isSendable) ?? [];
 
+  const typedParameters: Record<string, TypedTemplateParameter> = {};
+  for (const [name, kind] of Object.entries(kinds)) {
+    if (kind === "date_time") typedParameters[name] = { type: "date_time" };
+    if (kind === "currency") {
+      const entry = amounts[name] ?? { code: "EUR", amount: "" };
+      typedParameters[name] = { type: "currency", code: entry.code, amount1000: toAmount1000(entry.amount) };
+    }
+  }
   const values: TemplateBody | null = template
     ? {
         name: template.name,
         language: template.language,
         parameters: params,
+        ...(Object.keys(typedParameters).length ? { typedParameters } : {}),
+        ...(shape?.header?.format === "LOCATION" ? { headerLocation: location } : {}),
         ...(Object.keys(headerParams).length ? { headerParameters: headerParams } : {}),
         ...(upload?.mediaId
           ? { headerMedia: { mediaId: upload.mediaId } }
@@ -144,6 +191,17 @@ export function TemplatePicker({
         {t(`template.problems.${p.code}`)}
       </span>
     ) : null;
+  };
+
+  /** A changed amount or currency fills the variable's text (Meta's fallback_value) in the template's language. */
+  const changeAmount = (name: string, change: Partial<{ code: string; amount: string }>) => {
+    const next = { ...(amounts[name] ?? { code: "EUR", amount: "" }), ...change };
+    setAmounts((v) => ({ ...v, [name]: next }));
+    const amount1000 = toAmount1000(next.amount);
+    const text = Number.isSafeInteger(amount1000)
+      ? formatAmount(amount1000, next.code, template?.language ?? "de")
+      : null;
+    if (text) setParams((v) => ({ ...v, [name]: text }));
   };
 
   const header = shape?.header;
@@ -249,16 +307,92 @@ export function TemplatePicker({
               )}
             </fieldset>
           )}
-          {shape.body.params.map((name) => (
-            <label key={`b-${name}`} className={problemOf(`body.${name}`) ? "invalid" : undefined}>
-              {t("template.variable", { n: name })}
-              <input
-                value={params[name] ?? ""}
-                onChange={(e) => setParams((v) => ({ ...v, [name]: e.target.value }))}
-              />
-              {fieldProblem(`body.${name}`)}
-            </label>
-          ))}
+          {header?.format === "LOCATION" && (
+            <fieldset className="header-location" data-testid="template-header-location">
+              <legend>{t("template.location.legend")}</legend>
+              <p className="small muted">{t("template.location.hint")}</p>
+              {LOCATION_FIELDS.map((key) => (
+                <label key={key} className={problemOf(`header.location.${key}`) ? "invalid" : undefined}>
+                  {t(`template.location.${key}`)}
+                  <input
+                    value={location[key]}
+                    inputMode={key === "latitude" || key === "longitude" ? "decimal" : undefined}
+                    onChange={(e) => setLocation((v) => ({ ...v, [key]: e.target.value }))}
+                  />
+                  {fieldProblem(`header.location.${key}`)}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {shape.body.params.map((name) => {
+            const kind = kinds[name] ?? "text";
+            const amount = amounts[name] ?? { code: "EUR", amount: "" };
+            return (
+              <div key={`b-${name}`} className="template-variable">
+                <label>
+                  {t("template.kind.label", { n: name })}
+                  <select
+                    value={kind}
+                    onChange={(e) => {
+                      const next = e.target.value as TemplateParameterKind;
+                      setKinds((v) => ({ ...v, [name]: next }));
+                      if (next === "currency") changeAmount(name, {});
+                    }}
+                  >
+                    {TEMPLATE_PARAMETER_KINDS.map((k) => (
+                      <option key={k} value={k}>
+                        {t(`template.kind.${k}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                {kind === "currency" && (
+                  <>
+                    <label className={problemOf(`body.${name}.amount`) ? "invalid" : undefined}>
+                      {t("template.amount", { n: name })}
+                      <input
+                        inputMode="decimal"
+                        value={amount.amount}
+                        onChange={(e) => changeAmount(name, { amount: e.target.value })}
+                      />
+                      {fieldProblem(`body.${name}.amount`)}
+                    </label>
+                    <label className={problemOf(`body.${name}.currency`) ? "invalid" : undefined}>
+                      {t("template.currencyCode", { n: name })}
+                      <input
+                        value={amount.code}
+                        maxLength={3}
+                        autoCapitalize="characters"
+                        onChange={(e) => changeAmount(name, { code: e.target.value.trim().toUpperCase() })}
+                      />
+                      {fieldProblem(`body.${name}.currency`)}
+                    </label>
+                  </>
+                )}
+                {kind === "date_time" && (
+                  <label>
+                    {t("template.date", { n: name })}
+                    <input
+                      type="date"
+                      onChange={(e) => {
+                        const text = formatDate(e.target.value, template.language);
+                        if (text) setParams((v) => ({ ...v, [name]: text }));
+                      }}
+                    />
+                  </label>
+                )}
+                <label className={problemOf(`body.${name}`) ? "invalid" : undefined}>
+                  {t("template.variable", { n: name })}
+                  <input
+                    value={params[name] ?? ""}
+                    onChange={(e) => setParams((v) => ({ ...v, [name]: e.target.value }))}
+                  />
+                  {fieldProblem(`body.${name}`)}
+                </label>
+                {kind !== "text" && <span className="small muted">{t("template.fallbackHint")}</span>}
+              </div>
+            );
+          })}
           {shape.buttons
             .filter((b) => (b.type === "URL" && b.hasUrlParam) || b.type === "QUICK_REPLY")
             .map((b) => (
@@ -276,6 +410,13 @@ export function TemplatePicker({
           <div className="template-preview" aria-label={t("template.preview")}>
             {upload?.previewUrl && <img src={upload.previewUrl} alt="" className="template-preview-image" />}
             {previewHeader && <strong className="template-preview-header">{previewHeader}</strong>}
+            {header?.format === "LOCATION" && (
+              <p className="template-preview-location" data-testid="template-preview-location">
+                <MapPin aria-hidden="true" size={16} />{" "}
+                {[location.name.trim(), location.address.trim()].filter(Boolean).join(", ") ||
+                  t("template.location.legend")}
+              </p>
+            )}
             <p className="preview">{fillPlaceholders(shape.body.text, params)}</p>
             {shape.footer && <p className="small muted">{shape.footer}</p>}
             {shape.buttons.length > 0 && (

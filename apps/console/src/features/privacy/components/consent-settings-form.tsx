@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { ConsentSettings } from "@inbox/contracts";
+import { CUSTOMER_LANGUAGES, type ConsentSettings, type ConsentSettingsView, type ReplyTexts } from "@inbox/contracts";
 import { privacyApi } from "../api";
 import { PRIVACY_NS } from "../locale";
 
@@ -11,7 +11,7 @@ const splitKeywords = (value: string) =>
     .map((k) => k.trim())
     .filter(Boolean);
 
-/** Chat keywords for opt-in / opt-out and the confirmation messages sent after them. */
+/** Chat keywords for opt-in / opt-out and the confirmation messages sent after them, one per customer language. */
 export function ConsentSettingsForm() {
   const { t } = useTranslation(PRIVACY_NS);
   const settings = useQuery({ queryKey: ["consent-settings"], queryFn: privacyApi.consentSettings });
@@ -20,7 +20,39 @@ export function ConsentSettingsForm() {
   return <Editor initial={settings.data} />;
 }
 
-function Editor({ initial }: { initial: ConsentSettings }) {
+/** One field per customer language; the built-in text shows as the placeholder of an empty one. */
+function ReplyTextsFields({
+  title,
+  value,
+  builtIn,
+  onChange,
+}: {
+  title: string;
+  value: ReplyTexts;
+  builtIn: ReplyTexts;
+  onChange: (value: ReplyTexts) => void;
+}) {
+  const { t } = useTranslation(PRIVACY_NS);
+  return (
+    <fieldset className="stack">
+      <legend>{title}</legend>
+      {CUSTOMER_LANGUAGES.map((language) => (
+        <label key={language} className="stack">
+          {t("consentSettings.textIn", { text: title, language: t(`consentSettings.languages.${language}`) })}
+          <textarea
+            rows={2}
+            lang={language}
+            value={value[language]}
+            placeholder={builtIn[language]}
+            onChange={(e) => onChange({ ...value, [language]: e.target.value })}
+          />
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function Editor({ initial }: { initial: ConsentSettingsView }) {
   const { t } = useTranslation(PRIVACY_NS);
   const client = useQueryClient();
   const [form, setForm] = useState({
@@ -47,18 +79,19 @@ function Editor({ initial }: { initial: ConsentSettings }) {
   return (
     <form className="stack" onSubmit={submit} aria-label={t("consentSettings.title")}>
       <h3>{t("consentSettings.title")}</h3>
+      <p className="muted small">
+        {t("consentSettings.fallback", { language: t(`consentSettings.languages.${initial.defaultLanguage}`) })}
+      </p>
       <label className="stack">
         {t("consentSettings.optOut")}
         <input value={form.optOut} onChange={(e) => setForm({ ...form, optOut: e.target.value })} />
       </label>
-      <label className="stack">
-        {t("consentSettings.optOutConfirmation")}
-        <textarea
-          rows={2}
-          value={form.optOutConfirmation}
-          onChange={(e) => setForm({ ...form, optOutConfirmation: e.target.value })}
-        />
-      </label>
+      <ReplyTextsFields
+        title={t("consentSettings.optOutConfirmation")}
+        value={form.optOutConfirmation}
+        builtIn={initial.builtInConfirmations.optOut}
+        onChange={(optOutConfirmation) => setForm({ ...form, optOutConfirmation })}
+      />
       <label className="stack">
         {t("consentSettings.optIn")}
         <input value={form.optIn} onChange={(e) => setForm({ ...form, optIn: e.target.value })} />
@@ -73,14 +106,12 @@ function Editor({ initial }: { initial: ConsentSettings }) {
           <option value="service">{t("consent.purpose.service")}</option>
         </select>
       </label>
-      <label className="stack">
-        {t("consentSettings.optInConfirmation")}
-        <textarea
-          rows={2}
-          value={form.optInConfirmation}
-          onChange={(e) => setForm({ ...form, optInConfirmation: e.target.value })}
-        />
-      </label>
+      <ReplyTextsFields
+        title={t("consentSettings.optInConfirmation")}
+        value={form.optInConfirmation}
+        builtIn={initial.builtInConfirmations.optIn}
+        onChange={(optInConfirmation) => setForm({ ...form, optInConfirmation })}
+      />
       <div className="row">
         <button type="submit" disabled={save.isPending}>
           {t("consentSettings.save")}

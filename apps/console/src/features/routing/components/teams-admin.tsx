@@ -28,6 +28,7 @@ function TextPair({
   return (
     <fieldset>
       <legend>{legend}</legend>
+      <p className="small muted">{t("teams.textFallback")}</p>
       <label>
         {t("teams.german")}
         <textarea rows={2} value={v.de} maxLength={1000} onChange={(e) => set("de", e.target.value)} />

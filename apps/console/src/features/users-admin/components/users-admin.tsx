@@ -7,6 +7,7 @@ import { ApiError } from "../../../lib/http";
 import { adminApi } from "../../admin/api";
 import { useTeams } from "../../inbox/hooks/use-directory";
 import { usersErrorKey } from "../locales";
+import { ResetPasswordDialog } from "./reset-password-dialog";
 
 const ROLES = ["agent", "lead", "admin"] as const;
 const EMPTY_FORM = { name: "", email: "", password: "", role: "agent", teamId: "" };
@@ -19,7 +20,10 @@ function useInvalidating<A, R>(fn: (a: A) => Promise<R>, keys: string[]) {
   });
 }
 
-/** Users for admins: create (with a name), role, active, password reset, and who has 2FA (with a reset). */
+/**
+ * Users for admins: create (with a name), role, active, password reset (in a dialog: typed or generated), and who
+ * has 2FA (with a reset).
+ */
 export function UsersAdmin() {
   const { t } = useTranslation();
   const tu = useTranslation("users").t;
@@ -34,15 +38,12 @@ export function UsersAdmin() {
     (a: { id: string; body: Record<string, unknown> }) => adminApi.updateUser(a.id, a.body),
     keys,
   );
-  const reset = useInvalidating(
-    (a: { id: string; password: string }) => adminApi.resetPassword(a.id, a.password),
-    keys,
-  );
   const resetTotp = useInvalidating((u: UserDto) => adminApi.resetTotp(u.id), keys);
   const security = useQuery({ queryKey: ["admin-security"], queryFn: adminApi.security });
   const setSecurity = useInvalidating((v: Partial<SecuritySettings>) => adminApi.setSecurity(v), ["admin-security"]);
   const [form, setForm] = useState(EMPTY_FORM);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<UserDto | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const submit = (e: FormEvent) => {
@@ -64,7 +65,7 @@ export function UsersAdmin() {
       },
     );
   };
-  const failed = create.error ?? update.error ?? reset.error ?? resetTotp.error;
+  const failed = create.error ?? update.error ?? resetTotp.error;
 
   return (
     <>
@@ -136,8 +137,8 @@ export function UsersAdmin() {
                 </button>
                 <button
                   onClick={() => {
-                    const password = window.prompt(tu("newPassword", { email: u.email, n: MIN_PASSWORD_LENGTH }));
-                    if (password) reset.mutate({ id: u.id, password });
+                    setNotice(null);
+                    setResetting(u);
                   }}
                 >
                   {tu("resetPassword")}
@@ -221,6 +222,17 @@ export function UsersAdmin() {
           {tu("create")}
         </button>
       </form>
+      {resetting && (
+        <ResetPasswordDialog
+          key={resetting.id}
+          user={resetting}
+          onClose={() => setResetting(null)}
+          onReset={(u) => {
+            setResetting(null);
+            setNotice(tu("passwordReset", { email: u.email }));
+          }}
+        />
+      )}
       {notice && <p role="status">{notice}</p>}
       {failed && (
         <p role="alert" className="error">
