@@ -22,7 +22,10 @@
  *   pnpm --filter @inbox/bench console-live   (EVENTS_PER_MINUTE=1000 DURATION=60 CUSTOMERS=300 IDLE=5 UI_REPLY_EVERY=10)
  *
  * Exit code 1 when a check fails. Frame figures depend on the machine: compare with the idle phase.
+ * PAGE_PROFILE=<file.cpuprofile> also records the page's CPU profile of the load phase (Chrome DevTools opens it;
+ * the profiler costs frames itself, so figures of such a run are not comparable).
  */
+import { writeFileSync } from "node:fs";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
@@ -40,6 +43,7 @@ const DURATION = Number(process.env.DURATION ?? 60);
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 300);
 const IDLE = Number(process.env.IDLE ?? 5);
 const UI_REPLY_EVERY = Number(process.env.UI_REPLY_EVERY ?? 10);
+const PAGE_PROFILE = process.env.PAGE_PROFILE;
 const APP_SECRET = "bench-console-live-app-secret";
 const PHONE_NUMBER_ID = "106540352242922";
 const AGENT_EMAIL = "agent@bench.example";
@@ -113,14 +117,18 @@ function deliver(port: number, waId: string, texts: { text: string; wamid: strin
  */
 const INSTRUMENTS = (run: string) => `(() => {
   const TAG = /^(?:in|out|note|ui) ${run} #\\d+$/;
-  const b = { running: false, frames: [], last: 0, longTasks: [], loafs: [], envelopes: 0, seen: {} };
+  const b = { running: false, frames: [], last: 0, longTasks: [], loafs: [], envelopes: 0, seen: {}, received: {} };
+  const CREATED = /"type":"message\\.created".*?"text":"((?:in|out|note|ui) ${run} #\\d+)"/;
   window.__bench = b;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
       this.addEventListener("message", (e) => {
-        if (b.running && typeof e.data === "string" && !e.data.startsWith('{"control"')) b.envelopes++;
+        if (!b.running || typeof e.data !== "string" || e.data.startsWith('{"control"')) return;
+        b.envelopes++;
+        const created = CREATED.exec(e.data);
+        if (created && !(created[1] in b.received)) b.received[created[1]] = Date.now();
       });
     }
   };
@@ -369,11 +377,11 @@ function latencies(sentAt: Map<string, number>, seen: Record<string, number>, te
   return { seen: values.length, of: texts.length, p50: percentile(values, 50), p99: percentile(values, 99) };
 }
 
-async function main(): Promise<void> {
+/** Runs the benchmark; true when every check passed. */
+async function main(): Promise<boolean> {
   prepareBrowserTests();
   const product = await startProduct({ WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID });
   const browser = await launchChromium();
-  let ok = true;
   try {
     const { db, port } = product;
     await createUser(
@@ -413,6 +421,11 @@ async function main(): Promise<void> {
     const idle = await page.evaluate<PhaseFigures>("window.__bench.stop()");
 
     const heapBefore = await heapMb(page);
+    const profiler = PAGE_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send("Profiler.enable");
+      await profiler.send("Profiler.start");
+    }
     await page.evaluate("window.__bench.start()");
     const loadStarted = Date.now();
     const sent = await drive(product, page, run, openId, customers, others);
@@ -425,7 +438,13 @@ async function main(): Promise<void> {
     }).catch(() => undefined);
     await sleep(2000);
     const load = await page.evaluate<PhaseFigures>("window.__bench.stop()");
+    if (profiler && PAGE_PROFILE) {
+      const { profile } = await profiler.send("Profiler.stop");
+      writeFileSync(PAGE_PROFILE, JSON.stringify(profile));
+      await profiler.detach();
+    }
     const seen = await page.evaluate<Record<string, number>>("window.__bench.seen");
+    const received = await page.evaluate<Record<string, number>>("window.__bench.received");
     const heapAfter = await heapMb(page);
 
     // The open thread against the database: every stored message once, in the server's order.
@@ -469,6 +488,13 @@ async function main(): Promise<void> {
     const openTexts = expectedOpen;
     const otherInbound = [...sent.at.keys()].filter((t) => t.startsWith("in ") && !sent.openInbound.includes(t));
     const thread = latencies(sent.at, seen, openTexts);
+    // The console's own share: its websocket had the event → the message was on screen.
+    const receivedAt = new Map(Object.entries(received));
+    const inPage = latencies(
+      receivedAt,
+      seen,
+      openTexts.filter((t) => receivedAt.has(t) && !t.startsWith("ui ")),
+    );
     const list = latencies(sent.at, seen, otherInbound);
     const minutes = sendSeconds / 60;
     const row = (label: string, f: PhaseFigures) =>
@@ -486,7 +512,7 @@ async function main(): Promise<void> {
       [`inbox list: ${rowsOnScreen} rows on screen = the server's first rows, unread counts too`, listMatches],
       [`every request accepted (${sent.failed} refused)`, sent.failed === 0],
     ];
-    ok = checks.every(([, pass]) => pass);
+    const ok = checks.every(([, pass]) => pass);
     console.log(
       [
         "",
@@ -503,7 +529,8 @@ async function main(): Promise<void> {
         "",
         `JS heap after GC: ${heapBefore.toFixed(1)} → ${heapAfter.toFixed(1)} MB (${(heapAfter - heapBefore).toFixed(1)} MB); ` +
           `DOM nodes ${idle.domNodes} → ${load.domNodes}`,
-        `sent → on screen, open thread: p50 ${ms(thread.p50)} ms, p99 ${ms(thread.p99)} ms (${thread.seen} of ${thread.of} seen)`,
+        `sent → on screen, open thread: p50 ${ms(thread.p50)} ms, p99 ${ms(thread.p99)} ms (${thread.seen} of ${thread.of} seen); ` +
+          `of that in the page, websocket → on screen: p50 ${ms(inPage.p50)} ms, p99 ${ms(inPage.p99)} ms`,
         `sent → preview in the list, other conversations: p50 ${ms(list.p50)} ms, p99 ${ms(list.p99)} ms ` +
           `(${list.seen} of ${list.of} seen; a preview replaced before the list refreshed is never seen)`,
         `inbox list matched the server after ${listWaitedMs} ms${listDiff ? `: ${listDiff}` : ""}`,
@@ -512,12 +539,12 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
     await context.close();
+    return ok;
   } finally {
     await browser.close();
     await product.destroy();
     webhookAgent.destroy();
   }
-  process.exit(ok ? 0 : 1);
 }
 
-await main();
+process.exit((await main()) ? 0 : 1);
