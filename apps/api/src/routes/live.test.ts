@@ -4,38 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AddressInfo } from "node:net";
-import { WebSocket } from "undici";
-import { LiveEnvelopeSchema, type LiveEnvelope } from "@inbox/contracts";
 import { createTestApp, login, makeUser, seedConversations, type Agent, type TestApp } from "../test/test-app";
-
-/** A console's live connection: every envelope it received, and whether the hub said hello. */
-interface Console {
-  envelopes: LiveEnvelope[];
-  isReady: () => boolean;
-  close(): void;
-}
-
-async function openConsole(baseUrl: string, agent: Agent): Promise<Console> {
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/ws`, {
-    headers: { cookie: agent.cookie, origin: baseUrl },
-  });
-  const envelopes: LiveEnvelope[] = [];
-  let isReady = false;
-  socket.addEventListener("message", (event) => {
-    const json: unknown = JSON.parse(String(event.data));
-    if ((json as { control?: string }).control === "hello") isReady = true;
-    const parsed = LiveEnvelopeSchema.safeParse(json);
-    if (parsed.success) envelopes.push(parsed.data);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.addEventListener("open", () => resolve());
-    socket.addEventListener("error", () => reject(new Error("websocket refused")));
-  });
-  return { envelopes, isReady: () => isReady, close: () => socket.close() };
-}
+import { openLiveConsole, type LiveConsole } from "../test/live-console";
 
 /** The message.created events a console saw for one message id. */
-const createdEvents = (console: Console, messageId: string) =>
+const createdEvents = (console: LiveConsole, messageId: string) =>
   console.envelopes.filter((e) => e.event.type === "message.created" && e.event.message.id === messageId);
 
 describe("two consoles", () => {
@@ -66,8 +39,8 @@ describe("two consoles", () => {
   });
 
   it("a reply and a private note by one agent reach a colleague's console within a second", async () => {
-    const colleague = await openConsole(baseUrl, bob);
-    const otherTeam = await openConsole(baseUrl, carol);
+    const colleague = await openLiveConsole(baseUrl, bob);
+    const otherTeam = await openLiveConsole(baseUrl, carol);
     try {
       await expect.poll(() => colleague.isReady() && otherTeam.isReady()).toBe(true);
       const post = (payload: object) =>

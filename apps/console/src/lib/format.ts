@@ -8,12 +8,21 @@ export function getTimeZone(): string | undefined {
   return timeZone;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** Dates in the user's language and time zone. */
 export function formatDateTime(
   iso: string,
   opts: Intl.DateTimeFormatOptions = { dateStyle: "short", timeStyle: "short" },
 ): string {
-  return new Intl.DateTimeFormat(i18n.language, { ...opts, ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+  // Formatters are kept (making one costs more than formatting; every row and message asks).
+  const key = `${i18n.language}|${timeZone ?? ""}|${JSON.stringify(opts)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(i18n.language, { ...opts, ...(timeZone ? { timeZone } : {}) });
+    formats.set(key, format);
+  }
+  return format.format(new Date(iso));
 }
 
 export function formatRelative(iso: string): string {

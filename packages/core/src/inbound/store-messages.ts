@@ -89,6 +89,10 @@ export async function storeMessages(
   for (const s of phoneSenders) add({ waId: s.identity.waId }, s.elements);
   for (const c of input.contacts ?? []) add({ contactId: c.contactId }, c.elements);
   if (rows.length === 0) return { created: [], conversations: new Map(), duplicates: inBatch };
+  // Messages stored together share their createdAt, and threads order ties by id: ids that grow in the order the
+  // messages were written keep a delivery's messages (and merged deliveries of one customer) in that order.
+  const ids = rows.map(() => randomUUID()).sort();
+  rows.forEach((r, i) => (r.row.id = ids[i]!));
 
   const messageJson = rows.map(({ key, element, row }) => ({
     id: row.id,

@@ -1,13 +1,21 @@
 import type { MessageDto } from "@inbox/contracts";
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day of an instant in a time zone, as YYYY-MM-DD (the key that groups a thread by day). */
 export function dayKey(at: string | Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    ...(timeZone ? { timeZone } : {}),
-  }).format(new Date(at));
+  // One formatter per time zone: making one costs more than formatting, and a thread asks twice per message.
+  let format = dayFormats.get(timeZone ?? "");
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      ...(timeZone ? { timeZone } : {}),
+    });
+    dayFormats.set(timeZone ?? "", format);
+  }
+  return format.format(new Date(at));
 }
 
 function previousDay(key: string): string {

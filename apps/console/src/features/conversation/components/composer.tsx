@@ -13,7 +13,7 @@ import { ApiError } from "../../../lib/http";
 import { formatDuration } from "../../../lib/format";
 import { useQuickReplies } from "../../inbox/hooks/use-directory";
 import { fetchConversationTemplates, requestConsent, sendMessage } from "../api";
-import { sendTyping } from "../../live/hooks/use-live";
+import { sendTyping, showMessages } from "../../live/hooks/use-live";
 import { COMPOSER_NS, errorKey, isRetryableCode } from "../locale";
 import { formatBytes, precheckAttachment, uploadAttachment } from "../upload-attachment";
 import { EmojiPicker } from "./emoji-picker";
@@ -76,7 +76,7 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
 
   const send = useMutation({
     mutationFn: (body: SendMessageBody) => sendMessage(conversation.id, body),
-    onSuccess: () => {
+    onSuccess: (message) => {
       clientId.current = crypto.randomUUID();
       setText("");
       setAttachment(null);
@@ -84,18 +84,19 @@ export function Composer({ conversation, isOptedOut }: { conversation: Conversat
       // A note is one note: the next message goes to the customer again unless the agent ticks "Note" anew.
       setIsNote(false);
       setSentCount((n) => n + 1);
-      void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
+      // The answer is the stored message: shown at once (its live event, before or after, changes nothing).
+      showMessages(client, [message]);
     },
     onError: (e) => setError(describeError(e)),
   });
   const consentClientId = useRef(crypto.randomUUID());
   const askConsent = useMutation({
     mutationFn: () => requestConsent(conversation.id, { clientId: consentClientId.current }),
-    onSuccess: () => {
+    onSuccess: (message) => {
       consentClientId.current = crypto.randomUUID();
       setConsentAsked(true);
       setError(null);
-      void client.invalidateQueries({ queryKey: ["messages", conversation.id] });
+      showMessages(client, [message]);
     },
     onError: (e) => setError({ ...describeError(e), canRetry: false }),
   });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -9,11 +9,11 @@ import { ApiError } from "../../../lib/http";
 import { SNOOZE_PRESETS, snoozeUntil, type SnoozePreset } from "../../../lib/snooze";
 import { contactName } from "../../inbox/components/conversation-list";
 import { useLabels, usePresence, useTeams, useUsers } from "../../inbox/hooks/use-directory";
-import { fetchContact, fetchConversation, fetchMessages, runAction, type Action } from "../api";
+import { fetchContact, fetchConversation, runAction, type Action } from "../api";
 import { Composer } from "./composer";
 import { ContactPanel } from "./contact-panel";
 import { MessageItem } from "./message-item";
-import { onTyping } from "../../live/hooks/use-live";
+import { fetchThreadPage, onTyping, refreshLists } from "../../live/hooks/use-live";
 import { SHELL_NS } from "../../shell/locales";
 import { attachReactions, dayLabel, withDaySeparators } from "../thread";
 import { teamErrorText } from "../../team/error-text";
@@ -69,9 +69,12 @@ function Actions({ c, session, id }: { c: ConversationDto; session: SessionDto; 
   const isLead = session.user.role !== "agent";
   const act = useMutation({
     mutationFn: (a: Action) => runAction(c.id, a),
-    onSuccess: (dto) => {
+    onSuccess: (dto, a) => {
       client.setQueryData(["conversation", c.id], dto);
-      void client.invalidateQueries({ queryKey: ["conversations"] });
+      // Reading is done for every customer message that arrives while the conversation is open: its list refresh
+      // joins the live ones. What the agent did on purpose shows in the list at once.
+      if (a.path === "read") refreshLists(client);
+      else void client.invalidateQueries({ queryKey: ["conversations"] });
     },
   });
   const me = session.user.id;
@@ -199,7 +202,7 @@ function Messages({ id }: { id: string }) {
   const users = useUsers();
   const q = useInfiniteQuery({
     queryKey: ["messages", id],
-    queryFn: ({ pageParam }) => fetchMessages(id, pageParam),
+    queryFn: ({ pageParam }) => fetchThreadPage(id, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -214,12 +217,18 @@ function Messages({ id }: { id: string }) {
     observer.observe(el);
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-  if (q.isPending) return <p className="muted">{t("app.loading")}</p>;
-  if (q.isError) return <p role="alert">{t("app.error")}</p>;
-  const loaded: MessageDto[] = q.data.pages.flatMap((p) => p.items);
-  const byWamid = new Map(loaded.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
-  const { messages: newestFirst, reactions } = attachReactions(loaded);
   const timeZone = getTimeZone();
+  // Worked out again only when the thread changes (a live event), not on every render of the view.
+  const thread = useMemo(() => {
+    if (!q.data) return null;
+    const loaded: MessageDto[] = q.data.pages.flatMap((p) => p.items);
+    const byWamid = new Map(loaded.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
+    const { messages, reactions } = attachReactions(loaded);
+    return { byWamid, reactions, isEmpty: messages.length === 0, items: withDaySeparators(messages, timeZone) };
+  }, [q.data, timeZone]);
+  if (q.isPending) return <p className="muted">{t("app.loading")}</p>;
+  if (q.isError || !thread) return <p role="alert">{t("app.error")}</p>;
+  const { byWamid, reactions } = thread;
   const now = new Date();
   const authorOf = (m: MessageDto): string | undefined => {
     if (m.direction !== "outbound" && !m.isPrivate) return undefined;
@@ -229,8 +238,8 @@ function Messages({ id }: { id: string }) {
   // column-reverse: the newest message is at the bottom and the view starts there; older pages load on scroll-up.
   return (
     <ol className="messages" aria-label={t("app.messages")} aria-live="polite">
-      {newestFirst.length === 0 && <li className="muted">{t("conv.noMessages")}</li>}
-      {withDaySeparators(newestFirst, timeZone).map((item) =>
+      {thread.isEmpty && <li className="muted">{t("conv.noMessages")}</li>}
+      {thread.items.map((item) =>
         item.kind === "day" ? (
           <li key={`day-${item.key}`} className="day-separator" data-testid="day-separator">
             <span>
@@ -260,7 +269,8 @@ function Messages({ id }: { id: string }) {
   );
 }
 
-export function ConversationView({ id, session }: { id: string; session: SessionDto }) {
+/** Memoised: a refresh of the inbox list (every second under load) does not render the open thread again. */
+export const ConversationView = memo(function ConversationView({ id, session }: { id: string; session: SessionDto }) {
   const { t } = useTranslation();
   const conv = useQuery({ queryKey: ["conversation", id], queryFn: () => fetchConversation(id), retry: false });
   const contact = useQuery({ queryKey: ["contact", id], queryFn: () => fetchContact(id), enabled: conv.isSuccess });
@@ -339,4 +349,4 @@ export function ConversationView({ id, session }: { id: string; session: Session
       </div>
     </div>
   );
-}
+});
