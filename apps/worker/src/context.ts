@@ -1,6 +1,6 @@
 import type { Env } from "@inbox/config";
 import type {
-  AssignmentDeps,
+  RoutingDeps,
   LiveChangeBatcher,
   MediaStore,
   MessageSender,
@@ -49,7 +49,7 @@ export interface WorkerServices {
   /** This process's Prometheus series (served on WORKER_METRICS_PORT when METRICS_TOKEN is set). */
   metrics: Metrics;
   /** Auto-assignment: the database, the consoles' presence in Redis, the clock. */
-  routing: AssignmentDeps;
+  routing: RoutingDeps;
   /** How long a send with an unknown outcome waits for a status webhook. */
   reconcileGraceMs: number;
   /** Stops the outbox relay and publishes what the live batcher still holds. */

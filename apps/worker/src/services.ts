@@ -4,6 +4,7 @@ import {
   createLivePublisher,
   createMediaStore,
   createPresence,
+  createQueueAssigner,
   DEFAULT_RECONCILE_GRACE_MS,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
@@ -31,6 +32,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
   const metrics = new Metrics("worker");
   metrics.observeQueues(Object.values(queues.queues));
   const presence = createPresence(redis, queues.prefix);
+  const assignment = { db, onlineUserIds: () => presence.online(), clock: infra.clock };
   return {
     metrics,
     graph,
@@ -42,7 +44,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     live,
     outbox,
     onOutboxWritten: outbox.poke,
-    routing: { db, onlineUserIds: () => presence.online(), clock: infra.clock },
+    routing: { ...assignment, assignQueue: createQueueAssigner(assignment) },
     reconcileGraceMs: overrides.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
     async close() {
       await outbox.stop();
