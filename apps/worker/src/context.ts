@@ -1,4 +1,5 @@
 import type { Env } from "@inbox/config";
+import type { ConcurrencyLimit } from "./concurrency-limit";
 import type {
   RoutingDeps,
   LiveChangeBatcher,
@@ -40,6 +41,11 @@ export interface WorkerServices {
   /** Claim and record statements, group-committed across this process's concurrent sends. */
   statements: SendStatements;
   media: MediaStore;
+  /**
+   * Media downloads at once in this process (each holds a whole file in memory), however many jobs the inbound
+   * queue runs: route jobs mostly wait for their team's assignment and need a higher concurrency than downloads.
+   */
+  mediaDownloads: ConcurrencyLimit;
   /** Committed changes → live events for the consoles (batched). */
   live: LiveChangeBatcher;
   /** Moves outbox rows to BullMQ; started by startWorker. */

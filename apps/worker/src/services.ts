@@ -11,8 +11,12 @@ import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
 import { Metrics } from "@inbox/metrics";
 import type { WorkerInfra, WorkerServices } from "./context";
+import { createConcurrencyLimit } from "./concurrency-limit";
 import { createGraphClient } from "./outbound/graph";
 import { createDispatchGate, createRedisThrottle } from "./outbound/rate-limiter";
+
+/** Media downloads at once per worker process (what the inbound queue's concurrency was before routing shared it). */
+const MEDIA_DOWNLOADS_AT_ONCE = 10;
 
 /** Services a test or benchmark replaces (a Graph client on the simulator, a counting throttle, a short grace). */
 export type WorkerServiceOverrides = Partial<
@@ -41,6 +45,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     dispatchGate: createDispatchGate(),
     statements: createGroupedSendStatements(pgSql(pgPool)),
     media: createMediaStore(infra.env),
+    mediaDownloads: createConcurrencyLimit(MEDIA_DOWNLOADS_AT_ONCE),
     live,
     outbox,
     onOutboxWritten: outbox.poke,
