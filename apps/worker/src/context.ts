@@ -1,6 +1,7 @@
 import type { Env } from "@inbox/config";
 import type { ConcurrencyLimit } from "./concurrency-limit";
 import type {
+  RouteResult,
   RoutingDeps,
   LiveChangeBatcher,
   MediaStore,
@@ -54,8 +55,10 @@ export interface WorkerServices {
   onOutboxWritten: () => void;
   /** This process's Prometheus series (served on WORKER_METRICS_PORT when METRICS_TOKEN is set). */
   metrics: Metrics;
-  /** Auto-assignment: the database, the consoles' presence in Redis, the clock. */
+  /** Auto-assignment: the database, the consoles' presence in Redis, the clock, the process's queue assigner. */
   routing: RoutingDeps;
+  /** Routes a new conversation; route jobs running at the same time are routed together. */
+  routeConversation: (conversationId: string) => Promise<RouteResult | null>;
   /** How long a send with an unknown outcome waits for a status webhook. */
   reconcileGraceMs: number;
   /** Stops the outbox relay and publishes what the live batcher still holds. */

@@ -4,6 +4,7 @@ import {
   createLivePublisher,
   createMediaStore,
   createPresence,
+  createConversationRouter,
   createQueueAssigner,
   DEFAULT_RECONCILE_GRACE_MS,
 } from "@inbox/core";
@@ -37,6 +38,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
   metrics.observeQueues(Object.values(queues.queues));
   const presence = createPresence(redis, queues.prefix);
   const assignment = { db, onlineUserIds: () => presence.online(), clock: infra.clock };
+  const routing = { ...assignment, assignQueue: createQueueAssigner(assignment) };
   return {
     metrics,
     graph,
@@ -49,7 +51,8 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     live,
     outbox,
     onOutboxWritten: outbox.poke,
-    routing: { ...assignment, assignQueue: createQueueAssigner(assignment) },
+    routing,
+    routeConversation: createConversationRouter(routing),
     reconcileGraceMs: overrides.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
     async close() {
       await outbox.stop();

@@ -1,4 +1,4 @@
-import { routeNewConversation, sendAutoReplies } from "@inbox/core";
+import { sendAutoReplies } from "@inbox/core";
 import type { JobHandler } from "../context";
 
 /**
@@ -7,7 +7,7 @@ import type { JobHandler } from "../context";
  */
 export const handleConversationRoute: JobHandler<"conversation.route"> = async ({ conversationId }, ctx) => {
   const { deps } = ctx;
-  const routed = await routeNewConversation(deps.routing, conversationId);
+  const routed = await deps.routeConversation(conversationId);
   if (!routed?.conversationIds.length) return;
   if (routed.hasAutoReplies) {
     await sendAutoReplies(

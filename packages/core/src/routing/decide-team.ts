@@ -124,14 +124,16 @@ export interface RouteState {
 }
 
 /**
- * The route job's one read: the conversation's state and routing facts, the channel's default team, the rules, the
- * customer's previous agent and which teams send auto-replies. null: no such conversation.
+ * The route jobs' one read, for many conversations at once: each one's state and routing facts, its channel's default
+ * team and the customer's previous agent, plus the rules and which teams send auto-replies (read once). Conversations
+ * that do not exist are missing from the map.
  */
-export async function loadRouteState(db: DbTx, conversationId: string): Promise<RouteState | null> {
-  const [row] = await db.$queryRaw<
-    (FactsRow & Omit<RouteState, "facts" | "rules"> & { rules: MatchableRule[] | null })[]
+export async function loadRouteStates(db: DbTx, conversationIds: readonly string[]): Promise<Map<string, RouteState>> {
+  const rows = await db.$queryRaw<
+    (FactsRow & Omit<RouteState, "facts" | "rules"> & { id: string; rules: MatchableRule[] | null })[]
   >(Prisma.sql`
-    SELECT ${FACTS_COLUMNS}, c."assigneeId", c."queuedAt", c.status::text AS status, c."teamId", ch."defaultTeamId",
+    SELECT c.id, ${FACTS_COLUMNS}, c."assigneeId", c."queuedAt", c.status::text AS status, c."teamId",
+           ch."defaultTeamId",
            (SELECT p."assigneeId" FROM "Conversation" p
              WHERE p."contactId" = c."contactId" AND p.id <> c.id AND p."assigneeId" IS NOT NULL
              ORDER BY p."createdAt" DESC LIMIT 1) AS "previousAssigneeId",
@@ -143,17 +145,21 @@ export async function loadRouteState(db: DbTx, conversationId: string): Promise<
       JOIN "Contact" k ON k.id = c."contactId"
       JOIN "Channel" ch ON ch.id = c."channelId"
       ${FIRST_MESSAGE}
-     WHERE c.id = ${conversationId}::uuid`);
-  if (!row) return null;
-  return {
-    assigneeId: row.assigneeId,
-    queuedAt: row.queuedAt,
-    status: row.status,
-    teamId: row.teamId,
-    facts: factsOf(row),
-    defaultTeamId: row.defaultTeamId,
-    rules: row.rules ?? [],
-    previousAssigneeId: row.previousAssigneeId,
-    autoReplyTeamIds: row.autoReplyTeamIds,
-  };
+     WHERE c.id = ANY(${[...conversationIds]}::uuid[])`);
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        assigneeId: row.assigneeId,
+        queuedAt: row.queuedAt,
+        status: row.status,
+        teamId: row.teamId,
+        facts: factsOf(row),
+        defaultTeamId: row.defaultTeamId,
+        rules: row.rules ?? [],
+        previousAssigneeId: row.previousAssigneeId,
+        autoReplyTeamIds: row.autoReplyTeamIds,
+      },
+    ]),
+  );
 }

@@ -1,5 +1,12 @@
-import { assignConversationIfAble, type AssignmentDeps, type QueueAssigner } from "./assign-queued-conversations";
-import { loadRouteState } from "./decide-team";
+import { Prisma, sqlTimestamp } from "@inbox/db";
+import { createGroupCommit } from "../batching/group-commit";
+import {
+  assignConversationIfAble,
+  type Assignment,
+  type AssignmentDeps,
+  type QueueAssigner,
+} from "./assign-queued-conversations";
+import { loadRouteStates } from "./decide-team";
 import { findMatchingRule } from "./match-routing-rules";
 
 /** What routing a new conversation needs: auto-assignment's dependencies and the process's queue assigner. */
@@ -15,36 +22,79 @@ export interface RouteResult {
 }
 
 /**
- * Routing of a new conversation (the worker's `conversation.route` job): the first matching routing rule's team, else
- * the channel's default team. A returning customer goes back to their previous agent when that agent can take it;
- * otherwise the conversation joins the team's queue, which is then assigned by the team's mode (the process's
+ * Routing of new conversations (the worker's `conversation.route` jobs): the first matching routing rule's team,
+ * else the channel's default team. A returning customer goes back to their previous agent when that agent can take
+ * it; otherwise the conversation joins the team's queue, which is then assigned by the team's mode (the process's
  * queue assigner: one run for every conversation queued meanwhile). Runs once per conversation: one that is already
- * queued or assigned is left alone, so a repeated job changes nothing. Everything routing reads — the conversation,
- * its facts, the rules, the previous agent — comes in one statement. null: the conversation does not exist.
+ * queued or assigned is left alone, so a repeated job changes nothing. Everything routing reads comes in one
+ * statement and the queue entries are written in one, for all the given conversations together.
+ * The map holds a result per conversation that exists.
  */
-export async function routeNewConversation(deps: RoutingDeps, conversationId: string): Promise<RouteResult | null> {
+export async function routeNewConversations(
+  deps: RoutingDeps,
+  conversationIds: readonly string[],
+): Promise<Map<string, RouteResult>> {
   const { db } = deps;
-  const state = await loadRouteState(db, conversationId);
-  if (!state) return null;
-  if (state.assigneeId || state.status === "resolved") return { conversationIds: [], hasAutoReplies: false };
-  let teamId = state.teamId;
-  if (!state.queuedAt) {
-    const rule = state.rules[findMatchingRule(state.rules, state.facts)];
-    teamId = rule?.teamId ?? state.defaultTeamId ?? state.teamId;
-    await db.conversation.updateMany({
-      where: { id: conversationId, assigneeId: null, queuedAt: null },
-      data: { teamId, queuedAt: deps.clock?.() ?? new Date() },
+  const states = await loadRouteStates(db, conversationIds);
+  const results = new Map<string, RouteResult>();
+  const open: { id: string; teamId: string | null; previous: string | null; hasAutoReplies: boolean }[] = [];
+  const toQueue: { id: string; teamId: string | null }[] = [];
+  for (const [id, state] of states) {
+    if (state.assigneeId || state.status === "resolved") {
+      results.set(id, { conversationIds: [], hasAutoReplies: false });
+      continue;
+    }
+    let teamId = state.teamId;
+    if (!state.queuedAt) {
+      const rule = state.rules[findMatchingRule(state.rules, state.facts)];
+      teamId = rule?.teamId ?? state.defaultTeamId ?? state.teamId;
+      toQueue.push({ id, teamId });
+    }
+    const hasAutoReplies = teamId !== null && state.autoReplyTeamIds.includes(teamId);
+    open.push({ id, teamId, previous: state.previousAssigneeId, hasAutoReplies });
+  }
+  if (toQueue.length) {
+    const now = deps.clock?.() ?? new Date();
+    await db.$executeRaw(Prisma.sql`
+      UPDATE "Conversation" c SET "teamId" = i.team, "queuedAt" = ${sqlTimestamp(now)}, "updatedAt" = ${sqlTimestamp(now)}
+        FROM unnest(${toQueue.map((q) => q.id)}::uuid[], ${toQueue.map((q) => q.teamId)}::uuid[]) AS i(id, team)
+       WHERE c.id = i.id AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL`);
+  }
+  // Returning customers first (their previous agent, if able), then one queue run per team for the rest.
+  const queued: typeof open = [];
+  for (const c of open) {
+    if (!c.teamId) results.set(c.id, { conversationIds: [c.id], hasAutoReplies: c.hasAutoReplies });
+    else if (c.previous && (await assignConversationIfAble(deps, c.id, c.teamId, c.previous))) {
+      results.set(c.id, { conversationIds: [c.id], hasAutoReplies: c.hasAutoReplies });
+    } else queued.push(c);
+  }
+  const runs = new Map<string, Promise<Assignment[]>>();
+  for (const c of queued) if (!runs.has(c.teamId!)) runs.set(c.teamId!, deps.assignQueue(c.teamId!));
+  for (const c of queued) {
+    const assigned = await runs.get(c.teamId!)!;
+    results.set(c.id, {
+      conversationIds: [...new Set([c.id, ...assigned.map((a) => a.conversationId)])],
+      hasAutoReplies: c.hasAutoReplies,
     });
   }
-  const hasAutoReplies = teamId !== null && state.autoReplyTeamIds.includes(teamId);
-  if (!teamId) return { conversationIds: [conversationId], hasAutoReplies };
-  const previous = state.previousAssigneeId;
-  if (previous && (await assignConversationIfAble(deps, conversationId, teamId, previous))) {
-    return { conversationIds: [conversationId], hasAutoReplies };
-  }
-  const assigned = await deps.assignQueue(teamId);
-  return {
-    conversationIds: [...new Set([conversationId, ...assigned.map((a) => a.conversationId)])],
-    hasAutoReplies,
-  };
+  return results;
+}
+
+/**
+ * One router per process: route jobs that run at the same time are routed together (one read, one queue write and
+ * one queue run per team for all of them), so a burst of new conversations costs a few statements per batch
+ * instead of a few per conversation. A lone job is routed at once.
+ */
+export function createConversationRouter(deps: RoutingDeps): (conversationId: string) => Promise<RouteResult | null> {
+  const batches = createGroupCommit<string, RouteResult | null>(
+    async (batch) => {
+      const results = await routeNewConversations(
+        deps,
+        batch.map((p) => p.input),
+      );
+      for (const p of batch) p.resolve(results.get(p.input) ?? null);
+    },
+    { maxBatch: 100, maxConcurrent: 2 },
+  );
+  return (conversationId) => batches.submit(conversationId);
 }
