@@ -12,12 +12,13 @@ import { startRoutingTicker, ROUTING_TICK_EVERY_MS } from "./maintenance/routing
 
 /**
  * Jobs at once per queue and process, unless options say otherwise. Inbound: route jobs spend most of their time
- * waiting for their team's shared assignment run (bench/routing.ts: with 10 at once they queued in BullMQ while the
- * worker used a tenth of a core); the media downloads among them are held to 10 at once by `mediaDownloads`.
+ * waiting for their batch and their team's shared assignment run, and a bigger batch costs the same few statements
+ * (bench/routing.ts: with 10 at once they queued in BullMQ while the worker used a tenth of a core; 50 and 200 see
+ * docs/routing.md); the media downloads among them are held to 10 at once by `mediaDownloads`.
  */
 const defaultConcurrency = (env: WorkerDeps["env"]): Record<(typeof QUEUE_NAMES)[number], number> => ({
   outbound: env.WORKER_OUTBOUND_CONCURRENCY,
-  inbound: 50,
+  inbound: 200,
   maintenance: 10,
 });
 
