@@ -17,7 +17,7 @@ export interface Assignment {
 }
 
 /** Most conversations one assignment transaction hands out (a burst is assigned in a few short transactions). */
-export const ASSIGN_BATCH = 100;
+const ASSIGN_BATCH = 100;
 
 /**
  * The team's agents who may be auto-assigned now (active, available, present when required, not absent), row-locked
@@ -149,7 +149,7 @@ async function assignBatch(
  * it, not absent, under capacity), by the team's mode, until the queue is empty or nobody can take more — in
  * transactions of up to ASSIGN_BATCH conversations (assignBatch), so assigners in several processes can run at once.
  */
-export async function assignQueuedConversations(
+async function assignQueuedConversations(
   deps: AssignmentDeps,
   teamId: string,
   options: { limit?: number } = {},

@@ -30,7 +30,7 @@ export interface RouteResult {
  * statement and the queue entries are written in one, for all the given conversations together.
  * The map holds a result per conversation that exists.
  */
-export async function routeNewConversations(
+async function routeNewConversations(
   deps: RoutingDeps,
   conversationIds: readonly string[],
 ): Promise<Map<string, RouteResult>> {
