@@ -23,7 +23,7 @@ import WebSocket from "ws";
 import { createUserAccount } from "@inbox/core";
 import { signPayload } from "@inbox/whatsapp";
 import { ApiClient, openSessions, percentile, type Session } from "./api-clients";
-import { startProduct, waitFor, type RunningProduct } from "./product";
+import { readEventLoopDelay, startProduct, waitFor, type RunningProduct } from "./product";
 
 const RATE = Number(process.env.RATE ?? 200);
 const REPLY_RATE = Number(process.env.REPLY_RATE ?? 50);
@@ -156,15 +156,7 @@ async function openLoop(rate: number, seconds: number, send: (i: number) => Prom
 }
 
 /** The event-loop delay figures of one process's /metrics, in ms. */
-async function eventLoopDelay(port: number): Promise<{ p99: number; max: number } | null> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
-    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-  }).catch(() => null);
-  if (!res?.ok) return null;
-  const text = await res.text();
-  const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]) * 1000;
-  return { p99: read("inbox_nodejs_eventloop_lag_p99_seconds"), max: read("inbox_nodejs_eventloop_lag_max_seconds") };
-}
+const eventLoopDelay = (port: number) => readEventLoopDelay(port, METRICS_TOKEN);
 
 interface Latencies {
   sent: number;

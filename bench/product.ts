@@ -37,6 +37,8 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
 export interface RunningProduct {
   port: number;
   simulatorPort: number;
+  /** The worker's /metrics port (answers when METRICS_TOKEN is set). */
+  workerMetricsPort: number;
   /** The product's database, for set-up and for reading outcomes. */
   db: Db;
   /** Its URL and the Redis URL (for `pnpm inbox …` commands against the running product). */
@@ -63,7 +65,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
   await prepareTemplateDatabase();
   const t = await createTestDatabase();
   const redis = await startTestRedisServer();
-  const [port, simulatorPort] = [await freePort(), await freePort()];
+  const [port, simulatorPort, workerMetricsPort] = [await freePort(), await freePort(), await freePort()];
   const sessionSecret = randomBytes(32).toString("hex");
   const fullEnv: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -72,7 +74,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
     REDIS_URL: redis.url,
     PORT: String(port),
     SIMULATOR_PORT: String(simulatorPort),
-    WORKER_METRICS_PORT: String(await freePort()),
+    WORKER_METRICS_PORT: String(workerMetricsPort),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SESSION_SECRET: sessionSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
@@ -131,6 +133,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
   return {
     port,
     simulatorPort,
+    workerMetricsPort,
     db: t.db,
     databaseUrl: t.url,
     redisUrl: redis.url,
@@ -141,6 +144,20 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
     stop,
     destroy,
   };
+}
+
+/**
+ * The event-loop delay of one process since its /metrics was last read (prom-client resets the histogram on every
+ * read), in ms; null when it does not answer (no METRICS_TOKEN).
+ */
+export async function readEventLoopDelay(port: number, token: string): Promise<{ p99: number; max: number } | null> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } }).catch(
+    () => null,
+  );
+  if (!res?.ok) return null;
+  const text = await res.text();
+  const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]) * 1000;
+  return { p99: read("inbox_nodejs_eventloop_lag_p99_seconds"), max: read("inbox_nodejs_eventloop_lag_max_seconds") };
 }
 
 /** The printed first-admin password is good for one sign-in, which must set an own one: done here, as an admin would. */

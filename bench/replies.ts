@@ -16,18 +16,19 @@
  */
 import { randomBytes } from "node:crypto";
 import { ApiClient, openSessions, percentile, runClients, type LoadResult } from "./api-clients";
-import { startProduct, waitFor } from "./product";
+import { readEventLoopDelay, startProduct, waitFor } from "./product";
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 800);
 const CLIENTS = Number(process.env.CLIENTS ?? 32);
 const NOTE_CLIENTS = Number(process.env.NOTE_CLIENTS ?? 16);
 const ME_REQUESTS = Number(process.env.ME_REQUESTS ?? 200);
 const SINGLE = Number(process.env.SINGLE ?? 50);
+const METRICS_TOKEN = randomBytes(16).toString("hex");
 /** The simulator's default throughput per number (Meta's default), which `pnpm start` does not change. */
 const SIMULATOR_LIMIT = 80;
 
 async function main(): Promise<void> {
-  const product = await startProduct();
+  const product = await startProduct({ METRICS_TOKEN });
   const { port, simulatorPort, sessionSecret, startSeconds } = product;
   const t = { db: product.db };
   const { email, password } = product.admin;
@@ -77,6 +78,13 @@ async function main(): Promise<void> {
 
     // 5. CLIENTS clients reply to every conversation; the worker sends at the simulator's limit.
     const marker = `Antwort ${randomBytes(4).toString("hex")}`;
+    // Reading /metrics resets the event-loop delay histograms: what is read after step 5 covers step 5.
+    const loopDelay = () =>
+      Promise.all([
+        readEventLoopDelay(port, METRICS_TOKEN),
+        readEventLoopDelay(product.workerMetricsPort, METRICS_TOKEN),
+      ]);
+    await loopDelay();
     const replies = await runClients(
       clients,
       conversationIds,
@@ -84,11 +92,25 @@ async function main(): Promise<void> {
       202,
     );
     await waitFor("every reply to be sent", 120_000 + CUSTOMERS * 50, async () => (await unsent(t.db)) === 0);
+    const [apiLoop, workerLoop] = await loopDelay();
     const [sendRow] = await t.db.$queryRaw<
       { sent: bigint; failed: bigint; firstQueued: Date; firstSent: Date; lastSent: Date }[]
     >`SELECT count(*) FILTER (WHERE "sentAt" IS NOT NULL) AS sent, count(*) FILTER (WHERE status = 'failed') AS failed,
              min("createdAt") AS "firstQueued", min("sentAt") AS "firstSent", max("sentAt") AS "lastSent"
         FROM "Message" WHERE direction = 'outbound' AND type = 'text' AND text = ${marker}`;
+    // Where the send time went: sends that needed another attempt (130429 or a slot too far away) and the time
+    // between consecutive sends beyond the limiter's spacing (1000 / (80 × 0.97) ≈ 12.9 ms): stalls and lost slots.
+    const [retryRow] = await t.db.$queryRaw<{ retried: bigint }[]>`
+      SELECT count(*) FILTER (WHERE attempts > 1) AS retried FROM "Message" WHERE direction = 'outbound' AND type = 'text' AND text = ${marker}`;
+    const sentTimes = (
+      await t.db.$queryRaw<{ at: Date }[]>`
+        SELECT "sentAt" AS at FROM "Message" WHERE direction = 'outbound' AND type = 'text' AND text = ${marker}
+           AND "sentAt" IS NOT NULL ORDER BY "sentAt"`
+    ).map((r) => r.at.getTime());
+    const spacing = 1000 / (SIMULATOR_LIMIT * 0.97);
+    const gaps = sentTimes.slice(1).map((at, i) => at - sentTimes[i]!);
+    const lostMs = gaps.reduce((sum, g) => sum + Math.max(0, g - spacing), 0);
+    const longGaps = gaps.filter((g) => g > 50).length;
     const sent = Number(sendRow!.sent);
     const spanSeconds = (sendRow!.lastSent.getTime() - sendRow!.firstQueued.getTime()) / 1000;
     const sendRate = sent / spanSeconds;
@@ -117,6 +139,10 @@ async function main(): Promise<void> {
           `${spanSeconds.toFixed(2)} s = ${sendRate.toFixed(1)} msg/s = ${((sendRate / SIMULATOR_LIMIT) * 100).toFixed(1)} % ` +
           `of the simulator's ${SIMULATOR_LIMIT} msg/s (first queued → first sent ` +
           `${sendRow!.firstSent.getTime() - sendRow!.firstQueued.getTime()} ms)`,
+        `send gaps: ${longGaps} over 50 ms, ${(lostMs / 1000).toFixed(2)} s beyond the ${spacing.toFixed(1)} ms spacing; ` +
+          `${Number(retryRow!.retried)} sends needed another attempt (130429, or no slot within 7 s); ` +
+          `event-loop delay p99 / max while sending: api ${apiLoop ? `${apiLoop.p99.toFixed(1)} / ${apiLoop.max.toFixed(1)} ms` : "?"}, ` +
+          `worker ${workerLoop ? `${workerLoop.p99.toFixed(1)} / ${workerLoop.max.toFixed(1)} ms` : "?"}`,
         (notes.firstFailure ?? replies.firstFailure ?? single.firstFailure)
           ? `first failure: ${notes.firstFailure ?? replies.firstFailure ?? single.firstFailure}`
           : "",

@@ -11,13 +11,15 @@
  *   - Postgres transactions per conversation during the run (pg_stat_database), the routing job's cost.
  *
  *   pnpm --filter @inbox/bench routing          (N=10000 RATE=500 AGENTS=40 CAPACITY=N*0.8/AGENTS TIMEOUT_S=120)
+ *   PROFILE_DIR=<dir> runs the api and both workers under `node --cpu-prof` (bench/profile-summary.ts reads them).
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase } from "@inbox/db/testing";
+import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase, TEST_REDIS_URL } from "@inbox/db/testing";
+import { createRedis, JobQueues } from "@inbox/jobs";
 import { signPayload } from "@inbox/whatsapp";
 import { META_METADATA, TEXT_MESSAGE_WEBHOOK } from "@inbox/whatsapp/fixtures";
 
@@ -28,6 +30,9 @@ const CAPACITY = Number(process.env.CAPACITY ?? Math.max(1, Math.floor((N * 0.8)
 const TIMEOUT_S = Number(process.env.TIMEOUT_S ?? 120);
 const APP_SECRET = `bench-${randomBytes(8).toString("hex")}`;
 const here = path.dirname(fileURLToPath(import.meta.url));
+const PROFILE = process.env.PROFILE_DIR
+  ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`]
+  : [];
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 const waIdOf = (n: number) => `4916${String(n).padStart(9, "0")}`;
@@ -72,7 +77,7 @@ function post(port: number, body: string): Promise<number> {
 function startApi(url: string, prefix: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(here, "inbound-server.ts"), "webhook", url, APP_SECRET, prefix],
+    [...PROFILE, "--import", "tsx", path.join(here, "inbound-server.ts"), "webhook", url, APP_SECRET, prefix],
     { cwd: here, stdio: ["ignore", "pipe", "inherit"] },
   );
   return new Promise((resolve, reject) => {
@@ -89,7 +94,7 @@ function startApi(url: string, prefix: string): Promise<{ child: ChildProcess; p
 function startWorkerProcess(url: string, prefix: string): Promise<ChildProcess> {
   const child = fork(path.join(here, "routing-worker.ts"), [url, prefix], {
     cwd: here,
-    execArgv: ["--import", "tsx"],
+    execArgv: [...PROFILE, "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
   const t = await createTestDatabase();
   const prefix = createTestRedisPrefix();
   const children: ChildProcess[] = [];
+  const redis = createRedis(TEST_REDIS_URL);
   try {
     const team = await t.db.team.create({
       data: { name: "Support", assignmentStrategy: "round_robin", requirePresence: false },
@@ -215,10 +221,24 @@ async function main(): Promise<void> {
       `SELECT count(*)::int AS n FROM (SELECT "entityId" FROM "AuditLog" WHERE action LIKE 'conversation.assignment.%'
         GROUP BY "entityId" HAVING count(*) > 1) x`,
     );
+    const ms = (v: number) => `${Math.round(v)} ms`;
+    // Where the time goes between acknowledgement and assignment: the outbox row's wait for the relay, the BullMQ
+    // job's wait for a worker, and the job's own run (which includes waiting for the team's assignment).
+    const { rows: relay } = await t.pgPool.query<{ ms: number }>(
+      `SELECT extract(epoch FROM "dispatchedAt" - "availableAt") * 1000 AS ms FROM "OutboxJob"
+        WHERE name = 'conversation.route' AND "dispatchedAt" IS NOT NULL ORDER BY 1`,
+    );
+    const relayMs = relay.map((r) => Number(r.ms));
+    const queues = new JobQueues(redis, prefix);
+    const jobs = await queues.queues.inbound.getJobs(["completed"], 0, N);
+    await queues.close();
+    const routeJobs = jobs.filter((j) => j.name === "conversation.route" && j.processedOn && j.finishedOn);
+    const jobWait = routeJobs.map((j) => j.processedOn! - j.timestamp).sort((a, b) => a - b);
+    const jobRun = routeJobs.map((j) => j.finishedOn! - j.processedOn!).sort((a, b) => a - b);
+    const spread = (v: number[]) => `${ms(percentile(v, 50))} / ${ms(percentile(v, 99))}`;
     const maxLoad = loads[0]?.load ?? 0;
     const lost = state.total - state.assigned - state.queued;
     const xactsPer = (Number(after!.xacts) - Number(before!.xacts)) / Math.max(1, state.total);
-    const ms = (v: number) => `${Math.round(v)} ms`;
     console.table({
       conversations: state.total,
       acknowledged: ackAt.size,
@@ -230,6 +250,9 @@ async function main(): Promise<void> {
       "ack → assigned max": ms(latencies.at(-1) ?? NaN),
       "max agent load / capacity": `${maxLoad} / ${CAPACITY}`,
       "assigned twice": twice[0]?.n ?? 0,
+      "outbox → BullMQ p50 / p99": spread(relayMs),
+      "job waiting for a worker p50 / p99": spread(jobWait),
+      "job run p50 / p99": spread(jobRun),
       "Postgres transactions per conversation": xactsPer.toFixed(1),
       "worker CPU (% of a core)": cpu.join(" + "),
     });
@@ -238,6 +261,7 @@ async function main(): Promise<void> {
     if (!isOk) process.exitCode = 1;
   } finally {
     for (const c of children) c.kill();
+    redis.disconnect();
     await t.drop().catch(() => undefined);
   }
 }

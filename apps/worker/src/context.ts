@@ -1,6 +1,8 @@
 import type { Env } from "@inbox/config";
+import type { ConcurrencyLimit } from "./concurrency-limit";
 import type {
-  AssignmentDeps,
+  RouteResult,
+  RoutingDeps,
   LiveChangeBatcher,
   MediaStore,
   MessageSender,
@@ -40,6 +42,11 @@ export interface WorkerServices {
   /** Claim and record statements, group-committed across this process's concurrent sends. */
   statements: SendStatements;
   media: MediaStore;
+  /**
+   * Media downloads at once in this process (each holds a whole file in memory), however many jobs the inbound
+   * queue runs: route jobs mostly wait for their team's assignment and need a higher concurrency than downloads.
+   */
+  mediaDownloads: ConcurrencyLimit;
   /** Committed changes → live events for the consoles (batched). */
   live: LiveChangeBatcher;
   /** Moves outbox rows to BullMQ; started by startWorker. */
@@ -48,8 +55,10 @@ export interface WorkerServices {
   onOutboxWritten: () => void;
   /** This process's Prometheus series (served on WORKER_METRICS_PORT when METRICS_TOKEN is set). */
   metrics: Metrics;
-  /** Auto-assignment: the database, the consoles' presence in Redis, the clock. */
-  routing: AssignmentDeps;
+  /** Auto-assignment: the database, the consoles' presence in Redis, the clock, the process's queue assigner. */
+  routing: RoutingDeps;
+  /** Routes a new conversation; route jobs running at the same time are routed together. */
+  routeConversation: (conversationId: string) => Promise<RouteResult | null>;
   /** How long a send with an unknown outcome waits for a status webhook. */
   reconcileGraceMs: number;
   /** Stops the outbox relay and publishes what the live batcher still holds. */

@@ -4,14 +4,20 @@ import {
   createLivePublisher,
   createMediaStore,
   createPresence,
+  createConversationRouter,
+  createQueueAssigner,
   DEFAULT_RECONCILE_GRACE_MS,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
 import { Metrics } from "@inbox/metrics";
 import type { WorkerInfra, WorkerServices } from "./context";
+import { createConcurrencyLimit } from "./concurrency-limit";
 import { createGraphClient } from "./outbound/graph";
 import { createDispatchGate, createRedisThrottle } from "./outbound/rate-limiter";
+
+/** Media downloads at once per worker process (what the inbound queue's concurrency was before routing shared it). */
+const MEDIA_DOWNLOADS_AT_ONCE = 10;
 
 /** Services a test or benchmark replaces (a Graph client on the simulator, a counting throttle, a short grace). */
 export type WorkerServiceOverrides = Partial<
@@ -31,6 +37,8 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
   const metrics = new Metrics("worker");
   metrics.observeQueues(Object.values(queues.queues));
   const presence = createPresence(redis, queues.prefix);
+  const assignment = { db, onlineUserIds: () => presence.online(), clock: infra.clock };
+  const routing = { ...assignment, assignQueue: createQueueAssigner(assignment) };
   return {
     metrics,
     graph,
@@ -39,10 +47,12 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     dispatchGate: createDispatchGate(),
     statements: createGroupedSendStatements(pgSql(pgPool)),
     media: createMediaStore(infra.env),
+    mediaDownloads: createConcurrencyLimit(MEDIA_DOWNLOADS_AT_ONCE),
     live,
     outbox,
     onOutboxWritten: outbox.poke,
-    routing: { db, onlineUserIds: () => presence.online(), clock: infra.clock },
+    routing,
+    routeConversation: createConversationRouter(routing),
     reconcileGraceMs: overrides.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
     async close() {
       await outbox.stop();

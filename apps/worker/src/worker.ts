@@ -10,6 +10,18 @@ import { startMetricsServer } from "./metrics-server";
 import { createWorkerServices, type WorkerServiceOverrides } from "./services";
 import { startRoutingTicker, ROUTING_TICK_EVERY_MS } from "./maintenance/routing-ticker";
 
+/**
+ * Jobs at once per queue and process, unless options say otherwise. Inbound: route jobs spend most of their time
+ * waiting for their batch and their team's shared assignment run, and a bigger batch costs the same few statements
+ * (bench/routing.ts: with 10 at once they queued in BullMQ while the worker used a tenth of a core; 50 and 200 see
+ * docs/routing.md); the media downloads among them are held to 10 at once by `mediaDownloads`.
+ */
+const defaultConcurrency = (env: WorkerDeps["env"]): Record<(typeof QUEUE_NAMES)[number], number> => ({
+  outbound: env.WORKER_OUTBOUND_CONCURRENCY,
+  inbound: 200,
+  maintenance: 10,
+});
+
 export interface RunningWorker {
   close(): Promise<void>;
 }
@@ -69,7 +81,7 @@ export async function startWorker(infra: WorkerInfra, options: StartWorkerOption
       new Worker(queue, (job) => processJob(job, deps, JOB_HANDLERS), {
         connection: deps.queues.connection.duplicate(),
         prefix: deps.queues.prefix,
-        concurrency: options.concurrency?.[queue] ?? (queue === "outbound" ? deps.env.WORKER_OUTBOUND_CONCURRENCY : 10),
+        concurrency: options.concurrency?.[queue] ?? defaultConcurrency(deps.env)[queue],
         settings: {
           backoffStrategy: (attemptsMade, type, err) =>
             type === OUTBOUND_BACKOFF

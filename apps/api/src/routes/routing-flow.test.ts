@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
-import { assignQueues, createPresence, runRoutingTick, type AssignmentDeps } from "@inbox/core";
+import { assignQueues, createPresence, createQueueAssigner, runRoutingTick, type AssignmentDeps } from "@inbox/core";
 import { createDb } from "@inbox/db";
 import { startWorker, type RunningWorker } from "@inbox/worker";
 import { signPayload } from "@inbox/whatsapp";
@@ -247,5 +247,65 @@ describe("two assigners at once", () => {
     });
     expect(Math.max(...assigned.map((c) => c.queuedAt?.getTime() ?? 0))).toBeLessThanOrEqual(queuedAt + 39);
     expect(agents).toHaveLength(4);
+  });
+  it("two processes' queue assigners under a burst of requests: capacity holds, nothing twice, the oldest first", async () => {
+    const db = ta.t.db;
+    const team = await db.team.create({
+      data: { name: "Burst", assignmentStrategy: "round_robin", requirePresence: false },
+    });
+    const channel = await db.channel.findFirstOrThrow();
+    const agents: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const u = await makeUser(ta, `burst${i}@example.test`, "agent");
+      await db.user.update({ where: { id: u.id }, data: { availability: "available", maxOpenConversations: 12 } });
+      await db.teamMembership.create({ data: { userId: u.id, teamId: team.id } });
+      agents.push(u.id);
+    }
+    const pools = [createDb(ta.t.url, { max: 4 }), createDb(ta.t.url, { max: 4 })];
+    const assigners = pools.map((p) => createQueueAssigner({ db: p, onlineUserIds: async () => [] }));
+    // Conversations keep arriving while both processes' route jobs ask their assigner for the team's queue.
+    const base = Date.now() - 60_000;
+    const requests: Promise<unknown>[] = [];
+    for (let wave = 0; wave < 4; wave++) {
+      for (let i = 0; i < 20; i++) {
+        const n = wave * 20 + i;
+        const contact = await db.contact.create({
+          data: { channelId: channel.id, waId: `4917100${String(n).padStart(5, "0")}` },
+        });
+        await db.conversation.create({
+          data: {
+            channelId: channel.id,
+            contactId: contact.id,
+            activeContactId: contact.id,
+            teamId: team.id,
+            queuedAt: new Date(base + n),
+          },
+        });
+        requests.push(assigners[n % 2]!(team.id));
+      }
+    }
+    await Promise.all(requests);
+    await Promise.all(pools.map((p) => p.$disconnect()));
+    const assigned = await db.conversation.findMany({
+      where: { teamId: team.id, assigneeId: { not: null } },
+      select: { id: true, assigneeId: true },
+    });
+    expect(assigned).toHaveLength(60);
+    const loads = new Map<string, number>();
+    for (const c of assigned) loads.set(c.assigneeId!, (loads.get(c.assigneeId!) ?? 0) + 1);
+    expect([...loads.values()]).toEqual([12, 12, 12, 12, 12]);
+    const audits = await db.auditLog.groupBy({
+      by: ["entityId"],
+      where: { action: "conversation.assignment.auto", entityId: { in: assigned.map((c) => c.id) } },
+      _count: true,
+    });
+    expect(audits.map((a) => a._count)).toEqual(Array(60).fill(1));
+    // Those still waiting are the 20 that queued last.
+    const waiting = await db.conversation.findMany({
+      where: { teamId: team.id, assigneeId: null },
+      select: { queuedAt: true },
+    });
+    expect(waiting).toHaveLength(20);
+    expect(Math.min(...waiting.map((c) => c.queuedAt!.getTime()))).toBe(base + 60);
   });
 });

@@ -132,6 +132,21 @@ describe("conversation.route: which team", () => {
     }
   });
 
+  it("routes jobs that run at the same time together, each by its own facts, a repeated one included", async () => {
+    const invoice = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "rechnung bitte"));
+    const plain = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Guten Tag"));
+    const button = await deliver(fx.BUTTON_REPLY_MESSAGE_WEBHOOK);
+    const english = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "Hi"), "447700900125");
+    const ids = [invoice, plain, button, english, plain];
+    await Promise.all(ids.map((conversationId) => handleConversationRoute({ conversationId }, ctx())));
+    expect(await Promise.all([invoice, plain, button, english].map(teamOf))).toEqual([
+      teams.Billing,
+      teams.Support,
+      teams.Sales,
+      teams.English,
+    ]);
+  });
+
   it("routes once: a repeated job leaves a conversation a person moved meanwhile where it is", async () => {
     const id = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "rechnung"));
     await handleConversationRoute({ conversationId: id }, ctx());

@@ -1,4 +1,4 @@
-import { routeNewConversation, sendAutoReplies } from "@inbox/core";
+import { sendAutoReplies } from "@inbox/core";
 import type { JobHandler } from "../context";
 
 /**
@@ -7,17 +7,19 @@ import type { JobHandler } from "../context";
  */
 export const handleConversationRoute: JobHandler<"conversation.route"> = async ({ conversationId }, ctx) => {
   const { deps } = ctx;
-  const ids = await routeNewConversation(deps.routing, conversationId);
-  if (!ids?.length) return;
-  await sendAutoReplies(
-    {
-      db: deps.db,
-      clock: deps.clock,
-      onOutboxWritten: deps.onOutboxWritten,
-      live: deps.live,
-      defaultLanguage: deps.env.DEFAULT_CUSTOMER_LANGUAGE,
-    },
-    conversationId,
-  );
-  deps.live.add({ conversationIds: ids });
+  const routed = await deps.routeConversation(conversationId);
+  if (!routed?.conversationIds.length) return;
+  if (routed.hasAutoReplies) {
+    await sendAutoReplies(
+      {
+        db: deps.db,
+        clock: deps.clock,
+        onOutboxWritten: deps.onOutboxWritten,
+        live: deps.live,
+        defaultLanguage: deps.env.DEFAULT_CUSTOMER_LANGUAGE,
+      },
+      conversationId,
+    );
+  }
+  deps.live.add({ conversationIds: routed.conversationIds });
 };

@@ -1,6 +1,7 @@
 import { Prisma, sqlTimestamp, type Db, type DbTx } from "@inbox/db";
-import { rankAgents, type AssignmentCandidate } from "./assignment-policy";
-import { recordAssignmentChanges, type AssignmentReason } from "./record-assignment-changes";
+import type { AssignmentMode } from "@inbox/contracts";
+import { hasCapacity, planAssignments, type AssignmentCandidate, type PlannedAssignment } from "./assignment-policy";
+import { recordAssignmentChanges, type AssignmentChange, type AssignmentReason } from "./record-assignment-changes";
 
 /** What auto-assignment needs: the database, who has the console open, the time. */
 export interface AssignmentDeps {
@@ -15,28 +16,34 @@ export interface Assignment {
   userId: string;
 }
 
+/** Most conversations one assignment transaction hands out (a burst is assigned in a few short transactions). */
+const ASSIGN_BATCH = 100;
+
 /**
- * Agents of the team who may be auto-assigned now, locked (in id order: no deadlocks) so that a concurrent assigner
- * in another process waits and then counts the load this one wrote: capacity can never be exceeded.
+ * The team's agents who may be auto-assigned now (active, available, present when required, not absent), row-locked
+ * in id order, with their load counted under the lock (a new statement: it sees every assignment committed by whoever
+ * held a lock before), so capacity can never be exceeded. `skipLocked`: agents another assigner holds are left out
+ * instead of waited for.
  */
-async function lockCandidates(
+async function lockAbleAgents(
   tx: DbTx,
   teamId: string,
-  requirePresence: boolean,
-  online: string[],
+  presence: { requirePresence: boolean; online: string[] },
   now: Date,
-  onlyUserId?: string,
+  options: { skipLocked: boolean; onlyUserId?: string },
 ): Promise<AssignmentCandidate[]> {
-  const rows = await tx.$queryRaw<{ id: string; max: number | null; last: Date | null }[]>`
+  const lock = options.skipLocked ? Prisma.sql`FOR UPDATE OF u SKIP LOCKED` : Prisma.sql`FOR UPDATE OF u`;
+  const onlyUserId = options.onlyUserId ?? null;
+  const rows = await tx.$queryRaw<{ id: string; max: number | null; last: Date | null }[]>(Prisma.sql`
     SELECT u.id, u."maxOpenConversations" AS max, u."lastAssignedAt" AS last
       FROM "User" u JOIN "TeamMembership" m ON m."userId" = u.id AND m."teamId" = ${teamId}::uuid
      WHERE u."isActive" AND u.availability = 'available'
-       AND (${!requirePresence} OR u.id = ANY(${online}::uuid[]))
-       AND (${onlyUserId ?? null}::uuid IS NULL OR u.id = ${onlyUserId ?? null}::uuid)
+       AND (${!presence.requirePresence} OR u.id = ANY(${presence.online}::uuid[]))
+       AND (${onlyUserId}::uuid IS NULL OR u.id = ${onlyUserId}::uuid)
        AND NOT EXISTS (SELECT 1 FROM "Absence" a WHERE a."userId" = u.id AND a."startsAt" <= ${sqlTimestamp(now)}
                          AND (a."endsAt" IS NULL OR a."endsAt" > ${sqlTimestamp(now)}))
      ORDER BY u.id
-       FOR UPDATE OF u`;
+       ${lock}`);
   if (rows.length === 0) return [];
   const loads = await tx.$queryRaw<{ id: string; load: number }[]>`
     SELECT "assigneeId" AS id, count(*)::int AS load FROM "Conversation"
@@ -52,103 +59,100 @@ async function lockCandidates(
 }
 
 /**
- * Gives an unassigned conversation to the user; with a reason, the change is a timeline line and an audit entry
- * (null: the caller records the net change itself, e.g. a reopened conversation that stays with its agent).
+ * Gives unassigned conversations to users in one statement (and moves each user's lastAssignedAt to the stamp of
+ * their last one here); with a reason, every change is a timeline line and an audit entry (null: the caller records
+ * the net change itself, e.g. a reopened conversation that stays with its agent). Returns what moved.
  */
 async function assignTo(
   tx: DbTx,
-  conversationId: string,
-  userId: string,
+  plan: readonly PlannedAssignment[],
   now: Date,
   reason: AssignmentReason | null,
-): Promise<boolean> {
-  // One round trip: the conversation, and the agent's lastAssignedAt (round robin) only if the conversation moved.
-  const rows = await tx.$queryRaw<{ teamId: string | null }[]>`
-    WITH moved AS (
-      UPDATE "Conversation" SET "assigneeId" = ${userId}::uuid, "assignedAt" = ${sqlTimestamp(now)}, "queuedAt" = NULL,
+): Promise<Assignment[]> {
+  if (!plan.length) return [];
+  const rows = await tx.$queryRaw<{ conversationId: string; userId: string; teamId: string | null }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${plan.map((p) => p.conversationId)}::uuid[], ${plan.map((p) => p.userId)}::uuid[],
+                           ${plan.map((p) => p.stampedAt.toISOString())}::timestamptz[]) AS i(cid, uid, stamped)
+    ), moved AS (
+      UPDATE "Conversation" c SET "assigneeId" = i.uid, "assignedAt" = ${sqlTimestamp(now)}, "queuedAt" = NULL,
              "updatedAt" = ${sqlTimestamp(now)}
-       WHERE id = ${conversationId}::uuid AND "assigneeId" IS NULL
-      RETURNING "teamId"
+        FROM input i
+       WHERE c.id = i.cid AND c."assigneeId" IS NULL
+      RETURNING c.id AS "conversationId", i.uid AS "userId", c."teamId", i.stamped
     ), agent AS (
-      UPDATE "User" SET "lastAssignedAt" = ${sqlTimestamp(now)}
-       WHERE id = ${userId}::uuid AND EXISTS (SELECT 1 FROM moved)
+      UPDATE "User" u SET "lastAssignedAt" = x.stamped AT TIME ZONE 'UTC'
+        FROM (SELECT "userId", max(stamped) AS stamped FROM moved GROUP BY "userId") x
+       WHERE u.id = x."userId"
     )
-    SELECT "teamId" FROM moved`;
-  if (!rows.length) return false;
-  if (reason) {
-    const change = { conversationId, fromUserId: null, toUserId: userId, teamId: rows[0]!.teamId, reason };
-    await recordAssignmentChanges(tx, { type: "system" }, [change], now);
+    SELECT "conversationId", "userId", "teamId" FROM moved`;
+  if (reason && rows.length) {
+    const changes: AssignmentChange[] = rows.map((r) => ({
+      conversationId: r.conversationId,
+      fromUserId: null,
+      toUserId: r.userId,
+      teamId: r.teamId,
+      reason,
+    }));
+    await recordAssignmentChanges(tx, { type: "system" }, changes, now);
   }
-  return true;
+  return rows.map((r) => ({ conversationId: r.conversationId, userId: r.userId }));
+}
+
+/** How many more conversations the candidates can take (Infinity: someone has no limit). */
+function roomOf(candidates: readonly AssignmentCandidate[]): number {
+  return candidates.reduce(
+    (sum, c) =>
+      sum + (c.maxOpenConversations === null ? Number.POSITIVE_INFINITY : Math.max(0, c.maxOpenConversations - c.load)),
+    0,
+  );
 }
 
 /**
- * The team's agents who may be auto-assigned now (active, available, present when required, not absent) with their
- * load — read without locks: the choice is checked again under the chosen agent's lock (lockAgentWithRoom).
+ * One assignment transaction: locks the team's able agents (those another assigner holds are skipped; only when it
+ * got none does it wait for them, holding nothing itself, so it can never be part of a deadlock), counts their room,
+ * claims that many of the oldest waiting conversations with SKIP LOCKED (two assigners never take the same one, and
+ * together they take the oldest), and assigns them in one statement. `more`: the queue may hold more it could assign.
  */
-async function readCandidates(
-  tx: DbTx,
+async function assignBatch(
+  deps: AssignmentDeps,
   teamId: string,
-  requirePresence: boolean,
+  team: { assignmentStrategy: AssignmentMode; requirePresence: boolean },
   online: string[],
-  now: Date,
-  onlyUserId?: string,
-): Promise<AssignmentCandidate[]> {
-  const rows = await tx.$queryRaw<{ id: string; max: number | null; last: Date | null; load: number }[]>`
-    SELECT u.id, u."maxOpenConversations" AS max, u."lastAssignedAt" AS last,
-           (SELECT count(*) FROM "Conversation" c WHERE c."assigneeId" = u.id AND c.status <> 'resolved')::int AS load
-      FROM "User" u JOIN "TeamMembership" m ON m."userId" = u.id AND m."teamId" = ${teamId}::uuid
-     WHERE u."isActive" AND u.availability = 'available'
-       AND (${!requirePresence} OR u.id = ANY(${online}::uuid[]))
-       AND (${onlyUserId ?? null}::uuid IS NULL OR u.id = ${onlyUserId ?? null}::uuid)
-       AND NOT EXISTS (SELECT 1 FROM "Absence" a WHERE a."userId" = u.id AND a."startsAt" <= ${sqlTimestamp(now)}
-                         AND (a."endsAt" IS NULL OR a."endsAt" > ${sqlTimestamp(now)}))`;
-  return rows.map((r) => ({ userId: r.id, load: r.load, maxOpenConversations: r.max, lastAssignedAt: r.last }));
-}
-
-/** Locks the agent's row (or skips it when another assigner holds it) and counts their load under the lock. */
-async function lockIfRoom(tx: DbTx, userId: string, skipLocked: boolean): Promise<"room" | "full" | "locked"> {
-  const lock = skipLocked ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.sql`FOR UPDATE`;
-  const [row] = await tx.$queryRaw<{ max: number | null }[]>(Prisma.sql`
-    SELECT "maxOpenConversations" AS max FROM "User"
-     WHERE id = ${userId}::uuid AND "isActive" AND availability = 'available' ${lock}`);
-  if (!row) return skipLocked ? "locked" : "full";
-  // A new statement under the lock: it sees every assignment committed by whoever held the lock before.
-  const [{ load } = { load: 0 }] = await tx.$queryRaw<{ load: number }[]>`
-    SELECT count(*)::int AS load FROM "Conversation" WHERE "assigneeId" = ${userId}::uuid AND status <> 'resolved'`;
-  return row.max === null || load < row.max ? "room" : "full";
-}
-
-/**
- * The first agent in the mode's order who still has room, holding their row lock until the transaction ends: capacity
- * is counted under the lock, so it can never be exceeded. Agents another assigner is locking are skipped (no
- * queueing behind one agent). Only when every one was skipped does it wait, for the preferred agent alone — holding
- * no agent lock itself, so it can never be part of a deadlock. null: nobody has room now (the assigners holding the
- * other agents go on draining the queue, and the routing tick follows up).
- */
-async function lockAgentWithRoom(tx: DbTx, ranked: readonly AssignmentCandidate[]): Promise<string | null> {
-  let isAnyLocked = false;
-  for (const c of ranked) {
-    const state = await lockIfRoom(tx, c.userId, true);
-    if (state === "room") return c.userId;
-    if (state === "full") isAnyLocked = true;
-  }
-  const first = ranked[0];
-  if (isAnyLocked || !first) return null;
-  return (await lockIfRoom(tx, first.userId, false)) === "room" ? first.userId : null;
+  limit: number,
+): Promise<{ assigned: Assignment[]; more: boolean }> {
+  const presence = { requirePresence: team.requirePresence, online };
+  return deps.db.$transaction(async (tx) => {
+    const now = deps.clock?.() ?? new Date();
+    let agents = await lockAbleAgents(tx, teamId, presence, now, { skipLocked: true });
+    if (!agents.length) agents = await lockAbleAgents(tx, teamId, presence, now, { skipLocked: false });
+    const room = Math.min(limit, roomOf(agents));
+    if (room === 0) return { assigned: [], more: false };
+    const queue = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Conversation"
+       WHERE "teamId" = ${teamId}::uuid AND "assigneeId" IS NULL AND "queuedAt" IS NOT NULL AND status <> 'resolved'
+       ORDER BY "queuedAt", id
+       LIMIT ${room} FOR UPDATE SKIP LOCKED`;
+    const plan = planAssignments(
+      queue.map((q) => q.id),
+      agents.filter(hasCapacity),
+      team.assignmentStrategy,
+      now,
+    );
+    const assigned = await assignTo(tx, plan, deps.clock?.() ?? new Date(), "auto");
+    return { assigned, more: queue.length === room && assigned.length === plan.length };
+  });
 }
 
 /**
  * Assigns the team's queue, oldest first, to the agents who can take it (available, present when the team requires
- * it, not absent, under capacity), by the team's mode, until the queue is empty or nobody can take more. Each
- * assignment is its own short transaction: the oldest waiting conversation is claimed with SKIP LOCKED (two
- * processes never take the same one) and only the chosen agent is row-locked (capacity is counted under the lock),
- * so assigners in several processes work in parallel on different agents.
+ * it, not absent, under capacity), by the team's mode, until the queue is empty or nobody can take more — in
+ * transactions of up to ASSIGN_BATCH conversations (assignBatch), so assigners in several processes can run at once.
  */
-export async function assignQueuedConversations(
+async function assignQueuedConversations(
   deps: AssignmentDeps,
   teamId: string,
-  options: { limit?: number; onlyUserId?: string } = {},
+  options: { limit?: number } = {},
 ): Promise<Assignment[]> {
   const team = await deps.db.team.findUnique({
     where: { id: teamId },
@@ -157,23 +161,17 @@ export async function assignQueuedConversations(
   if (!team || team.assignmentStrategy === "manual") return [];
   const online = team.requirePresence ? await deps.onlineUserIds() : [];
   const done: Assignment[] = [];
-  const limit = options.limit ?? 500;
+  const limit = options.limit ?? 1_000;
   while (done.length < limit) {
-    const now = deps.clock?.() ?? new Date();
-    const assigned = await deps.db.$transaction(async (tx) => {
-      const [next] = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Conversation"
-         WHERE "teamId" = ${teamId}::uuid AND "assigneeId" IS NULL AND "queuedAt" IS NOT NULL AND status <> 'resolved'
-         ORDER BY "queuedAt", id
-         LIMIT 1 FOR UPDATE SKIP LOCKED`;
-      if (!next) return null;
-      const candidates = await readCandidates(tx, teamId, team.requirePresence, online, now, options.onlyUserId);
-      const userId = await lockAgentWithRoom(tx, rankAgents(candidates, team.assignmentStrategy));
-      if (!userId) return null;
-      return (await assignTo(tx, next.id, userId, now, "auto")) ? { conversationId: next.id, userId } : null;
-    });
-    if (!assigned) break;
-    done.push(assigned);
+    const { assigned, more } = await assignBatch(
+      deps,
+      teamId,
+      team,
+      online,
+      Math.min(ASSIGN_BATCH, limit - done.length),
+    );
+    done.push(...assigned);
+    if (!more) break;
   }
   return done;
 }
@@ -190,6 +188,39 @@ export async function assignQueues(deps: AssignmentDeps, teamIds?: readonly stri
   const all: Assignment[] = [];
   for (const teamId of teams) all.push(...(await assignQueuedConversations(deps, teamId)));
   return all;
+}
+
+/** Assigns a team's queue now; requests while one runs share the next run (see createQueueAssigner). */
+export type QueueAssigner = (teamId: string) => Promise<Assignment[]>;
+
+/**
+ * One assigner per process: a request for a team whose queue is being assigned right now waits for the run after
+ * it, which all requests arriving meanwhile share (it starts after their conversations were queued, so it sees
+ * them). A burst of new conversations thus costs a few batch transactions instead of one drain per conversation
+ * queueing behind the same agent locks.
+ */
+export function createQueueAssigner(deps: AssignmentDeps): QueueAssigner {
+  const teams = new Map<string, { running: Promise<Assignment[]>; next: Promise<Assignment[]> | null }>();
+  const run = (teamId: string): Promise<Assignment[]> => {
+    const state: { running: Promise<Assignment[]>; next: Promise<Assignment[]> | null } = {
+      running: Promise.resolve([]),
+      next: null,
+    };
+    state.running = assignQueuedConversations(deps, teamId).finally(() => {
+      if (teams.get(teamId) === state && !state.next) teams.delete(teamId);
+    });
+    teams.set(teamId, state);
+    return state.running;
+  };
+  return (teamId) => {
+    const state = teams.get(teamId);
+    if (!state) return run(teamId);
+    state.next ??= state.running.then(
+      () => run(teamId),
+      () => run(teamId),
+    );
+    return state.next;
+  };
 }
 
 /** Presence as the team needs it: the online ids when it requires presence, else nothing to ask Redis for. */
@@ -212,9 +243,10 @@ export async function assignIfAbleInTx(
   now: Date,
   reason: AssignmentReason | null = "returning",
 ): Promise<boolean> {
-  const [c] = await lockCandidates(tx, teamId, presence.requirePresence, presence.online, now, userId);
-  if (!c || (c.maxOpenConversations !== null && c.load >= c.maxOpenConversations)) return false;
-  return assignTo(tx, conversationId, userId, now, reason);
+  const [c] = await lockAbleAgents(tx, teamId, presence, now, { skipLocked: false, onlyUserId: userId });
+  if (!c || !hasCapacity(c)) return false;
+  const plan = planAssignments([conversationId], [c], "round_robin", now);
+  return (await assignTo(tx, plan, now, reason)).length > 0;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   hasCapacity,
   isAbsentAt,
   pickAgent,
+  planAssignments,
   rankAgents,
   type AssignmentCandidate,
 } from "./assignment-policy";
@@ -126,5 +127,64 @@ describe("rankAgents (the order concurrent assigners try agents in)", () => {
     }
     expect(rankAgents(candidates, "manual")).toEqual([]);
     expect(rankAgents([agent("a", 3, 3)], "round_robin")).toEqual([]);
+  });
+});
+
+describe("planAssignments (one batch of the queue in one transaction)", () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `conv-${i}`);
+
+  it("round robin inside a batch is the same order as one assignment at a time, and stays fair across batches", () => {
+    const team = () => [
+      agent("a", 0, null, new Date(50)),
+      agent("b", 0, null, null),
+      agent("c", 0, null, new Date(20)),
+    ];
+    const oneByOne = simulate(team(), "round_robin", 7);
+    const plan = planAssignments(ids(7), team(), "round_robin", new Date(1_000));
+    expect(plan.map((p) => p.userId)).toEqual(["b", "c", "a", "b", "c", "a", "b"]);
+    const counts = new Map<string, number>();
+    for (const p of plan) counts.set(p.userId, (counts.get(p.userId) ?? 0) + 1);
+    expect(counts).toEqual(oneByOne);
+    // Each assignment has its own, later stamp: the next batch continues where this one ended (c, a, b, …).
+    expect(plan.map((p) => p.stampedAt.getTime())).toEqual([1000, 1001, 1002, 1003, 1004, 1005, 1006]);
+    const after = team().map((c) => ({
+      ...c,
+      lastAssignedAt: plan.filter((p) => p.userId === c.userId).at(-1)!.stampedAt,
+    }));
+    expect(planAssignments(ids(3), after, "round_robin", new Date(900)).map((p) => p.userId)).toEqual(["c", "a", "b"]);
+  });
+
+  it("stamps after the latest stamp the agents carry, even when the clock is behind it", () => {
+    const plan = planAssignments(
+      ids(2),
+      [agent("a", 0, null, new Date(5_000)), agent("b")],
+      "round_robin",
+      new Date(10),
+    );
+    expect(plan.map((p) => [p.userId, p.stampedAt.getTime()])).toEqual([
+      ["b", 5_001],
+      ["a", 5_002],
+    ]);
+  });
+
+  it("never plans beyond capacity: the rest of the batch stays in the queue", () => {
+    const plan = planAssignments(
+      ids(10),
+      [agent("a", 1, 3), agent("b", 4, 5), agent("c", 2, 2)],
+      "least_loaded",
+      new Date(0),
+    );
+    expect(plan.map((p) => p.userId).sort()).toEqual(["a", "a", "b"]);
+    expect(plan.map((p) => p.conversationId)).toEqual(["conv-0", "conv-1", "conv-2"]);
+    expect(planAssignments(ids(3), [agent("a")], "manual", new Date(0))).toEqual([]);
+  });
+
+  it("least loaded evens the loads out inside a batch", () => {
+    const team = [agent("a", 5), agent("b", 0), agent("c", 2)];
+    const plan = planAssignments(ids(8), team, "least_loaded", new Date(0));
+    const loads = { a: 5, b: 0, c: 2 } as Record<string, number>;
+    for (const p of plan) loads[p.userId]!++;
+    expect(loads).toEqual({ a: 5, b: 5, c: 5 });
+    expect(team.map((c) => c.load)).toEqual([5, 0, 2]); // the caller's candidates are left as they were
   });
 });

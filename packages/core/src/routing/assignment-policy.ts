@@ -37,6 +37,39 @@ export function rankAgents(candidates: readonly AssignmentCandidate[], mode: Ass
     .sort(mode === "least_loaded" ? (a, b) => a.load - b.load || byLastAssigned(a, b) : byLastAssigned);
 }
 
+/** One conversation for one agent, with the agent's new lastAssignedAt (round robin's order key). */
+export interface PlannedAssignment {
+  conversationId: string;
+  userId: string;
+  stampedAt: Date;
+}
+
+/**
+ * Hands `conversationIds` (queue order) to the candidates by the mode, one at a time as the mode prefers them
+ * (round robin: assigned longest ago; least loaded: fewest open), counting each assignment against the agent's load
+ * and capacity. Every assignment gets its own lastAssignedAt stamp, later than any the candidates carry, so round
+ * robin keeps its order within the batch and across batches. Pure.
+ */
+export function planAssignments(
+  conversationIds: readonly string[],
+  candidates: readonly AssignmentCandidate[],
+  mode: AssignmentMode,
+  now: Date,
+): PlannedAssignment[] {
+  const pool = candidates.map((c) => ({ ...c }));
+  const latest = Math.max(now.getTime(), ...pool.map((c) => (c.lastAssignedAt?.getTime() ?? 0) + 1));
+  const plan: PlannedAssignment[] = [];
+  for (const conversationId of conversationIds) {
+    const chosen = rankAgents(pool, mode)[0];
+    if (!chosen) break;
+    const stampedAt = new Date(latest + plan.length);
+    chosen.load++; // rankAgents orders the pool's own objects
+    chosen.lastAssignedAt = stampedAt;
+    plan.push({ conversationId, userId: chosen.userId, stampedAt });
+  }
+  return plan;
+}
+
 export interface AbsencePeriod {
   startsAt: Date;
   /** null: until further notice. */

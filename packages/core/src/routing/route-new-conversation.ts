@@ -1,46 +1,100 @@
+import { Prisma, sqlTimestamp } from "@inbox/db";
+import { createGroupCommit } from "../batching/group-commit";
 import {
   assignConversationIfAble,
-  assignQueuedConversations,
+  type Assignment,
   type AssignmentDeps,
+  type QueueAssigner,
 } from "./assign-queued-conversations";
-import { decideTeam, loadRoutingFacts } from "./decide-team";
+import { loadRouteStates } from "./decide-team";
+import { findMatchingRule } from "./match-routing-rules";
+
+/** What routing a new conversation needs: auto-assignment's dependencies and the process's queue assigner. */
+export interface RoutingDeps extends AssignmentDeps {
+  assignQueue: QueueAssigner;
+}
+
+export interface RouteResult {
+  /** Conversations whose assignment or team changed (the caller publishes conversation.updated). */
+  conversationIds: string[];
+  /** The conversation's team has a greeting or away text configured (the caller runs sendAutoReplies). */
+  hasAutoReplies: boolean;
+}
 
 /**
- * Routing of a new conversation (the worker's `conversation.route` job): the first matching routing rule's team, else
- * the channel's default team. A returning customer goes back to their previous agent when that agent can take it;
- * otherwise the conversation joins the team's queue, which is then assigned by the team's mode. Runs once per
- * conversation: one that is already queued or assigned is left alone, so a repeated job changes nothing.
- * Returns the ids of conversations whose assignment or team changed (the caller publishes conversation.updated),
- * or null when the conversation does not exist.
+ * Routing of new conversations (the worker's `conversation.route` jobs): the first matching routing rule's team,
+ * else the channel's default team. A returning customer goes back to their previous agent when that agent can take
+ * it; otherwise the conversation joins the team's queue, which is then assigned by the team's mode (the process's
+ * queue assigner: one run for every conversation queued meanwhile). Runs once per conversation: one that is already
+ * queued or assigned is left alone, so a repeated job changes nothing. Everything routing reads comes in one
+ * statement and the queue entries are written in one, for all the given conversations together.
+ * The map holds a result per conversation that exists.
  */
-export async function routeNewConversation(deps: AssignmentDeps, conversationId: string): Promise<string[] | null> {
+async function routeNewConversations(
+  deps: RoutingDeps,
+  conversationIds: readonly string[],
+): Promise<Map<string, RouteResult>> {
   const { db } = deps;
-  const current = await db.conversation.findUnique({
-    where: { id: conversationId },
-    select: { id: true, contactId: true, assigneeId: true, queuedAt: true, status: true, teamId: true },
-  });
-  if (!current) return null;
-  if (current.assigneeId || current.status === "resolved") return [];
-  let teamId = current.teamId;
-  if (!current.queuedAt) {
-    const facts = await loadRoutingFacts(db, conversationId);
-    if (!facts) return null;
-    const decision = await decideTeam(db, facts);
-    teamId = decision.teamId ?? current.teamId;
-    await db.conversation.updateMany({
-      where: { id: conversationId, assigneeId: null, queuedAt: null },
-      data: { teamId, queuedAt: deps.clock?.() ?? new Date() },
+  const states = await loadRouteStates(db, conversationIds);
+  const results = new Map<string, RouteResult>();
+  const open: { id: string; teamId: string | null; previous: string | null; hasAutoReplies: boolean }[] = [];
+  const toQueue: { id: string; teamId: string | null }[] = [];
+  for (const [id, state] of states) {
+    if (state.assigneeId || state.status === "resolved") {
+      results.set(id, { conversationIds: [], hasAutoReplies: false });
+      continue;
+    }
+    let teamId = state.teamId;
+    if (!state.queuedAt) {
+      const rule = state.rules[findMatchingRule(state.rules, state.facts)];
+      teamId = rule?.teamId ?? state.defaultTeamId ?? state.teamId;
+      toQueue.push({ id, teamId });
+    }
+    const hasAutoReplies = teamId !== null && state.autoReplyTeamIds.includes(teamId);
+    open.push({ id, teamId, previous: state.previousAssigneeId, hasAutoReplies });
+  }
+  if (toQueue.length) {
+    const now = deps.clock?.() ?? new Date();
+    await db.$executeRaw(Prisma.sql`
+      UPDATE "Conversation" c SET "teamId" = i.team, "queuedAt" = ${sqlTimestamp(now)}, "updatedAt" = ${sqlTimestamp(now)}
+        FROM unnest(${toQueue.map((q) => q.id)}::uuid[], ${toQueue.map((q) => q.teamId)}::uuid[]) AS i(id, team)
+       WHERE c.id = i.id AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL`);
+  }
+  // Returning customers first (their previous agent, if able), then one queue run per team for the rest.
+  const queued: typeof open = [];
+  for (const c of open) {
+    if (!c.teamId) results.set(c.id, { conversationIds: [c.id], hasAutoReplies: c.hasAutoReplies });
+    else if (c.previous && (await assignConversationIfAble(deps, c.id, c.teamId, c.previous))) {
+      results.set(c.id, { conversationIds: [c.id], hasAutoReplies: c.hasAutoReplies });
+    } else queued.push(c);
+  }
+  const runs = new Map<string, Promise<Assignment[]>>();
+  for (const c of queued) if (!runs.has(c.teamId!)) runs.set(c.teamId!, deps.assignQueue(c.teamId!));
+  for (const c of queued) {
+    const assigned = await runs.get(c.teamId!)!;
+    results.set(c.id, {
+      conversationIds: [...new Set([c.id, ...assigned.map((a) => a.conversationId)])],
+      hasAutoReplies: c.hasAutoReplies,
     });
   }
-  if (!teamId) return [conversationId];
-  const previous = await db.conversation.findFirst({
-    where: { contactId: current.contactId, id: { not: conversationId }, assigneeId: { not: null } },
-    orderBy: { createdAt: "desc" },
-    select: { assigneeId: true },
-  });
-  if (previous?.assigneeId && (await assignConversationIfAble(deps, conversationId, teamId, previous.assigneeId))) {
-    return [conversationId];
-  }
-  const assigned = await assignQueuedConversations(deps, teamId);
-  return [...new Set([conversationId, ...assigned.map((a) => a.conversationId)])];
+  return results;
+}
+
+/**
+ * One router per process: route jobs that run at the same time are routed together (one read, one queue write and
+ * one queue run per team for all of them), so a burst of new conversations costs a few statements per batch
+ * instead of a few per conversation. A lone job is routed at once.
+ */
+export function createConversationRouter(deps: RoutingDeps): (conversationId: string) => Promise<RouteResult | null> {
+  const batches = createGroupCommit<string, RouteResult | null>(
+    async (batch) => {
+      const results = await routeNewConversations(
+        deps,
+        batch.map((p) => p.input),
+      );
+      for (const p of batch) p.resolve(results.get(p.input) ?? null);
+    },
+    { maxBatch: 100, maxConcurrent: 2 },
+  );
+  return (conversationId) => batches.submit(conversationId);
 }
