@@ -24,6 +24,7 @@ import { createUserAccount } from "@inbox/core";
 import { signPayload } from "@inbox/whatsapp";
 import { ApiClient, openSessions, percentile, type Session } from "./api-clients";
 import { startProduct, waitFor, type RunningProduct } from "./product";
+import { eventLoopDelay } from "./webhook-load";
 
 const RATE = Number(process.env.RATE ?? 200);
 const REPLY_RATE = Number(process.env.REPLY_RATE ?? 50);
@@ -155,17 +156,6 @@ async function openLoop(rate: number, seconds: number, send: (i: number) => Prom
   await Promise.all(pending);
 }
 
-/** The event-loop delay figures of one process's /metrics, in ms. */
-async function eventLoopDelay(port: number): Promise<{ p99: number; max: number } | null> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
-    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-  }).catch(() => null);
-  if (!res?.ok) return null;
-  const text = await res.text();
-  const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]) * 1000;
-  return { p99: read("inbox_nodejs_eventloop_lag_p99_seconds"), max: read("inbox_nodejs_eventloop_lag_max_seconds") };
-}
-
 interface Latencies {
   sent: number;
   received: number;
@@ -259,7 +249,7 @@ async function main(): Promise<void> {
     const conversationIds = (await product.db.conversation.findMany({ select: { id: true } })).map((c) => c.id);
 
     // Phase 1: inbound only.
-    await eventLoopDelay(product.port);
+    await eventLoopDelay(product.port, METRICS_TOKEN);
     const inboundSent = new Map<string, number>();
     let refused = 0;
     await openLoop(RATE, DURATION, async (i) => {
@@ -271,7 +261,7 @@ async function main(): Promise<void> {
     await waitFor("inbound events", 10_000, async () => received(inboundSent, admin) === inboundSent.size).catch(
       () => undefined,
     );
-    const loop1 = await eventLoopDelay(product.port);
+    const loop1 = await eventLoopDelay(product.port, METRICS_TOKEN);
     const inbound = latencies(inboundSent, admin.arrivals);
 
     // Phase 2: replies and notes posted by the admin, read on the agent's console, while inbound continues.
@@ -300,7 +290,7 @@ async function main(): Promise<void> {
     await waitFor("reply events", 10_000, async () => received(postSent, agent) === postSent.size).catch(
       () => undefined,
     );
-    const loop2 = await eventLoopDelay(product.port);
+    const loop2 = await eventLoopDelay(product.port, METRICS_TOKEN);
     const replies = latencies(postSent, agent.arrivals);
     const leaked = others.reduce((sum, c) => sum + c.messageEvents, 0);
 
