@@ -4,6 +4,7 @@ import type {
   LiveChangeBatcher,
   MediaStore,
   MessageSender,
+  SecretBox,
   SendQueuedMessageDeps,
   SendStatements,
   Throttle,
@@ -40,6 +41,8 @@ export interface WorkerServices {
   /** Claim and record statements, group-committed across this process's concurrent sends. */
   statements: SendStatements;
   media: MediaStore;
+  /** Decrypts secrets stored in the database (the suppression key of erased numbers) with ENCRYPTION_KEY. */
+  secrets: SecretBox;
   /** Committed changes → live events for the consoles (batched). */
   live: LiveChangeBatcher;
   /** Moves outbox rows to BullMQ; started by startWorker. */

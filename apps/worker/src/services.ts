@@ -4,6 +4,7 @@ import {
   createLivePublisher,
   createMediaStore,
   createPresence,
+  createSecretBox,
   DEFAULT_RECONCILE_GRACE_MS,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
@@ -39,6 +40,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     dispatchGate: createDispatchGate(),
     statements: createGroupedSendStatements(pgSql(pgPool)),
     media: createMediaStore(infra.env),
+    secrets: createSecretBox(infra.env),
     live,
     outbox,
     onOutboxWritten: outbox.poke,
