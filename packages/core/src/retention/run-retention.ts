@@ -170,6 +170,19 @@ async function removeFiles(ctx: RunContext, keys: (string | null)[]): Promise<nu
   return removed;
 }
 
+/**
+ * One batch's statements in a transaction that plans them on indexes (`SET LOCAL enable_seqscan = off`). The planner
+ * would otherwise sometimes hash-join a page of 500 ids over a sequential scan of Conversation or Message — on
+ * tables of millions of rows, once per batch. Where no index serves a condition it still scans (small tables such
+ * as LegalHold); the setting ends with the transaction.
+ */
+function onIndexes<T>(db: Db, statements: (tx: DbTx) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+    return statements(tx);
+  });
+}
+
 // ───────────── messages: per conversation, counted from its resolution; the most specific policy wins ─────────────
 
 interface Candidate {
@@ -199,7 +212,8 @@ async function runMessages(ctx: RunContext, policies: EffectivePolicy[]): Promis
       : Prisma.empty;
     // Each resolved conversation with the policy that governs it: a label policy before a channel policy before the
     // general one; among several matching label policies the longest period.
-    const page: Candidate[] = await db.$queryRaw<Candidate[]>(Prisma.sql`
+    const page: Candidate[] = await onIndexes(db, (tx) =>
+      tx.$queryRaw<Candidate[]>(Prisma.sql`
       SELECT c.id, c."resolvedAt", best.pid AS policy, ${isHeldSql("c", now)} AS "isHeld"
         FROM "Conversation" c
         JOIN LATERAL (
@@ -214,7 +228,8 @@ async function runMessages(ctx: RunContext, policies: EffectivePolicy[]): Promis
        WHERE c.status = 'resolved' AND c."resolvedAt" < ${sqlTimestamp(earliest)} ${from}
          AND c."resolvedAt" < ${sqlTimestamp(now)} - make_interval(days => best.days)
        ORDER BY c."resolvedAt", c.id
-       LIMIT ${PAGE_CONVERSATIONS}`);
+       LIMIT ${PAGE_CONVERSATIONS}`),
+    );
     if (page.length === 0) break;
     after = page.at(-1)!;
     for (const p of policies) {
@@ -244,6 +259,10 @@ async function deleteConversations(
   const still = Prisma.sql`c.status = 'resolved' AND c."resolvedAt" < ${sqlTimestamp(cutoffOf(now, p.days))}
     AND NOT ${isHeldSql("c", now)}`;
   const selected = Prisma.sql`c.id = ANY(${ids}::uuid[])`;
+  // The page's conversations that are still due, as an array computed once per statement (an InitPlan): messages
+  // are then found with `= ANY(array)` on their indexes, never by joining Conversation and Message (the planner
+  // would hash-join them over a sequential scan of Message).
+  const stillDue = Prisma.sql`ARRAY(SELECT c.id FROM "Conversation" c WHERE ${selected} AND ${still})`;
   if (ctx.dryRun) {
     const [row] = await db.$queryRaw<{ messages: bigint; conversations: bigint; media: bigint }[]>(Prisma.sql`
       SELECT count(m.id) AS messages, count(DISTINCT c.id) AS conversations, count(a.id) AS media
@@ -258,23 +277,23 @@ async function deleteConversations(
   }
   for (;;) {
     const handled = await ctx.pacer.run(async (size) => {
-      // The next messages along Message(conversationId, createdAt), with their files.
-      const rows = await db.$queryRaw<{ id: string; storageKey: string | null }[]>(Prisma.sql`
-        WITH batch AS (
-          SELECT m.id FROM "Conversation" c JOIN "Message" m ON m."conversationId" = c.id
-           WHERE ${selected} AND ${still} LIMIT ${size})
-        SELECT b.id, a."storageKey" FROM batch b
-          LEFT JOIN "MediaAsset" a ON a."messageId" = b.id AND a."storageKey" IS NOT NULL`);
+      // The next messages along Message(conversationId, createdAt), with their files (MediaAsset(messageId)).
+      const rows = await onIndexes(db, (tx) =>
+        tx.$queryRaw<{ id: string; storageKey: string | null }[]>(Prisma.sql`
+        SELECT b.id, a."storageKey"
+          FROM (SELECT m.id FROM "Message" m WHERE m."conversationId" = ANY(${stillDue}) LIMIT ${size}) b
+          LEFT JOIN LATERAL (SELECT x."storageKey" FROM "MediaAsset" x
+                              WHERE x."messageId" = b.id AND x."storageKey" IS NOT NULL) a ON true`),
+      );
       if (rows.length === 0) return 0;
       const messageIds = [...new Set(rows.map((r) => r.id))];
       line.mediaFiles += await removeFiles(
         ctx,
         rows.map((r) => r.storageKey),
       );
-      await db.$transaction(async (tx) => {
+      await onIndexes(db, async (tx) => {
         const gone = await tx.$queryRaw<{ conversationId: string }[]>(Prisma.sql`
-          DELETE FROM "Message" m USING "Conversation" c
-           WHERE m.id = ANY(${messageIds}::uuid[]) AND c.id = m."conversationId" AND ${still}
+          DELETE FROM "Message" m WHERE m.id = ANY(${messageIds}::uuid[]) AND m."conversationId" = ANY(${stillDue})
           RETURNING m."conversationId"`);
         line.deleted += gone.length;
         await auditBatch(tx, ctx, p, {
@@ -288,10 +307,12 @@ async function deleteConversations(
     if (handled === 0) break;
   }
   await ctx.pacer.runFixed(() =>
-    db.$transaction(async (tx) => {
+    onIndexes(db, async (tx) => {
       const deleted = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
         DELETE FROM "Conversation" c
-         WHERE ${selected} AND ${still} AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c.id)
+         WHERE ${selected} AND ${still}
+           AND c.id <> ALL(ARRAY(SELECT DISTINCT m."conversationId" FROM "Message" m
+                                  WHERE m."conversationId" = ANY(${stillDue})))
         RETURNING c.id`);
       line.conversations += deleted.length;
       // A used web chat → WhatsApp handoff is consent evidence of the contact: it stays, without the deleted links.
