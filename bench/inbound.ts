@@ -14,13 +14,18 @@
  *   pnpm --filter @inbox/bench inbound          (RATES=500,1000,2000 SECONDS=6 CLOSED_SECONDS=6 ROUNDS=3 MIX=messages)
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import http from "node:http";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase } from "@inbox/db/testing";
-import { signPayload } from "@inbox/whatsapp";
-import { STATUS_SENT_WEBHOOK, TEXT_MESSAGE_WEBHOOK, META_METADATA } from "@inbox/whatsapp/fixtures";
+import { STATUS_SENT_WEBHOOK, META_METADATA } from "@inbox/whatsapp/fixtures";
+import {
+  closeWebhookConnections,
+  openLoop as runOpenLoop,
+  postWebhook,
+  textMessageDelivery,
+  type WebhookTarget,
+} from "./webhook-load";
 
 const RATES = (process.env.RATES ?? "500,1000,2000").split(",").map(Number);
 const SECONDS = Number(process.env.SECONDS ?? 6);
@@ -33,13 +38,6 @@ const OUTBOUND = 120_000;
 const APP_SECRET = `bench-${randomBytes(8).toString("hex")}`;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-
-interface Target {
-  port: number;
-  path: string;
-  sign: boolean;
-}
 interface Run {
   label: string;
   offered: number | "max";
@@ -98,70 +96,35 @@ function delivery(runId: string): { body: string; isStatus: boolean } {
   // Mixed traffic: three status webhooks per customer message.
   if (MIX === "mixed" && !runId.startsWith("warm") && (counter + statusCounter) % 4 !== 0) return statusDelivery();
   const n = counter++;
-  const p = JSON.parse(JSON.stringify(TEXT_MESSAGE_WEBHOOK));
-  const v = p.entry[0].changes[0].value;
-  const from = `4915${String(n % CUSTOMERS).padStart(9, "0")}`;
-  v.metadata = META_METADATA;
-  v.contacts[0].wa_id = from;
-  v.messages[0].from = from;
-  v.messages[0].id = `wamid.bench-${runId}-${n}`;
-  v.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
-  v.messages[0].text.body = `Benchmark message ${n}`;
-  return { body: JSON.stringify(p), isStatus: false };
-}
-
-function send(target: Target, body: string): Promise<number> {
-  return new Promise((resolve) => {
-    const headers: Record<string, string | number> = {
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(body),
-    };
-    if (target.sign) headers["x-hub-signature-256"] = signPayload(body, APP_SECRET);
-    const req = http.request(
-      { host: "127.0.0.1", port: target.port, path: target.path, method: "POST", headers, agent },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", () => resolve(0));
-    req.end(body);
+  const body = textMessageDelivery({
+    from: `4915${String(n % CUSTOMERS).padStart(9, "0")}`,
+    wamid: `wamid.bench-${runId}-${n}`,
+    text: `Benchmark message ${n}`,
   });
+  return { body, isStatus: false };
 }
 
-async function openLoop(target: Target, label: string, rate: number, runId: string): Promise<Run> {
-  const run: Run = { label, offered: rate, sent: 0, ok: 0, statusOk: 0, errors: 0, seconds: 0, latencies: [] };
-  const total = rate * SECONDS;
-  const start = performance.now();
-  const pending: Promise<void>[] = [];
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-      while (run.sent < due) {
-        const scheduled = start + (run.sent / rate) * 1000;
-        const { body, isStatus } = delivery(runId);
-        run.sent++;
-        pending.push(
-          send(target, body).then((status) => {
-            if (status === 200) {
-              run.ok++;
-              if (isStatus) run.statusOk++;
-            } else run.errors++;
-            run.latencies.push(performance.now() - scheduled);
-          }),
-        );
-      }
-      if (run.sent >= total) resolve();
-      else setTimeout(tick, 2);
-    };
-    tick();
+async function openLoop(target: WebhookTarget, label: string, rate: number, runId: string): Promise<Run> {
+  let statusOk = 0;
+  const result = await runOpenLoop({ rate, total: rate * SECONDS }, async () => {
+    const { body, isStatus } = delivery(runId);
+    const isOk = (await postWebhook(target, body)) === 200;
+    if (isOk && isStatus) statusOk++;
+    return isOk;
   });
-  await Promise.all(pending);
-  run.seconds = (performance.now() - start) / 1000;
-  return run;
+  return {
+    label,
+    offered: rate,
+    sent: result.sent,
+    ok: result.ok,
+    statusOk,
+    errors: result.failed,
+    seconds: result.seconds,
+    latencies: result.samples.map((s) => s.ms),
+  };
 }
 
-async function closedLoop(target: Target, label: string, runId: string, concurrency = 64): Promise<Run> {
+async function closedLoop(target: WebhookTarget, label: string, runId: string, concurrency = 64): Promise<Run> {
   const run: Run = { label, offered: "max", sent: 0, ok: 0, statusOk: 0, errors: 0, seconds: 0, latencies: [] };
   const start = performance.now();
   const end = start + CLOSED_SECONDS * 1000;
@@ -171,7 +134,7 @@ async function closedLoop(target: Target, label: string, runId: string, concurre
         const t0 = performance.now();
         run.sent++;
         const { body, isStatus } = delivery(runId);
-        const status = await send(target, body);
+        const status = await postWebhook(target, body);
         if (status === 200) {
           run.ok++;
           if (isStatus) run.statusOk++;
@@ -208,8 +171,8 @@ async function main(): Promise<void> {
     const webhook = await startServer("webhook", t.url, prefix);
     children.push(ceiling.child, webhook.child);
     const targets = {
-      ceiling: { port: ceiling.port, path: "/ingest", sign: false },
-      webhook: { port: webhook.port, path: "/webhooks/whatsapp", sign: true },
+      ceiling: { port: ceiling.port, path: "/ingest" },
+      webhook: { port: webhook.port, path: "/webhooks/whatsapp", appSecret: APP_SECRET },
     };
     // warm-up (JIT, pools, contacts of the first customers)
     await closedLoop(targets.ceiling, "warm-up", "warm-c", 16);
@@ -297,7 +260,7 @@ async function main(): Promise<void> {
     console.log(lines.join("\n"));
   } finally {
     for (const c of children) c.kill("SIGTERM");
-    agent.destroy();
+    closeWebhookConnections();
     await t.drop();
   }
 }

@@ -23,7 +23,8 @@ import WebSocket from "ws";
 import { createUserAccount } from "@inbox/core";
 import { signPayload } from "@inbox/whatsapp";
 import { ApiClient, openSessions, percentile, type Session } from "./api-clients";
-import { readEventLoopDelay, startProduct, waitFor, type RunningProduct } from "./product";
+import { startProduct, waitFor, type RunningProduct } from "./product";
+import { eventLoopDelay } from "./webhook-load";
 
 const RATE = Number(process.env.RATE ?? 200);
 const REPLY_RATE = Number(process.env.REPLY_RATE ?? 50);
@@ -155,9 +156,6 @@ async function openLoop(rate: number, seconds: number, send: (i: number) => Prom
   await Promise.all(pending);
 }
 
-/** The event-loop delay figures of one process's /metrics, in ms. */
-const eventLoopDelay = (port: number) => readEventLoopDelay(port, METRICS_TOKEN);
-
 interface Latencies {
   sent: number;
   received: number;
@@ -251,7 +249,7 @@ async function main(): Promise<void> {
     const conversationIds = (await product.db.conversation.findMany({ select: { id: true } })).map((c) => c.id);
 
     // Phase 1: inbound only.
-    await eventLoopDelay(product.port);
+    await eventLoopDelay(product.port, METRICS_TOKEN);
     const inboundSent = new Map<string, number>();
     let refused = 0;
     await openLoop(RATE, DURATION, async (i) => {
@@ -263,7 +261,7 @@ async function main(): Promise<void> {
     await waitFor("inbound events", 10_000, async () => received(inboundSent, admin) === inboundSent.size).catch(
       () => undefined,
     );
-    const loop1 = await eventLoopDelay(product.port);
+    const loop1 = await eventLoopDelay(product.port, METRICS_TOKEN);
     const inbound = latencies(inboundSent, admin.arrivals);
 
     // Phase 2: replies and notes posted by the admin, read on the agent's console, while inbound continues.
@@ -292,7 +290,7 @@ async function main(): Promise<void> {
     await waitFor("reply events", 10_000, async () => received(postSent, agent) === postSent.size).catch(
       () => undefined,
     );
-    const loop2 = await eventLoopDelay(product.port);
+    const loop2 = await eventLoopDelay(product.port, METRICS_TOKEN);
     const replies = latencies(postSent, agent.arrivals);
     const leaked = others.reduce((sum, c) => sum + c.messageEvents, 0);
 

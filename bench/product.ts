@@ -146,20 +146,6 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
   };
 }
 
-/**
- * The event-loop delay of one process since its /metrics was last read (prom-client resets the histogram on every
- * read), in ms; null when it does not answer (no METRICS_TOKEN).
- */
-export async function readEventLoopDelay(port: number, token: string): Promise<{ p99: number; max: number } | null> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } }).catch(
-    () => null,
-  );
-  if (!res?.ok) return null;
-  const text = await res.text();
-  const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]) * 1000;
-  return { p99: read("inbox_nodejs_eventloop_lag_p99_seconds"), max: read("inbox_nodejs_eventloop_lag_max_seconds") };
-}
-
 /** The printed first-admin password is good for one sign-in, which must set an own one: done here, as an admin would. */
 async function replacePrintedPassword(url: string, email: string, printed: string): Promise<string> {
   const login = await fetch(`${url}/api/auth/login`, {

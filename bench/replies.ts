@@ -16,7 +16,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { ApiClient, openSessions, percentile, runClients, type LoadResult } from "./api-clients";
-import { readEventLoopDelay, startProduct, waitFor } from "./product";
+import { startProduct, waitFor } from "./product";
+import { eventLoopDelay } from "./webhook-load";
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 800);
 const CLIENTS = Number(process.env.CLIENTS ?? 32);
@@ -81,8 +82,8 @@ async function main(): Promise<void> {
     // Reading /metrics resets the event-loop delay histograms: what is read after step 5 covers step 5.
     const loopDelay = () =>
       Promise.all([
-        readEventLoopDelay(port, METRICS_TOKEN),
-        readEventLoopDelay(product.workerMetricsPort, METRICS_TOKEN),
+        eventLoopDelay(port, METRICS_TOKEN),
+        eventLoopDelay(product.workerMetricsPort, METRICS_TOKEN),
       ]);
     await loopDelay();
     const replies = await runClients(

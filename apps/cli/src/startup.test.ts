@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inbox } from "./run-inbox.test-helpers";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
-import { verifyPassword } from "@inbox/core";
+import { createSecretBox, verifyPassword } from "@inbox/core";
 
 // Each test runs the CLI as a real process (TypeScript loaded by tsx): slow on a busy machine.
 describe("pnpm inbox (CLI)", { timeout: 120_000 }, () => {
@@ -71,5 +71,35 @@ describe("pnpm inbox (CLI)", { timeout: 120_000 }, () => {
     });
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/--role must be admin, lead or agent/);
+  });
+
+  it("migrate with the wrong ENCRYPTION_KEY stops with a clear error instead of reading garbage; with the old key kept it rotates", async () => {
+    const oldKey = "c".repeat(64);
+    const newKey = "d".repeat(64);
+    const old = createSecretBox({ ENCRYPTION_KEY: oldKey });
+    const value = old.encrypt("0".repeat(64), "Setting.value:privacy.suppressionKey");
+    await t.db.setting.upsert({
+      where: { key: "privacy.suppressionKey" },
+      create: { key: "privacy.suppressionKey", value },
+      update: { value },
+    });
+    const wrong = inbox(["migrate"], { DATABASE_URL: t.url, ENCRYPTION_KEY: newKey });
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain(`encrypted with a key that is not configured (key id ${old.keyId})`);
+    expect(wrong.err).toMatch(/ENCRYPTION_KEY_PREVIOUS/);
+    expect(wrong.err).not.toMatch(/at .*\.ts:\d+/);
+
+    const rotated = inbox(["migrate"], {
+      DATABASE_URL: t.url,
+      ENCRYPTION_KEY: newKey,
+      ENCRYPTION_KEY_PREVIOUS: oldKey,
+    });
+    expect(rotated.err).toBe("");
+    expect(rotated.code).toBe(0);
+    expect(rotated.out).toMatch(/1 re-encrypted/);
+    const stored = (await t.db.setting.findUniqueOrThrow({ where: { key: "privacy.suppressionKey" } })).value as string;
+    expect(createSecretBox({ ENCRYPTION_KEY: newKey }).decrypt(stored, "Setting.value:privacy.suppressionKey")).toBe(
+      "0".repeat(64),
+    );
   });
 });

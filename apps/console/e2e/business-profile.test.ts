@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createLogger } from "@inbox/logger";
 import { NO_RECEIVER, startTestSimulator, type TestSimulator } from "@inbox/simulator/testing";
-import { launchChromium, makeUser, prepareBrowserTests, signIn, startStack, type Stack } from "./harness";
+import {
+  chooseLanguage,
+  launchChromium,
+  makeUser,
+  prepareBrowserTests,
+  signIn,
+  startStack,
+  type Stack,
+} from "./harness";
 
 /** Issue 16: admins edit the WhatsApp business profile; the simulator stands in for Meta's Graph API. */
 describe("WhatsApp business profile in Chromium", () => {
@@ -34,18 +42,6 @@ describe("WhatsApp business profile in Chromium", () => {
 
   const form = () => page.getByRole("form", { name: "WhatsApp business profile" });
 
-  /**
-   * The language select lives in the top bar's account panel, which closes on any click outside it (so it is shut
-   * again by the time the test wants to switch back): open it, choose, and close it with Escape as a user would.
-   */
-  async function chooseLanguage(label: "Language" | "Sprache", language: "de" | "en") {
-    const toggle = page.locator(".account-toggle");
-    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
-    await page.getByTestId("account-panel").getByLabel(label).selectOption(language);
-    await page.keyboard.press("Escape");
-    await page.getByTestId("account-panel").waitFor({ state: "detached" });
-  }
-
   it("shows the profile from WhatsApp and saves a new about text there", async () => {
     await page.getByRole("tab", { name: "WhatsApp profile" }).click();
     const about = form().getByLabel("About");
@@ -69,12 +65,12 @@ describe("WhatsApp business profile in Chromium", () => {
     await page.getByRole("alert").getByText("Websites must start with http:// or https://.").waitFor();
     expect(sim.sim.businessProfile.websites).toEqual(["https://example.com"]);
 
-    await chooseLanguage("Language", "de");
+    await chooseLanguage(page, "Language", "de");
     await page.getByRole("tab", { name: "WhatsApp-Profil" }).waitFor();
     await page.getByRole("form", { name: "WhatsApp-Unternehmensprofil" }).getByLabel("Info").fill("");
     await page.getByRole("button", { name: "Profil speichern" }).click();
     await page.getByRole("alert").getByText("Der Info-Text darf nicht leer sein.").waitFor();
-    await chooseLanguage("Sprache", "en");
+    await chooseLanguage(page, "Sprache", "en");
     await page.getByRole("tab", { name: "WhatsApp profile" }).waitFor();
   });
 

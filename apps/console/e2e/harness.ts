@@ -136,3 +136,15 @@ export async function signIn(page: Page, url: string, email: string, password = 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/**
+ * Switches the console's language in the top bar's account panel, which closes on any click outside it (so it is
+ * shut again by the time a test switches back): open it, choose, and close it with Escape as a user would.
+ */
+export async function chooseLanguage(page: Page, label: "Language" | "Sprache", language: "de" | "en"): Promise<void> {
+  const toggle = page.locator(".account-toggle");
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+  await page.getByTestId("account-panel").getByLabel(label).selectOption(language);
+  await page.keyboard.press("Escape");
+  await page.getByTestId("account-panel").waitFor({ state: "detached" });
+}

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, makeUser, prepareBrowserTests, signIn, startStack, storeInbound, type Stack } from "./harness";
+import {
+  chooseLanguage,
+  launchChromium,
+  makeUser,
+  prepareBrowserTests,
+  signIn,
+  startStack,
+  storeInbound,
+  type Stack,
+} from "./harness";
 
 /**
  * An admin sets a retention period, exports and erases a contact, reads the audit log, the record of processing and
@@ -140,6 +149,17 @@ describe("privacy pages in Chromium", () => {
     const md = await page.request.get(`${stack.url}${href}`);
     expect(md.status()).toBe(200);
     expect(await md.text()).toContain("# Record of processing activities (Art. 30 GDPR)");
+
+    // In German, the console's other language: the record on the page and its download are German too.
+    await chooseLanguage(page, "Language", "de");
+    await page.getByRole("tab", { name: "Verarbeitungsverzeichnis" }).click();
+    const fristen = page.getByRole("region", { name: "Löschfristen" });
+    await fristen.getByText(/gerechnet ab Abschluss der Konversation: 10 Tage/).waitFor();
+    const deHref = await page.getByRole("link", { name: "Als Markdown herunterladen" }).getAttribute("href");
+    const deMd = await page.request.get(`${stack.url}${deHref}`);
+    expect(deMd.headers()["content-disposition"]).toContain("verarbeitungsverzeichnis.md");
+    expect(await deMd.text()).toContain("# Verzeichnis von Verarbeitungstätigkeiten (Art. 30 DSGVO)");
+    await chooseLanguage(page, "Sprache", "en");
 
     await page.getByRole("tab", { name: "Data region" }).click();
     expect(await page.getByTestId("data-region").textContent()).toBe("DE");

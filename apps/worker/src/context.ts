@@ -6,6 +6,7 @@ import type {
   LiveChangeBatcher,
   MediaStore,
   MessageSender,
+  SecretBox,
   SendQueuedMessageDeps,
   SendStatements,
   Throttle,
@@ -47,6 +48,8 @@ export interface WorkerServices {
    * queue runs: route jobs mostly wait for their team's assignment and need a higher concurrency than downloads.
    */
   mediaDownloads: ConcurrencyLimit;
+  /** Decrypts secrets stored in the database (the suppression key of erased numbers) with ENCRYPTION_KEY. */
+  secrets: SecretBox;
   /** Committed changes → live events for the consoles (batched). */
   live: LiveChangeBatcher;
   /** Moves outbox rows to BullMQ; started by startWorker. */

@@ -6,6 +6,7 @@ import {
   createPresence,
   createConversationRouter,
   createQueueAssigner,
+  createSecretBox,
   DEFAULT_RECONCILE_GRACE_MS,
 } from "@inbox/core";
 import { pgSql } from "@inbox/db";
@@ -48,6 +49,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     statements: createGroupedSendStatements(pgSql(pgPool)),
     media: createMediaStore(infra.env),
     mediaDownloads: createConcurrencyLimit(MEDIA_DOWNLOADS_AT_ONCE),
+    secrets: createSecretBox(infra.env),
     live,
     outbox,
     onOutboxWritten: outbox.poke,

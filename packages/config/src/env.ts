@@ -9,7 +9,7 @@ export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export const DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0";
 export const DEFAULT_FIRST_ADMIN_EMAIL = "admin@inbox.local";
 /**
- * Encrypts stored secrets (TOTP secrets) when ENCRYPTION_KEY is unset outside production. It is public, so it protects
+ * Encrypts stored secrets (TOTP secrets, the suppression key) when ENCRYPTION_KEY is unset outside production. It is public, so it protects
  * nothing; it is fixed (not generated per start) so that secrets stored in development survive a restart and every
  * process of one installation reads them. Production refuses to start without a key of its own.
  */

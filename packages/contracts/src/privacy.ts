@@ -141,8 +141,16 @@ export type ChannelRegionDto = z.infer<typeof ChannelRegionDtoSchema>;
 
 const ProcessingSectionSchema = z.object({ title: z.string(), items: z.array(z.string()) });
 
-/** Art. 30 record of processing activities, generated from the live configuration (English; Markdown download). */
+/** The languages the record of processing activities is written in (German first: the DPO's document). */
+export const ProcessingRecordLanguageSchema = z.enum(["de", "en"]);
+export type ProcessingRecordLanguage = z.infer<typeof ProcessingRecordLanguageSchema>;
+
+/** `?lang=de|en`; without it the record is in the signed-in admin's own language. */
+export const ProcessingRecordQuerySchema = z.object({ lang: ProcessingRecordLanguageSchema.optional() });
+
+/** Art. 30 record of processing activities, generated from the live configuration in German or English (Markdown download). */
 export const ProcessingRecordDtoSchema = z.object({
+  language: ProcessingRecordLanguageSchema,
   generatedAt: z.string(),
   dataRegion: z.string(),
   mediaStore: z.object({ kind: z.enum(["local", "s3"]), location: z.string() }),

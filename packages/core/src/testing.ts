@@ -2,7 +2,9 @@
  * Helpers for tests of the apps and of core (`@inbox/core/testing`): the dependencies of a use case that a test
  * does not look at, wired so that what the use case reports stays visible to the test.
  */
+import { DEV_ENCRYPTION_KEY } from "@inbox/config";
 import type { Db } from "@inbox/db";
+import { createSecretBox } from "./secrets/secret-box";
 import type { QueueOutboundMessageDeps } from "./outbound/queue-outbound-message";
 import type { LiveChange, LiveChanges } from "./shared/live-changes";
 
@@ -21,7 +23,14 @@ export function queueDepsFor(db: Db): QueueOutboundMessageDeps & {
   pokes: { count: number };
 } {
   const pokes = { count: 0 };
-  return { db, clock: () => new Date(), live: recordLiveChanges(), onOutboxWritten: () => void pokes.count++, pokes };
+  return {
+    db,
+    clock: () => new Date(),
+    live: recordLiveChanges(),
+    onOutboxWritten: () => void pokes.count++,
+    secrets: createSecretBox({ ENCRYPTION_KEY: DEV_ENCRYPTION_KEY }),
+    pokes,
+  };
 }
 
 // Privacy tests look at what an erasure left behind: the suppression, the live backlog, media keys.

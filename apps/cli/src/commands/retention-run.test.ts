@@ -49,6 +49,7 @@ describe("pnpm inbox retention run", () => {
     const real = await cli();
     expect(real.stdout).toMatch(/^Deleted:/);
     expect(real.stdout).toMatch(/webhook_payloads\s+2\s+default/);
+    expect(real.stdout).toMatch(/in \d+ batches, \d+\.\d s of pauses between them for live traffic/);
     expect(await t.db.webhookEvent.count()).toBe(1);
     expect(await t.db.retentionRun.count({ where: { finishedAt: { not: null } } })).toBe(2);
   });

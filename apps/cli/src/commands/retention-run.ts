@@ -24,7 +24,12 @@ function formatRetentionReport(report: RetentionReport): string {
       .join(", ");
     return `  ${l.category.padEnd(17)} ${String(l.deleted).padStart(9)}  ${policy}; ${extra}`;
   });
-  return [head, ...rows].join("\n");
+  const pacing = report.isDryRun
+    ? []
+    : [
+        `  in ${report.batches} batches, ${(report.pausedMs / 1000).toFixed(1)} s of pauses between them for live traffic`,
+      ];
+  return [head, ...rows, ...pacing].join("\n");
 }
 
 function parseDryRun(argv: string[]): boolean {

@@ -16,6 +16,7 @@ export const handleConversationRoute: JobHandler<"conversation.route"> = async (
         clock: deps.clock,
         onOutboxWritten: deps.onOutboxWritten,
         live: deps.live,
+        secrets: deps.secrets,
         defaultLanguage: deps.env.DEFAULT_CUSTOMER_LANGUAGE,
       },
       conversationId,

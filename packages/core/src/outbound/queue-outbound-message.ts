@@ -19,6 +19,7 @@ import type { LiveChanges } from "../shared/live-changes";
 import { draftOutboundMessage } from "./draft-outbound-message";
 import { getChannelCapabilities } from "../channels/channel-registry";
 import { assertContactNotSuppressed } from "../privacy/suppression";
+import type { SecretBox } from "../secrets/secret-box";
 
 export interface QueueOutboundMessageDeps {
   db: Db;
@@ -27,6 +28,8 @@ export interface QueueOutboundMessageDeps {
   onOutboxWritten: () => void;
   /** Every console that may see the conversation learns of the new message (message.created). */
   live: LiveChanges;
+  /** Reads the suppression key (stored encrypted) when the contact's number may have been erased. */
+  secrets: SecretBox;
   /** The plain pg pool, when the process has one: the message is then stored without Prisma's per-query cost. */
   pgPool?: PgPool;
 }
@@ -78,7 +81,8 @@ export async function queueOutboundMessage(
   const capabilities = getChannelCapabilities(conversation.channelType);
 
   // Most installations have no suppression at all; only then is the full check worth its queries.
-  if (body.type !== "note" && conversation.anySuppression) await assertContactNotSuppressed(db, conversation.contactId);
+  if (body.type !== "note" && conversation.anySuppression)
+    await assertContactNotSuppressed(db, deps.secrets, conversation.contactId);
 
   let created;
   try {

@@ -1,7 +1,8 @@
-import type { ChannelRegionDto, ProcessingRecordDto, RetentionCategory } from "@inbox/contracts";
+import type { ChannelRegionDto, ProcessingRecordDto, ProcessingRecordLanguage } from "@inbox/contracts";
 import type { Db } from "@inbox/db";
 import type { GraphClient } from "@inbox/whatsapp";
 import { findEffectivePolicies } from "../retention/list-retention-policies";
+import { PROCESSING_RECORD_TEXTS } from "./processing-record-texts";
 
 export interface ProcessingRecordDeps {
   db: Db;
@@ -18,15 +19,6 @@ export interface ProcessingRecordDeps {
 
 /** A number whose settings Meta does not answer within this long shows as `unknown`; the page still loads. */
 const GRAPH_READ_TIMEOUT_MS = 5_000;
-
-const CATEGORY_TEXT: Record<RetentionCategory, string> = {
-  messages: "Messages and their conversation, counted from the conversation's resolution",
-  media: "Media files, counted from when they were received or sent",
-  contacts: "Contacts without a conversation for",
-  webhook_payloads: "Raw webhook payloads and unmatched status reports",
-  sessions: "Expired sessions and unused web chat → WhatsApp handoffs, after expiry",
-  outbox: "Job queue entries already handed to the queue",
-};
 
 async function readLocalStorage(
   graph: ProcessingRecordDeps["graph"],
@@ -55,10 +47,15 @@ async function readLocalStorage(
 /**
  * Art. 30 record of processing activities, built from what is configured now: channels and Meta's local storage per
  * number (read back from the Graph API), the data region, the media store, the retention periods in force, and the
- * measures the product itself provides. What the operator adds (controller, DPO, hosting) is left to them.
+ * measures the product itself provides — in German or English. What the operator adds (controller, DPO, hosting) is
+ * left to them.
  */
-export async function buildProcessingRecord(deps: ProcessingRecordDeps): Promise<ProcessingRecordDto> {
+export async function buildProcessingRecord(
+  deps: ProcessingRecordDeps,
+  language: ProcessingRecordLanguage,
+): Promise<ProcessingRecordDto> {
   const { db, env } = deps;
+  const x = PROCESSING_RECORD_TEXTS[language];
   const [channels, policies, labels, marketingConsents] = await Promise.all([
     db.channel.findMany({ orderBy: { createdAt: "asc" } }),
     findEffectivePolicies(db),
@@ -82,77 +79,65 @@ export async function buildProcessingRecord(deps: ProcessingRecordDeps): Promise
   const labelName = new Map(labels.map((l) => [l.id, l.name]));
   const mediaLocation =
     env.MEDIA_STORE === "s3"
-      ? `S3-compatible bucket at ${env.S3_ENDPOINT ? new URL(env.S3_ENDPOINT).host : "?"} (region ${env.S3_REGION})`
-      : "local disk of the server running the product";
+      ? x.mediaS3(env.S3_ENDPOINT ? new URL(env.S3_ENDPOINT).host : "?", env.S3_REGION)
+      : x.mediaLocal;
 
   return {
+    language,
     generatedAt: deps.clock().toISOString(),
     dataRegion: env.DATA_REGION,
     mediaStore: { kind: env.MEDIA_STORE, location: mediaLocation },
     channels: channelRegions,
     purposes: {
-      title: "Purposes of the processing",
+      title: x.purposes.title,
       items: [
-        "Answering customer enquiries and providing customer service over the connected channels",
-        "Sending service messages and notifications the customer asked for (template messages of category utility/authentication)",
-        ...(marketingConsents > 0
-          ? ["Sending marketing messages to customers who opted in (consent record kept)"]
-          : []),
-        "Keeping a central archive of customer communication instead of employees' phones",
-        "Proving consent, opt-outs and what was done on data-subject requests; security of the service (audit log)",
+        x.purposes.service,
+        x.purposes.notifications,
+        ...(marketingConsents > 0 ? [x.purposes.marketing] : []),
+        x.purposes.archive,
+        x.purposes.proof,
       ],
     },
     dataSubjects: {
-      title: "Categories of data subjects",
+      title: x.dataSubjects.title,
       items: [
-        ...(hasWhatsApp ? ["Customers and prospects who write to or are written to on WhatsApp"] : []),
-        ...(hasWebchat ? ["Website visitors who use the web chat"] : []),
-        "Employees using the inbox (agents, team leads, admins)",
+        ...(hasWhatsApp ? [x.dataSubjects.whatsApp] : []),
+        ...(hasWebchat ? [x.dataSubjects.webchat] : []),
+        x.dataSubjects.employees,
       ],
     },
     dataCategories: {
-      title: "Categories of personal data",
+      title: x.dataCategories.title,
       items: [
-        "Customers: phone number / WhatsApp id, profile name, name set by an agent, labels",
-        "Message content (text, media files, locations, contacts shared), delivery and read status",
-        "Consent records with the wording shown and evidence (message, form, IP address and browser for the web chat)",
-        ...(hasWebchat ? ["Web chat visitors: a random visitor id, optionally name and e-mail they enter"] : []),
-        "Employees: name, e-mail, role, team memberships, sign-in times and IP addresses, actions in the audit log",
+        x.dataCategories.customers,
+        x.dataCategories.content,
+        x.dataCategories.consents,
+        ...(hasWebchat ? [x.dataCategories.webchat] : []),
+        x.dataCategories.employees,
       ],
     },
     recipients: {
-      title: "Recipients and transfers",
+      title: x.recipients.title,
       items: [
-        ...(hasWhatsApp
-          ? [
-              "Meta Platforms Ireland Ltd. as processor for the WhatsApp Business Platform (Cloud API); transfers to the " +
-                "USA on the EU-US Data Privacy Framework and standard contractual clauses (Meta's data processing terms)",
-            ]
-          : []),
-        ...(env.MEDIA_STORE === "s3" ? [`The operator of the media storage: ${mediaLocation}`] : []),
-        "No other recipients by the product; hosting, backups and e-mail are the operator's own processors",
+        ...(hasWhatsApp ? [x.recipients.meta] : []),
+        ...(env.MEDIA_STORE === "s3" ? [x.recipients.mediaStore(mediaLocation)] : []),
+        x.recipients.none,
       ],
     },
     retention: {
-      title: "Retention periods (Löschfristen)",
+      title: x.retention.title,
       items: policies.map((p) => {
         const scope = [
-          p.channelId ? `channel ${channelName.get(p.channelId) ?? p.channelId}` : null,
-          p.labelId ? `label ${labelName.get(p.labelId) ?? p.labelId}` : null,
+          p.channelId ? x.retention.channel(channelName.get(p.channelId) ?? p.channelId) : null,
+          p.labelId ? x.retention.label(labelName.get(p.labelId) ?? p.labelId) : null,
+          p.id ? null : x.retention.isDefault,
         ].filter(Boolean);
-        return `${CATEGORY_TEXT[p.category]}: ${p.days} days${scope.length ? ` (${scope.join(", ")})` : ""}${p.id ? "" : " (default)"}`;
+        return `${x.retention.categories[p.category]}: ${x.retention.days(p.days)}${scope.length ? ` (${scope.join(", ")})` : ""}`;
       }),
     },
     measures: {
-      title: "Technical and organisational measures provided by the product",
-      items: [
-        "Data region: database and media store declared in " + env.DATA_REGION,
-        "Access control: roles (agent, team lead, admin); agents see only their teams' conversations",
-        "Authentication: passwords hashed with argon2id, account lockout, optional or mandatory TOTP second factor",
-        "Append-only audit log, enforced by the database (no update, delete or truncate)",
-        "Webhook deliveries verified by their HMAC signature before anything is stored",
-        "Deletion schedules per category; legal holds; data-subject export and erasure with suppression of the number",
-      ],
+      title: x.measures.title,
+      items: [x.measures.region(env.DATA_REGION), ...x.measures.items],
     },
   };
 }

@@ -6,11 +6,14 @@ import { AppError } from "../errors/app-error";
 import type { MediaStore } from "../media/media-store";
 import { liveBacklogKey } from "../realtime/live-publisher";
 import { findSubjectContactIds } from "./export-contact-data";
+import type { SecretBox } from "../secrets/secret-box";
 import { suppressNumber } from "./suppression";
 
 export interface EraseContactDeps {
   db: Db;
   media: MediaStore;
+  /** Reads (and on the first erasure writes) the suppression key, stored encrypted. */
+  secrets: SecretBox;
   /** Queued jobs and the live backlog that mention the contact are removed too. */
   queues?: JobQueues | undefined;
   redis?: Redis | undefined;
@@ -150,7 +153,7 @@ export async function eraseContact(
       // Cascades: conversations, messages, their media records and status reports, consents, labels.
       const deleted = await tx.contact.deleteMany({ where: { id: { in: ids } } });
       for (const waId of contacts.flatMap((c) => (c.waId ? [c.waId] : []))) {
-        await suppressNumber(tx, waId, "erasure");
+        await suppressNumber(tx, deps.secrets, waId, "erasure");
       }
       const result: ErasureReport = {
         contacts: deleted.count,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createDb, type Db } from "@inbox/db";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { createLogger } from "@inbox/logger";
 import S3rver from "s3rver";
@@ -298,6 +299,99 @@ describe("runRetention", () => {
     } finally {
       await server.close();
       await rm(s3dir, { recursive: true, force: true });
+    }
+  });
+
+  it("pages through many expired conversations in bounded batches along indexes, skipping what is held or kept longer", async () => {
+    // A database of its own where no plan may scan Message or Conversation sequentially (enable_seqscan off: the
+    // planner still does where no index serves a statement, and pg_stat_user_tables counts it).
+    const own = await createTestDatabase();
+    let db: Db = own.db;
+    try {
+      await own.db.$executeRawUnsafe(`ALTER DATABASE "${own.name}" SET enable_seqscan = off`);
+      await own.db.$disconnect();
+      db = createDb(own.url, { max: 2 });
+      const ch = await db.channel.create({ data: { type: "whatsapp", name: "Paged", externalId: "100000999" } });
+      const label = await db.label.create({ data: { name: "Lang" } });
+      await saveRetentionPolicies(db, admin, {
+        policies: [
+          { category: "messages", days: 30 },
+          { category: "messages", days: 400, labelId: label.id },
+        ],
+      });
+      // 1,200 conversations resolved 40 days ago with 3 messages each, written without reading either table.
+      const ids = (
+        await db.$queryRawUnsafe<{ id: string }[]>(`
+          WITH k AS (
+            INSERT INTO "Contact" (id, "channelId", "waId", "createdAt", "updatedAt", "lastSeenAt")
+            SELECT gen_random_uuid(), '${ch.id}', '4918' || lpad(g::text, 9, '0'), now(), now(), now()
+              FROM generate_series(1, 1200) g RETURNING id),
+          c AS (
+            INSERT INTO "Conversation" (id, "channelId", "contactId", status, "resolvedAt", "lastMessageAt", "updatedAt")
+            SELECT gen_random_uuid(), '${ch.id}', k.id, 'resolved', now() - interval '40 days', now() - interval '41 days', now()
+              FROM k RETURNING id),
+          m AS (
+            INSERT INTO "Message" (id, "conversationId", "channelId", direction, type, text, status, "updatedAt")
+            SELECT gen_random_uuid(), c.id, '${ch.id}', 'inbound', 'text', 'paged ' || g, 'received', now()
+              FROM c CROSS JOIN generate_series(1, 3) g)
+          SELECT id FROM c ORDER BY id`)
+      ).map((r) => r.id);
+      // Past the first page: one held, one under the label's longer period.
+      const held = ids[700]!;
+      const labelled = ids[1100]!;
+      await placeLegalHold(db, admin, { conversationId: held, reason: "Prüfung" });
+      await db.conversationLabel.create({ data: { conversationId: labelled, labelId: label.id } });
+
+      const report = await runRetention(
+        {
+          db,
+          media,
+          log,
+          pacing: { initialBatch: 100, minBatch: 50, maxBatch: 200, pauseRatio: 0, minPauseMs: 0 },
+        },
+        { dryRun: false },
+      );
+      const general = report.lines.find((l) => l.category === "messages" && l.labelId === null);
+      expect(general).toMatchObject({ deleted: 1198 * 3, conversations: 1198, held: 1 });
+      expect(report.batches).toBeGreaterThanOrEqual(Math.ceil((1198 * 3) / 200));
+      expect(
+        (await db.conversation.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id),
+      ).toEqual([held, labelled].sort());
+      expect(await db.message.count()).toBe(6);
+      // No giant transaction: every batch of messages at most the pacing's maximum.
+      const batches = await db.auditLog.findMany({ where: { action: "retention.deleted", entityType: "messages" } });
+      const sizes = batches.map((b) => b.data as { count: number; what: string });
+      expect(sizes.filter((s) => s.what === "messages of conversations").every((s) => s.count <= 200)).toBe(true);
+      expect(sizes.filter((s) => s.what === "conversations").every((s) => s.count <= 500)).toBe(true);
+
+      // Every statement on Message and Conversation went along an index (the backends' statistics are flushed as
+      // they end).
+      await db.$disconnect();
+      const reader = createDb(own.url, { max: 1 });
+      try {
+        const scans = async () =>
+          Object.fromEntries(
+            (
+              await reader.$queryRawUnsafe<{ relname: string; seq_scan: bigint; idx_scan: bigint }[]>(
+                `SELECT relname, seq_scan, idx_scan FROM pg_stat_user_tables WHERE relname IN ('Message', 'Conversation')`,
+              )
+            ).map((r) => [r.relname, { seq: Number(r.seq_scan), idx: Number(r.idx_scan) }]),
+          );
+        let counted = await scans();
+        for (let i = 0; i < 50 && !(counted.Message?.idx && counted.Conversation?.idx); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          counted = await scans();
+        }
+        await new Promise((r) => setTimeout(r, 500));
+        counted = await scans();
+        expect(counted.Message!.idx).toBeGreaterThan(0);
+        expect(counted).toMatchObject({ Message: { seq: 0 }, Conversation: { seq: 0 } });
+      } finally {
+        await reader.$disconnect();
+      }
+    } finally {
+      await db.$disconnect();
+      await own.drop();
     }
   });
 });

@@ -6,14 +6,15 @@ import type { MediaStore } from "../media/media-store";
 import { isContactHeldSql, isHeldSql } from "./legal-holds";
 import { findEffectivePolicies, type EffectivePolicy } from "./list-retention-policies";
 import { DAY_MS } from "./retention-rules";
+import { BatchPacer, DEFAULT_RETENTION_PACING, type RetentionPacing } from "./batch-pacer";
 
 export interface RunRetentionDeps {
   db: Db;
   media: MediaStore;
   log: Logger;
   clock?: () => Date;
-  /** Rows per delete statement (each its own short transaction). */
-  batchSize?: number;
+  /** How batches share the database with live traffic (DEFAULT_RETENTION_PACING when not given). */
+  pacing?: Partial<RetentionPacing>;
 }
 
 interface RetentionLine {
@@ -37,12 +38,16 @@ export interface RetentionReport {
   /** Another run was in progress (a second worker, or the CLI while the schedule runs): nothing done. */
   skipped: boolean;
   lines: RetentionLine[];
+  /** Statements the run paced (batches) and the time it paused between them, letting live traffic through. */
+  batches: number;
+  pausedMs: number;
 }
 
 /** A run that has not finished after this long is taken as crashed; the next run may start. */
 const STALE_RUN_MS = 30 * 60 * 1000;
 const RUN_LOCK_KEY = 0x726574656e; // "reten"
-const CHUNK_CONVERSATIONS = 200;
+/** Conversations per page of the messages schedule (its messages are then deleted in paced batches). */
+const PAGE_CONVERSATIONS = 500;
 
 const SYSTEM = { type: "system" } as const;
 
@@ -68,7 +73,7 @@ export async function runRetention(deps: RunRetentionDeps, options: { dryRun: bo
   });
   if (!run) {
     deps.log.info("retention run skipped: another run is in progress");
-    return { runId: null, isDryRun: options.dryRun, skipped: true, lines: [] };
+    return { runId: null, isDryRun: options.dryRun, skipped: true, lines: [], batches: 0, pausedMs: 0 };
   }
   const ctx: RunContext = {
     deps,
@@ -76,7 +81,7 @@ export async function runRetention(deps: RunRetentionDeps, options: { dryRun: bo
     now,
     runId: run.id,
     dryRun: options.dryRun,
-    batch: deps.batchSize ?? 1000,
+    pacer: new BatchPacer({ ...DEFAULT_RETENTION_PACING, ...deps.pacing }),
   };
   const lines: RetentionLine[] = [];
   try {
@@ -99,10 +104,23 @@ export async function runRetention(deps: RunRetentionDeps, options: { dryRun: bo
     });
   }
   deps.log.info(
-    { runId: run.id, dryRun: options.dryRun, deleted: lines.reduce((n, l) => n + l.deleted, 0) },
+    {
+      runId: run.id,
+      dryRun: options.dryRun,
+      deleted: lines.reduce((n, l) => n + l.deleted, 0),
+      batches: ctx.pacer.batches,
+      pausedMs: Math.round(ctx.pacer.pausedMs),
+    },
     "retention run finished",
   );
-  return { runId: run.id, isDryRun: options.dryRun, skipped: false, lines };
+  return {
+    runId: run.id,
+    isDryRun: options.dryRun,
+    skipped: false,
+    lines,
+    batches: ctx.pacer.batches,
+    pausedMs: Math.round(ctx.pacer.pausedMs),
+  };
 }
 
 interface RunContext {
@@ -111,7 +129,8 @@ interface RunContext {
   now: Date;
   runId: string;
   dryRun: boolean;
-  batch: number;
+  /** Every deleting batch of the run goes through it: adaptive size, a pause after each. */
+  pacer: BatchPacer;
 }
 
 const cutoffOf = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -151,23 +170,33 @@ async function removeFiles(ctx: RunContext, keys: (string | null)[]): Promise<nu
   return removed;
 }
 
-async function mediaKeysOfMessages(db: DbTx, messageIds: string[]): Promise<string[]> {
-  const rows = await db.mediaAsset.findMany({
-    where: { messageId: { in: messageIds }, storageKey: { not: null } },
-    select: { storageKey: true },
+/**
+ * One batch's statements in a transaction that plans them on indexes (`SET LOCAL enable_seqscan = off`). The planner
+ * would otherwise sometimes hash-join a page of 500 ids over a sequential scan of Conversation or Message — on
+ * tables of millions of rows, once per batch. Where no index serves a condition it still scans (small tables such
+ * as LegalHold); the setting ends with the transaction.
+ */
+function onIndexes<T>(db: Db, statements: (tx: DbTx) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+    return statements(tx);
   });
-  return rows.map((r) => r.storageKey!);
 }
 
 // ───────────── messages: per conversation, counted from its resolution; the most specific policy wins ─────────────
 
 interface Candidate {
   id: string;
+  resolvedAt: Date;
   policy: string;
-  cutoff: Date;
   isHeld: boolean;
 }
 
+/**
+ * Walks the resolved conversations past the shortest period page by page, in (resolvedAt, id) order along the
+ * `Conversation(status, resolvedAt, id)` index (keyset: each page starts after the last one, nothing is held in
+ * memory beyond a page), and deletes each page's due conversations under the policy that governs them.
+ */
 async function runMessages(ctx: RunContext, policies: EffectivePolicy[]): Promise<RetentionLine[]> {
   if (policies.length === 0) return [];
   const { db, now } = ctx;
@@ -175,100 +204,127 @@ async function runMessages(ctx: RunContext, policies: EffectivePolicy[]): Promis
     policies.map((p) => ({ pid: policyKey(p), channelId: p.channelId, labelId: p.labelId, days: p.days })),
   );
   const earliest = cutoffOf(now, Math.min(...policies.map((p) => p.days)));
-  // Each resolved conversation with the policy that governs it: a label policy before a channel policy before the
-  // general one; among several matching label policies the longest period.
-  const candidates = await db.$queryRaw<Candidate[]>(Prisma.sql`
-    SELECT c.id, best.pid AS policy, (${sqlTimestamp(now)} - make_interval(days => best.days)) AS cutoff,
-           ${isHeldSql("c", now)} AS "isHeld"
-      FROM "Conversation" c
-      JOIN LATERAL (
-        SELECT p.pid, p.days
-          FROM jsonb_to_recordset(${table}::jsonb) AS p(pid text, "channelId" uuid, "labelId" uuid, days int)
-         WHERE (p."channelId" IS NULL OR p."channelId" = c."channelId")
-           AND (p."labelId" IS NULL OR EXISTS (
-                 SELECT 1 FROM "ConversationLabel" cl WHERE cl."conversationId" = c.id AND cl."labelId" = p."labelId"))
-         ORDER BY (p."labelId" IS NOT NULL) DESC, (p."channelId" IS NOT NULL) DESC, p.days DESC
-         LIMIT 1
-      ) best ON true
-     WHERE c.status = 'resolved' AND c."resolvedAt" < ${sqlTimestamp(earliest)}
-       AND c."resolvedAt" < ${sqlTimestamp(now)} - make_interval(days => best.days)`);
-  const lines: RetentionLine[] = [];
-  for (const p of policies) {
-    const line = { ...lineOf(p), conversations: 0, mediaFiles: 0 };
-    const mine = candidates.filter((c) => c.policy === policyKey(p));
-    line.held = mine.filter((c) => c.isHeld).length;
-    const free = mine.filter((c) => !c.isHeld);
-    for (let i = 0; i < free.length; i += CHUNK_CONVERSATIONS) {
-      await deleteConversations(ctx, p, free.slice(i, i + CHUNK_CONVERSATIONS), line);
+  const lines = new Map(policies.map((p) => [policyKey(p), { ...lineOf(p), conversations: 0, mediaFiles: 0 }]));
+  let after: Candidate | null = null;
+  for (;;) {
+    const from: Prisma.Sql = after
+      ? Prisma.sql`AND (c."resolvedAt", c.id) > (${sqlTimestamp(after.resolvedAt)}, ${after.id}::uuid)`
+      : Prisma.empty;
+    // Each resolved conversation with the policy that governs it: a label policy before a channel policy before the
+    // general one; among several matching label policies the longest period.
+    const page: Candidate[] = await onIndexes(db, (tx) =>
+      tx.$queryRaw<Candidate[]>(Prisma.sql`
+      SELECT c.id, c."resolvedAt", best.pid AS policy, ${isHeldSql("c", now)} AS "isHeld"
+        FROM "Conversation" c
+        JOIN LATERAL (
+          SELECT p.pid, p.days
+            FROM jsonb_to_recordset(${table}::jsonb) AS p(pid text, "channelId" uuid, "labelId" uuid, days int)
+           WHERE (p."channelId" IS NULL OR p."channelId" = c."channelId")
+             AND (p."labelId" IS NULL OR EXISTS (
+                   SELECT 1 FROM "ConversationLabel" cl WHERE cl."conversationId" = c.id AND cl."labelId" = p."labelId"))
+           ORDER BY (p."labelId" IS NOT NULL) DESC, (p."channelId" IS NOT NULL) DESC, p.days DESC
+           LIMIT 1
+        ) best ON true
+       WHERE c.status = 'resolved' AND c."resolvedAt" < ${sqlTimestamp(earliest)} ${from}
+         AND c."resolvedAt" < ${sqlTimestamp(now)} - make_interval(days => best.days)
+       ORDER BY c."resolvedAt", c.id
+       LIMIT ${PAGE_CONVERSATIONS}`),
+    );
+    if (page.length === 0) break;
+    after = page.at(-1)!;
+    for (const p of policies) {
+      const line = lines.get(policyKey(p))!;
+      const mine = page.filter((c) => c.policy === policyKey(p));
+      line.held += mine.filter((c) => c.isHeld).length;
+      const free = mine.filter((c) => !c.isHeld).map((c) => c.id);
+      if (free.length) await deleteConversations(ctx, p, free, line);
     }
-    lines.push(line);
+    if (page.length < PAGE_CONVERSATIONS) break;
   }
-  return lines;
+  return [...lines.values()];
 }
 
 /**
- * Deletes the messages of some conversations batch by batch, then the conversations themselves. Every statement
- * checks again that the conversation is still resolved past its cutoff and not held: a customer who writes again
- * reopens it, and nothing of it is deleted then.
+ * Deletes the messages of some conversations (one policy's) batch by batch, then the conversations themselves.
+ * Every statement checks again that the conversation is still resolved past its cutoff and not held: a customer who
+ * writes again reopens it, and nothing of it is deleted then. Media files go before their rows.
  */
 async function deleteConversations(
   ctx: RunContext,
   p: EffectivePolicy,
-  chunk: Candidate[],
+  ids: string[],
   line: RetentionLine & { conversations: number; mediaFiles: number },
 ) {
   const { db, now } = ctx;
-  const sel = JSON.stringify(chunk.map((c) => ({ id: c.id, cutoff: c.cutoff.toISOString() })));
-  const still = Prisma.sql`c.status = 'resolved' AND c."resolvedAt" < (s.cutoff AT TIME ZONE 'UTC') AND NOT ${isHeldSql("c", now)}`;
-  const selected = Prisma.sql`jsonb_to_recordset(${sel}::jsonb) AS s(id uuid, cutoff timestamptz)`;
+  const still = Prisma.sql`c.status = 'resolved' AND c."resolvedAt" < ${sqlTimestamp(cutoffOf(now, p.days))}
+    AND NOT ${isHeldSql("c", now)}`;
+  const selected = Prisma.sql`c.id = ANY(${ids}::uuid[])`;
+  // The page's conversations that are still due, as an array computed once per statement (an InitPlan): messages
+  // are then found with `= ANY(array)` on their indexes, never by joining Conversation and Message (the planner
+  // would hash-join them over a sequential scan of Message).
+  const stillDue = Prisma.sql`ARRAY(SELECT c.id FROM "Conversation" c WHERE ${selected} AND ${still})`;
   if (ctx.dryRun) {
     const [row] = await db.$queryRaw<{ messages: bigint; conversations: bigint; media: bigint }[]>(Prisma.sql`
       SELECT count(m.id) AS messages, count(DISTINCT c.id) AS conversations, count(a.id) AS media
-        FROM ${selected} JOIN "Conversation" c ON c.id = s.id
+        FROM "Conversation" c
         LEFT JOIN "Message" m ON m."conversationId" = c.id
         LEFT JOIN "MediaAsset" a ON a."messageId" = m.id AND a."storageKey" IS NOT NULL
-       WHERE ${still}`);
+       WHERE ${selected} AND ${still}`);
     line.deleted += Number(row?.messages ?? 0);
     line.conversations += Number(row?.conversations ?? 0);
     line.mediaFiles += Number(row?.media ?? 0);
     return;
   }
   for (;;) {
-    const ids = (
-      await db.$queryRaw<{ id: string }[]>(Prisma.sql`
-        SELECT m.id FROM ${selected} JOIN "Conversation" c ON c.id = s.id JOIN "Message" m ON m."conversationId" = c.id
-         WHERE ${still} LIMIT ${ctx.batch}`)
-    ).map((r) => r.id);
-    if (ids.length === 0) break;
-    line.mediaFiles += await removeFiles(ctx, await mediaKeysOfMessages(db, ids));
-    await db.$transaction(async (tx) => {
-      const gone = await tx.$queryRaw<{ conversationId: string }[]>(Prisma.sql`
-        DELETE FROM "Message" m USING ${selected}, "Conversation" c
-         WHERE m.id = ANY(${ids}::uuid[]) AND c.id = m."conversationId" AND s.id = c.id AND ${still}
-        RETURNING m."conversationId"`);
-      line.deleted += gone.length;
-      await auditBatch(tx, ctx, p, {
-        count: gone.length,
-        ids: [...new Set(gone.map((g) => g.conversationId))],
-        what: "messages of conversations",
+    const handled = await ctx.pacer.run(async (size) => {
+      // The next messages along Message(conversationId, createdAt), with their files (MediaAsset(messageId)).
+      const rows = await onIndexes(db, (tx) =>
+        tx.$queryRaw<{ id: string; storageKey: string | null }[]>(Prisma.sql`
+        SELECT b.id, a."storageKey"
+          FROM (SELECT m.id FROM "Message" m WHERE m."conversationId" = ANY(${stillDue}) LIMIT ${size}) b
+          LEFT JOIN LATERAL (SELECT x."storageKey" FROM "MediaAsset" x
+                              WHERE x."messageId" = b.id AND x."storageKey" IS NOT NULL) a ON true`),
+      );
+      if (rows.length === 0) return 0;
+      const messageIds = [...new Set(rows.map((r) => r.id))];
+      line.mediaFiles += await removeFiles(
+        ctx,
+        rows.map((r) => r.storageKey),
+      );
+      await onIndexes(db, async (tx) => {
+        const gone = await tx.$queryRaw<{ conversationId: string }[]>(Prisma.sql`
+          DELETE FROM "Message" m WHERE m.id = ANY(${messageIds}::uuid[]) AND m."conversationId" = ANY(${stillDue})
+          RETURNING m."conversationId"`);
+        line.deleted += gone.length;
+        await auditBatch(tx, ctx, p, {
+          count: gone.length,
+          ids: [...new Set(gone.map((g) => g.conversationId))],
+          what: "messages of conversations",
+        });
       });
+      return messageIds.length;
     });
+    if (handled === 0) break;
   }
-  await db.$transaction(async (tx) => {
-    const gone = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
-      DELETE FROM "Conversation" c USING ${selected}
-       WHERE s.id = c.id AND ${still} AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c.id)
-      RETURNING c.id`);
-    line.conversations += gone.length;
-    // A used web chat → WhatsApp handoff is consent evidence of the contact: it stays, without the deleted links.
-    if (gone.length)
-      await tx.whatsAppHandoff.updateMany({
-        where: { linkedConversationId: { in: gone.map((g) => g.id) } },
-        data: { linkedConversationId: null, linkedMessageId: null },
-      });
-    if (gone.length)
-      await auditBatch(tx, ctx, p, { count: gone.length, ids: gone.map((g) => g.id), what: "conversations" });
-  });
+  await ctx.pacer.runFixed(() =>
+    onIndexes(db, async (tx) => {
+      const deleted = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+        DELETE FROM "Conversation" c
+         WHERE ${selected} AND ${still}
+           AND c.id <> ALL(ARRAY(SELECT DISTINCT m."conversationId" FROM "Message" m
+                                  WHERE m."conversationId" = ANY(${stillDue})))
+        RETURNING c.id`);
+      line.conversations += deleted.length;
+      // A used web chat → WhatsApp handoff is consent evidence of the contact: it stays, without the deleted links.
+      if (deleted.length)
+        await tx.whatsAppHandoff.updateMany({
+          where: { linkedConversationId: { in: deleted.map((g) => g.id) } },
+          data: { linkedConversationId: null, linkedMessageId: null },
+        });
+      if (deleted.length)
+        await auditBatch(tx, ctx, p, { count: deleted.length, ids: deleted.map((g) => g.id), what: "conversations" });
+    }),
+  );
 }
 
 // ───────────── media: files and their records, counted from when they arrived ─────────────
@@ -296,19 +352,23 @@ async function runMedia(ctx: RunContext, policies: EffectivePolicy[]): Promise<R
       line.deleted = Number(counts?.free ?? 0);
     } else {
       for (;;) {
-        const rows = await db.$queryRaw<{ id: string; storageKey: string | null }[]>(Prisma.sql`
-          SELECT a.id, a."storageKey" FROM "MediaAsset" a WHERE ${due} AND NOT ${heldSql} LIMIT ${ctx.batch}`);
-        if (rows.length === 0) break;
-        await removeFiles(
-          ctx,
-          rows.map((r) => r.storageKey),
-        );
-        await db.$transaction(async (tx) => {
-          const gone = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
-            DELETE FROM "MediaAsset" a WHERE a.id = ANY(${rows.map((r) => r.id)}::uuid[]) AND NOT ${heldSql} RETURNING a.id`);
-          line.deleted += gone.length;
-          await auditBatch(tx, ctx, p, { count: gone.length, ids: gone.map((g) => g.id) });
+        const handled = await ctx.pacer.run(async (size) => {
+          const rows = await db.$queryRaw<{ id: string; storageKey: string | null }[]>(Prisma.sql`
+            SELECT a.id, a."storageKey" FROM "MediaAsset" a WHERE ${due} AND NOT ${heldSql} LIMIT ${size}`);
+          if (rows.length === 0) return 0;
+          await removeFiles(
+            ctx,
+            rows.map((r) => r.storageKey),
+          );
+          await db.$transaction(async (tx) => {
+            const gone = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+              DELETE FROM "MediaAsset" a WHERE a.id = ANY(${rows.map((r) => r.id)}::uuid[]) AND NOT ${heldSql} RETURNING a.id`);
+            line.deleted += gone.length;
+            await auditBatch(tx, ctx, p, { count: gone.length, ids: gone.map((g) => g.id) });
+          });
+          return rows.length;
         });
+        if (handled === 0) break;
       }
     }
     lines.push(line);
@@ -341,32 +401,41 @@ async function runContacts(ctx: RunContext, policies: EffectivePolicy[]): Promis
     if (ctx.dryRun) {
       line.deleted = Number(counts?.free ?? 0);
     } else {
-      const batch = Math.max(1, Math.floor(ctx.batch / 10));
+      // Along the primary key, each batch after the last one: one pass over the contacts in all.
+      let after: string | null = null;
       for (;;) {
-        const ids = (
-          await db.$queryRaw<{ id: string }[]>(Prisma.sql`
-            SELECT k.id FROM "Contact" k WHERE ${due} AND NOT ${heldSql} LIMIT ${batch}`)
-        ).map((r) => r.id);
-        if (ids.length === 0) break;
-        const keys = await db.mediaAsset.findMany({
-          where: { message: { conversation: { contactId: { in: ids } } }, storageKey: { not: null } },
-          select: { storageKey: true },
-        });
-        line.mediaFiles += await removeFiles(
-          ctx,
-          keys.map((k) => k.storageKey),
-        );
-        await db.$transaction(async (tx) => {
-          const gone = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
-            DELETE FROM "Contact" k WHERE k.id = ANY(${ids}::uuid[]) AND ${due} AND NOT ${heldSql} RETURNING k.id`);
-          line.deleted += gone.length;
-          // Handoffs name web chat and WhatsApp contacts without a foreign key: they go with them.
-          const goneIds = gone.map((g) => g.id);
-          const handoffs = await tx.whatsAppHandoff.deleteMany({
-            where: { OR: [{ webContactId: { in: goneIds } }, { linkedContactId: { in: goneIds } }] },
+        const handled = await ctx.pacer.run(async (size) => {
+          // A contact's delete takes its conversations and messages with it: a tenth of a messages batch.
+          const from = after ? Prisma.sql`AND k.id > ${after}::uuid` : Prisma.empty;
+          const ids = (
+            await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+              SELECT k.id FROM "Contact" k WHERE ${due} AND NOT ${heldSql} ${from}
+               ORDER BY k.id LIMIT ${Math.max(1, Math.floor(size / 10))}`)
+          ).map((r) => r.id);
+          if (ids.length === 0) return 0;
+          after = ids.at(-1)!;
+          const keys = await db.mediaAsset.findMany({
+            where: { message: { conversation: { contactId: { in: ids } } }, storageKey: { not: null } },
+            select: { storageKey: true },
           });
-          await auditBatch(tx, ctx, p, { count: gone.length, ids: goneIds, handoffs: handoffs.count });
+          line.mediaFiles += await removeFiles(
+            ctx,
+            keys.map((k) => k.storageKey),
+          );
+          await db.$transaction(async (tx) => {
+            const gone = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+              DELETE FROM "Contact" k WHERE k.id = ANY(${ids}::uuid[]) AND ${due} AND NOT ${heldSql} RETURNING k.id`);
+            line.deleted += gone.length;
+            // Handoffs name web chat and WhatsApp contacts without a foreign key: they go with them.
+            const goneIds = gone.map((g) => g.id);
+            const handoffs = await tx.whatsAppHandoff.deleteMany({
+              where: { OR: [{ webContactId: { in: goneIds } }, { linkedContactId: { in: goneIds } }] },
+            });
+            await auditBatch(tx, ctx, p, { count: gone.length, ids: goneIds, handoffs: handoffs.count });
+          });
+          return ids.length * 10;
         });
+        if (handled === 0) break;
       }
     }
     lines.push(line);
@@ -390,21 +459,25 @@ async function deleteByAge(
   }
   let deleted = 0;
   for (;;) {
-    const n = await ctx.db.$transaction(async (tx) => {
-      const gone = await tx.$queryRaw<{ id: string | bigint }[]>(Prisma.sql`
-        DELETE FROM ${t} WHERE id IN (SELECT x.id FROM ${t} x WHERE ${due} LIMIT ${ctx.batch}) RETURNING id`);
-      if (gone.length) {
-        await auditBatch(tx, ctx, p, {
-          count: gone.length,
-          ids: gone.map((g) => String(g.id)),
-          table,
-          idType,
-        });
-      }
-      return gone.length;
+    let size = 0;
+    const n = await ctx.pacer.run(async (batch) => {
+      size = batch;
+      return ctx.db.$transaction(async (tx) => {
+        const gone = await tx.$queryRaw<{ id: string | bigint }[]>(Prisma.sql`
+          DELETE FROM ${t} WHERE id IN (SELECT x.id FROM ${t} x WHERE ${due} LIMIT ${batch}) RETURNING id`);
+        if (gone.length) {
+          await auditBatch(tx, ctx, p, {
+            count: gone.length,
+            ids: gone.map((g) => String(g.id)),
+            table,
+            idType,
+          });
+        }
+        return gone.length;
+      });
     });
     deleted += n;
-    if (n < ctx.batch) return deleted;
+    if (n < size) return deleted;
   }
 }
 

@@ -3,7 +3,12 @@ import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import { DEV_ENCRYPTION_KEY } from "@inbox/config";
 import { createUser } from "../users/create-user";
 import { createSecretBox } from "./secret-box";
-import { encryptStoredSecrets, totpSecretContext } from "./encrypt-stored-secrets";
+import {
+  encryptStoredSecrets,
+  SUPPRESSION_KEY_CONTEXT,
+  SUPPRESSION_KEY_SETTING,
+  totpSecretContext,
+} from "./encrypt-stored-secrets";
 
 const OLD_KEY = "a".repeat(64);
 const NEW_KEY = "b".repeat(64);
@@ -73,6 +78,23 @@ describe("secrets at rest", () => {
         reencrypted: 0,
         unreadableKeyIds: [lostBox.keyId],
       });
+    });
+
+    it("encrypts the suppression key stored in plain text by older versions, keeping its value, once", async () => {
+      const key = "f".repeat(64);
+      await t.db.setting.create({ data: { key: SUPPRESSION_KEY_SETTING, value: key } });
+      const box = createSecretBox({ ENCRYPTION_KEY: NEW_KEY });
+      const before = await encryptStoredSecrets(t.db, box);
+      expect(before.encrypted).toBe(1);
+      const raw = await t.db.$queryRawUnsafe<{ value: string }[]>(
+        `SELECT value::text AS value FROM "Setting" WHERE key = '${SUPPRESSION_KEY_SETTING}'`,
+      );
+      expect(raw[0]!.value).not.toContain(key);
+      const stored = (await t.db.setting.findUniqueOrThrow({ where: { key: SUPPRESSION_KEY_SETTING } })).value as string;
+      expect(box.decrypt(stored, SUPPRESSION_KEY_CONTEXT)).toBe(key);
+      // Copied into a TOTP secret's place it does not decrypt: the context is part of the ciphertext.
+      expect(() => box.decrypt(stored, totpSecretContext("x"))).toThrow(/does not decrypt/);
+      expect((await encryptStoredSecrets(t.db, box)).encrypted).toBe(0);
     });
   });
 });

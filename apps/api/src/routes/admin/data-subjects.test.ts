@@ -5,7 +5,7 @@ import path from "node:path";
 import { unzipSync, strFromU8 } from "fflate";
 import { parseEnv } from "@inbox/config";
 import type { DataSubjectRequestDto } from "@inbox/contracts";
-import { LocalDiskMediaStore } from "@inbox/core";
+import { createSecretBox, LocalDiskMediaStore } from "@inbox/core";
 import { isContactSuppressed, liveBacklogKey, newMediaKey } from "@inbox/core/testing";
 import { createTestApp, login, makeUser, type Agent, type TestApp } from "../../test/test-app";
 
@@ -289,6 +289,11 @@ describe("data-subject requests", () => {
     expect(await db.message.count({ where: { conversation: { contactId: other.id } } })).toBe(2);
     expect(await filesContaining("OTHER-PHOTO")).toHaveLength(1);
 
+    // The suppression key beside the hashes is stored encrypted with ENCRYPTION_KEY, never in plain text.
+    const key = (await db.setting.findUniqueOrThrow({ where: { key: "privacy.suppressionKey" } })).value as string;
+    expect(key).toMatch(/^enc:v1:/);
+    expect(createSecretBox(t.deps.env).classify(key)).toBe("current");
+
     // The number comes back (e.g. an agent imports it): the send is refused until a new opt-in.
     const again = await db.contact.create({ data: { channelId, waId: NUMBER } });
     const conv = await db.conversation.create({
@@ -305,7 +310,7 @@ describe("data-subject requests", () => {
     await db.consent.create({
       data: { contactId: again.id, purpose: "service", status: "granted", source: "chat_keyword" },
     });
-    expect(await isContactSuppressed(db, again.id)).toBe(false);
+    expect(await isContactSuppressed(db, createSecretBox(t.deps.env), again.id)).toBe(false);
   });
 
   it("exports and erases a web chat visitor with its conversation, media and WhatsApp handoffs", async () => {

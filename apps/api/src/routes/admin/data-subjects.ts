@@ -15,7 +15,13 @@ export function adminDataSubjectRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     const { admin } = guards(app);
     const tags = ["privacy"];
-    const privacyDeps = { db: deps.db, media: deps.media, queues: deps.queues, redis: deps.redis };
+    const privacyDeps = {
+      db: deps.db,
+      media: deps.media,
+      secrets: deps.secrets,
+      queues: deps.queues,
+      redis: deps.redis,
+    };
 
     app.get(
       "/api/admin/data-subject-requests",

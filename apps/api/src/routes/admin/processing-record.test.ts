@@ -42,7 +42,7 @@ describe("processing record", () => {
     await db.channel.create({ data: { type: "webchat", name: "Website", externalId: "widget-rec" } });
     sim.sim.storage = { status: "IN_COUNTRY_STORAGE_ENABLED", data_localization_region: "DE" };
 
-    const res = await get(admin, "/api/admin/processing-record");
+    const res = await get(admin, "/api/admin/processing-record?lang=en");
     expect(res.statusCode).toBe(200);
     const record = res.json<ProcessingRecordDto>();
     expect(record.dataRegion).toBe("DE");
@@ -62,7 +62,7 @@ describe("processing record", () => {
 
     // Meta's answer changes: the record follows, it is not a stored copy.
     sim.sim.storage = { status: "IN_COUNTRY_STORAGE_DISABLED" };
-    const again = (await get(admin, "/api/admin/processing-record")).json<ProcessingRecordDto>();
+    const again = (await get(admin, "/api/admin/processing-record?lang=en")).json<ProcessingRecordDto>();
     expect(again.channels[0]).toMatchObject({ localStorage: "disabled", localStorageRegion: null });
   });
 
@@ -80,7 +80,7 @@ describe("processing record", () => {
       },
     });
     expect(put.statusCode).toBe(200);
-    const md = await get(admin, "/api/admin/processing-record.md");
+    const md = await get(admin, "/api/admin/processing-record.md?lang=en");
     expect(md.statusCode).toBe(200);
     expect(md.headers["content-type"]).toMatch(/text\/markdown/);
     expect(md.headers["content-disposition"]).toContain("processing-record.md");
@@ -89,6 +89,46 @@ describe("processing record", () => {
     expect(md.body).toContain("Media files, counted from when they were received or sent: 90 days");
     expect(md.body).toContain("Database and media store: DE");
     expect(md.body).toContain("Service DE (WhatsApp): Meta local storage not enabled; registered for DE");
+  });
+
+  it("is German for an admin whose language is German and on ?lang=de, page and Markdown alike; other languages are refused", async () => {
+    await t.deps.db.user.update({ where: { email: "admin@example.de" }, data: { locale: "de" } });
+    const json = (await get(admin, "/api/admin/processing-record")).json<ProcessingRecordDto>();
+    expect(json.language).toBe("de");
+    expect(json.retention.title).toBe("Löschfristen");
+    expect(json.recipients.items.join("\n")).toMatch(/Meta Platforms Ireland Ltd\. als Auftragsverarbeiter/);
+    expect(json.dataSubjects.items.join("\n")).toMatch(/Besucher der Website, die den Web-Chat nutzen/);
+    expect(json.mediaStore.location).toBe("lokale Festplatte des Servers, auf dem das Produkt läuft");
+    expect((await get(admin, "/api/admin/processing-record?lang=de")).json<ProcessingRecordDto>()).toMatchObject({
+      language: "de",
+      retention: { items: json.retention.items },
+    });
+
+    const md = await get(admin, "/api/admin/processing-record.md?lang=de");
+    expect(md.statusCode).toBe(200);
+    expect(md.headers["content-disposition"]).toContain("verarbeitungsverzeichnis.md");
+    expect(md.body).toMatch(/^# Verzeichnis von Verarbeitungstätigkeiten \(Art\. 30 DSGVO\)/);
+    expect(md.body).toContain("## Datenstandort");
+    expect(md.body).toContain("Datenbank und Medienspeicher: DE");
+    expect(md.body).toContain("Service DE (WhatsApp): lokale Speicherung bei Meta nicht aktiv; registriert für DE");
+    expect(md.body).toContain("(Web-Chat): nur in dieser Installation gespeichert");
+    expect(md.body).toContain("## Löschfristen");
+    expect(md.body).toContain(
+      "Nachrichten und ihre Konversation, gerechnet ab Abschluss der Konversation: 2190 Tage (Label Rechnung)",
+    );
+    expect(md.body).toContain("Mediendateien, gerechnet ab Empfang bzw. Versand: 90 Tage");
+    expect(md.body).toMatch(/Kontakte, die so lange keine Konversation hatten: 730 Tage \(Standard\)/);
+    expect(md.body).toContain("## Technische und organisatorische Maßnahmen des Produkts");
+    // No English sentence left in the German record.
+    expect(md.body).not.toMatch(/Retention periods|Purposes of the processing|counted from|days\b/);
+
+    // An admin who chose English gets English without asking.
+    await t.deps.db.user.update({ where: { email: "admin@example.de" }, data: { locale: "en" } });
+    const english = await get(admin, "/api/admin/processing-record.md");
+    expect(english.body).toMatch(/^# Record of processing activities \(Art\. 30 GDPR\)/);
+    expect(english.headers["content-disposition"]).toContain("processing-record.md");
+
+    expect((await get(admin, "/api/admin/processing-record?lang=fr")).statusCode).toBe(400);
   });
 
   it("is for admins only", async () => {

@@ -6,6 +6,7 @@ import type {
   DataSubjectRequestDto,
   LegalHoldDto,
   ProcessingRecordDto,
+  ProcessingRecordLanguage,
   PutRetentionPoliciesBody,
   RetentionPoliciesDto,
   SaveConsentTextBody,
@@ -17,6 +18,10 @@ export interface AuditFilters {
   actorId?: string;
   since?: string;
 }
+
+/** The record of processing activities in the console's language (German or English). */
+export const recordLanguageOf = (uiLanguage: string): ProcessingRecordLanguage =>
+  uiLanguage.startsWith("en") ? "en" : "de";
 
 export const privacyApi = {
   retention: () => api<RetentionPoliciesDto>("/api/admin/retention-policies"),
@@ -34,8 +39,9 @@ export const privacyApi = {
   createRequest: (body: { contactId: string; type: "export" | "erasure" }) =>
     api<DataSubjectRequestDto>("/api/admin/data-subject-requests", { method: "POST", body }),
   downloadUrl: (id: string) => `/api/admin/data-subject-requests/${id}/download`,
-  processingRecord: () => api<ProcessingRecordDto>("/api/admin/processing-record"),
-  processingRecordMarkdownUrl: "/api/admin/processing-record.md",
+  processingRecord: (lang: ProcessingRecordLanguage) =>
+    api<ProcessingRecordDto>(`/api/admin/processing-record${qs({ lang })}`),
+  processingRecordMarkdownUrl: (lang: ProcessingRecordLanguage) => `/api/admin/processing-record.md${qs({ lang })}`,
   consentTexts: () => api<{ items: ConsentTextDto[] }>("/api/admin/consent-texts"),
   saveConsentText: (body: SaveConsentTextBody) =>
     api<ConsentTextDto>("/api/admin/consent-texts", { method: "POST", body }),

@@ -121,7 +121,6 @@ const en = {
   region: {
     database: "Database and media store (DATA_REGION)",
     media: "Media files",
-    store: { local: "Local disk: {{location}}", s3: "{{location}}" },
     channel: "Channel",
     localStorage: "Meta local storage (read from Meta now)",
     declared: "Registered for",
@@ -256,7 +255,6 @@ const de: Texts = {
   region: {
     database: "Datenbank und Medienspeicher (DATA_REGION)",
     media: "Mediendateien",
-    store: { local: "Lokaler Datenträger: {{location}}", s3: "{{location}}" },
     channel: "Kanal",
     localStorage: "Lokale Speicherung bei Meta (jetzt bei Meta abgefragt)",
     declared: "Registriert für",

@@ -1,12 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { privacyApi } from "../api";
+import { privacyApi, recordLanguageOf } from "../api";
 import { PRIVACY_NS } from "../locale";
 
 /** Where the data lives: DATA_REGION, the media store, and Meta's local storage per number as Meta reports it now. */
 export function DataRegionPanel() {
-  const { t } = useTranslation(PRIVACY_NS);
-  const record = useQuery({ queryKey: ["processing-record"], queryFn: privacyApi.processingRecord });
+  const { t, i18n } = useTranslation(PRIVACY_NS);
+  const lang = recordLanguageOf(i18n.language);
+  const record = useQuery({ queryKey: ["processing-record", lang], queryFn: () => privacyApi.processingRecord(lang) });
   if (record.isPending) return <p>{t("loading")}</p>;
   if (record.isError) return <p role="alert">{t("error", { message: record.error.message })}</p>;
   const r = record.data;
@@ -17,7 +18,7 @@ export function DataRegionPanel() {
         <dt>{t("region.database")}</dt>
         <dd data-testid="data-region">{r.dataRegion}</dd>
         <dt>{t("region.media")}</dt>
-        <dd>{t(`region.store.${r.mediaStore.kind}`, { location: r.mediaStore.location })}</dd>
+        <dd>{r.mediaStore.location}</dd>
       </dl>
       <table>
         <thead>
