@@ -81,10 +81,7 @@ async function main(): Promise<void> {
     const marker = `Antwort ${randomBytes(4).toString("hex")}`;
     // Reading /metrics resets the event-loop delay histograms: what is read after step 5 covers step 5.
     const loopDelay = () =>
-      Promise.all([
-        eventLoopDelay(port, METRICS_TOKEN),
-        eventLoopDelay(product.workerMetricsPort, METRICS_TOKEN),
-      ]);
+      Promise.all([eventLoopDelay(port, METRICS_TOKEN), eventLoopDelay(product.workerMetricsPort, METRICS_TOKEN)]);
     await loopDelay();
     const replies = await runClients(
       clients,

@@ -90,7 +90,8 @@ describe("secrets at rest", () => {
         `SELECT value::text AS value FROM "Setting" WHERE key = '${SUPPRESSION_KEY_SETTING}'`,
       );
       expect(raw[0]!.value).not.toContain(key);
-      const stored = (await t.db.setting.findUniqueOrThrow({ where: { key: SUPPRESSION_KEY_SETTING } })).value as string;
+      const stored = (await t.db.setting.findUniqueOrThrow({ where: { key: SUPPRESSION_KEY_SETTING } }))
+        .value as string;
       expect(box.decrypt(stored, SUPPRESSION_KEY_CONTEXT)).toBe(key);
       // Copied into a TOTP secret's place it does not decrypt: the context is part of the ciphertext.
       expect(() => box.decrypt(stored, totpSecretContext("x"))).toThrow(/does not decrypt/);
