@@ -153,7 +153,7 @@ describe("docker-compose.prod.yml", () => {
       // `$$` is compose's escape: the container's shell runs $(cat …).
       '--requirepass "$$(cat /run/secrets/redis_password)"',
     );
-    expect(read(".gitignore")).toMatch(/^secrets\/$/m);
+    expect(read(".gitignore")).toMatch(/^\/secrets\/$/m);
   });
 
   it("passes every setting of .env.example, as the value or as NAME_FILE", () => {
