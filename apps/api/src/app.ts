@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from "fastify";
 import fastifyCookie from "@fastify/cookie";
-import fastifyHelmet from "@fastify/helmet";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
+import helmet from "helmet";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -77,7 +78,7 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
   registerErrorHandler(app, { onRefusal: (code) => deps.metrics.sendRefusals.inc({ code }) });
   await registerMetrics(app, deps);
 
-  await registerSecurityHeaders(app, deps);
+  registerSecurityHeaders(app, deps);
   await app.register(fastifyCookie, { secret: deps.env.SESSION_SECRET });
   await registerAuth(app, deps);
   await registerApiDocs(app, deps);
@@ -106,12 +107,15 @@ export async function buildApp(infra: ApiInfra): Promise<App> {
 
 /**
  * Security headers on every answer (helmet): a CSP without inline script (the console is built to need none),
- * frame-ancestors none, nosniff, Referrer-Policy same-origin, HSTS when PUBLIC_URL is https.
+ * frame-ancestors none, nosniff, Referrer-Policy same-origin, HSTS when PUBLIC_URL is https. A route may replace one
+ * (media: a sandboxing CSP; the widget script: cross-origin). The headers are the same for every request, so helmet
+ * computes them once at startup (the Fastify plugin built helmet's middleware anew per request, parsing the CSP
+ * directives each time: a few percent of a webhook's CPU).
  */
-async function registerSecurityHeaders(app: App, deps: ApiDeps): Promise<void> {
+function registerSecurityHeaders(app: App, deps: ApiDeps): void {
   const publicUrl = new URL(deps.env.PUBLIC_URL);
   const isHttps = publicUrl.protocol === "https:";
-  await app.register(fastifyHelmet, {
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -135,6 +139,18 @@ async function registerSecurityHeaders(app: App, deps: ApiDeps): Promise<void> {
     frameguard: { action: "deny" },
     crossOriginEmbedderPolicy: false,
     crossOriginResourcePolicy: { policy: "same-origin" },
+  });
+  const headers: Record<string, string> = {};
+  const collect = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
+    removeHeader: () => undefined,
+  };
+  middleware({} as IncomingMessage, collect as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw new Error("helmet refused the security header options", { cause: error });
+  });
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 }
 

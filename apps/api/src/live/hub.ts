@@ -98,7 +98,7 @@ export async function createLiveHub(deps: {
   }, PRESENCE_HEARTBEAT_MS);
   heartbeat.unref();
 
-  /** `data`: the envelope serialised once for every socket it goes to (200 consoles need not stringify it 200 times). */
+  /** `data`: the envelope's JSON as published, the same text for every socket it goes to. */
   const send = (client: Client, envelope: LiveEnvelope, data?: string) => {
     if (envelope.seq <= client.lastSeq) return;
     client.lastSeq = envelope.seq;
@@ -111,11 +111,11 @@ export async function createLiveHub(deps: {
   const subscription = await subscribeLiveEvents(
     subscriber,
     prefix,
-    (envelope) => {
-      let data: string | undefined;
+    (envelope, text) => {
+      // The envelope's text as published goes to every socket that may see it (nothing serialised per event).
       for (const client of clients) {
         if (client.pending) client.pending.push(envelope);
-        else send(client, envelope, (data ??= JSON.stringify(envelope)));
+        else send(client, envelope, text);
       }
     },
     { log, isListening: () => clients.size > 0 },

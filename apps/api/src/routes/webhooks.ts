@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { linkWhatsAppHandoffs } from "@inbox/core";
 import { matchesVerifyToken, parseWebhookDelivery, SIGNATURE_HEADER, verifySignature } from "@inbox/whatsapp";
 import type { ApiDeps } from "../types";
 
@@ -65,10 +64,8 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               : 'Not a WhatsApp Business Account webhook (object must be "whatsapp_business_account").';
           return reply.status(400).send({ code: "bad_request", message });
         }
+        // Stored in a group-committed transaction ("continue on WhatsApp" references linked after its commit).
         const result = await deps.deliveries.submit(parsed.delivery);
-        await linkWhatsAppHandoffs(deps.db, parsed.delivery).catch((err: unknown) =>
-          request.log.warn({ err }, "handoff not linked"),
-        );
         if (result.outboxWritten) deps.onOutboxWritten();
         request.log.debug({ counts: result.counts }, "webhook stored");
         // Live updates after the commit, batched and off the request path: Redis never delays Meta's ack.

@@ -90,9 +90,23 @@ export function matchConsentKeyword(
   if (!text || text.length > 200) return null;
   const normalized = normalizeKeyword(text);
   if (!normalized) return null;
-  if (settings.optOut.some((k) => normalizeKeyword(k) === normalized)) return "opt_out";
-  if (settings.optIn.some((k) => normalizeKeyword(k) === normalized)) return "opt_in";
+  if (normalizedKeywords(settings.optOut).has(normalized)) return "opt_out";
+  if (normalizedKeywords(settings.optIn).has(normalized)) return "opt_in";
   return null;
+}
+
+/**
+ * A keyword list normalised once per list: every customer message is checked, and the settings cache hands out the
+ * same lists until it reloads them (normalising each keyword for each message was a visible share of the receiver).
+ */
+const normalizedLists = new WeakMap<readonly string[], Set<string>>();
+function normalizedKeywords(list: readonly string[]): Set<string> {
+  let set = normalizedLists.get(list);
+  if (!set) {
+    set = new Set(list.map(normalizeKeyword));
+    normalizedLists.set(list, set);
+  }
+  return set;
 }
 
 /** Reads the keyword settings, falling back to the defaults for keys that are unset or invalid. */

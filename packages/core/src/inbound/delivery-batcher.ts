@@ -7,6 +7,7 @@ import {
   type WebhookDelivery,
 } from "@inbox/whatsapp";
 import { createGroupCommit, type GroupCommitOptions, type Pending } from "../batching/group-commit";
+import { linkWhatsAppHandoffs } from "../channels/webchat/link-whatsapp-handoffs";
 import {
   applyWhatsAppDelivery,
   isRetryableConflict,
@@ -34,9 +35,19 @@ export interface DeliveryBatcher {
  * Under light load every delivery gets a transaction of its own at once (no added latency).
  */
 export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: DeliveryBatcherOptions = {}): DeliveryBatcher {
+  /** After the commit, once per transaction: "continue on WhatsApp" references in the messages it stored. */
+  const linkHandoffs = async (result: DeliveryResult) => {
+    if (result.storedMessages.length === 0) return;
+    await linkWhatsAppHandoffs(
+      deps.db,
+      result.storedMessages.map((m) => m.row),
+    ).catch((err: unknown) => deps.log?.warn({ err }, "handoff not linked"));
+  };
   const applyOne = async (delivery: WebhookDelivery): Promise<DeliveryResult> => {
     try {
-      return await applyWhatsAppDelivery(deps, delivery);
+      const result = await applyWhatsAppDelivery(deps, delivery);
+      await linkHandoffs(result);
+      return result;
     } catch (error) {
       // Postgres down or restarting: nothing to quarantine; the api answers 503 and Meta delivers again.
       if (isRetryableConflict(error) || isDatabaseUnavailable(error)) throw error;
@@ -52,6 +63,7 @@ export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: Delivery
     if (batch.length === 1) return apply(batch[0]!);
     try {
       const result = await applyWhatsAppDelivery(deps, mergeDeliveries(batch.map((p) => p.input)));
+      await linkHandoffs(result);
       for (const p of batch) p.resolve(result);
     } catch {
       for (const p of batch) await apply(p);

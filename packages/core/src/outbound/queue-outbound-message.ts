@@ -110,7 +110,10 @@ export async function queueOutboundMessage(
     return { message: toMessageDto(winner), isNew: false };
   }
   if (created.status === "queued") deps.onOutboxWritten();
-  deps.live.add({ createdMessageIds: [created.id] });
+  // The stored row (with its attachment) is the event: consoles learn of the reply without a read-back.
+  deps.live.add({
+    storedMessages: [{ row: created, teamId: conversation.teamId, assigneeId: conversation.assigneeId }],
+  });
   return { message: toMessageDto(created), isNew: true };
 }
 

@@ -2,7 +2,7 @@ import type { LiveEvent } from "@inbox/contracts";
 import { Prisma, runSqlOf, type DbTx, type MediaAsset, type Message, type RunSql } from "@inbox/db";
 import { loadConversationDtos } from "../conversations/load-conversation-dtos";
 import { toMessageDto } from "../messages/to-message-dto";
-import type { LiveChange } from "../shared/live-changes";
+import type { LiveChange, LiveMessageRow } from "../shared/live-changes";
 
 type MediaSummary = Pick<MediaAsset, "id" | "mimeType" | "filename" | "sizeBytes" | "status">;
 
@@ -32,13 +32,7 @@ export async function buildLiveEvents(db: DbTx | RunSql, change: LiveChange): Pr
          ORDER BY m."createdAt" ASC`)
     : [];
   const createdSet = new Set(created);
-  const events: LiveEvent[] = given.map((m) => ({
-    type: "message.created" as const,
-    conversationId: m.row.conversationId,
-    teamId: m.teamId,
-    assigneeId: m.assigneeId,
-    message: toMessageDto(m.row),
-  }));
+  const events: LiveEvent[] = given.map(messageCreatedEvent);
   for (const m of messages) {
     events.push({
       type: createdSet.has(m.id) ? ("message.created" as const) : ("message.updated" as const),
@@ -58,4 +52,15 @@ export async function buildLiveEvents(db: DbTx | RunSql, change: LiveChange): Pr
     });
   }
   return events;
+}
+
+/** message.created for a message whose stored row the caller holds (committed already): nothing to read. */
+export function messageCreatedEvent(m: LiveMessageRow): LiveEvent {
+  return {
+    type: "message.created",
+    conversationId: m.row.conversationId,
+    teamId: m.teamId,
+    assigneeId: m.assigneeId,
+    message: toMessageDto(m.row),
+  };
 }

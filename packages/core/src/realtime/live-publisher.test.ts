@@ -42,7 +42,8 @@ describe("live publisher", () => {
 
     await expect.poll(() => got.length).toBe(4);
     await expect.poll(() => raw.messages.length).toBe(2);
-    expect(JSON.parse(raw.messages[0]!)).toHaveLength(3);
+    // One envelope per line, each as the backlog keeps it.
+    expect(raw.messages[0]!.split("\n").map((line) => (JSON.parse(line) as LiveEnvelope).seq)).toEqual([1, 2, 3]);
     expect(got.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(got.map((e) => (e.event.type === "presence" ? e.event.userId : ""))).toEqual(["a", "b", "c", "d"]);
     const backlog = await createLiveBacklog(redis, prefix).since(1);

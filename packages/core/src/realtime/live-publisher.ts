@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { LIVE_BACKLOG, LIVE_CHANNEL, LiveEnvelopeSchema, type LiveEnvelope, type LiveEvent } from "@inbox/contracts";
+import { LIVE_BACKLOG, LIVE_CHANNEL, type LiveEnvelope, type LiveEvent } from "@inbox/contracts";
 import type { Logger } from "@inbox/logger";
 
 /** `${prefix}:live-events`: the pub/sub channel every api instance subscribes to. */
@@ -40,7 +40,7 @@ for i = 1, count do
   backlog[2 * i - 1] = seq
   backlog[2 * i] = text
 end
-redis.call('PUBLISH', ARGV[1], '[' .. table.concat(envelopes, ',') .. ']')
+redis.call('PUBLISH', ARGV[1], table.concat(envelopes, '\\n'))
 redis.call('ZADD', KEYS[2], unpack(backlog))
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
 return last
@@ -59,9 +59,10 @@ type ScriptedRedis = Redis & {
 
 /**
  * Publishes LiveEvent envelopes on Redis pub/sub, numbered by one Redis counter so consoles can tell order and notice
- * gaps (see PUBLISH_SCRIPT for why numbering and publishing are one step). A batch is ONE pub/sub message (a JSON
- * array of envelopes): a burst of webhooks yields a handful of messages per second for Redis and for every
- * subscribed api instance, not two per stored message. The envelopes are also kept in the backlog (the last
+ * gaps (see PUBLISH_SCRIPT for why numbering and publishing are one step). A batch is ONE pub/sub message, one
+ * envelope's JSON per line (JSON text holds no raw line break): a burst of webhooks yields a handful of messages per
+ * second for Redis and for every subscribed api instance, not two per stored message, and each envelope's text goes
+ * to the consoles as it came, without being serialised again. The envelopes are also kept in the backlog (the last
  * `LIVE_BACKLOG`, read by `createLiveBacklog`). When Redis is not connected the events are dropped at once (with a
  * warning) instead of piling up in the client's offline queue.
  */
@@ -106,36 +107,67 @@ export interface SubscribeOptions {
   log?: Logger | undefined;
 }
 
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const isNullableString = (v: unknown) => v === null || typeof v === "string";
+const CONVERSATION_EVENTS = new Set(["message.created", "message.updated", "conversation.updated", "typing"]);
+
+/**
+ * What the hubs rely on (sequence, event type, the conversation's team and assignee, the user of presence and
+ * typing), checked by hand rather than by a schema pass over each whole envelope: the publishers are this product's
+ * own processes, which build every event from typed DTOs, and the check ran for every envelope in every api instance.
+ * An envelope of another shape (a version skew, garbage on the channel) is still skipped.
+ */
+function isLiveEnvelope(value: unknown): value is LiveEnvelope {
+  if (!isObject(value) || !Number.isInteger(value.seq) || typeof value.at !== "string" || !isObject(value.event)) {
+    return false;
+  }
+  const event = value.event;
+  if (event.type === "presence") return typeof event.userId === "string" && typeof event.isOnline === "boolean";
+  if (typeof event.type !== "string" || !CONVERSATION_EVENTS.has(event.type)) return false;
+  if (typeof event.conversationId !== "string" || !isNullableString(event.teamId)) return false;
+  if (!isNullableString(event.assigneeId)) return false;
+  if (event.type === "typing") return typeof event.userId === "string" && typeof event.name === "string";
+  return isObject(event.type === "conversation.updated" ? event.conversation : event.message);
+}
+
 /**
  * Subscribes to the live-event channel on a connection of its own (a subscribed Redis connection can do
- * nothing else; pass `redis.duplicate()`), validating each envelope of each published batch. The websocket route
- * calls this once per process and fans out to its sockets. Invalid envelopes are skipped with a warning.
+ * nothing else; pass `redis.duplicate()`), checking each envelope of each published batch. `onEnvelope` gets the
+ * envelope and its JSON text (to forward as it is). The websocket route calls this once per process and fans out to
+ * its sockets. Envelopes of another shape are skipped with a warning.
  */
 export async function subscribeLiveEvents(
   subscriber: Redis,
   prefix: string,
-  onEnvelope: (envelope: LiveEnvelope) => void,
+  onEnvelope: (envelope: LiveEnvelope, text: string) => void,
   options: SubscribeOptions = {},
 ): Promise<LiveSubscription> {
   const { log, isListening } = options;
   const channel = liveChannelName(prefix);
-  const listener = (ch: string, message: string) => {
-    if (ch !== channel || (isListening && !isListening())) return;
-    let json: unknown;
+  const take = (item: unknown, text: string) => {
+    if (isLiveEnvelope(item)) onEnvelope(item, text);
+    else log?.warn("invalid live event; skipped");
+  };
+  const parse = (text: string): unknown => {
     try {
-      json = JSON.parse(message);
+      return JSON.parse(text);
     } catch {
       log?.warn("live event is not JSON; skipped");
+      return undefined;
+    }
+  };
+  const listener = (ch: string, message: string) => {
+    if (ch !== channel || (isListening && !isListening())) return;
+    // A JSON array of envelopes is what publishers before line-separated batches sent.
+    if (message.startsWith("[")) {
+      const items = parse(message);
+      if (Array.isArray(items)) for (const item of items) take(item, JSON.stringify(item));
       return;
     }
-    // A batch from createLivePublisher, or a single envelope (what publishers before batching sent).
-    for (const item of Array.isArray(json) ? json : [json]) {
-      const parsed = LiveEnvelopeSchema.safeParse(item);
-      if (!parsed.success) {
-        log?.warn({ issues: parsed.error.issues.length }, "invalid live event; skipped");
-        continue;
-      }
-      onEnvelope(parsed.data);
+    for (const line of message.split("\n")) {
+      const item = parse(line);
+      if (item !== undefined) take(item, line);
     }
   };
   subscriber.on("message", listener);

@@ -1,8 +1,9 @@
-import type { Message } from "@inbox/db";
+import type { MediaAsset, Message } from "@inbox/db";
 
 /** A message whose stored row the caller already holds (no read needed), with its conversation's routing. */
 export interface LiveMessageRow {
-  row: Message;
+  /** The row as stored, with its attachments when it has any. */
+  row: Message & { media?: Pick<MediaAsset, "id" | "mimeType" | "filename" | "sizeBytes" | "status">[] };
   teamId: string | null;
   assigneeId: string | null;
 }

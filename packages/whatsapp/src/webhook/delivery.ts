@@ -72,8 +72,10 @@ export function readWebhookJson(
 export function parseWebhookDelivery(input: unknown): ParseDeliveryResult {
   const read = readWebhookJson(input);
   if (!read.ok) return read;
-  const json = read.json;
-  const raw = stripNul(json);
+  // In JSON text U+0000 can only be written as the escape \u0000: a body without it needs no copy without NULs
+  // (copying every delivery cost the receiver measurable time).
+  const isText = typeof input === "string" || Buffer.isBuffer(input);
+  const raw = isText && !input.includes("\\u0000") ? read.json : stripNul(read.json);
   const changes: DeliveryChange[] = [];
   const malformed: MalformedPart[] = [];
   if (!Array.isArray(raw.entry)) {

@@ -1,31 +1,34 @@
-import type { Db, Prisma } from "@inbox/db";
-import type { WebhookDelivery } from "@inbox/whatsapp";
+import type { Db, Message, Prisma } from "@inbox/db";
 import { recordConsent } from "../../consent/record-consent";
-import { whatsAppChannel } from "../whatsapp-channel";
 import { HANDOFF_REFERENCE_PATTERN } from "./start-whatsapp-handoff";
 
 /**
- * The inbound hook of "continue on WhatsApp", called once per stored delivery: a customer message carrying an open
+ * The inbound hook of "continue on WhatsApp", called with the customer messages a delivery stored: one carrying an open
  * handoff's reference links the handoff to that message's contact and conversation and records the consent given
  * on the website on the WhatsApp contact (its wording, version and evidence, plus the message that proved the
- * number). Single use: a reference already linked or expired does nothing. Returns the handoffs linked.
+ * number). Single use: a reference already linked or expired does nothing. Returns the handoffs linked. The messages
+ * come as stored (no second reading of the delivery); most carry no reference and cost one pattern test.
  */
 export async function linkWhatsAppHandoffs(
   db: Db,
-  delivery: WebhookDelivery,
+  messages: Pick<Message, "id" | "channelId" | "externalId" | "text" | "direction">[],
   now: Date = new Date(),
 ): Promise<{ reference: string; contactId: string; conversationId: string }[]> {
-  const candidates = whatsAppChannel.normalizeInbound(delivery).flatMap((message) => {
-    const match = message.text ? HANDOFF_REFERENCE_PATTERN.exec(message.text) : null;
-    return match ? [{ reference: match[0], wamid: message.externalId }] : [];
+  const candidates = messages.flatMap((message) => {
+    const match = message.direction === "inbound" && message.text ? HANDOFF_REFERENCE_PATTERN.exec(message.text) : null;
+    return match && message.externalId
+      ? [{ reference: match[0], messageId: message.id, channelId: message.channelId, wamid: message.externalId }]
+      : [];
   });
   const linked: { reference: string; contactId: string; conversationId: string }[] = [];
   for (const candidate of candidates) {
     const result = await db.$transaction(async (tx) => {
       const handoff = await tx.whatsAppHandoff.findUnique({ where: { reference: candidate.reference } });
       if (!handoff || handoff.linkedAt || handoff.expiresAt <= now) return null;
+      // The reference counts only on the number the handoff was made for.
+      if (candidate.channelId !== handoff.whatsappChannelId) return null;
       const message = await tx.message.findUnique({
-        where: { channelId_externalId: { channelId: handoff.whatsappChannelId, externalId: candidate.wamid } },
+        where: { id: candidate.messageId },
         select: { id: true, conversationId: true, conversation: { select: { contactId: true } } },
       });
       if (!message) return null;

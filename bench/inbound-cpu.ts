@@ -1,0 +1,127 @@
+/**
+ * CPU cost of the webhook receiver per delivery — a figure that a busy machine distorts far less than throughput or
+ * latency: the product's api (`inbound-server.ts webhook`, wired as `pnpm start` wires it) on a fresh database gets
+ * WARMUP signed text deliveries (Meta's example, 5,000 customers), then N more with 16 in flight; the server
+ * process's user + system CPU time over those N (read from /proc, after its live events went out) divided by N.
+ *
+ *   pnpm --filter @inbox/bench inbound-cpu      (N=6000 WARMUP=3000; Linux only)
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase } from "@inbox/db/testing";
+import { signPayload } from "@inbox/whatsapp";
+import { META_METADATA, TEXT_MESSAGE_WEBHOOK } from "@inbox/whatsapp/fixtures";
+
+const N = Number(process.env.N ?? 6000);
+const WARMUP = Number(process.env.WARMUP ?? 3000);
+const IN_FLIGHT = 16;
+const APP_SECRET = `bench-${randomBytes(8).toString("hex")}`;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** User + system CPU seconds of a process so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+let counter = 0;
+function deliver(port: number): Promise<number> {
+  const p = structuredClone(TEXT_MESSAGE_WEBHOOK) as {
+    entry: { changes: { value: Record<string, unknown> }[] }[];
+  };
+  const v = p.entry[0]!.changes[0]!.value as {
+    metadata: unknown;
+    contacts: { wa_id: string }[];
+    messages: { from: string; id: string; timestamp: string; text: { body: string } }[];
+  };
+  const n = counter++;
+  const from = `4915${String(n % 5_000).padStart(9, "0")}`;
+  v.metadata = META_METADATA;
+  v.contacts[0]!.wa_id = from;
+  Object.assign(v.messages[0]!, {
+    from,
+    id: `wamid.cpu-${n}`,
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    text: { body: `Benchmark message ${n}` },
+  });
+  const body = JSON.stringify(p);
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/webhooks/whatsapp",
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "x-hub-signature-256": signPayload(body, APP_SECRET),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", () => resolve(0));
+    req.end(body);
+  });
+}
+
+async function closedLoop(port: number, count: number): Promise<void> {
+  let left = count;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (left-- > 0) {
+        const status = await deliver(port);
+        if (status !== 200) throw new Error(`webhook answered ${status}`);
+      }
+    }),
+  );
+}
+
+await prepareTemplateDatabase();
+const t = await createTestDatabase();
+const team = await t.db.team.create({ data: { name: "Support" } });
+await t.db.channel.create({
+  data: { type: "whatsapp", name: "Bench", externalId: META_METADATA.phone_number_id, defaultTeamId: team.id },
+});
+const server = spawn(
+  process.execPath,
+  ["--import", "tsx", path.join(here, "inbound-server.ts"), "webhook", t.url, APP_SECRET, createTestRedisPrefix()],
+  { cwd: here, stdio: ["ignore", "pipe", "inherit"] },
+);
+try {
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    server.on("exit", (code) => reject(new Error(`webhook server exited with ${code}`)));
+  });
+  await closedLoop(port, WARMUP);
+  await new Promise((r) => setTimeout(r, 1_000));
+  const before = cpuSeconds(server.pid!);
+  const started = performance.now();
+  await closedLoop(port, N);
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 1_500)); // the live events of the last deliveries
+  const cpu = cpuSeconds(server.pid!) - before;
+  console.log(
+    `${N} deliveries (${IN_FLIGHT} in flight) in ${seconds.toFixed(1)} s: webhook server CPU ${cpu.toFixed(2)} s = ` +
+      `${((cpu / N) * 1e6).toFixed(0)} µs per delivery`,
+  );
+} finally {
+  server.kill("SIGTERM");
+  agent.destroy();
+  await t.drop();
+}
+process.exit(0);
