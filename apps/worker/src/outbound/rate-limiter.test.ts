@@ -101,41 +101,6 @@ describe("slot timing and the dispatch gate", () => {
     expect(fresh.isBooked).toBe(true);
   });
 
-  it("lets a missed slot be used late only by the number's only sender; with another sender it books again", async () => {
-    const prefix = createTestRedisPrefix();
-    const [a, b] = [createRedisThrottle(redis, prefix), createRedisThrottle(redis, prefix)];
-    const channelId = randomUUID();
-    const ask = (t: typeof a, isLate: boolean) =>
-      t({ channelId, limitPerSecond: 10, recipientKey: "r1", maxWaitMs: 10_000, isPairHeld: true, isLate });
-    expect((await ask(a, false)).isBooked).toBe(true);
-    // A alone missed its slot: it may send now, and no slot is booked for it.
-    expect(await ask(a, true)).toEqual({ isBooked: false, waitMs: 0, isLateSendAllowed: true });
-    const next = await ask(a, false);
-    expect(next.isBooked).toBe(true);
-    expect(next.waitMs).toBeLessThanOrEqual(1000 / 9.7 + 5); // the late send took no slot of the chain
-    // Another process books slots of the same number: a late A books a fresh slot, at the end of the chain.
-    expect((await ask(b, false)).isBooked).toBe(true);
-    const rebooked = await ask(a, true);
-    expect(rebooked.isLateSendAllowed).toBeUndefined();
-    expect(rebooked.isBooked).toBe(true);
-    expect(rebooked.waitMs).toBeGreaterThan(2 * (1000 / 9.7) - 10);
-    // Other numbers do not count: B has never asked for this one.
-    const other = randomUUID();
-    await a({ channelId: other, limitPerSecond: 10, recipientKey: "r2", maxWaitMs: 10_000 });
-    expect(
-      (
-        await a({
-          channelId: other,
-          limitPerSecond: 10,
-          recipientKey: "r2",
-          maxWaitMs: 10_000,
-          isPairHeld: true,
-          isLate: true,
-        })
-      ).isLateSendAllowed,
-    ).toBe(true);
-  });
-
   it("never lets one process send more than the limit within 1 s + jitter, however bunched the callers are", async () => {
     // On a fake clock: each caller is stamped at the instant the gate lets it through (on the real clock a busy
     // machine would stamp some of them late).

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Throttle } from "@inbox/core";
 import type { Redis } from "ioredis";
 
@@ -16,11 +16,6 @@ export const PAIR_BURST = 45;
 const THROUGHPUT_SAFETY = 0.97;
 /** Beyond this, a missed slot is re-booked (protects the spacing between several worker processes). */
 export const MAX_SLOT_LATENESS_MS = 50;
-/**
- * A process that asked for a number's slots within this window counts as one of its senders. Generous: another
- * process's sends happen at most maxInlineWaitMs (7 s) after it booked them, except on a job's last attempt.
- */
-const SENDERS_WINDOW_MS = 60_000;
 /** Network jitter allowed for by the dispatch gate: it counts `limit` sends per (1,000 + this) ms. */
 const DISPATCH_JITTER_MS = 30;
 
@@ -30,16 +25,9 @@ const DISPATCH_JITTER_MS = 30;
 // maxWaitMs; the caller asks again after the answered wait. Time comes from Redis, so every worker process shares
 // one clock; the answer also carries Redis's "now" and the slot's absolute time, so the caller can place the slot
 // on its own clock. ARGV[6] = "1": the recipient already holds a pair slot (re-booking a missed number slot).
-// KEYS[3] holds the processes that asked for the number's slots in the last SENDERS_WINDOW_MS (ARGV[7] is this
-// one's id). ARGV[8] = "1": this process missed its slot; when it is the number's only sender, answer 2 ("send now")
-// instead of booking again — its dispatch gate alone then keeps Meta's sliding second.
 const SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-redis.call('ZADD', KEYS[3], now, ARGV[7])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[9]))
-redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[9]))
-if ARGV[8] == '1' and redis.call('ZCARD', KEYS[3]) == 1 then return {2, '0', tostring(now)} end
 local chInterval, chTol = tonumber(ARGV[1]), tonumber(ARGV[2])
 local prInterval, prTol = tonumber(ARGV[3]), tonumber(ARGV[4])
 local maxWait = tonumber(ARGV[5])
@@ -84,30 +72,24 @@ class ClockOffset {
  */
 export function createRedisThrottle(redis: Redis, prefix: string): Throttle {
   const clock = new ClockOffset();
-  const senderId = randomUUID();
-  return async ({ channelId, limitPerSecond, recipientKey, maxWaitMs, isPairHeld, isLate }) => {
+  return async ({ channelId, limitPerSecond, recipientKey, maxWaitMs, isPairHeld }) => {
     const interval = 1000 / Math.max(0.1, limitPerSecond * THROUGHPUT_SAFETY);
     const pair = createHash("sha256").update(`${channelId}:${recipientKey}`).digest("hex").slice(0, 24);
     const sentAt = Date.now();
     const [booked, wait, redisNow] = (await redis.eval(
       SCRIPT,
-      3,
+      2,
       `${prefix}:rl:ch:${channelId}`,
       `${prefix}:rl:pair:${pair}`,
-      `${prefix}:rl:senders:${channelId}`,
       String(interval),
       "0",
       String(PAIR_INTERVAL_MS),
       String((PAIR_BURST - 1) * PAIR_INTERVAL_MS),
       String(Number.isFinite(maxWaitMs) ? maxWaitMs : 1e15),
-      isPairHeld || isLate ? "1" : "0",
-      senderId,
-      isLate ? "1" : "0",
-      String(SENDERS_WINDOW_MS),
+      isPairHeld ? "1" : "0",
     )) as [number, string, string];
     const receivedAt = Date.now();
     const waitMs = Number(wait);
-    if (booked === 2) return { isBooked: false, waitMs: 0, isLateSendAllowed: true };
     if (booked !== 1) return { isBooked: false, waitMs: Math.ceil(waitMs) };
     const offset = clock.update(sentAt, receivedAt, Number(redisNow));
     return { isBooked: true, waitMs: Math.ceil(waitMs), dueAt: Number(redisNow) + waitMs + offset };

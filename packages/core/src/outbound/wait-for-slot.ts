@@ -10,11 +10,6 @@ interface ThrottleRequest {
   maxWaitMs: number;
   /** The recipient already holds a pair slot (re-booking a number slot that was missed): do not charge it again. */
   isPairHeld?: boolean;
-  /**
-   * The caller missed its booked slot (and holds its pair slot): may it send now after all? Yes when this process is
-   * the number's only sender — its dispatch gate alone then keeps Meta's sliding second — else a new slot is booked.
-   */
-  isLate?: boolean;
 }
 
 /**
@@ -24,8 +19,6 @@ interface ThrottleRequest {
 export type Throttle = (request: ThrottleRequest) => Promise<{
   isBooked: boolean;
   waitMs: number;
-  /** Answer to `isLate`: send now, nothing was booked. */
-  isLateSendAllowed?: boolean;
   /** The booked slot on this process's clock (Date.now()); when given, a send later than the slot + tolerance re-books. */
   dueAt?: number;
 }>;
@@ -50,11 +43,8 @@ export interface SlotRequest {
 /**
  * Books the number's next slot (and the recipient's pair slot) and sleeps until it; `mark` runs (once)
  * MARK_LEAD_MS before the slot, and its answer is returned. A slot missed by more than `maxLatenessMs` (the
- * process stalled) is used only when this process is the number's only sender (its dispatch gate then keeps Meta's
- * sliding second on actual send times); with other senders, late requests would arrive bunched with theirs and
- * overrun the sliding second, so a fresh slot is booked (the recipient keeps its pair slot). Each missed slot that
- * is re-booked is a slot nobody used: on a busy machine (`pnpm start`: api, worker and simulator on the same cores)
- * that cost a third of the throughput. No slot within `maxWaitMs` →
+ * process stalled) is not used: late requests would arrive bunched with the following ones and overrun Meta's
+ * sliding second, so a fresh slot is booked (the recipient keeps its pair slot). No slot within `maxWaitMs` →
  * RetryableSendError("rate_limited") with the wait.
  */
 export async function waitForSlot(
@@ -73,10 +63,7 @@ export async function waitForSlot(
       recipientKey: request.recipientKey,
       maxWaitMs,
       isPairHeld,
-      isLate: rebooked > 0,
     });
-    // Missed the slot, but this process is the number's only sender: the missed slot is used after all.
-    if (slot.isLateSendAllowed) return true;
     if (slot.isBooked) {
       isPairHeld = true;
       const dueAt = slot.dueAt ?? Date.now() + slot.waitMs;
