@@ -163,10 +163,12 @@ describe("queueOutboundMessage", () => {
     const reply = await queue(conversation.id, { type: "text", text: "Gern!", clientId: "live-1" });
     const note = await queue(conversation.id, { type: "note", text: "Kunde ist VIP", clientId: "live-2" });
     await queue(conversation.id, { type: "text", text: "Gern!", clientId: "live-1" });
-    expect(deps.live.changes).toEqual([
-      { createdMessageIds: [reply.message.id] },
-      { createdMessageIds: [note.message.id] },
+    // Announced from the stored rows (no read-back), with the scope the hubs filter by.
+    expect(deps.live.changes).toMatchObject([
+      { storedMessages: [{ row: { id: reply.message.id }, teamId: conversation.teamId }] },
+      { storedMessages: [{ row: { id: note.message.id, isPrivate: true }, teamId: conversation.teamId }] },
     ]);
+    expect(deps.live.changes).toHaveLength(2);
     // Only the reply has a job for the outbox relay.
     expect(deps.pokes.count).toBe(1);
   });
