@@ -2,7 +2,7 @@
  * Webhook load for the benchmarks: Meta's text-message delivery for a customer, POSTed signed with the app secret
  * (X-Hub-Signature-256) on keep-alive connections, at a fixed rate (open loop: latency counts from the time each
  * request was due, so a slow server cannot slow the generator down), and the event-loop delay of a process from its
- * /metrics. Used by bench/inbound.ts and bench/retention.ts.
+ * /metrics. Used by the inbound, inbound-cpu, live, retention and routing benches.
  */
 import http from "node:http";
 import { signPayload } from "@inbox/whatsapp";
