@@ -28,6 +28,39 @@ export function textMessageDelivery(input: { from: string; wamid: string; text: 
   return JSON.stringify(p);
 }
 
+/**
+ * Meta's delivery of several text messages of one customer (`from`), in this order, in one `messages` array — as Meta
+ * batches a customer's quick succession — to the fixtures' phone_number_id; the profile name is "Kunde <last 4>".
+ */
+export function textMessagesDelivery(from: string, messages: { text: string; wamid: string }[]): string {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: META_METADATA,
+              contacts: [{ profile: { name: `Kunde ${from.slice(-4)}` }, wa_id: from }],
+              messages: messages.map(({ text, wamid }) => ({
+                from,
+                id: wamid,
+                timestamp,
+                type: "text",
+                text: { body: text },
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 /** Meta waits about this long for an acknowledgement before it counts the delivery as failed. */
 const REQUEST_TIMEOUT_MS = 20_000;
