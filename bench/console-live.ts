@@ -26,14 +26,13 @@
  * the profiler costs frames itself, so figures of such a run are not comparable).
  */
 import { writeFileSync } from "node:fs";
-import http from "node:http";
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { createUser } from "@inbox/core";
-import { signPayload } from "@inbox/whatsapp";
 import { launchChromium, PASSWORD, prepareBrowserTests, signIn } from "../apps/console/e2e/harness";
 import { ApiClient, openSessions, percentile } from "./api-clients";
 import { sleep, startProduct, waitFor, type RunningProduct } from "./product";
+import { closeWebhookConnections, postWebhook, textMessagesDelivery } from "./webhook-load";
 
 /** Playwright's page (playwright-core is the console's dependency, reached through the e2e harness). */
 type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>["newPage"]>>;
@@ -58,58 +57,9 @@ function prng(seed: number): () => number {
   return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
-const webhookAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-
 /** One signed delivery of Meta's shape with `texts` from one customer, in this order; resolves with the status. */
-function deliver(port: number, waId: string, texts: { text: string; wamid: string }[]): Promise<number> {
-  const body = JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: `Kunde ${waId.slice(-4)}` }, wa_id: waId }],
-              messages: texts.map(({ text, wamid }) => ({
-                from: waId,
-                id: wamid,
-                timestamp: String(Math.floor(Date.now() / 1000)),
-                type: "text",
-                text: { body: text },
-              })),
-            },
-          },
-        ],
-      },
-    ],
-  });
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/webhooks/whatsapp",
-        method: "POST",
-        agent: webhookAgent,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          "x-hub-signature-256": signPayload(body, APP_SECRET),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", () => resolve(0));
-    req.end(body);
-  });
-}
+const deliver = (port: number, waId: string, texts: { text: string; wamid: string }[]) =>
+  postWebhook({ port, path: "/webhooks/whatsapp", appSecret: APP_SECRET }, textMessagesDelivery(waId, texts));
 
 /**
  * The page's instruments (a string: bench/ is type-checked without the DOM lib). `window.__bench.start()` and
@@ -543,7 +493,7 @@ async function main(): Promise<boolean> {
   } finally {
     await browser.close();
     await product.destroy();
-    webhookAgent.destroy();
+    closeWebhookConnections();
   }
 }
 

@@ -8,20 +8,18 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase } from "@inbox/db/testing";
-import { signPayload } from "@inbox/whatsapp";
-import { META_METADATA, TEXT_MESSAGE_WEBHOOK } from "@inbox/whatsapp/fixtures";
+import { META_METADATA } from "@inbox/whatsapp/fixtures";
+import { closeWebhookConnections, postWebhook, textMessageDelivery } from "./webhook-load";
 
 const N = Number(process.env.N ?? 6000);
 const WARMUP = Number(process.env.WARMUP ?? 3000);
 const IN_FLIGHT = 16;
 const APP_SECRET = `bench-${randomBytes(8).toString("hex")}`;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** User + system CPU seconds of a process so far. */
 function cpuSeconds(pid: number): number {
@@ -31,47 +29,10 @@ function cpuSeconds(pid: number): number {
 
 let counter = 0;
 function deliver(port: number): Promise<number> {
-  const p = structuredClone(TEXT_MESSAGE_WEBHOOK) as {
-    entry: { changes: { value: Record<string, unknown> }[] }[];
-  };
-  const v = p.entry[0]!.changes[0]!.value as {
-    metadata: unknown;
-    contacts: { wa_id: string }[];
-    messages: { from: string; id: string; timestamp: string; text: { body: string } }[];
-  };
   const n = counter++;
   const from = `4915${String(n % 5_000).padStart(9, "0")}`;
-  v.metadata = META_METADATA;
-  v.contacts[0]!.wa_id = from;
-  Object.assign(v.messages[0]!, {
-    from,
-    id: `wamid.cpu-${n}`,
-    timestamp: String(Math.floor(Date.now() / 1000)),
-    text: { body: `Benchmark message ${n}` },
-  });
-  const body = JSON.stringify(p);
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/webhooks/whatsapp",
-        method: "POST",
-        agent,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          "x-hub-signature-256": signPayload(body, APP_SECRET),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", () => resolve(0));
-    req.end(body);
-  });
+  const body = textMessageDelivery({ from, wamid: `wamid.cpu-${n}`, text: `Benchmark message ${n}` });
+  return postWebhook({ port, path: "/webhooks/whatsapp", appSecret: APP_SECRET }, body);
 }
 
 async function closedLoop(port: number, count: number): Promise<void> {
@@ -121,7 +82,7 @@ try {
   );
 } finally {
   server.kill("SIGTERM");
-  agent.destroy();
+  closeWebhookConnections();
   await t.drop();
 }
 process.exit(0);

@@ -17,14 +17,12 @@
  *
  *   pnpm --filter @inbox/bench live     (RATE=200 REPLY_RATE=50 DURATION=15 CUSTOMERS=500 CONSOLES=2 OTHER_TEAMS=10)
  */
-import http from "node:http";
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { createUserAccount } from "@inbox/core";
-import { signPayload } from "@inbox/whatsapp";
 import { ApiClient, openSessions, percentile, type Session } from "./api-clients";
 import { startProduct, waitFor, type RunningProduct } from "./product";
-import { eventLoopDelay } from "./webhook-load";
+import { closeWebhookConnections, eventLoopDelay, postWebhook, textMessagesDelivery } from "./webhook-load";
 
 const RATE = Number(process.env.RATE ?? 200);
 const REPLY_RATE = Number(process.env.REPLY_RATE ?? 50);
@@ -87,60 +85,12 @@ class Console {
   }
 }
 
-const webhookAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
 /** One signed delivery of Meta's text-message shape; resolves with the status. */
-function deliver(port: number, phone: string, wamid: string, text: string): Promise<number> {
-  const body = JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: `Kunde ${phone.slice(-4)}` }, wa_id: phone }],
-              messages: [
-                {
-                  from: phone,
-                  id: wamid,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: "text",
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/webhooks/whatsapp",
-        method: "POST",
-        agent: webhookAgent,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          "x-hub-signature-256": signPayload(body, APP_SECRET),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", () => resolve(0));
-    req.end(body);
-  });
-}
+const deliver = (port: number, phone: string, wamid: string, text: string) =>
+  postWebhook(
+    { port, path: "/webhooks/whatsapp", appSecret: APP_SECRET },
+    textMessagesDelivery(phone, [{ text, wamid }]),
+  );
 
 /** Calls `send(i)` RATE times a second for `seconds`, without waiting for answers (open loop). */
 async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<unknown>): Promise<void> {
@@ -319,7 +269,7 @@ async function main(): Promise<void> {
     for (const p of posters) p.close();
   } finally {
     await product.destroy();
-    webhookAgent.destroy();
+    closeWebhookConnections();
   }
 }
 

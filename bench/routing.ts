@@ -14,14 +14,13 @@
  *   PROFILE_DIR=<dir> runs the api and both workers under `node --cpu-prof` (bench/profile-summary.ts reads them).
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import http from "node:http";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase, TEST_REDIS_URL } from "@inbox/db/testing";
 import { createRedis, JobQueues } from "@inbox/jobs";
-import { signPayload } from "@inbox/whatsapp";
-import { META_METADATA, TEXT_MESSAGE_WEBHOOK } from "@inbox/whatsapp/fixtures";
+import { META_METADATA } from "@inbox/whatsapp/fixtures";
+import { closeWebhookConnections, postWebhook, textMessageDelivery } from "./webhook-load";
 
 const N = Number(process.env.N ?? 10_000);
 const RATE = Number(process.env.RATE ?? 500);
@@ -33,46 +32,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const PROFILE = process.env.PROFILE_DIR
   ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.PROFILE_DIR)}`]
   : [];
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 const waIdOf = (n: number) => `4916${String(n).padStart(9, "0")}`;
 
-function webhook(n: number): string {
-  const p = JSON.parse(JSON.stringify(TEXT_MESSAGE_WEBHOOK));
-  const v = p.entry[0].changes[0].value;
-  v.metadata = META_METADATA;
-  v.contacts[0].wa_id = waIdOf(n);
-  v.messages[0].from = waIdOf(n);
-  v.messages[0].id = `wamid.routing-bench-${n}`;
-  v.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
-  v.messages[0].text.body = `Neue Anfrage ${n}`;
-  return JSON.stringify(p);
-}
+const webhook = (n: number) =>
+  textMessageDelivery({ from: waIdOf(n), wamid: `wamid.routing-bench-${n}`, text: `Neue Anfrage ${n}` });
 
-function post(port: number, body: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/webhooks/whatsapp",
-        method: "POST",
-        agent,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          "x-hub-signature-256": signPayload(body, APP_SECRET),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", () => resolve(0));
-    req.end(body);
-  });
-}
+const post = (port: number, body: string) =>
+  postWebhook({ port, path: "/webhooks/whatsapp", appSecret: APP_SECRET }, body);
 
 function startApi(url: string, prefix: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
@@ -260,6 +227,7 @@ async function main(): Promise<void> {
     console.log(isOk ? "OK" : "FAILED: see the table");
     if (!isOk) process.exitCode = 1;
   } finally {
+    closeWebhookConnections();
     for (const c of children) c.kill();
     redis.disconnect();
     await t.drop().catch(() => undefined);

@@ -2,7 +2,7 @@
  * Webhook load for the benchmarks: Meta's text-message delivery for a customer, POSTed signed with the app secret
  * (X-Hub-Signature-256) on keep-alive connections, at a fixed rate (open loop: latency counts from the time each
  * request was due, so a slow server cannot slow the generator down), and the event-loop delay of a process from its
- * /metrics. Used by bench/inbound.ts and bench/retention.ts.
+ * /metrics. Used by the inbound, inbound-cpu, live, retention and routing benches.
  */
 import http from "node:http";
 import { signPayload } from "@inbox/whatsapp";
@@ -26,6 +26,39 @@ export function textMessageDelivery(input: { from: string; wamid: string; text: 
   v.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
   v.messages[0].text.body = input.text;
   return JSON.stringify(p);
+}
+
+/**
+ * Meta's delivery of several text messages of one customer (`from`), in this order, in one `messages` array — as Meta
+ * batches a customer's quick succession — to the fixtures' phone_number_id; the profile name is "Kunde <last 4>".
+ */
+export function textMessagesDelivery(from: string, messages: { text: string; wamid: string }[]): string {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: META_METADATA,
+              contacts: [{ profile: { name: `Kunde ${from.slice(-4)}` }, wa_id: from }],
+              messages: messages.map(({ text, wamid }) => ({
+                from,
+                id: wamid,
+                timestamp,
+                type: "text",
+                text: { body: text },
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  });
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
