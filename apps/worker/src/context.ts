@@ -1,7 +1,7 @@
 import type { Env } from "@inbox/config";
 import type { ConcurrencyLimit } from "./concurrency-limit";
 import type {
-  RouteResult,
+  ConversationRouter,
   RoutingDeps,
   LiveChangeBatcher,
   MediaStore,
@@ -60,8 +60,8 @@ export interface WorkerServices {
   metrics: Metrics;
   /** Auto-assignment: the database, the consoles' presence in Redis, the clock, the process's queue assigner. */
   routing: RoutingDeps;
-  /** Routes a new conversation; route jobs running at the same time are routed together. */
-  routeConversation: (conversationId: string) => Promise<RouteResult | null>;
+  /** Routes new conversations; route jobs running at the same time are routed together. */
+  routeConversations: ConversationRouter;
   /** How long a send with an unknown outcome waits for a status webhook. */
   reconcileGraceMs: number;
   /** Stops the outbox relay and publishes what the live batcher still holds. */

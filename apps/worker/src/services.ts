@@ -54,7 +54,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     outbox,
     onOutboxWritten: outbox.poke,
     routing,
-    routeConversation: createConversationRouter(routing),
+    routeConversations: createConversationRouter(routing),
     reconcileGraceMs: overrides.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
     async close() {
       await outbox.stop();

@@ -14,10 +14,11 @@ export interface RoutingDeps extends AssignmentDeps {
   assignQueue: QueueAssigner;
 }
 
-export interface RouteResult {
-  /** Conversations whose assignment or team changed (the caller publishes conversation.updated). */
+/** Routing's outcome for one conversation. */
+interface RouteResult {
+  /** Conversations whose assignment or team changed (the conversation itself and what its team's queue run assigned). */
   conversationIds: string[];
-  /** The conversation's team has a greeting or away text configured (the caller runs sendAutoReplies). */
+  /** The conversation's team has a greeting or away text configured. */
   hasAutoReplies: boolean;
 }
 
@@ -80,12 +81,24 @@ async function routeNewConversations(
   return results;
 }
 
+/** Routes new conversations (see createConversationRouter). */
+export type ConversationRouter = (conversationIds: readonly string[]) => Promise<RoutedConversations>;
+
+/** What routing some conversations changed, for the caller's auto replies and live updates. */
+export interface RoutedConversations {
+  /** Conversations whose assignment or team changed (the caller publishes conversation.updated once for them). */
+  conversationIds: string[];
+  /** The given conversations routed to a team with a greeting or away text (the caller runs sendAutoReplies). */
+  autoReplyIds: string[];
+}
+
 /**
- * One router per process: route jobs that run at the same time are routed together (one read, one queue write and
- * one queue run per team for all of them), so a burst of new conversations costs a few statements per batch
- * instead of a few per conversation. A lone job is routed at once.
+ * One router per process: the conversations of a route job (every one a stored batch opened) and of route jobs that
+ * run at the same time are routed together, up to 100 per batch (one read, one queue write and one queue run per
+ * team for all of them), so a burst of new conversations costs a few statements per batch instead of a few per
+ * conversation. A lone job is routed at once.
  */
-export function createConversationRouter(deps: RoutingDeps): (conversationId: string) => Promise<RouteResult | null> {
+export function createConversationRouter(deps: RoutingDeps): ConversationRouter {
   const batches = createGroupCommit<string, RouteResult | null>(
     async (batch) => {
       const results = await routeNewConversations(
@@ -96,5 +109,16 @@ export function createConversationRouter(deps: RoutingDeps): (conversationId: st
     },
     { maxBatch: 100, maxConcurrent: 2 },
   );
-  return (conversationId) => batches.submit(conversationId);
+  return async (conversationIds) => {
+    const unique = [...new Set(conversationIds)];
+    const results = await batches.submitAll(unique);
+    const changed = new Set<string>();
+    const autoReplyIds: string[] = [];
+    results.forEach((result, i) => {
+      if (!result?.conversationIds.length) return;
+      for (const id of result.conversationIds) changed.add(id);
+      if (result.hasAutoReplies) autoReplyIds.push(unique[i]!);
+    });
+    return { conversationIds: [...changed], autoReplyIds };
+  };
 }
