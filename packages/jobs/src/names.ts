@@ -40,6 +40,11 @@ export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
 export const QUEUE_NAMES = ["outbound", "inbound", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/** The conversations a `conversation.route` job routes, whichever of its two shapes it has. */
+export function conversationIdsOfRouteJob(payload: JobPayload<"conversation.route">): string[] {
+  return "conversationIds" in payload ? payload.conversationIds : [payload.conversationId];
+}
+
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOB_SCHEMAS, name);
 }

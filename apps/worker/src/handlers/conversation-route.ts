@@ -1,4 +1,5 @@
 import { sendAutoReplies } from "@inbox/core";
+import { conversationIdsOfRouteJob } from "@inbox/jobs";
 import type { JobHandler } from "../context";
 
 /**
@@ -9,8 +10,7 @@ import type { JobHandler } from "../context";
  */
 export const handleConversationRoute: JobHandler<"conversation.route"> = async (payload, ctx) => {
   const { deps } = ctx;
-  const ids = "conversationIds" in payload ? payload.conversationIds : [payload.conversationId];
-  const routed = await deps.routeConversations(ids);
+  const routed = await deps.routeConversations(conversationIdsOfRouteJob(payload));
   if (routed.autoReplyIds.length) {
     const replyDeps = {
       db: deps.db,
