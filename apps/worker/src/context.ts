@@ -22,7 +22,10 @@ import type { Redis } from "ioredis";
 export interface WorkerInfra {
   env: Env;
   db: Db;
-  /** Plain pg pool on the same database: the send path's claim/record statements, the outbox, live reads. */
+  /**
+   * Plain pg pool on the same database: the send path's claim/record statements, the outbox, live reads, routing's
+   * reads and writes and the queue runs' assignment transactions.
+   */
   pgPool: PgPool;
   redis: Redis;
   queues: JobQueues;

@@ -38,7 +38,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
   const metrics = new Metrics("worker");
   metrics.observeQueues(Object.values(queues.queues));
   const presence = createPresence(redis, queues.prefix);
-  const assignment = { db, onlineUserIds: () => presence.online(), clock: infra.clock };
+  const assignment = { db, pool: pgPool, onlineUserIds: () => presence.online(), clock: infra.clock };
   const routing = { ...assignment, assignQueue: createQueueAssigner(assignment) };
   return {
     metrics,

@@ -76,7 +76,7 @@ describe.each<[string, () => OutboxSource]>([
     const seen: { openTransactions: number; concurrent: number }[] = [];
     const slow = Object.create(queues) as JobQueues;
     slow.addBulk = async (jobs) => {
-      const [{ open }] = await t.db.$queryRaw<{ open: number }[]>`
+      const [{ open } = { open: -1 }] = await t.db.$queryRaw<{ open: number }[]>`
         SELECT count(*)::int AS open FROM pg_stat_activity
          WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
       const concurrent = await drainOutbox(source(), queues, log);

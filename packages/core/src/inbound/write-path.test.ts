@@ -134,7 +134,7 @@ describe.each(ENTRY_POINTS)("the inbound write path through the $name", ({ prefi
     expect(await routeJobs(old!.id)).toBe(1);
     const opened = (await Promise.all(fresh.map(conversationsOf))).map((list) => list[0]!.id).sort();
     const jobs = await t.db.outboxJob.findMany({
-      where: { name: "conversation.route", payload: { path: ["conversationIds"], array_contains: [opened[0]] } },
+      where: { name: "conversation.route", payload: { path: ["conversationIds"], array_contains: [opened[0]!] } },
     });
     expect(jobs.map((j) => [j.jobId, j.payload])).toEqual([
       [jobIdFor("conversation.route", opened[0]!), { conversationIds: opened }],

@@ -2,6 +2,7 @@ import { Prisma, sqlTimestamp } from "@inbox/db";
 import { createGroupCommit } from "../batching/group-commit";
 import {
   assignConversationIfAble,
+  sqlOf,
   type Assignment,
   type AssignmentDeps,
   type QueueAssigner,
@@ -35,8 +36,8 @@ async function routeNewConversations(
   deps: RoutingDeps,
   conversationIds: readonly string[],
 ): Promise<Map<string, RouteResult>> {
-  const { db } = deps;
-  const states = await loadRouteStates(db, conversationIds);
+  const run = sqlOf(deps);
+  const states = await loadRouteStates(run, conversationIds);
   const results = new Map<string, RouteResult>();
   const open: { id: string; teamId: string | null; previous: string | null; hasAutoReplies: boolean }[] = [];
   const toQueue: { id: string; teamId: string | null }[] = [];
@@ -56,10 +57,11 @@ async function routeNewConversations(
   }
   if (toQueue.length) {
     const now = deps.clock?.() ?? new Date();
-    await db.$executeRaw(Prisma.sql`
+    await run(Prisma.sql`
       UPDATE "Conversation" c SET "teamId" = i.team, "queuedAt" = ${sqlTimestamp(now)}, "updatedAt" = ${sqlTimestamp(now)}
         FROM unnest(${toQueue.map((q) => q.id)}::uuid[], ${toQueue.map((q) => q.teamId)}::uuid[]) AS i(id, team)
-       WHERE c.id = i.id AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL`);
+       WHERE c.id = i.id AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL
+      RETURNING c.id`);
   }
   // Returning customers first (their previous agent, if able), then one queue run per team for the rest.
   const queued: typeof open = [];
