@@ -39,7 +39,7 @@ async function deliver(fixture: unknown, mutate: (m: any) => void = () => undefi
 async function deliverTogether(texts: { body: string; from: string }[]) {
   const p = JSON.parse(JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK));
   const v = p.entry[0].changes[0].value;
-  const [message, contact] = [v.messages[0], v.contacts[0]];
+  const [message, contact] = [v.messages[0] as object, v.contacts[0] as object];
   v.messages = texts.map(({ body, from }) => ({
     ...message,
     id: `wamid.route-${++seq}`,
