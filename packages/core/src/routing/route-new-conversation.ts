@@ -87,7 +87,7 @@ async function routeNewConversations(
 export type ConversationRouter = (conversationIds: readonly string[]) => Promise<RoutedConversations>;
 
 /** What routing some conversations changed, for the caller's auto replies and live updates. */
-export interface RoutedConversations {
+interface RoutedConversations {
   /** Conversations whose assignment or team changed (the caller publishes conversation.updated once for them). */
   conversationIds: string[];
   /** The given conversations routed to a team with a greeting or away text (the caller runs sendAutoReplies). */
