@@ -14,6 +14,7 @@ export const handleConversationRoute: JobHandler<"conversation.route"> = async (
   if (routed.autoReplyIds.length) {
     const replyDeps = {
       db: deps.db,
+      pgPool: deps.pgPool,
       clock: deps.clock,
       onOutboxWritten: deps.onOutboxWritten,
       live: deps.live,
