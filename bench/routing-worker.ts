@@ -2,7 +2,7 @@
  * Child process of bench/routing.ts (child_process.fork): ONE worker process as `pnpm inbox serve worker` runs it
  * (BullMQ consumers with the default concurrency, the routing tick), so two of them assign at once.
  *   fork("routing-worker.ts", [databaseUrl, redisPrefix])
- * Messages: → {ready} once started; ← "stop" → {cpu} (% of one core) and exit.
+ * Messages: → {ready} once started; ← "stop" → {cpu} (% of one core), {cpuMs} (CPU time since start) and exit.
  */
 import { parseEnv } from "@inbox/config";
 import { createDb, createPgPool } from "@inbox/db";
@@ -41,13 +41,14 @@ process.send?.({ ready: true });
 process.on("message", (m: unknown) => {
   if (m !== "stop") return;
   const cpu = process.cpuUsage(cpuBefore);
-  const percent = Math.round(((cpu.user + cpu.system) / 1000 / (Date.now() - started)) * 100);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const percent = Math.round((cpuMs / (Date.now() - started)) * 100);
   void (async () => {
     await worker.close();
     await queues.close();
     redis.disconnect();
     await pgPool.end();
     await db.$disconnect();
-    process.send?.({ cpu: percent }, () => process.exit(0));
+    process.send?.({ cpu: percent, cpuMs }, () => process.exit(0));
   })();
 });

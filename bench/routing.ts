@@ -8,13 +8,15 @@
  *   - p50 / p99 / max from the webhook's acknowledgement to the assignment (`assignedAt`), for the assigned ones;
  *   - the highest agent load against the capacity (must never exceed it);
  *   - conversations assigned twice (two assignment lines / audit entries: must be 0);
- *   - Postgres transactions per conversation during the run (pg_stat_database), the routing job's cost.
+ *   - Postgres transactions per conversation during the run (pg_stat_database), the routing job's cost;
+ *   - route jobs (outbox rows) per conversation and the workers' CPU time per conversation.
  *
  *   pnpm --filter @inbox/bench routing          (N=10000 RATE=500 AGENTS=40 CAPACITY=N*0.8/AGENTS TIMEOUT_S=120)
  *   PROFILE_DIR=<dir> runs the api and both workers under `node --cpu-prof` (bench/profile-summary.ts reads them).
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase, TEST_REDIS_URL } from "@inbox/db/testing";
@@ -74,12 +76,18 @@ function startWorkerProcess(url: string, prefix: string): Promise<ChildProcess> 
   });
 }
 
-function stopWorker(child: ChildProcess): Promise<number> {
+function stopWorker(child: ChildProcess): Promise<{ cpu: number; cpuMs: number }> {
   return new Promise((resolve) => {
-    child.once("message", (m: { cpu: number }) => resolve(m.cpu));
+    child.once("message", (m: { cpu: number; cpuMs: number }) => resolve(m));
     child.send("stop");
   });
 }
+
+/** CPU time (user + system) a child process used so far, from /proc (Linux; clock ticks of 10 ms). */
+const cpuMsOf = (child: ChildProcess) => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
@@ -113,6 +121,7 @@ async function main(): Promise<void> {
     children.push(api.child);
     const workers = [await startWorkerProcess(t.url, prefix), await startWorkerProcess(t.url, prefix)];
     children.push(...workers);
+    const apiCpuBefore = cpuMsOf(api.child);
     const [before] = (
       await t.pgPool.query<{ xacts: string }>(
         `SELECT (xact_commit + xact_rollback)::text AS xacts FROM pg_stat_database WHERE datname = current_database()`,
@@ -162,6 +171,7 @@ async function main(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
+    const apiCpuMs = cpuMsOf(api.child) - apiCpuBefore;
     const cpu = await Promise.all(workers.map(stopWorker));
     const [after] = (
       await t.pgPool.query<{ xacts: string }>(
@@ -196,6 +206,7 @@ async function main(): Promise<void> {
         WHERE name = 'conversation.route' AND "dispatchedAt" IS NOT NULL ORDER BY 1`,
     );
     const relayMs = relay.map((r) => Number(r.ms));
+    const routeRowsPer = relay.length / Math.max(1, state.total);
     const queues = new JobQueues(redis, prefix);
     const jobs = await queues.queues.inbound.getJobs(["completed"], 0, N);
     await queues.close();
@@ -221,7 +232,10 @@ async function main(): Promise<void> {
       "job waiting for a worker p50 / p99": spread(jobWait),
       "job run p50 / p99": spread(jobRun),
       "Postgres transactions per conversation": xactsPer.toFixed(1),
-      "worker CPU (% of a core)": cpu.join(" + "),
+      "route jobs (outbox rows) per conversation": routeRowsPer.toFixed(3),
+      "worker CPU (% of a core)": cpu.map((c) => c.cpu).join(" + "),
+      "worker CPU ms per conversation": cpu.map((c) => (c.cpuMs / Math.max(1, state.total)).toFixed(2)).join(" + "),
+      "api CPU ms per conversation": (apiCpuMs / Math.max(1, state.total)).toFixed(2),
     });
     const isOk = lost === 0 && maxLoad <= CAPACITY && (twice[0]?.n ?? 0) === 0 && ackAt.size === N;
     console.log(isOk ? "OK" : "FAILED: see the table");

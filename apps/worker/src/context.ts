@@ -1,7 +1,7 @@
 import type { Env } from "@inbox/config";
 import type { ConcurrencyLimit } from "./concurrency-limit";
 import type {
-  RouteResult,
+  ConversationRouter,
   RoutingDeps,
   LiveChangeBatcher,
   MediaStore,
@@ -22,7 +22,10 @@ import type { Redis } from "ioredis";
 export interface WorkerInfra {
   env: Env;
   db: Db;
-  /** Plain pg pool on the same database: the send path's claim/record statements, the outbox, live reads. */
+  /**
+   * Plain pg pool on the same database: the send path's claim/record statements, the outbox, live reads, routing's
+   * reads and writes and the queue runs' assignment transactions.
+   */
   pgPool: PgPool;
   redis: Redis;
   queues: JobQueues;
@@ -60,8 +63,8 @@ export interface WorkerServices {
   metrics: Metrics;
   /** Auto-assignment: the database, the consoles' presence in Redis, the clock, the process's queue assigner. */
   routing: RoutingDeps;
-  /** Routes a new conversation; route jobs running at the same time are routed together. */
-  routeConversation: (conversationId: string) => Promise<RouteResult | null>;
+  /** Routes new conversations; route jobs running at the same time are routed together. */
+  routeConversations: ConversationRouter;
   /** How long a send with an unknown outcome waits for a status webhook. */
   reconcileGraceMs: number;
   /** Stops the outbox relay and publishes what the live batcher still holds. */

@@ -38,7 +38,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
   const metrics = new Metrics("worker");
   metrics.observeQueues(Object.values(queues.queues));
   const presence = createPresence(redis, queues.prefix);
-  const assignment = { db, onlineUserIds: () => presence.online(), clock: infra.clock };
+  const assignment = { db, pool: pgPool, onlineUserIds: () => presence.online(), clock: infra.clock };
   const routing = { ...assignment, assignQueue: createQueueAssigner(assignment) };
   return {
     metrics,
@@ -54,7 +54,7 @@ export function createWorkerServices(infra: WorkerInfra, overrides: WorkerServic
     outbox,
     onOutboxWritten: outbox.poke,
     routing,
-    routeConversation: createConversationRouter(routing),
+    routeConversations: createConversationRouter(routing),
     reconcileGraceMs: overrides.reconcileGraceMs ?? DEFAULT_RECONCILE_GRACE_MS,
     async close() {
       await outbox.stop();

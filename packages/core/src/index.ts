@@ -140,7 +140,7 @@ export { listConsentTexts, saveConsentText } from "./privacy/manage-consent-text
 export { getConsentSettings, saveConsentSettings } from "./privacy/manage-consent-settings";
 
 // Routing, availability and vacation cover
-export { createConversationRouter, type RouteResult, type RoutingDeps } from "./routing/route-new-conversation";
+export { createConversationRouter, type ConversationRouter, type RoutingDeps } from "./routing/route-new-conversation";
 export { assignQueues, createQueueAssigner, type AssignmentDeps } from "./routing/assign-queued-conversations";
 export { runRoutingTick } from "./routing/run-routing-tick";
 export { sendAutoReplies } from "./routing/send-auto-replies";

@@ -6,8 +6,14 @@ export const JOB_SCHEMAS = {
   "message.send": z.object({ messageId: z.uuid() }),
   /** Download an inbound media file from the provider into the media store. */
   "media.download": z.object({ mediaAssetId: z.uuid() }),
-  /** Route a new conversation to a team / agent. */
-  "conversation.route": z.object({ conversationId: z.uuid() }),
+  /**
+   * Route new conversations to a team / agent: every conversation one call of the inbound write path opened. The
+   * single-conversation shape is what that path wrote before (jobs of it may still wait in the outbox or in Redis).
+   */
+  "conversation.route": z.union([
+    z.object({ conversationIds: z.array(z.uuid()).min(1) }),
+    z.object({ conversationId: z.uuid() }),
+  ]),
   /** Send the configured confirmation after a chat opt-out / opt-in keyword. */
   "consent.confirm": z.object({ contactId: z.uuid(), conversationId: z.uuid(), kind: z.enum(["opt_in", "opt_out"]) }),
   /** Sync approved templates of a channel from the provider. */
@@ -33,6 +39,11 @@ export const QUEUE_FOR_JOB: Record<JobName, QueueName> = {
 };
 export const QUEUE_NAMES = ["outbound", "inbound", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** The conversations a `conversation.route` job routes, whichever of its two shapes it has. */
+export function conversationIdsOfRouteJob(payload: JobPayload<"conversation.route">): string[] {
+  return "conversationIds" in payload ? payload.conversationIds : [payload.conversationId];
+}
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOB_SCHEMAS, name);

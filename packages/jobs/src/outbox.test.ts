@@ -69,4 +69,38 @@ describe.each<[string, () => OutboxSource]>([
     expect((await drainOutbox(source(), live, log)).dispatched).toBe(1);
     await live.close();
   });
+
+  it("holds no transaction while Redis takes the jobs; the claimed rows are left to it by a concurrent drain", async () => {
+    const queues = new JobQueues(redis, createTestRedisPrefix());
+    const ids = await queueSends(3);
+    const seen: { openTransactions: number; concurrent: number }[] = [];
+    const slow = Object.create(queues) as JobQueues;
+    slow.addBulk = async (jobs) => {
+      const [{ open } = { open: -1 }] = await t.db.$queryRaw<{ open: number }[]>`
+        SELECT count(*)::int AS open FROM pg_stat_activity
+         WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+      const concurrent = await drainOutbox(source(), queues, log);
+      seen.push({ openTransactions: open, concurrent: concurrent.dispatched });
+      return queues.addBulk(jobs);
+    };
+    expect(await drainOutbox(source(), slow, log)).toEqual({ dispatched: 3, failed: 0 });
+    expect(seen).toEqual([{ openTransactions: 0, concurrent: 0 }]);
+    const jobs = await queues.queues.outbound.getJobs(["waiting", "delayed"]);
+    expect(jobs.map((j) => (j.data as { messageId: string }).messageId).sort()).toEqual([...ids].sort());
+    await queues.close();
+  });
+
+  it("hands over again the rows of a relay that died after claiming them, once the claim ran out", async () => {
+    const queues = new JobQueues(redis, createTestRedisPrefix());
+    const [id] = await queueSends(1);
+    const jobId = `message.send-${id}`;
+    // A relay claimed the row and died before Redis took it.
+    await t.db.outboxJob.update({ where: { jobId }, data: { claimedUntil: new Date(Date.now() + 60_000) } });
+    expect(await drainOutbox(source(), queues, log)).toEqual({ dispatched: 0, failed: 0 });
+    await t.db.outboxJob.update({ where: { jobId }, data: { claimedUntil: new Date(Date.now() - 1_000) } });
+    expect(await drainOutbox(source(), queues, log)).toEqual({ dispatched: 1, failed: 0 });
+    expect(await t.db.outboxJob.findUniqueOrThrow({ where: { jobId } })).toMatchObject({ claimedUntil: null });
+    expect(await t.db.outboxJob.count({ where: { dispatchedAt: null } })).toBe(0);
+    await queues.close();
+  });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
 import { assignQueues, createPresence, createQueueAssigner, runRoutingTick, type AssignmentDeps } from "@inbox/core";
-import { createDb } from "@inbox/db";
+import { createDb, createPgPool } from "@inbox/db";
 import { startWorker, type RunningWorker } from "@inbox/worker";
 import { signPayload } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
@@ -221,9 +221,14 @@ describe("two assigners at once", () => {
         },
       });
     }
-    // Two processes' worth of assigners: each its own connection pool, both draining the same queue at once.
+    // Two processes' worth of assigners: each its own connection pool, both draining the same queue at once — one
+    // through Prisma, one on a plain pg pool (as the worker runs them).
     const pools = [createDb(ta.t.url, { max: 4 }), createDb(ta.t.url, { max: 4 })];
-    const deps = pools.map((p): AssignmentDeps => ({ db: p, onlineUserIds: async () => [] }));
+    const pgPool = createPgPool(ta.t.url, { max: 4 });
+    const deps: AssignmentDeps[] = [
+      { db: pools[0]!, onlineUserIds: async () => [] },
+      { db: pools[1]!, pool: pgPool, onlineUserIds: async () => [] },
+    ];
     const results = await Promise.all([
       assignQueues(deps[0]!, [team.id]),
       assignQueues(deps[1]!, [team.id]),
@@ -231,6 +236,7 @@ describe("two assigners at once", () => {
       assignQueues(deps[1]!, [team.id]),
     ]);
     await Promise.all(pools.map((p) => p.$disconnect()));
+    await pgPool.end();
     const claimed = results.flat().map((a) => a.conversationId);
     expect(claimed).toHaveLength(40);
     expect(new Set(claimed).size).toBe(40);
@@ -261,8 +267,12 @@ describe("two assigners at once", () => {
       await db.teamMembership.create({ data: { userId: u.id, teamId: team.id } });
       agents.push(u.id);
     }
+    // Each process's assigner runs its transactions on its own plain pg pool, as the worker does.
     const pools = [createDb(ta.t.url, { max: 4 }), createDb(ta.t.url, { max: 4 })];
-    const assigners = pools.map((p) => createQueueAssigner({ db: p, onlineUserIds: async () => [] }));
+    const pgPools = [createPgPool(ta.t.url, { max: 4 }), createPgPool(ta.t.url, { max: 4 })];
+    const assigners = pools.map((p, i) =>
+      createQueueAssigner({ db: p, pool: pgPools[i], onlineUserIds: async () => [] }),
+    );
     // Conversations keep arriving while both processes' route jobs ask their assigner for the team's queue.
     const base = Date.now() - 60_000;
     const requests: Promise<unknown>[] = [];
@@ -286,6 +296,7 @@ describe("two assigners at once", () => {
     }
     await Promise.all(requests);
     await Promise.all(pools.map((p) => p.$disconnect()));
+    await Promise.all(pgPools.map((p) => p.end()));
     const assigned = await db.conversation.findMany({
       where: { teamId: team.id, assigneeId: { not: null } },
       select: { id: true, assigneeId: true },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@inbox/config";
 import { applyWhatsAppDelivery, ChannelDirectory, replaceRoutingRules } from "@inbox/core";
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@inbox/db/testing";
-import { createRedis, JobQueues } from "@inbox/jobs";
+import { createRedis, JOB_SCHEMAS, JobQueues } from "@inbox/jobs";
 import { createLogger } from "@inbox/logger";
 import { parseWebhookDelivery } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
@@ -35,6 +35,35 @@ async function deliver(fixture: unknown, mutate: (m: any) => void = () => undefi
   const r = await applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.delivery);
   return r.conversationIds[0]!;
 }
+/** Stores ONE delivery holding a text from each new customer (one call of the write path); their conversations' ids. */
+async function deliverTogether(texts: { body: string; from: string }[]) {
+  const p = JSON.parse(JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK));
+  const v = p.entry[0].changes[0].value;
+  const [message, contact] = [v.messages[0] as object, v.contacts[0] as object];
+  v.messages = texts.map(({ body, from }) => ({
+    ...message,
+    id: `wamid.route-${++seq}`,
+    from,
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    text: { body },
+  }));
+  v.contacts = texts.map(({ from }) => ({ ...contact, wa_id: from }));
+  const parsed = parseWebhookDelivery(p);
+  if (!parsed.ok) throw new Error(parsed.issues.join());
+  await applyWhatsAppDelivery({ db: t.db, channels: new ChannelDirectory(0) }, parsed.delivery);
+  return Promise.all(
+    texts.map(
+      async ({ from }) => (await t.db.conversation.findFirstOrThrow({ where: { contact: { waId: from } } })).id,
+    ),
+  );
+}
+/** The route jobs in the outbox that carry the conversation, parsed as the worker parses them. */
+const routeJobsOf = async (conversationId: string) =>
+  (
+    await t.db.outboxJob.findMany({
+      where: { name: "conversation.route", payload: { path: ["conversationIds"], array_contains: [conversationId] } },
+    })
+  ).map((row) => JOB_SCHEMAS["conversation.route"].parse(row.payload));
 const teamOf = async (id: string) => (await t.db.conversation.findUniqueOrThrow({ where: { id } })).teamId;
 
 beforeAll(async () => {
@@ -153,6 +182,37 @@ describe("conversation.route: which team", () => {
     await t.db.conversation.update({ where: { id }, data: { teamId: teams.Sales! } });
     await handleConversationRoute({ conversationId: id }, ctx());
     expect(await teamOf(id)).toBe(teams.Sales);
+  });
+});
+
+describe("conversation.route: one job per stored batch", () => {
+  it("the new conversations of one stored batch are one route job, and that job routes every one of them", async () => {
+    const ids = await deliverTogether([
+      { body: "Meine Rechnung", from: String(++phone) },
+      { body: "Hallo", from: String(++phone) },
+      { body: "Hello there", from: "447700900301" },
+    ]);
+    expect(ids).toHaveLength(3);
+    const jobs = await routeJobsOf(ids[0]!);
+    expect(jobs).toEqual([{ conversationIds: [...ids].sort() }]);
+    await handleConversationRoute(jobs[0]!, ctx());
+    expect(await Promise.all(ids.map(teamOf))).toEqual([teams.Billing, teams.Support, teams.English]);
+    for (const id of ids) {
+      expect((await t.db.conversation.findUniqueOrThrow({ where: { id } })).queuedAt).not.toBeNull();
+    }
+    // A repeated job changes nothing: a conversation a person moved meanwhile stays where it is.
+    await t.db.conversation.update({ where: { id: ids[1]! }, data: { teamId: teams.Sales! } });
+    await handleConversationRoute(jobs[0]!, ctx());
+    expect(await Promise.all(ids.map(teamOf))).toEqual([teams.Billing, teams.Sales, teams.English]);
+  });
+
+  it("still routes a job of the single-conversation shape written before the upgrade", async () => {
+    const id = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (m) => (m.text.body = "rechnung von gestern"));
+    const old = JOB_SCHEMAS["conversation.route"].parse({ conversationId: id });
+    expect(old).toEqual({ conversationId: id });
+    await handleConversationRoute(old, ctx());
+    expect(await teamOf(id)).toBe(teams.Billing);
+    expect((await t.db.conversation.findUniqueOrThrow({ where: { id } })).queuedAt).not.toBeNull();
   });
 });
 

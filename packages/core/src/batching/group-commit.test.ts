@@ -62,6 +62,14 @@ describe("createGroupCommit", () => {
     expect(runs.map((r) => r.size)).toEqual([1, 1]);
   });
 
+  it("submitAll puts the items into as few runs as maxBatch allows", async () => {
+    const { commit, runs } = controlled({ maxConcurrent: 2, maxBatch: 4 });
+    const all = commit.submitAll([1, 2, 3, 4, 5, 6]);
+    expect(runs.map((r) => r.size)).toEqual([4, 2]);
+    for (const run of runs) run.finish();
+    expect(await all).toEqual([10, 20, 30, 40, 50, 60]);
+  });
+
   it("rejects the items of a run that throws, and the items a run leaves unsettled", async () => {
     const failing = createGroupCommit<number, number>(async () => {
       throw new Error("database down");

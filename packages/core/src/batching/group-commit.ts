@@ -22,6 +22,11 @@ export interface GroupCommitOptions {
 export interface GroupCommit<I, O> {
   /** Resolves or rejects when the run that took this item has settled it. */
   submit(input: I): Promise<O>;
+  /**
+   * Submits several items at once: they join the queue together, so they go into as few runs as `maxBatch` allows
+   * (one after another, `submit` would start a run for the first alone). Resolves when every one is settled.
+   */
+  submitAll(inputs: readonly I[]): Promise<O[]>;
 }
 
 /**
@@ -74,12 +79,20 @@ export function createGroupCommit<I, O>(
     }
   };
 
+  const enqueue = (input: I) =>
+    new Promise<O>((resolve, reject) => {
+      queue.push({ input, resolve, reject });
+    });
   return {
     submit(input) {
-      return new Promise<O>((resolve, reject) => {
-        queue.push({ input, resolve, reject });
-        pump();
-      });
+      const output = enqueue(input);
+      pump();
+      return output;
+    },
+    submitAll(inputs) {
+      const outputs = inputs.map(enqueue);
+      pump();
+      return Promise.all(outputs);
     },
   };
 }

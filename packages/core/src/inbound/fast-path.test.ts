@@ -139,7 +139,7 @@ describe("the fast path", () => {
     const r = await apply(text("route me", { from: "491710000007" }));
     const row = await t.db.outboxJob.findUniqueOrThrow({ where: { jobId: `${ROUTE_JOB}-${r.conversationIds[0]}` } });
     expect(row.name).toBe(ROUTE_JOB);
-    expect(JOB_SCHEMAS[ROUTE_JOB].parse(row.payload)).toEqual({ conversationId: r.conversationIds[0] });
+    expect(JOB_SCHEMAS[ROUTE_JOB].parse(row.payload)).toEqual({ conversationIds: [r.conversationIds[0]] });
     expect(r.outboxWritten).toBe(true);
   });
 

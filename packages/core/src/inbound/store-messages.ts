@@ -6,9 +6,9 @@ import type { InboundElement } from "./describe-message-element";
 import { cleanValue, type ContactIdentity } from "./resolve-contact";
 
 /**
- * The job that hands a new conversation to routing. The database function writes it to the outbox itself, as
- * `{ name, payload: {"conversationId": id}, jobId: jobIdFor(name, id) }` (the id prefix is passed in) — what
- * `enqueueInTransaction` would write.
+ * The job that hands new conversations to routing. The database function writes ONE to the outbox itself for all the
+ * conversations a call opened, as `{ name, payload: {"conversationIds": ids}, jobId: jobIdFor(name, lowest id) }`
+ * (the id prefix is passed in) — what `enqueueInTransaction` would write.
  */
 export const ROUTE_JOB = "conversation.route" satisfies JobName;
 
@@ -61,7 +61,7 @@ interface FunctionRow {
  * Stores customer messages with ONE call of the database write path `inbox_store_messages`
  * (prisma/migrations/…_inbound_one_write_path): known wamids skipped; the phone senders' contacts upserted (the
  * contacts of the others the caller resolved); conversations found, reopened or opened; lastInboundAt only moves
- * forward; unread counted; messages inserted; routing jobs for new conversations in the outbox. On a pool connection outside a transaction the call is its own transaction —
+ * forward; unread counted; messages inserted; one routing job for the new conversations in the outbox. On a pool connection outside a transaction the call is its own transaction —
  * one round trip for a whole group-committed batch — and inside the full path's transaction it is one statement of
  * it. A conversation opened concurrently by another path raises 23505 or 40001 (retried by the caller).
  */

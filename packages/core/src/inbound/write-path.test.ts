@@ -75,11 +75,23 @@ function text(body: string, opts: { from: string; timestamp?: number; id?: strin
   return p;
 }
 
+/** One delivery with a text from each sender (Meta may put several customers' messages into one value). */
+function textsFrom(senders: string[]) {
+  const p = text("", { from: senders[0]! });
+  const v = p.entry[0].changes[0].value;
+  const parts = senders.map((from) => text(`hello from ${from}`, { from }).entry[0].changes[0].value);
+  v.contacts = parts.map((part) => part.contacts[0]);
+  v.messages = parts.map((part) => part.messages[0]);
+  return p;
+}
+
 const contactOf = (waId: string) => t.db.contact.findFirstOrThrow({ where: { waId } });
 const conversationsOf = async (waId: string) =>
   t.db.conversation.findMany({ where: { contact: { waId } }, orderBy: { createdAt: "asc" } });
 const routeJobs = (conversationId: string) =>
-  t.db.outboxJob.count({ where: { name: "conversation.route", payload: { equals: { conversationId } } } });
+  t.db.outboxJob.count({
+    where: { name: "conversation.route", payload: { path: ["conversationIds"], array_contains: [conversationId] } },
+  });
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -111,6 +123,22 @@ describe.each(ENTRY_POINTS)("the inbound write path through the $name", ({ prefi
     expect(msg).toMatchObject({ direction: "inbound", type: "text", text: "one", status: "received" });
     expect(msg.providerTimestamp?.getTime()).toBe(ts * 1000);
     expect((msg.payload as any).text.body).toBe("one");
+  });
+
+  it("one routing job for every conversation a call opens (lowest id as its key), none for a known customer", async () => {
+    const known = customer(40);
+    await deliver(text("first", { from: known }));
+    const fresh = [customer(41), customer(42), customer(43)];
+    await deliver(textsFrom([known, ...fresh]));
+    const [old] = await conversationsOf(known);
+    expect(await routeJobs(old!.id)).toBe(1);
+    const opened = (await Promise.all(fresh.map(conversationsOf))).map((list) => list[0]!.id).sort();
+    const jobs = await t.db.outboxJob.findMany({
+      where: { name: "conversation.route", payload: { path: ["conversationIds"], array_contains: [opened[0]!] } },
+    });
+    expect(jobs.map((j) => [j.jobId, j.payload])).toEqual([
+      [jobIdFor("conversation.route", opened[0]!), { conversationIds: opened }],
+    ]);
   });
 
   it("a late delivery never moves the window backwards; a newer profile name is taken over", async () => {

@@ -1,4 +1,15 @@
-import { Prisma, sqlTimestamp, type Db, type DbTx } from "@inbox/db";
+import {
+  pgSql,
+  Prisma,
+  prismaSql,
+  runSqlOf,
+  sqlTimestamp,
+  withTransaction,
+  type Db,
+  type DbTx,
+  type PgPool,
+  type RunSql,
+} from "@inbox/db";
 import type { AssignmentMode } from "@inbox/contracts";
 import { hasCapacity, planAssignments, type AssignmentCandidate, type PlannedAssignment } from "./assignment-policy";
 import { recordAssignmentChanges, type AssignmentChange, type AssignmentReason } from "./record-assignment-changes";
@@ -6,6 +17,11 @@ import { recordAssignmentChanges, type AssignmentChange, type AssignmentReason }
 /** What auto-assignment needs: the database, who has the console open, the time. */
 export interface AssignmentDeps {
   db: Db;
+  /**
+   * Plain pg pool: the queue runs' statements and transactions run on it (a fraction of Prisma's CPU per statement,
+   * like the other hot paths); without one they run on Prisma.
+   */
+  pool?: PgPool | undefined;
   /** Ids of users with the console open (presence); only consulted for teams that require presence. */
   onlineUserIds: () => Promise<string[]>;
   clock?: () => Date;
@@ -15,6 +31,10 @@ export interface Assignment {
   conversationId: string;
   userId: string;
 }
+
+/** Where a statement outside a transaction runs: the pool when there is one, else Prisma. */
+export const sqlOf = (deps: Pick<AssignmentDeps, "db" | "pool">): RunSql =>
+  deps.pool ? pgSql(deps.pool) : prismaSql(deps.db);
 
 /** Most conversations one assignment transaction hands out (a burst is assigned in a few short transactions). */
 const ASSIGN_BATCH = 100;
@@ -26,7 +46,7 @@ const ASSIGN_BATCH = 100;
  * instead of waited for.
  */
 async function lockAbleAgents(
-  tx: DbTx,
+  tx: DbTx | RunSql,
   teamId: string,
   presence: { requirePresence: boolean; online: string[] },
   now: Date,
@@ -34,7 +54,8 @@ async function lockAbleAgents(
 ): Promise<AssignmentCandidate[]> {
   const lock = options.skipLocked ? Prisma.sql`FOR UPDATE OF u SKIP LOCKED` : Prisma.sql`FOR UPDATE OF u`;
   const onlyUserId = options.onlyUserId ?? null;
-  const rows = await tx.$queryRaw<{ id: string; max: number | null; last: Date | null }[]>(Prisma.sql`
+  const run = runSqlOf(tx);
+  const rows = await run<{ id: string; max: number | null; last: Date | null }>(Prisma.sql`
     SELECT u.id, u."maxOpenConversations" AS max, u."lastAssignedAt" AS last
       FROM "User" u JOIN "TeamMembership" m ON m."userId" = u.id AND m."teamId" = ${teamId}::uuid
      WHERE u."isActive" AND u.availability = 'available'
@@ -45,10 +66,10 @@ async function lockAbleAgents(
      ORDER BY u.id
        ${lock}`);
   if (rows.length === 0) return [];
-  const loads = await tx.$queryRaw<{ id: string; load: number }[]>`
+  const loads = await run<{ id: string; load: number }>(Prisma.sql`
     SELECT "assigneeId" AS id, count(*)::int AS load FROM "Conversation"
      WHERE "assigneeId" = ANY(${rows.map((r) => r.id)}::uuid[]) AND status <> 'resolved'
-     GROUP BY "assigneeId"`;
+     GROUP BY "assigneeId"`);
   const loadOf = new Map(loads.map((l) => [l.id, l.load]));
   return rows.map((r) => ({
     userId: r.id,
@@ -64,13 +85,13 @@ async function lockAbleAgents(
  * the net change itself, e.g. a reopened conversation that stays with its agent). Returns what moved.
  */
 async function assignTo(
-  tx: DbTx,
+  tx: DbTx | RunSql,
   plan: readonly PlannedAssignment[],
   now: Date,
   reason: AssignmentReason | null,
 ): Promise<Assignment[]> {
   if (!plan.length) return [];
-  const rows = await tx.$queryRaw<{ conversationId: string; userId: string; teamId: string | null }[]>`
+  const rows = await runSqlOf(tx)<{ conversationId: string; userId: string; teamId: string | null }>(Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(${plan.map((p) => p.conversationId)}::uuid[], ${plan.map((p) => p.userId)}::uuid[],
                            ${plan.map((p) => p.stampedAt.toISOString())}::timestamptz[]) AS i(cid, uid, stamped)
@@ -85,7 +106,7 @@ async function assignTo(
         FROM (SELECT "userId", max(stamped) AS stamped FROM moved GROUP BY "userId") x
        WHERE u.id = x."userId"
     )
-    SELECT "conversationId", "userId", "teamId" FROM moved`;
+    SELECT "conversationId", "userId", "teamId" FROM moved`);
   if (reason && rows.length) {
     const changes: AssignmentChange[] = rows.map((r) => ({
       conversationId: r.conversationId,
@@ -122,17 +143,17 @@ async function assignBatch(
   limit: number,
 ): Promise<{ assigned: Assignment[]; more: boolean }> {
   const presence = { requirePresence: team.requirePresence, online };
-  return deps.db.$transaction(async (tx) => {
+  return withTransaction(deps, async (tx) => {
     const now = deps.clock?.() ?? new Date();
     let agents = await lockAbleAgents(tx, teamId, presence, now, { skipLocked: true });
     if (!agents.length) agents = await lockAbleAgents(tx, teamId, presence, now, { skipLocked: false });
     const room = Math.min(limit, roomOf(agents));
     if (room === 0) return { assigned: [], more: false };
-    const queue = await tx.$queryRaw<{ id: string }[]>`
+    const queue = await tx<{ id: string }>(Prisma.sql`
       SELECT id FROM "Conversation"
        WHERE "teamId" = ${teamId}::uuid AND "assigneeId" IS NULL AND "queuedAt" IS NOT NULL AND status <> 'resolved'
        ORDER BY "queuedAt", id
-       LIMIT ${room} FOR UPDATE SKIP LOCKED`;
+       LIMIT ${room} FOR UPDATE SKIP LOCKED`);
     const plan = planAssignments(
       queue.map((q) => q.id),
       agents.filter(hasCapacity),
@@ -154,10 +175,8 @@ async function assignQueuedConversations(
   teamId: string,
   options: { limit?: number } = {},
 ): Promise<Assignment[]> {
-  const team = await deps.db.team.findUnique({
-    where: { id: teamId },
-    select: { assignmentStrategy: true, requirePresence: true },
-  });
+  const [team] = await sqlOf(deps)<{ assignmentStrategy: AssignmentMode; requirePresence: boolean }>(Prisma.sql`
+    SELECT "assignmentStrategy"::text AS "assignmentStrategy", "requirePresence" FROM "Team" WHERE id = ${teamId}::uuid`);
   if (!team || team.assignmentStrategy === "manual") return [];
   const online = team.requirePresence ? await deps.onlineUserIds() : [];
   const done: Assignment[] = [];

@@ -1,22 +1,37 @@
 import Holidays from "date-holidays";
 import type { WEEKDAYS, BusinessHours } from "@inbox/contracts";
 
+/**
+ * One formatter per time zone and kind, made once: building an Intl.DateTimeFormat costs far more than using it, and
+ * the route job asks for the local time of every conversation it greets. An unknown time zone still throws.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(kind: "local" | "offset", timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      ...(kind === "local" ? { weekday: "short" } : { second: "2-digit" }),
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** Local calendar date (YYYY-MM-DD), weekday and time (HH:MM) of an instant in a time zone (DST-aware, via Intl). */
 export function localTimeOf(
   at: Date,
   timeZone: string,
 ): { date: string; weekday: (typeof WEEKDAYS)[number]; time: string } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
+    formatterFor("local", timeZone)
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -56,16 +71,7 @@ export function isWithinBusinessHours(hours: BusinessHours | null, at: Date): bo
 /** Minutes the time zone is ahead of UTC at the instant (Berlin: 60 in winter, 120 in summer). */
 function offsetMinutesAt(at: Date, timeZone: string): number {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    })
+    formatterFor("offset", timeZone)
       .formatToParts(at)
       .map((x) => [x.type, Number(x.value)]),
   ) as Record<string, number>;

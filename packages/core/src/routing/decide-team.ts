@@ -1,5 +1,5 @@
 import type { RoutingTestBody, RoutingTestResult } from "@inbox/contracts";
-import { Prisma, type DbTx } from "@inbox/db";
+import { Prisma, runSqlOf, type DbTx, type RunSql } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import {
   customerLanguageOf,
@@ -128,9 +128,12 @@ export interface RouteState {
  * team and the customer's previous agent, plus the rules and which teams send auto-replies (read once). Conversations
  * that do not exist are missing from the map.
  */
-export async function loadRouteStates(db: DbTx, conversationIds: readonly string[]): Promise<Map<string, RouteState>> {
-  const rows = await db.$queryRaw<
-    (FactsRow & Omit<RouteState, "facts" | "rules"> & { id: string; rules: MatchableRule[] | null })[]
+export async function loadRouteStates(
+  db: DbTx | RunSql,
+  conversationIds: readonly string[],
+): Promise<Map<string, RouteState>> {
+  const rows = await runSqlOf(db)<
+    FactsRow & Omit<RouteState, "facts" | "rules"> & { id: string; rules: MatchableRule[] | null }
   >(Prisma.sql`
     SELECT c.id, ${FACTS_COLUMNS}, c."assigneeId", c."queuedAt", c.status::text AS status, c."teamId",
            ch."defaultTeamId",

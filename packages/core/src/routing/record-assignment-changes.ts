@@ -1,4 +1,4 @@
-import { Prisma, sqlTimestamp, type DbTx } from "@inbox/db";
+import { Prisma, runSqlOf, sqlTimestamp, type DbTx, type RunSql } from "@inbox/db";
 import type { Actor } from "../audit/record-audit";
 
 /** Why a conversation's assignee or team changed; shown in the timeline and kept in the audit entry. */
@@ -50,7 +50,7 @@ function assignmentLineTemplate(change: AssignmentChange): string {
  * Returns the ids of the timeline messages (for live message.created events).
  */
 export async function recordAssignmentChanges(
-  tx: DbTx,
+  tx: DbTx | RunSql,
   actor: Actor,
   changes: readonly AssignmentChange[],
   now: Date,
@@ -68,7 +68,7 @@ export async function recordAssignmentChanges(
       ...(c.note ? { note: c.note } : {}),
     }),
   );
-  const rows = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+  const rows = await runSqlOf(tx)<{ id: string }>(Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(${col((c) => c.conversationId)}::uuid[], ${col((c) => c.fromUserId)}::uuid[],
                            ${col((c) => c.toUserId)}::uuid[], ${col((c) => c.teamId)}::uuid[],

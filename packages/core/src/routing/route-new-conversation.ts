@@ -2,6 +2,7 @@ import { Prisma, sqlTimestamp } from "@inbox/db";
 import { createGroupCommit } from "../batching/group-commit";
 import {
   assignConversationIfAble,
+  sqlOf,
   type Assignment,
   type AssignmentDeps,
   type QueueAssigner,
@@ -14,10 +15,11 @@ export interface RoutingDeps extends AssignmentDeps {
   assignQueue: QueueAssigner;
 }
 
-export interface RouteResult {
-  /** Conversations whose assignment or team changed (the caller publishes conversation.updated). */
+/** Routing's outcome for one conversation. */
+interface RouteResult {
+  /** Conversations whose assignment or team changed (the conversation itself and what its team's queue run assigned). */
   conversationIds: string[];
-  /** The conversation's team has a greeting or away text configured (the caller runs sendAutoReplies). */
+  /** The conversation's team has a greeting or away text configured. */
   hasAutoReplies: boolean;
 }
 
@@ -34,8 +36,8 @@ async function routeNewConversations(
   deps: RoutingDeps,
   conversationIds: readonly string[],
 ): Promise<Map<string, RouteResult>> {
-  const { db } = deps;
-  const states = await loadRouteStates(db, conversationIds);
+  const run = sqlOf(deps);
+  const states = await loadRouteStates(run, conversationIds);
   const results = new Map<string, RouteResult>();
   const open: { id: string; teamId: string | null; previous: string | null; hasAutoReplies: boolean }[] = [];
   const toQueue: { id: string; teamId: string | null }[] = [];
@@ -55,10 +57,11 @@ async function routeNewConversations(
   }
   if (toQueue.length) {
     const now = deps.clock?.() ?? new Date();
-    await db.$executeRaw(Prisma.sql`
+    await run(Prisma.sql`
       UPDATE "Conversation" c SET "teamId" = i.team, "queuedAt" = ${sqlTimestamp(now)}, "updatedAt" = ${sqlTimestamp(now)}
         FROM unnest(${toQueue.map((q) => q.id)}::uuid[], ${toQueue.map((q) => q.teamId)}::uuid[]) AS i(id, team)
-       WHERE c.id = i.id AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL`);
+       WHERE c.id = i.id AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL
+      RETURNING c.id`);
   }
   // Returning customers first (their previous agent, if able), then one queue run per team for the rest.
   const queued: typeof open = [];
@@ -80,12 +83,24 @@ async function routeNewConversations(
   return results;
 }
 
+/** Routes new conversations (see createConversationRouter). */
+export type ConversationRouter = (conversationIds: readonly string[]) => Promise<RoutedConversations>;
+
+/** What routing some conversations changed, for the caller's auto replies and live updates. */
+interface RoutedConversations {
+  /** Conversations whose assignment or team changed (the caller publishes conversation.updated once for them). */
+  conversationIds: string[];
+  /** The given conversations routed to a team with a greeting or away text (the caller runs sendAutoReplies). */
+  autoReplyIds: string[];
+}
+
 /**
- * One router per process: route jobs that run at the same time are routed together (one read, one queue write and
- * one queue run per team for all of them), so a burst of new conversations costs a few statements per batch
- * instead of a few per conversation. A lone job is routed at once.
+ * One router per process: the conversations of a route job (every one a stored batch opened) and of route jobs that
+ * run at the same time are routed together, up to 100 per batch (one read, one queue write and one queue run per
+ * team for all of them), so a burst of new conversations costs a few statements per batch instead of a few per
+ * conversation. A lone job is routed at once.
  */
-export function createConversationRouter(deps: RoutingDeps): (conversationId: string) => Promise<RouteResult | null> {
+export function createConversationRouter(deps: RoutingDeps): ConversationRouter {
   const batches = createGroupCommit<string, RouteResult | null>(
     async (batch) => {
       const results = await routeNewConversations(
@@ -96,5 +111,16 @@ export function createConversationRouter(deps: RoutingDeps): (conversationId: st
     },
     { maxBatch: 100, maxConcurrent: 2 },
   );
-  return (conversationId) => batches.submit(conversationId);
+  return async (conversationIds) => {
+    const unique = [...new Set(conversationIds)];
+    const results = await batches.submitAll(unique);
+    const changed = new Set<string>();
+    const autoReplyIds: string[] = [];
+    results.forEach((result, i) => {
+      if (!result?.conversationIds.length) return;
+      for (const id of result.conversationIds) changed.add(id);
+      if (result.hasAutoReplies) autoReplyIds.push(unique[i]!);
+    });
+    return { conversationIds: [...changed], autoReplyIds };
+  };
 }

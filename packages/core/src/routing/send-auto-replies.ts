@@ -1,5 +1,5 @@
 import type { BusinessHours, LocalizedText } from "@inbox/contracts";
-import { sqlTimestamp } from "@inbox/db";
+import { pgSql, Prisma, prismaSql, sqlTimestamp } from "@inbox/db";
 import { isAppError } from "../errors/app-error";
 import { queueOutboundMessage, type QueueOutboundMessageDeps } from "../outbound/queue-outbound-message";
 import { isWithinBusinessHours, localTimeOf } from "./business-hours";
@@ -18,47 +18,51 @@ export async function sendAutoReplies(
   deps: QueueOutboundMessageDeps & { defaultLanguage?: ReplyLanguage | undefined },
   conversationId: string,
 ): Promise<AutoReplyKind[]> {
-  const { db } = deps;
+  const run = deps.pgPool ? pgSql(deps.pgPool) : prismaSql(deps.db);
   const now = deps.clock?.() ?? new Date();
-  const conversation = await db.conversation.findUnique({
-    where: { id: conversationId },
-    select: {
-      assigneeId: true,
-      status: true,
-      team: { select: { id: true, awayMessage: true, greetingMessage: true, businessHours: true } },
-      contact: { select: { locale: true, countryCode: true, waId: true } },
-      messages: {
-        where: { direction: "inbound" },
-        orderBy: { createdAt: "desc" },
-        take: 1,
-        select: { text: true },
-      },
-    },
-  });
-  if (!conversation?.team || conversation.status === "resolved") return [];
-  const { team } = conversation;
-  const hours = (team.businessHours as BusinessHours | null) ?? null;
+  // One statement: the conversation, its team's texts and hours, the customer, their latest message and — when the
+  // conversation waits unassigned — how many of the team could take it now.
+  const [conversation] = await run<{
+    assigneeId: string | null;
+    status: string;
+    awayMessage: unknown;
+    greetingMessage: unknown;
+    businessHours: unknown;
+    locale: string | null;
+    countryCode: string | null;
+    waId: string | null;
+    messageText: string | null;
+    able: number | null;
+  }>(Prisma.sql`
+    SELECT c."assigneeId", c.status::text AS status, t."awayMessage", t."greetingMessage", t."businessHours",
+           k.locale, k."countryCode", k."waId",
+           (SELECT m.text FROM "Message" m WHERE m."conversationId" = c.id AND m.direction = 'inbound'
+             ORDER BY m."createdAt" DESC LIMIT 1) AS "messageText",
+           CASE WHEN c."assigneeId" IS NULL THEN
+             (SELECT count(*)::int FROM "User" u JOIN "TeamMembership" tm ON tm."userId" = u.id AND tm."teamId" = t.id
+               WHERE u."isActive" AND u.availability = 'available'
+                 AND NOT EXISTS (SELECT 1 FROM "Absence" a WHERE a."userId" = u.id AND a."startsAt" <= ${sqlTimestamp(now)}
+                                   AND (a."endsAt" IS NULL OR a."endsAt" > ${sqlTimestamp(now)})))
+           END AS able
+      FROM "Conversation" c
+      JOIN "Team" t ON t.id = c."teamId"
+      JOIN "Contact" k ON k.id = c."contactId"
+     WHERE c.id = ${conversationId}::uuid`);
+  if (!conversation || conversation.status === "resolved") return [];
+  const hours = (conversation.businessHours as BusinessHours | null) ?? null;
   // One language: the customer's message's, else their locale or number's country, else the configured default.
-  const language = chooseReplyLanguage(
-    { ...conversation.contact, messageText: conversation.messages[0]?.text ?? null },
-    deps.defaultLanguage ?? "en",
-  );
+  const language = chooseReplyLanguage(conversation, deps.defaultLanguage ?? "en");
   const defaultLanguage = deps.defaultLanguage ?? "en";
   // The team's text in that language, else in the default language; none set: nothing is sent.
   const textOf = (texts: unknown) => pickReplyText(texts as LocalizedText | null, language, defaultLanguage);
   const period = localTimeOf(now, hours?.timeZone ?? "Europe/Berlin").date;
   const wanted: { kind: AutoReplyKind; text: string | null }[] = [
-    { kind: "greeting", text: textOf(team.greetingMessage) },
+    { kind: "greeting", text: textOf(conversation.greetingMessage) },
   ];
   if (!conversation.assigneeId) {
     const isOpen = isWithinBusinessHours(hours, now);
-    const [{ able } = { able: 0 }] = await db.$queryRaw<{ able: number }[]>`
-      SELECT count(*)::int AS able FROM "User" u JOIN "TeamMembership" m ON m."userId" = u.id AND m."teamId" = ${team.id}::uuid
-       WHERE u."isActive" AND u.availability = 'available'
-         AND NOT EXISTS (SELECT 1 FROM "Absence" a WHERE a."userId" = u.id AND a."startsAt" <= ${sqlTimestamp(now)}
-                           AND (a."endsAt" IS NULL OR a."endsAt" > ${sqlTimestamp(now)}))`;
-    if (!isOpen || able === 0) {
-      wanted.push({ kind: "away", text: textOf(team.awayMessage) });
+    if (!isOpen || !conversation.able) {
+      wanted.push({ kind: "away", text: textOf(conversation.awayMessage) });
     }
   }
   const sent: AutoReplyKind[] = [];
