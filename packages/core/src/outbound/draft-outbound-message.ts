@@ -7,6 +7,7 @@ import {
 } from "@inbox/contracts";
 import type { Db } from "@inbox/db";
 import type { ChannelCapabilities } from "../channels/channel-adapter";
+import type { ConsentState } from "../consent/consent-rules";
 import { AppError } from "../errors/app-error";
 import { OUTBOUND_MEDIA_LIMITS, type AttachmentType } from "../media/classify-attachment";
 import type { OutboundMessageDraft } from "../messages/create-outbound-message";
@@ -22,6 +23,8 @@ export interface DraftInput {
   now: Date;
   /** The conversation's channel: whether a window applies, the text limit, and how a message reaches the customer. */
   capabilities: ChannelCapabilities;
+  /** The contact's current consents when the caller read them with the conversation (otherwise read here). */
+  consents?: ConsentState[] | undefined;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
     template: body.type === "template" ? body.template : undefined,
     isOptOutConfirmation: input.isOptOutConfirmation,
     capabilities: input.capabilities,
+    consents: input.consents,
   });
   if (!decision.ok) throw new AppError(decision.code, decision.reason);
   const { maxTextLength, delivery } = input.capabilities;

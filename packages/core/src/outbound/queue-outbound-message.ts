@@ -20,6 +20,8 @@ import { draftOutboundMessage } from "./draft-outbound-message";
 import { getChannelCapabilities } from "../channels/channel-registry";
 import { assertContactNotSuppressed } from "../privacy/suppression";
 import type { SecretBox } from "../secrets/secret-box";
+import type { ConsentState } from "../consent/consent-rules";
+import { currentConsentsSql } from "../consent/current-consents";
 
 export interface QueueOutboundMessageDeps {
   db: Db;
@@ -67,8 +69,9 @@ export async function queueOutboundMessage(
   const stored = () => findByClientId(db, input.conversationId, body.clientId);
   const run = deps.pgPool ? pgSql(deps.pgPool) : prismaSql(db);
 
+  const isNote = body.type === "note";
   const conversation = isUuid(input.conversationId)
-    ? await loadOutboundContext(run, input.conversationId, body.clientId)
+    ? await loadOutboundContext(run, input.conversationId, body.clientId, { withConsents: !isNote })
     : null;
   if (!conversation) throw new AppError("not_found", "Conversation not found.");
   if (input.access && !canAccessConversation(input.access, conversation)) {
@@ -81,7 +84,7 @@ export async function queueOutboundMessage(
   const capabilities = getChannelCapabilities(conversation.channelType);
 
   // Most installations have no suppression at all; only then is the full check worth its queries.
-  if (body.type !== "note" && conversation.anySuppression)
+  if (!isNote && conversation.anySuppression)
     await assertContactNotSuppressed(db, deps.secrets, conversation.contactId);
 
   let created;
@@ -93,6 +96,7 @@ export async function queueOutboundMessage(
       isOptOutConfirmation: input.isOptOutConfirmation ?? false,
       now,
       capabilities,
+      consents: conversation.consents ?? undefined,
     });
     const create = (run: RunSql) => createOutboundMessage(run, conversation, draft, now);
     // One statement, on the plain pool when there is one; with an attachment to claim, a transaction.
@@ -129,20 +133,29 @@ interface OutboundContext {
   clientIdTaken: boolean;
   /** Any erased number is kept from messages (suppression entries exist at all). */
   anySuppression: boolean;
+  /** The contact's current consents (the send rules' input), for a message to the customer; null for a note. */
+  consents: ConsentState[] | null;
 }
 
-/** What the send path needs before it drafts: the conversation, its access scope and channel, in one round trip. */
+/**
+ * What the send path needs before it drafts — the conversation, its access scope and channel, and for a message to
+ * the customer the contact's current consents (the same query the send-policy check would run on its own) — in one
+ * round trip.
+ */
 async function loadOutboundContext(
   run: RunSql,
   conversationId: string,
   clientId: string,
+  options: { withConsents: boolean },
 ): Promise<OutboundContext | null> {
+  const consents = options.withConsents ? currentConsentsSql(Prisma.sql`c."contactId"`) : Prisma.sql`NULL::json`;
   const [row] = await run<OutboundContext>(Prisma.sql`
     SELECT c."id", c."channelId", c."contactId", c."lastInboundAt", c."teamId", c."assigneeId",
       ch."type"::text AS "channelType",
       EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND m."clientId" = ${clientId})
         AS "clientIdTaken",
-      EXISTS (SELECT 1 FROM "Suppression") AS "anySuppression"
+      EXISTS (SELECT 1 FROM "Suppression") AS "anySuppression",
+      ${consents} AS "consents"
     FROM "Conversation" c JOIN "Channel" ch ON ch."id" = c."channelId"
     WHERE c."id" = ${conversationId}::uuid`);
   return row ?? null;
