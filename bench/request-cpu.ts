@@ -9,13 +9,13 @@
  *     announced live, drained to BullMQ by the relay),
  *   - the same with a private note (stored `sent`, announced live; no job).
  *
- * Per kind: this process's user + system CPU over the N requests and what they set off (the relay's drain, the live
- * publish; waited for before the clock stops) divided by N, and the statements sent to Postgres (plain pg pool and
- * Prisma apart), transactions and Redis commands per request.
+ * Per kind: this process's user + system CPU over the N requests divided by N (and again including the wait until
+ * what they set off — the relay's drain, the live publish — is done), and the statements sent to Postgres (all, and Prisma's
+ * apart), transactions and Redis commands per request.
  *
  *   pnpm --filter @inbox/bench request-cpu      (N=300 WARMUP=100)
  *   PROFILE_DIR=<dir> also writes a CPU profile of each kind's measured requests (<dir>/<kind>.cpuprofile, for
- *   `pnpm --filter @inbox/bench profile-summary`); the CPU figures are then not comparable.
+ *   bench/profile-summary.ts); the CPU figures are then not comparable.
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -37,19 +37,18 @@ const CONVERSATIONS = 50;
 const PASSWORD = "correct horse battery";
 const PROFILE_DIR = process.env.PROFILE_DIR;
 
-// Round trips: every statement any pg client of this process sends (Prisma's adapter included), those of the api's
-// plain pool apart; Redis commands through ioredis's sendCommand (the shared connection and its duplicates).
-const counts = { statements: 0, plain: 0, transactions: 0, redis: 0 };
+// Round trips: every statement any pg client of this process sends, Prisma's apart (its driver adapter asks for rows
+// as arrays); Redis commands through ioredis's sendCommand (the shared connection and its duplicates).
+const counts = { statements: 0, prisma: 0, transactions: 0, redis: 0 };
 /** The bench's own connection (whether the outbox is drained): not counted. */
 const ownClients = new WeakSet<object>();
-const plainClients = new WeakSet<object>();
 const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: object, ...args: unknown[]) {
   if (ownClients.has(this)) return clientQuery.apply(this, args);
   counts.statements++;
-  if (plainClients.has(this)) counts.plain++;
-  const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string } | undefined)?.text;
-  if (text !== undefined && /^BEGIN\b/.test(text)) counts.transactions++;
+  const config = typeof args[0] === "string" ? { text: args[0] } : (args[0] as { text?: string; rowMode?: string });
+  if (config.rowMode === "array") counts.prisma++;
+  if (config.text !== undefined && /^BEGIN\b/.test(config.text)) counts.transactions++;
   return clientQuery.apply(this, args);
 } as typeof pg.Client.prototype.query;
 
@@ -58,7 +57,6 @@ const t = await createTestDatabase();
 const env = parseEnv({ ...process.env, DATABASE_URL: t.url, LOG_LEVEL: "info", REDIS_URL: TEST_REDIS_URL });
 const db = createDb(t.url, { max: 10 });
 const pgPool = createPgPool(t.url, { max: 4 });
-pgPool.on("connect", (client) => plainClients.add(client));
 const redis = createRedis(env.REDIS_URL);
 const redisProto = Object.getPrototypeOf(redis) as { sendCommand: (...args: unknown[]) => unknown };
 const sendCommand = redisProto.sendCommand;
@@ -170,7 +168,7 @@ try {
     rows.push(
       `| ${kind.padEnd(4)} | ${((used.user + used.system) / N).toFixed(0)} | ${(used.user / N).toFixed(0)} / ${(used.system / N).toFixed(0)} | ` +
         `${((cpuAll.user + cpuAll.system) / N).toFixed(0)} | ` +
-        `${per(settled.statements - settled.plain, before.statements - before.plain)} | ${per(settled.plain, before.plain)} | ` +
+        `${per(settled.statements, before.statements)} | ${per(settled.prisma, before.prisma)} | ` +
         `${per(settled.transactions, before.transactions)} | ${per(settled.redis, before.redis)} | ` +
         `${per(after.statements, before.statements)} |`,
     );
@@ -180,7 +178,7 @@ try {
       "",
       `${N} sequential requests of each kind (after ${WARMUP} of the same kind), app.inject, one agent session:`,
       "",
-      "| kind | CPU µs / request | user / system | incl. settle | Prisma statements | plain pg statements | transactions | Redis commands | statements before settle |",
+      "| kind | CPU µs / request | user / system | incl. settle | Postgres statements | of them Prisma's | transactions | Redis commands | statements before settle |",
       "|---|---|---|---|---|---|---|---|---|",
       ...rows,
       "",

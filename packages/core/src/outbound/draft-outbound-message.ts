@@ -34,8 +34,8 @@ export interface DraftInput {
  */
 export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<OutboundMessageDraft> {
   const { body, conversation } = input;
+  if (body.type === "note") return draftNote(body, input.senderId);
   const common = { clientId: body.clientId, senderId: input.senderId };
-  if (body.type === "note") return { ...common, type: "note", text: body.text, isPrivate: true, status: "sent" };
 
   const { decision, template } = await evaluateSendPolicy(db, {
     channelId: conversation.channelId,
@@ -134,6 +134,14 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
     ...(body.type === "document" ? { filename: body.filename || asset.filename || "document" } : {}),
   };
   return { ...queued, type: body.type, text: body.caption || null, payload: { media }, mediaAssetId: asset.id };
+}
+
+/** A private note as it is stored: final at once (`sent`), for the team only; no send rule applies. */
+export function draftNote(
+  body: Extract<SendMessageBody, { type: "note" }>,
+  senderId: string | null,
+): OutboundMessageDraft {
+  return { clientId: body.clientId, senderId, type: "note", text: body.text, isPrivate: true, status: "sent" };
 }
 
 /** An uploaded, unused attachment of the conversation's channel whose content fits the requested message type. */
