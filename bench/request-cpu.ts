@@ -42,7 +42,7 @@ const PROFILE_DIR = process.env.PROFILE_DIR;
 const counts = { statements: 0, prisma: 0, transactions: 0, redis: 0 };
 /** The bench's own connection (whether the outbox is drained): not counted. */
 const ownClients = new WeakSet<object>();
-const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+const clientQuery = Reflect.get(pg.Client.prototype, "query") as (this: object, ...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: object, ...args: unknown[]) {
   if (ownClients.has(this)) return clientQuery.apply(this, args);
   counts.statements++;
