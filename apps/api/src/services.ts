@@ -10,7 +10,7 @@ import {
   createVisitorTokenSigner,
   sessionPolicyOf,
 } from "@inbox/core";
-import { pgSql } from "@inbox/db";
+import { createPgPool, pgSql } from "@inbox/db";
 import { OutboxRelay } from "@inbox/jobs";
 import { Metrics } from "@inbox/metrics";
 import { GraphClient } from "@inbox/whatsapp";
@@ -24,7 +24,10 @@ import type { ApiInfra, ApiServices } from "./types";
  */
 export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
   const { db, pgPool, redis, queues, log } = infra;
-  const outbox = new OutboxRelay({ db, pool: pgPool }, queues, log.child({ component: "outbox" }));
+  // The relay drains after every reply and every stored batch (a claim and a mark statement): on a connection of its
+  // own, so it never queues before the shared pool's work (sessions, replies, the receiver's group commits, live reads).
+  const outboxPool = createPgPool(infra.env.DATABASE_URL, { max: 1 });
+  const outbox = new OutboxRelay({ db, pool: outboxPool }, queues, log.child({ component: "outbox" }));
   const publisher = createLivePublisher(redis, queues.prefix, log);
   // Raw statements on the plain pg pool: hot paths that would spend most of their time in Prisma's per-query cost.
   const sql = pgSql(pgPool);
@@ -57,6 +60,7 @@ export async function createApiServices(infra: ApiInfra): Promise<ApiServices> {
     visitorHub,
     async close() {
       await outbox.stop();
+      await outboxPool.end();
       await live.flush();
       await liveHub.close();
       await visitorHub.close();

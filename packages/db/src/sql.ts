@@ -46,7 +46,21 @@ export async function withTransaction<T>(
   options: { timeoutMs?: number } = {},
 ): Promise<T> {
   if (!source.pool) return source.db.$transaction((tx) => fn(prismaSql(tx)), { timeout: options.timeoutMs ?? 30_000 });
-  const client = await source.pool.connect();
+  return withPooledTransaction(source.pool, async (client) => {
+    await client.query("BEGIN");
+    const result = await fn(pgSql(client));
+    await client.query("COMMIT");
+    return result;
+  });
+}
+
+/**
+ * The connection handling of a transaction on a pooled pg connection, for a caller that sends BEGIN and COMMIT
+ * itself — together with its first and last statement, one round trip each instead of two (simple query protocol:
+ * `BEGIN; SELECT …` without parameters). On error ROLLBACK (a connection that cannot even roll back is discarded).
+ */
+export async function withPooledTransaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
   let broken = false;
   // A connection that breaks while checked out (Postgres restarted) emits 'error' between statements; unheard it
   // would end the process. The statement in flight fails on its own; the connection is discarded on release.
@@ -55,17 +69,12 @@ export async function withTransaction<T>(
   };
   client.on("error", onError);
   try {
-    await client.query("BEGIN");
-    try {
-      const result = await fn(pgSql(client));
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {
-        broken = true;
-      });
-      throw error;
-    }
+    return await fn(client);
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw error;
   } finally {
     client.off("error", onError);
     client.release(broken);

@@ -32,7 +32,7 @@ import {
   type RotatedSession,
 } from "@inbox/core";
 import type { ApiDeps } from "../types";
-import { clearSessionCookie, sessionTokenOf, setSessionCookie, userOf } from "../plugins/auth";
+import { clearSessionCookie, setSessionCookie, userOf } from "../plugins/auth";
 
 /** Sign-ins, codes and password re-checks per IP and minute (on top of the per-account and per-session counts). */
 const LOGIN_RATE_LIMIT = 20;
@@ -140,7 +140,8 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: SessionDtoSchema, ...errors },
         },
       },
-      async (request) => sessionDto(deps, await current(sessionTokenOf(request))),
+      // The session app.authenticate found for this request (read once per request, not again here).
+      async (request) => sessionDto(deps, { ...request.authSession!, user: userOf(request) }),
     );
 
     app.post(

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
-import { accessibleConversationsWhere, canAccessConversation } from "./can-access-conversation";
+import { Prisma } from "@inbox/db";
+import {
+  accessibleConversationSql,
+  accessibleConversationsWhere,
+  canAccessConversation,
+} from "./can-access-conversation";
 
 const agent = { id: "a", role: "agent" as const, teamIds: ["t1"] };
 const lead = { id: "l", role: "lead" as const, teamIds: ["t1"] };
@@ -31,7 +36,9 @@ describe("canAccessConversation", () => {
   });
 });
 
-describe("accessibleConversationsWhere", () => {
+const sqlArgs = (query: Prisma.Sql): [string, unknown[]] => [query.text, query.values];
+
+describe("accessibleConversationsWhere and accessibleConversationSql", () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -60,13 +67,25 @@ describe("accessibleConversationsWhere", () => {
     }
     const all = await t.db.conversation.findMany({ select: { id: true, teamId: true, assigneeId: true } });
     for (const role of ["agent", "lead", "admin"] as const) {
-      const user = { id: me!.id, role, teamIds: [t1!.id] };
-      const filtered = await t.db.conversation.findMany({
-        where: accessibleConversationsWhere(user),
-        select: { id: true },
-      });
-      const allowed = all.filter((c) => canAccessConversation(user, c)).map((c) => c.id);
-      expect(filtered.map((c) => c.id).sort()).toEqual(allowed.sort());
+      for (const user of [
+        { id: me!.id, role, teamIds: [t1!.id] },
+        { id: me!.id, role, teamIds: [], seesTeamlessConversations: true },
+      ]) {
+        const filtered = await t.db.conversation.findMany({
+          where: accessibleConversationsWhere(user),
+          select: { id: true },
+        });
+        const allowed = all.filter((c) => canAccessConversation(user, c)).map((c) => c.id);
+        expect(filtered.map((c) => c.id).sort()).toEqual(allowed.sort());
+        // The SQL form says true or false (never NULL) for each conversation, as canAccessConversation does.
+        const rows = await t.pgPool.query<{ id: string; isAllowed: boolean }>(
+          ...sqlArgs(Prisma.sql`SELECT c."id", ${accessibleConversationSql(user, Prisma.sql`c`)} AS "isAllowed"
+                                 FROM "Conversation" c`),
+        );
+        const byId = new Map(rows.rows.map((r) => [r.id, r.isAllowed]));
+        for (const c of all)
+          expect(byId.get(c.id), `${role} ${JSON.stringify(c)}`).toBe(canAccessConversation(user, c));
+      }
     }
   });
 });

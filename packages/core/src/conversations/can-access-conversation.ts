@@ -1,4 +1,4 @@
-import type { DbTx, Prisma } from "@inbox/db";
+import { Prisma, type DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { isUuid } from "../shared/ids";
 
@@ -37,6 +37,18 @@ export function accessibleConversationsWhere(user: AccessUser): Prisma.Conversat
   if (user.teamIds.length) or.push({ teamId: { in: user.teamIds } });
   if (user.role === "lead" && user.seesTeamlessConversations === true) or.push({ teamId: null });
   return { OR: or };
+}
+
+/**
+ * canAccessConversation as an SQL condition over the conversation row `c` (the same rule, for a statement that reads
+ * the conversation and acts on it in one round trip).
+ */
+export function accessibleConversationSql(user: AccessUser, c: Prisma.Sql): Prisma.Sql {
+  if (user.role === "admin") return Prisma.sql`true`;
+  const seesTeamless = user.role === "lead" && user.seesTeamlessConversations === true;
+  // COALESCE: a missing team or assignee (NULL) makes a comparison NULL, and the condition must say false then.
+  return Prisma.sql`COALESCE(${c}."assigneeId" = ${user.id}::uuid OR ${c}."teamId" = ANY(${user.teamIds}::uuid[])
+    OR (${seesTeamless} AND ${c}."teamId" IS NULL), false)`;
 }
 
 /** The conversation's scope when it exists and `user` may see it; null otherwise (also for a malformed id). */

@@ -53,40 +53,14 @@ export async function createOutboundMessage(
   const id = randomUUID();
   // As Prisma wrote them: the row's own timestamps are the wall clock's, its activity the use case's `now`.
   const createdAt = new Date();
-  const isPrivate = draft.isPrivate ?? false;
-  const countsAsResponse = draft.senderId !== null && !isPrivate;
-  const job =
-    draft.status === "queued"
-      ? outboxRowOf(
-          { name: "message.send", payload: { messageId: id }, jobId: jobIdFor("message.send", id) },
-          createdAt.getTime(),
-        )
-      : null;
+  const key = { id, conversationId: conversation.id, draft, createdAt, now };
   const [created] = await run<Message>(Prisma.sql`
     WITH m AS (
-      INSERT INTO "Message" ("id", "conversationId", "channelId", "direction", "type", "text", "payload", "clientId",
-        "senderId", "status", "statusAt", "sentAt", "isPrivate", "replyToExternalId", "templateName",
-        "templateLanguage", "createdAt", "updatedAt")
-      VALUES (${id}::uuid, ${conversation.id}::uuid, ${conversation.channelId}::uuid, 'outbound', ${draft.type},
-        ${draft.text}, ${JSON.stringify(draft.payload ?? {})}::jsonb, ${draft.clientId}, ${draft.senderId}::uuid,
-        ${draft.status}::"MessageStatus", ${sqlTimestamp(createdAt)}, ${sqlTimestamp(draft.sentAt)}, ${isPrivate},
-        ${draft.replyToExternalId ?? null}, ${draft.templateName ?? null}, ${draft.templateLanguage ?? null},
-        ${sqlTimestamp(createdAt)}, ${sqlTimestamp(createdAt)})
+      INSERT INTO "Message" ${MESSAGE_COLUMNS}
+      SELECT ${messageValuesSql(key, Prisma.sql`${conversation.channelId}::uuid`)}
       ON CONFLICT ("conversationId", "clientId") DO NOTHING
       RETURNING *
-    ), activity AS (
-      UPDATE "Conversation"
-      SET "lastMessageAt" = ${sqlTimestamp(now)}, "updatedAt" = ${sqlTimestamp(createdAt)},
-        "firstResponseAt" = CASE WHEN ${countsAsResponse} THEN COALESCE("firstResponseAt", ${sqlTimestamp(now)})
-          ELSE "firstResponseAt" END
-      WHERE "id" = ${conversation.id}::uuid AND EXISTS (SELECT 1 FROM m)
-    ), job AS (
-      INSERT INTO "OutboxJob" ("name", "payload", "jobId", "availableAt", "createdAt")
-      SELECT ${job?.name ?? ""}, ${JSON.stringify(job?.payload ?? {})}::jsonb, ${job?.jobId ?? ""},
-        ${sqlTimestamp(job?.availableAt ?? createdAt)}, ${sqlTimestamp(createdAt)}
-      FROM m WHERE ${job !== null}
-      ON CONFLICT DO NOTHING
-    )
+    ), ${sideEffectsSql(key)}
     SELECT * FROM m`);
   if (!created) return null;
   if (!draft.mediaAssetId) return { ...created, media: [] };
@@ -97,4 +71,103 @@ export async function createOutboundMessage(
     RETURNING "id", "mimeType", "filename", "sizeBytes", "status"::text AS "status"`);
   if (media.length !== 1) throw new AppError("conflict", "The attachment was already sent with another message.");
   return { ...created, media };
+}
+
+/**
+ * A private note stored in the same ONE statement that reads its conversation: stored only when the conversation
+ * exists and `accessSql` (the user's access rule as SQL over the conversation row `c`) holds; the answer says which
+ * (a note needs nothing else from the conversation before it is stored). Returns null when the conversation is
+ * unknown; `message` is null when nothing was stored (no access, or the clientId is taken).
+ */
+export async function createNoteIfAllowed(
+  db: DbTx | RunSql,
+  conversationId: string,
+  accessSql: Prisma.Sql,
+  draft: OutboundMessageDraft,
+  now: Date,
+): Promise<{
+  isAllowed: boolean;
+  teamId: string | null;
+  assigneeId: string | null;
+  message: (Message & { media: OutboundMessageMedia[] }) | null;
+} | null> {
+  if (draft.status !== "sent" || draft.mediaAssetId) throw new Error("createNoteIfAllowed takes notes only");
+  const run = runSqlOf(db);
+  const id = randomUUID();
+  const createdAt = new Date();
+  const key = { id, conversationId, draft, createdAt, now };
+  const [row] = await run<
+    Message & { convIsAllowed: boolean; convTeamId: string | null; convAssigneeId: string | null }
+  >(Prisma.sql`
+    WITH ctx AS (
+      SELECT c."id", c."channelId", c."teamId", c."assigneeId", (${accessSql}) AS "isAllowed"
+      FROM "Conversation" c WHERE c."id" = ${conversationId}::uuid
+    ), m AS (
+      INSERT INTO "Message" ${MESSAGE_COLUMNS}
+      SELECT ${messageValuesSql(key, Prisma.sql`ctx."channelId"`)} FROM ctx WHERE ctx."isAllowed"
+      ON CONFLICT ("conversationId", "clientId") DO NOTHING
+      RETURNING *
+    ), ${sideEffectsSql(key)}
+    SELECT m.*, ctx."isAllowed" AS "convIsAllowed", ctx."teamId" AS "convTeamId", ctx."assigneeId" AS "convAssigneeId"
+    FROM ctx LEFT JOIN m ON true`);
+  if (!row) return null;
+  const { convIsAllowed, convTeamId, convAssigneeId, ...message } = row;
+  return {
+    isAllowed: convIsAllowed,
+    teamId: convTeamId,
+    assigneeId: convAssigneeId,
+    message: message.id ? { ...message, media: [] } : null,
+  };
+}
+
+/** A new message's id and content, and the clocks of the statement storing it. */
+interface MessageKey {
+  id: string;
+  conversationId: string;
+  draft: OutboundMessageDraft;
+  /** The row's own timestamps (the wall clock's, as Prisma wrote them). */
+  createdAt: Date;
+  /** The conversation's activity (the use case's clock). */
+  now: Date;
+}
+
+const MESSAGE_COLUMNS = Prisma.sql`("id", "conversationId", "channelId", "direction", "type", "text", "payload",
+  "clientId", "senderId", "status", "statusAt", "sentAt", "isPrivate", "replyToExternalId", "templateName",
+  "templateLanguage", "createdAt", "updatedAt")`;
+
+/** The new row's values as a SELECT list; `channelId` is SQL (a parameter, or a column of the statement's source). */
+function messageValuesSql({ id, conversationId, draft, createdAt }: MessageKey, channelId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${id}::uuid, ${conversationId}::uuid, ${channelId}, 'outbound', ${draft.type},
+        ${draft.text}, ${JSON.stringify(draft.payload ?? {})}::jsonb, ${draft.clientId}, ${draft.senderId}::uuid,
+        ${draft.status}::"MessageStatus", ${sqlTimestamp(createdAt)}, ${sqlTimestamp(draft.sentAt)},
+        ${draft.isPrivate ?? false}, ${draft.replyToExternalId ?? null}, ${draft.templateName ?? null},
+        ${draft.templateLanguage ?? null}, ${sqlTimestamp(createdAt)}, ${sqlTimestamp(createdAt)}`;
+}
+
+/**
+ * What a stored row `m` brings along, as CTEs: the conversation's activity, and for a message to the customer its
+ * `message.send` job in the outbox (nothing when `m` is empty).
+ */
+function sideEffectsSql({ id, conversationId, draft, createdAt, now }: MessageKey): Prisma.Sql {
+  const countsAsResponse = draft.senderId !== null && !(draft.isPrivate ?? false);
+  const job =
+    draft.status === "queued"
+      ? outboxRowOf(
+          { name: "message.send", payload: { messageId: id }, jobId: jobIdFor("message.send", id) },
+          createdAt.getTime(),
+        )
+      : null;
+  return Prisma.sql`activity AS (
+      UPDATE "Conversation"
+      SET "lastMessageAt" = ${sqlTimestamp(now)}, "updatedAt" = ${sqlTimestamp(createdAt)},
+        "firstResponseAt" = CASE WHEN ${countsAsResponse} THEN COALESCE("firstResponseAt", ${sqlTimestamp(now)})
+          ELSE "firstResponseAt" END
+      WHERE "id" = ${conversationId}::uuid AND EXISTS (SELECT 1 FROM m)
+    ), job AS (
+      INSERT INTO "OutboxJob" ("name", "payload", "jobId", "availableAt", "createdAt")
+      SELECT ${job?.name ?? ""}, ${JSON.stringify(job?.payload ?? {})}::jsonb, ${job?.jobId ?? ""},
+        ${sqlTimestamp(job?.availableAt ?? createdAt)}, ${sqlTimestamp(createdAt)}
+      FROM m WHERE ${job !== null}
+      ON CONFLICT DO NOTHING
+    )`;
 }

@@ -7,6 +7,7 @@ import {
 } from "@inbox/contracts";
 import type { Db } from "@inbox/db";
 import type { ChannelCapabilities } from "../channels/channel-adapter";
+import type { ConsentState } from "../consent/consent-rules";
 import { AppError } from "../errors/app-error";
 import { OUTBOUND_MEDIA_LIMITS, type AttachmentType } from "../media/classify-attachment";
 import type { OutboundMessageDraft } from "../messages/create-outbound-message";
@@ -22,6 +23,8 @@ export interface DraftInput {
   now: Date;
   /** The conversation's channel: whether a window applies, the text limit, and how a message reaches the customer. */
   capabilities: ChannelCapabilities;
+  /** The contact's current consents when the caller read them with the conversation (otherwise read here). */
+  consents?: ConsentState[] | undefined;
 }
 
 /**
@@ -31,8 +34,8 @@ export interface DraftInput {
  */
 export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<OutboundMessageDraft> {
   const { body, conversation } = input;
+  if (body.type === "note") return draftNote(body, input.senderId);
   const common = { clientId: body.clientId, senderId: input.senderId };
-  if (body.type === "note") return { ...common, type: "note", text: body.text, isPrivate: true, status: "sent" };
 
   const { decision, template } = await evaluateSendPolicy(db, {
     channelId: conversation.channelId,
@@ -43,6 +46,7 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
     template: body.type === "template" ? body.template : undefined,
     isOptOutConfirmation: input.isOptOutConfirmation,
     capabilities: input.capabilities,
+    consents: input.consents,
   });
   if (!decision.ok) throw new AppError(decision.code, decision.reason);
   const { maxTextLength, delivery } = input.capabilities;
@@ -130,6 +134,14 @@ export async function draftOutboundMessage(db: Db, input: DraftInput): Promise<O
     ...(body.type === "document" ? { filename: body.filename || asset.filename || "document" } : {}),
   };
   return { ...queued, type: body.type, text: body.caption || null, payload: { media }, mediaAssetId: asset.id };
+}
+
+/** A private note as it is stored: final at once (`sent`), for the team only; no send rule applies. */
+export function draftNote(
+  body: Extract<SendMessageBody, { type: "note" }>,
+  senderId: string | null,
+): OutboundMessageDraft {
+  return { clientId: body.clientId, senderId, type: "note", text: body.text, isPrivate: true, status: "sent" };
 }
 
 /** An uploaded, unused attachment of the conversation's channel whose content fits the requested message type. */

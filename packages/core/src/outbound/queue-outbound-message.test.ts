@@ -158,6 +158,41 @@ describe("queueOutboundMessage", () => {
     expect(deps.pokes.count).toBe(0);
   });
 
+  it("private notes: read, checked and stored in one statement on either driver, with the access rule and clientId", async () => {
+    const { conversation } = await seedOutbound(t.db);
+    const team = await t.db.team.create({ data: { name: `Notes ${randomUUID()}` } });
+    await t.db.conversation.update({ where: { id: conversation.id }, data: { teamId: team.id } });
+    const outsider = { id: randomUUID(), role: "agent" as const, teamIds: [randomUUID()] };
+    const member = { id: randomUUID(), role: "agent" as const, teamIds: [team.id] };
+    for (const pgPool of [undefined, t.pgPool]) {
+      const on = { ...deps, pgPool };
+      const note = (access: typeof member, clientId: string, conversationId = conversation.id) =>
+        queueOutboundMessage(on, {
+          conversationId,
+          body: { type: "note", text: "intern", clientId },
+          senderId: null,
+          access,
+        });
+      const key = `note-${pgPool ? "pg" : "prisma"}`;
+      expect(await codeOf(note(outsider, key))).toBe("forbidden");
+      expect(await codeOf(note(member, key, randomUUID()))).toBe("not_found");
+      expect(await t.db.message.count({ where: { conversationId: conversation.id, clientId: key } })).toBe(0);
+      const [a, b] = await Promise.all([note(member, key), note(member, key)]);
+      const c = await note(member, key);
+      expect(new Set([a.message.id, b.message.id, c.message.id]).size).toBe(1);
+      expect([a.isNew, b.isNew, c.isNew].filter(Boolean)).toHaveLength(1);
+      expect(a.message).toMatchObject({ type: "note", isPrivate: true, status: "sent", text: "intern", clientId: key });
+      // An outsider learns nothing about a taken clientId either.
+      expect(await codeOf(note(outsider, key))).toBe("forbidden");
+    }
+    const stored = await t.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    expect(stored.lastMessageAt).not.toBeNull();
+    // A private note is no response to the customer.
+    expect(stored.firstResponseAt).toBeNull();
+    expect(await t.db.message.count({ where: { conversationId: conversation.id } })).toBe(2);
+    expect(deps.pokes.count).toBe(0);
+  });
+
   it("reports every new message to the consoles, replies and private notes alike, and a repeat not again", async () => {
     const { conversation } = await seedOutbound(t.db);
     const reply = await queue(conversation.id, { type: "text", text: "Gern!", clientId: "live-1" });

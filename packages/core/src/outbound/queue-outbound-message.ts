@@ -1,5 +1,9 @@
 import type { MessageDto, SendMessageBody } from "@inbox/contracts";
-import { canAccessConversation, type AccessUser } from "../conversations/can-access-conversation";
+import {
+  accessibleConversationSql,
+  canAccessConversation,
+  type AccessUser,
+} from "../conversations/can-access-conversation";
 import {
   isUniqueViolation,
   Prisma,
@@ -12,14 +16,16 @@ import {
   type RunSql,
 } from "@inbox/db";
 import { AppError, isAppError } from "../errors/app-error";
-import { createOutboundMessage } from "../messages/create-outbound-message";
+import { createNoteIfAllowed, createOutboundMessage } from "../messages/create-outbound-message";
 import { toMessageDto } from "../messages/to-message-dto";
 import { isUuid } from "../shared/ids";
 import type { LiveChanges } from "../shared/live-changes";
-import { draftOutboundMessage } from "./draft-outbound-message";
+import { draftNote, draftOutboundMessage } from "./draft-outbound-message";
 import { getChannelCapabilities } from "../channels/channel-registry";
 import { assertContactNotSuppressed } from "../privacy/suppression";
 import type { SecretBox } from "../secrets/secret-box";
+import type { ConsentState } from "../consent/consent-rules";
+import { currentConsentsSql } from "../consent/current-consents";
 
 export interface QueueOutboundMessageDeps {
   db: Db;
@@ -67,6 +73,8 @@ export async function queueOutboundMessage(
   const stored = () => findByClientId(db, input.conversationId, body.clientId);
   const run = deps.pgPool ? pgSql(deps.pgPool) : prismaSql(db);
 
+  if (body.type === "note") return queueNote(deps, input, body, run, stored, now);
+
   const conversation = isUuid(input.conversationId)
     ? await loadOutboundContext(run, input.conversationId, body.clientId)
     : null;
@@ -81,8 +89,7 @@ export async function queueOutboundMessage(
   const capabilities = getChannelCapabilities(conversation.channelType);
 
   // Most installations have no suppression at all; only then is the full check worth its queries.
-  if (body.type !== "note" && conversation.anySuppression)
-    await assertContactNotSuppressed(db, deps.secrets, conversation.contactId);
+  if (conversation.anySuppression) await assertContactNotSuppressed(db, deps.secrets, conversation.contactId);
 
   let created;
   try {
@@ -93,6 +100,7 @@ export async function queueOutboundMessage(
       isOptOutConfirmation: input.isOptOutConfirmation ?? false,
       now,
       capabilities,
+      consents: conversation.consents,
     });
     const create = (run: RunSql) => createOutboundMessage(run, conversation, draft, now);
     // One statement, on the plain pool when there is one; with an attachment to claim, a transaction.
@@ -117,6 +125,35 @@ export async function queueOutboundMessage(
   return { message: toMessageDto(created), isNew: true };
 }
 
+/**
+ * A private note: the conversation read, the access checked and the note stored in one statement (a note needs no
+ * send rule, so nothing has to be decided in between); a taken clientId returns the stored message.
+ */
+async function queueNote(
+  deps: QueueOutboundMessageDeps,
+  input: QueueOutboundMessageInput,
+  body: Extract<SendMessageBody, { type: "note" }>,
+  run: RunSql,
+  stored: () => ReturnType<typeof findByClientId>,
+  now: Date,
+): Promise<QueueOutboundMessageResult> {
+  const access = input.access ? accessibleConversationSql(input.access, Prisma.sql`c`) : Prisma.sql`true`;
+  const result = isUuid(input.conversationId)
+    ? await createNoteIfAllowed(run, input.conversationId, access, draftNote(body, input.senderId ?? null), now)
+    : null;
+  if (!result) throw new AppError("not_found", "Conversation not found.");
+  if (!result.isAllowed) throw new AppError("forbidden", "You do not have access to this conversation.");
+  if (!result.message) {
+    const existing = await stored();
+    if (!existing) throw new AppError("conflict", "The message could not be stored; send it again.");
+    return { message: toMessageDto(existing), isNew: false };
+  }
+  deps.live.add({
+    storedMessages: [{ row: result.message, teamId: result.teamId, assigneeId: result.assigneeId }],
+  });
+  return { message: toMessageDto(result.message), isNew: true };
+}
+
 interface OutboundContext {
   id: string;
   channelId: string;
@@ -129,9 +166,14 @@ interface OutboundContext {
   clientIdTaken: boolean;
   /** Any erased number is kept from messages (suppression entries exist at all). */
   anySuppression: boolean;
+  /** The contact's current consents (the send rules' input). */
+  consents: ConsentState[];
 }
 
-/** What the send path needs before it drafts: the conversation, its access scope and channel, in one round trip. */
+/**
+ * What the send path needs before it drafts — the conversation, its access scope and channel, and the contact's
+ * current consents (the query the send-policy check would otherwise run on its own) — in one round trip.
+ */
 async function loadOutboundContext(
   run: RunSql,
   conversationId: string,
@@ -142,7 +184,8 @@ async function loadOutboundContext(
       ch."type"::text AS "channelType",
       EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND m."clientId" = ${clientId})
         AS "clientIdTaken",
-      EXISTS (SELECT 1 FROM "Suppression") AS "anySuppression"
+      EXISTS (SELECT 1 FROM "Suppression") AS "anySuppression",
+      ${currentConsentsSql(Prisma.sql`c."contactId"`)} AS "consents"
     FROM "Conversation" c JOIN "Channel" ch ON ch."id" = c."channelId"
     WHERE c."id" = ${conversationId}::uuid`);
   return row ?? null;
