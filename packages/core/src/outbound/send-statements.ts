@@ -1,4 +1,4 @@
-import { Prisma, runSqlOf, type Db, type Message, type RunSql } from "@inbox/db";
+import { Prisma, runSqlOf, type ChannelType, type Db, type Message, type RunSql } from "@inbox/db";
 import { createGroupCommit } from "../batching/group-commit";
 import type { ConsentState } from "../consent/consent-rules";
 import { currentConsentsSql } from "../consent/current-consents";
@@ -7,6 +7,7 @@ import { applyStatusReports } from "../inbound/apply-status-events";
 /** A claimed message with what the send needs, loaded by the claim statement itself. */
 type ClaimedMessage = Message & {
   _channelExternalId: string;
+  _channelType: ChannelType;
   _throughputLimit: number;
   _lastInboundAt: Date | null;
   _contactId: string;
@@ -33,7 +34,7 @@ const utc = (dates: Date[]) => dates.map((d) => d.toISOString());
 /**
  * Claims many messages in one statement: `queued` → `sending`, attempts + 1 (the claim's token), sendStartedAt
  * cleared (set only when the request goes to Graph), for outbound, non-private messages without a wamid on an
- * active channel; returns each with its channel, window, recipient and current consents (`currentConsentsSql`,
+ * active channel; returns each with its channel (type, number, throughput), window, recipient and current consents (`currentConsentsSql`,
  * the query the API's policy check runs too). Messages that are not claimable are simply not returned.
  */
 async function claimAndLoadMessages(
@@ -57,7 +58,7 @@ async function claimAndLoadMessages(
       RETURNING m.*
     )
     SELECT claimed.*,
-      ch."externalId" AS "_channelExternalId", ch."throughputLimit" AS "_throughputLimit",
+      ch."externalId" AS "_channelExternalId", ch."type" AS "_channelType", ch."throughputLimit" AS "_throughputLimit",
       conv."lastInboundAt" AS "_lastInboundAt",
       ct."id" AS "_contactId", ct."waId" AS "_waId", ct."userId" AS "_userId",
       ${currentConsentsSql(Prisma.sql`ct."id"`)} AS "_consents"
