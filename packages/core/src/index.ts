@@ -90,12 +90,7 @@ export { recordAgentConsent } from "./consent/record-agent-consent";
 // Outbound: queuing, sending, templates
 export { queueOutboundMessage } from "./outbound/queue-outbound-message";
 export { sendQueuedMessage } from "./outbound/send-queued-message";
-export {
-  DEFAULT_RECONCILE_GRACE_MS,
-  type MessageSender,
-  type SendQueuedMessageDeps,
-  type SendThrottlingEvent,
-} from "./outbound/send-deps";
+export { DEFAULT_RECONCILE_GRACE_MS, type MessageSender, type SendQueuedMessageDeps } from "./outbound/send-deps";
 export type { Throttle } from "./outbound/wait-for-slot";
 export { ORPHANED_CLAIM_MS } from "./outbound/reconcile-unclaimed";
 export { isRetryableSendError, isThroughputWait, RetryableSendError } from "./outbound/send-errors";

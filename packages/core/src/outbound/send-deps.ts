@@ -48,7 +48,7 @@ export interface SendQueuedMessageDeps {
   media: Omit<UploadOutboundMediaDeps, "db" | "log">;
 }
 
-export type SendThrottlingEvent = "slot_missed" | "throughput_refused";
+type SendThrottlingEvent = "slot_missed" | "throughput_refused";
 
 export interface SendQueuedMessageInput {
   messageId: string;
