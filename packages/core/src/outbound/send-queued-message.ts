@@ -22,7 +22,7 @@ const MAX_THROUGHPUT_REFUSALS = 3;
  * 2. Re-check the rules (consent, window, template) — they may have changed since queuing.
  * 3. Upload a media message's file to Meta; build the request.
  * 4. Book the number's send slot and the recipient's pair slot and wait for it (no slot soon enough → back to
- *    `queued`, delayed retry); just before the slot, mark the message as handed to Graph (only while the claim is
+ *    `queued` and a throughput wait, which the worker defers to its slot without using an attempt); just before the slot, mark the message as handed to Graph (only while the claim is
  *    still this attempt's).
  * 5. Call Graph; record the wamid and `sent` in one statement. 130429 (throughput reached): back to step 4 for a
  *    new slot, a few times; other Graph errors: handleGraphError.
