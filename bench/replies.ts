@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     const loopDelay = () =>
       Promise.all([eventLoopDelay(port, METRICS_TOKEN), eventLoopDelay(product.workerMetricsPort, METRICS_TOKEN)]);
     await loopDelay();
+    const throttlingBefore = await sendThrottling(product.workerMetricsPort);
     const replies = await runClients(
       clients,
       conversationIds,
@@ -91,12 +92,14 @@ async function main(): Promise<void> {
     );
     await waitFor("every reply to be sent", 120_000 + CUSTOMERS * 50, async () => (await unsent(t.db)) === 0);
     const [apiLoop, workerLoop] = await loopDelay();
+    const throttlingAfter = await sendThrottling(product.workerMetricsPort);
+    const throttling = (event: string) => (throttlingAfter.get(event) ?? 0) - (throttlingBefore.get(event) ?? 0);
     const [sendRow] = await t.db.$queryRaw<
       { sent: bigint; failed: bigint; firstQueued: Date; firstSent: Date; lastSent: Date }[]
     >`SELECT count(*) FILTER (WHERE "sentAt" IS NOT NULL) AS sent, count(*) FILTER (WHERE status = 'failed') AS failed,
              min("createdAt") AS "firstQueued", min("sentAt") AS "firstSent", max("sentAt") AS "lastSent"
         FROM "Message" WHERE direction = 'outbound' AND type = 'text' AND text = ${marker}`;
-    // Where the send time went: sends that needed another attempt (130429 or a slot too far away) and the time
+    // Where the send time went: sends claimed more than once (deferred to their slot) and the time
     // between consecutive sends beyond the limiter's spacing (1000 / (80 × 0.97) ≈ 12.9 ms): stalls and lost slots.
     const [retryRow] = await t.db.$queryRaw<{ retried: bigint }[]>`
       SELECT count(*) FILTER (WHERE attempts > 1) AS retried FROM "Message" WHERE direction = 'outbound' AND type = 'text' AND text = ${marker}`;
@@ -138,7 +141,9 @@ async function main(): Promise<void> {
           `of the simulator's ${SIMULATOR_LIMIT} msg/s (first queued → first sent ` +
           `${sendRow!.firstSent.getTime() - sendRow!.firstQueued.getTime()} ms)`,
         `send gaps: ${longGaps} over 50 ms, ${(lostMs / 1000).toFixed(2)} s beyond the ${spacing.toFixed(1)} ms spacing; ` +
-          `${Number(retryRow!.retried)} sends needed another attempt (130429, or no slot within 7 s); ` +
+          `${Number(retryRow!.retried)} sends were claimed more than once (deferred: no slot within 7 s, or 130429 after re-booking); ` +
+          `worker: ${throttling("throughput_refused")} × 130429 re-booked in the same attempt, ${throttling("slot_missed")} slots missed ` +
+          `by > 50 ms and re-booked, ${throttling("deferred")} sends deferred to their slot; ` +
           `event-loop delay p99 / max while sending: api ${apiLoop ? `${apiLoop.p99.toFixed(1)} / ${apiLoop.max.toFixed(1)} ms` : "?"}, ` +
           `worker ${workerLoop ? `${workerLoop.p99.toFixed(1)} / ${workerLoop.max.toFixed(1)} ms` : "?"}`,
         (notes.firstFailure ?? replies.firstFailure ?? single.firstFailure)
@@ -149,6 +154,19 @@ async function main(): Promise<void> {
   } finally {
     await product.destroy();
   }
+}
+
+/** The worker's inbox_send_throttling_total by event (slot_missed, throughput_refused, deferred). */
+async function sendThrottling(port: number): Promise<Map<string, number>> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    signal: AbortSignal.timeout(10_000),
+  }).catch(() => null);
+  const text = res?.ok ? await res.text() : "";
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/^inbox_send_throttling_total\{[^}]*event="([a-z_]+)"[^}]*\} (\S+)$/gm))
+    counts.set(m[1]!, Number(m[2]));
+  return counts;
 }
 
 /** Outbound text messages not yet handed to Meta (queued or sending). */

@@ -79,6 +79,13 @@ export interface JobContext {
   attemptsMade: number;
   /** Attempts configured for the job: lets a handler tell its last try. */
   maxAttempts: number;
+  /** Times the job was started, deferrals included (BullMQ's attemptsStarted, this run counted). */
+  startedCount: number;
+  /**
+   * Moves the job back to BullMQ's delayed set until `at` (ms since the epoch) without using an attempt, and
+   * throws BullMQ's DelayedError so the worker leaves the job there: the handler returns nothing after it.
+   */
+  defer(at: number): Promise<never>;
 }
 
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, ctx: JobContext) => Promise<void>;

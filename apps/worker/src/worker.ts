@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { JOB_SCHEMAS, isJobName, QUEUE_NAMES, OUTBOUND_BACKOFF, type JobName } from "@inbox/jobs";
 import type { JobHandler, JobHandlers, WorkerDeps, WorkerInfra } from "./context";
 import { computeOutboundBackoff } from "./outbound/backoff";
@@ -47,7 +47,7 @@ export interface StartWorkerOptions {
  * handler, a payload its schema refuses — fails at once and for good (BullMQ's failed set, with the reason, and an
  * error in the log): retrying cannot help, and completing it would hide the loss.
  */
-async function processJob(job: Job, deps: WorkerDeps, handlers: JobHandlers): Promise<void> {
+async function processJob(job: Job, token: string | undefined, deps: WorkerDeps, handlers: JobHandlers): Promise<void> {
   const log = deps.log.child({ jobId: job.id, job: job.name });
   if (!isJobName(job.name)) {
     log.error("job has no handler; failed");
@@ -66,6 +66,11 @@ async function processJob(job: Job, deps: WorkerDeps, handlers: JobHandlers): Pr
     log,
     attemptsMade: job.attemptsMade,
     maxAttempts: job.opts.attempts ?? 1,
+    startedCount: job.attemptsStarted,
+    async defer(at) {
+      await job.moveToDelayed(at, token);
+      throw new DelayedError();
+    },
   });
 }
 
@@ -78,7 +83,7 @@ export async function startWorker(infra: WorkerInfra, options: StartWorkerOption
   deps.outbox.start();
   const workers = QUEUE_NAMES.map(
     (queue) =>
-      new Worker(queue, (job) => processJob(job, deps, JOB_HANDLERS), {
+      new Worker(queue, (job, token) => processJob(job, token, deps, JOB_HANDLERS), {
         connection: deps.queues.connection.duplicate(),
         prefix: deps.queues.prefix,
         concurrency: options.concurrency?.[queue] ?? defaultConcurrency(deps.env)[queue],

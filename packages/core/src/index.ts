@@ -93,7 +93,7 @@ export { sendQueuedMessage } from "./outbound/send-queued-message";
 export { DEFAULT_RECONCILE_GRACE_MS, type MessageSender, type SendQueuedMessageDeps } from "./outbound/send-deps";
 export type { Throttle } from "./outbound/wait-for-slot";
 export { ORPHANED_CLAIM_MS } from "./outbound/reconcile-unclaimed";
-export { isRetryableSendError, RetryableSendError } from "./outbound/send-errors";
+export { isRetryableSendError, isThroughputWait, RetryableSendError } from "./outbound/send-errors";
 export { createGroupedSendStatements, createSendStatements, type SendStatements } from "./outbound/send-statements";
 export { sweepStuckMessages, type SweepStuckMessagesOptions } from "./outbound/sweep-stuck-messages";
 export { resumeChannel } from "./outbound/resume-channel";

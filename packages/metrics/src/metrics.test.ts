@@ -46,6 +46,7 @@ describe("Metrics", () => {
     metrics.webhookAckSeconds.observe({ outcome: "stored" }, 0.004);
     metrics.sendOutcomes.inc({ outcome: "failed", error_code: "131047" });
     metrics.sendRefusals.inc({ code: "window_closed" });
+    metrics.sendThrottling.inc({ event: "throughput_refused" });
     metrics.websocketConnections.inc();
     let { body } = await metrics.render();
     expect(body).toContain('inbox_webhook_deliveries_total{outcome="stored",role="api"} 1');
@@ -53,6 +54,7 @@ describe("Metrics", () => {
     expect(body).toContain('inbox_webhook_ack_seconds_bucket{le="0.005",role="api",outcome="stored"} 1');
     expect(body).toContain('inbox_send_outcomes_total{outcome="failed",error_code="131047",role="api"} 1');
     expect(body).toContain('inbox_send_refusals_total{code="window_closed",role="api"} 1');
+    expect(body).toContain('inbox_send_throttling_total{event="throughput_refused",role="api"} 1');
     expect(body).toContain('inbox_websocket_connections{role="api"} 1');
     expect(body).toContain('inbox_webhook_quarantined{role="api"} 3');
     expect(body).toContain("inbox_process_resident_memory_bytes");

@@ -49,6 +49,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sendThrottling = new Counter({
+    name: "inbox_send_throttling_total",
+    help: "What cost sends their slot without failing them: slot_missed (re-booked), throughput_refused (Meta's 130429, re-booked in the same attempt), deferred (job delayed to its slot without using an attempt)",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
+
   readonly sendRefusals = new Counter({
     name: "inbox_send_refusals_total",
     help: "Messages refused before sending, by code: window_closed, consent_missing, opted_out, …",

@@ -12,13 +12,16 @@ import type { JobContext, WorkerDeps, WorkerInfra } from "../context";
 import { createWorkerServices } from "../services";
 import { handleConversationRoute } from "./conversation-route";
 
+/** These handlers never defer their job. */
+const noDefer = (): Promise<never> => Promise.reject(new Error("not deferred"));
+
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 let t: TestDatabase;
 let deps: WorkerDeps;
 const redis = createRedis(TEST_REDIS_URL);
 let seq = 0;
 let phone = 4915100000000;
-const ctx = (): JobContext => ({ deps, log, attemptsMade: 0, maxAttempts: 3 });
+const ctx = (): JobContext => ({ deps, log, attemptsMade: 0, maxAttempts: 3, startedCount: 1, defer: noDefer });
 const teams: Record<string, string> = {};
 
 /** Stores a delivery from a new customer as the webhook does and returns its conversation id. */

@@ -9,6 +9,9 @@ import { createWorkerServices } from "../services";
 import { startWorker } from "../worker";
 import { handleConversationWake } from "./conversation-wake";
 
+/** These handlers never defer their job. */
+const noDefer = (): Promise<never> => Promise.reject(new Error("not deferred"));
+
 type LiveEnvelope = Parameters<Parameters<typeof subscribeLiveEvents>[2]>[0];
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 
@@ -67,7 +70,7 @@ describe("conversation.wake", () => {
     const got: LiveEnvelope[] = [];
     const subscription = await subscribeLiveEvents(sub, prefix, (e) => got.push(e));
 
-    await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
+    await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1, startedCount: 1, defer: noDefer });
 
     const status = async (id: string) =>
       t.db.conversation.findUniqueOrThrow({ where: { id }, select: { status: true, snoozedUntil: true } });
@@ -84,7 +87,7 @@ describe("conversation.wake", () => {
     ]);
 
     // Running again wakes nothing and publishes nothing.
-    await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1 });
+    await handleConversationWake({}, { deps, log, attemptsMade: 0, maxAttempts: 1, startedCount: 1, defer: noDefer });
     await deps.live.flush();
     // A fence on the same connection: pub/sub keeps order, so anything the run published arrives before it.
     await createLivePublisher(redis, prefix, log).publish([{ type: "presence", userId: "fence", isOnline: true }]);

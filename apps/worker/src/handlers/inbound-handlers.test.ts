@@ -30,7 +30,16 @@ const redis = createRedis(TEST_REDIS_URL);
 const prefix = createTestRedisPrefix();
 let seq = 0;
 
-const ctx = (attemptsMade = 0): JobContext => ({ deps, log, attemptsMade, maxAttempts: 3 });
+/** These handlers never defer their job. */
+const noDefer = (): Promise<never> => Promise.reject(new Error("not deferred"));
+const ctx = (attemptsMade = 0): JobContext => ({
+  deps,
+  log,
+  attemptsMade,
+  maxAttempts: 3,
+  startedCount: attemptsMade + 1,
+  defer: noDefer,
+});
 
 async function deliver(fixture: unknown, mutate: (v: any) => void = () => undefined) {
   const p = JSON.parse(JSON.stringify(fixture));

@@ -15,6 +15,7 @@ import {
   type Throttle,
   syncTemplates,
   isRetryableSendError,
+  isThroughputWait,
   type SendQueuedMessageDeps,
 } from "@inbox/core";
 import { queueDepsFor } from "@inbox/core/testing";
@@ -190,8 +191,62 @@ describe("message.send against the simulator", () => {
     });
   });
 
+  it("130429 (throughput reached): books the number's next slot and sends again in the same attempt", async () => {
+    const { message } = await queueText();
+    const before = sends();
+    const bookings: { isPairHeld: boolean }[] = [];
+    const counted: string[] = [];
+    const counting: Throttle = async (request) => {
+      bookings.push({ isPairHeld: request.isPairHeld ?? false });
+      return services.throttle(request);
+    };
+    await force({ code: 130429, mode: "sync" });
+    const result = await sendQueuedMessage(deps({ throttle: counting, countThrottling: (e) => counted.push(e) }), {
+      messageId: message.id,
+      isLastAttempt: false,
+    });
+    expect(result.outcome).toBe("sent");
+    // One claim (the attempt), two slots; the recipient's pair slot is charged once (nothing reached it the first time).
+    expect(await stored(message.id)).toMatchObject({ status: "sent", attempts: 1 });
+    expect(bookings).toEqual([{ isPairHeld: false }, { isPairHeld: true }]);
+    expect(counted).toEqual(["throughput_refused"]);
+    expect(sends()).toBe(before + 1);
+  });
+
+  it("130429 again after every re-booking: back to queued as a throughput wait; on the last attempt it fails visibly", async () => {
+    const { message } = await queueText();
+    for (let i = 0; i < 4; i++) await force({ code: 130429, mode: "sync" });
+    const error = await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false }).catch(
+      (e: unknown) => e,
+    );
+    expect(isThroughputWait(error)).toBe(true);
+    expect(await stored(message.id)).toMatchObject({ status: "queued", externalId: null });
+    for (let i = 0; i < 4; i++) await force({ code: 130429, mode: "sync" });
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: true })).toEqual({
+      outcome: "failed",
+      code: "130429",
+    });
+    expect(await stored(message.id)).toMatchObject({ status: "failed", errorCode: 130429 });
+  });
+
+  it("no slot within the inline wait: back to queued as a throughput wait, nothing sent", async () => {
+    const { message } = await queueText();
+    const before = sends();
+    const far: Throttle = async () => ({ isBooked: false, waitMs: 60_000 });
+    const error = await sendQueuedMessage(deps({ throttle: far }), {
+      messageId: message.id,
+      isLastAttempt: false,
+    }).catch((e: unknown) => e);
+    expect(isThroughputWait(error) && error.retryAfterMs).toBe(60_000);
+    expect(await stored(message.id)).toMatchObject({ status: "queued", sendStartedAt: null });
+    expect(sends()).toBe(before);
+    // The next run, with a slot near, sends it.
+    expect(await sendQueuedMessage(deps(), { messageId: message.id, isLastAttempt: false })).toMatchObject({
+      outcome: "sent",
+    });
+  });
+
   describe.each([
-    { code: 130429, what: "throughput" },
     { code: 131056, what: "pair rate limit" },
     { code: 131000, what: "unknown error" },
     { code: 2, what: "service temporarily unavailable" },
@@ -413,6 +468,57 @@ describe("message.send against the simulator", () => {
     } finally {
       await worker.close();
     }
+  });
+
+  describe("through BullMQ: a send that only waits for throughput is deferred to its slot without using an attempt", () => {
+    const job = (messageId: string) => queues.queues.outbound.getJob(`message.send-${messageId}`);
+
+    it("no slot soon enough: the job comes back before its slot, then sends in its first attempt", async () => {
+      const { message } = await queueText();
+      let refused = 0;
+      // The first booking finds the number's next slot just beyond the inline wait (7 s); later ones get a slot.
+      const throttle: Throttle = async (request) => {
+        if (refused++ === 0) return { isBooked: false, waitMs: 7_001 };
+        return services.throttle(request);
+      };
+      const worker = await startWorker(infra(), { scheduleTemplateSync: false, services: { graph, throttle } });
+      try {
+        await drainOutbox(t.db, queues, log);
+        await expect
+          .poll(async () => (await job(message.id))?.isDelayed(), { timeout: 5_000, interval: 50 })
+          .toBe(true);
+        expect(await stored(message.id)).toMatchObject({ status: "queued" });
+        await expect
+          .poll(async () => (await stored(message.id)).status, { timeout: 15_000, interval: 100 })
+          .toBe("sent");
+        const done = await job(message.id);
+        // Started twice, one attempt used (BullMQ counts the one that completed): the deferral used none.
+        expect(done?.attemptsStarted).toBe(2);
+        expect(done?.attemptsMade).toBe(1);
+      } finally {
+        await worker.close();
+      }
+    });
+
+    it("130429 on every re-booked slot: deferred, then sent in the first attempt", async () => {
+      const { message } = await queueText();
+      const worker = await startWorker(infra(), { scheduleTemplateSync: false });
+      try {
+        for (let i = 0; i < 4; i++) await force({ code: 130429, mode: "sync" });
+        await drainOutbox(t.db, queues, log);
+        await expect
+          .poll(async () => (await stored(message.id)).status, { timeout: 15_000, interval: 100 })
+          .toBe("sent");
+        const done = await job(message.id);
+        // Started twice, one attempt used (BullMQ counts the one that completed): the deferral used none.
+        expect(done?.attemptsStarted).toBe(2);
+        expect(done?.attemptsMade).toBe(1);
+        // Two claims: the deferred one and the one that sent.
+        expect((await stored(message.id)).attempts).toBe(2);
+      } finally {
+        await worker.close();
+      }
+    });
   });
 
   it("tells consoles live when a send was accepted and when it failed, with Meta's code and the reason", async () => {

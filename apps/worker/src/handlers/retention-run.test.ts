@@ -11,6 +11,9 @@ import { createWorkerServices } from "../services";
 import { startWorker, type RunningWorker } from "../worker";
 import { handleRetentionRun } from "./retention-run";
 
+/** These handlers never defer their job. */
+const noDefer = (): Promise<never> => Promise.reject(new Error("not deferred"));
+
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 
 describe("retention.run job", () => {
@@ -69,7 +72,14 @@ describe("retention.run job", () => {
 
   it("counts what it deleted per category and when it finished in the worker's metrics; a dry run counts nothing", async () => {
     const services = createWorkerServices(deps);
-    const ctx = { deps: { ...deps, ...services }, log, attemptsMade: 0, maxAttempts: 1 };
+    const ctx = {
+      deps: { ...deps, ...services },
+      log,
+      attemptsMade: 0,
+      maxAttempts: 1,
+      startedCount: 1,
+      defer: noDefer,
+    };
     try {
       const user = await t.db.user.create({ data: { email: "m@example.de", name: "M", passwordHash: "x" } });
       for (const tokenHash of ["m1", "m2"]) {

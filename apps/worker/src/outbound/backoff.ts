@@ -1,4 +1,4 @@
-import { isRetryableSendError } from "@inbox/core";
+import { isRetryableSendError, type RetryableSendError } from "@inbox/core";
 
 const BASE_MS = 1_000;
 const MAX_MS = 5 * 60_000;
@@ -21,4 +21,16 @@ export function computeOutboundBackoff(attemptsMade: number, _type?: string, err
     if (err.graphCode === 131056) return jittered(Math.min(MAX_MS, 4 ** (attempt - 1) * 1_000 * 2));
   }
   return jittered(Math.min(MAX_MS, BASE_MS * 2 ** (attempt - 1)));
+}
+
+/**
+ * When a send that only waits for throughput runs again (isThroughputWait: deferred without using an attempt):
+ * - no slot within the inline wait: when its slot would have come within half that wait, so it books early enough
+ *   to keep the number busy, and waits inline for the rest;
+ * - Meta's 130429 again after re-booking: after about a second (Meta's sliding second), with jitter.
+ */
+export function computeThroughputDeferral(error: RetryableSendError, maxInlineWaitMs: number): number {
+  if (error.reason === "rate_limited" && error.retryAfterMs !== undefined)
+    return Math.max(0, error.retryAfterMs - maxInlineWaitMs / 2);
+  return jittered(2 * BASE_MS);
 }

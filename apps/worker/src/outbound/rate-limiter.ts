@@ -49,6 +49,10 @@ end
 return {1, tostring(wait), tostring(now)}
 `;
 
+type ScriptedRedis = Redis & {
+  inboxBookSlot(chKey: string, pairKey: string, ...args: string[]): Promise<[number, string, string]>;
+};
+
 /**
  * Offset between this process's clock and Redis's (Cristian's algorithm): local − redis, from the sample with the
  * shortest round trip seen recently. On one host it is ~0; across hosts it is whatever NTP leaves.
@@ -72,13 +76,14 @@ class ClockOffset {
  */
 export function createRedisThrottle(redis: Redis, prefix: string): Throttle {
   const clock = new ClockOffset();
+  // EVALSHA (ioredis loads the script once per connection): not the script's text on every booking.
+  if (!("inboxBookSlot" in redis)) redis.defineCommand("inboxBookSlot", { numberOfKeys: 2, lua: SCRIPT });
+  const scripted = redis as ScriptedRedis;
   return async ({ channelId, limitPerSecond, recipientKey, maxWaitMs, isPairHeld }) => {
     const interval = 1000 / Math.max(0.1, limitPerSecond * THROUGHPUT_SAFETY);
     const pair = createHash("sha256").update(`${channelId}:${recipientKey}`).digest("hex").slice(0, 24);
     const sentAt = Date.now();
-    const [booked, wait, redisNow] = (await redis.eval(
-      SCRIPT,
-      2,
+    const [booked, wait, redisNow] = await scripted.inboxBookSlot(
       `${prefix}:rl:ch:${channelId}`,
       `${prefix}:rl:pair:${pair}`,
       String(interval),
@@ -87,7 +92,7 @@ export function createRedisThrottle(redis: Redis, prefix: string): Throttle {
       String((PAIR_BURST - 1) * PAIR_INTERVAL_MS),
       String(Number.isFinite(maxWaitMs) ? maxWaitMs : 1e15),
       isPairHeld ? "1" : "0",
-    )) as [number, string, string];
+    );
     const receivedAt = Date.now();
     const waitMs = Number(wait);
     if (booked !== 1) return { isBooked: false, waitMs: Math.ceil(waitMs) };

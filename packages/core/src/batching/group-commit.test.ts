@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createGroupCommit, type GroupCommitOptions, type Pending } from "./group-commit";
 
 /** A group commit whose runs end only when the test says so; records the size of every run. */
@@ -68,6 +68,34 @@ describe("createGroupCommit", () => {
     expect(runs.map((r) => r.size)).toEqual([4, 2]);
     for (const run of runs) run.finish();
     expect(await all).toEqual([10, 20, 30, 40, 50, 60]);
+  });
+
+  it("with lingerMs a lone item waits for others, measured from the oldest; a full batch starts at once", async () => {
+    vi.useFakeTimers();
+    try {
+      const { commit, runs } = controlled({ maxConcurrent: 1, maxBatch: 4, lingerMs: 20 });
+      const first = commit.submit(1);
+      await vi.advanceTimersByTimeAsync(15);
+      const second = commit.submit(2);
+      expect(runs).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(runs.map((r) => r.size)).toEqual([2]);
+      // Items that waited behind a run for longer than the linger go as soon as it ends.
+      const rest = [3, 4].map((i) => commit.submit(i));
+      await vi.advanceTimersByTimeAsync(30);
+      runs[0]!.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(runs.map((r) => r.size)).toEqual([2, 2]);
+      runs[1]!.finish();
+      // A full batch does not wait.
+      const full = [5, 6, 7, 8].map((i) => commit.submit(i));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(runs.map((r) => r.size)).toEqual([2, 2, 4]);
+      runs[2]!.finish();
+      expect(await Promise.all([first, second, ...rest, ...full])).toEqual([10, 20, 30, 40, 50, 60, 70, 80]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects the items of a run that throws, and the items a run leaves unsettled", async () => {

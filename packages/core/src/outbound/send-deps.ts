@@ -36,11 +36,19 @@ export interface SendQueuedMessageDeps {
    * that event-loop stalls cause among one process's sends.
    */
   dispatchGate: (channelId: string, limitPerSecond: number) => Promise<void>;
+  /**
+   * Counts what cost a send its slot without failing it (the worker's metrics): `slot_missed` — the process was
+   * too late for its slot and booked a new one; `throughput_refused` — Meta answered 130429 and the send booked a
+   * new slot in the same attempt.
+   */
+  countThrottling: (event: SendThrottlingEvent) => void;
   /** Claim and record statements; the worker shares group-committed ones between its concurrent sends. */
   statements: SendStatements;
   /** Media store and uploader: a media message's file goes to Meta (`/media`) right before its send. */
   media: Omit<UploadOutboundMediaDeps, "db" | "log">;
 }
+
+type SendThrottlingEvent = "slot_missed" | "throughput_refused";
 
 export interface SendQueuedMessageInput {
   messageId: string;

@@ -19,6 +19,19 @@ export function isRetryableSendError(error: unknown): error is RetryableSendErro
   return error instanceof RetryableSendError;
 }
 
+/** Meta's "throughput reached": the number's messages per second were exceeded; nothing was sent. */
+export const THROUGHPUT_REFUSED_CODE = 130429;
+
+/**
+ * The send only has to wait for the number's throughput: no slot soon enough, or Meta answered 130429 again after
+ * the send re-booked its slot. Nothing failed, so the worker delays the job (to its slot) without using an attempt.
+ */
+export function isThroughputWait(error: unknown): error is RetryableSendError {
+  return (
+    isRetryableSendError(error) && (error.reason === "rate_limited" || error.graphCode === THROUGHPUT_REFUSED_CODE)
+  );
+}
+
 /** A failure reason agents read, in German and English. */
 export interface FailureReason {
   de: string;

@@ -1,4 +1,5 @@
-import type { SendMessageRequest, SendMessageResponse } from "@inbox/whatsapp";
+import { isGraphApiError, type SendMessageRequest, type SendMessageResponse } from "@inbox/whatsapp";
+import { getChannelCapabilities } from "../channels/channel-registry";
 import { isAppError } from "../errors/app-error";
 import { buildSendRequest } from "./build-send-request";
 import { evaluateSendPolicy } from "./evaluate-send-policy";
@@ -6,9 +7,12 @@ import { handleGraphError } from "./graph-failure";
 import { markFailed, unclaim } from "./message-send-state";
 import { reconcileUnclaimed } from "./reconcile-unclaimed";
 import type { SendOutcome, SendQueuedMessageDeps, SendQueuedMessageInput } from "./send-deps";
-import { POLICY_REASONS_DE } from "./send-errors";
+import { POLICY_REASONS_DE, THROUGHPUT_REFUSED_CODE } from "./send-errors";
 import { uploadOutboundMedia } from "./upload-outbound-media";
 import { waitForSlot } from "./wait-for-slot";
+
+/** 130429 answers re-booked within one attempt; one more goes back to the queue (handleGraphError). */
+const MAX_THROUGHPUT_REFUSALS = 3;
 
 /**
  * The worker's half of the outbound pipeline, for one stored message (docs/design/outbound-delivery.md):
@@ -18,9 +22,10 @@ import { waitForSlot } from "./wait-for-slot";
  * 2. Re-check the rules (consent, window, template) — they may have changed since queuing.
  * 3. Upload a media message's file to Meta; build the request.
  * 4. Book the number's send slot and the recipient's pair slot and wait for it (no slot soon enough → back to
- *    `queued`, delayed retry); just before the slot, mark the message as handed to Graph (only while the claim is
+ *    `queued` and a throughput wait, which the worker defers to its slot without using an attempt); just before the slot, mark the message as handed to Graph (only while the claim is
  *    still this attempt's).
- * 5. Call Graph; record the wamid and `sent` in one statement. Graph errors: handleGraphError.
+ * 5. Call Graph; record the wamid and `sent` in one statement. 130429 (throughput reached): back to step 4 for a
+ *    new slot, a few times; other Graph errors: handleGraphError.
  */
 export async function sendQueuedMessage(
   deps: SendQueuedMessageDeps,
@@ -53,6 +58,7 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
       template: message.type === "template" ? payload.template : undefined,
       isOptOutConfirmation: payload.isOptOutConfirmation,
       consents: message._consents,
+      capabilities: getChannelCapabilities(message._channelType),
     });
     if (!decision.ok) {
       log.info({ messageId: message.id, code: decision.code }, "send refused by the rules at send time");
@@ -95,37 +101,47 @@ async function sendOnce(deps: SendQueuedMessageDeps, input: SendQueuedMessageInp
 
   // The mark (sendStartedAt) is committed before the request leaves: a message whose job dies before it is known
   // never to have reached Graph and is sent by the next attempt; one marked is never sent again.
-  let isMarked: boolean;
-  try {
-    isMarked = await waitForSlot(
-      deps.throttle,
-      {
-        channelId: message.channelId,
-        limitPerSecond: message._throughputLimit,
-        recipientKey: contact.waId ?? contact.userId ?? contact.id,
-        // On the last attempt wait inline however long it takes: a retry would not exist to pick it up.
-        maxWaitMs: input.isLastAttempt ? Number.POSITIVE_INFINITY : deps.maxInlineWaitMs,
-        maxLatenessMs: deps.maxSlotLatenessMs,
-      },
-      () => statements.markSendStarted(message, clock()),
-    );
-  } catch (error) {
-    await unclaim(db, message.id, clock());
-    throw error;
-  }
-  if (!isMarked) {
-    log.warn({ messageId: message.id }, "claim taken over by another attempt before sending; this one sends nothing");
-    return { outcome: "skipped", reason: "claimed_elsewhere" };
-  }
+  // Meta's 130429 (throughput reached) means nothing was sent: the send books the number's next slot and goes again
+  // in the same attempt (the recipient keeps its pair slot), up to MAX_THROUGHPUT_REFUSALS times.
+  for (let refusals = 0; ; refusals++) {
+    let isMarked: boolean;
+    try {
+      isMarked = await waitForSlot(
+        deps.throttle,
+        {
+          channelId: message.channelId,
+          limitPerSecond: message._throughputLimit,
+          recipientKey: contact.waId ?? contact.userId ?? contact.id,
+          // On the last attempt wait inline however long it takes: a retry would not exist to pick it up.
+          maxWaitMs: input.isLastAttempt ? Number.POSITIVE_INFINITY : deps.maxInlineWaitMs,
+          maxLatenessMs: deps.maxSlotLatenessMs,
+          isPairHeld: refusals > 0,
+          onSlotMissed: () => deps.countThrottling("slot_missed"),
+        },
+        () => statements.markSendStarted(message, clock()),
+      );
+    } catch (error) {
+      await unclaim(db, message.id, clock());
+      throw error;
+    }
+    if (!isMarked) {
+      log.warn({ messageId: message.id }, "claim taken over by another attempt before sending; this one sends nothing");
+      return { outcome: "skipped", reason: "claimed_elsewhere" };
+    }
 
-  await deps.dispatchGate(message.channelId, message._throughputLimit);
-  let response: SendMessageResponse;
-  try {
-    response = await deps.graph.sendMessage(message._channelExternalId, request);
-  } catch (error) {
-    return handleGraphError(deps, message, error, input.isLastAttempt);
+    await deps.dispatchGate(message.channelId, message._throughputLimit);
+    let response: SendMessageResponse;
+    try {
+      response = await deps.graph.sendMessage(message._channelExternalId, request);
+    } catch (error) {
+      if (isGraphApiError(error) && error.code === THROUGHPUT_REFUSED_CODE && refusals < MAX_THROUGHPUT_REFUSALS) {
+        deps.countThrottling("throughput_refused");
+        continue;
+      }
+      return handleGraphError(deps, message, error, input.isLastAttempt);
+    }
+    const externalId = response.messages[0]!.id;
+    await statements.record(message, externalId, clock());
+    return { outcome: "sent", externalId };
   }
-  const externalId = response.messages[0]!.id;
-  await statements.record(message, externalId, clock());
-  return { outcome: "sent", externalId };
 }

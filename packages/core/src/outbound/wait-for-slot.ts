@@ -38,6 +38,10 @@ export interface SlotRequest {
   maxWaitMs: number;
   /** A slot missed by more than this is re-booked. */
   maxLatenessMs: number;
+  /** The recipient already holds a pair slot (Meta refused the send with 130429, nothing reached the customer). */
+  isPairHeld?: boolean;
+  /** Called for each slot missed by more than `maxLatenessMs` (re-booked): counted by the worker's metrics. */
+  onSlotMissed: () => void;
 }
 
 /**
@@ -53,7 +57,7 @@ export async function waitForSlot(
   mark: () => Promise<boolean>,
 ): Promise<boolean> {
   const { maxWaitMs } = request;
-  let isPairHeld = false;
+  let isPairHeld = request.isPairHeld ?? false;
   let marked: boolean | undefined;
   const markOnce = async () => (marked ??= await mark());
   for (let waited = 0, rebooked = 0; ;) {
@@ -73,6 +77,7 @@ export async function waitForSlot(
       if (remaining > 0) await sleep(remaining);
       if (slot.dueAt === undefined || Date.now() - dueAt <= request.maxLatenessMs || rebooked >= MAX_REBOOKS)
         return true;
+      request.onSlotMissed();
       rebooked++;
       continue;
     }
