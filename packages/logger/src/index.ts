@@ -126,7 +126,7 @@ class LazyChildLogger implements RequestLogger {
 
   private write(level: LogLevel, args: unknown[]): void {
     if (!isLevelEnabled(this.#child ?? this.parent, level)) return;
-    (this.logger[level] as (...a: unknown[]) => void)(...args);
+    this.logger[level](...(args as Parameters<pino.LogFn>));
   }
 
   fatal(...args: unknown[]): void {
