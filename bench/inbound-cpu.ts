@@ -53,16 +53,40 @@ const team = await t.db.team.create({ data: { name: "Support" } });
 await t.db.channel.create({
   data: { type: "whatsapp", name: "Bench", externalId: META_METADATA.phone_number_id, defaultTeamId: team.id },
 });
+// SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the server.
+const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const server = spawn(
   process.execPath,
-  ["--import", "tsx", path.join(here, "inbound-server.ts"), "webhook", t.url, APP_SECRET, createTestRedisPrefix()],
+  [
+    ...nodeArgs,
+    "--import",
+    "tsx",
+    path.join(here, "inbound-server.ts"),
+    "webhook",
+    t.url,
+    APP_SECRET,
+    createTestRedisPrefix(),
+  ],
   { cwd: here, stdio: ["ignore", "pipe", "inherit"] },
 );
+let out = "";
+server.stdout.on("data", (d: Buffer) => {
+  out += d.toString();
+  if (process.env.SERVER_STDOUT) process.stderr.write(d); // e.g. SERVER_NODE_ARGS=--trace-gc-nvp
+});
+/** The server's GC pauses and event-loop delay since the previous call (SIGUSR2 → one `STATS {json}` line). */
+async function serverStats(): Promise<string> {
+  const seen = out.length;
+  server.kill("SIGUSR2");
+  for (;;) {
+    const m = /STATS (.*)\n/.exec(out.slice(seen));
+    if (m) return m[1]!;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 try {
   const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
+    server.stdout.on("data", () => {
       const m = /PORT (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
@@ -70,16 +94,19 @@ try {
   });
   await closedLoop(port, WARMUP);
   await new Promise((r) => setTimeout(r, 1_000));
+  await serverStats();
   const before = cpuSeconds(server.pid!);
   const started = performance.now();
   await closedLoop(port, N);
   const seconds = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1_500)); // the live events of the last deliveries
   const cpu = cpuSeconds(server.pid!) - before;
+  const stats = await serverStats();
   console.log(
     `${N} deliveries (${IN_FLIGHT} in flight) in ${seconds.toFixed(1)} s: webhook server CPU ${cpu.toFixed(2)} s = ` +
       `${((cpu / N) * 1e6).toFixed(0)} µs per delivery`,
   );
+  console.log(`over those deliveries: ${stats}`);
 } finally {
   server.kill("SIGTERM");
   closeWebhookConnections();

@@ -4,6 +4,7 @@
  *   tsx inbound-server.ts webhook <databaseUrl>   the product's api (POST /webhooks/whatsapp) + outbox relay
  * Prints `PORT <n>` when listening.
  */
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import Fastify from "fastify";
 import pg from "pg";
 import { parseEnv } from "@inbox/config";
@@ -50,6 +51,51 @@ if (mode === "ceiling") {
   await app.listen({ port: 0, host: "127.0.0.1" });
   console.log(`PORT ${(app.server.address() as { port: number }).port}`);
 }
+
+/**
+ * SIGUSR2 prints `STATS {json}`: the garbage collector's pauses (by kind: count, total and longest, and how many
+ * fell in each length bucket) and the event loop's delay since the previous SIGUSR2; bench/inbound-cpu.ts reads it.
+ */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb",
+};
+const PAUSE_BUCKETS_MS = [1, 2, 5, 10, 20, 50];
+interface GcTally {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  /** Pauses up to PAUSE_BUCKETS_MS[i] ms; the last: longer. */
+  buckets: number[];
+}
+let gcTallies: Record<string, GcTally> = {};
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = GC_KINDS[(entry as unknown as { detail: { kind: number } }).detail.kind] ?? "other";
+    const tally = (gcTallies[kind] ??= { count: 0, totalMs: 0, maxMs: 0, buckets: [...PAUSE_BUCKETS_MS, 0].fill(0) });
+    tally.count++;
+    tally.totalMs += entry.duration;
+    tally.maxMs = Math.max(tally.maxMs, entry.duration);
+    const bucket = PAUSE_BUCKETS_MS.findIndex((limit) => entry.duration <= limit);
+    tally.buckets[bucket === -1 ? PAUSE_BUCKETS_MS.length : bucket]!++;
+  }
+}).observe({ entryTypes: ["gc"] });
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+process.on("SIGUSR2", () => {
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  const gc = Object.fromEntries(
+    Object.entries(gcTallies).map(([kind, t]) => [kind, { ...t, totalMs: round(t.totalMs), maxMs: round(t.maxMs) }]),
+  );
+  const loop = Object.fromEntries(
+    [50, 99, 100].map((p) => [p === 100 ? "max" : `p${p}`, round(loopDelay.percentile(p) / 1e6)]),
+  );
+  console.log(`STATS ${JSON.stringify({ gc, pauseBucketsMs: PAUSE_BUCKETS_MS, loopDelayMs: loop })}`);
+  gcTallies = {};
+  loopDelay.reset();
+});
 
 // Exit normally on SIGTERM so `--cpu-prof` (NODE_OPTIONS) writes its profile.
 process.on("SIGTERM", () => process.exit(0));

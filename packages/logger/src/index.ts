@@ -71,3 +71,85 @@ export function createLogger({ name, level = "info", pretty, destination }: Crea
   }
   return pino(options);
 }
+
+type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+
+/** Whether a logger with this level writes lines of `level` (for work done only to build a line). */
+export function isLevelEnabled(log: { level: string }, level: LogLevel): boolean {
+  const current = pino.levels.values[log.level];
+  return current !== undefined && current <= pino.levels.values[level]!;
+}
+
+/** What a request's logger offers (Fastify's `request.log`): the level methods and `child`. */
+export interface RequestLogger extends Pick<pino.BaseLogger, LogLevel | "level" | "silent"> {
+  child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): RequestLogger;
+}
+
+/**
+ * A child of `parent` with `bindings` that pino builds only when a line is written at an enabled level. Fastify gives
+ * every request a child logger carrying its request id, and pino builds a child by running the redaction over its
+ * bindings (the wildcard paths of REDACT_PATHS apply to every binding): per webhook that cost more CPU than the
+ * rest of its logging, which at the default level writes nothing. A line that is written goes through the real
+ * child, so it carries the same bindings and is redacted the same way.
+ */
+export function createLazyChildLogger(
+  parent: ParentLogger,
+  bindings: pino.Bindings,
+  options?: pino.ChildLoggerOptions,
+): RequestLogger {
+  // A child with a level or serializers of its own decides differently from its parent: build it now.
+  if (options && Object.keys(options).length > 0) return parent.child(bindings, options);
+  return new LazyChildLogger(parent, bindings);
+}
+
+type ParentLogger = Pick<Logger, "level" | "child">;
+
+class LazyChildLogger implements RequestLogger {
+  #child: Logger | undefined;
+
+  constructor(
+    private readonly parent: ParentLogger,
+    private readonly bindings: pino.Bindings,
+  ) {}
+
+  private get logger(): Logger {
+    return (this.#child ??= this.parent.child(this.bindings));
+  }
+
+  get level(): pino.LevelWithSilentOrString {
+    return (this.#child ?? this.parent).level;
+  }
+
+  set level(level: pino.LevelWithSilentOrString) {
+    this.logger.level = level;
+  }
+
+  private write(level: LogLevel, args: unknown[]): void {
+    if (!isLevelEnabled(this.#child ?? this.parent, level)) return;
+    this.logger[level](...(args as Parameters<pino.LogFn>));
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write("fatal", args);
+  }
+  error(...args: unknown[]): void {
+    this.write("error", args);
+  }
+  warn(...args: unknown[]): void {
+    this.write("warn", args);
+  }
+  info(...args: unknown[]): void {
+    this.write("info", args);
+  }
+  debug(...args: unknown[]): void {
+    this.write("debug", args);
+  }
+  trace(...args: unknown[]): void {
+    this.write("trace", args);
+  }
+  silent(): void {}
+
+  child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): RequestLogger {
+    return this.logger.child(bindings, options);
+  }
+}

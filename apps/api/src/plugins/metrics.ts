@@ -17,7 +17,7 @@ function webhookOutcome(status: number): string {
  */
 export async function registerMetrics(app: App, deps: Pick<ApiDeps, "metrics" | "env">): Promise<void> {
   const { metrics } = deps;
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     const seconds = reply.elapsedTime / 1000;
     metrics.httpRequestSeconds.observe(
@@ -29,6 +29,7 @@ export async function registerMetrics(app: App, deps: Pick<ApiDeps, "metrics" | 
       metrics.webhookDeliveries.inc({ outcome });
       metrics.webhookAckSeconds.observe({ outcome }, seconds);
     }
+    done();
   });
   const token = deps.env.METRICS_TOKEN;
   if (!token) return;

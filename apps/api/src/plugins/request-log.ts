@@ -1,5 +1,5 @@
 import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
-import { serializeRequest } from "@inbox/logger";
+import { isLevelEnabled, serializeRequest } from "@inbox/logger";
 
 /**
  * Request logs, compact and out of the way: Fastify's default writes two info lines per request ("incoming request",
@@ -12,6 +12,7 @@ export class CompactRequestLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (!error && !isLevelEnabled(reply.log, "debug")) return;
     const ms = Math.round(reply.elapsedTime);
     const { method, url } = serializeRequest(request) as { method: string; url: string };
     if (error) {

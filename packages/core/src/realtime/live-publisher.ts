@@ -157,8 +157,12 @@ export async function subscribeLiveEvents(
       return undefined;
     }
   };
-  const listener = (ch: string, message: string) => {
-    if (ch !== channel || (isListening && !isListening())) return;
+  const channelBytes = Buffer.from(channel);
+  // The bytes as they came (ioredis's "messageBuffer"): the "message" event would have ioredis decode every batch
+  // before the listener can tell that no console wants it.
+  const listener = (ch: Buffer, bytes: Buffer) => {
+    if ((isListening && !isListening()) || !ch.equals(channelBytes)) return;
+    const message = bytes.toString("utf8");
     // A JSON array of envelopes is what publishers before line-separated batches sent.
     if (message.startsWith("[")) {
       const items = parse(message);
@@ -170,7 +174,7 @@ export async function subscribeLiveEvents(
       if (item !== undefined) take(item, line);
     }
   };
-  subscriber.on("message", listener);
+  subscriber.on("messageBuffer", listener);
   // Never fails the caller when Redis is down (the api must boot and answer webhooks without it): subscribe now
   // if connected, and again whenever the connection becomes ready (SUBSCRIBE twice is harmless).
   const subscribe = () =>
@@ -195,7 +199,7 @@ export async function subscribeLiveEvents(
   }
   return {
     async close() {
-      subscriber.off("message", listener);
+      subscriber.off("messageBuffer", listener);
       subscriber.off("ready", onReady);
       if (subscriber.status === "ready") await subscriber.unsubscribe(channel).catch(() => undefined);
     },
