@@ -20,9 +20,27 @@ const PNG = Buffer.from(
  * lies inside the window (controls inside a container that scrolls on its own — tabs, tables — are exempt; pages such
  * as the admin's may be longer than the window).
  * On phones, every button, field and menu entry is at least 44 px tall.
+ * Checked on the settled layout: a report with findings is taken again for up to 5 s (on a loaded machine the page
+ * may still be laying out after a resize or reload), and the last one is asserted.
  */
 async function expectFits(page: Page, opts: { touch: boolean; isPage?: boolean }) {
-  const report = await page.evaluate(({ touch, isPage }) => {
+  let report = await fitReport(page, opts);
+  for (const deadline = Date.now() + 5_000; !fits(report) && Date.now() < deadline;) {
+    await page.waitForTimeout(250);
+    report = await fitReport(page, opts);
+  }
+  expect(report.outside, "elements outside the viewport").toEqual([]);
+  expect(report.small, "touch targets under 44 px").toEqual([]);
+  expect(report.overlapping, "overlapping controls in the top bar").toEqual([]);
+  expect(report.scrollWidth, "horizontal scroll").toBeLessThanOrEqual(report.innerWidth);
+}
+
+type FitReport = Awaited<ReturnType<typeof fitReport>>;
+const fits = (r: FitReport) =>
+  !r.outside.length && !r.small.length && !r.overlapping.length && r.scrollWidth <= r.innerWidth;
+
+function fitReport(page: Page, opts: { touch: boolean; isPage?: boolean }) {
+  return page.evaluate(({ touch, isPage }) => {
     const vw = window.innerWidth;
     const vh = window.innerHeight;
     const describe = (el: Element) => el.outerHTML.slice(0, 140);
@@ -67,10 +85,6 @@ async function expectFits(page: Page, opts: { touch: boolean; isPage?: boolean }
     );
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, outside, small, overlapping };
   }, opts);
-  expect(report.outside, "elements outside the viewport").toEqual([]);
-  expect(report.small, "touch targets under 44 px").toEqual([]);
-  expect(report.overlapping, "overlapping controls in the top bar").toEqual([]);
-  expect(report.scrollWidth, "horizontal scroll").toBeLessThanOrEqual(report.innerWidth);
 }
 
 /** axe-core with the WCAG 2.x A/AA rules: no serious or critical violation. */
