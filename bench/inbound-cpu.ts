@@ -67,7 +67,7 @@ const server = spawn(
     APP_SECRET,
     createTestRedisPrefix(),
   ],
-  { cwd: here, stdio: ["ignore", "pipe", "inherit"] },
+  { cwd: here, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SERVER_STATS: "1" } },
 );
 let out = "";
 server.stdout.on("data", (d: Buffer) => {
