@@ -481,10 +481,14 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
     await page.locator("[data-conversation-id]").first().waitFor();
     await page.locator("body").click();
     await page.keyboard.press("j");
-    await page.getByTestId("conversation-title").waitFor();
+    const title = page.getByTestId("conversation-title");
+    await title.waitFor();
     const first = page.url();
+    const firstTitle = await title.textContent();
     await page.keyboard.press("j");
     await expect.poll(() => page.url()).not.toBe(first);
+    // The next conversation is on screen (not the previous one's thread and composer, still shown while it loads).
+    await expect.poll(() => title.textContent()).not.toBe(firstTitle);
     await page.keyboard.press("?");
     const help = page.getByTestId("help");
     await help.getByText("Next conversation").waitFor();
