@@ -29,6 +29,7 @@ export function buildSimulator(options: SimulatorOptions): BuiltSimulator {
   const hangingRequests = new Set<() => void>();
   app.addHook("onClose", async () => {
     for (const release of [...hangingRequests]) release();
+    await sim.sender.close();
   });
 
   app.addContentTypeParser(

@@ -84,7 +84,6 @@ export class CloudApiSimulator implements SimulatorState {
       retryBaseMs: this.options.webhookRetryBaseMs,
       timeoutMs: this.options.webhookTimeoutMs,
       log: options.log,
-      fetch: options.fetch,
     });
   }
 

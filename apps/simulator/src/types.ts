@@ -32,12 +32,10 @@ export interface SimulatorOptions {
   log: Logger;
   random?: () => number;
   now?: () => number;
-  fetch?: typeof globalThis.fetch;
 }
 
 /** The options with every default filled in. */
-export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, "fetch" | "random" | "now">> &
-  Pick<SimulatorOptions, "fetch">;
+export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, "random" | "now">>;
 
 export interface Customer {
   id: string;
