@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
 import type { WebhookDelivery } from "@inbox/whatsapp";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { ChannelDirectory } from "./channel-directory";
-import { createDb } from "@inbox/db";
+import { createDb, createPgPool } from "@inbox/db";
 import { createDeliveryBatcher, mergeDeliveries } from "./delivery-batcher";
 
 let t: TestDatabase;
@@ -66,6 +66,35 @@ describe("createDeliveryBatcher (group commit)", () => {
     const batcher = createDeliveryBatcher({ db: unreachable, channels: new ChannelDirectory(0) });
     await expect(batcher.submit(delivery(100))).rejects.toThrow();
     await unreachable.$disconnect();
+  });
+
+  it("stores customer messages and status reports that meet in one batch as two autocommitted statements, not one transaction", async () => {
+    // A transaction would hold the conversations' rows across round trips while the api's loop is busy elsewhere.
+    const pool = createPgPool(t.url, { max: 2 });
+    const statements: string[] = [];
+    pool.on("connect", (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as any).query = (...args: unknown[]) => {
+        const first = args[0] as string | { text: string };
+        statements.push(typeof first === "string" ? first : first.text);
+        return query(...args);
+      };
+    });
+    const batcher = createDeliveryBatcher({ db: t.db, channels, pool }, { maxConcurrent: 1 });
+    const status = JSON.parse(JSON.stringify(fx.STATUS_SENT_WEBHOOK));
+    status.entry[0].changes[0].value.statuses[0].id = "wamid.batch-status-1";
+    const messagesBefore = await t.db.message.count();
+    // The first delivery runs alone; the next two arrive while it is in flight and go into one batch together.
+    const results = await Promise.all([
+      batcher.submit(delivery(200)),
+      batcher.submit(delivery(201)),
+      batcher.submit(fx.toDelivery(status)),
+    ]);
+    expect(statements.filter((q) => q.includes("inbox_store_messages"))).toHaveLength(2);
+    expect(statements.filter((q) => /^\s*BEGIN/i.test(q))).toEqual([]);
+    expect(await t.db.message.count()).toBe(messagesBefore + 2);
+    expect(results[2].counts.statuses).toBe(1);
+    await pool.end();
   });
 
   it("merges messages values of one phone number into one value; a value with errors stays apart", () => {

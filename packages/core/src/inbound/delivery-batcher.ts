@@ -59,16 +59,42 @@ export function createDeliveryBatcher(deps: ApplyDeliveryDeps, options: Delivery
     }
   };
   const apply = (p: Pending<WebhookDelivery, DeliveryResult>) => applyOne(p.input).then(p.resolve, p.reject);
-  return createGroupCommit<WebhookDelivery, DeliveryResult>(async (batch) => {
-    if (batch.length === 1) return apply(batch[0]!);
+  const applyMerged = async (group: Pending<WebhookDelivery, DeliveryResult>[]) => {
+    if (group.length === 1) return apply(group[0]!);
     try {
-      const result = await applyWhatsAppDelivery(deps, mergeDeliveries(batch.map((p) => p.input)));
+      const result = await applyWhatsAppDelivery(deps, mergeDeliveries(group.map((p) => p.input)));
       await linkHandoffs(result);
-      for (const p of batch) p.resolve(result);
+      for (const p of group) p.resolve(result);
     } catch {
-      for (const p of batch) await apply(p);
+      for (const p of group) await apply(p);
     }
+  };
+  return createGroupCommit<WebhookDelivery, DeliveryResult>(async (batch) => {
+    // Status reports and customer messages merged into one delivery would be one transaction of several statements
+    // (BEGIN … COMMIT, a round trip each), holding the conversations' rows while the api's event loop gets round to
+    // the next statement — and an agent's reply to one of them waits for it. Kept apart, each kind is one
+    // autocommitted statement. Meta sends the two kinds in deliveries of their own, so a delivery still never spans
+    // the two groups and stays all-or-nothing.
+    const statusesOnly = batch.filter((p) => isStatusesOnly(p.input));
+    const rest = statusesOnly.length === 0 ? batch : batch.filter((p) => !isStatusesOnly(p.input));
+    if (rest.length > 0) await applyMerged(rest);
+    if (statusesOnly.length > 0) await applyMerged(statusesOnly);
   }, options);
+}
+
+/** A delivery whose every change is a `messages` value with status reports and nothing else to store. */
+function isStatusesOnly(delivery: WebhookDelivery): boolean {
+  if (delivery.changes.length === 0 || delivery.malformed.length > 0) return false;
+  return delivery.changes.every((change) => {
+    if (change.field !== "messages") return false;
+    const parts = readValueParts(change.value, MESSAGES_VALUE_LISTS);
+    return (
+      parts.malformed.length === 0 &&
+      parts.lists.statuses!.length > 0 &&
+      parts.lists.messages!.length === 0 &&
+      parts.lists.errors!.length === 0
+    );
+  });
 }
 
 type Json = Record<string, unknown>;
