@@ -63,6 +63,8 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const socket = rawSocket as unknown as LiveSocket;
         deps.liveHub.connect({
           socket,
+          // The upgraded request's TCP connection, which the websocket writes to.
+          transport: request.raw.socket,
           user: userOf(request),
           sessionToken: sessionTokenOf(request),
           since: request.query.since,
