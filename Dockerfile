@@ -9,7 +9,8 @@ COPY . .
 RUN pnpm install --frozen-lockfile && pnpm --filter @inbox/console build
 
 FROM base AS runtime
-ENV NODE_ENV=production
+# A young generation of 64 MB semi-spaces, as `pnpm start` gives its processes (docs/operations.md, "Processes").
+ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=64
 COPY --from=build /app /app
 USER node
 EXPOSE 3000
