@@ -55,8 +55,9 @@ function startServer(
   url: string,
   prefix: string,
 ): Promise<{ child: ChildProcess; port: number }> {
-  // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the servers.
-  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the servers. Both run with the young generation
+  // `pnpm start` gives its processes (apps/cli/src/commands/start.ts).
+  const nodeArgs = ["--max-semi-space-size=64", ...(process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
   const child = spawn(
     process.execPath,
     [...nodeArgs, "--import", "tsx", path.join(here, "inbound-server.ts"), mode, url, APP_SECRET, prefix],

@@ -11,7 +11,8 @@
  *      loop at REPLY_RATE per second for DURATION seconds, while inbound deliveries keep arriving at RATE.
  *      Latency: request sent → message.created on the agent's console.
  *   Event-loop delay of the api and the worker over each phase comes from their /metrics (prom-client's
- *   monitorEventLoopDelay, reset at every scrape).
+ *   monitorEventLoopDelay, reset at every scrape), and so do the api's garbage collections (count and pause time by
+ *   kind) in each phase.
  *
  * Lost events and events out of order per conversation are counted; both must be 0.
  *
@@ -23,7 +24,7 @@ import WebSocket from "ws";
 import { createUserAccount } from "@inbox/core";
 import { ApiClient, openSessions, percentile, type Session } from "./api-clients";
 import { startProduct, waitFor, type RunningProduct } from "./product";
-import { closeWebhookConnections, eventLoopDelay, postWebhook, textMessagesDelivery } from "./webhook-load";
+import { closeWebhookConnections, eventLoopDelay, gcBetween, postWebhook, textMessagesDelivery } from "./webhook-load";
 
 const RATE = Number(process.env.RATE ?? 200);
 const REPLY_RATE = Number(process.env.REPLY_RATE ?? 50);
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
     // too: a stall here is added to every latency it measures.
     const ownLoop = monitorEventLoopDelay({ resolution: 5 });
     ownLoop.enable();
-    await eventLoopDelay(product.port, METRICS_TOKEN);
+    const loop0 = await eventLoopDelay(product.port, METRICS_TOKEN);
     const inboundSent = new Map<string, number>();
     let refused = 0;
     await openLoop(RATE, DURATION, async (i) => {
@@ -275,6 +276,8 @@ async function main(): Promise<void> {
         `phase 2: ${loop(loop2)}; ${postFailed} posts not answered 202; the benchmark's own loop ${delay(ownLoop2)}`,
         `phase 2: post → its 202 answer p50 ${answers.p50.toFixed(1)}, p90 ${answers.p90.toFixed(1)}, ` +
           `p99 ${answers.p99.toFixed(1)}, max ${answers.max.toFixed(1)} ms`,
+        `garbage collections of the api, phase 1: ${gcBetween(loop0?.gc, loop1?.gc)}; ` +
+          `phase 2: ${gcBetween(loop1?.gc, loop2?.gc)}`,
         `conversations with events out of order: admin ${admin.reordered()}, agent ${agent.reordered()}`,
         `message events received by consoles of other teams (must be 0): ${leaked}`,
       ].join("\n"),

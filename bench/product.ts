@@ -78,6 +78,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SESSION_SECRET: sessionSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    ...(process.env.PRODUCT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.PRODUCT_NODE_OPTIONS } : {}),
     ...env,
   };
   const startedAt = performance.now();

@@ -151,7 +151,13 @@ export async function openLoop(
  * The event-loop delay of a process since its last scrape, from its /metrics (prom-client's monitorEventLoopDelay,
  * reset at every scrape), in ms; null without /metrics.
  */
-export async function eventLoopDelay(port: number, token: string): Promise<{ p99: number; max: number } | null> {
+/** Garbage collections of a process so far, by kind (prom-client's `nodejs_gc_duration_seconds`): count, ms. */
+export type GcTotals = Record<string, { count: number; ms: number }>;
+
+export async function eventLoopDelay(
+  port: number,
+  token: string,
+): Promise<{ p99: number; max: number; gc: GcTotals } | null> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
     headers: { authorization: `Bearer ${token}` },
     signal: AbortSignal.timeout(10_000),
@@ -160,5 +166,25 @@ export async function eventLoopDelay(port: number, token: string): Promise<{ p99
   const text = await res.text().catch(() => null);
   if (text === null) return null;
   const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]) * 1000;
-  return { p99: read("inbox_nodejs_eventloop_lag_p99_seconds"), max: read("inbox_nodejs_eventloop_lag_max_seconds") };
+  const gc: GcTotals = {};
+  for (const m of text.matchAll(/^inbox_nodejs_gc_duration_seconds_(sum|count)\{[^}]*kind="(\w+)"[^}]*\} (\S+)$/gm)) {
+    const entry = (gc[m[2]!] ??= { count: 0, ms: 0 });
+    if (m[1] === "count") entry.count = Number(m[3]);
+    else entry.ms = Number(m[3]) * 1000;
+  }
+  return {
+    p99: read("inbox_nodejs_eventloop_lag_p99_seconds"),
+    max: read("inbox_nodejs_eventloop_lag_max_seconds"),
+    gc,
+  };
+}
+
+/** The collections between two readings, e.g. "minor 120 (310 ms), major 3 (95 ms)". */
+export function gcBetween(before: GcTotals | undefined, after: GcTotals | undefined): string {
+  if (!before || !after) return "no GC figures";
+  return Object.entries(after)
+    .map(([kind, a]) => ({ kind, count: a.count - (before[kind]?.count ?? 0), ms: a.ms - (before[kind]?.ms ?? 0) }))
+    .filter((d) => d.count > 0)
+    .map((d) => `${d.kind} ${d.count} (${d.ms.toFixed(0)} ms)`)
+    .join(", ");
 }
