@@ -34,7 +34,7 @@ export interface LiveSocket {
  * The TCP connection under a socket (the upgraded request's): corked while a batch of events goes out, so the
  * frames of one batch leave in one write instead of one system call each.
  */
-export interface LiveTransport {
+interface LiveTransport {
   cork(): void;
   uncork(): void;
 }
