@@ -101,7 +101,11 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
   let browser: Browser;
   let conversationId: string;
   let dir: string;
-  const yesterday = new Date(Date.now() - 26 * 3600_000);
+  // Calendar days in this machine's time zone, which the browser shares: "yesterday" is yesterday's noon (not a
+  // fixed number of hours ago, which is still today shortly after midnight), "an hour ago" not before today.
+  const startOfToday = new Date(new Date().setHours(0, 0, 0, 0));
+  const yesterday = new Date(startOfToday.getTime() - 12 * 3600_000);
+  const anHourAgo = new Date(Math.max(Date.now() - 3600_000, startOfToday.getTime()));
 
   beforeAll(async () => {
     prepareBrowserTests();
@@ -189,7 +193,7 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
       name: "Max Beispiel",
       waId: "4917099887766",
       text: "Hallo?",
-      at: new Date(Date.now() - 3600_000),
+      at: anHourAgo,
     });
     browser = await launchChromium();
   });
