@@ -60,7 +60,8 @@ describe("queue view in Chromium", () => {
     await expect.poll(() => page.getByTestId("queue-inbound-failed").textContent()).toBe("2");
     await page.getByTestId("queue-inbound").getByRole("button", { name: "Show failed jobs" }).click();
     await page.getByText("Failed jobs: Incoming (media, routing)").waitFor();
-    expect(await page.getByText(/Invalid payload for "media.download"/).count()).toBe(2);
+    // The heading shows while the list is still loading: wait for its rows.
+    await expect.poll(() => page.getByText(/Invalid payload for "media.download"/).count()).toBe(2);
 
     await page.getByRole("button", { name: "Retry", exact: true }).first().click();
     await page.getByRole("status").getByText("1 job(s) queued again.").waitFor();
