@@ -341,6 +341,10 @@ describe("composer, templates and consent in Chromium (German console)", { timeo
       .locator(".composer.disabled[role=status]", { hasText: "Der Kontakt hat widersprochen." })
       .waitFor({ timeout: 10_000 });
 
+    // WhatsApp stamps messages in whole seconds: one in the same second as the STOP cannot be told from it, and the
+    // product stays on the safe side (still opted out). The customer writes a second later, as people do — on a fast
+    // machine this test otherwise typed both within one second (seen in CI).
+    await moveSimulatorClock(1_000);
     await typeOnPhone(phone, "Eine Frage habe ich doch noch: wann kommt mein Paket?");
     await messageItem("Eine Frage habe ich doch noch").waitFor();
     await agent.getByTestId("replies-only").waitFor({ timeout: 10_000 });
