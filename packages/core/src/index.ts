@@ -112,6 +112,7 @@ export { downloadMediaAsset } from "./media/download-media-asset";
 export { openMediaAsset } from "./media/open-media-asset";
 export { storeOutboundAttachment } from "./media/store-outbound-attachment";
 export { sweepPendingMedia, type SweepPendingMediaOptions } from "./media/sweep-pending-media";
+export { sweepUnroutedConversations, type SweepUnroutedOptions } from "./routing/sweep-unrouted-conversations";
 
 // Live updates to the consoles
 export { buildLiveEvents } from "./realtime/build-live-events";

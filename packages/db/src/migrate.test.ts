@@ -1,8 +1,8 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations, diffDatabaseToSchema, readMigrations } from "./migrate";
+import { applyMigrations, diffDatabaseToSchema, MIGRATIONS_DIR, readMigrations } from "./migrate";
 import { createTestDatabase, type TestDatabase } from "./testing";
 
 describe("migrations (wasm schema engine)", () => {
@@ -51,6 +51,42 @@ describe("migrations (wasm schema engine)", () => {
     await expect(t.db.contact.create({ data: { channelId: channel.id, waId: "491701234567" } })).rejects.toMatchObject({
       code: "P2002",
     });
+  });
+
+  it("20261206090000 marks the conversations of route jobs already in the outbox as routed, of either payload shape", async () => {
+    const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA2", externalId: "2" } });
+    const conversation = async (waId: string) => {
+      const contact = await t.db.contact.create({ data: { channelId: channel.id, waId } });
+      return (await t.db.conversation.create({ data: { channelId: channel.id, contactId: contact.id } })).id;
+    };
+    const [a, b, c, none] = [
+      await conversation("491700000001"),
+      await conversation("491700000002"),
+      await conversation("491700000003"),
+      await conversation("491700000004"),
+    ];
+    await t.db.outboxJob.createMany({
+      data: [
+        { name: "conversation.route", payload: { conversationIds: [a, b] }, jobId: `r-${a}`, dispatchedAt: new Date() },
+        { name: "conversation.route", payload: { conversationId: c }, jobId: `r-${c}` },
+        { name: "media.download", payload: { mediaAssetId: none }, jobId: `m-${none}` },
+      ],
+    });
+    const sql = await readFile(
+      path.join(MIGRATIONS_DIR, "20261206090000_conversation_routed_at/migration.sql"),
+      "utf8",
+    );
+    const backfill = sql.slice(sql.indexOf("UPDATE"));
+    expect(backfill).toMatch(/^UPDATE "Conversation"/);
+    await t.db.$executeRawUnsafe(backfill);
+    const rows = await t.db.conversation.findMany({
+      where: { channelId: channel.id },
+      select: { id: true, routedAt: true, createdAt: true },
+    });
+    const routedAt = new Map(rows.map((r) => [r.id, r.routedAt?.getTime() ?? null]));
+    const createdAt = new Map(rows.map((r) => [r.id, r.createdAt.getTime()]));
+    for (const id of [a, b, c]) expect(routedAt.get(id)).toBe(createdAt.get(id));
+    expect(routedAt.get(none)).toBeNull();
   });
 
   it("run a migration file as one script, as Prisma's CLI does: semicolons in comments and function bodies are fine", async () => {

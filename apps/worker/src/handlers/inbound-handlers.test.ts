@@ -17,7 +17,7 @@ import { createWorkerServices } from "../services";
 import { handleMediaDownload } from "./media-download";
 import { handleConsentConfirm } from "./consent-confirm";
 import { handleConversationRoute } from "./conversation-route";
-import { sweepPendingMediaOnce } from "../maintenance/sweeper";
+import { sweepPendingMediaOnce, sweepUnroutedOnce } from "../maintenance/sweeper";
 
 const log = createLogger({ name: "test", level: "silent", pretty: false });
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
@@ -213,6 +213,85 @@ describe("media sweeper", () => {
       status: "stored",
       sizeBytes: JPEG.length,
     });
+  });
+});
+
+describe("route sweeper", () => {
+  /** A new customer's conversation, stored by the inbound write path (which writes its route job to the outbox). */
+  async function newConversation(phone: string): Promise<string> {
+    const r = await deliver(fx.TEXT_MESSAGE_WEBHOOK, (v) => {
+      v.messages[0].from = phone;
+      v.contacts[0].wa_id = phone;
+    });
+    return r.conversationIds[0]!;
+  }
+  /** Its route job's outbox row went to Redis (a second ago). */
+  const dispatchRouteJobOf = (id: string) => t.db.$executeRaw`
+    UPDATE "OutboxJob" SET "dispatchedAt" = now() - interval '1 second'
+     WHERE name = 'conversation.route' AND "dispatchedAt" IS NULL AND payload->'conversationIds' ? ${id}`;
+  const sweep = () => sweepUnroutedOnce(deps, { unroutedForMs: 0, lockMs: 1 });
+
+  it("routes a new conversation whose route job was lost, once; leaves routed, resolved, waiting and live ones alone", async () => {
+    const lost = await newConversation("491755500001");
+    const live = await newConversation("491755500002");
+    const waiting = await newConversation("491755500003");
+    const routed = await newConversation("491755500004");
+    const resolved = await newConversation("491755500005");
+    for (const id of [lost, live, routed, resolved]) await dispatchRouteJobOf(id);
+    // `live` still has its job in Redis (delayed), `routed` was routed, `resolved` was closed before routing ran;
+    // `waiting`'s row is still in the outbox. Only `lost` has nothing that will ever route it.
+    await deps.queues.add(
+      "conversation.route",
+      { conversationIds: [live] },
+      { jobId: `conversation.route-${live}`, delayMs: 60_000 },
+    );
+    await handleConversationRoute({ conversationIds: [routed] }, ctx());
+    await t.db.conversation.update({ where: { id: resolved }, data: { status: "resolved", activeContactId: null } });
+
+    const first = await sweep();
+    expect(first?.requeued).toContain(lost);
+    for (const id of [live, waiting, routed, resolved]) expect(first?.requeued).not.toContain(id);
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id: routed } })).toMatchObject({
+      routedAt: expect.any(Date),
+      queuedAt: expect.any(Date),
+    });
+    // The new job waits in the outbox: a second sweep does not add another.
+    expect((await sweep())?.requeued ?? []).not.toContain(lost);
+    const row = await t.db.outboxJob.findFirstOrThrow({
+      where: { jobId: { startsWith: `conversation.route-${lost}-sweep-` } },
+    });
+    expect(row.payload).toEqual({ conversationIds: [lost] });
+    await handleConversationRoute(row.payload as { conversationIds: string[] }, ctx());
+    const conv = await t.db.conversation.findUniqueOrThrow({ where: { id: lost }, include: { channel: true } });
+    expect(conv).toMatchObject({ teamId: conv.channel.defaultTeamId, queuedAt: expect.any(Date) });
+    expect(conv.routedAt).toBeInstanceOf(Date);
+    // Routed now: once its job has gone to Redis, nothing is swept again.
+    await t.db.outboxJob.update({ where: { id: row.id }, data: { dispatchedAt: new Date(Date.now() - 1000) } });
+    expect((await sweep())?.requeued ?? []).not.toContain(lost);
+  });
+
+  it("counts a conversation a person assigned before its route job ran as routed once the job has run", async () => {
+    const taken = await newConversation("491755500007");
+    const agent = await t.db.user.create({ data: { email: "sweep@example.de", name: "Early", passwordHash: "x" } });
+    await t.db.conversation.update({ where: { id: taken }, data: { assigneeId: agent.id } });
+    await dispatchRouteJobOf(taken);
+    await handleConversationRoute({ conversationIds: [taken] }, ctx());
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id: taken } })).toMatchObject({
+      assigneeId: agent.id,
+      queuedAt: null,
+      routedAt: expect.any(Date),
+    });
+    expect((await sweep())?.requeued ?? []).not.toContain(taken);
+  });
+
+  it("waits ten minutes after the dispatch by default: a job that is merely slow is not doubled", async () => {
+    const slow = await newConversation("491755500006");
+    await dispatchRouteJobOf(slow);
+    expect((await sweepUnroutedOnce(deps, { lockMs: 1 }))?.requeued ?? []).not.toContain(slow);
+    await t.db.$executeRaw`
+      UPDATE "OutboxJob" SET "dispatchedAt" = now() - interval '11 minutes'
+       WHERE name = 'conversation.route' AND payload->'conversationIds' ? ${slow}`;
+    expect((await sweepUnroutedOnce(deps, { lockMs: 1 }))?.requeued).toContain(slow);
   });
 });
 

@@ -6,32 +6,49 @@ import {
   sweepPendingMedia,
   sweepStuckMessages,
   sweepUnappliedStatuses,
+  sweepUnroutedConversations,
   type SweepPendingMediaOptions,
   type SweepStuckMessagesOptions,
+  type SweepUnroutedOptions,
 } from "@inbox/core";
-import { pruneOutbox, type QueueName } from "@inbox/jobs";
+import { conversationIdsOfRouteJob, JOB_SCHEMAS, pruneOutbox, type QueueName } from "@inbox/jobs";
 import type { WorkerDeps } from "../context";
 
 export const SWEEP_EVERY_MS = 60_000;
 const LIVE_STATES = ["waiting", "delayed", "active", "prioritized", "waiting-children"] as const;
 const PAGE = 1_000;
 
-/** Which of `ids` have a live job in `queue` whose payload field `field` holds the id, whatever the job id. */
-async function idsWithLiveJob(deps: WorkerDeps, queue: QueueName, field: string, ids: string[]): Promise<Set<string>> {
+/** The ids a job's payload names (`idsOf`), or none. */
+type IdsOf = (data: unknown) => string[];
+
+/** The id in the payload field `field`. */
+const idIn =
+  (field: string): IdsOf =>
+  (data) => {
+    const id = (data as Record<string, unknown> | undefined)?.[field];
+    return typeof id === "string" ? [id] : [];
+  };
+
+/** Every conversation a `conversation.route` job routes (either shape); none for another job's payload. */
+const routedConversationsOf: IdsOf = (data) => {
+  const parsed = JOB_SCHEMAS["conversation.route"].safeParse(data);
+  return parsed.success ? conversationIdsOfRouteJob(parsed.data) : [];
+};
+
+/** Which of `ids` have a live job in `queue` whose payload names the id (`idsOf`), whatever the job id. */
+async function idsWithLiveJob(deps: WorkerDeps, queue: QueueName, idsOf: IdsOf, ids: string[]): Promise<Set<string>> {
   const wanted = new Set(ids);
   const live = new Set<string>();
   for (let start = 0; ; start += PAGE) {
     const jobs = await deps.queues.queues[queue].getJobs([...LIVE_STATES], start, start + PAGE - 1, true);
-    for (const job of jobs) {
-      const id = (job?.data as Record<string, unknown> | undefined)?.[field];
-      if (typeof id === "string" && wanted.has(id)) live.add(id);
-    }
+    for (const job of jobs) for (const id of idsOf(job?.data)) if (wanted.has(id)) live.add(id);
     if (jobs.length < PAGE || live.size === wanted.size) return live;
   }
 }
 
 /** Message ids (of `ids`) that have a live `message.send` job in the outbound queue. */
-const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) => idsWithLiveJob(deps, "outbound", "messageId", ids);
+const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) =>
+  idsWithLiveJob(deps, "outbound", idIn("messageId"), ids);
 
 /** Runs `sweep` only if this process gets the Redis lock `name` (held for `lockMs`); null when another one has it. */
 async function withSweepLock<T>(
@@ -66,11 +83,27 @@ export async function sweepPendingMediaOnce(
 ): Promise<{ requeued: string[] } | null> {
   return withSweepLock(deps, "media-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
     const result = await sweepPendingMedia(
-      { ...deps, withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", "mediaAssetId", ids) },
+      { ...deps, withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", idIn("mediaAssetId"), ids) },
       options,
     );
     if (result.requeued.length > 0)
       deps.log.warn({ count: result.requeued.length }, "media sweeper re-enqueued downloads no job would pick up");
+    return result;
+  });
+}
+
+/** One sweep of new conversations whose route job is gone (see sweepUnroutedConversations), by one process at a time. */
+export async function sweepUnroutedOnce(
+  deps: WorkerDeps,
+  options: SweepUnroutedOptions & SweepRunOptions = {},
+): Promise<{ requeued: string[] } | null> {
+  return withSweepLock(deps, "route-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
+    const result = await sweepUnroutedConversations(
+      { ...deps, withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", routedConversationsOf, ids) },
+      options,
+    );
+    if (result.requeued.length > 0)
+      deps.log.warn({ count: result.requeued.length }, "route sweeper re-enqueued conversations no job would route");
     return result;
   });
 }
@@ -111,11 +144,12 @@ async function sweepAuthRecordsOnce(deps: WorkerDeps): Promise<{ sessions: numbe
 
 export interface SweeperOptions extends SweepStuckMessagesOptions {
   media?: SweepPendingMediaOptions;
+  routing?: SweepUnroutedOptions;
 }
 
 /**
  * Every `everyMs` in this worker process until closed: the stuck-message sweep, the pending-media sweep, the
- * unapplied-status sweep, the outbox's dispatched rows are pruned, then expired sessions and sign-in counters.
+ * unrouted-conversation sweep, the unapplied-status sweep, the outbox's dispatched rows are pruned, then expired sessions and sign-in counters.
  * Errors (Postgres or Redis down, …) wait for the next round.
  */
 export function startSweeper(
@@ -132,6 +166,8 @@ export function startSweeper(
       .catch((err: unknown) => deps.log.warn({ err }, "outbound sweep failed; next round will retry"))
       .then(() => sweepPendingMediaOnce(deps, { ...options.media, ...run }))
       .catch((err: unknown) => deps.log.warn({ err }, "media sweep failed; next round will retry"))
+      .then(() => sweepUnroutedOnce(deps, { ...options.routing, ...run }))
+      .catch((err: unknown) => deps.log.warn({ err }, "route sweep failed; next round will retry"))
       .then(() => sweepStatusesOnce(deps, run))
       .catch((err: unknown) => deps.log.warn({ err }, "status sweep failed; next round will retry"))
       .then(() => pruneOutboxOnce(deps, run))

@@ -110,6 +110,8 @@ export async function loadRoutingFacts(db: DbTx, conversationId: string): Promis
 export interface RouteState {
   assigneeId: string | null;
   queuedAt: Date | null;
+  /** When the router ran for it (null: never; see sweep-unrouted-conversations.ts). */
+  routedAt: Date | null;
   status: string;
   teamId: string | null;
   facts: RoutingFacts;
@@ -135,7 +137,7 @@ export async function loadRouteStates(
   const rows = await runSqlOf(db)<
     FactsRow & Omit<RouteState, "facts" | "rules"> & { id: string; rules: MatchableRule[] | null }
   >(Prisma.sql`
-    SELECT c.id, ${FACTS_COLUMNS}, c."assigneeId", c."queuedAt", c.status::text AS status, c."teamId",
+    SELECT c.id, ${FACTS_COLUMNS}, c."assigneeId", c."queuedAt", c."routedAt", c.status::text AS status, c."teamId",
            ch."defaultTeamId",
            (SELECT p."assigneeId" FROM "Conversation" p
              WHERE p."contactId" = c."contactId" AND p.id <> c.id AND p."assigneeId" IS NOT NULL
@@ -155,6 +157,7 @@ export async function loadRouteStates(
       {
         assigneeId: row.assigneeId,
         queuedAt: row.queuedAt,
+        routedAt: row.routedAt,
         status: row.status,
         teamId: row.teamId,
         facts: factsOf(row),

@@ -29,7 +29,8 @@ interface RouteResult {
  * it; otherwise the conversation joins the team's queue, which is then assigned by the team's mode (the process's
  * queue assigner: one run for every conversation queued meanwhile). Runs once per conversation: one that is already
  * queued or assigned is left alone, so a repeated job changes nothing. Everything routing reads comes in one
- * statement and the queue entries are written in one, for all the given conversations together.
+ * statement and the queue entries are written in one, for all the given conversations together, each marked routed
+ * (`routedAt`, which the sweep of lost route jobs looks for).
  * The map holds a result per conversation that exists.
  */
 async function routeNewConversations(
@@ -55,13 +56,24 @@ async function routeNewConversations(
     const hasAutoReplies = teamId !== null && state.autoReplyTeamIds.includes(teamId);
     open.push({ id, teamId, previous: state.previousAssigneeId, hasAutoReplies });
   }
+  // Queued (a team's queue is assigned by the routing tick too, whatever happens to this job) is routed: the sweep of
+  // lost route jobs (sweep-unrouted-conversations.ts) leaves it alone from now on. So are the ones routing leaves
+  // alone: assigned meanwhile, resolved, or already queued by an earlier run of the job.
+  const now = deps.clock?.() ?? new Date();
+  const marked = new Set<string>();
   if (toQueue.length) {
-    const now = deps.clock?.() ?? new Date();
-    await run(Prisma.sql`
-      UPDATE "Conversation" c SET "teamId" = i.team, "queuedAt" = ${sqlTimestamp(now)}, "updatedAt" = ${sqlTimestamp(now)}
+    const rows = await run<{ id: string }>(Prisma.sql`
+      UPDATE "Conversation" c SET "teamId" = i.team, "queuedAt" = ${sqlTimestamp(now)},
+             "routedAt" = coalesce(c."routedAt", ${sqlTimestamp(now)}), "updatedAt" = ${sqlTimestamp(now)}
         FROM unnest(${toQueue.map((q) => q.id)}::uuid[], ${toQueue.map((q) => q.teamId)}::uuid[]) AS i(id, team)
        WHERE c.id = i.id AND c."assigneeId" IS NULL AND c."queuedAt" IS NULL
       RETURNING c.id`);
+    for (const row of rows) marked.add(row.id);
+  }
+  const unmarked = [...states].filter(([id, state]) => !state.routedAt && !marked.has(id)).map(([id]) => id);
+  if (unmarked.length) {
+    await run(Prisma.sql`
+      UPDATE "Conversation" SET "routedAt" = ${sqlTimestamp(now)} WHERE id = ANY (${unmarked}::uuid[]) AND "routedAt" IS NULL`);
   }
   // Returning customers first (their previous agent, if able), then one queue run per team for the rest.
   const queued: typeof open = [];
