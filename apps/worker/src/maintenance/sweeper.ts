@@ -46,10 +46,6 @@ async function idsWithLiveJob(deps: WorkerDeps, queue: QueueName, idsOf: IdsOf, 
   }
 }
 
-/** Message ids (of `ids`) that have a live `message.send` job in the outbound queue. */
-const messagesWithLiveJob = (deps: WorkerDeps, ids: string[]) =>
-  idsWithLiveJob(deps, "outbound", idIn("messageId"), ids);
-
 /** Runs `sweep` only if this process gets the Redis lock `name` (held for `lockMs`); null when another one has it. */
 async function withSweepLock<T>(
   deps: WorkerDeps,
@@ -63,50 +59,57 @@ async function withSweepLock<T>(
 
 type SweepRunOptions = { lockMs?: number };
 
-/** One sweep of stuck outbound messages (see sweepStuckMessages), by at most one worker process at a time. */
-export async function sweepOutboundOnce(
+/**
+ * One sweep that gives things whose job is gone a new job (see requeueOrphans), by at most one worker process at a
+ * time (lock `name`); `withLiveJob` answers from BullMQ's live jobs. Logs a warning when it re-enqueued anything.
+ */
+async function requeueSweepOnce<O>(
   deps: WorkerDeps,
-  options: SweepStuckMessagesOptions & SweepRunOptions = {},
+  name: string,
+  options: O & SweepRunOptions,
+  withLiveJob: (ids: string[]) => Promise<Set<string>>,
+  sweep: (deps: WorkerDeps & { withLiveJob: typeof withLiveJob }, options: O) => Promise<{ requeued: string[] }>,
+  warning: string,
 ): Promise<{ requeued: string[] } | null> {
-  return withSweepLock(deps, "outbound-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
-    const result = await sweepStuckMessages({ ...deps, withLiveJob: (ids) => messagesWithLiveJob(deps, ids) }, options);
-    if (result.requeued.length > 0)
-      deps.log.warn({ count: result.requeued.length }, "outbound sweeper re-enqueued messages no job would pick up");
+  return withSweepLock(deps, name, options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
+    const result = await sweep({ ...deps, withLiveJob }, options);
+    if (result.requeued.length > 0) deps.log.warn({ count: result.requeued.length }, warning);
     return result;
   });
 }
 
-/** One sweep of customer media whose download job is gone (see sweepPendingMedia), by one process at a time. */
-export async function sweepPendingMediaOnce(
-  deps: WorkerDeps,
-  options: SweepPendingMediaOptions & SweepRunOptions = {},
-): Promise<{ requeued: string[] } | null> {
-  return withSweepLock(deps, "media-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
-    const result = await sweepPendingMedia(
-      { ...deps, withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", idIn("mediaAssetId"), ids) },
-      options,
-    );
-    if (result.requeued.length > 0)
-      deps.log.warn({ count: result.requeued.length }, "media sweeper re-enqueued downloads no job would pick up");
-    return result;
-  });
-}
+/** One sweep of stuck outbound messages (see sweepStuckMessages). */
+export const sweepOutboundOnce = (deps: WorkerDeps, options: SweepStuckMessagesOptions & SweepRunOptions = {}) =>
+  requeueSweepOnce(
+    deps,
+    "outbound-sweep",
+    options,
+    (ids) => idsWithLiveJob(deps, "outbound", idIn("messageId"), ids),
+    sweepStuckMessages,
+    "outbound sweeper re-enqueued messages no job would pick up",
+  );
 
-/** One sweep of new conversations whose route job is gone (see sweepUnroutedConversations), by one process at a time. */
-export async function sweepUnroutedOnce(
-  deps: WorkerDeps,
-  options: SweepUnroutedOptions & SweepRunOptions = {},
-): Promise<{ requeued: string[] } | null> {
-  return withSweepLock(deps, "route-sweep", options.lockMs ?? SWEEP_EVERY_MS / 2, async () => {
-    const result = await sweepUnroutedConversations(
-      { ...deps, withLiveJob: (ids) => idsWithLiveJob(deps, "inbound", routedConversationsOf, ids) },
-      options,
-    );
-    if (result.requeued.length > 0)
-      deps.log.warn({ count: result.requeued.length }, "route sweeper re-enqueued conversations no job would route");
-    return result;
-  });
-}
+/** One sweep of customer media whose download job is gone (see sweepPendingMedia). */
+export const sweepPendingMediaOnce = (deps: WorkerDeps, options: SweepPendingMediaOptions & SweepRunOptions = {}) =>
+  requeueSweepOnce(
+    deps,
+    "media-sweep",
+    options,
+    (ids) => idsWithLiveJob(deps, "inbound", idIn("mediaAssetId"), ids),
+    sweepPendingMedia,
+    "media sweeper re-enqueued downloads no job would pick up",
+  );
+
+/** One sweep of new conversations whose route job is gone (see sweepUnroutedConversations). */
+export const sweepUnroutedOnce = (deps: WorkerDeps, options: SweepUnroutedOptions & SweepRunOptions = {}) =>
+  requeueSweepOnce(
+    deps,
+    "route-sweep",
+    options,
+    (ids) => idsWithLiveJob(deps, "inbound", routedConversationsOf, ids),
+    sweepUnroutedConversations,
+    "route sweeper re-enqueued conversations no job would route",
+  );
 
 /** One sweep of status reports left unapplied although their message is known (see sweepUnappliedStatuses). */
 export async function sweepStatusesOnce(
