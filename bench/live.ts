@@ -10,13 +10,16 @@
  *   3. Replies and notes: the admin posts a text reply or a private note (alternating) to the conversations, open
  *      loop at REPLY_RATE per second for DURATION seconds, while inbound deliveries keep arriving at RATE.
  *      Latency: request sent → message.created on the agent's console.
+ *   Before 2 and 3, MIX_WARMUP seconds of the same mix (deliveries and replies/notes) run unmeasured, so the phases
+ *   measure warm processes, not the first second of each kind of traffic after `pnpm start` (MIX_WARMUP=0 does).
  *   Event-loop delay of the api and the worker over each phase comes from their /metrics (prom-client's
  *   monitorEventLoopDelay, reset at every scrape), and so do the api's garbage collections (count and pause time by
  *   kind) in each phase.
  *
  * Lost events and events out of order per conversation are counted; both must be 0.
  *
- *   pnpm --filter @inbox/bench live     (RATE=200 REPLY_RATE=50 DURATION=15 CUSTOMERS=500 CONSOLES=2 OTHER_TEAMS=10)
+ *   pnpm --filter @inbox/bench live     (RATE=200 REPLY_RATE=50 DURATION=15 CUSTOMERS=500 CONSOLES=2 OTHER_TEAMS=10
+ *                                        MIX_WARMUP=5)
  */
 import { randomBytes } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -33,6 +36,9 @@ const CUSTOMERS = Number(process.env.CUSTOMERS ?? 500);
 const CONSOLES = Math.max(2, Number(process.env.CONSOLES ?? 2));
 const OTHER_TEAMS = Number(process.env.OTHER_TEAMS ?? 10);
 const POSTERS = 16;
+const MIX_WARMUP = Number(process.env.MIX_WARMUP ?? 5);
+/** The simulator reports sent, delivered and read 0.3 s apart: the last status of the warm-up is back by then. */
+const STATUSES_SETTLE_MS = 1_500;
 const APP_SECRET = "bench-live-app-secret";
 const PHONE_NUMBER_ID = "106540352242922";
 const METRICS_TOKEN = randomBytes(16).toString("hex");
@@ -232,6 +238,31 @@ async function main(): Promise<void> {
       async () => (await product.db.conversation.count()) >= CUSTOMERS,
     );
     const conversationIds = (await product.db.conversation.findMany({ select: { id: true } })).map((c) => c.id);
+    // Several tabs of the admin, one connection each, so a slow answer does not hold up the next post.
+    const posters = (
+      await openSessions(product.db, { ...product.admin, sessionSecret: product.sessionSecret, count: POSTERS })
+    ).map((session) => new ApiClient(product.port, session));
+    let nextPoster = 0;
+    const post = (i: number, text: string) =>
+      posters[nextPoster++ % posters.length]!.postMessage(
+        conversationIds[i % conversationIds.length]!,
+        i % 2 ? "note" : "text",
+        text,
+      );
+    // Warm-up of the measured mix, unmeasured: MIX_WARMUP seconds of deliveries to these (now existing)
+    // conversations and of replies and notes, then time for the replies' sent/delivered/read statuses to come back.
+    // Without it, the measured phases start with the first seconds of each kind of traffic in freshly started
+    // processes (code run for the first time): a burst 0.1-0.8 s into each phase, see docs/performance.md.
+    // MIX_WARMUP=0 measures that cold start.
+    if (MIX_WARMUP > 0) {
+      await Promise.all([
+        openLoop(RATE, MIX_WARMUP, (i) =>
+          deliver(product.port, customers[i % CUSTOMERS]!, `wamid.mw-${run}-${i}`, `mw ${run} ${i}`),
+        ),
+        openLoop(REPLY_RATE, MIX_WARMUP, (i) => post(i, `mw-out ${run} #${i}`)),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, STATUSES_SETTLE_MS));
+    }
     // Phase 1: inbound only. The benchmark's own event loop (load generator and consoles share it) is watched
     // too: a stall here is added to every latency it measures.
     const ownLoop = monitorEventLoopDelay({ resolution: 5 });
@@ -254,11 +285,6 @@ async function main(): Promise<void> {
     ownLoop.reset();
 
     // Phase 2: replies and notes posted by the admin, read on the agent's console, while inbound continues.
-    // Several tabs of the admin, one connection each, so a slow answer does not hold up the next post.
-    const posters = (
-      await openSessions(product.db, { ...product.admin, sessionSecret: product.sessionSecret, count: POSTERS })
-    ).map((session) => new ApiClient(product.port, session));
-    let nextPoster = 0;
     const postSent = new Map<string, number>();
     const postAnswered = new Map<string, number>();
     let postFailed = 0;
@@ -269,11 +295,7 @@ async function main(): Promise<void> {
       openLoop(REPLY_RATE, DURATION, async (i) => {
         const text = `out ${run} #${i}`;
         postSent.set(text, performance.now());
-        const answer = await posters[nextPoster++ % posters.length]!.postMessage(
-          conversationIds[i % conversationIds.length]!,
-          i % 2 ? "note" : "text",
-          text,
-        );
+        const answer = await post(i, text);
         postAnswered.set(text, performance.now());
         if (answer.status !== 202) postFailed++;
       }),
