@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { POOL_IDLE_TIMEOUT_MS } from "./pg-pool";
 
 export type Db = PrismaClient;
 /** A client or an interactive transaction's client: what use cases take so they compose into one transaction. */
@@ -11,7 +12,12 @@ export interface CreateDbOptions {
 }
 
 export function createDb(databaseUrl: string, { max = 10 }: CreateDbOptions = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
+  });
   return new PrismaClient({ adapter });
 }
 
