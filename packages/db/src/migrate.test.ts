@@ -53,6 +53,17 @@ describe("migrations (wasm schema engine)", () => {
     });
   });
 
+  it("keep the trigram indexes' pending lists short, so no insert merges 4 MB of them inside a delivery's commit", async () => {
+    // bench/trigram-pending.ts: with Postgres's default limit one insert in ~4,600 waited 25–45 ms for the merge.
+    const rows = await t.db.$queryRaw<{ relname: string; reloptions: string[] | null }[]>`
+      SELECT relname, reloptions FROM pg_class WHERE relname LIKE '%\_trgm\_idx' ORDER BY relname`;
+    expect(rows).toEqual([
+      { relname: "Contact_displayName_trgm_idx", reloptions: ["gin_pending_list_limit=512"] },
+      { relname: "Contact_profileName_trgm_idx", reloptions: ["gin_pending_list_limit=512"] },
+      { relname: "Message_text_trgm_idx", reloptions: ["gin_pending_list_limit=512"] },
+    ]);
+  });
+
   it("20261206090000 marks the conversations of route jobs already in the outbox as routed, of either payload shape", async () => {
     const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA2", externalId: "2" } });
     const conversation = async (waId: string) => {
