@@ -3,6 +3,9 @@
  * latency: the product's api (`inbound-server.ts webhook`, wired as `pnpm start` wires it) on a fresh database gets
  * WARMUP signed text deliveries (Meta's example, 5,000 customers), then N more with 16 in flight; the server
  * process's user + system CPU time over those N (read from /proc, after its live events went out) divided by N.
+ * Also the write-ahead log those N wrote, per delivery (`pg_stat_wal`, which counts the whole Postgres server: run it
+ * with nothing else on the database server): every ack waits for its commit's WAL to reach the disk, so the bytes a
+ * delivery adds are what the disk's flushes — the receiver's latency tail — have to carry.
  *
  *   pnpm --filter @inbox/bench inbound-cpu      (N=6000 WARMUP=3000; Linux only)
  */
@@ -25,6 +28,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The Postgres server's WAL counters so far (since its statistics were last reset). */
+async function walCounters(): Promise<{ records: number; fpi: number; bytes: number }> {
+  const { rows } = await t.pgPool.query<{ records: string; fpi: string; bytes: string }>(
+    "SELECT wal_records AS records, wal_fpi AS fpi, wal_bytes AS bytes FROM pg_stat_wal",
+  );
+  return { records: Number(rows[0]!.records), fpi: Number(rows[0]!.fpi), bytes: Number(rows[0]!.bytes) };
 }
 
 let counter = 0;
@@ -95,6 +106,7 @@ try {
   await closedLoop(port, WARMUP);
   await new Promise((r) => setTimeout(r, 1_000));
   await serverStats();
+  const walBefore = await walCounters();
   const before = cpuSeconds(server.pid!);
   const started = performance.now();
   await closedLoop(port, N);
@@ -102,9 +114,15 @@ try {
   await new Promise((r) => setTimeout(r, 1_500)); // the live events of the last deliveries
   const cpu = cpuSeconds(server.pid!) - before;
   const stats = await serverStats();
+  const walAfter = await walCounters();
   console.log(
     `${N} deliveries (${IN_FLIGHT} in flight) in ${seconds.toFixed(1)} s: webhook server CPU ${cpu.toFixed(2)} s = ` +
       `${((cpu / N) * 1e6).toFixed(0)} µs per delivery`,
+  );
+  const per = (key: keyof typeof walAfter) => (walAfter[key] - walBefore[key]) / N;
+  console.log(
+    `WAL per delivery (whole Postgres server): ${per("bytes").toFixed(0)} bytes, ${per("records").toFixed(1)} records, ` +
+      `${per("fpi").toFixed(2)} full-page images`,
   );
   console.log(`over those deliveries: ${stats}`);
 } finally {
