@@ -60,6 +60,8 @@ export async function controlRoutes(app: FastifyInstance, { sim }: { sim: CloudA
     isRegistered: sim.isRegistered,
     storage: sim.storage,
     throughputPerSec: sim.throughputPerSec,
+    /** Sends refused with 130429 (over `throughputPerSec` in a sliding second, by arrival) since the last reset. */
+    throughputRefusals: sim.sendWindow.refused,
     customers: sim.customers.size,
     outbound: [...sim.outbound.entries()].map(([wamid, o]) => ({ wamid, customerId: o.customerId, status: o.status })),
     webhooks: sim.sender.stats,

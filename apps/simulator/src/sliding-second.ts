@@ -5,6 +5,8 @@
 export class SlidingSecond {
   private times: number[] = [];
   private start = 0;
+  /** Arrivals refused since the last clear (what Meta answers with 130429). */
+  refused = 0;
 
   /** Records an arrival and answers true, or answers false when the second already holds `limit` arrivals. */
   admit(arrivedAt: number, limit: number): boolean {
@@ -13,7 +15,10 @@ export class SlidingSecond {
       this.times = this.times.slice(this.start);
       this.start = 0;
     }
-    if (this.times.length - this.start >= limit) return false;
+    if (this.times.length - this.start >= limit) {
+      this.refused++;
+      return false;
+    }
     // Requests handled out of arrival order keep the window sorted.
     let at = this.times.length;
     while (at > this.start && this.times[at - 1]! > arrivedAt) at--;
@@ -24,5 +29,6 @@ export class SlidingSecond {
   clear(): void {
     this.times = [];
     this.start = 0;
+    this.refused = 0;
   }
 }

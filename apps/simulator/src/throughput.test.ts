@@ -60,6 +60,13 @@ describe("throughput accounting", () => {
       const third = await post(3);
       expect(codes).toEqual([200, 200]);
       expect(third.json()).toMatchObject({ error: { code: 130429 } });
+      // Counted for tests and operators of the simulator; a reset starts the count again.
+      const state = async () => (await built.app.inject({ method: "GET", url: "/_control/state" })).json<object>();
+      expect(await state()).toMatchObject({ throughputRefusals: 1 });
+      await post(4);
+      expect(await state()).toMatchObject({ throughputRefusals: 2 });
+      built.sim.reset();
+      expect(await state()).toMatchObject({ throughputRefusals: 0 });
     } finally {
       await built.app.close();
     }
