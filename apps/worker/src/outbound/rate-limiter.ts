@@ -14,8 +14,14 @@ export const PAIR_BURST = 45;
  * and the per-process dispatch gate (createDispatchGate) counts this process's actual send times.
  */
 const THROUGHPUT_SAFETY = 0.97;
-/** Beyond this, a missed slot is re-booked (protects the spacing between several worker processes). */
-export const MAX_SLOT_LATENESS_MS = 50;
+/**
+ * Beyond this, a missed slot is re-booked (protects the spacing between several worker processes). It must stay
+ * well under the spacing's ~31 ms margin, which also has to cover the request's way to Meta: at 50 ms, two workers
+ * sharing a number met 130429 for 0–5 of 160 replies (apps/cli/src/scale-out.test.ts) and one worker for ~100 of
+ * 15,000 in `bench outbound` (b); at 20 ms, none and 12–24, at the same sustained rate (at 10 ms the re-booked slots
+ * cost (b) its 95 %). docs/performance.md, "Outbound".
+ */
+export const MAX_SLOT_LATENESS_MS = 20;
 /** Network jitter allowed for by the dispatch gate: it counts `limit` sends per (1,000 + this) ms. */
 const DISPATCH_JITTER_MS = 30;
 
