@@ -2,7 +2,7 @@
  * Scale-out, with the processes operators run: two api instances and two workers (`pnpm inbox serve api|worker`)
  * on one Postgres and one Redis, and the Cloud API simulator standing in for Meta. Customers write to instance A;
  * a console connected to instance B sees it live; replies posted to both instances are each sent exactly once,
- * and the two workers together keep the number's send pace under its limit.
+ * and the two workers together keep the number's send pace under its limit (Meta's 130429 next to never).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -21,8 +21,11 @@ const PHONE_NUMBER_ID = "109000000000001";
 const PASSWORD = "correct horse battery";
 const CUSTOMERS = 20;
 const REPLIES_PER_CUSTOMER = 8;
-/** The simulator's default per-number limit (Meta's 80 msg/s). */
-const LIMIT_PER_SECOND = 80;
+/**
+ * 130429 answers tolerated over the 160 replies (5 %): on a quiet machine there were none in 9 runs (0–5 while the
+ * workers still used a slot up to 50 ms late); with each worker pacing only itself (slot keys per process), 13 and 16.
+ */
+const MAX_REFUSALS = 8;
 
 let t: TestDatabase;
 let redis: TestRedisServer;
@@ -207,21 +210,17 @@ describe("two api instances and two workers", () => {
     );
 
     // What the customers' phones received: each reply exactly once.
-    const received: { text: string; at: number }[] = [];
+    const received: { text: string }[] = [];
     for (const phone of phones) {
       const res = await fetch(sim(`/_customer/conversation?customer=${phone}`));
       const chat = (await res.json()) as { messages: { direction: string; text: string; at: number }[] };
       received.push(...chat.messages.filter((m) => m.direction === "outbound"));
     }
     expect(received.map((m) => m.text).sort()).toEqual(posts.map((p) => p.text).sort());
-    // Pace: never more than the number's limit within any one second, across both workers.
-    const times = received.map((m) => m.at).sort((x, y) => x - y);
-    let busiest = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i]! - times[j]! >= 1000) j++;
-      busiest = Math.max(busiest, i - j + 1);
-    }
-    expect(busiest).toBeLessThanOrEqual(LIMIT_PER_SECOND);
+    // Pace: the two workers share the number's slots, so Meta (the simulator, which counts arrivals in any sliding
+    // second) refused next to none of the sends. Each worker pacing only itself would send at twice the limit.
+    const state = (await (await fetch(sim("/_control/state"))).json()) as { throughputRefusals: number };
+    expect(state.throughputRefusals).toBeLessThanOrEqual(MAX_REFUSALS);
     // The console on B heard of the replies too (sent by workers, posted partly through A).
     expect(events.filter((e) => e.type === "message.created" && e.message?.direction === "outbound").length).toBe(
       posts.filter((p) => p.via === 0).length + posts.filter((p) => p.via === 1).length,
