@@ -236,6 +236,23 @@ describe.each(ENTRY_POINTS)("the inbound write path through the $name", ({ prefi
     expect(after.updatedAt).toEqual(before.updatedAt);
   });
 
+  it("writes no new version of a known sender's contact when nothing about it changed", async () => {
+    const from = customer(11);
+    const ts = 1_763_900_000;
+    await deliver(text("hi", { from, timestamp: ts, name: "Same" }));
+    const version = async () =>
+      (await t.db.$queryRaw<{ v: string }[]>`SELECT xmin::text AS v FROM "Contact" WHERE "waId" = ${from}`)[0]!.v;
+    const before = await version();
+    await deliver(text("again", { from, timestamp: ts + 60, name: "Same" }));
+    await deliver(text("and again", { from, timestamp: ts + 90, name: "Same" }));
+    expect(await version()).toBe(before);
+    expect(await t.db.message.count({ where: { conversation: { contact: { waId: from } } } })).toBe(3);
+    // A changed profile is still written (and then the contact has a new version).
+    await deliver(text("new name", { from, timestamp: ts + 120, name: "Changed" }));
+    expect(await version()).not.toBe(before);
+    expect((await contactOf(from)).profileName).toBe("Changed");
+  });
+
   it("a batch of many senders (with a duplicate) makes each contact and conversation once", async () => {
     const senders = Array.from({ length: 6 }, (_, i) => customer(20 + i));
     const deliveries = Array.from({ length: 18 }, (_, i) =>
