@@ -4,7 +4,7 @@
 -- (pinned by the behaviour table, packages/core/src/inbound/write-path.test.ts): the upsert updates only when a
 -- profile field changes or lastSeenAt is more than 5 minutes old; the row is locked either way (ON CONFLICT locks
 -- the conflicting row before it evaluates the WHERE), so everything after it stays serialised per contact. The ids of
--- contacts left as they were come from one probe of the (channelId, waId) index. Everything else is unchanged; the
+-- contacts left as they were come from one probe of the (channelId, waId) index each. Everything else is unchanged; the
 -- function's inputs, outputs and rules are described in migration …_inbound_one_write_path.
 CREATE OR REPLACE FUNCTION inbox_store_messages(
   p_channel uuid,
@@ -98,8 +98,13 @@ BEGIN
     v_kept := ARRAY(SELECT DISTINCT t.wa FROM unnest(v_cids, v_was) AS t(cid, wa)
                      WHERE t.cid IS NULL AND t.wa IS NOT NULL AND NOT contacts ? t.wa);
     IF cardinality(v_kept) > 0 THEN
-      SELECT contacts || coalesce(jsonb_object_agg(c."waId", c.id), '{}') INTO contacts
-        FROM "Contact" c WHERE c."channelId" = p_channel AND c."waId" = ANY (v_kept);
+      -- Planned at each call (EXECUTE), like the other probes here: a plan cached while the table was nearly empty
+      -- may scan the channel's contacts through another of its indexes once it is full.
+      EXECUTE $q$
+        SELECT $3 || coalesce(jsonb_object_agg(w.wa, x.id), '{}')
+          FROM unnest($2::text[]) AS w(wa)
+          JOIN LATERAL (SELECT c.id FROM "Contact" c WHERE c."channelId" = $1 AND c."waId" = w.wa LIMIT 1) x ON true
+      $q$ INTO contacts USING p_channel, v_kept, contacts;
     END IF;
     v_cids := ARRAY(SELECT coalesce(t.cid, (contacts->>t.wa)::uuid)
                       FROM unnest(v_cids, v_was) WITH ORDINALITY AS t(cid, wa, n) ORDER BY t.n);
