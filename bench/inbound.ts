@@ -260,7 +260,18 @@ async function main(): Promise<void> {
     ];
     console.log(lines.join("\n"));
   } finally {
-    for (const c of children) c.kill("SIGTERM");
+    // The servers exit before their database is dropped: a connection the drop terminates under a live server
+    // would end it with an error printed after the results.
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((exited) => {
+            if (c.exitCode !== null || c.signalCode !== null) return exited(null);
+            c.once("exit", exited);
+            c.kill("SIGTERM");
+          }),
+      ),
+    );
     closeWebhookConnections();
     await t.drop();
   }
