@@ -9,6 +9,7 @@ import { applyStatusReports } from "./apply-status-events";
 import { findKnownExternalIds } from "./key-lookups";
 import { describeMessageElement, type InboundElement } from "./describe-message-element";
 import { storeMessages } from "./store-messages";
+import { stuckMessagesSql, sweepStuckMessages } from "../outbound/sweep-stuck-messages";
 
 // A campaign on a fresh install: thousands of rows and no statistics yet. The receiver's key lookups must stay
 // index probes (not a scan of the channel's rows), and must find exactly the stored keys.
@@ -186,5 +187,54 @@ describe("receiver key lookups without table statistics", () => {
     for (const [, index] of plan.matchAll(/Bitmap Index Scan on "([^"]+)"/g)) expect(index).toMatch(/_pkey$/);
     const removed = [...plan.matchAll(/Rows Removed by Filter: (\d+)/g)].map((m) => Number(m[1]));
     expect(Math.max(0, ...removed)).toBeLessThan(10);
+  });
+});
+
+describe("indexes a customer's message does not touch", () => {
+  const indexSize = async (name: string) =>
+    Number(
+      (await t.pgPool.query<{ size: string }>(`SELECT pg_relation_size($1::regclass) AS size`, [`"${name}"`])).rows[0]!
+        .size,
+    );
+
+  it("keeps received and sent messages, open and unqueued conversations out of the partial indexes", async () => {
+    // 1,500 conversations and 3,000 messages were stored above. A full index would hold an entry per row (over 50 kB
+    // for 1,500 rows); the partial ones hold nothing: their metapage and at most an empty root page.
+    for (const name of [
+      "Message_status_statusAt_idx",
+      "Conversation_teamId_queuedAt_idx",
+      "Conversation_resolvedAt_id_idx",
+    ])
+      expect(await indexSize(name), name).toBeLessThanOrEqual(2 * 8192);
+    const { rows } = await t.pgPool.query<{ name: string }>(
+      `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'Conversation' AND indexdef LIKE '%"lastMessageAt"%'`,
+    );
+    expect(rows.map((r) => r.name).sort()).toEqual([
+      "Conversation_assigneeId_status_lastMessageAt_idx",
+      "Conversation_channelId_status_lastMessageAt_idx",
+      "Conversation_status_lastMessageAt_idx",
+      "Conversation_teamId_status_lastMessageAt_idx",
+    ]);
+  });
+
+  it("still finds the messages waiting to be sent along the partial status index", async () => {
+    const [conversation] = await t.db.conversation.findMany({ take: 1 });
+    const stuck = await t.pgPool.query<{ id: string }>(
+      `INSERT INTO "Message" (id, "conversationId", "channelId", direction, type, text, status, "statusAt", "updatedAt")
+       SELECT gen_random_uuid(), $1, $2, 'outbound', 'text', 'stuck', s::"MessageStatus", now() - interval '1 hour', now()
+         FROM unnest(ARRAY['queued', 'sending']) s RETURNING id`,
+      [conversation!.id, channelId],
+    );
+    // The sweep's own statement reads the partial index, never the whole table.
+    const plan = await planOf((run) => run(stuckMessagesSql(new Date(), new Date(), 500)));
+    expect(plan).toMatch(/(Index Scan using|Bitmap Index Scan on) "Message_status_statusAt_idx"/);
+    expect(plan).not.toMatch(/Seq Scan on "Message"/);
+    const swept = await sweepStuckMessages({
+      db: t.db,
+      withLiveJob: () => Promise.resolve(new Set<string>()),
+      onOutboxWritten: () => {},
+      clock: () => new Date(),
+    });
+    expect(new Set(swept.requeued)).toEqual(new Set(stuck.rows.map((r) => r.id)));
   });
 });

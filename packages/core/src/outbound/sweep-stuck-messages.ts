@@ -1,3 +1,4 @@
+import { Prisma } from "@inbox/db";
 import { requeueOrphans, type SweepDeps } from "../sweeps/requeue-orphans";
 import { DEFAULT_RECONCILE_GRACE_MS } from "./send-deps";
 
@@ -35,7 +36,21 @@ export async function sweepStuckMessages(
   const queuedBefore = new Date(now.getTime() - (options.queuedForMs ?? DEFAULT_SWEEP_QUEUED_MS));
   const sendingBefore = new Date(now.getTime() - (options.sendingForMs ?? DEFAULT_SWEEP_SENDING_MS));
   const limit = options.limit ?? 500;
-  const candidates = await deps.db.$queryRaw<{ id: string }[]>`
+  const candidates = await deps.db.$queryRaw<{ id: string }[]>(stuckMessagesSql(queuedBefore, sendingBefore, limit));
+  return requeueOrphans(
+    deps,
+    candidates.map((c) => c.id),
+    now,
+    (messageId) => ({ name: "message.send", payload: { messageId } }),
+  );
+}
+
+/**
+ * The sweep's candidates, oldest first: found along the partial `Message(status, statusAt)` index, which holds only
+ * queued and sending messages (key-lookups.test.ts checks the plan).
+ */
+export function stuckMessagesSql(queuedBefore: Date, sendingBefore: Date, limit: number): Prisma.Sql {
+  return Prisma.sql`
     SELECT m."id" FROM "Message" AS m JOIN "Channel" AS c ON c."id" = m."channelId"
     WHERE m."direction" = 'outbound' AND m."isPrivate" = false AND m."externalId" IS NULL
       AND (
@@ -47,10 +62,4 @@ export async function sweepStuckMessages(
         WHERE o."dispatchedAt" IS NULL AND o."name" = 'message.send' AND o."payload"->>'messageId' = m."id"::text
       )
     ORDER BY m."statusAt" LIMIT ${limit}`;
-  return requeueOrphans(
-    deps,
-    candidates.map((c) => c.id),
-    now,
-    (messageId) => ({ name: "message.send", payload: { messageId } }),
-  );
 }

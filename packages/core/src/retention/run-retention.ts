@@ -194,7 +194,7 @@ interface Candidate {
 
 /**
  * Walks the resolved conversations past the shortest period page by page, in (resolvedAt, id) order along the
- * `Conversation(status, resolvedAt, id)` index (keyset: each page starts after the last one, nothing is held in
+ * partial `Conversation(resolvedAt, id) WHERE status = 'resolved'` index (keyset: each page starts after the last one, nothing is held in
  * memory beyond a page), and deletes each page's due conversations under the policy that governs them.
  */
 async function runMessages(ctx: RunContext, policies: EffectivePolicy[]): Promise<RetentionLine[]> {
