@@ -64,7 +64,8 @@ const team = await t.db.team.create({ data: { name: "Support" } });
 await t.db.channel.create({
   data: { type: "whatsapp", name: "Bench", externalId: META_METADATA.phone_number_id, defaultTeamId: team.id },
 });
-// SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the server.
+// SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the server; HEAP_SAMPLE_FILE=alloc.heapprofile samples its
+// allocations (open the file in Chromium's DevTools, Memory → Load profile).
 const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const server = spawn(
   process.execPath,
