@@ -18,7 +18,9 @@ function startWebsite(snippet: () => string): Promise<{ server: Server; port: nu
   );
 }
 
-describe("web chat in Chromium: widget on a website, agent in the console", () => {
+// Like the other long browser flows: a minute for the whole flow on a loaded CI machine (alone it takes 5–7 s), and
+// 15 s for each step, so a step that hangs fails with its locator instead of the test's timeout.
+describe("web chat in Chromium: widget on a website, agent in the console", { timeout: 60_000 }, () => {
   let stack: Stack;
   let browser: Browser;
   let website: Server;
@@ -47,8 +49,11 @@ describe("web chat in Chromium: widget on a website, agent in the console", () =
     );
     browser = await launchChromium();
     visitorContext = await browser.newContext({ locale: "de-DE" });
+    visitorContext.setDefaultTimeout(15_000);
     visitor = await visitorContext.newPage();
-    agent = await (await browser.newContext({ locale: "en-US" })).newPage();
+    const agentContext = await browser.newContext({ locale: "en-US" });
+    agentContext.setDefaultTimeout(15_000);
+    agent = await agentContext.newPage();
   });
   afterAll(async () => {
     await browser?.close();
