@@ -206,9 +206,12 @@ describe("message.send against the simulator", () => {
       isLastAttempt: false,
     });
     expect(result.outcome).toBe("sent");
-    // One claim (the attempt), two slots; the recipient's pair slot is charged once (nothing reached it the first time).
+    // One claim (the attempt), a second slot after the 130429; the recipient's pair slot is charged once (nothing
+    // reached it the first time). A slot this process reaches more than MAX_SLOT_LATENESS_MS late (a loaded CI
+    // machine) is booked once more, also without charging the pair again.
     expect(await stored(message.id)).toMatchObject({ status: "sent", attempts: 1 });
-    expect(bookings).toEqual([{ isPairHeld: false }, { isPairHeld: true }]);
+    expect(bookings.length).toBeGreaterThanOrEqual(2);
+    expect(bookings).toEqual([{ isPairHeld: false }, ...bookings.slice(1).map(() => ({ isPairHeld: true }))]);
     expect(counted).toEqual(["throughput_refused"]);
     expect(sends()).toBe(before + 1);
   });
