@@ -135,6 +135,32 @@ describe("POST /webhooks/whatsapp", () => {
     }
   });
 
+  it("stores a delivery whose elements carry __proto__ keys, and the stored rows stay readable", async () => {
+    // Found by the property below: kept, the key broke Prisma's read of the row and the delivery was answered 500.
+    const id = `wamid.proto-${++seq}`;
+    const p = JSON.parse(textWebhook("491712222222", "proto", `${id}-text`));
+    const value = p.entry[0].changes[0].value;
+    value.messages.push({ from: "491712222222", id: `${id}-odd`, type: "", errors: [{ title: "__TITLE__" }] });
+    value.messages.push({ id: `${id}-untied`, type: "", errors: [{ title: "__TITLE__" }] });
+    const body = JSON.stringify(p)
+      .replaceAll('"__TITLE__"', '{"__proto__":null}')
+      .replace('"text":{', '"text":{"__proto__":{"polluted":true},');
+    const before = await t.db.webhookEvent.count({ where: { quarantineReason: "apply_failed" } });
+    expect((await post(app, body)).statusCode).toBe(200);
+    const stored = await t.db.message.findMany({
+      where: { externalId: { startsWith: id } },
+      orderBy: { externalId: "asc" },
+    });
+    expect(stored.map((m) => m.externalId)).toEqual([`${id}-odd`, `${id}-text`]);
+    expect(JSON.stringify(stored.map((m) => m.payload))).not.toContain("__proto__");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const quarantined = await t.db.webhookEvent.findMany({
+      where: { handledAt: null, quarantineReason: { not: null } },
+    });
+    expect(quarantined.filter((e) => JSON.stringify(e.payload).includes(`${id}-untied`))).toHaveLength(1);
+    expect(await t.db.webhookEvent.count({ where: { quarantineReason: "apply_failed" } })).toBe(before);
+  });
+
   it("verifies the raw bytes: a re-serialised body with different whitespace but the original signature is refused", async () => {
     const body = JSON.stringify(fx.TEXT_MESSAGE_WEBHOOK, null, 2);
     const res = await post(app, JSON.stringify(JSON.parse(body)), {

@@ -32,6 +32,26 @@ describe("parseWebhookDelivery", () => {
     const result = parseWebhookDelivery(body);
     expect(result.ok && JSON.stringify(result.delivery.raw)).toContain("Does it");
   });
+
+  it("removes __proto__ keys, also written with escapes, and keeps everything else including constructor keys", () => {
+    const body = JSON.stringify(TEXT_MESSAGE_WEBHOOK)
+      .replace('"text":{', '"text":{"__proto__":null,"constructor":{"prototype":1},')
+      .replace('"timestamp":', '"\\u005f_proto__":{"x":1},"timestamp":');
+    expect(body).toContain("u005f_proto__");
+    const sent = JSON.parse(JSON.stringify(TEXT_MESSAGE_WEBHOOK)) as {
+      entry: { changes: { value: { messages: { timestamp: string }[] } }[] }[];
+    };
+    for (const input of [body, Buffer.from(body), JSON.parse(body) as unknown]) {
+      const result = parseWebhookDelivery(input);
+      if (!result.ok) throw new Error("refused");
+      const message = (result.delivery.changes[0]!.value as { messages: Record<string, unknown>[] }).messages[0]!;
+      expect(Object.hasOwn(message, "__proto__")).toBe(false);
+      expect(Object.hasOwn(message.text as object, "__proto__")).toBe(false);
+      expect(message.text).toEqual({ body: expect.any(String), constructor: { prototype: 1 } });
+      expect(Object.getPrototypeOf(message.text)).toBe(Object.prototype);
+      expect(message.timestamp).toBe(sent.entry[0]!.changes[0]!.value.messages[0]!.timestamp);
+    }
+  });
 });
 
 describe("readValueParts", () => {

@@ -6,6 +6,7 @@
  * Business Account object, is refused (Meta retries anything but 200 for days and then drops the whole batch).
  * Parts that are not even entries or changes are returned as `malformed`, to be kept for admins.
  */
+import secureJson from "secure-json-parse";
 import type { z } from "zod";
 
 export const WHATSAPP_OBJECT = "whatsapp_business_account";
@@ -47,6 +48,13 @@ function stripNul<T>(value: T): T {
   return value;
 }
 
+/**
+ * `__proto__` keys are removed, nothing else: Meta never sends one, and kept they would reach the database and
+ * break every read of the row (Prisma's client turns a stored `{"__proto__": null}` into an object without a
+ * prototype and throws), so a delivery carrying one would be answered 500 and lost. `constructor` keys stay.
+ */
+const PROTO_KEYS = { protoAction: "remove", constructorAction: "ignore" } as const;
+
 /** A webhook body (raw bytes/string or already-parsed JSON) as JSON, if it is a WhatsApp Business Account object. */
 export function readWebhookJson(
   input: unknown,
@@ -54,10 +62,12 @@ export function readWebhookJson(
   let json: unknown = input;
   if (typeof input === "string" || Buffer.isBuffer(input)) {
     try {
-      json = JSON.parse(input.toString());
+      json = secureJson.parse(input, null, PROTO_KEYS);
     } catch {
       return { ok: false, reason: "invalid_json", issues: ["body is not JSON"] };
     }
+  } else if (typeof input === "object" && input !== null) {
+    secureJson.scan(input, PROTO_KEYS);
   }
   if (!isObject(json) || json.object !== WHATSAPP_OBJECT) {
     return { ok: false, reason: "not_whatsapp", issues: [`object must be "${WHATSAPP_OBJECT}"`] };
