@@ -1,5 +1,5 @@
 import type { UpdateUserBody, UserDto } from "@inbox/contracts";
-import type { Db, DbTx, Prisma } from "@inbox/db";
+import { toJsonValue, type Db, type DbTx, type Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit, type Actor } from "../audit/record-audit";
 import { createUser, type CreateUserInput } from "../users/create-user";
@@ -137,14 +137,7 @@ export async function updateUser(
       });
     }
     if (input.isActive === false) await tx.session.deleteMany({ where: { userId } });
-    await recordAudit(
-      tx,
-      actor,
-      "user.updated",
-      "user",
-      userId,
-      JSON.parse(JSON.stringify(input)) as Record<string, never>,
-    );
+    await recordAudit(tx, actor, "user.updated", "user", userId, toJsonValue<Prisma.InputJsonObject>(input));
     return user.isActive && input.isActive === false ? offboardUserInTx(tx, actor, userId, now) : null;
   });
   if (offboarded?.conversationIds.length) {

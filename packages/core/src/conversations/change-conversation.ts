@@ -1,5 +1,5 @@
 import type { ConversationAction, ConversationDto } from "@inbox/contracts";
-import { isUniqueViolation, type Db, type DbTx, type Prisma } from "@inbox/db";
+import { isUniqueViolation, toJsonValue, type Db, type DbTx, type Prisma } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit } from "../audit/record-audit";
 import { isUuid } from "../shared/ids";
@@ -93,7 +93,7 @@ export async function changeConversation(
         `conversation.${action.type}`,
         "conversation",
         conversationId,
-        JSON.parse(JSON.stringify(action)) as Prisma.InputJsonObject,
+        toJsonValue<Prisma.InputJsonObject>(action),
       );
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { Prisma, type RunSql } from "@inbox/db";
+import { Prisma, toJsonValue, type RunSql } from "@inbox/db";
 import type { Status } from "@inbox/whatsapp";
 import { isUuid } from "../shared/ids";
 import { fromMetaTimestamp } from "./meta-time";
@@ -14,8 +14,6 @@ export interface StatusReport {
   callbackMessageId: string | null;
 }
 
-const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
-
 /**
  * Meta's statuses[] as reports. Our sends carry the message id as biz_opaque_callback_data: when the worker died
  * after Meta accepted a send but before it stored the wamid, the first status links them.
@@ -26,8 +24,8 @@ export function toStatusReports(statuses: Status[]): StatusReport[] {
     status: s.status,
     occurredAt: fromMetaTimestamp(s.timestamp),
     recipientId: s.recipient_id || s.recipient_user_id || null,
-    errors: s.errors ? toJson(s.errors) : null,
-    pricing: s.pricing ? toJson(s.pricing) : null,
+    errors: s.errors ? toJsonValue(s.errors) : null,
+    pricing: s.pricing ? toJsonValue(s.pricing) : null,
     callbackMessageId:
       s.biz_opaque_callback_data && isUuid(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : null,
   }));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { prismaSql, type Contact, type DbTx, type Prisma } from "@inbox/db";
+import { prismaSql, toJsonValue, type Contact, type DbTx, type Prisma } from "@inbox/db";
 import { enqueueInTransaction, jobIdFor, type OutboxEntry } from "@inbox/jobs";
 import type { Logger } from "@inbox/logger";
 import {
@@ -75,7 +75,7 @@ export async function applyFullPath(
     const row = {
       channelId: p.channel.id,
       field: "user_preferences",
-      payload: toJson({ wabaId: p.wabaId, value: p.value ?? null }),
+      payload: toJsonValue({ wabaId: p.wabaId, value: p.value ?? null }),
     };
     // A redelivered preference is neither applied nor stored again.
     const [fresh] = await withoutKeptContent(tx, [row], seen);
@@ -86,7 +86,7 @@ export async function applyFullPath(
   const others: Prisma.WebhookEventCreateManyInput[] = prepared.records.map((r) => ({
     channelId: r.channelId,
     field: r.field,
-    payload: toJson(r.payload),
+    payload: toJsonValue(r.payload),
   }));
   others.push(...toQuarantineRows(prepared.quarantine, options.receivedAt, options.log));
   const fresh = await withoutKeptContent(tx, others, seen);
@@ -102,8 +102,6 @@ export async function applyFullPath(
   work.result.conversationIds = [...work.conversationIds];
   return work.result;
 }
-
-const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 async function applyMessagesValue(work: Work, value: PreparedMessagesValue): Promise<void> {
   const { tx } = work;
@@ -251,7 +249,7 @@ async function applyUserPreferences(work: Work, prepared: PreparedPreferences): 
       purposes: ["marketing"],
       status: "withdrawn",
       source: "whatsapp",
-      evidence: toJson({ webhook: "user_preferences", preference: pref }) as Prisma.InputJsonObject,
+      evidence: toJsonValue<Prisma.InputJsonObject>({ webhook: "user_preferences", preference: pref }),
       occurredAt,
     });
     work.result.counts.consents++;

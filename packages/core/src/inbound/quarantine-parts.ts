@@ -1,9 +1,7 @@
-import type { Db, Prisma } from "@inbox/db";
+import { toJsonValue, type Db, type Prisma } from "@inbox/db";
 import type { Logger } from "@inbox/logger";
 import type { WebhookDelivery } from "@inbox/whatsapp";
 import type { QuarantinePart } from "./prepare-delivery";
-
-const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 /**
  * WebhookEvent rows for quarantined parts: unhandled (handledAt null) with the reason, each part a delivery of its
@@ -22,7 +20,7 @@ export function toQuarantineRows(
     return {
       channelId: part.channelId,
       field: part.field,
-      payload: toJson(part.payload),
+      payload: toJsonValue(part.payload),
       quarantineReason: part.reason,
       ...(receivedAt ? { receivedAt } : {}),
     };
@@ -41,6 +39,6 @@ export async function quarantineDelivery(
 ): Promise<void> {
   log?.error({ err: error }, "webhook delivery could not be applied; kept in quarantine");
   await db.webhookEvent.create({
-    data: { field: "delivery", payload: toJson(delivery.raw), quarantineReason: "apply_failed" },
+    data: { field: "delivery", payload: toJsonValue(delivery.raw), quarantineReason: "apply_failed" },
   });
 }

@@ -1,5 +1,5 @@
 import type { BusinessHours, LocalizedText, TeamDetailDto, UpdateTeamBody } from "@inbox/contracts";
-import { isUniqueViolation, Prisma, type Db, type DbTx } from "@inbox/db";
+import { isUniqueViolation, Prisma, toJsonValue, type Db, type DbTx } from "@inbox/db";
 import { AppError } from "../errors/app-error";
 import { recordAudit, type Actor } from "../audit/record-audit";
 import { isUuid } from "../shared/ids";
@@ -103,7 +103,7 @@ export async function updateTeam(db: Db, actor: Actor, teamId: string, input: Up
           data: [...byUser].map(([userId, role]) => ({ teamId, userId, role })),
         });
       }
-      await recordAudit(tx, actor, "team.updated", "team", teamId, JSON.parse(JSON.stringify(input)) as never);
+      await recordAudit(tx, actor, "team.updated", "team", teamId, toJsonValue<Prisma.InputJsonObject>(input));
       return toTeamDetail(await tx.team.findUniqueOrThrow({ where: { id: teamId }, include: { memberships: true } }));
     });
   } catch (error) {
