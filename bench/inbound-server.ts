@@ -4,7 +4,7 @@
  *   tsx inbound-server.ts webhook <databaseUrl>   the product's api (POST /webhooks/whatsapp) + outbox relay
  * Prints `PORT <n>` when listening.
  */
-import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import Fastify from "fastify";
 import pg from "pg";
 import { parseEnv } from "@inbox/config";
@@ -16,6 +16,8 @@ import { createRedis, JobQueues } from "@inbox/jobs";
 const [mode, databaseUrl, appSecret, prefix] = process.argv.slice(2);
 if (!databaseUrl) throw new Error("usage: inbound-server.ts ceiling|webhook <databaseUrl> [appSecret] [prefix]");
 const POOL = 10;
+/** SERVER_STATS=1, webhook server: each webhook's ack in µs as the server measures it. */
+const serverAck = createHistogram();
 
 if (mode === "ceiling") {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL });
@@ -48,14 +50,21 @@ if (mode === "ceiling") {
   // Wired as `pnpm start` wires it: Prisma pool plus the plain pg pool of the receiver's fast path.
   const pgPool = createPgPool(databaseUrl, { max: 4 });
   const app = await buildApp({ env, db, pgPool, redis, queues, log, clock: () => new Date(), consoleDir: null });
+  if (process.env.SERVER_STATS === "1") {
+    // The ack as the server sees it (request received → response written), next to the generator's figure.
+    app.addHook("onResponse", async (request, reply) => {
+      if (request.url === "/webhooks/whatsapp") serverAck.record(Math.max(1, Math.round(reply.elapsedTime * 1000)));
+    });
+  }
   await app.listen({ port: 0, host: "127.0.0.1" });
   console.log(`PORT ${(app.server.address() as { port: number }).port}`);
 }
 
 /**
- * With `SERVER_STATS=1` (bench/inbound-cpu.ts sets it), SIGUSR2 prints `STATS {json}`: the garbage collector's pauses
- * (by kind: count, total and longest, and how many fell in each length bucket) and the event loop's delay since the
- * previous SIGUSR2. Off otherwise: the latency benchmarks measure the server without a 1 ms timer and a GC observer.
+ * With `SERVER_STATS=1` (bench/inbound-cpu.ts sets it, bench/inbound.ts with STEP_STATS=1), SIGUSR2 prints
+ * `STATS {json}`: the garbage collector's pauses (by kind: count, total and longest, and how many fell in each length
+ * bucket), the event loop's delay and (webhook server) the acks as the server measured them, since the previous
+ * SIGUSR2. Off otherwise: the latency benchmarks measure the server without a 1 ms timer and a GC observer.
  */
 const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
@@ -94,9 +103,18 @@ function reportStatsOnSignal() {
     const loop = Object.fromEntries(
       [50, 99, 100].map((p) => [p === 100 ? "max" : `p${p}`, round(loopDelay.percentile(p) / 1e6)]),
     );
-    console.log(`STATS ${JSON.stringify({ gc, pauseBucketsMs: PAUSE_BUCKETS_MS, loopDelayMs: loop })}`);
+    const ack =
+      serverAck.count === 0
+        ? undefined
+        : Object.fromEntries(
+            [50, 99, 100].map((p) => [p === 100 ? "max" : `p${p}`, round(serverAck.percentile(p) / 1e3)]),
+          );
+    console.log(
+      `STATS ${JSON.stringify({ gc, pauseBucketsMs: PAUSE_BUCKETS_MS, loopDelayMs: loop, serverAckMs: ack })}`,
+    );
     gcTallies = {};
     loopDelay.reset();
+    serverAck.reset();
   });
 }
 if (process.env.SERVER_STATS === "1") reportStatsOnSignal();

@@ -16,6 +16,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, createTestRedisPrefix, prepareTemplateDatabase } from "@inbox/db/testing";
 import { STATUS_SENT_WEBHOOK, META_METADATA } from "@inbox/whatsapp/fixtures";
@@ -36,6 +37,12 @@ const MIX = process.env.MIX === "mixed" ? "mixed" : "messages";
 /** Outbound messages the status webhooks of MIX=mixed report on (three reports each at most). */
 const OUTBOUND = 120_000;
 const APP_SECRET = `bench-${randomBytes(8).toString("hex")}`;
+/**
+ * STEP_STATS=1 prints, after each step, the server's GC pauses and event-loop delay during it and the load
+ * generator's own event-loop delay (a late generator shows as latency of both servers). Off by default: the
+ * servers' 1 ms timer and GC observer cost a little.
+ */
+const STEP_STATS = process.env.STEP_STATS === "1";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Run {
@@ -50,11 +57,14 @@ interface Run {
   latencies: number[];
 }
 
-function startServer(
-  mode: "ceiling" | "webhook",
-  url: string,
-  prefix: string,
-): Promise<{ child: ChildProcess; port: number }> {
+interface Server {
+  child: ChildProcess;
+  port: number;
+  /** STEP_STATS=1: the server's GC pauses and event-loop delay since the previous call (`STATS {json}`). */
+  stats: () => Promise<string>;
+}
+
+function startServer(mode: "ceiling" | "webhook", url: string, prefix: string): Promise<Server> {
   // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the servers. Both run with the young generation
   // `pnpm start` gives its processes (apps/cli/src/commands/start.ts).
   const nodeArgs = ["--max-semi-space-size=64", ...(process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
@@ -64,14 +74,27 @@ function startServer(
     {
       cwd: here,
       stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, SERVER_STATS: STEP_STATS ? "1" : "" },
     },
   );
+  let waiting: ((line: string) => void) | null = null;
+  const stats = () =>
+    new Promise<string>((resolve) => {
+      waiting = resolve;
+      child.kill("SIGUSR2");
+    });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      if (m) resolve({ child, port: Number(m[1]), stats });
+      const line = /^STATS (.*)$/m.exec(out);
+      if (line && waiting) {
+        out = out.slice(line.index + line[0].length);
+        waiting(line[1]!);
+        waiting = null;
+      }
     });
     child.on("exit", (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
@@ -158,6 +181,23 @@ function row(r: Run): string {
   return `| ${r.label} | ${r.offered} | ${rate.toFixed(0)} | ${pct(r.latencies, 50).toFixed(1)} | ${pct(r.latencies, 99).toFixed(1)} | ${r.errors} |`;
 }
 
+const generatorDelay = monitorEventLoopDelay({ resolution: 1 });
+if (STEP_STATS) generatorDelay.enable();
+
+/** STEP_STATS=1: starts a step's statistics afresh. */
+async function resetStats(server: Server): Promise<void> {
+  if (!STEP_STATS) return;
+  await server.stats();
+  generatorDelay.reset();
+}
+
+/** STEP_STATS=1: " | server {gc, loop delay} | generator loop p99/max ms" for the step just run; "" otherwise. */
+async function stepStats(server: Server): Promise<string> {
+  if (!STEP_STATS) return "";
+  const ms = (p: number) => (generatorDelay.percentile(p) / 1e6).toFixed(1);
+  return ` server ${await server.stats()} | generator loop p99 ${ms(99)} max ${ms(100)} ms`;
+}
+
 async function main(): Promise<void> {
   await prepareTemplateDatabase();
   const t = await createTestDatabase();
@@ -171,6 +211,7 @@ async function main(): Promise<void> {
     const ceiling = await startServer("ceiling", t.url, prefix);
     const webhook = await startServer("webhook", t.url, prefix);
     children.push(ceiling.child, webhook.child);
+    const servers = { ceiling, webhook };
     const targets = {
       ceiling: { port: ceiling.port, path: "/ingest" },
       webhook: { port: webhook.port, path: "/webhooks/whatsapp", appSecret: APP_SECRET },
@@ -195,15 +236,17 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const rate of RATES) {
         for (const name of ["ceiling", "webhook"] as const) {
+          await resetStats(servers[name]);
           const r = await openLoop(targets[name], label(name), rate, `${name}-${rate}-r${round}`);
           runs.push({ ...r, round });
-          console.log(`round ${round} ${row(r)}`);
+          console.log(`round ${round} ${row(r)}${await stepStats(servers[name])}`);
         }
       }
       for (const name of ["ceiling", "webhook"] as const) {
+        await resetStats(servers[name]);
         const r = await closedLoop(targets[name], label(name), `${name}-max-r${round}`);
         runs.push({ ...r, round });
-        console.log(`round ${round} ${row(r)}`);
+        console.log(`round ${round} ${row(r)}${await stepStats(servers[name])}`);
       }
     }
 
