@@ -15,6 +15,7 @@ import { startWorker } from "../worker";
 import type { WorkerDeps, WorkerInfra } from "../context";
 import { createWorkerServices } from "../services";
 import { pruneOutboxOnce, sweepOutboundOnce, sweepStatusesOnce } from "./sweeper";
+import { sweepWhenUnlocked } from "./run-unlocked.testing";
 
 const PHONE_NUMBER_ID = "100000000000001";
 const log = createLogger({ name: "test", level: "silent", pretty: false });
@@ -79,9 +80,7 @@ describe("outbound sweeper", () => {
     return message.id;
   }
   const stored = (id: string) => t.db.message.findUniqueOrThrow({ where: { id } });
-  const sweep = () => sweepOutboundOnce(deps, { lockMs: 1 });
-  /** The previous round's lock (1 ms) has expired, so the next round runs. */
-  const lockReleased = (name: string) => expect.poll(() => redis.exists(`${queues.prefix}:${name}-lock`)).toBe(0);
+  const sweep = () => sweepWhenUnlocked(() => sweepOutboundOnce(deps, { lockMs: 1 }));
 
   it("re-enqueues a long-queued message without a job and the worker sends it; a stale `sending` one becomes unconfirmed, not re-sent", async () => {
     const queued = await orphan();
@@ -90,7 +89,7 @@ describe("outbound sweeper", () => {
     const before = sim.sim.outbound.size;
 
     const result = await sweep();
-    expect(new Set(result?.requeued)).toEqual(new Set([queued, sending]));
+    expect(new Set(result.requeued)).toEqual(new Set([queued, sending]));
     const worker = await startWorker(infra, { scheduleTemplateSync: false, sweepEveryMs: 0 });
     try {
       await drainOutbox(t.db, queues, log);
@@ -103,8 +102,7 @@ describe("outbound sweeper", () => {
     expect(await stored(fresh)).toMatchObject({ status: "queued" });
     expect(sim.sim.outbound.size).toBe(before + 1);
     // Nothing left to sweep: the sent one is done, the failed one is final, the fresh one is not stale yet.
-    await lockReleased("outbound-sweep");
-    expect((await sweep())?.requeued).toEqual([]);
+    expect((await sweep()).requeued).toEqual([]);
   });
 
   it("leaves alone messages that still have a live job, messages with an undispatched outbox row, and paused channels", async () => {
@@ -125,7 +123,7 @@ describe("outbound sweeper", () => {
     });
 
     const result = await sweep();
-    expect(result?.requeued).toEqual([]);
+    expect(result.requeued).toEqual([]);
     for (const id of [withJob, inOutbox, onPaused]) expect(await stored(id)).toMatchObject({ status: "queued" });
   });
 
@@ -146,7 +144,7 @@ describe("outbound sweeper", () => {
     await row("conversation.wake-prune-old", new Date(Date.now() - 2 * day));
     await row("conversation.wake-prune-recent", new Date(Date.now() - day / 2));
     await row("conversation.wake-prune-waiting", null);
-    expect(await pruneOutboxOnce(deps, { lockMs: 1 })).toBeGreaterThanOrEqual(1);
+    expect(await sweepWhenUnlocked(() => pruneOutboxOnce(deps, { lockMs: 1 }))).toBeGreaterThanOrEqual(1);
     const left = await t.db.outboxJob.findMany({ where: { jobId: { startsWith: "conversation.wake-prune-" } } });
     expect(left.map((r) => r.jobId).sort()).toEqual([
       "conversation.wake-prune-recent",
@@ -162,13 +160,13 @@ describe("outbound sweeper", () => {
     await t.db.messageStatusEvent.create({
       data: { channelId, externalId: "wamid.overtaken-1", status: "read", occurredAt: old, createdAt: old },
     });
-    expect(await sweepStatusesOnce(deps, { lockMs: 1 })).toEqual({ applied: 1, updatedMessageIds: [id] });
+    const statusSweep = () => sweepWhenUnlocked(() => sweepStatusesOnce(deps, { lockMs: 1 }));
+    expect(await statusSweep()).toEqual({ applied: 1, updatedMessageIds: [id] });
     expect(await stored(id)).toMatchObject({ status: "read" });
     expect(
       (await t.db.messageStatusEvent.findFirstOrThrow({ where: { externalId: "wamid.overtaken-1" } })).messageId,
     ).toBe(id);
     // Nothing left to do on the next round.
-    await lockReleased("status-sweep");
-    expect(await sweepStatusesOnce(deps, { lockMs: 1 })).toMatchObject({ applied: 0 });
+    expect(await statusSweep()).toMatchObject({ applied: 0 });
   });
 });
