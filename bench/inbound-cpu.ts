@@ -6,11 +6,13 @@
  * Also the write-ahead log those N wrote, per delivery (`pg_stat_wal`, which counts the whole Postgres server: run it
  * with nothing else on the database server): every ack waits for its commit's WAL to reach the disk, so the bytes a
  * delivery adds are what the disk's flushes — the receiver's latency tail — have to carry.
+ * Next to the server's CPU: that of all Postgres processes and of this load generator over the same deliveries (the
+ * three share the machine's cores, so together they bound the maximum sustained rate).
  *
  *   pnpm --filter @inbox/bench inbound-cpu      (N=6000 WARMUP=3000; Linux only)
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +30,21 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** User + system CPU seconds of all Postgres processes so far; 0 when the database server runs elsewhere. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.includes("(postgres)")) total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 /** The Postgres server's WAL counters so far (since its statistics were last reset). */
@@ -109,16 +126,26 @@ try {
   await serverStats();
   const walBefore = await walCounters();
   const before = cpuSeconds(server.pid!);
+  const postgresBefore = postgresCpuSeconds();
+  const generatorBefore = process.cpuUsage();
   const started = performance.now();
   await closedLoop(port, N);
   const seconds = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1_500)); // the live events of the last deliveries
   const cpu = cpuSeconds(server.pid!) - before;
+  const postgresCpu = postgresCpuSeconds() - postgresBefore;
+  const generator = process.cpuUsage(generatorBefore);
+  const generatorCpu = (generator.user + generator.system) / 1e6;
   const stats = await serverStats();
   const walAfter = await walCounters();
   console.log(
     `${N} deliveries (${IN_FLIGHT} in flight) in ${seconds.toFixed(1)} s: webhook server CPU ${cpu.toFixed(2)} s = ` +
       `${((cpu / N) * 1e6).toFixed(0)} µs per delivery`,
+  );
+  const perDelivery = (seconds: number) => `${((seconds / N) * 1e6).toFixed(0)} µs`;
+  console.log(
+    `and per delivery: Postgres (all its processes on this machine, during the same time) ${perDelivery(postgresCpu)}, ` +
+      `this load generator ${perDelivery(generatorCpu)}`,
   );
   const per = (key: keyof typeof walAfter) => (walAfter[key] - walBefore[key]) / N;
   console.log(
