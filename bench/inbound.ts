@@ -27,6 +27,7 @@ import {
   textMessageDelivery,
   type WebhookTarget,
 } from "./webhook-load";
+import { DiskStallWatch } from "./disk-stalls";
 
 const RATES = (process.env.RATES ?? "500,1000,2000").split(",").map(Number);
 const SECONDS = Number(process.env.SECONDS ?? 6);
@@ -38,9 +39,10 @@ const MIX = process.env.MIX === "mixed" ? "mixed" : "messages";
 const OUTBOUND = 120_000;
 const APP_SECRET = `bench-${randomBytes(8).toString("hex")}`;
 /**
- * STEP_STATS=1 prints, after each step, the server's GC pauses and event-loop delay during it and the load
- * generator's own event-loop delay (a late generator shows as latency of both servers). Off by default: the
- * servers' 1 ms timer and GC observer cost a little.
+ * STEP_STATS=1 prints, after each step, the server's GC pauses and event-loop delay during it, the load
+ * generator's own event-loop delay (a late generator shows as latency of both servers) and the longest stall of this
+ * machine's disks (bench/disk-stalls.ts: a stuck WAL flush holds every ack due meanwhile). Off by default: the
+ * servers' 1 ms timer and GC observer and the disk sampling cost a little.
  */
 const STEP_STATS = process.env.STEP_STATS === "1";
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -182,20 +184,25 @@ function row(r: Run): string {
 }
 
 const generatorDelay = monitorEventLoopDelay({ resolution: 1 });
-if (STEP_STATS) generatorDelay.enable();
+const diskStalls = new DiskStallWatch();
+if (STEP_STATS) {
+  generatorDelay.enable();
+  diskStalls.start();
+}
 
 /** STEP_STATS=1: starts a step's statistics afresh. */
 async function resetStats(server: Server): Promise<void> {
   if (!STEP_STATS) return;
   await server.stats();
   generatorDelay.reset();
+  diskStalls.take();
 }
 
-/** STEP_STATS=1: " | server {gc, loop delay} | generator loop p99/max ms" for the step just run; "" otherwise. */
+/** STEP_STATS=1: " server {gc, loop delay, acks} | generator loop p99/max ms | disk stalls" for the step just run. */
 async function stepStats(server: Server): Promise<string> {
   if (!STEP_STATS) return "";
   const ms = (p: number) => (generatorDelay.percentile(p) / 1e6).toFixed(1);
-  return ` server ${await server.stats()} | generator loop p99 ${ms(99)} max ${ms(100)} ms`;
+  return ` server ${await server.stats()} | generator loop p99 ${ms(99)} max ${ms(100)} ms | ${diskStalls.take()}`;
 }
 
 async function main(): Promise<void> {
