@@ -65,6 +65,15 @@ describe("migrations (wasm schema engine)", () => {
     ]);
   });
 
+  it("plan the inbound write path's statements once per session, as index paths whatever the tables hold", async () => {
+    // Static statements with the function's own settings: planned once per session (generic plans) instead of at every
+    // call, and with sequential scans priced out a plan made on a small table cannot scan it once it has grown.
+    const [fn] = await t.db.$queryRaw<{ config: string[] | null; source: string }[]>`
+      SELECT proconfig AS config, prosrc AS source FROM pg_proc WHERE proname = 'inbox_store_messages'`;
+    expect(fn!.config).toEqual(["enable_seqscan=off", "plan_cache_mode=force_generic_plan"]);
+    expect(fn!.source).not.toMatch(/\bEXECUTE\b/);
+  });
+
   it("20261206090000 marks the conversations of route jobs already in the outbox as routed, of either payload shape", async () => {
     const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA2", externalId: "2" } });
     const conversation = async (waId: string) => {
