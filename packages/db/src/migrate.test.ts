@@ -74,6 +74,19 @@ describe("migrations (wasm schema engine)", () => {
     expect(fn!.source).not.toMatch(/\bEXECUTE\b/);
   });
 
+  it("plan the console's conversation read once per session, along the indexes only", async () => {
+    // The live events' current state after every burst of webhooks, and every list the console loads: planned at every
+    // call it cost as much as it ran. The preview must walk (conversationId, createdAt DESC), never sort a whole thread.
+    const [fn] = await t.db.$queryRaw<{ config: string[] | null; language: string }[]>`
+      SELECT p.proconfig AS config, l.lanname AS language
+        FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'inbox_conversation_dtos'`;
+    expect(fn).toEqual({
+      // PL/pgSQL keeps a statement's plan for the session; a SQL function would be inlined and planned per call.
+      language: "plpgsql",
+      config: ["enable_seqscan=off", "enable_bitmapscan=off", "enable_sort=off", "plan_cache_mode=force_generic_plan"],
+    });
+  });
+
   it("20261206090000 marks the conversations of route jobs already in the outbox as routed, of either payload shape", async () => {
     const channel = await t.db.channel.create({ data: { type: "whatsapp", name: "WA2", externalId: "2" } });
     const conversation = async (waId: string) => {
