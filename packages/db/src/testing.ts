@@ -118,6 +118,34 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The plans Postgres ran while `fn` used one connection of `pool`, nested statements included (a PL/pgSQL function's
+ * statements, as it plans and caches them): auto_explain with ANALYZE reports each plan as a notice. The connection
+ * is discarded afterwards, so its settings and cached plans go with it.
+ */
+export async function nestedPlansOf(pool: PgPool, fn: (client: pg.PoolClient) => Promise<void>): Promise<string> {
+  const client = await pool.connect();
+  const plans: string[] = [];
+  const onNotice = (n: { message?: string }) => plans.push(n.message ?? "");
+  client.on("notice", onNotice);
+  try {
+    for (const sql of [
+      "LOAD 'auto_explain'",
+      "SET auto_explain.log_min_duration = 0",
+      "SET auto_explain.log_nested_statements = on",
+      "SET auto_explain.log_analyze = on",
+      "SET client_min_messages = log",
+    ]) {
+      await client.query(sql);
+    }
+    await fn(client);
+  } finally {
+    client.off("notice", onNotice);
+    client.release(true);
+  }
+  return plans.join("\n");
+}
+
 /** A Redis key prefix of one's own, for BullMQ queues and pub/sub channels in a test file. */
 export function createTestRedisPrefix(): string {
   return `inbox-test-${randomBytes(6).toString("hex")}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgSql } from "@inbox/db";
-import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { createTestDatabase, nestedPlansOf, type TestDatabase } from "@inbox/db/testing";
 import { loadConversationDtos } from "./load-conversation-dtos";
 
 // The conversations as the console lists them, read by the database function `inbox_conversation_dtos` (planned once
@@ -129,20 +129,7 @@ describe("loadConversationDtos", () => {
     const { rows } = await t.pgPool.query<{ id: string }>(
       `SELECT id FROM "Conversation" ORDER BY "createdAt", id LIMIT 175`,
     );
-    const client = await t.pgPool.connect();
-    const plans: string[] = [];
-    const onNotice = (n: { message?: string }) => plans.push(n.message ?? "");
-    client.on("notice", onNotice);
-    try {
-      for (const sql of [
-        "LOAD 'auto_explain'",
-        "SET auto_explain.log_min_duration = 0",
-        "SET auto_explain.log_nested_statements = on",
-        "SET auto_explain.log_analyze = on",
-        "SET client_min_messages = log",
-      ]) {
-        await client.query(sql);
-      }
+    const all = await nestedPlansOf(t.pgPool, async (client) => {
       for (let call = 0; call < 7; call++) {
         const ids = rows.slice(call * 25, call * 25 + 25).map((r) => r.id);
         const dtos = await loadConversationDtos(pgSql(client), ids);
@@ -151,12 +138,11 @@ describe("loadConversationDtos", () => {
           true,
         );
       }
-    } finally {
-      client.off("notice", onNotice);
-      await client.query("SET client_min_messages = notice");
-      client.release(true);
-    }
-    const plan = plans.filter((p) => p.includes('"Conversation" c')).join("\n");
+    });
+    const plan = all
+      .split(/(?=duration: )/)
+      .filter((p) => p.includes('"Conversation" c'))
+      .join("\n");
     expect(plan).toMatch(/Index Scan using "Conversation_pkey"/);
     expect(plan).toMatch(/Index Scan using "Contact_pkey"/);
     expect(plan).toMatch(/Index Scan using "Message_conversationId_createdAt_idx"/);

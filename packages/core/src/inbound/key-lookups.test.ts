@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- tests edit Meta's raw JSON examples */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma, pgSql, type RunSql } from "@inbox/db";
-import { createTestDatabase, type TestDatabase } from "@inbox/db/testing";
+import { createTestDatabase, nestedPlansOf, type TestDatabase } from "@inbox/db/testing";
 import * as fx from "@inbox/whatsapp/fixtures";
 import { applyWhatsAppDelivery } from "./apply-whatsapp-delivery";
 import { ChannelDirectory } from "./channel-directory";
@@ -100,20 +100,7 @@ describe("receiver key lookups without table statistics", () => {
     // auto_explain reports the plan of every statement inside the function. The function plans each statement once
     // per session (generic plans, sequential scans priced out; see migration …_store_messages_cached_plans): the
     // first call's plans are every later call's, and seven calls show that none of them changes.
-    const client = await t.pgPool.connect();
-    const plans: string[] = [];
-    const onNotice = (n: { message?: string }) => plans.push(n.message ?? "");
-    client.on("notice", onNotice);
-    try {
-      for (const sql of [
-        "LOAD 'auto_explain'",
-        "SET auto_explain.log_min_duration = 0",
-        "SET auto_explain.log_nested_statements = on",
-        "SET auto_explain.log_analyze = on",
-        "SET client_min_messages = log",
-      ]) {
-        await client.query(sql);
-      }
+    const plan = await nestedPlansOf(t.pgPool, async (client) => {
       const channel = {
         id: channelId,
         externalId: fx.META_METADATA.phone_number_id,
@@ -143,12 +130,7 @@ describe("receiver key lookups without table statistics", () => {
         expect(r.created).toHaveLength(3);
         expect(r.duplicates).toBe(1);
       }
-    } finally {
-      client.off("notice", onNotice);
-      await client.query("SET client_min_messages = notice");
-      client.release(true);
-    }
-    const plan = plans.join("\n");
+    });
     // Known wamids and the newest conversation are probes; contacts and active conversations are found by the
     // upserts' arbiter indexes (no scan node at all).
     expect(plan).toMatch(/Index (Only )?Scan using "Message_channelId_externalId_key"/);
