@@ -101,11 +101,22 @@ describe("the console for everyday use, on a phone and on a desktop", () => {
   let browser: Browser;
   let conversationId: string;
   let dir: string;
-  // Calendar days in this machine's time zone, which the browser shares: "yesterday" is yesterday's noon (not a
-  // fixed number of hours ago, which is still today shortly after midnight), "an hour ago" not before today.
-  const startOfToday = new Date(new Date().setHours(0, 0, 0, 0));
-  const yesterday = new Date(startOfToday.getTime() - 12 * 3600_000);
-  const anHourAgo = new Date(Math.max(Date.now() - 3600_000, startOfToday.getTime()));
+  // Calendar days in the users' time zone (the default, Europe/Berlin), in which the console draws its day
+  // separators — not this machine's: at 23:30 UTC it is tomorrow in Berlin. "Yesterday" is noon UTC of yesterday's
+  // date there (13:00 or 14:00 in Berlin; not a fixed number of hours ago, which is still today shortly after
+  // midnight), "an hour ago" not before Berlin's midnight (one or two hours before midnight UTC of the same date).
+  const dayInBerlin = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Berlin",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  });
+  const today = dayInBerlin.format(Date.now());
+  const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 24 * 3600_000);
+  const startOfToday = [2, 1]
+    .map((hours) => Date.parse(`${today}T00:00:00Z`) - hours * 3600_000)
+    .find((t) => dayInBerlin.format(t) === today)!;
+  const anHourAgo = new Date(Math.max(Date.now() - 3600_000, startOfToday));
 
   beforeAll(async () => {
     prepareBrowserTests();
