@@ -191,24 +191,41 @@ describe("Meta's documented webhook examples through POST /webhooks/whatsapp and
     expect(conv.unreadCount).toBe(1);
   });
 
-  it("user_changed_user_id (no from, no contacts): the contact moves to the new BSUID, with a system line in its conversation", async () => {
-    const bsuid = (fx.USER_CHANGED_USER_ID_WEBHOOK as any).entry[0].changes[0].value.messages[0].system;
-    const hello = structuredClone(fx.BSUID_TEXT_MESSAGE_WEBHOOK) as any;
-    hello.entry[0].changes[0].value.contacts[0].user_id = bsuid.previous_user_id;
-    hello.entry[0].changes[0].value.messages[0].from_user_id = bsuid.previous_user_id;
-    hello.entry[0].changes[0].value.messages[0].id = `wamid.meta-example-${++n}`;
-    const first = await deliverTwiceAndRead(hello);
-    const change = structuredClone(fx.USER_CHANGED_USER_ID_WEBHOOK) as any;
-    const line = await deliverTwiceAndRead(change);
-    expect(line.type).toBe("system");
-    expect(line.conversationId).toBe(first.conversationId);
-    expect(line.text).toMatch(
-      /BSUID\) des Kunden hat sich geändert[\s\S]*\nThe customer's WhatsApp user ID \(BSUID\) changed/,
-    );
-    const contact = await t.db.conversation.findUniqueOrThrow({ where: { id: first.conversationId } }).contact();
-    expect(contact).toMatchObject({ userId: bsuid.user_id, parentUserId: bsuid.parent_user_id });
-    expect(await t.db.contact.count({ where: { userId: bsuid.previous_user_id } })).toBe(0);
-  });
+  // Meta's example has no `from_user_id`; a delivery may carry one (every 2026 message can), naming either id.
+  it.each([
+    ["Meta's example: no from, no contacts", null],
+    ["with from_user_id the new id", "user_id"],
+    ["with from_user_id the previous id", "previous_user_id"],
+  ] as const)(
+    "user_changed_user_id (%s): the contact moves to the new BSUID, with a system line in its conversation",
+    async (_, fromUserId) => {
+      const change = structuredClone(fx.USER_CHANGED_USER_ID_WEBHOOK) as any;
+      const element = change.entry[0].changes[0].value.messages[0];
+      const bsuid = element.system;
+      const i = ++n;
+      bsuid.previous_user_id = `${bsuid.previous_user_id}${i}`;
+      bsuid.user_id = `${bsuid.user_id}${i}`;
+      bsuid.parent_user_id = `${bsuid.parent_user_id}${i}`;
+      element.id = `wamid.meta-example-change-${i}`;
+      if (fromUserId) element.from_user_id = bsuid[fromUserId];
+      const hello = structuredClone(fx.BSUID_TEXT_MESSAGE_WEBHOOK) as any;
+      hello.entry[0].changes[0].value.contacts[0].user_id = bsuid.previous_user_id;
+      hello.entry[0].changes[0].value.messages[0].from_user_id = bsuid.previous_user_id;
+      hello.entry[0].changes[0].value.messages[0].id = `wamid.meta-example-${++n}`;
+      const first = await deliverTwiceAndRead(hello);
+      const contactsBefore = await t.db.contact.count();
+      const line = await deliverTwiceAndRead(change);
+      expect(line.type).toBe("system");
+      expect(line.conversationId).toBe(first.conversationId);
+      expect(line.text).toMatch(
+        /BSUID\) des Kunden hat sich geändert[\s\S]*\nThe customer's WhatsApp user ID \(BSUID\) changed/,
+      );
+      const contact = await t.db.conversation.findUniqueOrThrow({ where: { id: first.conversationId } }).contact();
+      expect(contact).toMatchObject({ userId: bsuid.user_id, parentUserId: bsuid.parent_user_id });
+      expect(await t.db.contact.count({ where: { userId: bsuid.previous_user_id } })).toBe(0);
+      expect(await t.db.contact.count()).toBe(contactsBefore);
+    },
+  );
 
   it("value-level errors without a message and a message for an unknown number: 200, quarantined for admins", async () => {
     expect((await post(fx.VALUE_ERRORS_WEBHOOK)).statusCode).toBe(200);

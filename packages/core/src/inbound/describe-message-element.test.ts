@@ -60,6 +60,15 @@ describe("describeMessageElement", () => {
         identityChange: { kind: "user_id", userId: "DE.2" },
       },
     });
+    // With `from_user_id` (which may already be the new id) the customer is still the one known as DE.1.
+    const withFrom = describeMessageElement({
+      id: "wamid.s2",
+      from_user_id: "DE.2",
+      timestamp: "1763800000",
+      type: "system",
+      system: { type: "user_changed_user_id", user_id: "DE.2", previous_user_id: "DE.1" },
+    });
+    expect(withFrom).toMatchObject({ ok: true, element: { sender: { userId: "DE.1" } } });
   });
 });
 

@@ -119,9 +119,12 @@ export function describeMessageElement(raw: unknown, valueErrors: ElementError[]
   if (!wamid) return { ok: false, reason: "message_without_id", issues: ["id: missing"] };
   const type = str(raw.type) ?? "unknown";
   const system = isObject(raw.system) ? raw.system : {};
+  // A user id change names the customer by the id the contact is known under: `previous_user_id`, also when a
+  // delivery carries `from_user_id` (every 2026 message may), which could already be the new one.
+  const previousUserId = type === "system" ? str(system.previous_user_id) : null;
   const sender = {
     waId: str(raw.from),
-    userId: str(raw.from_user_id) ?? (type === "system" ? (str(system.previous_user_id) ?? str(system.user_id)) : null),
+    userId: previousUserId ?? str(raw.from_user_id) ?? (type === "system" ? str(system.user_id) : null),
   };
   if (!sender.waId && !sender.userId) {
     return { ok: false, reason: "message_without_sender", issues: ["from: missing"] };
