@@ -264,6 +264,24 @@ describe("Meta's documented webhook examples through POST /webhooks/whatsapp and
     expect(contact).toMatchObject({ userId: "DE.99990000000000000001", waId: null, username: "sheena.nelson" });
   });
 
+  it("timestamps sent as numbers (as Meta's user_preferences reference shows them): the text and the status as usual", async () => {
+    const p = own(fx.TEXT_MESSAGE_WEBHOOK, "4915155550009");
+    p.entry[0].changes[0].value.messages[0].timestamp = 1749416383;
+    const message = await deliverTwiceAndRead(p);
+    expect(message).toMatchObject({ type: "text", text: "Does it come in another color?" });
+    expect(message.createdAt).toBeDefined();
+    const row = await t.db.message.findUniqueOrThrow({ where: { id: message.id } });
+    expect(row.providerTimestamp).toEqual(new Date(1749416383 * 1000));
+    const st = structuredClone(fx.STATUS_SENT_WEBHOOK) as any;
+    const status = st.entry[0].changes[0].value.statuses[0];
+    status.id = `wamid.meta-example-status-${++n}`;
+    status.timestamp = Number(status.timestamp);
+    for (let i = 0; i < 2; i++) expect((await post(st)).statusCode).toBe(200);
+    const events = await t.db.messageStatusEvent.findMany({ where: { externalId: status.id } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: "sent", occurredAt: new Date(status.timestamp * 1000) });
+  });
+
   it("several messages and statuses of several entries in one delivery: 200, each stored once", async () => {
     const a = own(fx.TEXT_MESSAGE_WEBHOOK, "4915155550001");
     const b = own(fx.IMAGE_MESSAGE_WEBHOOK, "4915155550002");

@@ -40,6 +40,21 @@ describe("webhook schemas against Meta's documented examples", () => {
     expect(value.messages[0].timestamp).toBe("1749416383");
   });
 
+  it("reads a timestamp sent as a number (as Meta's user_preferences reference shows it) as the documented string", () => {
+    const payload = structuredClone(TEXT_MESSAGE_WEBHOOK) as any;
+    payload.entry[0].changes[0].value.messages[0].timestamp = 1749416383;
+    const status = structuredClone(STATUS_FAILED_WEBHOOK) as any;
+    status.entry[0].changes[0].value.statuses[0].timestamp = 1749416383;
+    for (const p of [payload, status]) {
+      const result = parseWebhookPayload(p);
+      if (!result.ok) throw new Error(result.issues.join("; "));
+      const value = getMessagesValues(result.payload)[0]!.value as any;
+      expect((value.messages ?? value.statuses)[0].timestamp).toBe("1749416383");
+    }
+    payload.entry[0].changes[0].value.messages[0].timestamp = -5;
+    expect(parseWebhookPayload(payload)).toMatchObject({ ok: false, reason: "invalid_payload" });
+  });
+
   it("accepts username users identified only by BSUID", () => {
     const result = parseWebhookPayload(BSUID_TEXT_MESSAGE_WEBHOOK);
     expect(result.ok).toBe(true);
@@ -92,7 +107,6 @@ describe("webhook schemas against Meta's documented examples", () => {
       mutate(p.entry[0].changes[0].value.messages[0]);
       return parseWebhookPayload(p);
     };
-    expect(bad((m) => (m.timestamp = 1749416383))).toMatchObject({ ok: false, reason: "invalid_payload" });
     expect(bad((m) => (m.timestamp = "2025-01-01"))).toMatchObject({ ok: false });
     expect(bad((m) => (m.id = ""))).toMatchObject({ ok: false });
     expect(bad((m) => delete m.text)).toMatchObject({ ok: false });

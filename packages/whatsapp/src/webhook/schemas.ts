@@ -13,6 +13,11 @@ import { readWebhookJson } from "./delivery";
 
 /** Meta sends timestamps as unix seconds in a string ("1749416383"). */
 export const UnixSecondsStringSchema = z.string().regex(/^\d{1,12}$/, "must be unix seconds as a string");
+/** A message's or status's timestamp: the documented string, or the same seconds as a number (read as the string). */
+const UnixSecondsSchema = z.union([
+  UnixSecondsStringSchema,
+  z.number().int().min(0).max(999_999_999_999).transform(String),
+]);
 /**
  * Longest id, phone number or name the receiver keys or indexes on. Meta's are far shorter (a wamid has ~60
  * characters); the bound keeps a crafted value from failing an index insert and, with it, a whole delivery.
@@ -201,7 +206,7 @@ export const InboundMessageSchema = z
     from: KeySchema.optional(),
     from_user_id: KeySchema.optional(),
     id: WamidSchema,
-    timestamp: UnixSecondsStringSchema,
+    timestamp: UnixSecondsSchema,
     type: z.string().min(1),
     context: MessageContextSchema.optional(),
     referral: ReferralSchema.optional(),
@@ -271,7 +276,7 @@ export const ConversationSchema = z.looseObject({
 export const StatusSchema = z.looseObject({
   id: WamidSchema,
   status: MessageStatusSchema,
-  timestamp: UnixSecondsStringSchema,
+  timestamp: UnixSecondsSchema,
   /** may be "" (or, from 2026, absent) for BSUID-only recipients */
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
