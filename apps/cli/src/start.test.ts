@@ -68,6 +68,9 @@ describe("pnpm start", () => {
     expect(/password\s+(\S+)/.exec(out)?.[1]).toBeTruthy();
     expect(out).toContain('scroll back to "First admin created"');
     const bannerEnd = out.length;
+    // A clean first start: the worker starts after the simulator, so its first template sync reaches it — no warning.
+    await expect.poll(() => out.includes('"msg":"templates synced"'), { timeout: 30_000 }).toBe(true);
+    expect((out + err).match(/\{"level":(40|50|60),.*/g) ?? []).toEqual([]);
     expect((await fetch(`${api}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${api}/`)).text()).toContain('<div id="root">');
     expect(await t.db.channel.findFirstOrThrow({ where: { type: "whatsapp" } })).toMatchObject({ dataRegion: "DE" });

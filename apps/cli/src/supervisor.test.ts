@@ -15,7 +15,11 @@ describe("Supervisor (real child processes)", { timeout: 90_000 }, () => {
     await Promise.all(running.splice(0).map((s) => s.stop()));
   });
 
-  function supervise(modes: Record<string, string>, options: Partial<SupervisorOptions> = {}) {
+  function supervise(
+    modes: Record<string, string>,
+    options: Partial<SupervisorOptions> = {},
+    after: Record<string, string[]> = {},
+  ) {
     const lines: string[] = [];
     const supervisor = new Supervisor({
       children: Object.entries(modes).map(([name, mode]) => ({
@@ -23,6 +27,7 @@ describe("Supervisor (real child processes)", { timeout: 90_000 }, () => {
         modulePath: FIXTURE,
         args: [mode],
         init: { name },
+        ...(after[name] ? { after: after[name] } : {}),
       })),
       report: (line) => lines.push(line),
       execArgv: TSX,
@@ -37,13 +42,24 @@ describe("Supervisor (real child processes)", { timeout: 90_000 }, () => {
     const { supervisor } = supervise({ api: "steady", worker: "steady" });
     const ready = await supervisor.start();
     const pids = supervisor.pids();
-    expect(ready.api).toEqual({ name: "api", pid: String(pids.api) });
-    expect(ready.worker).toEqual({ name: "worker", pid: String(pids.worker) });
+    expect(ready.api).toMatchObject({ name: "api", pid: String(pids.api) });
+    expect(ready.worker).toMatchObject({ name: "worker", pid: String(pids.worker) });
     expect(isAlive(pids.api) && isAlive(pids.worker)).toBe(true);
 
     await supervisor.stop();
     expect(await supervisor.finished).toEqual({ failure: null });
     expect(isAlive(pids.api) || isAlive(pids.worker)).toBe(false);
+  });
+
+  it("hands a child its init only after the children it starts after were ready (the worker after the simulator)", async () => {
+    const { supervisor } = supervise({ simulator: "slow", worker: "steady" }, {}, { worker: ["simulator"] });
+    const ready = await supervisor.start();
+    expect(Number(ready.worker!.initAt)).toBeGreaterThanOrEqual(Number(ready.simulator!.readyAt));
+    // Without the order both get their init at once: the worker is ready before the slow one.
+    const { supervisor: unordered } = supervise({ simulator: "slow", worker: "steady" });
+    const both = await unordered.start();
+    expect(Number(both.worker!.readyAt)).toBeLessThan(Number(both.simulator!.readyAt));
+    expect(() => supervise({ worker: "steady" }, {}, { worker: ["simulator"] })).toThrow(/no child "simulator"/);
   });
 
   it("restarts a child killed with SIGKILL, leaving the others alone", async () => {

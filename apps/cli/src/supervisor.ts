@@ -19,6 +19,12 @@ interface ChildSpec {
    * while the caller is still preparing; when it rejects, everything stops with its message.
    */
   init: unknown;
+  /**
+   * Names of children that must have been ready once before this one gets its `init` (it is forked and loads its
+   * code meanwhile): the worker calls the Graph API as soon as it starts, so in simulator mode it waits for the
+   * simulator.
+   */
+  after?: string[];
 }
 
 export interface SupervisorOptions {
@@ -61,6 +67,9 @@ interface Running {
   restarts: number[];
   fatal: string | null;
   restartTimer: NodeJS.Timeout | null;
+  /** Settles the first time the child is ready (what `after` waits for). */
+  readyOnce: Promise<void>;
+  markReady: () => void;
 }
 
 export class Supervisor {
@@ -80,14 +89,25 @@ export class Supervisor {
   private rejectStart: ((error: SupervisorError) => void) | null = null;
 
   constructor(private readonly options: SupervisorOptions) {
-    this.children = options.children.map((spec) => ({
-      spec,
-      process: null,
-      isReady: false,
-      restarts: [],
-      fatal: null,
-      restartTimer: null,
-    }));
+    this.children = options.children.map((spec) => {
+      let markReady!: () => void;
+      const readyOnce = new Promise<void>((resolve) => (markReady = resolve));
+      return {
+        spec,
+        process: null,
+        isReady: false,
+        restarts: [],
+        fatal: null,
+        restartTimer: null,
+        readyOnce,
+        markReady,
+      };
+    });
+    for (const child of this.children) {
+      for (const name of child.spec.after ?? []) {
+        if (!this.children.some((c) => c.spec.name === name)) throw new Error(`${child.spec.name}: no child "${name}"`);
+      }
+    }
     this.maxRestarts = options.maxRestarts ?? 5;
     this.restartWindowMs = options.restartWindowMs ?? 60_000;
     this.backoffMs = options.backoffMs ?? 500;
@@ -154,13 +174,15 @@ export class Supervisor {
       }, this.readyTimeoutMs);
       proc.on("message", (message: ChildMessage) => {
         if (message.type === "listening") {
-          Promise.resolve(child.spec.init).then(
-            (init) => proc.connected && proc.send({ type: "init", init }),
+          const before = this.children.filter((c) => child.spec.after?.includes(c.spec.name)).map((c) => c.readyOnce);
+          Promise.all([child.spec.init, ...before]).then(
+            ([init]) => proc.connected && proc.send({ type: "init", init }),
             (error: unknown) => this.giveUp(error instanceof Error ? error.message : String(error)),
           );
         } else if (message.type === "ready") {
           clearTimeout(readyTimer);
           child.isReady = true;
+          child.markReady();
           resolve(message.info ?? {});
         } else if (message.type === "fatal") {
           child.fatal = message.message;

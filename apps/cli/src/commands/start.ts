@@ -23,7 +23,14 @@ export async function startCommand(): Promise<void> {
   childInit.catch(() => undefined); // the error is shown once, from `consoleBuilt` below
   const roles: Role[] = env.isSimulatorMode ? ["simulator", "api", "worker"] : ["api", "worker"];
   const supervisor = new Supervisor({
-    children: roles.map((role) => ({ name: role, modulePath: CHILD_MODULE, args: [role], init: childInit })),
+    children: roles.map((role) => ({
+      name: role,
+      modulePath: CHILD_MODULE,
+      args: [role],
+      init: childInit,
+      // Its first template sync would otherwise reach for a simulator not yet listening (a warning at every start).
+      ...(role === "worker" && roles.includes("simulator") ? { after: ["simulator"] } : {}),
+    })),
     report: (line) => console.error(line),
     execArgv: childExecArgv(),
   });

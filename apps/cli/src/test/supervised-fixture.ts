@@ -1,7 +1,9 @@
 /**
  * Real child processes for supervisor.test.ts, forked with tsx:
- *   supervised-fixture.ts steady|fatal|stubborn   a supervised child (steady: runs until stopped; fatal: cannot
- *                                                 start; stubborn: never finishes closing)
+ *   supervised-fixture.ts steady|slow|fatal|stubborn   a supervised child (steady: runs until stopped; slow: the
+ *                                                 same, ready a second after its init; fatal: cannot start;
+ *                                                 stubborn: never finishes closing). Its ready info says when it
+ *                                                 got its init and when it was ready (ms since the epoch).
  *   supervised-fixture.ts supervisor              a supervisor of two steady children that prints their pids
  */
 import { fileURLToPath } from "node:url";
@@ -21,10 +23,12 @@ if (mode === "supervisor") {
   console.log(JSON.stringify(supervisor.pids()));
 } else {
   await runSupervisedChild<{ name: string }>(async ({ name }) => {
+    const initAt = Date.now();
     if (mode === "fatal") throw new StartupError(`The ${name} cannot start: port 1 is in use.`);
+    if (mode === "slow") await new Promise((resolve) => setTimeout(resolve, 1000));
     const keepAlive = setInterval(() => undefined, 60_000);
     return {
-      info: { name, pid: String(process.pid) },
+      info: { name, pid: String(process.pid), initAt: String(initAt), readyAt: String(Date.now()) },
       close: () =>
         mode === "stubborn" ? new Promise<void>(() => undefined) : Promise.resolve(clearInterval(keepAlive)),
     };
